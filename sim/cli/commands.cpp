@@ -1,0 +1,184 @@
+#include "commands.hpp"
+
+#include <cstdio>
+
+#include <fmt/format.h>
+
+#include "device.hpp"
+#include "hetsim/metrics/report.hpp"
+#include "hetsim/policy/registry.hpp"
+#include "hetsim/run/simulation.hpp"
+#include "hetsim/scenario/build.hpp"
+#include "hetsim/scenario/parse.hpp"
+
+namespace hetsim {
+
+namespace {
+
+constexpr int kExitBadInput = 2;
+
+void print_errors(const std::vector<Diagnostic>& errors) {
+  for (const Diagnostic& d : errors) fmt::print(stderr, "{}\n", d.format());
+  fmt::print(stderr, "{} error{}\n", errors.size(), errors.size() == 1 ? "" : "s");
+}
+
+// "NAME" or "NAME:k=v,k=v" -> name and parameters.
+bool parse_policy_arg(const std::string& arg, std::string& name, std::map<std::string, std::string>& params,
+                      std::string& error) {
+  const auto colon = arg.find(':');
+  name = arg.substr(0, colon);
+  if (name.empty()) { error = "--policy: empty policy name"; return false; }
+  if (colon == std::string::npos) return true;
+  std::string rest = arg.substr(colon + 1);
+  std::size_t pos = 0;
+  while (pos <= rest.size()) {
+    const auto comma = rest.find(',', pos);
+    const std::string kv = rest.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
+    const auto eq = kv.find('=');
+    if (eq == std::string::npos || eq == 0) { error = "--policy: expected key=value, got '" + kv + "'"; return false; }
+    params[kv.substr(0, eq)] = kv.substr(eq + 1);
+    if (comma == std::string::npos) break;
+    pos = comma + 1;
+  }
+  return true;
+}
+
+}  // namespace
+
+int cmd_run(const RunOptions& opt) {
+  std::vector<std::pair<std::string, std::string>> overrides;
+  for (const std::string& s : opt.sets) {
+    const auto eq = s.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      fmt::print(stderr, "hetsim: --set expects KEY=VALUE, got '{}'\n", s);
+      return kExitBadInput;
+    }
+    overrides.emplace_back(s.substr(0, eq), s.substr(eq + 1));
+  }
+  ParseResult parsed = parse_scenario_file(opt.scenario, overrides);
+  if (!parsed.ok()) {
+    print_errors(parsed.errors);
+    return kExitBadInput;
+  }
+  ScenarioSpec& spec = parsed.spec;
+  if (!opt.policy.empty()) {
+    std::string error;
+    spec.policy.params.clear();
+    if (!parse_policy_arg(opt.policy, spec.policy.name, spec.policy.params, error)) {
+      fmt::print(stderr, "hetsim: {}\n", error);
+      return kExitBadInput;
+    }
+  }
+  const uint64_t seed = opt.seed.value_or(spec.seed);
+
+  Device device = Device::Cpu;
+  std::unique_ptr<Policy> policy;
+  try {
+    device = resolve_device(opt.device);
+    policy = builtin_policy_registry().create(spec.policy.name, spec.policy.params);
+  } catch (const std::invalid_argument& e) {
+    const SourcePos& p = spec.policy.pos;
+    if (opt.policy.empty() && p.line > 0) fmt::print(stderr, "{}:{}:{}: error: {}\n", p.file, p.line, p.col, e.what());
+    else fmt::print(stderr, "hetsim: {}\n", e.what());
+    return kExitBadInput;
+  }
+
+  SimulationModel model;
+  try {
+    model = build_scenario(spec, seed);
+  } catch (const std::invalid_argument& e) {
+    fmt::print(stderr, "{}: error: {}\n", opt.scenario, e.what());
+    return kExitBadInput;
+  }
+
+  MetricsCollector metrics(model.cluster, model.chips, model.jobs);
+  Simulation sim(model, *policy, metrics);
+  const RunResult res = sim.run();
+
+  RunInfo info;
+  info.scenario = spec.name;
+  info.seed = seed;
+  info.policy = policy->name();
+  info.device = device_name(device);
+  info.horizon_s = model.horizon.seconds();
+  info.events = res.events;
+  info.wall_s = res.wall_s;
+  const ReportInputs in{&info, &model.cluster, &model.chips, &model.jobs, &model.tenants, &metrics};
+  const auto summary = summary_json(in);
+  if (!opt.out.empty()) write_run_outputs(opt.out, in);
+  if (!opt.quiet) fmt::print("{}", summary_table(summary));
+  if (!opt.out.empty() && !opt.quiet) fmt::print("  outputs in {}/\n", opt.out);
+  return 0;
+}
+
+int cmd_validate(const std::vector<std::string>& files) {
+  int rc = 0;
+  for (const std::string& f : files) {
+    ParseResult r = parse_scenario_file(f);
+    if (!r.ok()) {
+      print_errors(r.errors);
+      rc = kExitBadInput;
+      continue;
+    }
+    try {
+      (void)builtin_policy_registry().create(r.spec.policy.name, r.spec.policy.params);
+    } catch (const std::invalid_argument& e) {
+      const SourcePos& p = r.spec.policy.pos;
+      fmt::print(stderr, "{}:{}:{}: error: {}\n", p.file, p.line, p.col, e.what());
+      rc = kExitBadInput;
+      continue;
+    }
+    std::size_t pools = 0;
+    int64_t cards = 0;
+    for (const auto& p : r.spec.providers) {
+      pools += p.pools.size();
+      for (const auto& pool : p.pools) {
+        int64_t cpn = pool.cards_per_node;
+        if (cpn == 0) {
+          for (const auto& c : r.spec.chips) if (c.name == pool.chip) cpn = c.cards_per_server;
+        }
+        cards += static_cast<int64_t>(pool.nodes) * cpn;
+      }
+    }
+    fmt::print("{}: ok ({} sites, {} providers, {} pools, {} cards, {} tenants, policy {})\n", f,
+               r.spec.sites.size(), r.spec.providers.size(), pools, cards, r.spec.tenants.size(), r.spec.policy.name);
+  }
+  return rc;
+}
+
+int cmd_list_policies() {
+  const PolicyRegistry reg = builtin_policy_registry();
+  for (const PolicyEntry* e : reg.entries()) {
+    fmt::print("{}\n    {}\n", e->name, e->description);
+    for (const ParamDef& d : e->params) {
+      std::string range;
+      if (d.type == ParamType::Choice) {
+        for (const auto& c : d.choices) range += (range.empty() ? "" : "|") + c;
+      } else if (d.type != ParamType::Bool) {
+        range = fmt::format("[{}, {}]", d.min, d.max);
+      }
+      fmt::print("    --set policy.params.{}=<{} {}> (default {}): {}\n", d.name, param_type_name(d.type), range,
+                 d.default_value, d.description);
+    }
+  }
+  return 0;
+}
+
+int cmd_list_chips(const std::string& catalog) {
+  std::vector<Diagnostic> errors;
+  const std::vector<ChipSpec> chips = parse_chip_catalog_file(catalog, errors);
+  if (!errors.empty()) {
+    print_errors(errors);
+    return kExitBadInput;
+  }
+  fmt::print("{:<20} {:<16} {:>8} {:>7} {:>7} {:>8} {:>6} {:>9} {}\n", "chip", "vendor", "TFLOPS", "mem GB", "TB/s",
+             "link GB/s", "MFU", "CNY/h", "confidence");
+  for (const ChipSpec& c : chips) {
+    fmt::print("{:<20} {:<16} {:>8.1f} {:>7.0f} {:>7.3f} {:>8.0f} {:>6.2f} {:>9.2f} {}\n", c.name, c.vendor,
+               c.bf16_tflops, c.mem_gb, c.mem_bw_tbs, c.intra_node_gbs, c.achievable_mfu,
+               c.price_cny_per_card_hour, c.confidence);
+  }
+  return 0;
+}
+
+}  // namespace hetsim

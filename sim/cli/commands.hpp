@@ -1,0 +1,25 @@
+#pragma once
+// The subcommands of the hetsim binary. Each returns the process exit code.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace hetsim {
+
+struct RunOptions {
+  std::string scenario;
+  std::string policy;
+  std::optional<uint64_t> seed;
+  std::vector<std::string> sets;
+  std::string out;
+  std::string device = "cpu";
+  bool quiet = false;
+};
+
+int cmd_run(const RunOptions& opt);
+int cmd_validate(const std::vector<std::string>& files);
+int cmd_list_policies();
+int cmd_list_chips(const std::string& catalog);
+
+}  // namespace hetsim

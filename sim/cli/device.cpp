@@ -1,0 +1,25 @@
+#include "device.hpp"
+
+#include <stdexcept>
+
+#include "hetsim/kernels/placement_scoring.hpp"
+
+namespace hetsim {
+
+Device resolve_device(const std::string& choice) {
+  if (choice == "cpu") return Device::Cpu;
+  if (choice == "auto") return kernels::cuda_available() ? Device::Cuda : Device::Cpu;
+  if (choice == "cuda") {
+    if (!kernels::cuda_available()) {
+      throw std::invalid_argument(
+          "--device cuda: no usable CUDA device (hetsim built without CUDA, or no GPU present); "
+          "use --device cpu or --device auto");
+    }
+    return Device::Cuda;
+  }
+  throw std::invalid_argument("--device: expected cpu, cuda or auto, got '" + choice + "'");
+}
+
+const char* device_name(Device d) { return d == Device::Cuda ? "cuda" : "cpu"; }
+
+}  // namespace hetsim

@@ -1,0 +1,56 @@
+// hetsim: the command-line front end. Exit codes: 0 success, 2 bad input (scenario, options,
+// policy names or parameters), 1 internal error (e.g. a policy violating the engine's checks).
+#include <cstdio>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "commands.hpp"
+
+int main(int argc, char** argv) {
+  CLI::App app{"hetsim: discrete-event simulator of heterogeneous, city-scale GPU platforms"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "hetsim 0.1.0");
+
+  hetsim::RunOptions run;
+  auto* run_cmd = app.add_subcommand("run", "run one scenario under one policy and seed");
+  run_cmd->add_option("scenario", run.scenario, "scenario YAML file")->required();
+  run_cmd->add_option("--policy", run.policy,
+                      "replace the scenario's policy: NAME or NAME:key=value,key=value (see `hetsim list policies`)");
+  run_cmd->add_option("--seed", run.seed, "root seed (overrides scenario.seed)");
+  run_cmd->add_option("--set", run.sets, "override a scenario value: KEY=VALUE with a dotted KEY, e.g. workload.jobs_per_day=5000")
+      ->take_all();
+  run_cmd->add_option("--out", run.out, "directory for summary.json, jobs.csv, timeseries.csv (created; files replaced atomically)");
+  run_cmd->add_option("--device", run.device, "placement-scoring backend: cpu, cuda or auto")
+      ->check(CLI::IsMember({"cpu", "cuda", "auto"}));
+  run_cmd->add_flag("--quiet", run.quiet, "do not print the summary table");
+
+  std::vector<std::string> validate_files;
+  auto* validate_cmd = app.add_subcommand("validate", "check scenario files and report every error");
+  validate_cmd->add_option("scenarios", validate_files, "scenario YAML files")->required();
+
+  std::string list_what;
+  std::string list_catalog = "scenarios/catalog/chips.yaml";
+  auto* list_cmd = app.add_subcommand("list", "list built-in policies or catalog chips");
+  list_cmd->add_option("what", list_what, "policies | chips")->required()->check(CLI::IsMember({"policies", "chips"}));
+  list_cmd->add_option("--catalog", list_catalog, "chip catalog to list (for `list chips`)");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? 0 : 2;
+  }
+  try {
+    if (*run_cmd) return hetsim::cmd_run(run);
+    if (*validate_cmd) return hetsim::cmd_validate(validate_files);
+    if (*list_cmd) return list_what == "policies" ? hetsim::cmd_list_policies() : hetsim::cmd_list_chips(list_catalog);
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "hetsim: internal error: {}\n", e.what());
+    return 1;
+  }
+  return 0;
+}

@@ -1,0 +1,100 @@
+#include "hetsim/metrics/collector.hpp"
+
+#include <algorithm>
+
+namespace hetsim {
+
+const char* job_outcome_name(JobOutcome o) {
+  switch (o) {
+    case JobOutcome::NotArrived: return "not_arrived";
+    case JobOutcome::Pending: return "pending";
+    case JobOutcome::Running: return "running";
+    case JobOutcome::Completed: return "completed";
+  }
+  return "?";
+}
+
+MetricsCollector::MetricsCollector(const Cluster& cluster, const ChipCatalog& chips,
+                                   const std::vector<Job>& jobs)
+    : cluster_(cluster), records_(jobs.size()) {
+  for (ChipId c = 0; c < chips.size(); ++c) {
+    if (cluster.total_cards_of_chip(c) > 0) chip_cols_.push_back(c);
+  }
+  busy_chip_.assign(chips.size(), 0);
+  live_chip_.assign(chips.size(), 0);
+  busy_site_.assign(cluster.site_count(), 0);
+  live_site_.assign(cluster.site_count(), 0);
+  busy_provider_.assign(cluster.provider_count(), 0);
+}
+
+void MetricsCollector::on_submit(JobId id) { records_[id].outcome = JobOutcome::Pending; }
+
+void MetricsCollector::on_start(JobId id, const Allocation& a, SimTime now) {
+  JobRecord& r = records_[id];
+  r.outcome = JobOutcome::Running;
+  r.start = now;
+  r.chip = cluster_.node_chip(a.front().node);
+  r.nodes = static_cast<uint32_t>(a.size());
+  r.first_node = a.front().node;
+  std::vector<SiteId> sites;
+  for (const NodeGrant& g : a) {
+    const SiteId s = cluster_.node_site(g.node);
+    if (std::find(sites.begin(), sites.end(), s) == sites.end()) sites.push_back(s);
+    const int64_t k = __builtin_popcount(g.card_mask);
+    live_chip_[cluster_.node_chip(g.node)] += k;
+    live_site_[s] += k;
+    live_total_ += k;
+  }
+  r.sites = static_cast<uint16_t>(sites.size());
+}
+
+void MetricsCollector::accumulate(const Allocation& a, SimTime from, SimTime to) {
+  const int64_t dt = (to - from).us();
+  for (const NodeGrant& g : a) {
+    const int64_t k = __builtin_popcount(g.card_mask);
+    // Shared cards count their granted share: milli / 1000 of a card.
+    const int64_t card_us = k * dt * g.milli_per_card / kMilliPerCard;
+    busy_chip_[cluster_.node_chip(g.node)] += card_us;
+    busy_site_[cluster_.node_site(g.node)] += card_us;
+    busy_provider_[cluster_.node_provider(g.node)] += card_us;
+  }
+}
+
+void MetricsCollector::on_end(JobId id, const Allocation& a, SimTime now) {
+  JobRecord& r = records_[id];
+  r.outcome = JobOutcome::Completed;
+  r.end = now;
+  accumulate(a, r.start, now);
+  for (const NodeGrant& g : a) {
+    const int64_t k = __builtin_popcount(g.card_mask);
+    live_chip_[cluster_.node_chip(g.node)] -= k;
+    live_site_[cluster_.node_site(g.node)] -= k;
+    live_total_ -= k;
+  }
+}
+
+void MetricsCollector::sample(SimTime now, uint64_t pending, uint64_t running) {
+  TimeseriesRow row;
+  row.t = now;
+  row.pending = pending;
+  row.running = running;
+  row.busy_cards = live_total_;
+  for (ChipId c : chip_cols_) row.busy_by_chip.push_back(live_chip_[c]);
+  row.busy_by_site = live_site_;
+  rows_.push_back(std::move(row));
+}
+
+void MetricsCollector::finish(SimTime end, const std::function<const Allocation&(JobId)>& allocation_of) {
+  end_ = end;
+  for (JobId id = 0; id < records_.size(); ++id) {
+    if (records_[id].outcome == JobOutcome::Running) accumulate(allocation_of(id), records_[id].start, end);
+  }
+}
+
+int64_t MetricsCollector::busy_total() const {
+  int64_t t = 0;
+  for (int64_t v : busy_chip_) t += v;
+  return t;
+}
+
+}  // namespace hetsim

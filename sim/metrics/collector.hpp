@@ -1,0 +1,76 @@
+#pragma once
+// MetricsCollector: told by the simulation driver when jobs arrive, start and end, and sampled
+// at a fixed period. Accumulates busy card-time per chip type, site and provider (integer
+// card-microseconds, so sums are exact and order-independent) and one record per job.
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "hetsim/core/sim_time.hpp"
+#include "hetsim/model/allocation.hpp"
+#include "hetsim/model/chip_catalog.hpp"
+#include "hetsim/model/cluster.hpp"
+#include "hetsim/model/job.hpp"
+
+namespace hetsim {
+
+enum class JobOutcome : uint8_t { NotArrived, Pending, Running, Completed };
+const char* job_outcome_name(JobOutcome o);
+
+struct JobRecord {
+  JobOutcome outcome = JobOutcome::NotArrived;
+  SimTime start;
+  SimTime end;
+  ChipId chip = 0;
+  uint32_t nodes = 0;
+  uint16_t sites = 0;
+  NodeId first_node = kNoNode;
+};
+
+struct TimeseriesRow {
+  SimTime t;
+  uint64_t pending = 0;
+  uint64_t running = 0;
+  int64_t busy_cards = 0;
+  std::vector<int64_t> busy_by_chip;  // indexed like MetricsCollector::chip_columns()
+  std::vector<int64_t> busy_by_site;
+};
+
+class MetricsCollector {
+ public:
+  MetricsCollector(const Cluster& cluster, const ChipCatalog& chips, const std::vector<Job>& jobs);
+
+  void on_submit(JobId id);
+  void on_start(JobId id, const Allocation& a, SimTime now);
+  void on_end(JobId id, const Allocation& a, SimTime now);
+  void sample(SimTime now, uint64_t pending, uint64_t running);
+  // Closes the busy-time integrals of jobs still running at `end`.
+  void finish(SimTime end, const std::function<const Allocation&(JobId)>& allocation_of);
+
+  const std::vector<JobRecord>& records() const { return records_; }
+  const std::vector<TimeseriesRow>& timeseries() const { return rows_; }
+  // Chip types that have cards in this cluster, in chip-id order.
+  const std::vector<ChipId>& chip_columns() const { return chip_cols_; }
+  SimTime end_time() const { return end_; }
+
+  // Busy card-microseconds.
+  const std::vector<int64_t>& busy_by_chip() const { return busy_chip_; }
+  const std::vector<int64_t>& busy_by_site() const { return busy_site_; }
+  const std::vector<int64_t>& busy_by_provider() const { return busy_provider_; }
+  int64_t busy_total() const;
+
+ private:
+  void accumulate(const Allocation& a, SimTime from, SimTime to);
+
+  const Cluster& cluster_;
+  std::vector<JobRecord> records_;
+  std::vector<TimeseriesRow> rows_;
+  std::vector<ChipId> chip_cols_;
+  std::vector<int64_t> busy_chip_, busy_site_, busy_provider_;
+  std::vector<int64_t> live_chip_, live_site_;  // cards allocated right now
+  int64_t live_total_ = 0;
+  SimTime end_;
+};
+
+}  // namespace hetsim

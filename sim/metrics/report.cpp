@@ -1,0 +1,223 @@
+#include "hetsim/metrics/report.hpp"
+
+#include <cmath>
+#include <filesystem>
+#include <iterator>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+#include "hetsim/metrics/atomic_file.hpp"
+#include "hetsim/metrics/stats.hpp"
+
+namespace hetsim {
+
+namespace {
+
+// Exact decimal seconds from integer microseconds: no floating-point formatting involved.
+std::string seconds_str(SimTime t) {
+  const int64_t us = t.us();
+  const char* sign = us < 0 ? "-" : "";
+  const int64_t a = us < 0 ? -us : us;
+  return fmt::format("{}{}.{:06}", sign, a / 1'000'000, a % 1'000'000);
+}
+
+double ratio(int64_t busy_us, int64_t cards, SimTime window) {
+  if (cards <= 0 || window.us() <= 0) return 0;
+  return static_cast<double>(busy_us) / (static_cast<double>(cards) * static_cast<double>(window.us()));
+}
+
+// Rounded to 1e-9 so that the JSON text does not depend on the last bits of a division.
+double r9(double x) { return std::round(x * 1e9) / 1e9; }
+
+nlohmann::ordered_json dist_json(const Distribution& d, bool with_p95) {
+  nlohmann::ordered_json j;
+  j["count"] = d.count;
+  j["mean"] = r9(d.mean);
+  j["p50"] = r9(d.p50);
+  if (with_p95) j["p95"] = r9(d.p95);
+  j["p99"] = r9(d.p99);
+  j["max"] = r9(d.max);
+  return j;
+}
+
+}  // namespace
+
+nlohmann::ordered_json summary_json(const ReportInputs& in) {
+  const Cluster& c = *in.cluster;
+  const MetricsCollector& m = *in.metrics;
+  const auto& recs = m.records();
+  const auto& jobs = *in.jobs;
+  nlohmann::ordered_json s;
+  s["scenario"] = in.info->scenario;
+  s["seed"] = in.info->seed;
+  s["policy"] = in.info->policy;
+  s["horizon_s"] = in.info->horizon_s;
+  s["end_time_s"] = m.end_time().seconds();
+
+  std::size_t chip_types = 0;
+  for (ChipId ch = 0; ch < in.chips->size(); ++ch) chip_types += c.total_cards_of_chip(ch) > 0;
+  s["cluster"] = {{"cards", c.card_count()},     {"nodes", c.node_count()},
+                  {"chip_types", chip_types},     {"providers", c.provider_count()},
+                  {"sites", c.site_count()},      {"tenants", in.tenants->size()}};
+
+  uint64_t submitted = 0, completed = 0, running = 0, pending = 0;
+  std::vector<double> jct, wait;
+  SimTime first_arrival = SimTime::max(), last_end = SimTime::zero();
+  for (JobId i = 0; i < recs.size(); ++i) {
+    const JobRecord& r = recs[i];
+    if (r.outcome == JobOutcome::NotArrived) continue;
+    ++submitted;
+    first_arrival = std::min(first_arrival, jobs[i].arrival);
+    if (r.outcome == JobOutcome::Pending) { ++pending; continue; }
+    wait.push_back((r.start - jobs[i].arrival).seconds());
+    if (r.outcome == JobOutcome::Running) { ++running; continue; }
+    ++completed;
+    jct.push_back((r.end - jobs[i].arrival).seconds());
+    last_end = std::max(last_end, r.end);
+  }
+  s["jobs"] = {{"total", jobs.size()},           {"submitted", submitted}, {"completed", completed},
+               {"running_at_end", running},      {"pending_at_end", pending},
+               {"not_arrived", jobs.size() - submitted}};
+  s["jct_s"] = dist_json(describe(jct), true);
+  s["wait_s"] = dist_json(describe(wait), false);
+  s["makespan_s"] = completed > 0 ? (last_end - first_arrival).seconds() : 0.0;
+
+  const SimTime window = m.end_time();
+  nlohmann::ordered_json util;
+  util["window_s"] = window.seconds();
+  util["overall"] = r9(ratio(m.busy_total(), static_cast<int64_t>(c.card_count()), window));
+  nlohmann::ordered_json by_chip = nlohmann::ordered_json::object();
+  for (ChipId ch : m.chip_columns()) {
+    by_chip[in.chips->at(ch).name] = r9(ratio(m.busy_by_chip()[ch], c.total_cards_of_chip(ch), window));
+  }
+  util["by_chip"] = by_chip;
+  nlohmann::ordered_json by_site = nlohmann::ordered_json::object();
+  for (SiteId st = 0; st < c.site_count(); ++st) {
+    int64_t cards = 0;
+    for (ChipId ch = 0; ch < in.chips->size(); ++ch) cards += c.total_cards(ch, st);
+    by_site[c.site(st).name] = r9(ratio(m.busy_by_site()[st], cards, window));
+  }
+  util["by_site"] = by_site;
+  std::vector<int64_t> provider_cards(c.provider_count(), 0);
+  for (const Pool& p : c.pools()) {
+    provider_cards[p.provider] += static_cast<int64_t>(p.end_node - p.first_node) * p.cards_per_node;
+  }
+  nlohmann::ordered_json by_provider = nlohmann::ordered_json::object();
+  for (ProviderId pr = 0; pr < c.provider_count(); ++pr) {
+    by_provider[c.provider(pr).name] = r9(ratio(m.busy_by_provider()[pr], provider_cards[pr], window));
+  }
+  util["by_provider"] = by_provider;
+  s["utilization"] = util;
+
+  // Wall-clock figures live only here: everything above is deterministic.
+  s["engine"] = {{"device", in.info->device},
+                 {"events", in.info->events},
+                 {"wall_s", in.info->wall_s},
+                 {"events_per_s", in.info->wall_s > 0 ? static_cast<double>(in.info->events) / in.info->wall_s : 0.0}};
+  return s;
+}
+
+std::string jobs_csv(const ReportInputs& in) {
+  const Cluster& c = *in.cluster;
+  const auto& recs = in.metrics->records();
+  const auto& jobs = *in.jobs;
+  std::string out =
+      "job_id,tenant,class,arrival_s,status,start_s,end_s,wait_s,jct_s,cards,chip,nodes,sites,"
+      "site,provider,steps,estimate_s\n";
+  out.reserve(out.size() + jobs.size() * 120);
+  for (JobId i = 0; i < jobs.size(); ++i) {
+    const Job& j = jobs[i];
+    const JobRecord& r = recs[i];
+    const bool started = r.outcome == JobOutcome::Running || r.outcome == JobOutcome::Completed;
+    const bool done = r.outcome == JobOutcome::Completed;
+    fmt::format_to(std::back_inserter(out), "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{:.3f}\n", j.id,
+                   (*in.tenants)[j.tenant].name, job_class_name(j.job_class), seconds_str(j.arrival),
+                   job_outcome_name(r.outcome), started ? seconds_str(r.start) : "",
+                   done ? seconds_str(r.end) : "", started ? seconds_str(r.start - j.arrival) : "",
+                   done ? seconds_str(r.end - j.arrival) : "", j.cards,
+                   started ? in.chips->at(r.chip).name : "", started ? std::to_string(r.nodes) : "",
+                   started ? std::to_string(r.sites) : "",
+                   started ? c.site(c.node_site(r.first_node)).name : "",
+                   started ? c.provider(c.node_provider(r.first_node)).name : "", j.steps,
+                   j.runtime_estimate_s);
+  }
+  return out;
+}
+
+std::string timeseries_csv(const ReportInputs& in) {
+  const Cluster& c = *in.cluster;
+  const MetricsCollector& m = *in.metrics;
+  std::string out = "t_s,pending_jobs,running_jobs,busy_cards,utilization";
+  for (ChipId ch : m.chip_columns()) out += ",util_chip_" + in.chips->at(ch).name;
+  for (SiteId s = 0; s < c.site_count(); ++s) out += ",util_site_" + c.site(s).name;
+  out += '\n';
+  std::vector<int64_t> site_cards(c.site_count(), 0);
+  for (SiteId s = 0; s < c.site_count(); ++s) {
+    for (ChipId ch = 0; ch < in.chips->size(); ++ch) site_cards[s] += c.total_cards(ch, s);
+  }
+  auto frac = [](int64_t a, int64_t b) { return b > 0 ? static_cast<double>(a) / static_cast<double>(b) : 0.0; };
+  for (const TimeseriesRow& r : m.timeseries()) {
+    fmt::format_to(std::back_inserter(out), "{},{},{},{},{:.6f}", seconds_str(r.t), r.pending, r.running,
+                   r.busy_cards, frac(r.busy_cards, static_cast<int64_t>(c.card_count())));
+    for (std::size_t k = 0; k < m.chip_columns().size(); ++k) {
+      fmt::format_to(std::back_inserter(out), ",{:.6f}",
+                     frac(r.busy_by_chip[k], c.total_cards_of_chip(m.chip_columns()[k])));
+    }
+    for (SiteId s = 0; s < c.site_count(); ++s) {
+      fmt::format_to(std::back_inserter(out), ",{:.6f}", frac(r.busy_by_site[s], site_cards[s]));
+    }
+    out += '\n';
+  }
+  return out;
+}
+
+std::string summary_table(const nlohmann::ordered_json& s) {
+  std::string out;
+  auto line = [&](const std::string& k, const std::string& v) { out += fmt::format("  {:<26} {}\n", k, v); };
+  out += fmt::format("hetsim run: {} | policy {} | seed {}\n", s["scenario"].get<std::string>(),
+                     s["policy"].get<std::string>(), s["seed"].get<uint64_t>());
+  const auto& cl = s["cluster"];
+  line("cluster", fmt::format("{} cards, {} nodes, {} chip types, {} providers, {} sites, {} tenants",
+                              cl["cards"].get<uint64_t>(), cl["nodes"].get<uint64_t>(),
+                              cl["chip_types"].get<uint64_t>(), cl["providers"].get<uint64_t>(),
+                              cl["sites"].get<uint64_t>(), cl["tenants"].get<uint64_t>()));
+  const auto& jb = s["jobs"];
+  line("jobs", fmt::format("{} submitted, {} completed, {} running, {} pending at end",
+                           jb["submitted"].get<uint64_t>(), jb["completed"].get<uint64_t>(),
+                           jb["running_at_end"].get<uint64_t>(), jb["pending_at_end"].get<uint64_t>()));
+  const auto& jct = s["jct_s"];
+  line("JCT s (mean/p50/p95/p99)", fmt::format("{:.1f} / {:.1f} / {:.1f} / {:.1f}", jct["mean"].get<double>(),
+                                               jct["p50"].get<double>(), jct["p95"].get<double>(),
+                                               jct["p99"].get<double>()));
+  const auto& w = s["wait_s"];
+  line("wait s (mean/p50/p99)", fmt::format("{:.1f} / {:.1f} / {:.1f}", w["mean"].get<double>(),
+                                            w["p50"].get<double>(), w["p99"].get<double>()));
+  line("makespan", fmt::format("{:.2f} d", s["makespan_s"].get<double>() / 86400.0));
+  const auto& u = s["utilization"];
+  line("utilization", fmt::format("{:.1f} % over {:.2f} d", 100 * u["overall"].get<double>(),
+                                  u["window_s"].get<double>() / 86400.0));
+  out += "  utilization by chip:\n";
+  for (const auto& [name, v] : u["by_chip"].items()) out += fmt::format("    {:<24} {:6.1f} %\n", name, 100 * v.get<double>());
+  out += "  utilization by site:\n";
+  for (const auto& [name, v] : u["by_site"].items()) out += fmt::format("    {:<24} {:6.1f} %\n", name, 100 * v.get<double>());
+  out += "  utilization by provider:\n";
+  for (const auto& [name, v] : u["by_provider"].items()) out += fmt::format("    {:<24} {:6.1f} %\n", name, 100 * v.get<double>());
+  const auto& e = s["engine"];
+  line("engine", fmt::format("{} events in {:.2f} s wall ({:.2f} M events/s), device {}", e["events"].get<uint64_t>(),
+                             e["wall_s"].get<double>(), e["events_per_s"].get<double>() / 1e6,
+                             e["device"].get<std::string>()));
+  return out;
+}
+
+void write_run_outputs(const std::string& dir, const ReportInputs& in) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) throw std::runtime_error("cannot create output directory " + dir + ": " + ec.message());
+  write_file_atomically(dir + "/jobs.csv", jobs_csv(in));
+  write_file_atomically(dir + "/timeseries.csv", timeseries_csv(in));
+  // summary.json last: its presence says the run's other files are complete.
+  write_file_atomically(dir + "/summary.json", summary_json(in).dump(2) + "\n");
+}
+
+}  // namespace hetsim

@@ -1,0 +1,43 @@
+#pragma once
+// Output files of a run (schemas in docs/scenario-format.md) and the stdout summary table.
+// Everything except the `engine` block of summary.json is a function of (scenario, seed,
+// policy) only, so two runs produce byte-identical files.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "hetsim/metrics/collector.hpp"
+#include "hetsim/model/tenant.hpp"
+
+namespace hetsim {
+
+struct RunInfo {
+  std::string scenario;
+  uint64_t seed = 0;
+  std::string policy;
+  std::string device;
+  double horizon_s = 0;
+  uint64_t events = 0;
+  double wall_s = 0;
+};
+
+struct ReportInputs {
+  const RunInfo* info;
+  const Cluster* cluster;
+  const ChipCatalog* chips;
+  const std::vector<Job>* jobs;
+  const std::vector<Tenant>* tenants;
+  const MetricsCollector* metrics;
+};
+
+nlohmann::ordered_json summary_json(const ReportInputs& in);
+std::string jobs_csv(const ReportInputs& in);
+std::string timeseries_csv(const ReportInputs& in);
+std::string summary_table(const nlohmann::ordered_json& summary);
+
+// Creates `dir` if needed and writes summary.json, jobs.csv and timeseries.csv atomically.
+void write_run_outputs(const std::string& dir, const ReportInputs& in);
+
+}  // namespace hetsim

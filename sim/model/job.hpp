@@ -1,0 +1,53 @@
+#pragma once
+// Job: what a tenant submits. A job carries work (steps of a known FLOP and byte cost), not wall
+// time, so the same job finishes sooner on a faster chip; sim/perf turns work into step time for a
+// given allocation.
+#include <cstdint>
+#include <string>
+
+#include "hetsim/core/sim_time.hpp"
+#include "hetsim/model/ids.hpp"
+
+namespace hetsim {
+
+enum class JobClass : uint8_t { Pretrain = 0, Finetune, Eval, Inference, Debug };
+inline constexpr int kJobClassCount = 5;
+const char* job_class_name(JobClass c);
+bool parse_job_class(const std::string& s, JobClass& out);
+
+struct ModelWork {
+  double params = 0;                 // model parameters (count, not billions)
+  double tokens_per_step = 0;        // global batch, tokens per step
+  double flops_per_param_token = 6;  // 6 for training (fwd+bwd), 2 for inference/eval
+  double bytes_per_param = 16;       // resident bytes per parameter (16: BF16 + FP32 Adam states)
+  double activation_gb_per_card = 0; // activations / KV cache per card, GB
+  bool trains = true;                // training synchronises gradients every step
+};
+
+struct Job {
+  JobId id = 0;
+  TenantId tenant = 0;
+  JobClass job_class = JobClass::Eval;
+  SimTime arrival;
+  uint32_t cards = 1;                  // gang size in whole cards, all-or-nothing
+  int64_t cpu_milli_per_card = 0;
+  int64_t mem_mib_per_card = 0;
+  ModelWork model;
+  uint64_t steps = 1;                  // amount of work
+  double runtime_estimate_s = 0;       // the submitter's estimate (SJF, backfill); may be wrong
+  uint64_t allowed_chips = ~0ULL;      // bit i set: chip id i allowed
+  SiteId data_site = 0;
+  double data_gb = 0;
+  int priority = 0;
+  bool allow_cross_site = false;       // may a gang span sites (paying the inter-site link)?
+
+  // Device memory each card needs: model state sharded over the gang (ZeRO-3/FSDP style) plus
+  // activations. GB (1e9 bytes).
+  double mem_per_card_gb() const {
+    return model.bytes_per_param * model.params / static_cast<double>(cards) / 1e9 +
+           model.activation_gb_per_card;
+  }
+  bool chip_allowed(ChipId c) const { return (allowed_chips >> c) & 1ULL; }
+};
+
+}  // namespace hetsim

@@ -1,0 +1,58 @@
+#include "hetsim/perf/throughput.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace hetsim {
+
+namespace {
+constexpr double kGradientBytesPerParam = 2.0;  // BF16 gradients
+constexpr double kWeightBytesPerParam = 2.0;    // BF16 weights streamed per pass
+
+double ring_allreduce_s(double bytes, uint32_t ranks, double gbps, double latency_us) {
+  if (ranks <= 1 || bytes <= 0) return 0;
+  const double k = ranks;
+  return 2.0 * (k - 1.0) / k * bytes * 8.0 / (gbps * 1e9) + 2.0 * (k - 1.0) * latency_us * 1e-6;
+}
+}  // namespace
+
+StepTime step_time(const ModelWork& work, const ChipSpec& chip, const AllocationShape& shape,
+                   const PerfParams& params) {
+  StepTime t;
+  const double cards = std::max<uint32_t>(1, shape.cards);
+  const double flops = work.flops_per_param_token * work.params * work.tokens_per_step;
+  t.compute_s = flops / (cards * chip.bf16_tflops * 1e12 * chip.achievable_mfu);
+  const double passes = work.trains ? 3.0 : 1.0;
+  t.memory_s = passes * kWeightBytesPerParam * work.params / (chip.mem_bw_tbs * 1e12);
+  if (work.trains && shape.cards > 1) {
+    const double grad_bytes = kGradientBytesPerParam * work.params;
+    // Intra-node reduce-scatter/all-gather over the chip's link, then a ring across nodes.
+    const double intra_gbps = chip.intra_node_gbs * 8.0;
+    t.intra_node_comm_s = ring_allreduce_s(grad_bytes, shape.max_cards_per_node, intra_gbps, 1.0);
+    if (shape.nodes > 1) {
+      double gbps = shape.inter_node_gbps;
+      double lat = shape.inter_node_latency_us;
+      if (shape.sites > 1) {
+        gbps = std::min(gbps, shape.inter_site_gbps);
+        lat = std::max(lat, shape.inter_site_latency_us);
+      }
+      t.inter_node_comm_s = ring_allreduce_s(grad_bytes, shape.nodes, gbps, lat);
+    }
+  }
+  t.total_s = std::max(t.compute_s, t.memory_s) +
+              (1.0 - params.comm_overlap) * (t.intra_node_comm_s + t.inter_node_comm_s);
+  return t;
+}
+
+bool fits_memory(const Job& job, const ChipSpec& chip, const PerfParams& params) {
+  return job.mem_per_card_gb() <= chip.mem_gb * params.memory_usable_fraction;
+}
+
+SimTime job_runtime(const Job& job, const ChipSpec& chip, const AllocationShape& shape,
+                    const PerfParams& params) {
+  const double s = static_cast<double>(job.steps) * step_time(job.model, chip, shape, params).total_s;
+  const double us = std::ceil(s * 1e6);
+  return SimTime::from_us(std::max<int64_t>(1, static_cast<int64_t>(std::min(us, 9.0e18))));
+}
+
+}  // namespace hetsim

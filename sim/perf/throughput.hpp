@@ -1,0 +1,45 @@
+#pragma once
+// Throughput model for a job on a homogeneous allocation (one chip type). All formulas are in
+// docs/performance-model.md. Pure functions: no state, deterministic, O(1).
+//
+//   compute   = flops_per_param_token * params * tokens_per_step / (cards * peak * MFU)
+//   memory    = passes * 2 B * params / mem_bw          (each card streams the BF16 weights;
+//                                                        3 passes when training, 1 otherwise)
+//   per-card  = max(compute, memory)                     (roofline)
+//   allreduce = hierarchical ring over 2 B/param gradients (training only):
+//               2(k-1)/k * G / intra_node_bw  +  2(n-1)/n * G / min(node_bw, site_bw)
+//               + 2(n-1) * latency
+//   step      = per-card + (1 - overlap) * allreduce
+#include <cstdint>
+
+#include "hetsim/core/sim_time.hpp"
+#include "hetsim/model/chip_catalog.hpp"
+#include "hetsim/model/job.hpp"
+#include "hetsim/perf/allocation_shape.hpp"
+
+namespace hetsim {
+
+struct PerfParams {
+  double comm_overlap = 0.0;            // [0, 1): share of gradient sync hidden behind compute
+  double memory_usable_fraction = 0.9;  // (0, 1]: share of device memory a job may fill
+};
+
+struct StepTime {
+  double compute_s = 0;
+  double memory_s = 0;
+  double intra_node_comm_s = 0;
+  double inter_node_comm_s = 0;   // includes the inter-site part when the job spans sites
+  double total_s = 0;
+};
+
+StepTime step_time(const ModelWork& work, const ChipSpec& chip, const AllocationShape& shape,
+                   const PerfParams& params);
+
+// True when the job's per-card memory need fits the chip's usable memory.
+bool fits_memory(const Job& job, const ChipSpec& chip, const PerfParams& params);
+
+// Wall time to run all of the job's steps on the shape, rounded up to whole microseconds (>= 1 us).
+SimTime job_runtime(const Job& job, const ChipSpec& chip, const AllocationShape& shape,
+                    const PerfParams& params);
+
+}  // namespace hetsim

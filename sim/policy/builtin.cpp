@@ -1,0 +1,61 @@
+// The built-in policies and their parameters (`hetsim list policies` prints this table).
+#include <memory>
+
+#include "hetsim/policy/ordering/easy_backfill.hpp"
+#include "hetsim/policy/ordering/queue_policy.hpp"
+#include "hetsim/policy/registry.hpp"
+
+namespace hetsim {
+
+namespace {
+ParamDef placement_param() {
+  ParamDef d;
+  d.name = "placement";
+  d.type = ParamType::Choice;
+  d.default_value = "first-fit";
+  d.choices = placement_names();
+  d.description = "where a job's cards go: first-fit (lowest node id), best-fit (least leftover "
+                  "cards), packing (most allocated node share), spread (most free node share)";
+  return d;
+}
+
+PlacementScore placement_of(const ParamValues& v) {
+  PlacementScore k = PlacementScore::FirstFit;
+  parse_placement(v.get_choice("placement"), k);
+  return k;
+}
+}  // namespace
+
+void register_builtin_policies(PolicyRegistry& r) {
+  r.add(PolicyEntry{
+      "fifo",
+      "first come, first served; the head of the queue blocks all later jobs",
+      {placement_param()},
+      [](const ParamValues& v) {
+        return std::make_unique<StrictQueuePolicy>(StrictQueuePolicy::Order::Fifo, placement_of(v));
+      }});
+  r.add(PolicyEntry{
+      "sjf",
+      "shortest job first by the submitter's runtime estimate; non-preemptive, head blocks",
+      {placement_param()},
+      [](const ParamValues& v) {
+        return std::make_unique<StrictQueuePolicy>(StrictQueuePolicy::Order::Sjf, placement_of(v));
+      }});
+  ParamDef scan;
+  scan.name = "max_scan";
+  scan.type = ParamType::Int;
+  scan.default_value = "500";
+  scan.min = 1;
+  scan.max = 1e9;
+  scan.description = "jobs behind the head examined per pass (Slurm's bf_max_job_test)";
+  r.add(PolicyEntry{
+      "easy-backfill",
+      "FIFO with EASY backfilling: a reservation for the head, later jobs start if they do not delay it",
+      {placement_param(), scan},
+      [](const ParamValues& v) {
+        return std::make_unique<EasyBackfillPolicy>(placement_of(v),
+                                                    static_cast<uint32_t>(v.get_int("max_scan")));
+      }});
+}
+
+}  // namespace hetsim

@@ -1,0 +1,53 @@
+#pragma once
+// EASY backfilling (Lifka 1995; Mu'alem & Feitelson 2001), FIFO order.
+// Jobs start in arrival order while they fit. When the head does not fit it gets a reservation:
+// walking the running jobs by estimated end, the earliest time (the shadow time) at which the
+// head could be placed, and the cards it would take then. Later jobs (up to max_scan of them)
+// may start now if they fit and either end, by their estimate, before the shadow time or leave
+// the reserved cards alone. Reservations are node-level: on a reserved node, a job running past
+// the shadow time may take only the cards the head will not need. Estimates are the submitters'
+// (scaled by the predicted speed of the chosen chip); when a job overruns its estimate its end
+// is taken to be now, as a scheduler with walltime limits would see it.
+// Host CPU and memory are assumed to follow cards in the reservation (the placement still checks
+// them when a job actually starts).
+#include <cstdint>
+#include <set>
+#include <vector>
+
+#include "hetsim/policy/placement/placement.hpp"
+#include "hetsim/policy/policy.hpp"
+
+namespace hetsim {
+
+class EasyBackfillPolicy : public Policy {
+ public:
+  EasyBackfillPolicy(PlacementScore placement, uint32_t max_scan)
+      : placement_(placement), max_scan_(max_scan) {}
+  std::string name() const override;
+  void on_submit(const SchedulingContext& ctx, JobId id) override;
+  void on_end(const SchedulingContext&, JobId) override {}
+  void schedule(SchedulingContext& ctx) override;
+
+  // Exposed for tests: the current reservation of the blocked head.
+  struct Reservation {
+    bool valid = false;
+    JobId head = 0;
+    SimTime shadow;
+    std::vector<NodeCap> caps;  // reserved nodes: cards a long job may still take there
+  };
+  const Reservation& reservation() const { return reservation_; }
+
+ private:
+  bool reserve(const SchedulingContext& ctx, JobId head);
+  bool try_backfill(SchedulingContext& ctx, JobId id);
+
+  PlacementScore placement_;
+  uint32_t max_scan_;
+  std::set<JobId> queue_;  // ids follow arrival order
+  Reservation reservation_;
+  uint64_t scanned_version_ = ~0ULL;  // state version after the last full scan
+  JobId scanned_upto_ = 0;            // jobs with id <= this were scanned at scanned_version_
+  Allocation scratch_;
+};
+
+}  // namespace hetsim

@@ -1,0 +1,23 @@
+#pragma once
+// FreeSummary: per chip type, the most whole free cards on any one node and in any one pool.
+// A necessary condition for a job to fit, checked in O(chip types) before the O(pools) search,
+// which keeps long backfill scans cheap when the cluster is full.
+#include <array>
+#include <cstdint>
+
+#include "hetsim/model/cluster.hpp"
+#include "hetsim/model/job.hpp"
+
+namespace hetsim {
+
+struct FreeSummary {
+  std::array<uint32_t, kMaxChipTypes> max_node_free{};
+  std::array<int64_t, kMaxChipTypes> max_pool_free{};
+  int64_t total_free = 0;
+
+  void refresh(const Cluster& c);
+  // False when `job` cannot fit anywhere on any of the chips in `usable`.
+  bool may_fit(const Job& job, uint64_t usable) const;
+};
+
+}  // namespace hetsim

@@ -1,0 +1,37 @@
+#include "hetsim/policy/ordering/queue_policy.hpp"
+
+#include <cmath>
+
+namespace hetsim {
+
+std::string StrictQueuePolicy::name() const {
+  return std::string(order_ == Order::Fifo ? "fifo" : "sjf") + "[" + placement_name(placement_) + "]";
+}
+
+std::pair<int64_t, JobId> StrictQueuePolicy::key(const Job& j) const {
+  if (order_ == Order::Fifo) return {j.arrival.us(), j.id};
+  // Estimate in microseconds; ties fall back to the id, which follows arrival order.
+  return {static_cast<int64_t>(std::llround(std::min(j.runtime_estimate_s, 9.0e12) * 1e6)), j.id};
+}
+
+void StrictQueuePolicy::on_submit(const SchedulingContext& ctx, JobId id) {
+  queue_.insert(key(ctx.job(id)));
+}
+
+void StrictQueuePolicy::schedule(SchedulingContext& ctx) {
+  const PlacementInput in{&ctx.cluster(), &ctx.chips(), &ctx.perf()};
+  while (!queue_.empty()) {
+    const JobId head = queue_.begin()->second;
+    // Nothing was released since the head last failed: it still cannot fit.
+    if (blocked_version_ == ctx.state_version() && blocked_head_ == head) return;
+    if (!find_placement(ctx.job(head), in, placement_, {}, scratch_)) {
+      blocked_version_ = ctx.state_version();
+      blocked_head_ = head;
+      return;
+    }
+    queue_.erase(queue_.begin());
+    ctx.start(head, scratch_);
+  }
+}
+
+}  // namespace hetsim

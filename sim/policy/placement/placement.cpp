@@ -1,0 +1,195 @@
+#include "hetsim/policy/placement/placement.hpp"
+
+#include <algorithm>
+#include <vector>
+
+namespace hetsim {
+
+namespace {
+
+uint32_t cap_of(std::span<const NodeCap> caps, NodeId n, uint32_t free) {
+  if (caps.empty()) return free;
+  auto it = std::lower_bound(caps.begin(), caps.end(), n,
+                             [](const NodeCap& c, NodeId id) { return c.node < id; });
+  if (it == caps.end() || it->node != n) return free;
+  return std::min(free, it->max_cards);
+}
+
+// Lowest-indexed whole free cards of the node, `count` of them.
+uint32_t pick_cards(const Cluster& c, NodeId n, uint32_t count) {
+  uint32_t mask = c.node_free_mask(n), out = 0;
+  while (count > 0 && mask != 0) {
+    const uint32_t bit = mask & (~mask + 1);
+    out |= bit;
+    mask &= mask - 1;
+    --count;
+  }
+  return out;
+}
+
+NodeGrant grant(const Cluster& c, const Job& job, NodeId n, uint32_t cards) {
+  NodeGrant g;
+  g.node = n;
+  g.card_mask = pick_cards(c, n, cards);
+  g.milli_per_card = kMilliPerCard;
+  g.cpu_milli = job.cpu_milli_per_card * cards;
+  g.mem_mib = job.mem_mib_per_card * cards;
+  return g;
+}
+
+// Cards the node can give this job now (host CPU/memory and caps included).
+uint32_t usable_cards(const Cluster& c, const Job& job, NodeId n, std::span<const NodeCap> caps) {
+  uint32_t k = cap_of(caps, n, c.node_free_cards(n));
+  if (job.cpu_milli_per_card > 0) {
+    k = std::min<uint32_t>(k, static_cast<uint32_t>(c.node_cpu_free(n) / job.cpu_milli_per_card));
+  }
+  if (job.mem_mib_per_card > 0) {
+    k = std::min<uint32_t>(k, static_cast<uint32_t>(c.node_mem_free(n) / job.mem_mib_per_card));
+  }
+  return k;
+}
+
+bool place_single_node(const Job& job, const Cluster& c, uint64_t chips, PlacementScore kind,
+                       std::span<const NodeCap> caps, Allocation& out) {
+  int32_t best_node = -1;
+  int64_t best_score = kernels::kNoScore;
+  const uint32_t need = job.cards;
+  for (PoolId p = 0; p < c.pool_count(); ++p) {
+    const Pool& pool = c.pool(p);
+    if (!((chips >> pool.chip) & 1ULL) || pool.cards_per_node < need) continue;
+    if (c.pool_free_cards(p) < need) continue;
+    for (uint32_t k = need; k <= pool.cards_per_node; ++k) {
+      for (NodeId n : c.nodes_with_free(p, k)) {
+        if (usable_cards(c, job, n, caps) < need) continue;
+        const int64_t s = kernels::placement_score(kind, k, pool.cards_per_node, need);
+        if (kernels::placement_better(s, static_cast<int32_t>(n), best_score, best_node)) {
+          best_score = s;
+          best_node = static_cast<int32_t>(n);
+        }
+        break;  // later nodes of this bucket have the same score and a higher id
+      }
+    }
+  }
+  if (best_node < 0) return false;
+  out.clear();
+  out.push_back(grant(c, job, static_cast<NodeId>(best_node), need));
+  return true;
+}
+
+// Takes fully free nodes first (fewest nodes), lowest ids first, from the given pools.
+bool gather(const Job& job, const Cluster& c, std::span<const PoolId> pools,
+            std::span<const NodeCap> caps, Allocation& out) {
+  out.clear();
+  uint32_t remaining = job.cards;
+  uint32_t max_cpn = 0;
+  for (PoolId p : pools) max_cpn = std::max<uint32_t>(max_cpn, c.pool(p).cards_per_node);
+  for (uint32_t k = max_cpn; k >= 1 && remaining > 0; --k) {
+    for (PoolId p : pools) {
+      if (k > c.pool(p).cards_per_node) continue;
+      for (NodeId n : c.nodes_with_free(p, k)) {
+        const uint32_t take = std::min(usable_cards(c, job, n, caps), remaining);
+        if (take == 0) continue;
+        out.push_back(grant(c, job, n, take));
+        remaining -= take;
+        if (remaining == 0) break;
+      }
+      if (remaining == 0) break;
+    }
+  }
+  if (remaining != 0) {
+    out.clear();
+    return false;
+  }
+  std::sort(out.begin(), out.end(), [](const NodeGrant& a, const NodeGrant& b) { return a.node < b.node; });
+  return true;
+}
+
+int64_t pool_score(PlacementScore kind, int64_t free, int64_t total, int64_t need) {
+  // Pool-level use of the same rules; first-fit is decided by the lower pool id.
+  if (kind == PlacementScore::BestFit) return -(free - need);
+  return kernels::placement_score(kind, std::min<int64_t>(free, total), total, need);
+}
+
+bool place_gang(const Job& job, const Cluster& c, uint64_t chips, PlacementScore kind,
+                std::span<const NodeCap> caps, Allocation& out) {
+  struct Candidate {
+    int64_t score;
+    PoolId pool;
+  };
+  std::vector<Candidate> cands;
+  for (PoolId p = 0; p < c.pool_count(); ++p) {
+    const Pool& pool = c.pool(p);
+    if (!((chips >> pool.chip) & 1ULL) || pool.cards_per_node >= job.cards) continue;
+    if (c.pool_free_cards(p) < job.cards) continue;
+    const int64_t total = static_cast<int64_t>(pool.end_node - pool.first_node) * pool.cards_per_node;
+    cands.push_back({pool_score(kind, c.pool_free_cards(p), total, job.cards), p});
+  }
+  std::sort(cands.begin(), cands.end(), [](const Candidate& a, const Candidate& b) {
+    return a.score > b.score || (a.score == b.score && a.pool < b.pool);
+  });
+  for (const Candidate& cand : cands) {
+    const PoolId one[1] = {cand.pool};
+    if (gather(job, c, one, caps, out)) return true;
+  }
+  if (!job.allow_cross_site) return false;
+  // Spanning sites: pools of one chip type, most free first, chip types in id order.
+  for (ChipId chip = 0; chip < c.chip_type_slots() && chip < kMaxChipTypes; ++chip) {
+    if (!((chips >> chip) & 1ULL)) continue;
+    std::vector<PoolId> pools;
+    int64_t free = 0;
+    for (PoolId p = 0; p < c.pool_count(); ++p) {
+      if (c.pool(p).chip == chip && c.pool_free_cards(p) > 0) {
+        pools.push_back(p);
+        free += c.pool_free_cards(p);
+      }
+    }
+    if (free < job.cards) continue;
+    std::stable_sort(pools.begin(), pools.end(), [&](PoolId a, PoolId b) {
+      return c.pool_free_cards(a) > c.pool_free_cards(b);
+    });
+    if (gather(job, c, pools, caps, out)) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+uint64_t usable_chip_mask(const Job& job, const ChipCatalog& chips, const PerfParams& perf) {
+  uint64_t mask = 0;
+  for (ChipId id = 0; id < chips.size(); ++id) {
+    if (job.chip_allowed(id) && fits_memory(job, chips.at(id), perf)) mask |= 1ULL << id;
+  }
+  return mask;
+}
+
+bool find_placement(const Job& job, const PlacementInput& in, PlacementScore kind,
+                    std::span<const NodeCap> caps, Allocation& out) {
+  const Cluster& c = *in.cluster;
+  if (job.cards == 0 || c.free_cards_total() < job.cards) return false;
+  const uint64_t chips = usable_chip_mask(job, *in.chips, *in.perf);
+  if (chips == 0) return false;
+  if (place_single_node(job, c, chips, kind, caps, out)) return true;
+  return place_gang(job, c, chips, kind, caps, out);
+}
+
+bool parse_placement(const std::string& name, PlacementScore& out) {
+  for (int i = 0; i < 4; ++i) {
+    if (name == placement_name(static_cast<PlacementScore>(i))) {
+      out = static_cast<PlacementScore>(i);
+      return true;
+    }
+  }
+  return false;
+}
+
+const char* placement_name(PlacementScore kind) {
+  switch (kind) {
+    case PlacementScore::FirstFit: return "first-fit";
+    case PlacementScore::BestFit: return "best-fit";
+    case PlacementScore::Packing: return "packing";
+    case PlacementScore::Spread: return "spread";
+  }
+  return "?";
+}
+
+}  // namespace hetsim

@@ -1,0 +1,56 @@
+#pragma once
+// Placement: where a gang of whole cards goes, given the current free state.
+//
+// A job that fits one node of a pool (cards <= cards_per_node) is placed on one node: among all
+// feasible nodes (allowed chip that holds the job's memory, enough whole free cards, host CPU and
+// memory) the one with the highest score wins, ties to the lowest node id. Scores are the
+// integer rules shared with the batched kernel (hetsim/kernels/placement_scoring.hpp):
+//   first-fit 0 | best-fit -(leftover cards) | packing allocated share after | spread free share after
+// The search walks the per-pool free-card buckets, so it costs O(pools x cards_per_node x log n),
+// not O(nodes).
+// A larger gang stays inside one pool (one provider's chips at one site), takes fully free nodes
+// first and fills the last one partially; pools are ranked by the same rules applied to pool-level
+// free cards. With job.allow_cross_site, a gang no single pool can hold may gather pools of one
+// chip type across sites (the throughput model then charges the inter-site link).
+// Deterministic: no randomness, no unordered iteration.
+#include <span>
+#include <string>
+
+#include "hetsim/kernels/placement_scoring.hpp"
+#include "hetsim/model/allocation.hpp"
+#include "hetsim/model/chip_catalog.hpp"
+#include "hetsim/model/cluster.hpp"
+#include "hetsim/model/job.hpp"
+#include "hetsim/perf/throughput.hpp"
+
+namespace hetsim {
+
+using kernels::PlacementScore;
+
+// An upper bound on the cards a placement may take from a node (EASY backfill uses it to keep
+// the head job's reservation intact). Spans of caps are sorted by node id.
+struct NodeCap {
+  NodeId node = 0;
+  uint32_t max_cards = 0;
+};
+
+struct PlacementInput {
+  const Cluster* cluster = nullptr;
+  const ChipCatalog* chips = nullptr;
+  const PerfParams* perf = nullptr;
+};
+
+bool find_placement(const Job& job, const PlacementInput& in, PlacementScore kind,
+                    std::span<const NodeCap> caps, Allocation& out);
+
+// Chips the job may use: allowed by the job and large enough for its per-card memory.
+uint64_t usable_chip_mask(const Job& job, const ChipCatalog& chips, const PerfParams& perf);
+
+bool parse_placement(const std::string& name, PlacementScore& out);
+const char* placement_name(PlacementScore kind);
+inline const std::vector<std::string>& placement_names() {
+  static const std::vector<std::string> names{"first-fit", "best-fit", "packing", "spread"};
+  return names;
+}
+
+}  // namespace hetsim

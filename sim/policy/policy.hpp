@@ -1,0 +1,27 @@
+#pragma once
+// Policy: decides which pending jobs start where. The driver calls on_submit/on_end as jobs
+// arrive and leave, then schedule() once per simulated instant at which something changed.
+#include <stdexcept>
+#include <string>
+
+#include "hetsim/model/ids.hpp"
+#include "hetsim/policy/scheduling_context.hpp"
+
+namespace hetsim {
+
+class Policy {
+ public:
+  virtual ~Policy() = default;
+  virtual std::string name() const = 0;
+  virtual void on_submit(const SchedulingContext& ctx, JobId id) = 0;
+  virtual void on_end(const SchedulingContext& ctx, JobId id) = 0;
+  virtual void schedule(SchedulingContext& ctx) = 0;
+};
+
+// Thrown by the driver when a policy makes an invalid decision: a bug in the policy.
+class PolicyViolation : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+}  // namespace hetsim

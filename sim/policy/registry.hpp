@@ -1,0 +1,40 @@
+#pragma once
+// PolicyRegistry: name -> (description, typed parameters, factory). Built-ins are added by an
+// explicit register_builtin_policies() call, because static self-registration in a static
+// library is dropped by the linker when nothing references the object file.
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "hetsim/policy/params.hpp"
+#include "hetsim/policy/policy.hpp"
+
+namespace hetsim {
+
+struct PolicyEntry {
+  std::string name;
+  std::string description;
+  std::vector<ParamDef> params;
+  std::function<std::unique_ptr<Policy>(const ParamValues&)> make;
+};
+
+class PolicyRegistry {
+ public:
+  void add(PolicyEntry e);  // throws on a duplicate name
+  const PolicyEntry* find(const std::string& name) const;
+  // Throws std::invalid_argument: unknown name (listing the valid ones) or bad parameters.
+  std::unique_ptr<Policy> create(const std::string& name,
+                                 const std::map<std::string, std::string>& params) const;
+  std::vector<const PolicyEntry*> entries() const;  // by name
+  std::vector<std::string> names() const;
+
+ private:
+  std::map<std::string, PolicyEntry> entries_;
+};
+
+void register_builtin_policies(PolicyRegistry& r);
+PolicyRegistry builtin_policy_registry();
+
+}  // namespace hetsim

@@ -1,0 +1,44 @@
+#pragma once
+// SchedulingContext: the narrow interface between the simulator and a policy (after Batsim).
+// A policy reads the cluster and the jobs through it and acts only by calling start(); the
+// simulation driver validates every decision (capacity, chip constraints, memory, gang
+// all-or-nothing) and throws PolicyViolation, naming the policy and the job, on a bad one.
+// Decisions apply immediately, so later queries in the same pass see them.
+#include <cstdint>
+#include <set>
+#include <utility>
+
+#include "hetsim/core/sim_time.hpp"
+#include "hetsim/model/allocation.hpp"
+#include "hetsim/model/chip_catalog.hpp"
+#include "hetsim/model/cluster.hpp"
+#include "hetsim/model/job.hpp"
+#include "hetsim/model/topology.hpp"
+#include "hetsim/perf/throughput.hpp"
+
+namespace hetsim {
+
+class SchedulingContext {
+ public:
+  virtual ~SchedulingContext() = default;
+  virtual SimTime now() const = 0;
+  virtual const Cluster& cluster() const = 0;
+  virtual const ChipCatalog& chips() const = 0;
+  virtual const Topology& topology() const = 0;
+  virtual const PerfParams& perf() const = 0;
+  virtual const Job& job(JobId id) const = 0;
+  virtual bool is_pending(JobId id) const = 0;
+  // Running jobs ordered by (estimated end, id): what EASY's reservation walks.
+  virtual const std::set<std::pair<SimTime, JobId>>& running_by_estimated_end() const = 0;
+  virtual SimTime estimated_end(JobId running) const = 0;
+  virtual const Allocation& allocation_of(JobId running) const = 0;
+  // The submitter's runtime estimate, scaled from the reference chip to this allocation by the
+  // perf model's predicted step-time ratio.
+  virtual double estimated_runtime_s(JobId id, const Allocation& a) const = 0;
+  // Bumped by every start and every end: a policy may skip work when nothing changed.
+  virtual uint64_t state_version() const = 0;
+
+  virtual void start(JobId id, Allocation a) = 0;
+};
+
+}  // namespace hetsim

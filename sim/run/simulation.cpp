@@ -1,0 +1,176 @@
+#include "hetsim/run/simulation.hpp"
+
+#include <algorithm>
+#include <chrono>
+
+#include "hetsim/perf/allocation_shape.hpp"
+
+namespace hetsim {
+
+void compute_reference_step_times(SimulationModel& m) {
+  const ChipSpec& ref = m.chips.at(m.reference_chip);
+  const SiteFabric fabric = m.topology.site_count() > 0 ? m.topology.fabric(0) : SiteFabric{};
+  m.reference_step_time_s.resize(m.jobs.size());
+  for (std::size_t i = 0; i < m.jobs.size(); ++i) {
+    const AllocationShape shape = packed_shape(m.reference_chip, m.jobs[i].cards,
+                                               static_cast<uint32_t>(ref.cards_per_server),
+                                               fabric.node_nic_gbps, fabric.hop_latency_us);
+    m.reference_step_time_s[i] = step_time(m.jobs[i].model, ref, shape, m.perf).total_s;
+  }
+}
+
+Simulation::Simulation(const SimulationModel& model, Policy& policy, MetricsCollector& metrics)
+    : model_(model),
+      policy_(policy),
+      metrics_(metrics),
+      engine_(4096),
+      cluster_(model.cluster),
+      state_(model.jobs.size(), State::NotArrived),
+      alloc_(model.jobs.size()),
+      est_end_(model.jobs.size()),
+      policy_name_(policy.name()) {
+  for (std::size_t i = 0; i < model.jobs.size(); ++i) {
+    if (model.jobs[i].id != i) throw std::invalid_argument("SimulationModel: job ids must equal their index");
+    if (i > 0 && model.jobs[i].arrival < model.jobs[i - 1].arrival) {
+      throw std::invalid_argument("SimulationModel: jobs must be sorted by arrival");
+    }
+  }
+  if (model.reference_step_time_s.size() != model.jobs.size()) {
+    throw std::invalid_argument("SimulationModel: reference_step_time_s not computed");
+  }
+}
+
+void Simulation::violation(JobId id, const std::string& what) const {
+  throw PolicyViolation("policy '" + policy_name_ + "' made an invalid decision for job " + std::to_string(id) +
+                        " at t=" + std::to_string(engine_.now().seconds()) + "s: " + what);
+}
+
+double Simulation::estimated_runtime_s(JobId id, const Allocation& a) const {
+  const Job& j = model_.jobs.at(id);
+  if (a.empty()) return j.runtime_estimate_s;
+  const AllocationShape shape = shape_of(a, cluster_, model_.topology);
+  const double actual = step_time(j.model, model_.chips.at(shape.chip), shape, model_.perf).total_s;
+  const double ref = model_.reference_step_time_s[id];
+  return ref > 0 ? j.runtime_estimate_s * actual / ref : j.runtime_estimate_s;
+}
+
+void Simulation::start(JobId id, Allocation a) {
+  if (id >= model_.jobs.size()) violation(id, "no such job");
+  if (state_[id] != State::Pending) violation(id, "job is not pending");
+  const Job& j = model_.jobs[id];
+  if (a.empty()) violation(id, "empty allocation");
+  const ChipId chip = cluster_.node_chip(a.front().node < cluster_.node_count() ? a.front().node : 0);
+  uint32_t cards = 0;
+  for (const NodeGrant& g : a) {
+    if (g.node >= cluster_.node_count()) violation(id, "node " + std::to_string(g.node) + " does not exist");
+    if (cluster_.node_chip(g.node) != chip) violation(id, "gang spans several chip types");
+    if (g.milli_per_card != kMilliPerCard) violation(id, "whole cards required, got a fractional grant");
+    const auto k = static_cast<uint32_t>(__builtin_popcount(g.card_mask));
+    if (g.cpu_milli < j.cpu_milli_per_card * k || g.mem_mib < j.mem_mib_per_card * k) {
+      violation(id, "host CPU/memory grant on node " + std::to_string(g.node) + " below the job's request");
+    }
+    cards += k;
+  }
+  if (cards != j.cards) {
+    violation(id, "gang of " + std::to_string(j.cards) + " cards given " + std::to_string(cards) + " (all-or-nothing)");
+  }
+  if (!j.chip_allowed(chip)) violation(id, "chip " + model_.chips.at(chip).name + " not allowed for this job");
+  if (!fits_memory(j, model_.chips.at(chip), model_.perf)) {
+    violation(id, "job needs " + std::to_string(j.mem_per_card_gb()) + " GB per card, more than " +
+                      model_.chips.at(chip).name + " offers");
+  }
+  const std::string why = cluster_.check(a);
+  if (!why.empty()) violation(id, why);
+  const AllocationShape shape = shape_of(a, cluster_, model_.topology);
+  if (shape.sites > 1) {
+    if (!j.allow_cross_site) violation(id, "gang spans sites but the job does not allow it");
+    if (!(shape.inter_site_gbps > 0)) violation(id, "gang spans sites with no network path between them");
+  }
+
+  cluster_.allocate(a);
+  ++version_;
+  state_[id] = State::Running;
+  --pending_count_;
+  const SimTime now = engine_.now();
+  const SimTime runtime = job_runtime(j, model_.chips.at(chip), shape, model_.perf);
+  const double est = std::min(estimated_runtime_s(id, a), 9.0e12 - now.seconds());
+  est_end_[id] = now + SimTime::from_seconds(std::max(est, 0.0));
+  running_.emplace(est_end_[id], id);
+  metrics_.on_start(id, a, now);
+  alloc_[id] = std::move(a);
+  if (runtime <= SimTime::max() - now) engine_.schedule_at(now + runtime, kCompletion, id);
+}
+
+void Simulation::submit_arrivals() {
+  const SimTime now = engine_.now();
+  while (next_arrival_ < model_.jobs.size() && model_.jobs[next_arrival_].arrival == now) {
+    const auto id = static_cast<JobId>(next_arrival_++);
+    state_[id] = State::Pending;
+    ++pending_count_;
+    metrics_.on_submit(id);
+    policy_.on_submit(*this, id);
+  }
+  if (next_arrival_ < model_.jobs.size()) {
+    engine_.schedule_at(model_.jobs[next_arrival_].arrival, kArrival);
+  }
+}
+
+RunResult Simulation::run() {
+  const auto wall0 = std::chrono::steady_clock::now();
+  RunResult res;
+  if (!model_.jobs.empty()) engine_.schedule_at(model_.jobs.front().arrival, kArrival);
+  engine_.schedule_at(SimTime::zero(), kSample);
+  std::vector<Event> batch;
+  uint64_t running_count = 0;
+  SimTime end = model_.horizon;
+  while (engine_.pop_batch(model_.horizon, batch)) {
+    bool changed = false;
+    for (const Event& ev : batch) {
+      switch (ev.kind) {
+        case kArrival:
+          submit_arrivals();
+          changed = true;
+          break;
+        case kCompletion: {
+          const JobId id = ev.subject;
+          cluster_.release(alloc_[id]);
+          ++version_;
+          running_.erase({est_end_[id], id});
+          state_[id] = State::Done;
+          metrics_.on_end(id, alloc_[id], engine_.now());
+          policy_.on_end(*this, id);
+          alloc_[id] = Allocation{};
+          changed = true;
+          break;
+        }
+        case kSample:
+          metrics_.sample(engine_.now(), pending_count_, running_.size());
+          if (engine_.now() + model_.sample_interval <= model_.horizon) {
+            engine_.schedule_in(model_.sample_interval, kSample);
+          }
+          break;
+        default:
+          throw std::logic_error("Simulation: unknown event kind");
+      }
+    }
+    if (changed) {
+      policy_.schedule(*this);
+      ++res.scheduling_passes;
+    }
+    running_count = running_.size();
+    if (next_arrival_ == model_.jobs.size() && pending_count_ == 0 && running_count == 0) {
+      end = engine_.now();  // workload drained before the horizon
+      break;
+    }
+  }
+  if (end == model_.horizon && engine_.now() < model_.horizon && engine_.next_time() > model_.horizon) {
+    engine_.advance_to(model_.horizon);
+  }
+  metrics_.finish(end, [this](JobId id) -> const Allocation& { return alloc_[id]; });
+  res.end_time = end;
+  res.events = engine_.events_processed();
+  res.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
+  return res;
+}
+
+}  // namespace hetsim

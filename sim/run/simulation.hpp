@@ -1,0 +1,73 @@
+#pragma once
+// Simulation: runs one SimulationModel under one Policy. It owns the mutable cluster state,
+// turns the engine's events (arrival, completion, sampling) into calls on the policy and the
+// metrics collector, and implements SchedulingContext, validating every decision.
+//
+// Loop: all events of one timestamp are handled, then the policy's schedule() runs once if
+// anything arrived or ended. Arrivals are fed lazily (one pending arrival event at a time), so
+// the event queue stays small whatever the workload size.
+#include <cstdint>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "hetsim/core/engine.hpp"
+#include "hetsim/metrics/collector.hpp"
+#include "hetsim/policy/policy.hpp"
+#include "hetsim/run/simulation_model.hpp"
+
+namespace hetsim {
+
+struct RunResult {
+  SimTime end_time;
+  uint64_t events = 0;
+  uint64_t scheduling_passes = 0;
+  double wall_s = 0;
+};
+
+class Simulation final : public SchedulingContext {
+ public:
+  // The model must outlive the simulation. The cluster is copied: a model can be run many times.
+  Simulation(const SimulationModel& model, Policy& policy, MetricsCollector& metrics);
+  RunResult run();
+
+  // SchedulingContext
+  SimTime now() const override { return engine_.now(); }
+  const Cluster& cluster() const override { return cluster_; }
+  const ChipCatalog& chips() const override { return model_.chips; }
+  const Topology& topology() const override { return model_.topology; }
+  const PerfParams& perf() const override { return model_.perf; }
+  const Job& job(JobId id) const override { return model_.jobs.at(id); }
+  bool is_pending(JobId id) const override { return state_.at(id) == State::Pending; }
+  const std::set<std::pair<SimTime, JobId>>& running_by_estimated_end() const override { return running_; }
+  SimTime estimated_end(JobId id) const override { return est_end_.at(id); }
+  const Allocation& allocation_of(JobId id) const override { return alloc_.at(id); }
+  double estimated_runtime_s(JobId id, const Allocation& a) const override;
+  uint64_t state_version() const override { return version_; }
+  void start(JobId id, Allocation a) override;
+
+  const Cluster& live_cluster() const { return cluster_; }
+
+ private:
+  enum class State : uint8_t { NotArrived, Pending, Running, Done };
+  enum EventKind : uint32_t { kArrival = 1, kCompletion = 2, kSample = 3 };
+  [[noreturn]] void violation(JobId id, const std::string& what) const;
+  void submit_arrivals();
+
+  const SimulationModel& model_;
+  Policy& policy_;
+  MetricsCollector& metrics_;
+  Engine engine_;
+  Cluster cluster_;
+  std::vector<State> state_;
+  std::vector<Allocation> alloc_;
+  std::vector<SimTime> est_end_;
+  std::set<std::pair<SimTime, JobId>> running_;
+  std::size_t next_arrival_ = 0;
+  uint64_t pending_count_ = 0;
+  uint64_t version_ = 0;
+  std::string policy_name_;
+};
+
+}  // namespace hetsim

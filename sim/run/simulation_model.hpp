@@ -1,0 +1,38 @@
+#pragma once
+// SimulationModel: everything one run needs, built from a scenario (sim/scenario) or by hand in
+// tests. Jobs are sorted by arrival and job.id == index.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "hetsim/core/sim_time.hpp"
+#include "hetsim/model/chip_catalog.hpp"
+#include "hetsim/model/cluster.hpp"
+#include "hetsim/model/job.hpp"
+#include "hetsim/model/tenant.hpp"
+#include "hetsim/model/topology.hpp"
+#include "hetsim/perf/throughput.hpp"
+
+namespace hetsim {
+
+struct SimulationModel {
+  std::string scenario_name;
+  uint64_t seed = 1;
+  ChipCatalog chips;
+  Cluster cluster;
+  Topology topology;
+  std::vector<Tenant> tenants;
+  std::vector<Job> jobs;
+  PerfParams perf;
+  SimTime horizon;
+  SimTime sample_interval = SimTime::from_s(3600);
+  ChipId reference_chip = 0;
+  // Seconds per step of each job on the reference chip, packed (see perf/allocation_shape.hpp):
+  // the yardstick that scales submitters' estimates to other chips.
+  std::vector<double> reference_step_time_s;
+};
+
+// Fills model.reference_step_time_s from the perf model (reference chip, packed shape).
+void compute_reference_step_times(SimulationModel& model);
+
+}  // namespace hetsim

@@ -1,0 +1,99 @@
+#include "hetsim/scenario/build.hpp"
+
+#include <algorithm>
+#include <map>
+#include <stdexcept>
+
+#include "hetsim/core/rng.hpp"
+#include "hetsim/perf/allocation_shape.hpp"
+#include "hetsim/workload/generator.hpp"
+
+namespace hetsim {
+
+namespace {
+template <class Map>
+auto lookup(const Map& m, const std::string& name, const char* what) {
+  auto it = m.find(name);
+  if (it == m.end()) throw std::invalid_argument(std::string("undefined ") + what + " '" + name + "'");
+  return it->second;
+}
+}  // namespace
+
+SimulationModel build_scenario(const ScenarioSpec& spec, uint64_t seed) {
+  SimulationModel m;
+  m.scenario_name = spec.name;
+  m.seed = seed;
+  for (const ChipSpec& c : spec.chips) m.chips.add_or_replace(c);
+
+  m.cluster = Cluster(m.chips.size());
+  std::map<std::string, SiteId> site_ids;
+  std::vector<SiteFabric> fabrics;
+  for (const SiteSpec& s : spec.sites) {
+    site_ids[s.name] = m.cluster.add_site(s.name);
+    fabrics.push_back(s.fabric);
+  }
+  for (const ProviderSpec& p : spec.providers) {
+    const ProviderId pid = m.cluster.add_provider(p.name);
+    for (const PoolSpec& pool : p.pools) {
+      const ChipId chip = *m.chips.find(pool.chip);
+      const uint32_t cpn = pool.cards_per_node > 0 ? pool.cards_per_node
+                                                   : static_cast<uint32_t>(m.chips.at(chip).cards_per_server);
+      m.cluster.add_pool(lookup(site_ids, pool.site, "site"), pid, chip, pool.nodes, static_cast<uint8_t>(cpn),
+                         pool.cpu_milli_per_node, pool.mem_mib_per_node, pool.nodes_per_leaf);
+    }
+  }
+  std::vector<SiteLink> links;
+  for (const LinkSpec& l : spec.links) {
+    links.push_back({lookup(site_ids, l.a, "site"), lookup(site_ids, l.b, "site"), l.latency_us, l.bandwidth_gbps});
+  }
+  m.topology = Topology::build(m.cluster, links, fabrics);
+
+  for (const TenantSpec& t : spec.tenants) m.tenants.push_back(Tenant{t.name, t.weight, t.priority});
+  m.perf.comm_overlap = spec.perf.comm_overlap;
+  m.perf.memory_usable_fraction = spec.perf.memory_usable_fraction;
+  m.horizon = SimTime::from_seconds(spec.horizon_s);
+  m.sample_interval = SimTime::from_seconds(spec.metrics.timeseries_interval_s);
+
+  const bool has_work = !spec.workload.classes.empty() || !spec.workload.jobs.empty();
+  if (has_work) {
+    auto ref = m.chips.find(spec.workload.reference_chip);
+    if (!ref) throw std::invalid_argument("undefined reference chip '" + spec.workload.reference_chip + "'");
+    m.reference_chip = *ref;
+  }
+
+  GeneratorContext ctx;
+  ctx.catalog = &m.chips;
+  for (const Tenant& t : m.tenants) {
+    ctx.tenant_weights.push_back(t.weight);
+    ctx.tenant_names.push_back(t.name);
+  }
+  for (SiteId s = 0; s < m.cluster.site_count(); ++s) {
+    ctx.site_names.push_back(m.cluster.site(s).name);
+    int64_t cards = 0;
+    for (ChipId c = 0; c < m.chips.size(); ++c) cards += m.cluster.total_cards(c, s);
+    ctx.site_data_weights.push_back(static_cast<double>(cards));
+  }
+  ctx.memory_usable_fraction = m.perf.memory_usable_fraction;
+  // Largest gang one pool of each chip can hold: generated jobs never span pools.
+  ctx.max_gang_by_chip.assign(m.chips.size(), 0);
+  for (const Pool& p : m.cluster.pools()) {
+    const auto cards = static_cast<uint32_t>((p.end_node - p.first_node) * p.cards_per_node);
+    ctx.max_gang_by_chip[p.chip] = std::max(ctx.max_gang_by_chip[p.chip], cards);
+  }
+  const ChipSpec ref_chip = has_work ? m.chips.at(m.reference_chip) : ChipSpec{};
+  const SiteFabric fabric = fabrics.empty() ? SiteFabric{} : fabrics.front();
+  const PerfParams perf = m.perf;
+  const ChipId ref_id = m.reference_chip;
+  ctx.reference_step_time_s = [ref_chip, fabric, perf, ref_id](const Job& j) {
+    const AllocationShape shape = packed_shape(ref_id, j.cards, static_cast<uint32_t>(ref_chip.cards_per_server),
+                                               fabric.node_nic_gbps, fabric.hop_latency_us);
+    return step_time(j.model, ref_chip, shape, perf).total_s;
+  };
+  if (has_work) {
+    m.jobs = generate_workload(spec.workload, ctx, spec.horizon_s, RngStreams(seed));
+  }
+  compute_reference_step_times(m);
+  return m;
+}
+
+}  // namespace hetsim

@@ -1,0 +1,102 @@
+#pragma once
+// ScenarioSpec: a scenario file read into plain structs, in base units (seconds, Gb/s, us, MiB,
+// milli-cores). Every value that validation may complain about keeps its file position.
+// Produced by parse_scenario(); turned into the model by build_scenario().
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "hetsim/model/chip_catalog.hpp"
+#include "hetsim/model/topology.hpp"
+#include "hetsim/workload/workload_spec.hpp"
+
+namespace hetsim {
+
+struct SourcePos {
+  std::string file;
+  int line = 0;  // 1-based
+  int col = 0;   // 1-based
+};
+
+struct Diagnostic {
+  SourcePos pos;
+  std::string message;
+  std::string format() const;  // "file:line:col: error: message"
+};
+
+struct SiteSpec {
+  std::string name;
+  SiteFabric fabric;
+  SourcePos pos;
+};
+
+struct LinkSpec {
+  std::string a, b;
+  double latency_us = 0;
+  double bandwidth_gbps = 0;
+  SourcePos pos;
+};
+
+struct PoolSpec {
+  std::string site;
+  std::string chip;
+  uint32_t nodes = 0;
+  uint32_t cards_per_node = 0;  // 0: the chip's cards_per_server
+  int64_t cpu_milli_per_node = 0;
+  int64_t mem_mib_per_node = 0;
+  uint32_t nodes_per_leaf = 32;
+  SourcePos pos, site_pos, chip_pos;
+};
+
+struct ProviderSpec {
+  std::string name;
+  std::vector<PoolSpec> pools;
+  SourcePos pos;
+};
+
+struct TenantSpec {
+  std::string name;
+  double weight = 1;
+  int priority = 0;
+};
+
+struct PolicySpec {
+  std::string name = "fifo";
+  std::map<std::string, std::string> params;  // validated by the policy registry
+  SourcePos pos;
+  std::map<std::string, SourcePos> param_pos;
+};
+
+struct PerfSpec {
+  double comm_overlap = 0.0;        // share of DP communication hidden behind compute, [0, 1)
+  double memory_usable_fraction = 0.9;  // share of device memory a job may fill
+};
+
+struct MetricsSpec {
+  double timeseries_interval_s = 3600;
+};
+
+struct ScenarioSpec {
+  std::string file;                 // path as given
+  std::string name;
+  std::string description;
+  double horizon_s = 0;
+  uint64_t seed = 1;
+  std::string catalog_path;         // resolved relative to the scenario file
+  std::vector<ChipSpec> chips;      // catalog, then the scenario's own chips: override by name
+  std::vector<SiteSpec> sites;
+  std::vector<LinkSpec> links;
+  std::vector<ProviderSpec> providers;
+  std::vector<TenantSpec> tenants;
+  WorkloadSpec workload;
+  PolicySpec policy;
+  PerfSpec perf;
+  MetricsSpec metrics;
+  // Positions for validation messages about explicit jobs and classes, by index.
+  std::vector<SourcePos> job_pos;
+  std::vector<SourcePos> class_pos;
+  SourcePos workload_pos;
+};
+
+}  // namespace hetsim

@@ -1,0 +1,77 @@
+#pragma once
+// WorkloadSpec: the synthetic generator's input, already validated and in base units
+// (seconds, parameters, GB). The scenario parser fills it from YAML (see docs/scenario-format.md).
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "hetsim/model/job.hpp"
+
+namespace hetsim {
+
+// A discrete distribution: value i drawn with probability weights[i] / sum(weights).
+struct DiscreteDist {
+  std::vector<double> values;
+  std::vector<double> weights;
+};
+
+// Log-normal given by its median and the sigma of log(x), truncated to [min, max] by resampling.
+struct LogNormalDist {
+  double median = 1;
+  double sigma = 0;
+  double min = 0;
+  double max = 1e300;
+};
+
+struct JobClassSpec {
+  JobClass job_class = JobClass::Eval;
+  double share = 0;                       // share of arrivals (normalised over classes)
+  DiscreteDist cards;                     // gang size in whole cards
+  LogNormalDist runtime_s;                // runtime on the reference chip, seconds
+  DiscreteDist model_params;              // parameters (count)
+  double tokens_per_step = 0;             // global batch in tokens
+  bool trains = true;                     // false: forward only (eval, inference)
+  double bytes_per_param = 16;
+  double activation_gb_per_card = 0;
+  double cpu_milli_per_card = 0;          // host CPU per card, milli-cores
+  double mem_mib_per_card = 0;            // host memory per card, MiB
+  LogNormalDist data_gb;                  // dataset size
+  std::vector<std::string> allowed_chips; // empty: every chip in the catalog
+  double estimate_error_sigma = 0;        // runtime estimate = true runtime * exp(N(0, sigma))
+};
+
+struct ExplicitJobSpec {
+  std::string tenant;
+  JobClass job_class = JobClass::Eval;
+  double arrival_s = 0;
+  uint32_t cards = 1;
+  double params = 1e9;
+  double tokens_per_step = 1e6;
+  bool trains = true;
+  double bytes_per_param = 16;
+  double activation_gb_per_card = 0;
+  double cpu_milli_per_card = 0;
+  double mem_mib_per_card = 0;
+  // Work is given either as steps, or as a runtime on the reference chip (converted to steps).
+  uint64_t steps = 0;
+  double reference_runtime_s = 0;
+  double runtime_estimate_s = 0;          // 0: the true reference runtime
+  std::vector<std::string> allowed_chips;
+  std::string data_site;                  // empty: the first site
+  double data_gb = 0;
+  int priority = 0;
+  bool allow_cross_site = false;
+};
+
+struct WorkloadSpec {
+  double jobs_per_day = 0;                // mean arrival rate of the generated stream
+  std::array<double, 24> diurnal{};       // relative rate per hour of day; mean normalised to 1
+  std::vector<JobClassSpec> classes;
+  std::vector<ExplicitJobSpec> jobs;      // hand-written jobs, added to the generated ones
+  std::string reference_chip;             // chip on which runtime distributions are stated
+  uint32_t reference_cards_per_node = 8;  // node size assumed when converting runtimes to steps
+  double tenant_zipf_s = 1.0;             // tenant popularity ~ 1 / rank^s
+};
+
+}  // namespace hetsim

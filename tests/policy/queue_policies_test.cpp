@@ -1,0 +1,100 @@
+#include <gtest/gtest.h>
+
+#include "../support/mini_model.hpp"
+#include "../support/run_helpers.hpp"
+
+using namespace hetsim;
+using test::start_s;
+
+namespace {
+// One 8-card node. j0 holds 6 cards for 100 s; j1 wants all 8 (blocked until 100);
+// j2 (2 cards, 50 s) fits in the 2 free cards and ends before 100; j3 (2 cards, 200 s) would
+// still hold cards at 100.
+SimulationModel backfill_fixture() {
+  SimulationModel m = test::mini_model();
+  m.cluster.add_pool(0, 0, 0, 1, 8, 128000, 1 << 20, 4);
+  test::finish_topology(m);
+  m.jobs = {test::timed_job(0, 0, 6, 100), test::timed_job(1, 1, 8, 10), test::timed_job(2, 2, 2, 50),
+            test::timed_job(3, 3, 2, 200)};
+  test::finalize(m);
+  return m;
+}
+}  // namespace
+
+TEST(QueuePolicies, FifoHeadBlocksLaterJobs) {
+  const SimulationModel m = backfill_fixture();
+  const auto r = test::run_policy(m, "fifo");
+  EXPECT_DOUBLE_EQ(start_s(r, 0), 0);
+  EXPECT_NEAR(start_s(r, 1), 100, 1e-3);
+  EXPECT_GE(start_s(r, 2), start_s(r, 1) + 10 - 1e-3);  // could have run at t=2, waited for j1
+  EXPECT_GE(start_s(r, 3), start_s(r, 1) + 10 - 1e-3);
+}
+
+TEST(QueuePolicies, EasyBackfillStartsShortJobWithoutDelayingTheHead) {
+  const SimulationModel m = backfill_fixture();
+  const auto r = test::run_policy(m, "easy-backfill");
+  EXPECT_DOUBLE_EQ(start_s(r, 2), 2);            // backfilled at once
+  EXPECT_NEAR(start_s(r, 1), 100, 1e-3);         // head starts at its reservation, not later
+  EXPECT_GE(start_s(r, 3), start_s(r, 1) - 1e-3);  // the long job may not take reserved cards
+}
+
+TEST(QueuePolicies, EasyBackfillAllowsLongJobOnCardsTheHeadDoesNotNeed) {
+  SimulationModel m = test::mini_model();
+  m.cluster.add_pool(0, 0, 0, 1, 8, 128000, 1 << 20, 4);
+  test::finish_topology(m);
+  // The head needs only 6 of the 8 cards at t=100, so a 2-card long job fits beside it.
+  m.jobs = {test::timed_job(0, 0, 4, 100), test::timed_job(1, 1, 6, 10), test::timed_job(2, 2, 2, 500)};
+  test::finalize(m);
+  const auto r = test::run_policy(m, "easy-backfill");
+  EXPECT_DOUBLE_EQ(start_s(r, 2), 2);
+  EXPECT_NEAR(start_s(r, 1), 100, 1e-3);
+}
+
+TEST(QueuePolicies, SjfRunsShortestEstimateFirst) {
+  SimulationModel m = test::mini_model();
+  m.cluster.add_pool(0, 0, 0, 1, 8, 128000, 1 << 20, 4);
+  test::finish_topology(m);
+  // j0 occupies the node; j1 (long) and j2 (short) queue behind it.
+  m.jobs = {test::timed_job(0, 0, 8, 100), test::timed_job(1, 1, 8, 300), test::timed_job(2, 2, 8, 20)};
+  test::finalize(m);
+  const auto sjf = test::run_policy(m, "sjf");
+  EXPECT_NEAR(start_s(sjf, 2), 100, 1e-3);
+  EXPECT_NEAR(start_s(sjf, 1), 120, 1e-3);
+  const auto fifo = test::run_policy(m, "fifo");
+  EXPECT_NEAR(start_s(fifo, 1), 100, 1e-3);
+  EXPECT_NEAR(start_s(fifo, 2), 400, 1e-3);
+}
+
+TEST(QueuePolicies, PlacementParameterChangesTheChosenNode) {
+  SimulationModel m = test::mini_model();
+  m.cluster.add_pool(0, 0, 0, 2, 8, 128000, 1 << 20, 4);
+  test::finish_topology(m);
+  m.jobs = {test::timed_job(0, 0, 6, 1000), test::timed_job(1, 1, 2, 10)};
+  test::finalize(m);
+  // j0 lands on node 0 (first-fit). A 2-card job: best-fit packs it beside j0, spread moves away.
+  const auto packed = test::run_policy(m, "fifo", {{"placement", "best-fit"}});
+  const auto spread = test::run_policy(m, "fifo", {{"placement", "spread"}});
+  EXPECT_EQ(packed.metrics->records()[1].first_node, 0u);
+  EXPECT_EQ(spread.metrics->records()[1].first_node, 1u);
+}
+
+TEST(PolicyRegistry, UnknownNamesAndBadParametersAreClearErrors) {
+  const PolicyRegistry reg = builtin_policy_registry();
+  try {
+    reg.create("fifoo", {});
+    FAIL() << "expected an error";
+  } catch (const std::invalid_argument& e) {
+    const std::string msg = e.what();
+    EXPECT_NE(msg.find("unknown policy 'fifoo'"), std::string::npos);
+    EXPECT_NE(msg.find("easy-backfill, fifo, sjf"), std::string::npos);
+  }
+  EXPECT_THROW(reg.create("fifo", {{"placement", "worst-fit"}}), std::invalid_argument);
+  EXPECT_THROW(reg.create("fifo", {{"max_scan", "5"}}), std::invalid_argument);
+  EXPECT_THROW(reg.create("easy-backfill", {{"max_scan", "0"}}), std::invalid_argument);
+  EXPECT_THROW(reg.create("easy-backfill", {{"max_scan", "1.5"}}), std::invalid_argument);
+  EXPECT_NO_THROW(reg.create("easy-backfill", {{"max_scan", "10"}, {"placement", "packing"}}));
+  for (const auto* e : reg.entries()) {
+    EXPECT_FALSE(e->description.empty());
+    for (const auto& d : e->params) EXPECT_FALSE(d.description.empty()) << e->name << "." << d.name;
+  }
+}

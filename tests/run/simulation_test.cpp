@@ -1,0 +1,167 @@
+#include <gtest/gtest.h>
+
+#include <random>
+
+#include "../support/mini_model.hpp"
+#include "../support/run_helpers.hpp"
+
+using namespace hetsim;
+
+namespace {
+// A policy that breaks the rules in a chosen way, to check the driver's validation.
+class RoguePolicy : public Policy {
+ public:
+  enum class Sin { WrongGangSize, DoubleBooking, StartTwice, ForbiddenChip };
+  explicit RoguePolicy(Sin s) : sin_(s) {}
+  std::string name() const override { return "rogue"; }
+  void on_submit(const SchedulingContext&, JobId id) override { queue_.push_back(id); }
+  void on_end(const SchedulingContext&, JobId) override {}
+  void schedule(SchedulingContext& ctx) override {
+    for (JobId id : queue_) {
+      NodeGrant g;
+      g.node = 0;
+      g.card_mask = sin_ == Sin::WrongGangSize ? 0b1 : 0b11;
+      g.cpu_milli = 1000 * 2;
+      g.mem_mib = 1024 * 2;
+      if (sin_ == Sin::ForbiddenChip) g.node = 1;
+      ctx.start(id, {g});
+      if (sin_ == Sin::StartTwice) ctx.start(id, {g});
+    }
+    queue_.clear();
+  }
+
+ private:
+  Sin sin_;
+  std::vector<JobId> queue_;
+};
+
+SimulationModel two_job_model() {
+  SimulationModel m = test::mini_model();
+  m.cluster.add_pool(0, 0, 0, 1, 8, 128000, 1 << 20, 4);  // node 0: fast
+  m.cluster.add_pool(0, 0, 1, 1, 8, 128000, 1 << 20, 4);  // node 1: slow
+  test::finish_topology(m);
+  m.jobs = {test::timed_job(0, 0, 2, 10), test::timed_job(1, 0, 2, 10)};
+  m.jobs[1].allowed_chips = 1;  // fast only
+  test::finalize(m);
+  return m;
+}
+
+std::string violation_of(RoguePolicy::Sin sin) {
+  const SimulationModel m = two_job_model();
+  RoguePolicy p(sin);
+  MetricsCollector metrics(m.cluster, m.chips, m.jobs);
+  Simulation sim(m, p, metrics);
+  try {
+    sim.run();
+  } catch (const PolicyViolation& e) {
+    return e.what();
+  }
+  return "";
+}
+}  // namespace
+
+TEST(Simulation, ValidatesEveryDecisionAndNamesPolicyAndJob) {
+  std::string v = violation_of(RoguePolicy::Sin::WrongGangSize);
+  EXPECT_NE(v.find("policy 'rogue'"), std::string::npos) << v;
+  EXPECT_NE(v.find("job 0"), std::string::npos) << v;
+  EXPECT_NE(v.find("all-or-nothing"), std::string::npos) << v;
+  v = violation_of(RoguePolicy::Sin::DoubleBooking);  // both jobs on the same two cards
+  EXPECT_NE(v.find("job 1"), std::string::npos) << v;
+  EXPECT_NE(v.find("milli free"), std::string::npos) << v;
+  v = violation_of(RoguePolicy::Sin::StartTwice);
+  EXPECT_NE(v.find("not pending"), std::string::npos) << v;
+  v = violation_of(RoguePolicy::Sin::ForbiddenChip);
+  EXPECT_NE(v.find("not allowed"), std::string::npos) << v;
+}
+
+namespace {
+SimulationModel random_model(uint64_t seed, int n_jobs) {
+  SimulationModel m = test::mini_model(2);
+  m.cluster.add_pool(0, 0, 0, 6, 8, 128000, 1 << 20, 4);
+  m.cluster.add_pool(1, 0, 1, 8, 4, 128000, 1 << 20, 4);
+  test::finish_topology(m);
+  std::mt19937_64 gen(seed);
+  double t = 0;
+  for (int i = 0; i < n_jobs; ++i) {
+    t += static_cast<double>(gen() % 30);
+    const uint32_t sizes[] = {1, 1, 1, 2, 4, 8, 16};
+    Job j = test::timed_job(static_cast<JobId>(i), t, sizes[gen() % 7], 1 + gen() % 600);
+    if (gen() % 3 == 0) j.allowed_chips = 1;
+    m.jobs.push_back(j);
+  }
+  test::finalize(m);
+  return m;
+}
+}  // namespace
+
+TEST(Simulation, EveryJobEndsExactlyOnceAndCardsAreConserved) {
+  for (const char* policy : {"fifo", "sjf", "easy-backfill"}) {
+    const SimulationModel m = random_model(5, 400);
+    const auto r = test::run_policy(m, policy);
+    int64_t running_cards = 0;
+    std::size_t completed = 0;
+    for (JobId id = 0; id < m.jobs.size(); ++id) {
+      const JobRecord& rec = r.metrics->records()[id];
+      ASSERT_NE(rec.outcome, JobOutcome::NotArrived) << policy;
+      if (rec.outcome == JobOutcome::Completed) {
+        ++completed;
+        EXPECT_GE(rec.start, m.jobs[id].arrival);
+        EXPECT_GT(rec.end, rec.start);
+      }
+      if (rec.outcome == JobOutcome::Running) running_cards += m.jobs[id].cards;
+    }
+    EXPECT_EQ(completed, m.jobs.size()) << policy;  // the horizon is far away
+    EXPECT_EQ(running_cards, 0);
+    for (const TimeseriesRow& row : r.metrics->timeseries()) {
+      EXPECT_LE(row.busy_cards, static_cast<int64_t>(m.cluster.card_count()));
+      EXPECT_GE(row.busy_cards, 0);
+    }
+  }
+}
+
+TEST(Simulation, HorizonLeavesJobsRunningOrPending) {
+  SimulationModel m = random_model(6, 300);
+  m.horizon = SimTime::from_s(600);
+  const auto r = test::run_policy(m, "fifo");
+  std::size_t running = 0, pending = 0, not_arrived = 0;
+  for (const JobRecord& rec : r.metrics->records()) {
+    running += rec.outcome == JobOutcome::Running;
+    pending += rec.outcome == JobOutcome::Pending;
+    not_arrived += rec.outcome == JobOutcome::NotArrived;
+  }
+  EXPECT_GT(running, 0u);
+  EXPECT_GT(not_arrived, 0u);
+  EXPECT_EQ(r.result.end_time, SimTime::from_s(600));
+  EXPECT_EQ(r.metrics->end_time(), SimTime::from_s(600));
+  (void)pending;
+}
+
+TEST(Simulation, SameModelSameOutputsByteForByte) {
+  const SimulationModel m = random_model(9, 500);
+  std::string csv[2], json[2];
+  for (int k = 0; k < 2; ++k) {
+    const auto r = test::run_policy(m, "easy-backfill", {{"placement", "best-fit"}});
+    RunInfo info;
+    info.scenario = "mini";
+    info.policy = r.policy_name;
+    const ReportInputs in{&info, &m.cluster, &m.chips, &m.jobs, &m.tenants, r.metrics.get()};
+    csv[k] = jobs_csv(in) + timeseries_csv(in);
+    auto s = summary_json(in);
+    s.erase("engine");
+    json[k] = s.dump(2);
+  }
+  EXPECT_EQ(csv[0], csv[1]);
+  EXPECT_EQ(json[0], json[1]);
+}
+
+TEST(Simulation, BackfillNeverHurtsUtilizationOnThisWorkload) {
+  const SimulationModel m = random_model(12, 600);
+  const auto fifo = test::run_policy(m, "fifo");
+  const auto easy = test::run_policy(m, "easy-backfill");
+  double wait_fifo = 0, wait_easy = 0;
+  for (JobId id = 0; id < m.jobs.size(); ++id) {
+    wait_fifo += (fifo.metrics->records()[id].start - m.jobs[id].arrival).seconds();
+    wait_easy += (easy.metrics->records()[id].start - m.jobs[id].arrival).seconds();
+  }
+  EXPECT_LT(wait_easy, wait_fifo);
+}

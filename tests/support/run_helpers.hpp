@@ -1,0 +1,31 @@
+#pragma once
+#include <memory>
+#include <string>
+
+#include "hetsim/metrics/collector.hpp"
+#include "hetsim/metrics/report.hpp"
+#include "hetsim/policy/registry.hpp"
+#include "hetsim/run/simulation.hpp"
+
+namespace hetsim::test {
+
+struct Ran {
+  std::unique_ptr<MetricsCollector> metrics;
+  RunResult result;
+  std::string policy_name;
+};
+
+inline Ran run_policy(const SimulationModel& m, const std::string& policy,
+                      const std::map<std::string, std::string>& params = {}) {
+  auto p = builtin_policy_registry().create(policy, params);
+  Ran r;
+  r.metrics = std::make_unique<MetricsCollector>(m.cluster, m.chips, m.jobs);
+  Simulation sim(m, *p, *r.metrics);
+  r.result = sim.run();
+  r.policy_name = p->name();
+  return r;
+}
+
+inline double start_s(const Ran& r, JobId id) { return r.metrics->records()[id].start.seconds(); }
+
+}  // namespace hetsim::test
