@@ -93,6 +93,11 @@ int cmd_run(const RunOptions& opt) {
 
   MetricsCollector metrics(model.cluster, model.chips, model.jobs);
   Simulation sim(model, *policy, metrics);
+  std::unique_ptr<BatchScorer> scorer;
+  if (device == Device::Cuda) {
+    scorer = make_cuda_batch_scorer();
+    sim.set_batch_scorer(scorer.get());
+  }
   const RunResult res = sim.run();
 
   RunInfo info;

@@ -53,6 +53,8 @@ PoolId Cluster::add_pool(SiteId site, ProviderId provider, ChipId chip, uint32_t
     node_leaf_.push_back(p.first_leaf + i / nodes_per_leaf);
     node_first_card_.push_back(static_cast<CardId>(card_free_milli_.size()));
     node_free_cards_.push_back(cards_per_node);
+    node_total_cards_.push_back(cards_per_node);
+    node_chip_.push_back(chip);
     node_cpu_free_.push_back(cpu_milli_per_node);
     node_mem_free_.push_back(mem_mib_per_node);
     for (uint8_t c = 0; c < cards_per_node; ++c) card_free_milli_.push_back(kMilliPerCard);

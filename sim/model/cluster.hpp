@@ -12,6 +12,7 @@
 // decision with check(); policies receive `const Cluster&`.
 #include <cstdint>
 #include <set>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -82,6 +83,13 @@ class Cluster {
   uint32_t node_free_mask(NodeId n) const;
   SiteId leaf_site(uint32_t leaf) const { return leaf_site_[leaf]; }
 
+  // ---- whole-cluster arrays (struct-of-arrays), for batched kernels; valid until the next change
+  std::span<const uint8_t> free_cards_array() const { return node_free_cards_; }
+  std::span<const uint8_t> total_cards_array() const { return node_total_cards_; }
+  std::span<const uint16_t> chip_array() const { return node_chip_; }
+  std::span<const int64_t> cpu_free_array() const { return node_cpu_free_; }
+  std::span<const int64_t> mem_free_array() const { return node_mem_free_; }
+
   // ---- indexes
   // Nodes of `pool` with exactly `free` whole free cards, ascending id.
   const std::set<NodeId>& nodes_with_free(PoolId pool, uint32_t free) const {
@@ -111,6 +119,8 @@ class Cluster {
   std::vector<uint32_t> node_leaf_;
   std::vector<CardId> node_first_card_;
   std::vector<uint8_t> node_free_cards_;
+  std::vector<uint8_t> node_total_cards_;
+  std::vector<uint16_t> node_chip_;
   std::vector<int64_t> node_cpu_free_;
   std::vector<int64_t> node_mem_free_;
   // leaves

@@ -15,6 +15,7 @@
 #include "hetsim/model/job.hpp"
 #include "hetsim/model/topology.hpp"
 #include "hetsim/perf/throughput.hpp"
+#include "hetsim/policy/placement/batch_scorer.hpp"
 
 namespace hetsim {
 
@@ -37,6 +38,9 @@ class SchedulingContext {
   virtual double estimated_runtime_s(JobId id, const Allocation& a) const = 0;
   // Bumped by every start and every end: a policy may skip work when nothing changed.
   virtual uint64_t state_version() const = 0;
+
+  // A batched placement scorer (--device), or null: policies then use the index search.
+  virtual BatchScorer* batch_scorer() const { return nullptr; }
 
   virtual void start(JobId id, Allocation a) = 0;
 };

@@ -46,6 +46,9 @@ class Simulation final : public SchedulingContext {
   double estimated_runtime_s(JobId id, const Allocation& a) const override;
   uint64_t state_version() const override { return version_; }
   void start(JobId id, Allocation a) override;
+  BatchScorer* batch_scorer() const override { return batch_scorer_; }
+  // Optional (--device): not owned, must outlive run().
+  void set_batch_scorer(BatchScorer* s) { batch_scorer_ = s; }
 
   const Cluster& live_cluster() const { return cluster_; }
 
@@ -68,6 +71,7 @@ class Simulation final : public SchedulingContext {
   uint64_t pending_count_ = 0;
   uint64_t version_ = 0;
   std::string policy_name_;
+  BatchScorer* batch_scorer_ = nullptr;
 };
 
 }  // namespace hetsim

@@ -165,3 +165,24 @@ TEST(Simulation, BackfillNeverHurtsUtilizationOnThisWorkload) {
   }
   EXPECT_LT(wait_easy, wait_fifo);
 }
+
+// --device: the batched scorer (here its CPU reference, which the CUDA kernel matches bit for
+// bit) must give the very same decisions as the sequential index search.
+TEST(Simulation, BatchedScoringPathDecidesExactlyLikeTheIndexSearch) {
+  for (const char* placement : {"first-fit", "best-fit", "packing", "spread"}) {
+    const SimulationModel m = random_model(21, 800);
+    auto p1 = builtin_policy_registry().create("easy-backfill", {{"placement", placement}});
+    auto p2 = builtin_policy_registry().create("easy-backfill", {{"placement", placement}});
+    MetricsCollector m1(m.cluster, m.chips, m.jobs), m2(m.cluster, m.chips, m.jobs);
+    Simulation index_run(m, *p1, m1);
+    index_run.run();
+    auto scorer = make_cpu_batch_scorer();
+    Simulation batch_run(m, *p2, m2);
+    batch_run.set_batch_scorer(scorer.get());
+    batch_run.run();
+    for (JobId id = 0; id < m.jobs.size(); ++id) {
+      ASSERT_EQ(m1.records()[id].start, m2.records()[id].start) << placement << " job " << id;
+      ASSERT_EQ(m1.records()[id].first_node, m2.records()[id].first_node) << placement << " job " << id;
+    }
+  }
+}

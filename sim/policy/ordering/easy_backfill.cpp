@@ -91,10 +91,48 @@ bool EasyBackfillPolicy::reserve(const SchedulingContext& ctx, JobId head) {
   return false;  // e.g. a cross-site gang: no reservation, so nothing may overtake the head
 }
 
-bool EasyBackfillPolicy::try_backfill(SchedulingContext& ctx, JobId id) {
+void EasyBackfillPolicy::start(SchedulingContext& ctx, JobId id, Allocation a) {
+  for (const NodeGrant& g : a) touched_.push_back(g.node);
+  ctx.start(id, std::move(a));
+}
+
+bool EasyBackfillPolicy::repaired_hint(const SchedulingContext& ctx, JobId id, const kernels::BestNode& hint,
+                                       Allocation& out) const {
+  const Cluster& c = ctx.cluster();
+  const Job& j = ctx.job(id);
+  // The batch's best node lost capacity since: its rank is unknown, search afresh.
+  if (hint.node >= 0 && std::find(touched_.begin(), touched_.end(), static_cast<NodeId>(hint.node)) != touched_.end()) {
+    return find_placement(j, PlacementInput{&c, &ctx.chips(), &ctx.perf()}, placement_, {}, out);
+  }
+  // Untouched nodes score as they did; only touched nodes can have changed rank.
+  int32_t best = hint.node;
+  int64_t best_score = hint.score;
+  const uint64_t usable = usable_chip_mask(j, ctx.chips(), ctx.perf());
+  for (NodeId n : touched_) {
+    if (!kernels::placement_feasible(usable, j.cards, j.cpu_milli_per_card * j.cards, j.mem_mib_per_card * j.cards,
+                                     c.node_chip(n), c.node_free_cards(n), c.node_cpu_free(n), c.node_mem_free(n))) {
+      continue;
+    }
+    const int64_t s = kernels::placement_score(placement_, c.node_free_cards(n), c.node_cards(n), j.cards);
+    if (kernels::placement_better(s, static_cast<int32_t>(n), best_score, best)) {
+      best = static_cast<int32_t>(n);
+      best_score = s;
+    }
+  }
+  if (best >= 0) {
+    out = single_node_allocation(c, j, static_cast<NodeId>(best));
+    return true;
+  }
+  // No single node: a gang over several nodes may still fit.
+  return find_placement(j, PlacementInput{&c, &ctx.chips(), &ctx.perf()}, placement_, {}, out);
+}
+
+bool EasyBackfillPolicy::try_backfill(SchedulingContext& ctx, JobId id, const kernels::BestNode* hint) {
   const PlacementInput in{&ctx.cluster(), &ctx.chips(), &ctx.perf()};
   const Job& j = ctx.job(id);
-  if (!find_placement(j, in, placement_, {}, scratch_)) return false;
+  const bool placed = hint != nullptr ? repaired_hint(ctx, id, *hint, scratch_)
+                                      : find_placement(j, in, placement_, {}, scratch_);
+  if (!placed) return false;
   const double est = ctx.estimated_runtime_s(id, scratch_);
   const SimTime end = ctx.now() + SimTime::from_seconds(std::min(est, 9.0e12 - ctx.now().seconds()));
   if (end > reservation_.shadow) {
@@ -108,7 +146,7 @@ bool EasyBackfillPolicy::try_backfill(SchedulingContext& ctx, JobId id) {
       }
     }
   }
-  ctx.start(id, scratch_);
+  start(ctx, id, scratch_);
   return true;
 }
 
@@ -136,24 +174,46 @@ void EasyBackfillPolicy::schedule(SchedulingContext& ctx) {
     reserve(ctx, head);
     scanned_upto_ = head;
   }
-  // 3. Backfill behind it.
-  if (reservation_.valid) {
+  // 3. Backfill behind it: the window is the next max_scan queued jobs, minus those already
+  // examined at this state version.
+  if (reservation_.valid && ctx.cluster().free_cards_total() > 0) {
+    std::vector<JobId> window;
+    uint32_t seen = 0;
+    for (auto it = std::next(queue_.begin()); it != queue_.end() && seen < max_scan_; ++it, ++seen) {
+      if (full_scan || *it > scanned_upto_) window.push_back(*it);
+    }
     FreeSummary free;
     free.refresh(ctx.cluster());
-    uint32_t scanned = 0;
-    for (auto it = std::next(queue_.begin()); it != queue_.end() && scanned < max_scan_; ++scanned) {
-      const JobId id = *it;
-      if (!full_scan && id <= scanned_upto_) { ++it; continue; }
+    std::vector<kernels::BestNode> hints;
+    BatchScorer* batch = ctx.batch_scorer();
+    if (batch != nullptr && window.size() >= 2) {
+      std::vector<uint8_t> cards;
+      std::vector<uint64_t> allowed;
+      std::vector<int64_t> cpu, mem;
+      for (JobId id : window) {
+        const Job& j = ctx.job(id);
+        cards.push_back(static_cast<uint8_t>(std::min<uint32_t>(j.cards, kMaxCardsPerNode)));
+        // A gang wider than any node has no single-node answer: mask it out of the batch.
+        allowed.push_back(j.cards > kMaxCardsPerNode ? 0 : usable_chip_mask(j, ctx.chips(), ctx.perf()));
+        cpu.push_back(j.cpu_milli_per_card * j.cards);
+        mem.push_back(j.mem_mib_per_card * j.cards);
+      }
+      hints.resize(window.size());
+      batch->score(node_table(ctx.cluster()), kernels::JobBatch{cards, allowed, cpu, mem}, placement_, hints);
+    }
+    touched_.clear();
+    for (std::size_t k = 0; k < window.size(); ++k) {
+      const JobId id = window[k];
       scanned_upto_ = std::max(scanned_upto_, id);
       if (free.total_free == 0) break;
       const Job& j = ctx.job(id);
-      if (free.may_fit(j, usable_chip_mask(j, ctx.chips(), ctx.perf())) && try_backfill(ctx, id)) {
-        it = queue_.erase(it);
+      if (!free.may_fit(j, usable_chip_mask(j, ctx.chips(), ctx.perf()))) continue;
+      if (try_backfill(ctx, id, hints.empty() ? nullptr : &hints[k])) {
+        queue_.erase(id);
         free.refresh(ctx.cluster());
-      } else {
-        ++it;
       }
     }
+    if (!window.empty()) scanned_upto_ = std::max(scanned_upto_, window.back());
   }
   scanned_version_ = ctx.state_version();
 }

@@ -39,7 +39,11 @@ class EasyBackfillPolicy : public Policy {
 
  private:
   bool reserve(const SchedulingContext& ctx, JobId head);
-  bool try_backfill(SchedulingContext& ctx, JobId id);
+  bool try_backfill(SchedulingContext& ctx, JobId id, const kernels::BestNode* hint);
+  // Best single node for `id` from a batch result computed before this pass's starts, repaired
+  // against the nodes those starts touched: equal to what the index search returns now.
+  bool repaired_hint(const SchedulingContext& ctx, JobId id, const kernels::BestNode& hint, Allocation& out) const;
+  void start(SchedulingContext& ctx, JobId id, Allocation a);
 
   PlacementScore placement_;
   uint32_t max_scan_;
@@ -48,6 +52,7 @@ class EasyBackfillPolicy : public Policy {
   uint64_t scanned_version_ = ~0ULL;  // state version after the last full scan
   JobId scanned_upto_ = 0;            // jobs with id <= this were scanned at scanned_version_
   Allocation scratch_;
+  std::vector<NodeId> touched_;  // nodes allocated since the batch was scored
 };
 
 }  // namespace hetsim

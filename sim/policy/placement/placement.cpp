@@ -154,6 +154,10 @@ bool place_gang(const Job& job, const Cluster& c, uint64_t chips, PlacementScore
 
 }  // namespace
 
+Allocation single_node_allocation(const Cluster& c, const Job& job, NodeId node) {
+  return Allocation{grant(c, job, node, job.cards)};
+}
+
 uint64_t usable_chip_mask(const Job& job, const ChipCatalog& chips, const PerfParams& perf) {
   uint64_t mask = 0;
   for (ChipId id = 0; id < chips.size(); ++id) {

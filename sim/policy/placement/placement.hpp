@@ -43,6 +43,9 @@ struct PlacementInput {
 bool find_placement(const Job& job, const PlacementInput& in, PlacementScore kind,
                     std::span<const NodeCap> caps, Allocation& out);
 
+// The job on `cards` = job.cards lowest free cards of one node (no feasibility check).
+Allocation single_node_allocation(const Cluster& c, const Job& job, NodeId node);
+
 // Chips the job may use: allowed by the job and large enough for its per-card memory.
 uint64_t usable_chip_mask(const Job& job, const ChipCatalog& chips, const PerfParams& perf);
 

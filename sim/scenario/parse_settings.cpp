@@ -1,0 +1,66 @@
+// The small sections: `scenario` (name, horizon, seed), `policy`, `perf` and `metrics`.
+#include "hetsim/scenario/sections.hpp"
+
+namespace hetsim {
+
+void read_scenario_header(ParseState& st, const YamlValue& v) {
+  MapReader r(st.ctx, v, "scenario", {"name", "description", "horizon", "seed"});
+  if (auto s = r.name("name", true)) st.spec.name = *s;
+  if (auto s = r.string("description", false)) st.spec.description = *s;
+  if (auto t = r.quantity("horizon", UnitKind::Duration, true)) {
+    // SimTime holds +-9e12 s; a longer horizon could not be simulated anyway.
+    if (r.check("horizon", *t > 0 && *t <= 9e12, "'horizon' must be > 0 and at most 9e12 s, got " + num(*t) + " s")) {
+      st.spec.horizon_s = *t;
+    }
+  }
+  if (auto n = r.whole("seed", UnitKind::Plain, 0, INT64_MAX, false)) st.spec.seed = static_cast<uint64_t>(*n);
+}
+
+void read_policy(ParseState& st, const YamlValue& v) {
+  st.spec.policy.pos = st.ctx.pos(v);
+  MapReader r(st.ctx, v, "policy", {"name", "params"});
+  if (auto s = r.string("name", true)) {
+    if (r.check("name", !s->empty(), "policy 'name' must not be empty")) st.spec.policy.name = *s;
+  }
+  const YamlValue* params = r.get("params");
+  if (params == nullptr) return;
+  if (!params->is_map()) {
+    type_error(st.ctx, *params, "'params'", "a map of names to values");
+    return;
+  }
+  // Kept as written: the policy registry knows each parameter's type and range.
+  for (const YamlEntry& e : params->entries) {
+    if (!e.value.is_scalar()) {
+      type_error(st.ctx, e.value, "policy parameter '" + e.key + "'", "a string or number");
+      continue;
+    }
+    st.spec.policy.params[e.key] = e.value.scalar;
+    st.spec.policy.param_pos[e.key] = st.ctx.pos(e.value);
+  }
+}
+
+void read_perf(ParseState& st, const YamlValue& v) {
+  MapReader r(st.ctx, v, "perf", {"comm_overlap", "memory_usable_fraction"});
+  if (auto x = r.quantity("comm_overlap", UnitKind::Plain, false)) {
+    if (r.check("comm_overlap", *x < 1, "'comm_overlap' must be in [0, 1), got " + num(*x))) {
+      st.spec.perf.comm_overlap = *x;
+    }
+  }
+  if (auto x = r.quantity("memory_usable_fraction", UnitKind::Plain, false)) {
+    if (r.check("memory_usable_fraction", *x > 0 && *x <= 1,
+                "'memory_usable_fraction' must be in (0, 1], got " + num(*x))) {
+      st.spec.perf.memory_usable_fraction = *x;
+    }
+  }
+}
+
+void read_metrics(ParseState& st, const YamlValue& v) {
+  MapReader r(st.ctx, v, "metrics", {"timeseries_interval"});
+  if (auto t = r.quantity("timeseries_interval", UnitKind::Duration, false)) {
+    if (r.check("timeseries_interval", *t > 0, "'timeseries_interval' must be > 0")) {
+      st.spec.metrics.timeseries_interval_s = *t;
+    }
+  }
+}
+
+}  // namespace hetsim

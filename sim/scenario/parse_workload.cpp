@@ -1,0 +1,314 @@
+// `workload`: arrival rate, diurnal profile, job classes and explicit jobs.
+#include <array>
+#include <cmath>
+#include <cstdint>
+#include <set>
+
+#include "hetsim/scenario/sections.hpp"
+
+namespace hetsim {
+
+namespace {
+
+constexpr int64_t kMaxCards = 1'000'000;
+
+// { values: [...], weights: [...] }: same non-zero length, weights >= 0 and not all zero.
+std::optional<DiscreteDist> read_discrete(Ctx& ctx, const YamlValue& v, const std::string& what, UnitKind kind,
+                                          bool whole_cards) {
+  MapReader r(ctx, v, what, {"values", "weights"});
+  const auto* values = r.list("values", true);
+  const auto* weights = r.list("weights", true);
+  if (values == nullptr || weights == nullptr) return std::nullopt;
+  const std::size_t before = ctx.error_count();
+  DiscreteDist d;
+  for (const YamlValue& x : *values) {
+    if (whole_cards) {
+      if (auto n = read_whole(ctx, x, UnitKind::Plain, 1, kMaxCards, what + " value")) {
+        d.values.push_back(static_cast<double>(*n));
+      }
+    } else if (auto q = read_quantity(ctx, x, kind, what + " value")) {
+      if (*q > 0) {
+        d.values.push_back(*q);
+      } else {
+        ctx.error(x, what + " values must be > 0");
+      }
+    }
+  }
+  double total = 0;
+  for (const YamlValue& x : *weights) {
+    if (auto q = read_quantity(ctx, x, UnitKind::Plain, what + " weight")) {
+      d.weights.push_back(*q);
+      total += *q;
+    }
+  }
+  if (ctx.error_count() != before) return std::nullopt;
+  if (values->empty()) {
+    ctx.error(*r.get("values"), what + " needs at least one value");
+    return std::nullopt;
+  }
+  if (values->size() != weights->size()) {
+    ctx.error(*r.get("weights"), what + " has " + std::to_string(values->size()) + " values but " +
+                                     std::to_string(weights->size()) + " weights");
+    return std::nullopt;
+  }
+  if (!(total > 0)) {
+    ctx.error(*r.get("weights"), what + " weights are all zero");
+    return std::nullopt;
+  }
+  return d;
+}
+
+// { median, sigma, min?, max? } with median > 0, sigma >= 0 and min <= median <= max.
+std::optional<LogNormalDist> read_lognormal(Ctx& ctx, const YamlValue& v, const std::string& what, UnitKind kind) {
+  MapReader r(ctx, v, what, {"median", "sigma", "min", "max"});
+  if (!r.ok()) return std::nullopt;
+  const std::size_t before = ctx.error_count();
+  LogNormalDist d;
+  if (auto x = r.quantity("median", kind, true)) {
+    if (r.check("median", *x > 0, what + " median must be > 0")) d.median = *x;
+  }
+  if (auto x = r.quantity("sigma", UnitKind::Plain, true)) d.sigma = *x;
+  if (auto x = r.quantity("min", kind, false)) d.min = *x;
+  if (auto x = r.quantity("max", kind, false)) d.max = *x;
+  if (ctx.error_count() != before) return std::nullopt;
+  if (!(d.min <= d.median && d.median <= d.max)) {
+    ctx.error(v, what + " needs min <= median <= max, got min " + num(d.min) + ", median " + num(d.median) +
+                     ", max " + num(d.max));
+    return std::nullopt;
+  }
+  return d;
+}
+
+std::optional<std::vector<std::string>> read_allowed_chips(ParseState& st, const MapReader& r) {
+  const auto* list = r.list("allowed_chips", false);
+  if (list == nullptr) return std::nullopt;
+  if (list->empty()) {
+    st.ctx.error(*r.get("allowed_chips"), "'allowed_chips' must not be empty (leave it out to allow every chip)");
+    return std::nullopt;
+  }
+  std::vector<std::string> out;
+  std::set<std::string> seen;
+  for (const YamlValue& x : *list) {
+    auto s = read_string(st.ctx, x, "chip");
+    if (!s || !st.chips.check(st.ctx, x, *s)) continue;
+    if (!seen.insert(*s).second) {
+      st.ctx.error(x, "chip '" + *s + "' listed twice in 'allowed_chips'");
+      continue;
+    }
+    out.push_back(*s);
+  }
+  return out;
+}
+
+std::optional<JobClass> read_class_name(const MapReader& r) {
+  auto s = r.string("class", true);
+  if (!s) return std::nullopt;
+  JobClass c{};
+  if (!parse_job_class(*s, c)) {
+    r.ctx().error(*r.get("class"), "unknown job class '" + *s +
+                                       "' (expected pretrain, finetune, eval, inference or debug)");
+    return std::nullopt;
+  }
+  return c;
+}
+
+// Fields that classes and explicit jobs share.
+struct Footprint {
+  bool trains = true;
+  double bytes_per_param = 16;
+  double activation_gb_per_card = 0;
+  double cpu_milli_per_card = 0;
+  double mem_mib_per_card = 0;
+};
+
+Footprint read_footprint(const MapReader& r) {
+  Footprint f;
+  if (auto b = r.boolean("trains", false)) f.trains = *b;
+  // Forward-only work keeps BF16 weights only; training adds gradients and Adam states.
+  f.bytes_per_param = f.trains ? 16 : 2;
+  if (auto x = r.quantity("bytes_per_param", UnitKind::Plain, false)) {
+    if (r.check("bytes_per_param", *x > 0, "'bytes_per_param' must be > 0")) f.bytes_per_param = *x;
+  }
+  if (auto x = r.quantity("activation_per_card", UnitKind::Size, false)) f.activation_gb_per_card = *x;
+  if (auto x = r.whole("cpu_per_card", UnitKind::Cpu, 0, INT64_MAX, false)) {
+    f.cpu_milli_per_card = static_cast<double>(*x);
+  }
+  if (auto x = r.quantity("memory_per_card", UnitKind::Size, false)) f.mem_mib_per_card = *x * 1e9 / 1048576.0;
+  return f;
+}
+
+JobClassSpec read_class(ParseState& st, const YamlValue& v, const std::string& what) {
+  MapReader r(st.ctx, v, what,
+              {"class", "share", "cards", "runtime", "model_params", "tokens_per_step", "trains",
+               "bytes_per_param", "activation_per_card", "cpu_per_card", "memory_per_card", "data", "allowed_chips",
+               "estimate_error"});
+  JobClassSpec c;
+  if (!r.ok()) return c;
+  if (auto k = read_class_name(r)) c.job_class = *k;
+  if (auto x = r.quantity("share", UnitKind::Plain, true)) {
+    if (r.check("share", *x > 0, "'share' must be > 0, got " + num(*x))) c.share = *x;
+  }
+  if (const YamlValue* x = r.need("cards")) {
+    if (auto d = read_discrete(st.ctx, *x, "'cards'", UnitKind::Plain, true)) c.cards = *d;
+  }
+  if (const YamlValue* x = r.need("runtime")) {
+    if (auto d = read_lognormal(st.ctx, *x, "'runtime'", UnitKind::Duration)) c.runtime_s = *d;
+  }
+  if (const YamlValue* x = r.need("model_params")) {
+    if (auto d = read_discrete(st.ctx, *x, "'model_params'", UnitKind::Count, false)) c.model_params = *d;
+  }
+  if (auto x = r.quantity("tokens_per_step", UnitKind::Count, true)) {
+    if (r.check("tokens_per_step", *x > 0, "'tokens_per_step' must be > 0")) c.tokens_per_step = *x;
+  }
+  const Footprint f = read_footprint(r);
+  c.trains = f.trains;
+  c.bytes_per_param = f.bytes_per_param;
+  c.activation_gb_per_card = f.activation_gb_per_card;
+  c.cpu_milli_per_card = f.cpu_milli_per_card;
+  c.mem_mib_per_card = f.mem_mib_per_card;
+  // Without `data`, jobs carry no dataset: a point mass at 0 GB.
+  c.data_gb = LogNormalDist{0, 0, 0, 0};
+  if (const YamlValue* x = r.get("data")) {
+    if (auto d = read_lognormal(st.ctx, *x, "'data'", UnitKind::Size)) c.data_gb = *d;
+  }
+  if (auto a = read_allowed_chips(st, r)) c.allowed_chips = *a;
+  if (auto x = r.quantity("estimate_error", UnitKind::Plain, false)) c.estimate_error_sigma = *x;
+  return c;
+}
+
+ExplicitJobSpec read_job(ParseState& st, const YamlValue& v, const std::string& what) {
+  MapReader r(st.ctx, v, what,
+              {"tenant", "class", "arrival", "cards", "params", "tokens_per_step", "runtime_on_reference", "steps",
+               "estimate", "allowed_chips", "data_site", "data", "priority", "allow_cross_site",
+               "trains", "bytes_per_param", "activation_per_card", "cpu_per_card", "memory_per_card"});
+  ExplicitJobSpec j;
+  if (!r.ok()) return j;
+  if (auto s = r.string("tenant", true)) {
+    j.tenant = *s;
+    st.tenants.check(st.ctx, *r.get("tenant"), *s);
+  }
+  if (auto k = read_class_name(r)) j.job_class = *k;
+  if (auto t = r.quantity("arrival", UnitKind::Duration, true)) {
+    const double h = st.spec.horizon_s;
+    if (r.check("arrival", h <= 0 || *t < h,
+                "'arrival' (" + num(*t) + " s) must be before the horizon (" + num(h) + " s)")) {
+      j.arrival_s = *t;
+    }
+  }
+  if (auto n = r.whole("cards", UnitKind::Count, 1, kMaxCards, true)) j.cards = static_cast<uint32_t>(*n);
+  if (auto x = r.quantity("params", UnitKind::Count, true)) {
+    if (r.check("params", *x > 0, "'params' must be > 0")) j.params = *x;
+  }
+  if (auto x = r.quantity("tokens_per_step", UnitKind::Count, true)) {
+    if (r.check("tokens_per_step", *x > 0, "'tokens_per_step' must be > 0")) j.tokens_per_step = *x;
+  }
+  const bool has_runtime = r.has("runtime_on_reference");
+  const bool has_steps = r.has("steps");
+  if (has_runtime == has_steps) {
+    st.ctx.error(v, has_runtime ? "job gives both 'runtime_on_reference' and 'steps'; give exactly one"
+                                : "job needs 'runtime_on_reference' or 'steps'");
+  } else if (has_runtime) {
+    if (auto t = r.quantity("runtime_on_reference", UnitKind::Duration, true)) {
+      if (r.check("runtime_on_reference", *t > 0, "'runtime_on_reference' must be > 0")) j.reference_runtime_s = *t;
+    }
+  } else if (auto n = r.whole("steps", UnitKind::Count, 1, INT64_MAX, true)) {
+    j.steps = static_cast<uint64_t>(*n);
+  }
+  if (auto t = r.quantity("estimate", UnitKind::Duration, false)) {
+    if (r.check("estimate", *t > 0, "'estimate' must be > 0")) j.runtime_estimate_s = *t;
+  }
+  const Footprint f = read_footprint(r);
+  j.trains = f.trains;
+  j.bytes_per_param = f.bytes_per_param;
+  j.activation_gb_per_card = f.activation_gb_per_card;
+  j.cpu_milli_per_card = f.cpu_milli_per_card;
+  j.mem_mib_per_card = f.mem_mib_per_card;
+  if (auto a = read_allowed_chips(st, r)) j.allowed_chips = *a;
+  if (auto s = r.string("data_site", false)) {
+    if (st.sites.check(st.ctx, *r.get("data_site"), *s)) j.data_site = *s;
+  } else if (!st.spec.sites.empty()) {
+    j.data_site = st.spec.sites.front().name;
+  }
+  if (auto x = r.quantity("data", UnitKind::Size, false)) j.data_gb = *x;
+  if (auto p = r.whole("priority", UnitKind::Plain, 0, 1'000'000'000, false)) j.priority = static_cast<int>(*p);
+  if (auto b = r.boolean("allow_cross_site", false)) j.allow_cross_site = *b;
+  return j;
+}
+
+void read_diurnal(ParseState& st, const YamlValue& v, std::array<double, 24>& out) {
+  if (!v.is_list()) {
+    type_error(st.ctx, v, "'diurnal'", "a list of 24 numbers");
+    return;
+  }
+  if (v.items.size() != 24) {
+    st.ctx.error(v, "'diurnal' needs 24 numbers (one per hour), got " + std::to_string(v.items.size()));
+    return;
+  }
+  std::array<double, 24> d{};
+  double sum = 0;
+  bool ok = true;
+  for (std::size_t h = 0; h < 24; ++h) {
+    auto x = read_quantity(st.ctx, v.items[h], UnitKind::Plain, "'diurnal' entry");
+    ok = ok && x.has_value();
+    d[h] = x.value_or(0);
+    sum += d[h];
+  }
+  if (!ok) return;
+  if (!(sum > 0)) {
+    st.ctx.error(v, "'diurnal' values are all zero");
+    return;
+  }
+  for (double& x : d) x *= 24.0 / sum;  // mean 1
+  out = d;
+}
+
+}  // namespace
+
+void read_workload(ParseState& st, const YamlValue& v) {
+  WorkloadSpec& w = st.spec.workload;
+  w.diurnal.fill(1.0);
+  st.spec.workload_pos = st.ctx.pos(v);
+  MapReader r(st.ctx, v, "workload",
+              {"reference_chip", "jobs_per_day", "diurnal", "tenant_zipf", "classes", "jobs"});
+  if (!r.ok()) return;
+  const auto* classes = r.list("classes", false);
+  const auto* jobs = r.list("jobs", false);
+  const bool has_work = (classes && !classes->empty()) || (jobs && !jobs->empty());
+
+  if (auto s = r.string("reference_chip", has_work)) {
+    if (st.chips.check(st.ctx, *r.get("reference_chip"), *s)) {
+      w.reference_chip = *s;
+      for (const ChipSpec& c : st.spec.chips) {
+        if (c.name == *s) w.reference_cards_per_node = static_cast<uint32_t>(c.cards_per_server);
+      }
+    }
+  }
+  if (auto x = r.quantity("jobs_per_day", UnitKind::Count, true)) {
+    w.jobs_per_day = *x;
+    r.check("jobs_per_day", *x == 0 || (classes && !classes->empty()),
+            "'jobs_per_day' is " + num(*x) + " but the workload has no classes to generate jobs from");
+  }
+  if (const YamlValue* d = r.get("diurnal")) read_diurnal(st, *d, w.diurnal);
+  if (auto x = r.quantity("tenant_zipf", UnitKind::Plain, false)) w.tenant_zipf_s = *x;
+
+  if (classes != nullptr) {
+    for (std::size_t i = 0; i < classes->size(); ++i) {
+      const std::size_t before = st.ctx.error_count();
+      const YamlValue& item = (*classes)[i];
+      w.classes.push_back(read_class(st, item, "workload.classes[" + std::to_string(i) + "]"));
+      st.spec.class_pos.push_back(st.ctx.pos(item));
+      st.class_ok.push_back(st.ctx.error_count() == before);
+    }
+  }
+  if (jobs != nullptr) {
+    for (std::size_t i = 0; i < jobs->size(); ++i) {
+      const std::size_t before = st.ctx.error_count();
+      const YamlValue& item = (*jobs)[i];
+      w.jobs.push_back(read_job(st, item, "workload.jobs[" + std::to_string(i) + "]"));
+      st.spec.job_pos.push_back(st.ctx.pos(item));
+      st.job_ok.push_back(st.ctx.error_count() == before);
+    }
+  }
+}
+
+}  // namespace hetsim

@@ -1,0 +1,47 @@
+#pragma once
+// Internal to sim/scenario: the converters of each scenario section, and the state they share
+// (the names defined so far, so that later sections can check references).
+#include <string>
+#include <vector>
+
+#include "hetsim/scenario/reader.hpp"
+#include "hetsim/scenario/scenario_spec.hpp"
+#include "hetsim/scenario/yaml_tree.hpp"
+
+namespace hetsim {
+
+struct ParseState {
+  explicit ParseState(Ctx& c, ScenarioSpec& s) : ctx(c), spec(s) {}
+  Ctx& ctx;
+  ScenarioSpec& spec;
+  NameSet chips{"chip"};
+  NameSet sites{"site"};
+  NameSet providers{"provider"};
+  NameSet tenants{"tenant"};
+  // Capacity checks only make sense when the cluster was read without errors; otherwise a pool
+  // that failed to parse would make jobs look impossible.
+  bool cluster_ok = true;
+  bool tenants_generated = false;  // weights still to be set from workload.tenant_zipf
+  std::vector<bool> job_ok;    // per explicit job: fully read, so worth the impossible-job check
+  std::vector<bool> class_ok;  // per class: likewise
+};
+
+// A `chips:` list (catalog file or scenario). Names must be unique within the list.
+std::vector<ChipSpec> read_chip_list(Ctx& ctx, const YamlValue& v);
+
+void read_scenario_header(ParseState& st, const YamlValue& v);
+void read_sites(ParseState& st, const YamlValue& v);
+void read_links(ParseState& st, const YamlValue& v);
+void read_providers(ParseState& st, const YamlValue& v);
+void read_tenants(ParseState& st, const YamlValue& v);
+void read_workload(ParseState& st, const YamlValue& v);
+void read_policy(ParseState& st, const YamlValue& v);
+void read_perf(ParseState& st, const YamlValue& v);
+void read_metrics(ParseState& st, const YamlValue& v);
+// Gives generated tenants their Zipf weights; needs workload.tenant_zipf, read after tenants.
+void apply_tenant_zipf(ParseState& st);
+
+// Whole-scenario checks after conversion: impossible jobs and classes (validate.cpp).
+void validate_scenario(ParseState& st);
+
+}  // namespace hetsim

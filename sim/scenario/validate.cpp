@@ -1,0 +1,143 @@
+// Whole-scenario checks that need every section: jobs and classes that no chip and pool of the
+// platform could ever run. Such a job would otherwise wait in the queue until the horizon.
+#include <algorithm>
+#include <map>
+
+#include "hetsim/scenario/sections.hpp"
+
+namespace hetsim {
+
+namespace {
+
+struct ChipCapacity {
+  const ChipSpec* chip = nullptr;
+  int64_t largest_pool = 0;  // cards of the chip's largest pool
+  int64_t total = 0;         // cards of all the chip's pools, every site and provider
+};
+
+struct Demand {
+  uint32_t cards = 1;
+  double params = 0;
+  double bytes_per_param = 16;
+  double activation_gb = 0;
+  bool cross_site = false;
+  const std::vector<std::string>* allowed = nullptr;  // empty: every chip
+};
+
+std::map<std::string, ChipCapacity> capacities(const ScenarioSpec& spec) {
+  std::map<std::string, ChipCapacity> caps;
+  for (const ChipSpec& c : spec.chips) caps[c.name].chip = &c;
+  for (const ProviderSpec& p : spec.providers) {
+    for (const PoolSpec& pool : p.pools) {
+      auto it = caps.find(pool.chip);
+      if (it == caps.end()) continue;
+      const int64_t cpn = pool.cards_per_node > 0 ? pool.cards_per_node : it->second.chip->cards_per_server;
+      const int64_t cards = static_cast<int64_t>(pool.nodes) * cpn;
+      it->second.largest_pool = std::max(it->second.largest_pool, cards);
+      it->second.total += cards;
+    }
+  }
+  return caps;
+}
+
+// "" when some allowed chip has the memory and a pool (or, across sites, pools) big enough.
+std::string why_impossible(const ScenarioSpec& spec, const std::map<std::string, ChipCapacity>& caps,
+                           const Demand& d) {
+  const double frac = spec.perf.memory_usable_fraction;
+  const double need = d.bytes_per_param * d.params / d.cards / 1e9 + d.activation_gb;
+  std::vector<const ChipCapacity*> candidates;
+  if (d.allowed != nullptr && !d.allowed->empty()) {
+    for (const std::string& n : *d.allowed) {
+      auto it = caps.find(n);
+      if (it != caps.end()) candidates.push_back(&it->second);
+    }
+  } else {
+    for (const ChipSpec& c : spec.chips) candidates.push_back(&caps.at(c.name));
+  }
+  if (candidates.empty()) return "";  // nothing to check against; reference errors were reported
+
+  const ChipCapacity* roomiest = nullptr;
+  const ChipCapacity* biggest = nullptr;
+  for (const ChipCapacity* c : candidates) {
+    if (!roomiest || c->chip->mem_gb > roomiest->chip->mem_gb) roomiest = c;
+    if (need > c->chip->mem_gb * frac) continue;
+    const int64_t cap = d.cross_site ? c->total : c->largest_pool;
+    if (cap >= d.cards) return "";
+    if (!biggest || cap > (d.cross_site ? biggest->total : biggest->largest_pool)) biggest = c;
+  }
+  if (biggest == nullptr) {
+    return "needs " + num(need) + " GB per card (" + num(d.bytes_per_param) + " B/param x " + num(d.params) +
+           " params / " + std::to_string(d.cards) + " cards + " + num(d.activation_gb) +
+           " GB activations) but the most usable memory of an allowed chip is " +
+           num(roomiest->chip->mem_gb * frac) + " GB (" + roomiest->chip->name + ": " +
+           num(roomiest->chip->mem_gb) + " GB x " + num(frac) + ")";
+  }
+  const int64_t cap = d.cross_site ? biggest->total : biggest->largest_pool;
+  const std::string where = d.cross_site ? "all pools of an allowed chip with enough memory hold at most "
+                                         : "the largest pool of an allowed chip with enough memory holds ";
+  return "gang of " + std::to_string(d.cards) + " cards is too large: " + where + std::to_string(cap) +
+         " cards (" + biggest->chip->name + ")";
+}
+
+}  // namespace
+
+void validate_scenario(ParseState& st) {
+  if (!st.cluster_ok) return;
+  const ScenarioSpec& spec = st.spec;
+  const auto caps = capacities(spec);
+
+  for (std::size_t i = 0; i < spec.workload.jobs.size(); ++i) {
+    if (i >= st.job_ok.size() || !st.job_ok[i]) continue;
+    const ExplicitJobSpec& j = spec.workload.jobs[i];
+    const Demand d{j.cards, j.params, j.bytes_per_param, j.activation_gb_per_card, j.allow_cross_site,
+                   &j.allowed_chips};
+    const std::string why = why_impossible(spec, caps, d);
+    if (!why.empty()) {
+      const SourcePos& p = spec.job_pos[i];
+      st.ctx.error_at(p.line, p.col, "impossible job workload.jobs[" + std::to_string(i) + "] (tenant " +
+                                         j.tenant + "): " + why);
+    }
+  }
+
+  for (std::size_t i = 0; i < spec.workload.classes.size(); ++i) {
+    if (i >= st.class_ok.size() || !st.class_ok[i]) continue;
+    const JobClassSpec& c = spec.workload.classes[i];
+    // The generator redraws a (gang size, model) pair that fits no chip (docs/workload-calibration.md),
+    // so a class is impossible only where a value can never be used: a gang size that fits with
+    // none of the class's models, or a model that fits with none of its gang sizes.
+    const SourcePos& p = spec.class_pos[i];
+    const std::string name = "impossible class workload.classes[" + std::to_string(i) + "] (" +
+                             job_class_name(c.job_class) + "): ";
+    auto why_pair = [&](double cards, double params) {
+      const Demand d{static_cast<uint32_t>(cards), params, c.bytes_per_param, c.activation_gb_per_card, false,
+                     &c.allowed_chips};
+      return why_impossible(spec, caps, d);
+    };
+    for (double cards : c.cards.values) {
+      std::string why;
+      bool any = false;
+      for (double params : c.model_params.values) {
+        const std::string w = why_pair(cards, params);
+        if (w.empty()) { any = true; break; }
+        why = w;
+      }
+      if (!any) {
+        st.ctx.error_at(p.line, p.col, name + "a gang of " + num(cards) + " cards fits with none of its models: " + why);
+      }
+    }
+    for (double params : c.model_params.values) {
+      std::string why;
+      bool any = false;
+      for (double cards : c.cards.values) {
+        const std::string w = why_pair(cards, params);
+        if (w.empty()) { any = true; break; }
+        why = w;
+      }
+      if (!any) {
+        st.ctx.error_at(p.line, p.col, name + "a model of " + num(params) + " parameters fits with none of its gang sizes: " + why);
+      }
+    }
+  }
+}
+
+}  // namespace hetsim

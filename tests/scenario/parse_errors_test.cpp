@@ -1,0 +1,260 @@
+// Every kind of bad input gives a diagnostic with the right message and the exact line:col.
+// Most cases swap one line of data/valid.yaml (see the line numbers there).
+#include <string>
+
+#include "scenario_test_support.hpp"
+
+namespace hetsim {
+namespace {
+
+using test::has_error;
+using test::parse_text;
+using test::valid_with;
+
+ParseResult with(std::vector<std::pair<int, std::string>> edits) { return parse_text(valid_with(std::move(edits))); }
+
+TEST(ScenarioErrors, UnknownKeyWithSuggestion) {
+  const ParseResult r = with({{18, "        nodez: 4"}});
+  EXPECT_TRUE(has_error(r, 18, 9, "unknown key 'nodez' in pool (did you mean 'nodes'?)"));
+  EXPECT_TRUE(has_error(r, 16, 9, "missing required key 'nodes' in pool"));
+  EXPECT_EQ(r.errors.size(), 2u) << test::all_errors(r);
+}
+
+TEST(ScenarioErrors, UnknownKeyWithoutCloseMatchListsKnownKeys) {
+  const ParseResult r = with({{57, "stats:"}});
+  EXPECT_TRUE(has_error(r, 57, 1, "unknown key 'stats' in scenario file (known keys: scenario, catalog,"));
+  const ParseResult typo = with({{57, "perfs:"}});
+  EXPECT_TRUE(has_error(typo, 57, 1, "unknown key 'perfs' in scenario file (did you mean 'perf'?)"));
+}
+
+TEST(ScenarioErrors, MissingRequiredKey) {
+  const ParseResult r = with({{3, "  description: no horizon"}});
+  EXPECT_TRUE(has_error(r, 2, 3, "missing required key 'horizon' in scenario"));
+  EXPECT_EQ(r.errors.size(), 1u) << test::all_errors(r);
+  const ParseResult top = with({{28, ""}, {29, ""}});
+  EXPECT_TRUE(has_error(top, 1, 1, "missing required key 'tenants' in scenario file"));
+  const ParseResult ref = with({{31, ""}});
+  EXPECT_TRUE(has_error(ref, 32, 3, "missing required key 'reference_chip' in workload"));
+}
+
+TEST(ScenarioErrors, WrongTypes) {
+  EXPECT_TRUE(has_error(with({{8, "    fabric: [800Gbps]"}}), 8, 13,
+                        "wrong type for fabric: expected a map, got a list"));
+  EXPECT_TRUE(has_error(with({{18, "        nodes: many"}}), 18, 16,
+                        "invalid 'nodes': 'many' is not a count (accepted suffixes: K, M, B)"));
+  EXPECT_TRUE(has_error(with({{37, "      cards: { values: 8, weights: [1] }"}}), 37, 24,
+                        "wrong type for 'values': expected a list, got '8'"));
+  EXPECT_TRUE(has_error(with({{53, "      allowed_chips: { a: 1 }"}}), 53, 22,
+                        "wrong type for 'allowed_chips': expected a list, got a map"));
+  EXPECT_TRUE(has_error(with({{41, "      trains: yes"}}), 41, 15,
+                        "wrong type for 'trains': expected true or false, got 'yes'"));
+  EXPECT_TRUE(has_error(with({{4, "  seed:"}}), 4, 3, "wrong type for 'seed': expected an integer, got nothing"));
+  EXPECT_TRUE(has_error(with({{18, "        nodes: 2.5"}}), 18, 16, "invalid 'nodes': '2.5' is not a whole number"));
+}
+
+TEST(ScenarioErrors, BadUnits) {
+  EXPECT_TRUE(has_error(with({{3, "  horizon: 30days"}}), 3, 12,
+                        "invalid 'horizon': unknown duration unit 'days' in '30days' (accepted units: us, ms, s, "
+                        "min, h, d)"));
+  EXPECT_TRUE(has_error(with({{12, "    bandwidth: 10Gbit"}}), 12, 16,
+                        "unknown bandwidth unit 'Gbit' in '10Gbit' (accepted units: Mbps, Gbps, Tbps, MB/s, GB/s)"));
+  EXPECT_TRUE(has_error(with({{20, "        memory_per_node: 1TiBs"}}), 20, 26,
+                        "unknown size unit 'TiBs' in '1TiBs' (accepted units: MB, GB, TB, MiB, GiB, TiB)"));
+  EXPECT_TRUE(has_error(with({{58, "  comm_overlap: 30%"}}), 58, 17, "unexpected unit '%'"));
+}
+
+TEST(ScenarioErrors, UndefinedReferences) {
+  EXPECT_TRUE(has_error(with({{17, "        chip: A100-80G-SXN"}}), 17, 15,
+                        "undefined chip 'A100-80G-SXN' (did you mean 'A100-80G-SXM'?)"));
+  EXPECT_TRUE(has_error(with({{16, "      - site: easy"}}), 16, 15, "undefined site 'easy' (did you mean 'east'?)"));
+  EXPECT_TRUE(has_error(with({{10, "  - between: [east, wset]"}}), 10, 21,
+                        "undefined site 'wset' (did you mean 'west'?)"));
+  EXPECT_TRUE(has_error(with({{46, "    - tenant: co-100"}}), 46, 15, "undefined tenant 'co-100'"));
+  EXPECT_TRUE(has_error(with({{46, "    - tenant: acme"}}), 46, 15, "undefined tenant 'acme'"));
+  EXPECT_TRUE(has_error(with({{31, "  reference_chip: A100"}}), 31, 19, "undefined chip 'A100'"));
+  EXPECT_TRUE(has_error(with({{53, "      data_site: wast"}}), 53, 18, "undefined site 'wast' (did you mean"));
+  EXPECT_TRUE(has_error(with({{53, "      allowed_chips: [H800-SXM, H100]"}}), 53, 33, "undefined chip 'H100'"));
+}
+
+TEST(ScenarioErrors, NegativeAndZeroCapacities) {
+  EXPECT_TRUE(has_error(with({{18, "        nodes: -4"}}), 18, 16, "invalid 'nodes': negative value '-4' is not allowed"));
+  EXPECT_TRUE(has_error(with({{18, "        nodes: 0"}}), 18, 16, "'nodes' must be > 0, got 0"));
+  EXPECT_TRUE(has_error(with({{19, "        cpu_per_node: 0"}}), 19, 23, "'cpu_per_node' must be > 0, got 0"));
+  EXPECT_TRUE(has_error(with({{20, "        memory_per_node: 0GB"}}), 20, 26, "'memory_per_node' must be at least 1 MiB"));
+  EXPECT_TRUE(has_error(with({{24, "        cards_per_node: 33"}}), 24, 25,
+                        "'cards_per_node' must be between 1 and 32, got 33"));
+  EXPECT_TRUE(has_error(with({{12, "    bandwidth: 0Gbps"}}), 12, 16, "'bandwidth' must be > 0"));
+  EXPECT_TRUE(has_error(with({{49, "      cards: 0"}}), 49, 14, "'cards' must be > 0, got 0"));
+}
+
+TEST(ScenarioErrors, ImpossibleJobMemory) {
+  const ParseResult r = with({{50, "      params: 700B"}});
+  EXPECT_TRUE(has_error(r, 46, 7,
+                        "impossible job workload.jobs[0] (tenant co-001): needs 700 GB per card (16 B/param x 7e+11 "
+                        "params / 16 cards + 0 GB activations) but the most usable memory of an allowed chip is 72 "
+                        "GB (A100-80G-SXM: 80 GB x 0.9)"));
+  EXPECT_EQ(r.errors.size(), 1u) << test::all_errors(r);
+}
+
+TEST(ScenarioErrors, ImpossibleGang) {
+  const ParseResult r = with({{49, "      cards: 64"}});
+  EXPECT_TRUE(has_error(r, 46, 7,
+                        "impossible job workload.jobs[0] (tenant co-001): gang of 64 cards is too large: the largest "
+                        "pool of an allowed chip with enough memory holds 32 cards (A100-80G-SXM)"));
+  EXPECT_EQ(r.errors.size(), 1u) << test::all_errors(r);
+  // Restricted to a chip without any pool.
+  EXPECT_TRUE(has_error(with({{53, "      allowed_chips: [H800-SXM]"}}), 46, 7,
+                        "gang of 16 cards is too large: the largest pool of an allowed chip with enough memory holds "
+                        "0 cards (H800-SXM)"));
+}
+
+TEST(ScenarioErrors, ImpossibleClass) {
+  // A pair that does not fit is fine while each value fits with some other: the generator redraws.
+  // 13B on one card needs 26 + 50 = 76 GB > 72 GB usable, but fits on 8 cards; 7B fits on one.
+  EXPECT_TRUE(with({{42, "      activation_per_card: 50GB"}}).ok());
+  EXPECT_TRUE(has_error(with({{37, "      cards: { values: [1, 64], weights: [0.9, 0.1] }"}}), 35, 7,
+                        "impossible class workload.classes[0] (eval): a gang of 64 cards fits with none of its "
+                        "models: gang of 64 cards is too large"));
+  // Training the 13B model on one card: 16 B/param x 13e9 = 208 GB + 4 GB activations.
+  EXPECT_TRUE(has_error(with({{37, "      cards: { values: [1], weights: [1] }"}, {41, "      trains: true"}}), 35, 7,
+                        "impossible class workload.classes[0] (eval): a model of 1.3e+10 parameters fits with none "
+                        "of its gang sizes: needs 212 GB per card"));
+}
+
+TEST(ScenarioErrors, DuplicateNames) {
+  const ParseResult sites = with({{7, "  - name: east"}});
+  EXPECT_TRUE(has_error(sites, 7, 11, "duplicate site 'east'"));
+  const ParseResult tenants = with({{29, "  list: [ { name: co-001 }, { name: co-001 } ]"}});
+  EXPECT_TRUE(has_error(tenants, 29, 37, "duplicate tenant 'co-001'"));
+  const ParseResult providers = with(
+      {{13, "providers:\n  - { name: telco, pools: [ { site: east, chip: H800-SXM, nodes: 1, cpu_per_node: 1, "
+            "memory_per_node: 1GB } ] }"}});
+  EXPECT_TRUE(has_error(providers, 15, 11, "duplicate provider 'telco'"));
+  const ParseResult keys = with({{4, "  horizon: 3d"}});
+  EXPECT_TRUE(has_error(keys, 4, 3, "duplicate key 'horizon' (first given on line 3)"));
+}
+
+TEST(ScenarioErrors, EmptyFile) {
+  const ParseResult r = parse_text("");
+  ASSERT_EQ(r.errors.size(), 1u);
+  EXPECT_EQ(r.errors[0].format(), "t.yaml:1:1: error: scenario is empty");
+  EXPECT_TRUE(has_error(parse_text("# nothing but a comment\n\n"), 1, 1, "scenario is empty"));
+}
+
+TEST(ScenarioErrors, NonMapTopLevel) {
+  const ParseResult r = parse_text("- a\n- b\n");
+  ASSERT_EQ(r.errors.size(), 1u) << test::all_errors(r);
+  EXPECT_TRUE(has_error(r, 1, 1, "wrong type for the scenario's top level: expected a map, got a list"));
+  EXPECT_TRUE(has_error(parse_text("just words"), 1, 1, "expected a map, got 'just words'"));
+}
+
+TEST(ScenarioErrors, SyntaxError) {
+  const ParseResult r = parse_text("scenario:\n  name: [tiny\n  horizon: 1d\n");
+  ASSERT_EQ(r.errors.size(), 1u) << test::all_errors(r);
+  EXPECT_TRUE(has_error(r, 3, 10, "YAML syntax error: end of sequence flow not found"));
+  const ParseResult tabs = parse_text("scenario:\n  name: a\n bad: 1\n");
+  ASSERT_EQ(tabs.errors.size(), 1u) << test::all_errors(tabs);
+  EXPECT_NE(tabs.errors[0].message.find("YAML syntax error"), std::string::npos);
+  EXPECT_EQ(tabs.errors[0].pos.line, 3);
+}
+
+TEST(ScenarioErrors, BinaryJunk) {
+  const ParseResult r = parse_text(std::string("\x7f" "ELF\x02\x01\x01\x00\x00", 9));
+  ASSERT_EQ(r.errors.size(), 1u) << test::all_errors(r);
+  EXPECT_TRUE(has_error(r, 1, 1, "not a YAML text file: invalid byte 0x7F"));
+  const ParseResult mid = with({{2, "  name: tiny\xff"}});
+  ASSERT_EQ(mid.errors.size(), 1u) << test::all_errors(mid);
+  EXPECT_TRUE(has_error(mid, 2, 13, "invalid byte 0xFF"));
+}
+
+TEST(ScenarioErrors, MissingFile) {
+  const ParseResult r = parse_scenario_file("/nonexistent/dir/x.yaml");
+  ASSERT_EQ(r.errors.size(), 1u);
+  EXPECT_EQ(r.errors[0].pos.line, 0);
+  EXPECT_EQ(r.errors[0].format(), "/nonexistent/dir/x.yaml: error: cannot read scenario: No such file or directory");
+  const ParseResult dir = parse_scenario_file(test::data_dir());
+  ASSERT_EQ(dir.errors.size(), 1u);
+  EXPECT_EQ(dir.errors[0].message, "cannot read scenario: Is a directory");
+}
+
+TEST(ScenarioErrors, MissingCatalog) {
+  const ParseResult r = parse_text("catalog: nowhere/chips.yaml\n" + test::read_fixture("valid.yaml"));
+  EXPECT_TRUE(has_error(r, 1, 10, "cannot read chip catalog '" + test::data_dir() +
+                                      "/nowhere/chips.yaml': No such file or directory"));
+  const ParseResult none = parse_scenario_string(test::read_fixture("valid.yaml"), "t.yaml", "/");
+  EXPECT_TRUE(has_error(none, 1, 1, "no chip catalog: catalog/chips.yaml is not in '/' or any parent directory"));
+}
+
+TEST(ScenarioErrors, JobAndWorkloadRules) {
+  EXPECT_TRUE(has_error(with({{53, "      steps: 100"}}), 46, 7,
+                        "job gives both 'runtime_on_reference' and 'steps'; give exactly one"));
+  EXPECT_TRUE(has_error(with({{52, "      data_site: east"}}), 46, 7, "job needs 'runtime_on_reference' or 'steps'"));
+  EXPECT_TRUE(has_error(with({{48, "      arrival: 3d"}}), 48, 16,
+                        "'arrival' (259200 s) must be before the horizon (172800 s)"));
+  EXPECT_TRUE(has_error(with({{47, "      class: train"}}), 47, 14,
+                        "unknown job class 'train' (expected pretrain, finetune, eval, inference or debug)"));
+  EXPECT_TRUE(has_error(with({{33, "  diurnal: [1, 2]"}}), 33, 12, "'diurnal' needs 24 numbers (one per hour), got 2"));
+  EXPECT_TRUE(has_error(with({{33, "  diurnal: [0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0]"}}), 33, 12,
+                        "'diurnal' values are all zero"));
+  EXPECT_TRUE(has_error(with({{37, "      cards: { values: [1, 8], weights: [1] }"}}), 37, 41,
+                        "'cards' has 2 values but 1 weights"));
+  EXPECT_TRUE(has_error(with({{37, "      cards: { values: [1, 8], weights: [0, 0] }"}}), 37, 41,
+                        "'cards' weights are all zero"));
+  EXPECT_TRUE(has_error(with({{38, "      runtime: { median: 90s, sigma: 1.4, min: 100s }"}}), 38, 16,
+                        "'runtime' needs min <= median <= max, got min 100, median 90"));
+  EXPECT_TRUE(has_error(with({{36, "      share: 0"}}), 36, 14, "'share' must be > 0, got 0"));
+  EXPECT_TRUE(has_error(with({{28, "tenants: { generate: { count: 2, prefix: co }, list: [] }"}, {29, ""}}), 28, 10,
+                        "'tenants' takes either 'generate' or 'list', not both"));
+  EXPECT_TRUE(has_error(with({{2, "  name: my scenario"}}), 2, 9,
+                        "invalid name 'my scenario': use letters, digits, '.', '_' and '-' only"));
+  EXPECT_TRUE(has_error(with({{10, "  - between: [east, east]"}}), 10, 14, "a link joins two distinct sites"));
+  EXPECT_TRUE(has_error(with({{60, "  comm_overlap: 1"}}), 60, 3, "unknown key 'comm_overlap' in metrics"));
+}
+
+TEST(ScenarioErrors, RateWithoutClasses) {
+  std::vector<std::pair<int, std::string>> edits;
+  for (int line = 34; line <= 44; ++line) edits.emplace_back(line, "");
+  EXPECT_TRUE(has_error(with(edits), 32, 17, "'jobs_per_day' is 2000 but the workload has no classes"));
+}
+
+TEST(ScenarioErrors, ReportsManyErrorsInOneRunSortedByPosition) {
+  const ParseResult r = with({{3, "  horizon: 2 days"},
+                              {12, "    bandwidth: -1Gbps"},
+                              {18, "        nodez: 4"},
+                              {46, "    - tenant: co-100"},
+                              {58, "  comm_overlap: 1.5"}});
+  ASSERT_EQ(r.errors.size(), 6u) << test::all_errors(r);
+  EXPECT_TRUE(has_error(r, 3, 12, "unknown duration unit 'days'"));
+  EXPECT_TRUE(has_error(r, 12, 16, "negative value '-1Gbps'"));
+  EXPECT_TRUE(has_error(r, 16, 9, "missing required key 'nodes' in pool"));
+  EXPECT_TRUE(has_error(r, 18, 9, "unknown key 'nodez'"));
+  EXPECT_TRUE(has_error(r, 46, 15, "undefined tenant 'co-100'"));
+  EXPECT_TRUE(has_error(r, 58, 17, "'comm_overlap' must be in [0, 1), got 1.5"));
+  for (std::size_t i = 1; i < r.errors.size(); ++i) {
+    EXPECT_LE(r.errors[i - 1].pos.line, r.errors[i].pos.line);
+  }
+  EXPECT_EQ(r.errors[0].format(),
+            "t.yaml:3:12: error: invalid 'horizon': unknown duration unit 'days' in '2 days' (accepted units: us, "
+            "ms, s, min, h, d)");
+}
+
+TEST(ScenarioErrors, SurvivesHostileYaml) {
+  // A self-referencing alias and an alias bomb end in one diagnostic each, not a crash or a hang.
+  EXPECT_FALSE(parse_text("a: &x [*x]\n").ok());
+  std::string bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n";
+  for (char c = 'b'; c <= 'h'; ++c) {
+    bomb += std::string(1, c) + ": &" + c + " [*" + static_cast<char>(c - 1) + ", *" + static_cast<char>(c - 1) +
+            ", *" + static_cast<char>(c - 1) + ", *" + static_cast<char>(c - 1) + ", *" +
+            static_cast<char>(c - 1) + ", *" + static_cast<char>(c - 1) + ", *" + static_cast<char>(c - 1) +
+            ", *" + static_cast<char>(c - 1) + ", *" + static_cast<char>(c - 1) + ", *" +
+            static_cast<char>(c - 1) + "]\n";
+  }
+  const ParseResult r = parse_text(bomb);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.errors[0].message.find("too large"), std::string::npos) << test::all_errors(r);
+  EXPECT_FALSE(parse_text("? [a, b]\n: 1\n").ok());  // non-scalar key
+  EXPECT_FALSE(parse_text("---\na: 1\n---\nb: 2\n").ok());
+}
+
+}  // namespace
+}  // namespace hetsim
