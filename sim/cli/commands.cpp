@@ -72,9 +72,14 @@ int cmd_run(const RunOptions& opt) {
   const uint64_t seed = opt.seed.value_or(spec.seed);
 
   Device device = Device::Cpu;
-  std::unique_ptr<Policy> policy;
   try {
     device = resolve_device(opt.device);
+  } catch (const std::invalid_argument& e) {
+    fmt::print(stderr, "hetsim: {}\n", e.what());
+    return kExitBadInput;
+  }
+  std::unique_ptr<Policy> policy;
+  try {
     policy = builtin_policy_registry().create(spec.policy.name, spec.policy.params);
   } catch (const std::invalid_argument& e) {
     const SourcePos& p = spec.policy.pos;

@@ -1,0 +1,197 @@
+// End-to-end: drives the real `hetsim` binary as a user would and checks exit codes, messages,
+// outputs and byte-for-byte determinism.
+#include <gtest/gtest.h>
+
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+namespace fs = std::filesystem;
+
+namespace {
+const std::string kBin = std::string(HETSIM_BINARY_DIR) + "/hetsim";
+const std::string kSrc = HETSIM_SOURCE_DIR;
+
+struct Out {
+  int code = -1;
+  std::string text;  // stdout and stderr together
+};
+
+Out run(const std::string& args) {
+  Out o;
+  const std::string cmd = "cd '" + kSrc + "' && '" + kBin + "' " + args + " 2>&1";
+  FILE* p = popen(cmd.c_str(), "r");
+  if (p == nullptr) return o;
+  char buf[4096];
+  std::size_t n;
+  while ((n = fread(buf, 1, sizeof buf, p)) > 0) o.text.append(buf, n);
+  const int status = pclose(p);
+  o.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return o;
+}
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+fs::path fresh_dir(const std::string& name) {
+  fs::path d = fs::temp_directory_path() / ("hetsim-e2e-" + name + "-" + std::to_string(::getpid()));
+  fs::remove_all(d);
+  return d;
+}
+}  // namespace
+
+TEST(Cli, EveryShippedScenarioValidates) {
+  int count = 0;
+  for (const auto& e : fs::recursive_directory_iterator(kSrc + "/scenarios")) {
+    if (e.path().extension() != ".yaml") continue;
+    const std::string rel = fs::relative(e.path(), kSrc).string();
+    if (rel.find("catalog/") != std::string::npos || rel.find("fragments/") != std::string::npos) continue;
+    const Out o = run("validate " + rel);
+    EXPECT_EQ(o.code, 0) << rel << "\n" << o.text;
+    EXPECT_NE(o.text.find(": ok ("), std::string::npos) << o.text;
+    ++count;
+  }
+  EXPECT_GE(count, 2);
+}
+
+TEST(Cli, RunWritesDocumentedOutputsAndIsDeterministic) {
+  const fs::path a = fresh_dir("a"), b = fresh_dir("b");
+  const Out o1 = run("run scenarios/examples/small-city.yaml --out " + a.string());
+  ASSERT_EQ(o1.code, 0) << o1.text;
+  EXPECT_NE(o1.text.find("utilization by chip"), std::string::npos);
+  const Out o2 = run("run scenarios/examples/small-city.yaml --quiet --out " + b.string());
+  ASSERT_EQ(o2.code, 0) << o2.text;
+  EXPECT_TRUE(o2.text.find("utilization") == std::string::npos);
+  EXPECT_EQ(slurp(a / "jobs.csv"), slurp(b / "jobs.csv"));
+  EXPECT_EQ(slurp(a / "timeseries.csv"), slurp(b / "timeseries.csv"));
+  auto j1 = nlohmann::json::parse(slurp(a / "summary.json"));
+  auto j2 = nlohmann::json::parse(slurp(b / "summary.json"));
+  for (const char* key : {"scenario", "seed", "policy", "cluster", "jobs", "jct_s", "wait_s", "makespan_s",
+                          "utilization", "engine"}) {
+    EXPECT_TRUE(j1.contains(key)) << key;
+  }
+  for (const char* key : {"cards", "chip_types", "providers", "sites"}) EXPECT_TRUE(j1["cluster"].contains(key));
+  for (const char* key : {"mean", "p50", "p95", "p99"}) EXPECT_TRUE(j1["jct_s"].contains(key));
+  for (const char* key : {"overall", "by_chip", "by_site", "by_provider"}) EXPECT_TRUE(j1["utilization"].contains(key));
+  for (const char* key : {"events", "wall_s", "events_per_s"}) EXPECT_TRUE(j1["engine"].contains(key));
+  j1.erase("engine");
+  j2.erase("engine");
+  EXPECT_EQ(j1.dump(), j2.dump());
+  // No temporary files are left behind.
+  for (const auto& e : fs::directory_iterator(a)) EXPECT_EQ(e.path().string().find(".tmp."), std::string::npos);
+  fs::remove_all(a);
+  fs::remove_all(b);
+}
+
+TEST(Cli, SeedPolicyAndSetChangeTheRun) {
+  const fs::path a = fresh_dir("s1"), b = fresh_dir("s2"), c = fresh_dir("s3");
+  ASSERT_EQ(run("run scenarios/examples/small-city.yaml --quiet --seed 1 --out " + a.string()).code, 0);
+  ASSERT_EQ(run("run scenarios/examples/small-city.yaml --quiet --seed 2 --out " + b.string()).code, 0);
+  EXPECT_NE(slurp(a / "jobs.csv"), slurp(b / "jobs.csv"));
+  EXPECT_EQ(nlohmann::json::parse(slurp(b / "summary.json"))["seed"], 2);
+  const Out o = run("run scenarios/examples/small-city.yaml --quiet --policy fifo:placement=spread "
+                    "--set workload.jobs_per_day=100 --out " + c.string());
+  ASSERT_EQ(o.code, 0) << o.text;
+  const auto s = nlohmann::json::parse(slurp(c / "summary.json"));
+  EXPECT_EQ(s["policy"], "fifo[spread]");
+  EXPECT_LT(s["jobs"]["submitted"].get<int>(), 400);
+  for (const auto& d : {a, b, c}) fs::remove_all(d);
+}
+
+TEST(Cli, BadScenarioReportsEveryErrorWithPositionAndExits2) {
+  const Out o = run("validate tests/e2e/data/bad-mixed.yaml");
+  EXPECT_EQ(o.code, 2) << o.text;
+  for (const char* expected :
+       {"tests/e2e/data/bad-mixed.yaml:8:23: error: undefined site 'west' (did you mean 'east'?)",
+        "tests/e2e/data/bad-mixed.yaml:12:43: error: unknown key 'nodez' in pool (did you mean 'nodes'?)",
+        "tests/e2e/data/bad-mixed.yaml:13:50: error: invalid 'nodes': negative value '-3'",
+        "tests/e2e/data/bad-mixed.yaml:14:29: error: undefined chip 'H100-PCIe'",
+        "tests/e2e/data/bad-mixed.yaml:24:26: error: invalid 'median': unknown duration unit 'parsecs'"}) {
+    EXPECT_NE(o.text.find(expected), std::string::npos) << "missing '" << expected << "' in:\n" << o.text;
+  }
+  // `run` reports the same errors and writes nothing.
+  const fs::path d = fresh_dir("bad");
+  const Out r = run("run tests/e2e/data/bad-mixed.yaml --out " + d.string());
+  EXPECT_EQ(r.code, 2);
+  EXPECT_FALSE(fs::exists(d));
+}
+
+TEST(Cli, UsageErrorsAreClearAndExit2) {
+  Out o = run("run does/not/exist.yaml");
+  EXPECT_EQ(o.code, 2);
+  EXPECT_NE(o.text.find("does/not/exist.yaml"), std::string::npos) << o.text;
+  EXPECT_NE(o.text.find("cannot read"), std::string::npos) << o.text;
+  o = run("run scenarios/examples/small-city.yaml --policy fifoo");
+  EXPECT_EQ(o.code, 2);
+  EXPECT_NE(o.text.find("unknown policy 'fifoo'"), std::string::npos) << o.text;
+  EXPECT_NE(o.text.find("easy-backfill"), std::string::npos) << o.text;
+  o = run("run scenarios/examples/small-city.yaml --policy easy-backfill:max_scan=0");
+  EXPECT_EQ(o.code, 2);
+  EXPECT_NE(o.text.find("max_scan"), std::string::npos) << o.text;
+  o = run("run scenarios/examples/small-city.yaml --set nosuch.key=1");
+  EXPECT_EQ(o.code, 2);
+  EXPECT_NE(o.text.find("nosuch"), std::string::npos) << o.text;
+  o = run("run scenarios/examples/small-city.yaml --set novalue");
+  EXPECT_EQ(o.code, 2);
+  o = run("run scenarios/examples/small-city.yaml --device tpu");
+  EXPECT_EQ(o.code, 2);
+  o = run("frobnicate");
+  EXPECT_EQ(o.code, 2);
+  o = run("");
+  EXPECT_EQ(o.code, 2);
+}
+
+TEST(Cli, DeviceCudaWithoutAGpuIsAClearError) {
+  const Out probe = run("run scenarios/examples/small-city.yaml --quiet --device auto");
+  ASSERT_EQ(probe.code, 0) << probe.text;
+  const Out o = run("run scenarios/examples/small-city.yaml --quiet --device cuda");
+  if (o.code == 0) GTEST_SKIP() << "a CUDA device is present";
+  EXPECT_EQ(o.code, 2);
+  EXPECT_NE(o.text.find("--device cpu"), std::string::npos) << o.text;
+}
+
+TEST(Cli, HelpAndListsWork) {
+  Out o = run("--help");
+  EXPECT_EQ(o.code, 0);
+  for (const char* sub : {"run", "validate", "list"}) EXPECT_NE(o.text.find(sub), std::string::npos);
+  for (const char* sub : {"run", "validate", "list"}) EXPECT_EQ(run(std::string(sub) + " --help").code, 0);
+  o = run("list policies");
+  EXPECT_EQ(o.code, 0);
+  for (const char* p : {"fifo", "sjf", "easy-backfill", "placement", "first-fit|best-fit|packing|spread", "max_scan"}) {
+    EXPECT_NE(o.text.find(p), std::string::npos) << p;
+  }
+  o = run("list chips");
+  EXPECT_EQ(o.code, 0);
+  for (const char* c : {"A100-80G-SXM", "Ascend-910B3", "MLU590", "MTT-S4000", "Kunlun-P800"}) {
+    EXPECT_NE(o.text.find(c), std::string::npos) << c;
+  }
+  EXPECT_EQ(run("list gadgets").code, 2);
+}
+
+TEST(Repository, CiRunsTheTestCommandFromTheReadme) {
+  const std::string readme = slurp(kSrc + "/README.md");
+  const std::string ci = slurp(kSrc + "/.ci/run");
+  // The README's second fenced command is the test command; CI must call it verbatim.
+  std::vector<std::string> commands;
+  std::istringstream in(readme);
+  std::string line;
+  bool fence = false;
+  while (std::getline(in, line) && commands.size() < 2) {
+    if (line.rfind("```", 0) == 0) { fence = !fence; continue; }
+    if (fence && !line.empty()) commands.push_back(line);
+  }
+  ASSERT_EQ(commands.size(), 2u);
+  EXPECT_NE(commands[0].find("build/hetsim run scenarios/shanghai-modu.yaml"), std::string::npos);
+  EXPECT_NE(commands[1].find("ctest"), std::string::npos);
+  EXPECT_NE(ci.find("\n" + commands[1] + "\n"), std::string::npos) << "CI does not run: " << commands[1];
+}
