@@ -113,28 +113,26 @@ void validate_scenario(ParseState& st) {
                      &c.allowed_chips};
       return why_impossible(spec, caps, d);
     };
-    for (double cards : c.cards.values) {
+    // Empty when `value` fits together with at least one of `others`, else the last reason.
+    auto never_fits = [&](double value, const std::vector<double>& others, bool value_is_cards) {
       std::string why;
-      bool any = false;
-      for (double params : c.model_params.values) {
-        const std::string w = why_pair(cards, params);
-        if (w.empty()) { any = true; break; }
-        why = w;
+      for (double other : others) {
+        why = value_is_cards ? why_pair(value, other) : why_pair(other, value);
+        if (why.empty()) return why;
       }
-      if (!any) {
+      return why;
+    };
+    for (double cards : c.cards.values) {
+      const std::string why = never_fits(cards, c.model_params.values, true);
+      if (!why.empty()) {
         st.ctx.error_at(p.line, p.col, name + "a gang of " + num(cards) + " cards fits with none of its models: " + why);
       }
     }
     for (double params : c.model_params.values) {
-      std::string why;
-      bool any = false;
-      for (double cards : c.cards.values) {
-        const std::string w = why_pair(cards, params);
-        if (w.empty()) { any = true; break; }
-        why = w;
-      }
-      if (!any) {
-        st.ctx.error_at(p.line, p.col, name + "a model of " + num(params) + " parameters fits with none of its gang sizes: " + why);
+      const std::string why = never_fits(params, c.cards.values, false);
+      if (!why.empty()) {
+        st.ctx.error_at(p.line, p.col,
+                        name + "a model of " + num(params) + " parameters fits with none of its gang sizes: " + why);
       }
     }
   }
