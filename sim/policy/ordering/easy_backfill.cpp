@@ -1,7 +1,6 @@
 #include "hetsim/policy/ordering/easy_backfill.hpp"
 
 #include <algorithm>
-#include <map>
 
 #include "hetsim/policy/ordering/free_summary.hpp"
 
@@ -25,18 +24,25 @@ bool EasyBackfillPolicy::reserve(const SchedulingContext& ctx, JobId head) {
   const uint64_t usable = usable_chip_mask(h, ctx.chips(), ctx.perf());
   reservation_ = Reservation{};
   reservation_.head = head;
-  std::map<NodeId, uint32_t> extra;  // cards released by jobs ending before the shadow time
-  std::vector<int64_t> pool_extra(c.pool_count(), 0);
-  auto eff_free = [&](NodeId n) {
-    auto it = extra.find(n);
-    return static_cast<uint32_t>(c.node_free_cards(n)) + (it == extra.end() ? 0U : it->second);
-  };
+  extra_.resize(c.node_count(), 0);
+  pool_extra_.assign(c.pool_count(), 0);
+  auto eff_free = [&](NodeId n) { return static_cast<uint32_t>(c.node_free_cards(n)) + extra_[n]; };
+  // Clears the overlay (only the nodes it touched) whatever way we leave.
+  struct Reset {
+    EasyBackfillPolicy& p;
+    ~Reset() {
+      for (NodeId n : p.extra_nodes_) p.extra_[n] = 0;
+      p.extra_nodes_.clear();
+    }
+  } reset{*this};
+
   for (const auto& [end, r] : ctx.running_by_estimated_end()) {
     const Allocation& a = ctx.allocation_of(r);
     for (const NodeGrant& g : a) {
       const uint32_t k = whole_cards(g);
-      extra[g.node] += k;
-      pool_extra[c.node_pool(g.node)] += k;
+      if (extra_[g.node] == 0) extra_nodes_.push_back(g.node);
+      extra_[g.node] += k;
+      pool_extra_[c.node_pool(g.node)] += k;
     }
     const SimTime shadow = std::max(end, ctx.now());
     // Single node: only nodes this job released can have become feasible.
@@ -65,18 +71,19 @@ bool EasyBackfillPolicy::reserve(const SchedulingContext& ctx, JobId head) {
       const PoolId p = c.node_pool(g.node);
       const Pool& pool = c.pool(p);
       if (!((usable >> pool.chip) & 1ULL) || pool.cards_per_node >= h.cards) continue;
-      if (c.pool_free_cards(p) + pool_extra[p] < h.cards) continue;
-      std::vector<std::pair<uint32_t, NodeId>> nodes;  // (free at shadow, id)
-      for (NodeId n = pool.first_node; n < pool.end_node; ++n) {
-        const uint32_t f = eff_free(n);
-        if (f > 0) nodes.emplace_back(f, n);
-      }
-      std::sort(nodes.begin(), nodes.end(), [](const auto& x, const auto& y) {
-        return x.first > y.first || (x.first == y.first && x.second < y.second);
-      });
+      if (c.pool_free_cards(p) + pool_extra_[p] < h.cards) continue;
+      // The pool's nodes by free cards at the shadow time, most first, then by id: a counting
+      // sort (free cards are 0..cards_per_node), the same order the gang placement takes.
+      const uint32_t cpn = pool.cards_per_node;
+      bucket_start_.assign(cpn + 2, 0);
+      for (NodeId n = pool.first_node; n < pool.end_node; ++n) ++bucket_start_[cpn - std::min(eff_free(n), cpn) + 1];
+      for (uint32_t k = 1; k <= cpn + 1; ++k) bucket_start_[k] += bucket_start_[k - 1];
+      order_.resize(pool.end_node - pool.first_node);
+      for (NodeId n = pool.first_node; n < pool.end_node; ++n) order_[bucket_start_[cpn - std::min(eff_free(n), cpn)]++] = n;
       uint32_t remaining = h.cards;
-      for (const auto& [f, n] : nodes) {
-        if (remaining == 0) break;
+      for (NodeId n : order_) {
+        const uint32_t f = std::min(eff_free(n), cpn);
+        if (remaining == 0 || f == 0) break;
         const uint32_t take = std::min(f, remaining);
         reservation_.caps.push_back({n, f - take});
         remaining -= take;
