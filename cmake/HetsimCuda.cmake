@@ -16,6 +16,13 @@ if(NOT HETSIM_CUDA STREQUAL "OFF")
       set(CMAKE_CUDA_ARCHITECTURES 80 90)
     endif()
     set(CMAKE_CUDA_STANDARD 20)
+    # CMake < 3.26 does not know the flag of the CUDA20 dialect (generation fails with
+    # "requires the language dialect CUDA20") although nvcc >= 12 accepts -std=c++20.
+    if(NOT DEFINED CMAKE_CUDA20_STANDARD_COMPILE_OPTION
+       AND CMAKE_CUDA_COMPILER_VERSION VERSION_GREATER_EQUAL 12.0)
+      set(CMAKE_CUDA20_STANDARD_COMPILE_OPTION "-std=c++20")
+      set(CMAKE_CUDA20_EXTENSION_COMPILE_OPTION "-std=c++20")
+    endif()
   elseif(HETSIM_CUDA STREQUAL "ON")
     message(FATAL_ERROR "HETSIM_CUDA=ON but no CUDA compiler (nvcc) was found")
   endif()
