@@ -1,6 +1,10 @@
 #include "commands.hpp"
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <unistd.h>
 
 #include <fmt/format.h>
 
@@ -41,6 +45,20 @@ bool parse_policy_arg(const std::string& arg, std::string& name, std::map<std::s
     pos = comma + 1;
   }
   return true;
+}
+
+// Creates `dir` if needed and proves a file can be created in it. Empty string on success.
+std::string check_output_dir(const std::string& dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return "cannot create directory: " + ec.message();
+  if (!std::filesystem::is_directory(dir, ec)) return "not a directory";
+  const std::string probe = dir + "/.hetsim-write-probe." + std::to_string(::getpid());
+  std::FILE* f = std::fopen(probe.c_str(), "wb");
+  if (f == nullptr) return std::string("cannot write there: ") + std::strerror(errno);
+  std::fclose(f);
+  std::remove(probe.c_str());
+  return {};
 }
 
 }  // namespace
@@ -86,6 +104,15 @@ int cmd_run(const RunOptions& opt) {
     if (opt.policy.empty() && p.line > 0) fmt::print(stderr, "{}:{}:{}: error: {}\n", p.file, p.line, p.col, e.what());
     else fmt::print(stderr, "hetsim: {}\n", e.what());
     return kExitBadInput;
+  }
+
+  if (!opt.out.empty()) {
+    // Fail before simulating, not after, when the results could not be saved.
+    const std::string why = check_output_dir(opt.out);
+    if (!why.empty()) {
+      fmt::print(stderr, "hetsim: --out {}: {}\n", opt.out, why);
+      return kExitBadInput;
+    }
   }
 
   SimulationModel model;

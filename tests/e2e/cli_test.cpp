@@ -145,6 +145,10 @@ TEST(Cli, UsageErrorsAreClearAndExit2) {
   EXPECT_EQ(o.code, 2);
   o = run("run scenarios/examples/small-city.yaml --device tpu");
   EXPECT_EQ(o.code, 2);
+  o = run("run scenarios/examples/small-city.yaml --out /proc/hetsim-cannot-write-here");
+  EXPECT_EQ(o.code, 2);
+  EXPECT_NE(o.text.find("--out /proc/hetsim-cannot-write-here"), std::string::npos) << o.text;
+  EXPECT_EQ(o.text.find("utilization"), std::string::npos) << "ran before failing: " << o.text;
   o = run("frobnicate");
   EXPECT_EQ(o.code, 2);
   o = run("");
