@@ -23,7 +23,7 @@ constexpr int kExitBadInput = 2;
 
 void print_errors(const std::vector<Diagnostic>& errors) {
   for (const Diagnostic& d : errors) fmt::print(stderr, "{}\n", d.format());
-  fmt::print(stderr, "{} error{}\n", errors.size(), errors.size() == 1 ? "" : "s");
+  if (errors.size() > 1) fmt::print(stderr, "{} errors\n", errors.size());
 }
 
 // "NAME" or "NAME:k=v,k=v" -> name and parameters.

@@ -4,6 +4,7 @@
 
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -131,6 +132,7 @@ TEST(Cli, UsageErrorsAreClearAndExit2) {
   EXPECT_EQ(o.code, 2);
   EXPECT_NE(o.text.find("does/not/exist.yaml"), std::string::npos) << o.text;
   EXPECT_NE(o.text.find("cannot read"), std::string::npos) << o.text;
+  EXPECT_EQ(std::count(o.text.begin(), o.text.end(), '\n'), 1) << "not one line: " << o.text;
   o = run("run scenarios/examples/small-city.yaml --policy fifoo");
   EXPECT_EQ(o.code, 2);
   EXPECT_NE(o.text.find("unknown policy 'fifoo'"), std::string::npos) << o.text;
