@@ -91,7 +91,10 @@ std::string Cluster::check(const Allocation& a) const {
       if (a[j].node == g.node) return "node " + std::to_string(g.node) + " granted twice";
     }
     const uint32_t cards = node_cards(g.node);
-    if (g.card_mask == 0) return "grant on node " + std::to_string(g.node) + " has no card";
+    // A grant without cards is a CPU-only task's: it must then hold some CPU or memory.
+    if (g.card_mask == 0 && g.cpu_milli == 0 && g.mem_mib == 0) {
+      return "grant on node " + std::to_string(g.node) + " holds nothing";
+    }
     if (cards < 32 && (g.card_mask >> cards) != 0) {
       return "card index beyond node " + std::to_string(g.node) + "'s " + std::to_string(cards) + " cards";
     }

@@ -67,7 +67,11 @@ TEST(Cluster, CheckRejectsEveryKindOfBadGrant) {
   EXPECT_NE(c.check({g(99, 0b1)}).find("does not exist"), std::string::npos);
   EXPECT_NE(c.check({g(3, 0b10000)}).find("beyond"), std::string::npos);         // 4-card node
   EXPECT_NE(c.check({g(1, 0b1), g(1, 0b10)}).find("twice"), std::string::npos);
-  EXPECT_NE(c.check({g(1, 0)}).find("no card"), std::string::npos);
+  EXPECT_NE(c.check({g(1, 0)}).find("holds nothing"), std::string::npos);
+  EXPECT_EQ(c.check({g(1, 0, 4000, 1024)}), "");  // CPU-only grant
+  c.allocate({g(1, 0, 4000, 1024)});
+  EXPECT_EQ(c.node_free_cards(1), 8);
+  EXPECT_EQ(c.node_cpu_free(1), 60000);
   EXPECT_NE(c.check({g(1, 0b1, 999999)}).find("CPU"), std::string::npos);
   EXPECT_NE(c.check({g(1, 0b1, 0, 1LL << 40)}).find("memory"), std::string::npos);
   EXPECT_THROW(c.release({g(2, 0b1)}), std::logic_error);  // never allocated
