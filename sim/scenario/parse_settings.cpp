@@ -56,6 +56,9 @@ void read_perf(ParseState& st, const YamlValue& v) {
 
 void read_metrics(ParseState& st, const YamlValue& v) {
   MapReader r(st.ctx, v, "metrics", {"timeseries_interval"});
+  if (const YamlValue* at = r.get("timeseries_interval")) {
+    st.spec.timeseries_interval_pos = SourcePos{st.spec.file, at->line, at->col};
+  }
   if (auto t = r.quantity("timeseries_interval", UnitKind::Duration, false)) {
     if (r.check("timeseries_interval", *t > 0, "'timeseries_interval' must be > 0")) {
       st.spec.metrics.timeseries_interval_s = *t;

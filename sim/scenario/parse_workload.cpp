@@ -283,6 +283,9 @@ void read_workload(ParseState& st, const YamlValue& v) {
       }
     }
   }
+  if (const YamlValue* at = r.get("jobs_per_day")) {
+    st.spec.jobs_per_day_pos = SourcePos{st.spec.file, at->line, at->col};
+  }
   if (auto x = r.quantity("jobs_per_day", UnitKind::Count, true)) {
     w.jobs_per_day = *x;
     r.check("jobs_per_day", *x == 0 || (classes && !classes->empty()),

@@ -97,6 +97,13 @@ struct ScenarioSpec {
   std::vector<SourcePos> job_pos;
   std::vector<SourcePos> class_pos;
   SourcePos workload_pos;
+  SourcePos jobs_per_day_pos;         // for the run-size limits (validate.cpp)
+  SourcePos timeseries_interval_pos;
 };
+
+// A run must fit in memory and finish: beyond these sizes the scenario is rejected up front
+// (about 9x and 1,400x the default scenario's 1.1 M jobs and 721 samples).
+inline constexpr double kMaxGeneratedJobs = 1.0e7;
+inline constexpr double kMaxTimeseriesSamples = 1.0e6;
 
 }  // namespace hetsim

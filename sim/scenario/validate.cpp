@@ -81,7 +81,31 @@ std::string why_impossible(const ScenarioSpec& spec, const std::map<std::string,
 
 }  // namespace
 
+namespace {
+// Rejects runs too large to hold in memory or to finish: never a hang or an out-of-memory crash.
+void check_run_size(ParseState& st) {
+  const ScenarioSpec& spec = st.spec;
+  if (!(spec.horizon_s > 0)) return;
+  const double jobs = spec.workload.jobs_per_day * spec.horizon_s / 86400.0;
+  if (jobs > kMaxGeneratedJobs) {
+    const SourcePos& p = spec.jobs_per_day_pos.line > 0 ? spec.jobs_per_day_pos : spec.workload_pos;
+    st.ctx.error_at(p.line, p.col,
+                    "'jobs_per_day' x horizon would generate about " + num(jobs) + " jobs, more than the limit of " +
+                        num(kMaxGeneratedJobs) + "; lower workload.jobs_per_day or scenario.horizon");
+  }
+  const double samples = spec.horizon_s / spec.metrics.timeseries_interval_s;
+  if (spec.metrics.timeseries_interval_s > 0 && samples > kMaxTimeseriesSamples) {
+    const SourcePos& p = spec.timeseries_interval_pos;
+    st.ctx.error_at(p.line, p.col,
+                    "'timeseries_interval' of " + num(spec.metrics.timeseries_interval_s) + " s gives " + num(samples) +
+                        " samples over the horizon, more than the limit of " + num(kMaxTimeseriesSamples) +
+                        "; use a longer interval");
+  }
+}
+}  // namespace
+
 void validate_scenario(ParseState& st) {
+  check_run_size(st);
   if (!st.cluster_ok) return;
   const ScenarioSpec& spec = st.spec;
   const auto caps = capacities(spec);

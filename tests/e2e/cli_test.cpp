@@ -151,6 +151,17 @@ TEST(Cli, UsageErrorsAreClearAndExit2) {
   EXPECT_EQ(o.code, 2);
   EXPECT_NE(o.text.find("--out /proc/hetsim-cannot-write-here"), std::string::npos) << o.text;
   EXPECT_EQ(o.text.find("utilization"), std::string::npos) << "ran before failing: " << o.text;
+  // Sizes that would exhaust memory or never finish are refused up front, with a position.
+  o = run("run scenarios/examples/small-city.yaml --set workload.jobs_per_day=1e12");
+  EXPECT_EQ(o.code, 2);
+  EXPECT_NE(o.text.find("small-city.yaml:37:17: error: 'jobs_per_day' x horizon would generate"), std::string::npos)
+      << o.text;
+  o = run("run scenarios/examples/small-city.yaml --set scenario.horizon=100000d");
+  EXPECT_EQ(o.code, 2);
+  EXPECT_NE(o.text.find("more than the limit"), std::string::npos) << o.text;
+  o = run("run scenarios/examples/small-city.yaml --set metrics.timeseries_interval=1us");
+  EXPECT_EQ(o.code, 2);
+  EXPECT_NE(o.text.find("'timeseries_interval' of 1e-06 s gives"), std::string::npos) << o.text;
   o = run("frobnicate");
   EXPECT_EQ(o.code, 2);
   o = run("");
