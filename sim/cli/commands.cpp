@@ -1,6 +1,7 @@
 #include "commands.hpp"
 
 #include <cerrno>
+#include <charconv>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -87,7 +88,16 @@ int cmd_run(const RunOptions& opt) {
       return kExitBadInput;
     }
   }
-  const uint64_t seed = opt.seed.value_or(spec.seed);
+  uint64_t seed = spec.seed;
+  if (!opt.seed_text.empty()) {
+    const char* b = opt.seed_text.data();
+    const char* e = b + opt.seed_text.size();
+    auto [p, ec] = std::from_chars(b, e, seed);
+    if (ec != std::errc() || p != e || opt.seed_text.front() == '-' || opt.seed_text.front() == '+') {
+      fmt::print(stderr, "hetsim: --seed: expected an integer in [0, 18446744073709551615], got '{}'\n", opt.seed_text);
+      return kExitBadInput;
+    }
+  }
 
   Device device = Device::Cpu;
   try {

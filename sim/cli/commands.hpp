@@ -10,7 +10,7 @@ namespace hetsim {
 struct RunOptions {
   std::string scenario;
   std::string policy;
-  std::optional<uint64_t> seed;
+  std::string seed_text;  // validated in cmd_run: digits only, fits 64 bits
   std::vector<std::string> sets;
   std::string out;
   std::string device = "cpu";

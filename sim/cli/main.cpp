@@ -20,7 +20,7 @@ int main(int argc, char** argv) {
   run_cmd->add_option("scenario", run.scenario, "scenario YAML file")->required();
   run_cmd->add_option("--policy", run.policy,
                       "replace the scenario's policy: NAME or NAME:key=value,key=value (see `hetsim list policies`)");
-  run_cmd->add_option("--seed", run.seed, "root seed (overrides scenario.seed)");
+  run_cmd->add_option("--seed", run.seed_text, "root seed, an integer in [0, 2^64) (overrides scenario.seed)");
   run_cmd->add_option("--set", run.sets, "override a scenario value: KEY=VALUE with a dotted KEY, e.g. workload.jobs_per_day=5000")
       ->take_all();
   run_cmd->add_option("--out", run.out, "directory for summary.json, jobs.csv, timeseries.csv (created; files replaced atomically)");

@@ -14,9 +14,10 @@ void write_file_atomically(const std::string& path, const std::string& content) 
   if (f == nullptr) throw std::runtime_error("cannot write " + tmp + ": " + std::strerror(errno));
   const bool ok = std::fwrite(content.data(), 1, content.size(), f) == content.size() &&
                   std::fflush(f) == 0 && ::fsync(::fileno(f)) == 0;
-  const int err = errno;
-  std::fclose(f);
-  if (!ok) {
+  int err = errno;
+  const bool closed = std::fclose(f) == 0;
+  if (ok && !closed) err = errno;
+  if (!ok || !closed) {
     std::remove(tmp.c_str());
     throw std::runtime_error("cannot write " + tmp + ": " + std::strerror(err));
   }

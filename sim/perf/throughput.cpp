@@ -26,8 +26,10 @@ StepTime step_time(const ModelWork& work, const ChipSpec& chip, const Allocation
   t.memory_s = passes * kWeightBytesPerParam * work.params / (chip.mem_bw_tbs * 1e12);
   if (work.trains && shape.cards > 1) {
     const double grad_bytes = kGradientBytesPerParam * work.params;
-    // Intra-node reduce-scatter/all-gather over the chip's link, then a ring across nodes.
-    const double intra_gbps = chip.intra_node_gbs * 8.0;
+    // Intra-node reduce-scatter/all-gather over the chip's link, then a ring across nodes. The
+    // catalog gives the link's bidirectional aggregate; a ring step sends one way while it
+    // receives the other, so the ring runs at half of it.
+    const double intra_gbps = chip.intra_node_gbs / 2.0 * 8.0;
     t.intra_node_comm_s = ring_allreduce_s(grad_bytes, shape.max_cards_per_node, intra_gbps, 1.0);
     if (shape.nodes > 1) {
       double gbps = shape.inter_node_gbps;

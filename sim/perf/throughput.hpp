@@ -7,7 +7,7 @@
 //                                                        3 passes when training, 1 otherwise)
 //   per-card  = max(compute, memory)                     (roofline)
 //   allreduce = hierarchical ring over 2 B/param gradients (training only):
-//               2(k-1)/k * G / intra_node_bw  +  2(n-1)/n * G / min(node_bw, site_bw)
+//               2(k-1)/k * G / (intra_node_bw / 2)   (catalog figure is bidirectional)  +  2(n-1)/n * G / min(node_bw, site_bw)
 //               + 2(n-1) * latency
 //   step      = per-card + (1 - overlap) * allreduce
 #include <cstdint>

@@ -50,6 +50,21 @@ TEST(QueuePolicies, EasyBackfillAllowsLongJobOnCardsTheHeadDoesNotNeed) {
   EXPECT_NEAR(start_s(r, 1), 100, 1e-3);
 }
 
+// Regression (review of issue 2): a job arriving into an empty queue while cards are free must
+// start at once, not wait for the next completion, under every ordering policy.
+TEST(QueuePolicies, ArrivalIntoAnEmptyQueueStartsAtOnceIfItFits) {
+  SimulationModel m = test::mini_model();
+  m.cluster.add_pool(0, 0, 0, 2, 8, 128000, 1 << 20, 4);
+  test::finish_topology(m);
+  m.jobs = {test::timed_job(0, 0, 8, 3600), test::timed_job(1, 10, 1, 60), test::timed_job(2, 20, 8, 60)};
+  test::finalize(m);
+  for (const char* policy : {"fifo", "sjf", "easy-backfill"}) {
+    const auto r = test::run_policy(m, policy);
+    EXPECT_DOUBLE_EQ(start_s(r, 1), 10) << policy;
+    EXPECT_NEAR(start_s(r, 2), 70, 1e-3) << policy;  // needs the node job 1 holds until 70 s
+  }
+}
+
 TEST(QueuePolicies, SjfRunsShortestEstimateFirst) {
   SimulationModel m = test::mini_model();
   m.cluster.add_pool(0, 0, 0, 1, 8, 128000, 1 << 20, 4);

@@ -154,7 +154,7 @@ TEST(Simulation, SameModelSameOutputsByteForByte) {
   EXPECT_EQ(json[0], json[1]);
 }
 
-TEST(Simulation, BackfillNeverHurtsUtilizationOnThisWorkload) {
+TEST(Simulation, BackfillReducesTotalWaitOnThisWorkload) {
   const SimulationModel m = random_model(12, 600);
   const auto fifo = test::run_policy(m, "fifo");
   const auto easy = test::run_policy(m, "easy-backfill");

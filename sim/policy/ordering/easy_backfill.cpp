@@ -161,14 +161,13 @@ void EasyBackfillPolicy::schedule(SchedulingContext& ctx) {
   if (queue_.empty()) return;
   const PlacementInput in{&ctx.cluster(), &ctx.chips(), &ctx.perf()};
   const bool changed = ctx.state_version() != scanned_version_;
-  // 1. Start jobs in order while they fit.
-  if (changed) {
-    while (!queue_.empty()) {
-      const JobId head = *queue_.begin();
-      if (!find_placement(ctx.job(head), in, placement_, {}, scratch_)) break;
-      queue_.erase(queue_.begin());
-      ctx.start(head, scratch_);
-    }
+  // 1. Start jobs in order while they fit. Always tried, even when nothing was released: a job
+  // that arrived into an empty queue is the new head and must start at once if it fits.
+  while (!queue_.empty()) {
+    const JobId head = *queue_.begin();
+    if (!find_placement(ctx.job(head), in, placement_, {}, scratch_)) break;
+    queue_.erase(queue_.begin());
+    ctx.start(head, scratch_);
   }
   if (queue_.empty()) {
     scanned_version_ = ctx.state_version();
