@@ -1,0 +1,86 @@
+#pragma once
+// The fragmentation measure of the FGD paper (Weng et al., USENIX ATC 2023), docs/fgd.md.
+//
+// For a node n and one task type m (all in milli-GPU):
+//   F_n(m) = all of n's free GPU share   if m requests no GPU, or cannot run on n at all
+//                                        (CPU, memory, GPU model, fewer than m.num_gpu GPUs with
+//                                        free >= m.gpu_milli)
+//          = sum of free_g over n's GPUs g with free_g < m.gpu_milli   otherwise
+//   F_n(M) = sum_m p_m F_n(m) over the target workload M.
+// The cluster's fragmentation is the sum over nodes.
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "hetsim/policy/sharing/node_state.hpp"
+
+namespace hetsim {
+
+struct TaskType {
+  SharingTask shape;
+  double popularity = 0;  // p_m; the p_m of one target workload sum to 1
+  uint64_t count = 0;     // tasks of this type in the sample it was built from (0 if hand-made)
+};
+
+struct TargetWorkloadOptions {
+  // The reference simulator's defaults for the paper's experiments (TypicalPodsConfig:
+  // isInvolvedCpuPods true, podPopularityThreshold 95, podIncreaseStep 1).
+  bool include_cpu_only = true;
+  int popularity_threshold_pct = 95;
+};
+
+// M built as the reference simulator builds its "typical pods": tasks grouped by (CPU, per-GPU
+// milli, GPU count, GPU-model constraint) -- memory is not part of a type, so the types' mem_mib
+// is 0 --, sorted by count (descending; equal counts: larger shape first), the most popular
+// kept until they cover popularity_threshold_pct % of the tasks, then renormalised.
+std::vector<TaskType> target_workload(std::span<const SharingTask> tasks,
+                                      const TargetWorkloadOptions& opt = {});
+
+double node_fragmentation(const SharingNode& n, const SharingTask& type);
+double node_fragmentation(const SharingNode& n, std::span<const TaskType> M);
+double cluster_fragmentation(std::span<const SharingNode> nodes, std::span<const TaskType> M);
+// 1000 x the cluster's GPUs: divide a cluster fragmentation by it for the share of cluster GPUs.
+int64_t cluster_gpu_milli(std::span<const SharingNode> nodes);
+
+// Per-node cache of F_n(M) for FGD. F_n(M) depends only on the node's own state, so each node's
+// value, with the per-threshold counts it is built from, is kept together with a copy of the state
+// it was computed for; any difference in the state recomputes it, so the cache can never be stale.
+// after() evaluates F_n(M) of a candidate's new state from the cached counts in O(|M|) instead of
+// O(|M| x GPUs), and gives bit-identical results to node_fragmentation() (same integers, same
+// summation order).
+class FragmentationIndex {
+ public:
+  explicit FragmentationIndex(std::span<const TaskType> M);
+
+  // F_n(M) of `state`, refreshing node n's cache first if `state` is not what it holds.
+  double node(NodeId n, const SharingNode& state);
+  // F_n(M) of after(state, t, c). Precondition: node(n, state) was called for this same state.
+  double after(NodeId n, const SharingNode& state, const SharingTask& t, const GpuChoice& c) const;
+
+ private:
+  struct Type {
+    int64_t cpu_milli = 0;
+    int64_t mem_mib = 0;
+    uint64_t allowed_models = 0;
+    uint32_t num_gpu = 0;
+    int32_t threshold = -1;  // index into thresholds_; -1: CPU-only type
+    double popularity = 0;
+  };
+  struct Change {  // `mult` GPUs going from `from` to `to` free milli
+    int64_t from = 0, to = 0, mult = 0;
+  };
+  void refresh(NodeId n, const SharingNode& state);
+  double evaluate(const SharingNode& st, NodeId n, std::span<const Change> changes) const;
+
+  std::vector<int64_t> thresholds_;  // distinct per-GPU requests of M's GPU types, ascending
+  std::vector<Type> types_;          // in M's order (the summation order)
+  std::size_t d_ = 0;                // thresholds_.size()
+  std::vector<SharingNode> state_;
+  std::vector<uint8_t> valid_;
+  std::vector<double> frag_;
+  std::vector<int64_t> total_;   // free GPU milli of the node
+  std::vector<int64_t> count_;   // [n * d_ + i]: GPUs with free >= thresholds_[i]
+  std::vector<int64_t> below_;   // [n * d_ + i]: sum of free over GPUs with free < thresholds_[i]
+};
+
+}  // namespace hetsim
