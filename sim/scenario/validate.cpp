@@ -55,6 +55,17 @@ std::string why_impossible(const ScenarioSpec& spec, const std::map<std::string,
     for (const ChipSpec& c : spec.chips) candidates.push_back(&caps.at(c.name));
   }
   if (candidates.empty()) return "";  // nothing to check against; reference errors were reported
+  // Only chips the platform actually has can run anything; name the others if nothing is left.
+  std::vector<const ChipCapacity*> present;
+  std::string absent;
+  for (const ChipCapacity* c : candidates) {
+    if (c->total > 0) present.push_back(c);
+    else if (d.allowed != nullptr && !d.allowed->empty()) absent += (absent.empty() ? "" : ", ") + c->chip->name;
+  }
+  if (present.empty()) {
+    return "none of its allowed chips (" + absent + ") has a pool in this scenario";
+  }
+  candidates = present;
 
   const ChipCapacity* roomiest = nullptr;
   const ChipCapacity* biggest = nullptr;

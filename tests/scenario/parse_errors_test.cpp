@@ -104,8 +104,7 @@ TEST(ScenarioErrors, ImpossibleGang) {
   EXPECT_EQ(r.errors.size(), 1u) << test::all_errors(r);
   // Restricted to a chip without any pool.
   EXPECT_TRUE(has_error(with({{53, "      allowed_chips: [H800-SXM]"}}), 46, 7,
-                        "gang of 16 cards is too large: the largest pool of an allowed chip with enough memory holds "
-                        "0 cards (H800-SXM)"));
+                        "none of its allowed chips (H800-SXM) has a pool in this scenario"));
 }
 
 TEST(ScenarioErrors, ImpossibleClass) {
