@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <cstring>
 #include <stdexcept>
+#include <utility>
 #include <unistd.h>
 
 namespace hetsim {
@@ -25,6 +26,44 @@ void write_file_atomically(const std::string& path, const std::string& content) 
     const int e = errno;
     std::remove(tmp.c_str());
     throw std::runtime_error("cannot rename " + tmp + " to " + path + ": " + std::strerror(e));
+  }
+}
+
+AtomicFileWriter::AtomicFileWriter(std::string path)
+    : path_(std::move(path)), tmp_(path_ + ".tmp." + std::to_string(::getpid())) {
+  f_ = std::fopen(tmp_.c_str(), "wb");
+  if (f_ == nullptr) throw std::runtime_error("cannot write " + tmp_ + ": " + std::strerror(errno));
+}
+
+AtomicFileWriter::~AtomicFileWriter() {
+  if (f_ != nullptr) {
+    std::fclose(f_);
+    std::remove(tmp_.c_str());
+  }
+}
+
+void AtomicFileWriter::write(std::string_view chunk) {
+  if (f_ == nullptr) throw std::logic_error("AtomicFileWriter: write after commit");
+  if (std::fwrite(chunk.data(), 1, chunk.size(), f_) != chunk.size()) {
+    throw std::runtime_error("cannot write " + tmp_ + ": " + std::strerror(errno));
+  }
+}
+
+void AtomicFileWriter::commit() {
+  if (f_ == nullptr) throw std::logic_error("AtomicFileWriter: committed twice");
+  const bool ok = std::fflush(f_) == 0 && ::fsync(::fileno(f_)) == 0;
+  int err = errno;
+  const bool closed = std::fclose(f_) == 0;
+  if (ok && !closed) err = errno;
+  f_ = nullptr;
+  if (!ok || !closed) {
+    std::remove(tmp_.c_str());
+    throw std::runtime_error("cannot write " + tmp_ + ": " + std::strerror(err));
+  }
+  if (std::rename(tmp_.c_str(), path_.c_str()) != 0) {
+    const int e = errno;
+    std::remove(tmp_.c_str());
+    throw std::runtime_error("cannot rename " + tmp_ + " to " + path_ + ": " + std::strerror(e));
   }
 }
 

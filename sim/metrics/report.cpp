@@ -118,14 +118,15 @@ nlohmann::ordered_json summary_json(const ReportInputs& in) {
   return s;
 }
 
-std::string jobs_csv(const ReportInputs& in) {
+void jobs_csv(const ReportInputs& in, const std::function<void(std::string_view)>& sink) {
   const Cluster& c = *in.cluster;
   const auto& recs = in.metrics->records();
   const auto& jobs = *in.jobs;
+  constexpr std::size_t kChunk = 1 << 20;
   std::string out =
       "job_id,tenant,class,arrival_s,status,start_s,end_s,wait_s,jct_s,cards,chip,nodes,sites,"
       "site,provider,steps,estimate_s\n";
-  out.reserve(out.size() + jobs.size() * 120);
+  out.reserve(kChunk + 4096);
   for (JobId i = 0; i < jobs.size(); ++i) {
     const Job& j = jobs[i];
     const JobRecord& r = recs[i];
@@ -141,8 +142,18 @@ std::string jobs_csv(const ReportInputs& in) {
                    started ? c.site(c.node_site(r.first_node)).name : "",
                    started ? c.provider(c.node_provider(r.first_node)).name : "", j.steps,
                    j.runtime_estimate_s);
+    if (out.size() >= kChunk) {
+      sink(out);
+      out.clear();
+    }
   }
-  return out;
+  sink(out);
+}
+
+std::string jobs_csv(const ReportInputs& in) {
+  std::string all;
+  jobs_csv(in, [&](std::string_view chunk) { all.append(chunk); });
+  return all;
 }
 
 std::string timeseries_csv(const ReportInputs& in) {
@@ -214,7 +225,12 @@ void write_run_outputs(const std::string& dir, const ReportInputs& in) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) throw std::runtime_error("cannot create output directory " + dir + ": " + ec.message());
-  write_file_atomically(dir + "/jobs.csv", jobs_csv(in));
+  {
+    // Streamed: a 30-day city run's jobs.csv is over 100 MB.
+    AtomicFileWriter jobs(dir + "/jobs.csv");
+    jobs_csv(in, [&](std::string_view chunk) { jobs.write(chunk); });
+    jobs.commit();
+  }
   write_file_atomically(dir + "/timeseries.csv", timeseries_csv(in));
   // summary.json last: its presence says the run's other files are complete.
   write_file_atomically(dir + "/summary.json", summary_json(in).dump(2) + "\n");

@@ -3,6 +3,8 @@
 // Everything except the `engine` block of summary.json is a function of (scenario, seed,
 // policy) only, so two runs produce byte-identical files.
 #include <cstdint>
+#include <functional>
+#include <string_view>
 #include <string>
 #include <vector>
 
@@ -34,6 +36,8 @@ struct ReportInputs {
 
 nlohmann::ordered_json summary_json(const ReportInputs& in);
 std::string jobs_csv(const ReportInputs& in);
+// The same rows, handed to `sink` in chunks of about 1 MB (what write_run_outputs streams).
+void jobs_csv(const ReportInputs& in, const std::function<void(std::string_view)>& sink);
 std::string timeseries_csv(const ReportInputs& in);
 std::string summary_table(const nlohmann::ordered_json& summary);
 

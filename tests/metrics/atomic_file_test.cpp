@@ -1,0 +1,80 @@
+#include <gtest/gtest.h>
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "hetsim/metrics/atomic_file.hpp"
+#include "hetsim/metrics/stats.hpp"
+
+namespace fs = std::filesystem;
+using namespace hetsim;
+
+namespace {
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+fs::path scratch(const char* name) {
+  fs::path d = fs::temp_directory_path() / ("hetsim-atomic-" + std::to_string(::getpid()));
+  fs::create_directories(d);
+  return d / name;
+}
+std::size_t files_in(const fs::path& dir) {
+  std::size_t n = 0;
+  for (auto it = fs::directory_iterator(dir); it != fs::directory_iterator(); ++it) ++n;
+  return n;
+}
+}  // namespace
+
+TEST(AtomicFile, ReplacesWholeFiles) {
+  const fs::path p = scratch("whole.txt");
+  write_file_atomically(p.string(), "first\n");
+  write_file_atomically(p.string(), "second\n");
+  EXPECT_EQ(slurp(p), "second\n");
+  EXPECT_EQ(files_in(p.parent_path()), 1u);  // no temporary left behind
+  fs::remove_all(p.parent_path());
+}
+
+TEST(AtomicFile, AnAbandonedStreamLeavesThePreviousFileIntact) {
+  const fs::path p = scratch("stream.txt");
+  write_file_atomically(p.string(), "previous complete version\n");
+  {
+    AtomicFileWriter w(p.string());
+    w.write("half of a new ");
+    // Destroyed without commit(), as when a run is interrupted by an exception.
+  }
+  EXPECT_EQ(slurp(p), "previous complete version\n");
+  EXPECT_EQ(files_in(p.parent_path()), 1u);
+  AtomicFileWriter w(p.string());
+  w.write("new ");
+  w.write("version\n");
+  EXPECT_EQ(slurp(p), "previous complete version\n");  // not visible before commit
+  w.commit();
+  EXPECT_EQ(slurp(p), "new version\n");
+  EXPECT_THROW(w.commit(), std::logic_error);
+  EXPECT_THROW(w.write("x"), std::logic_error);
+  fs::remove_all(p.parent_path());
+}
+
+TEST(AtomicFile, UnwritablePlacesAreClearErrors) {
+  EXPECT_THROW(write_file_atomically("/proc/hetsim-no/x.txt", "x"), std::runtime_error);
+  EXPECT_THROW(AtomicFileWriter("/proc/hetsim-no/x.txt"), std::runtime_error);
+}
+
+TEST(Stats, NearestRankPercentilesAreSampleValues) {
+  const Distribution d = describe({5, 1, 4, 2, 3, 10, 9, 8, 7, 6});
+  EXPECT_EQ(d.count, 10u);
+  EXPECT_DOUBLE_EQ(d.mean, 5.5);
+  EXPECT_DOUBLE_EQ(d.p50, 5);   // ceil(0.5 * 10) = 5th smallest
+  EXPECT_DOUBLE_EQ(d.p95, 10);  // ceil(9.5) = 10th
+  EXPECT_DOUBLE_EQ(d.p99, 10);
+  EXPECT_DOUBLE_EQ(d.max, 10);
+  EXPECT_EQ(describe({}).count, 0u);
+  // The mean does not depend on input order (sorted, compensated summation).
+  EXPECT_EQ(describe({1e16, 1, -1e16, 1}).mean, describe({1, 1, 1e16, -1e16}).mean);
+}
