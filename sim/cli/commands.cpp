@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "device.hpp"
+#include "replay_command.hpp"
 #include "hetsim/metrics/report.hpp"
 #include "hetsim/policy/registry.hpp"
 #include "hetsim/run/simulation.hpp"
@@ -80,6 +81,11 @@ int cmd_run(const RunOptions& opt) {
     return kExitBadInput;
   }
   ScenarioSpec& spec = parsed.spec;
+  if (spec.has_sharing_replay) return run_sharing_replay(spec, opt);
+  if (!opt.seeds_text.empty()) {
+    fmt::print(stderr, "hetsim: --seeds is for trace-replay scenarios; run one seed with --seed\n");
+    return kExitBadInput;
+  }
   if (!opt.policy.empty()) {
     std::string error;
     spec.policy.params.clear();
@@ -165,6 +171,10 @@ int cmd_validate(const std::vector<std::string>& files) {
     if (!r.ok()) {
       print_errors(r.errors);
       rc = kExitBadInput;
+      continue;
+    }
+    if (r.spec.has_sharing_replay) {
+      if (validate_sharing_replay(r.spec, f) != 0) rc = kExitBadInput;
       continue;
     }
     try {

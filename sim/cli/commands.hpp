@@ -11,6 +11,7 @@ struct RunOptions {
   std::string scenario;
   std::string policy;
   std::string seed_text;  // validated in cmd_run: digits only, fits 64 bits
+  std::string seeds_text; // trace-replay scenarios only: "1-10", "1,4,9"
   std::vector<std::string> sets;
   std::string out;
   std::string device = "cpu";

@@ -19,8 +19,11 @@ int main(int argc, char** argv) {
   auto* run_cmd = app.add_subcommand("run", "run one scenario under one policy and seed");
   run_cmd->add_option("scenario", run.scenario, "scenario YAML file")->required();
   run_cmd->add_option("--policy", run.policy,
-                      "replace the scenario's policy: NAME or NAME:key=value,key=value (see `hetsim list policies`)");
+                      "replace the scenario's policy: NAME or NAME:key=value,key=value (see `hetsim list policies`); "
+                      "trace-replay scenarios: a comma list of sharing policies or `all`");
   run_cmd->add_option("--seed", run.seed_text, "root seed, an integer in [0, 2^64) (overrides scenario.seed)");
+  run_cmd->add_option("--seeds", run.seeds_text,
+                      "trace-replay scenarios: seeds to run, e.g. 1-10 or 1,4,9 (overrides sharing_replay.seeds)");
   run_cmd->add_option("--set", run.sets, "override a scenario value: KEY=VALUE with a dotted KEY, e.g. workload.jobs_per_day=5000")
       ->take_all();
   run_cmd->add_option("--out", run.out, "directory for summary.json, jobs.csv, timeseries.csv (created; files replaced atomically)");

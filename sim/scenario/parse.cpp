@@ -129,8 +129,21 @@ void read_chips(ParseState& st, const MapReader& top, const std::string& base_di
   }
 }
 
+// A trace-replay scenario: its own, much smaller set of sections.
+void parse_replay_tree(ParseState& st, const YamlValue& root, const std::string& base_dir) {
+  MapReader top(st.ctx, root, "trace-replay scenario file", {"scenario", "sharing_replay"});
+  if (!top.ok()) return;
+  st.spec.has_sharing_replay = true;
+  if (const YamlValue* v = top.need("scenario")) read_replay_header(st, *v);
+  if (const YamlValue* v = top.need("sharing_replay")) read_sharing_replay(st, *v, base_dir);
+}
+
 void parse_tree(ParseState& st, const YamlValue& root, const std::string& base_dir) {
   Ctx& ctx = st.ctx;
+  if (root.find("sharing_replay") != nullptr) {
+    parse_replay_tree(st, root, base_dir);
+    return;
+  }
   MapReader top(ctx, root, "scenario file",
                 {"scenario", "catalog", "chips", "sites", "links", "providers", "tenants", "workload", "policy",
                  "perf", "metrics"});

@@ -77,6 +77,19 @@ struct MetricsSpec {
   double timeseries_interval_s = 3600;
 };
 
+// A GPU-sharing trace replay (the FGD paper's experiment, docs/validation.md): a scenario with a
+// `sharing_replay:` section has no sites, providers, tenants or workload; its cluster is an openb
+// node list and its tasks an openb pod list.
+struct SharingReplaySpec {
+  std::string nodes_file, pods_file;  // resolved relative to the scenario file
+  int inflation_pct = 130;
+  bool include_cpu_only = true;       // target workload M: CPU-only task types count
+  int popularity_threshold_pct = 95;  // M: the most popular types covering this share of tasks
+  std::vector<std::string> policies;  // run by default (sharing placements)
+  std::vector<uint64_t> seeds;        // run by default
+  SourcePos pos, nodes_pos, pods_pos;
+};
+
 struct ScenarioSpec {
   std::string file;                 // path as given
   std::string name;
@@ -93,6 +106,8 @@ struct ScenarioSpec {
   PolicySpec policy;
   PerfSpec perf;
   MetricsSpec metrics;
+  bool has_sharing_replay = false;  // then only `scenario` and `sharing_replay` were read
+  SharingReplaySpec sharing_replay;
   // Positions for validation messages about explicit jobs and classes, by index.
   std::vector<SourcePos> job_pos;
   std::vector<SourcePos> class_pos;

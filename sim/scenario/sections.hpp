@@ -38,6 +38,10 @@ void read_workload(ParseState& st, const YamlValue& v);
 void read_policy(ParseState& st, const YamlValue& v);
 void read_perf(ParseState& st, const YamlValue& v);
 void read_metrics(ParseState& st, const YamlValue& v);
+// The `scenario:` header and the `sharing_replay:` section of a trace-replay scenario;
+// `base_dir` resolves the trace paths.
+void read_replay_header(ParseState& st, const YamlValue& v);
+void read_sharing_replay(ParseState& st, const YamlValue& v, const std::string& base_dir);
 // Gives generated tenants their Zipf weights; needs workload.tenant_zipf, read after tenants.
 void apply_tenant_zipf(ParseState& st);
 

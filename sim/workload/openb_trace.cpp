@@ -346,6 +346,7 @@ std::vector<OpenbNode> read_openb_nodes(const std::string& path, std::vector<Tra
     OpenbNode n;
     if (Problem p = parse_node(f, n); !p.empty()) return p;
     if (Problem p = table.claim_name(f[0], line); !p.empty()) return p;
+    n.line = line;
     nodes.push_back(std::move(n));
     return {};
   });
@@ -367,6 +368,7 @@ std::vector<OpenbPod> read_openb_pods(const std::string& path, std::vector<Trace
     }
     if (Problem p = table.claim_name(f[0], line); !p.empty()) return p;
     pod.name = std::string(f[0]);
+    pod.line = line;
     pods.push_back(std::move(pod));
     return {};
   });

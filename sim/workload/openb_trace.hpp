@@ -16,6 +16,7 @@ struct OpenbNode {
   int64_t memory_mib = 0;
   uint32_t gpus = 0;     // 0 for CPU-only nodes
   std::string model;     // G2, T4, G3, P100, V100M32, V100M16 or A10; empty when gpus == 0
+  int line = 0;          // 1-based row of the file, for later messages
 };
 
 struct OpenbPod {
@@ -27,6 +28,7 @@ struct OpenbPod {
   std::vector<std::string> gpu_spec;  // allowed models, as listed (may repeat); empty: any
   std::string qos, phase;             // empty in the 5-column (multigpu) layout
   std::optional<int64_t> creation_s, deletion_s, scheduled_s;  // seconds; absent when empty
+  int line = 0;                       // 1-based row of the file, for later messages
 };
 
 struct TraceError {

@@ -57,6 +57,8 @@ TEST(Cli, EveryShippedScenarioValidates) {
     if (e.path().extension() != ".yaml") continue;
     const std::string rel = fs::relative(e.path(), kSrc).string();
     if (rel.find("catalog/") != std::string::npos || rel.find("fragments/") != std::string::npos) continue;
+    // The repro scenarios read the openb trace from ../shared, which a clone may not have.
+    if (rel.find("repro/fgd-") != std::string::npos && !fs::exists(kSrc + "/../shared/data/openb")) continue;
     const Out o = run("validate " + rel);
     EXPECT_EQ(o.code, 0) << rel << "\n" << o.text;
     EXPECT_NE(o.text.find(": ok ("), std::string::npos) << o.text;

@@ -11,8 +11,8 @@ namespace {
 bool model_allowed(uint16_t model, uint64_t mask) { return model < 64 && ((mask >> model) & 1U) != 0; }
 
 // The value F_n(m) takes, given the node's host resources, its free GPU total and, for m's
-// per-GPU request, the count of GPUs that can hold it and the free share of those that cannot.
-// One function so the direct and the cached paths agree to the bit.
+// per-GPU request, the free share of the GPUs that cannot hold it. The cached path
+// (kernels::fragmentation_after) applies the same rule; a test checks that both agree to the bit.
 int64_t type_value(bool cpu_only_type, bool runnable, int64_t total, int64_t below) {
   if (cpu_only_type || !runnable) return total;  // every free share is unusable by m here
   return below;
@@ -97,18 +97,27 @@ FragmentationIndex::FragmentationIndex(std::span<const TaskType> M) {
   thresholds_.erase(std::unique(thresholds_.begin(), thresholds_.end()), thresholds_.end());
   d_ = thresholds_.size();
   for (const auto& m : M) {
-    Type t;
-    t.cpu_milli = m.shape.cpu_milli;
-    t.mem_mib = m.shape.mem_mib;
-    t.allowed_models = m.shape.allowed_models;
-    t.num_gpu = m.shape.num_gpu;
-    t.popularity = m.popularity;
+    type_cpu_.push_back(m.shape.cpu_milli);
+    type_mem_.push_back(m.shape.mem_mib);
+    type_models_.push_back(m.shape.allowed_models);
+    type_gpus_.push_back(m.shape.num_gpu);
+    type_popularity_.push_back(m.popularity);
+    int32_t th = -1;
     if (!m.shape.cpu_only()) {
       const auto it = std::lower_bound(thresholds_.begin(), thresholds_.end(), int64_t{m.shape.gpu_milli});
-      t.threshold = static_cast<int32_t>(it - thresholds_.begin());
+      th = static_cast<int32_t>(it - thresholds_.begin());
     }
-    types_.push_back(t);
+    type_threshold_.push_back(th);
   }
+}
+
+kernels::FragTypeTable FragmentationIndex::type_table() const {
+  return kernels::FragTypeTable{type_cpu_, type_mem_, type_models_, type_gpus_, type_threshold_, type_popularity_,
+                                thresholds_};
+}
+
+kernels::FragNodeTable FragmentationIndex::node_table() const {
+  return kernels::FragNodeTable{cpu_free_, mem_free_, model_, total_, count_, below_};
 }
 
 void FragmentationIndex::refresh(NodeId n, const SharingNode& st) {
@@ -117,12 +126,18 @@ void FragmentationIndex::refresh(NodeId n, const SharingNode& st) {
     state_.resize(size);
     valid_.resize(size, 0);
     frag_.resize(size, 0);
+    cpu_free_.resize(size, 0);
+    mem_free_.resize(size, 0);
+    model_.resize(size, 0);
     total_.resize(size, 0);
     count_.resize(size * d_, 0);
     below_.resize(size * d_, 0);
   }
   state_[n] = st;
   valid_[n] = 1;
+  cpu_free_[n] = st.cpu_free_milli;
+  mem_free_[n] = st.mem_free_mib;
+  model_[n] = st.model;
   total_[n] = st.gpu_free_total();
   for (std::size_t i = 0; i < d_; ++i) {
     int64_t c = 0, b = 0;
@@ -133,7 +148,7 @@ void FragmentationIndex::refresh(NodeId n, const SharingNode& st) {
     count_[n * d_ + i] = c;
     below_[n * d_ + i] = b;
   }
-  frag_[n] = evaluate(st, n, {});
+  frag_[n] = kernels::fragmentation_after(type_table(), node_table(), n, 0, 0, nullptr, 0);
 }
 
 double FragmentationIndex::node(NodeId n, const SharingNode& st) {
@@ -141,45 +156,28 @@ double FragmentationIndex::node(NodeId n, const SharingNode& st) {
   return frag_[n];
 }
 
-double FragmentationIndex::evaluate(const SharingNode& st, NodeId n, std::span<const Change> changes) const {
-  int64_t total = total_[n];
-  for (const auto& c : changes) total += c.mult * (c.to - c.from);
-  const int64_t* count = count_.data() + std::size_t{n} * d_;
-  const int64_t* below = below_.data() + std::size_t{n} * d_;
-  double f = 0;
-  for (const auto& t : types_) {
-    if (t.threshold < 0) {
-      f += t.popularity * static_cast<double>(type_value(true, false, total, 0));
-      continue;
-    }
-    const auto i = static_cast<std::size_t>(t.threshold);
-    const int64_t d = thresholds_[i];
-    int64_t cnt = count[i], bel = below[i];
-    for (const auto& c : changes) {  // move the changed GPUs between "holds m" and "too small"
-      cnt += c.mult * (int64_t{c.to >= d} - int64_t{c.from >= d});
-      bel += c.mult * ((c.to < d ? c.to : 0) - (c.from < d ? c.from : 0));
-    }
-    const bool runnable = model_allowed(st.model, t.allowed_models) && st.cpu_free_milli >= t.cpu_milli &&
-                          st.mem_free_mib >= t.mem_mib && cnt >= int64_t{t.num_gpu} && d <= kMilliPerCard;
-    f += t.popularity * static_cast<double>(type_value(false, runnable, total, bel));
-  }
-  return f;
-}
-
-double FragmentationIndex::after(NodeId n, const SharingNode& st, const SharingTask& t,
-                                 const GpuChoice& c) const {
-  SharingNode host = st;  // only the host resources and the model are read from it
-  host.cpu_free_milli -= t.cpu_milli;
-  host.mem_free_mib -= t.mem_mib;
-  std::array<Change, kMaxCardsPerNode> ch{};
-  std::size_t k = 0;
+void FragmentationIndex::add_candidate(Batch& b, NodeId n, const SharingNode& st, const GpuChoice& c) {
+  const auto first = static_cast<uint32_t>(b.changes.size());
   for (int g = 0; g < st.gpus; ++g) {
     if (((c.gpu_mask >> g) & 1U) == 0) continue;
     const int64_t from = st.gpu_free_milli[g], to = from - c.milli_per_gpu;
-    if (k > 0 && ch[k - 1].from == from && ch[k - 1].to == to) ++ch[k - 1].mult;  // whole GPUs
-    else ch[k++] = Change{from, to, 1};
+    // Whole GPUs all go from 1000 to 0: one change with a multiplicity.
+    if (b.changes.size() > first && b.changes.back().from == from && b.changes.back().to == to) ++b.changes.back().mult;
+    else b.changes.push_back(kernels::FragChange{from, to, 1});
   }
-  return evaluate(host, n, std::span<const Change>(ch.data(), k));
+  b.candidates.push_back(kernels::FragCandidate{n, first, static_cast<uint32_t>(b.changes.size() - first)});
+}
+
+void FragmentationIndex::after_batch(const SharingTask& t, const Batch& b, std::vector<double>& out) const {
+  out.resize(b.candidates.size());
+  kernels::fragmentation_after_cpu(type_table(), node_table(), t.cpu_milli, t.mem_mib, b.candidates, b.changes, out);
+}
+
+double FragmentationIndex::after(NodeId n, const SharingNode& st, const SharingTask& t, const GpuChoice& c) const {
+  Batch b;
+  add_candidate(b, n, st, c);
+  return kernels::fragmentation_after(type_table(), node_table(), n, t.cpu_milli, t.mem_mib, b.changes.data(),
+                                      b.changes.size());
 }
 
 }  // namespace hetsim

@@ -12,6 +12,7 @@
 #include <span>
 #include <vector>
 
+#include "hetsim/kernels/fragmentation_scoring.hpp"
 #include "hetsim/policy/sharing/node_state.hpp"
 
 namespace hetsim {
@@ -45,9 +46,9 @@ int64_t cluster_gpu_milli(std::span<const SharingNode> nodes);
 // Per-node cache of F_n(M) for FGD. F_n(M) depends only on the node's own state, so each node's
 // value, with the per-threshold counts it is built from, is kept together with a copy of the state
 // it was computed for; any difference in the state recomputes it, so the cache can never be stale.
-// after() evaluates F_n(M) of a candidate's new state from the cached counts in O(|M|) instead of
-// O(|M| x GPUs), and gives bit-identical results to node_fragmentation() (same integers, same
-// summation order).
+// Candidates' F_n(M) are evaluated from the cached counts in O(|M|) instead of O(|M| x GPUs) by the
+// kernels/ fragmentation scoring (kernels/fragmentation_scoring.hpp), whose scalar rule uses the same
+// integers and summation order as node_fragmentation(): results are bit-identical.
 class FragmentationIndex {
  public:
   explicit FragmentationIndex(std::span<const TaskType> M);
@@ -57,27 +58,36 @@ class FragmentationIndex {
   // F_n(M) of after(state, t, c). Precondition: node(n, state) was called for this same state.
   double after(NodeId n, const SharingNode& state, const SharingTask& t, const GpuChoice& c) const;
 
- private:
-  struct Type {
-    int64_t cpu_milli = 0;
-    int64_t mem_mib = 0;
-    uint64_t allowed_models = 0;
-    uint32_t num_gpu = 0;
-    int32_t threshold = -1;  // index into thresholds_; -1: CPU-only type
-    double popularity = 0;
+  // A batch of candidates of one task, built with add_candidate() and scored in one kernel call.
+  // Precondition for each: node(n, state) was called for the node's current state.
+  struct Batch {
+    std::vector<kernels::FragCandidate> candidates;
+    std::vector<kernels::FragChange> changes;
+    void clear() { candidates.clear(), changes.clear(); }
   };
-  struct Change {  // `mult` GPUs going from `from` to `to` free milli
-    int64_t from = 0, to = 0, mult = 0;
-  };
-  void refresh(NodeId n, const SharingNode& state);
-  double evaluate(const SharingNode& st, NodeId n, std::span<const Change> changes) const;
+  static void add_candidate(Batch& b, NodeId n, const SharingNode& state, const GpuChoice& c);
+  // out[j] = F_n(M) after candidate j of `b` (resized to the batch).
+  void after_batch(const SharingTask& t, const Batch& b, std::vector<double>& out) const;
 
+ private:
+  void refresh(NodeId n, const SharingNode& state);
+  kernels::FragTypeTable type_table() const;
+  kernels::FragNodeTable node_table() const;
+
+  // M as a struct of arrays, in M's order (the summation order).
   std::vector<int64_t> thresholds_;  // distinct per-GPU requests of M's GPU types, ascending
-  std::vector<Type> types_;          // in M's order (the summation order)
+  std::vector<int64_t> type_cpu_, type_mem_;
+  std::vector<uint64_t> type_models_;
+  std::vector<uint32_t> type_gpus_;
+  std::vector<int32_t> type_threshold_;  // index into thresholds_; -1: CPU-only type
+  std::vector<double> type_popularity_;
   std::size_t d_ = 0;                // thresholds_.size()
+  // Per node: the state the cache was built for, and the kernel's node table.
   std::vector<SharingNode> state_;
   std::vector<uint8_t> valid_;
   std::vector<double> frag_;
+  std::vector<int64_t> cpu_free_, mem_free_;
+  std::vector<uint16_t> model_;
   std::vector<int64_t> total_;   // free GPU milli of the node
   std::vector<int64_t> count_;   // [n * d_ + i]: GPUs with free >= thresholds_[i]
   std::vector<int64_t> below_;   // [n * d_ + i]: sum of free over GPUs with free < thresholds_[i]

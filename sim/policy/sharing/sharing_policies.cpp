@@ -39,19 +39,22 @@ class Fgd final : public SharingPlacement {
   std::string name() const override { return "fgd"; }
 
   Placement place(std::span<const SharingNode> nodes, const SharingTask& t, Rng&) override {
-    Placement best;
-    double best_delta = std::numeric_limits<double>::infinity();
+    // Candidates in (node id, GPU index) order, so the first minimum is the documented tie-break.
+    batch_.clear();
+    choices_.clear();
+    before_.clear();
     for (std::size_t i = 0; i < nodes.size(); ++i) {
       const SharingNode& st = nodes[i];
       if (!fits(st, t)) continue;
       const auto n = static_cast<NodeId>(i);
       const double before = index_.node(n, st);
-      auto consider = [&](const GpuChoice& c) {
-        const double delta = index_.after(n, st, t, c) - before;
-        if (!best || delta < best_delta) best = std::make_pair(n, c), best_delta = delta;
+      auto add = [&](const GpuChoice& c) {
+        FragmentationIndex::add_candidate(batch_, n, st, c);
+        choices_.push_back(c);
+        before_.push_back(before);
       };
       if (!t.fractional()) {
-        consider(best_fit_choice(st, t));
+        add(best_fit_choice(st, t));
         continue;
       }
       // GPUs with equal free share give the same new state up to order, hence the same F_n(M):
@@ -65,8 +68,15 @@ class Fgd final : public SharingPlacement {
         for (std::size_t s = 0; s < seen_n && !dup; ++s) dup = seen[s] == f;
         if (dup) continue;
         seen[seen_n++] = f;
-        consider(GpuChoice{1U << g, static_cast<uint16_t>(t.gpu_milli)});
+        add(GpuChoice{1U << g, static_cast<uint16_t>(t.gpu_milli)});
       }
+    }
+    index_.after_batch(t, batch_, after_);
+    Placement best;
+    double best_delta = std::numeric_limits<double>::infinity();
+    for (std::size_t j = 0; j < after_.size(); ++j) {
+      const double delta = after_[j] - before_[j];
+      if (!best || delta < best_delta) best = std::make_pair(batch_.candidates[j].node, choices_[j]), best_delta = delta;
     }
     return best;
   }
@@ -76,6 +86,10 @@ class Fgd final : public SharingPlacement {
  private:
   std::vector<TaskType> workload_;
   FragmentationIndex index_;
+  // Scratch reused across tasks.
+  FragmentationIndex::Batch batch_;
+  std::vector<GpuChoice> choices_;
+  std::vector<double> before_, after_;
 };
 
 // Best-fit: least weighted remaining resources after placement,

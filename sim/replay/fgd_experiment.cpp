@@ -1,0 +1,154 @@
+#include "hetsim/replay/fgd_experiment.hpp"
+
+#include <cmath>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+#include "hetsim/core/rng.hpp"
+#include "hetsim/policy/sharing/sharing_policies.hpp"
+
+namespace hetsim {
+
+namespace {
+
+double pct(double part, double whole) { return 100.0 * part / whole; }
+
+}  // namespace
+
+FgdRunResult run_fgd_experiment(const SharingTrace& trace, std::span<const TaskType> target_workload,
+                                const std::string& policy, uint64_t seed, const FgdExperimentConfig& cfg) {
+  if (trace.tasks.empty()) throw std::invalid_argument("the trace has no tasks");
+  if (trace.gpu_count <= 0) throw std::invalid_argument("the cluster has no GPUs");
+  if (cfg.inflation_pct < 1 || cfg.inflation_pct > 1000)
+    throw std::invalid_argument("inflation_pct must be in 1..1000, got " + std::to_string(cfg.inflation_pct));
+  auto placement = make_sharing_placement(policy, {target_workload.begin(), target_workload.end()});
+
+  const RngStreams streams(seed);
+  Rng draws(streams.stream_seed("fgd.draws"));
+  Rng policy_rng(streams.stream_seed("fgd.policy"));
+
+  std::vector<SharingNode> nodes = trace.nodes;
+  // Each node's F_n(M), kept current as nodes change; the cluster's value is their sum in node order.
+  std::vector<double> node_frag(nodes.size());
+  for (std::size_t i = 0; i < nodes.size(); ++i) node_frag[i] = node_fragmentation(nodes[i], target_workload);
+
+  const int64_t capacity = trace.gpu_count * int64_t{kMilliPerCard};
+  const auto capacity_d = static_cast<double>(capacity);
+  FgdRunResult r;
+  r.policy = policy;
+  r.seed = seed;
+  r.curve.reserve(static_cast<std::size_t>(cfg.inflation_pct) + 1);
+  int next_pct = 0;
+  auto record_reached = [&] {
+    // arrived >= next_pct % of capacity, in integers: 100 * arrived >= next_pct * capacity.
+    if (100 * r.gpu_milli_arrived < int64_t{next_pct} * capacity) return;
+    double frag = 0;
+    for (double f : node_frag) frag += f;
+    const FgdCurvePoint p{0, pct(static_cast<double>(r.gpu_milli_allocated), capacity_d), pct(frag, capacity_d)};
+    while (next_pct <= cfg.inflation_pct && 100 * r.gpu_milli_arrived >= int64_t{next_pct} * capacity) {
+      r.curve.push_back(p);
+      r.curve.back().arrived_pct = next_pct++;
+    }
+  };
+  record_reached();
+  const int64_t stop = int64_t{cfg.inflation_pct} * capacity;
+  while (100 * r.gpu_milli_arrived < stop) {
+    const SharingTask& t = trace.tasks[draws.below(trace.tasks.size())];
+    ++r.tasks_arrived;
+    r.gpu_milli_arrived += t.gpu_milli_total();
+    if (!t.cpu_only()) ++r.gpu_tasks_arrived;
+    if (const auto p = placement->place(nodes, t, policy_rng)) {
+      const auto [n, choice] = *p;
+      nodes[n] = after(nodes[n], t, choice);
+      placement->on_placed(n, nodes[n]);
+      node_frag[n] = node_fragmentation(nodes[n], target_workload);
+      ++r.tasks_placed;
+      if (!t.cpu_only()) ++r.gpu_tasks_placed;
+      r.gpu_milli_allocated += t.gpu_milli_total();
+    }
+    record_reached();
+  }
+  return r;
+}
+
+std::vector<FgdRunResult> run_fgd_grid(const SharingTrace& trace, std::span<const TaskType> target_workload,
+                                       std::span<const std::string> policies, std::span<const uint64_t> seeds,
+                                       const FgdExperimentConfig& cfg) {
+  // Fail on a bad policy name before starting threads (exceptions must not leave a parallel region).
+  for (const auto& p : policies) (void)make_sharing_placement(p, {});
+  const std::size_t n = policies.size() * seeds.size();
+  std::vector<FgdRunResult> out(n);
+  std::vector<std::string> errors(n);
+#pragma omp parallel for schedule(dynamic, 1)
+  for (std::ptrdiff_t k = 0; k < static_cast<std::ptrdiff_t>(n); ++k) {
+    const auto i = static_cast<std::size_t>(k);
+    try {
+      out[i] = run_fgd_experiment(trace, target_workload, policies[i / seeds.size()], seeds[i % seeds.size()], cfg);
+    } catch (const std::exception& e) {
+      errors[i] = e.what();
+    }
+  }
+  for (const auto& e : errors)
+    if (!e.empty()) throw std::invalid_argument(e);
+  return out;
+}
+
+std::string fgd_curve_csv(std::span<const FgdRunResult> runs) {
+  std::string s = "policy,seed,arrived_pct,allocated_pct,fragmented_pct,unallocated_pct\n";
+  for (const auto& r : runs)
+    for (const auto& p : r.curve)
+      s += fmt::format("{},{},{},{:.4f},{:.4f},{:.4f}\n", r.policy, r.seed, p.arrived_pct, p.allocated_pct,
+                       p.fragmented_pct, 100.0 - p.allocated_pct);
+  return s;
+}
+
+std::string fgd_runs_csv(std::span<const FgdRunResult> runs) {
+  std::string s =
+      "policy,seed,tasks_arrived,tasks_placed,gpu_tasks_arrived,gpu_tasks_placed,gpu_milli_arrived,"
+      "gpu_milli_allocated\n";
+  for (const auto& r : runs)
+    s += fmt::format("{},{},{},{},{},{},{},{}\n", r.policy, r.seed, r.tasks_arrived, r.tasks_placed,
+                     r.gpu_tasks_arrived, r.gpu_tasks_placed, r.gpu_milli_arrived, r.gpu_milli_allocated);
+  return s;
+}
+
+std::vector<FgdPolicySummary> summarise_at(std::span<const FgdRunResult> runs, int arrived_pct) {
+  std::vector<FgdPolicySummary> out;
+  std::vector<std::vector<std::pair<double, double>>> values;
+  for (const auto& r : runs) {
+    std::size_t i = 0;
+    while (i < out.size() && out[i].policy != r.policy) ++i;
+    if (i == out.size()) out.push_back(FgdPolicySummary{r.policy}), values.emplace_back();
+    for (const auto& p : r.curve)
+      if (p.arrived_pct == arrived_pct) values[i].emplace_back(100.0 - p.allocated_pct, p.fragmented_pct);
+  }
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    const auto& v = values[i];
+    out[i].runs = static_cast<int>(v.size());
+    if (v.empty()) continue;
+    double su = 0, sf = 0;
+    for (const auto& [u, f] : v) su += u, sf += f;
+    const double n = static_cast<double>(v.size());
+    out[i].unallocated_mean = su / n;
+    out[i].fragmented_mean = sf / n;
+    if (v.size() < 2) continue;
+    double vu = 0, vf = 0;
+    for (const auto& [u, f] : v)
+      vu += (u - out[i].unallocated_mean) * (u - out[i].unallocated_mean),
+          vf += (f - out[i].fragmented_mean) * (f - out[i].fragmented_mean);
+    out[i].unallocated_sd = std::sqrt(vu / (n - 1));
+    out[i].fragmented_sd = std::sqrt(vf / (n - 1));
+  }
+  return out;
+}
+
+std::string fgd_summary_csv(std::span<const FgdPolicySummary> rows, int arrived_pct) {
+  std::string s = "policy,arrived_pct,runs,unallocated_pct_mean,unallocated_pct_sd,fragmented_pct_mean,fragmented_pct_sd\n";
+  for (const auto& r : rows)
+    s += fmt::format("{},{},{},{:.4f},{:.4f},{:.4f},{:.4f}\n", r.policy, arrived_pct, r.runs, r.unallocated_mean,
+                     r.unallocated_sd, r.fragmented_mean, r.fragmented_sd);
+  return s;
+}
+
+}  // namespace hetsim

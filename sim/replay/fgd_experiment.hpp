@@ -1,0 +1,70 @@
+#pragma once
+// The FGD paper's experiment (Weng et al., USENIX ATC 2023, section 6; docs/validation.md): tasks
+// drawn from a trace with replacement until their GPU request reaches `inflation_pct` % of the
+// cluster's GPUs, submitted one at a time to a GPU-sharing placement, never departing. At each
+// integer percentage of arrived GPU demand the run records the share of cluster GPUs allocated and
+// the share fragmented (F(cluster) against the target workload M, docs/fgd.md).
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "hetsim/policy/sharing/fragmentation.hpp"
+#include "hetsim/replay/sharing_trace.hpp"
+
+namespace hetsim {
+
+struct FgdExperimentConfig {
+  int inflation_pct = 130;  // stop once the arrived GPU request reaches this share of the cluster
+};
+
+struct FgdCurvePoint {
+  int arrived_pct = 0;
+  double allocated_pct = 0;   // GPU share allocated, % of cluster GPUs
+  double fragmented_pct = 0;  // F(cluster) / cluster GPUs, %
+  bool operator==(const FgdCurvePoint&) const = default;
+};
+
+struct FgdRunResult {
+  std::string policy;
+  uint64_t seed = 0;
+  std::vector<FgdCurvePoint> curve;  // arrived_pct 0, 1, ..., inflation_pct, each once
+  uint64_t tasks_arrived = 0, tasks_placed = 0;
+  uint64_t gpu_tasks_arrived = 0, gpu_tasks_placed = 0;
+  int64_t gpu_milli_arrived = 0, gpu_milli_allocated = 0;
+  bool operator==(const FgdRunResult&) const = default;
+};
+
+// One experiment. Draws come from the seed's stream "fgd.draws", random-fit's choices from
+// "fgd.policy", so every policy of one seed sees the same task sequence. A step that crosses
+// several integer percentages (a large task on a small cluster) records the state after it for
+// each of them. Throws std::invalid_argument for an unknown policy, an empty trace or a cluster
+// without GPUs, or inflation_pct outside 1..1000.
+FgdRunResult run_fgd_experiment(const SharingTrace& trace, std::span<const TaskType> target_workload,
+                                const std::string& policy, uint64_t seed, const FgdExperimentConfig& cfg = {});
+
+// Every (policy, seed) pair, run in parallel with OpenMP (dynamic schedule, one run per thread at a
+// time). The result is ordered policy-major in the order given, then seeds in the order given, and
+// is identical for any thread count.
+std::vector<FgdRunResult> run_fgd_grid(const SharingTrace& trace, std::span<const TaskType> target_workload,
+                                       std::span<const std::string> policies, std::span<const uint64_t> seeds,
+                                       const FgdExperimentConfig& cfg = {});
+
+// DIR/fgd_curve.csv: policy,seed,arrived_pct,allocated_pct,fragmented_pct,unallocated_pct
+// (percentages with 4 decimals; unallocated = 100 - allocated), one row per curve point.
+std::string fgd_curve_csv(std::span<const FgdRunResult> runs);
+// DIR/fgd_runs.csv: one row per run with its task and GPU counts.
+std::string fgd_runs_csv(std::span<const FgdRunResult> runs);
+
+// Per policy (in first-appearance order): mean and sample standard deviation over seeds of a
+// curve's value at `arrived_pct` (runs lacking that point are skipped).
+struct FgdPolicySummary {
+  std::string policy;
+  int runs = 0;
+  double unallocated_mean = 0, unallocated_sd = 0;
+  double fragmented_mean = 0, fragmented_sd = 0;
+};
+std::vector<FgdPolicySummary> summarise_at(std::span<const FgdRunResult> runs, int arrived_pct);
+std::string fgd_summary_csv(std::span<const FgdPolicySummary> rows, int arrived_pct);
+
+}  // namespace hetsim

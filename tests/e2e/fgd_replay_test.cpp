@@ -1,0 +1,139 @@
+// End-to-end: the FGD trace replay through the real binary (docs/validation.md): outputs, their
+// schema, determinism across runs and thread counts, and bad input.
+#include <gtest/gtest.h>
+
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace fs = std::filesystem;
+
+namespace {
+const std::string kBin = std::string(HETSIM_BINARY_DIR) + "/hetsim";
+const std::string kSrc = HETSIM_SOURCE_DIR;
+const std::string kSample = "tests/e2e/data/fgd-sample.yaml";
+
+struct Out {
+  int code = -1;
+  std::string text;
+};
+
+Out run(const std::string& args, const std::string& env = "") {
+  Out o;
+  const std::string cmd = "cd '" + kSrc + "' && " + env + " '" + kBin + "' " + args + " 2>&1";
+  FILE* p = popen(cmd.c_str(), "r");
+  if (p == nullptr) return o;
+  char buf[4096];
+  std::size_t n;
+  while ((n = fread(buf, 1, sizeof buf, p)) > 0) o.text.append(buf, n);
+  const int status = pclose(p);
+  o.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return o;
+}
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::vector<std::string> lines(const std::string& s) {
+  std::vector<std::string> out;
+  std::istringstream in(s);
+  for (std::string l; std::getline(in, l);) out.push_back(l);
+  return out;
+}
+
+fs::path fresh_dir(const std::string& name) {
+  fs::path d = fs::temp_directory_path() / ("hetsim-fgd-" + name + "-" + std::to_string(::getpid()));
+  fs::remove_all(d);
+  return d;
+}
+}  // namespace
+
+TEST(FgdReplayCli, OneRunWritesTheDocumentedCurve) {
+  const fs::path d = fresh_dir("one");
+  const Out o = run("run " + kSample + " --policy fgd --seed 3 --out " + d.string());
+  ASSERT_EQ(o.code, 0) << o.text;
+  EXPECT_NE(o.text.find("unallocated GPU %"), std::string::npos) << o.text;
+  const auto rows = lines(slurp(d / "fgd_curve.csv"));
+  ASSERT_EQ(rows.size(), 1u + 131u);
+  EXPECT_EQ(rows[0], "policy,seed,arrived_pct,allocated_pct,fragmented_pct,unallocated_pct");
+  EXPECT_EQ(rows[1].rfind("fgd,3,0,0.0000,", 0), 0u) << rows[1];
+  EXPECT_EQ(rows[131].rfind("fgd,3,130,", 0), 0u) << rows[131];
+  for (std::size_t i = 1; i < rows.size(); ++i) {
+    double alloc = 0, frag = 0, unalloc = 0;
+    int pct = -1;
+    ASSERT_EQ(std::sscanf(rows[i].c_str(), "fgd,3,%d,%lf,%lf,%lf", &pct, &alloc, &frag, &unalloc), 4) << rows[i];
+    EXPECT_EQ(pct, static_cast<int>(i) - 1);
+    EXPECT_NEAR(alloc + unalloc, 100.0, 1e-3) << rows[i];
+    EXPECT_LE(frag, unalloc + 1e-3) << rows[i];  // fragments are part of the unallocated share
+  }
+  EXPECT_EQ(lines(slurp(d / "fgd_runs.csv")).size(), 2u);
+  EXPECT_EQ(lines(slurp(d / "fgd_summary.csv")).size(), 2u);
+}
+
+TEST(FgdReplayCli, GridIsDeterministicAcrossRunsAndThreadCounts) {
+  const fs::path a = fresh_dir("a"), b = fresh_dir("b");
+  const Out o1 = run("run " + kSample + " --policy all --seeds 1-3 --quiet --out " + a.string(), "OMP_NUM_THREADS=1");
+  ASSERT_EQ(o1.code, 0) << o1.text;
+  EXPECT_TRUE(o1.text.empty()) << o1.text;
+  const Out o2 = run("run " + kSample + " --policy all --seeds 1-3 --quiet --out " + b.string(), "OMP_NUM_THREADS=2");
+  ASSERT_EQ(o2.code, 0) << o2.text;
+  for (const char* f : {"fgd_curve.csv", "fgd_runs.csv", "fgd_summary.csv"}) EXPECT_EQ(slurp(a / f), slurp(b / f)) << f;
+  const auto rows = lines(slurp(a / "fgd_curve.csv"));
+  EXPECT_EQ(rows.size(), 1u + 6u * 3u * 131u);
+  std::set<std::string> policies;
+  for (std::size_t i = 1; i < rows.size(); ++i) policies.insert(rows[i].substr(0, rows[i].find(',')));
+  EXPECT_EQ(policies, (std::set<std::string>{"fgd", "best-fit", "dot-product", "gpu-packing", "gpu-clustering",
+                                             "random-fit"}));
+}
+
+TEST(FgdReplayCli, ScenarioDefaultsRunTheFilesGrid) {
+  const fs::path d = fresh_dir("defaults");
+  const Out o = run("run " + kSample + " --quiet --out " + d.string());
+  ASSERT_EQ(o.code, 0) << o.text;
+  EXPECT_EQ(lines(slurp(d / "fgd_curve.csv")).size(), 1u + 2u * 2u * 131u);  // policies [fgd, best-fit], seeds [1, 2]
+  const Out v = run("validate " + kSample);
+  EXPECT_EQ(v.code, 0) << v.text;
+  EXPECT_NE(v.text.find("ok (trace replay: 10 nodes, 35 GPUs of 7 models"), std::string::npos) << v.text;
+}
+
+TEST(FgdReplayCli, BadInputIsRefusedWithExitTwo) {
+  struct Case {
+    std::string args, message;
+  };
+  const std::vector<Case> cases{
+      {"run " + kSample + " --policy fgdd", "'fgdd' is not a sharing policy"},
+      {"run " + kSample + " --seeds 5-2", "--seeds: expected"},
+      {"run " + kSample + " --seed 1 --seeds 1-2", "not both"},
+      {"run " + kSample + " --device cuda", "no CUDA path"},
+      {"run " + kSample + " --set sharing_replay.pods=missing.csv", "cannot read pod list"},
+      {"run " + kSample + " --set sharing_replay.nodes=../../workload/data/openb/bad_nodes.csv", "bad_nodes.csv:"},
+      {"run " + kSample + " --set sharing_replay.inflation_pct=0", "inflation_pct"},
+      {"run scenarios/examples/small-city.yaml --seeds 1-2", "--seeds is for trace-replay scenarios"},
+  };
+  for (const auto& c : cases) {
+    const Out o = run(c.args);
+    EXPECT_EQ(o.code, 2) << c.args << "\n" << o.text;
+    EXPECT_NE(o.text.find(c.message), std::string::npos) << c.args << "\n" << o.text;
+  }
+}
+
+// The real trace, when ../shared is next to the checkout: one run of the paper's default setting.
+TEST(FgdReplayCli, RealOpenbTraceRunsWhenPresent) {
+  if (!fs::exists(kSrc + "/../shared/data/openb/openb_pod_list_default.csv")) GTEST_SKIP() << "no ../shared/data/openb";
+  const fs::path d = fresh_dir("openb");
+  const Out o = run("run scenarios/repro/fgd-openb-default.yaml --policy fgd --seed 1 --out " + d.string());
+  ASSERT_EQ(o.code, 0) << o.text;
+  EXPECT_NE(o.text.find("1213 nodes, 6212 GPUs"), std::string::npos) << o.text;
+  EXPECT_EQ(lines(slurp(d / "fgd_curve.csv")).size(), 1u + 131u);
+}

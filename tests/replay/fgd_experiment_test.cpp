@@ -1,0 +1,148 @@
+// The FGD experiment's protocol (docs/validation.md) on hand-made clusters and the self-made sample.
+#include <gtest/gtest.h>
+
+#include <omp.h>
+
+#include "hetsim/policy/sharing/sharing_policies.hpp"
+#include "hetsim/replay/fgd_experiment.hpp"
+
+namespace hetsim {
+namespace {
+
+const std::string kData = std::string(HETSIM_SOURCE_DIR) + "/tests/workload/data/openb/";
+
+SharingTrace one_node_two_gpus(std::vector<SharingTask> tasks) {
+  SharingTrace t;
+  SharingNode n;
+  n.cpu_free_milli = 64000;
+  n.mem_free_mib = 1 << 20;
+  n.gpus = 2;
+  n.gpu_free_milli[0] = n.gpu_free_milli[1] = 1000;
+  t.nodes = {n};
+  t.node_names = {"n0"};
+  t.models = {"T4"};
+  t.gpu_count = 2;
+  t.tasks = std::move(tasks);
+  return t;
+}
+
+SharingTrace sample() {
+  std::vector<TraceError> errors;
+  SharingTrace t = load_sharing_trace(kData + "nodes.csv", kData + "pods.csv", errors);
+  EXPECT_TRUE(errors.empty());
+  return t;
+}
+
+TEST(FgdExperiment, RecordsEveryIntegerPercentOnceWithTheStateAfterTheCrossingTask) {
+  // Each task asks for one whole GPU = 50 % of the cluster: arrivals 50 %, 100 %, 150 %.
+  const SharingTask whole{1000, 1024, 1, 1000, ~0ULL};
+  const SharingTrace t = one_node_two_gpus({whole});
+  const auto M = target_workload(t.tasks);
+  const FgdRunResult r = run_fgd_experiment(t, M, "best-fit", 1);
+  ASSERT_EQ(r.curve.size(), 131u);
+  for (int k = 0; k <= 130; ++k) EXPECT_EQ(r.curve[static_cast<std::size_t>(k)].arrived_pct, k);
+  EXPECT_EQ(r.curve[0].allocated_pct, 0.0);
+  EXPECT_EQ(r.curve[1].allocated_pct, 50.0);    // the first task crossed 1..50
+  EXPECT_EQ(r.curve[50].allocated_pct, 50.0);
+  EXPECT_EQ(r.curve[51].allocated_pct, 100.0);  // the second crossed 51..100
+  EXPECT_EQ(r.curve[130].allocated_pct, 100.0); // the third found no room
+  EXPECT_EQ(r.tasks_arrived, 3u);
+  EXPECT_EQ(r.tasks_placed, 2u);
+  EXPECT_EQ(r.gpu_milli_arrived, 3000);
+  EXPECT_EQ(r.gpu_milli_allocated, 2000);
+  // M is "one whole GPU": free whole GPUs are never fragments.
+  for (const auto& p : r.curve) EXPECT_EQ(p.fragmented_pct, 0.0);
+}
+
+TEST(FgdExperiment, FragmentationFollowsTheMeasureOfTheNodesState) {
+  // M: one whole GPU; tasks: 0.6 of a GPU. After the first task, GPU 0 keeps 400 milli that no
+  // whole-GPU task can use: 400 / 2000 = 20 % of the cluster is fragment.
+  const SharingTask share{1000, 1024, 1, 600, ~0ULL};
+  const SharingTrace t = one_node_two_gpus({share});
+  const std::vector<TaskType> M{{SharingTask{0, 0, 1, 1000, ~0ULL}, 1.0, 1}};
+  const FgdRunResult r = run_fgd_experiment(t, M, "fgd", 1);
+  EXPECT_EQ(r.curve[30].allocated_pct, 30.0);
+  EXPECT_DOUBLE_EQ(r.curve[30].fragmented_pct, 20.0);
+  EXPECT_DOUBLE_EQ(r.curve[60].fragmented_pct, 40.0);  // both GPUs hold 400 milli
+  EXPECT_DOUBLE_EQ(r.curve[130].fragmented_pct, 40.0);
+}
+
+TEST(FgdExperiment, SameSeedSameResultAndSeedsDiffer) {
+  const SharingTrace t = sample();
+  const auto M = target_workload(t.tasks);
+  for (const std::string p : {"fgd", "random-fit"}) {
+    const auto a = run_fgd_experiment(t, M, p, 7), b = run_fgd_experiment(t, M, p, 7);
+    EXPECT_EQ(a, b) << p;
+    const auto c = run_fgd_experiment(t, M, p, 8);
+    EXPECT_NE(a.curve, c.curve) << p;
+  }
+}
+
+TEST(FgdExperiment, AllocationNeverExceedsDemandAndFragmentsAreUnallocated) {
+  const SharingTrace t = sample();
+  const auto M = target_workload(t.tasks);
+  for (const auto& name : sharing_placement_names()) {
+    const auto r = run_fgd_experiment(t, M, name, 5);
+    ASSERT_EQ(r.curve.size(), 131u) << name;
+    for (std::size_t k = 1; k < r.curve.size(); ++k) {
+      EXPECT_GE(r.curve[k].allocated_pct, r.curve[k - 1].allocated_pct) << name;  // no departures
+      EXPECT_LE(r.curve[k].fragmented_pct, 100.0 - r.curve[k].allocated_pct + 1e-9) << name;
+      EXPECT_GE(r.curve[k].fragmented_pct, 0.0) << name;
+    }
+    EXPECT_LE(r.gpu_milli_allocated, r.gpu_milli_arrived) << name;
+    EXPECT_GE(r.gpu_milli_arrived * 100, 130 * t.gpu_count * 1000) << name;
+    EXPECT_LE(r.tasks_placed, r.tasks_arrived) << name;
+  }
+}
+
+TEST(FgdExperiment, GridMatchesSingleRunsForAnyThreadCount) {
+  const SharingTrace t = sample();
+  const auto M = target_workload(t.tasks);
+  const std::vector<std::string> policies{"fgd", "random-fit", "gpu-clustering"};
+  const std::vector<uint64_t> seeds{4, 1, 9};
+  omp_set_num_threads(1);
+  const auto one = run_fgd_grid(t, M, policies, seeds);
+  omp_set_num_threads(2);
+  const auto two = run_fgd_grid(t, M, policies, seeds);
+  ASSERT_EQ(one.size(), 9u);
+  EXPECT_EQ(one, two);
+  EXPECT_EQ(one[4], run_fgd_experiment(t, M, "random-fit", 1));  // policy-major, seeds in given order
+  EXPECT_EQ(fgd_curve_csv(one), fgd_curve_csv(two));
+}
+
+TEST(FgdExperiment, BadArgumentsThrow) {
+  const SharingTrace t = sample();
+  const auto M = target_workload(t.tasks);
+  EXPECT_THROW(run_fgd_experiment(t, M, "worst-fit", 1), std::invalid_argument);
+  FgdExperimentConfig cfg;
+  cfg.inflation_pct = 0;
+  EXPECT_THROW(run_fgd_experiment(t, M, "fgd", 1, cfg), std::invalid_argument);
+  SharingTrace empty = t;
+  empty.tasks.clear();
+  EXPECT_THROW(run_fgd_experiment(empty, M, "fgd", 1), std::invalid_argument);
+  const std::vector<std::string> bad{"fgd", "nope"};
+  const std::vector<uint64_t> seeds{1};
+  EXPECT_THROW(run_fgd_grid(t, M, bad, seeds), std::invalid_argument);
+}
+
+TEST(FgdExperiment, SummaryAveragesOverSeedsAtTheRequestedPercent) {
+  std::vector<FgdRunResult> runs(3);
+  const double alloc[3] = {90, 80, 70};
+  for (int i = 0; i < 3; ++i) {
+    runs[i].policy = i < 2 ? "a" : "b";
+    runs[i].curve = {{100, alloc[i], 5.0 + i}};
+  }
+  const auto s = summarise_at(runs, 100);
+  ASSERT_EQ(s.size(), 2u);
+  EXPECT_EQ(s[0].policy, "a");
+  EXPECT_EQ(s[0].runs, 2);
+  EXPECT_DOUBLE_EQ(s[0].unallocated_mean, 15.0);
+  EXPECT_NEAR(s[0].unallocated_sd, 7.0710678, 1e-6);
+  EXPECT_DOUBLE_EQ(s[0].fragmented_mean, 5.5);
+  EXPECT_EQ(s[1].runs, 1);
+  EXPECT_EQ(s[1].unallocated_sd, 0.0);
+  EXPECT_EQ(fgd_summary_csv(s, 100).substr(0, 7), "policy,");
+}
+
+}  // namespace
+}  // namespace hetsim
