@@ -116,9 +116,18 @@ TEST(FragmentationIndex, CachedAndDeltaValuesEqualDirectOnesToTheBit) {
     for (int g = 0; g < n.gpus; ++g) n.gpu_free_milli[g] = static_cast<uint16_t>(rng.below(11) * 100);
     const auto id = static_cast<NodeId>(rng.below(5));
     ASSERT_EQ(index.node(id, n), node_fragmentation(n, M));
-    for (const auto& m : M)
-      for (const auto& c : candidate_choices(n, m.shape))
+    for (const auto& m : M) {
+      FragmentationIndex::Batch batch;
+      std::vector<double> direct;
+      for (const auto& c : candidate_choices(n, m.shape)) {
         ASSERT_EQ(index.after(id, n, m.shape, c), node_fragmentation(after(n, m.shape, c), M));
+        FragmentationIndex::add_candidate(batch, id, n, c);
+        direct.push_back(node_fragmentation(after(n, m.shape, c), M));
+      }
+      std::vector<double> batched;
+      index.after_batch(m.shape, batch, batched);  // the kernels/ path
+      ASSERT_EQ(batched, direct);
+    }
   }
 }
 
