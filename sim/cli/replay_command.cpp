@@ -151,6 +151,7 @@ int run_sharing_replay(const ScenarioSpec& spec, const RunOptions& opt) {
   const auto M = target_of(spec, trace);
   FgdExperimentConfig cfg;
   cfg.inflation_pct = rs.inflation_pct;
+  cfg.placement = rs.placement;
 
   const auto t0 = std::chrono::steady_clock::now();
   const auto runs = run_fgd_grid(trace, M, policies, seeds, cfg);
@@ -167,6 +168,8 @@ int run_sharing_replay(const ScenarioSpec& spec, const RunOptions& opt) {
   fmt::print("{}: {} nodes, {} GPUs, {} trace tasks, {} task types in M; {} policies x {} seeds in {:.2f} s ({} threads)\n",
              spec.name, trace.nodes.size(), trace.gpu_count, trace.tasks.size(), M.size(), policies.size(),
              seeds.size(), wall, omp_get_max_threads());
+  fmt::print("ties: {}; scores: {}\n", rs.placement.tie_break == TieBreak::Random ? "random" : "lowest-id",
+             rs.placement.scores == ScoreResolution::ReferenceInteger ? "reference-integer" : "exact");
   fmt::print("at {}% arrived GPU demand (mean, sd over seeds):\n", at);
   fmt::print("  {:<16} {:>5} {:>22} {:>22}\n", "policy", "runs", "unallocated GPU %", "fragmented GPU %");
   for (const auto& s : summary)

@@ -22,7 +22,8 @@ FgdRunResult run_fgd_experiment(const SharingTrace& trace, std::span<const TaskT
   if (trace.gpu_count <= 0) throw std::invalid_argument("the cluster has no GPUs");
   if (cfg.inflation_pct < 1 || cfg.inflation_pct > 1000)
     throw std::invalid_argument("inflation_pct must be in 1..1000, got " + std::to_string(cfg.inflation_pct));
-  auto placement = make_sharing_placement(policy, {target_workload.begin(), target_workload.end()});
+  auto placement =
+      make_sharing_placement(policy, {target_workload.begin(), target_workload.end()}, cfg.placement);
 
   const RngStreams streams(seed);
   Rng draws(streams.stream_seed("fgd.draws"));

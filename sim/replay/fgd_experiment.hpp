@@ -10,12 +10,14 @@
 #include <vector>
 
 #include "hetsim/policy/sharing/fragmentation.hpp"
+#include "hetsim/policy/sharing/sharing_policies.hpp"
 #include "hetsim/replay/sharing_trace.hpp"
 
 namespace hetsim {
 
 struct FgdExperimentConfig {
   int inflation_pct = 130;  // stop once the arrived GPU request reaches this share of the cluster
+  SharingOptions placement;  // tie-break rule and score resolution (defaults: lowest id, exact)
 };
 
 struct FgdCurvePoint {
@@ -35,8 +37,9 @@ struct FgdRunResult {
   bool operator==(const FgdRunResult&) const = default;
 };
 
-// One experiment. Draws come from the seed's stream "fgd.draws", random-fit's choices from
-// "fgd.policy", so every policy of one seed sees the same task sequence. A step that crosses
+// One experiment. Draws come from the seed's stream "fgd.draws", the policy's random choices
+// (random-fit, random tie-breaks) from "fgd.policy", so every policy of one seed sees the same
+// task sequence. A step that crosses
 // several integer percentages (a large task on a small cluster) records the state after it for
 // each of them. Throws std::invalid_argument for an unknown policy, an empty trace or a cluster
 // without GPUs, or inflation_pct outside 1..1000.

@@ -50,13 +50,23 @@ void read_sharing_replay(ParseState& st, const YamlValue& v, const std::string& 
   SharingReplaySpec& spec = st.spec.sharing_replay;
   spec.pos = st.ctx.pos(v);
   MapReader r(st.ctx, v, "sharing_replay",
-              {"nodes", "pods", "inflation_pct", "target_workload", "policies", "seeds"});
+              {"nodes", "pods", "inflation_pct", "target_workload", "policies", "seeds", "tie_break", "scores"});
   if (!r.ok()) return;
   if (const YamlValue* n = r.get("nodes")) spec.nodes_pos = st.ctx.pos(*n);
   if (const YamlValue* p = r.get("pods")) spec.pods_pos = st.ctx.pos(*p);
   if (auto p = trace_path(r, "nodes", base_dir)) spec.nodes_file = *p;
   if (auto p = trace_path(r, "pods", base_dir)) spec.pods_file = *p;
   if (auto n = r.whole("inflation_pct", UnitKind::Plain, 1, 1000, false)) spec.inflation_pct = static_cast<int>(*n);
+  if (auto s = r.string("tie_break", false)) {
+    if (r.check("tie_break", *s == "lowest-id" || *s == "random",
+                "'tie_break' must be lowest-id or random, got '" + *s + "'"))
+      spec.placement.tie_break = *s == "random" ? TieBreak::Random : TieBreak::LowestId;
+  }
+  if (auto s = r.string("scores", false)) {
+    if (r.check("scores", *s == "exact" || *s == "reference-integer",
+                "'scores' must be exact or reference-integer, got '" + *s + "'"))
+      spec.placement.scores = *s == "reference-integer" ? ScoreResolution::ReferenceInteger : ScoreResolution::Exact;
+  }
 
   if (const YamlValue* tw = r.get("target_workload")) {
     MapReader t(st.ctx, *tw, "target_workload", {"include_cpu_only", "popularity_threshold_pct"});

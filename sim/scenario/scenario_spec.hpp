@@ -9,6 +9,7 @@
 
 #include "hetsim/model/chip_catalog.hpp"
 #include "hetsim/model/topology.hpp"
+#include "hetsim/policy/sharing/sharing_policies.hpp"
 #include "hetsim/workload/workload_spec.hpp"
 
 namespace hetsim {
@@ -87,6 +88,7 @@ struct SharingReplaySpec {
   int popularity_threshold_pct = 95;  // M: the most popular types covering this share of tasks
   std::vector<std::string> policies;  // run by default (sharing placements)
   std::vector<uint64_t> seeds;        // run by default
+  SharingOptions placement;           // tie_break, fgd_score
   SourcePos pos, nodes_pos, pods_pos;
 };
 

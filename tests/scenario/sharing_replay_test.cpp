@@ -23,7 +23,9 @@ TEST(SharingReplayScenario, ValidFileWithEveryKey) {
                                    "    include_cpu_only: false\n"
                                    "    popularity_threshold_pct: 90\n"
                                    "  policies: [fgd, random-fit]\n"
-                                   "  seeds: [3, 1]\n"));
+                                   "  seeds: [3, 1]\n"
+                                   "  tie_break: random\n"
+                                   "  scores: reference-integer\n"));
   ASSERT_TRUE(r.ok()) << all_errors(r);
   const auto& s = r.spec.sharing_replay;
   EXPECT_TRUE(r.spec.has_sharing_replay);
@@ -33,6 +35,8 @@ TEST(SharingReplayScenario, ValidFileWithEveryKey) {
   EXPECT_EQ(s.popularity_threshold_pct, 90);
   EXPECT_EQ(s.policies, (std::vector<std::string>{"fgd", "random-fit"}));
   EXPECT_EQ(s.seeds, (std::vector<uint64_t>{3, 1}));
+  EXPECT_EQ(s.placement.tie_break, TieBreak::Random);
+  EXPECT_EQ(s.placement.scores, ScoreResolution::ReferenceInteger);
 }
 
 TEST(SharingReplayScenario, DefaultsAreThePapersSettingsAndTheHeaderSeed) {
@@ -44,6 +48,8 @@ TEST(SharingReplayScenario, DefaultsAreThePapersSettingsAndTheHeaderSeed) {
   EXPECT_EQ(s.popularity_threshold_pct, 95);
   EXPECT_EQ(s.policies, (std::vector<std::string>{"fgd"}));
   EXPECT_EQ(s.seeds, (std::vector<uint64_t>{4}));
+  EXPECT_EQ(s.placement.tie_break, TieBreak::LowestId);
+  EXPECT_EQ(s.placement.scores, ScoreResolution::Exact);
 }
 
 TEST(SharingReplayScenario, BadInputsPointAtTheirValue) {
@@ -56,6 +62,8 @@ TEST(SharingReplayScenario, BadInputsPointAtTheirValue) {
   EXPECT_TRUE(has_error(parse_text(replay("  target_workload: {popularity_threshold_pct: 101}\n")), 7, 47,
                         "popularity_threshold_pct"));
   EXPECT_TRUE(has_error(parse_text(replay("  inflation: 130\n")), 7, 3, "inflation_pct"));
+  EXPECT_TRUE(has_error(parse_text(replay("  tie_break: first\n")), 7, 14, "lowest-id or random"));
+  EXPECT_TRUE(has_error(parse_text(replay("  scores: integer\n")), 7, 11, "exact or reference-integer"));
   const auto missing = parse_text(replay("").replace(replay("").find("pods.csv"), 8, "nope.csv"));
   EXPECT_TRUE(has_error(missing, 6, 9, "cannot read pod list"));
   // City-scenario sections do not belong in a replay file.

@@ -1,5 +1,6 @@
 #include "hetsim/policy/sharing/sharing_policies.hpp"
 
+#include <cmath>
 #include <limits>
 #include <stdexcept>
 
@@ -14,31 +15,50 @@ constexpr double kMaxSpecGpuMilli = 8000.0;
 
 using Placement = std::optional<std::pair<NodeId, GpuChoice>>;
 
-// Argmin over nodes of a score computed on feasible nodes; strict '<' keeps the lowest node id
-// on ties because nodes are visited in id order.
-template <class Key, class ScoreFn>
-Placement argmin_node(std::span<const SharingNode> nodes, const SharingTask& t, ScoreFn score) {
-  Placement best;
-  Key best_key{};
-  for (std::size_t i = 0; i < nodes.size(); ++i) {
-    if (!fits(nodes[i], t)) continue;
-    const Key k = score(nodes[i]);
-    if (!best || k < best_key) {
-      best = std::make_pair(static_cast<NodeId>(i), best_fit_choice(nodes[i], t));
-      best_key = k;
+// Keeps the best (lowest key) candidate seen so far. Candidates must arrive in node id order;
+// with LowestId a strict '<' keeps the first of equal keys, with Random each of the k equal best
+// replaces the incumbent with probability 1/k (reservoir sampling: uniform over them).
+template <class Key>
+class BestOf {
+ public:
+  BestOf(TieBreak tb, Rng& rng) : tb_(tb), rng_(rng) {}
+  void offer(const Key& k, NodeId n, const GpuChoice& c) {
+    if (!best_ || k < key_) {
+      best_ = std::make_pair(n, c), key_ = k, ties_ = 1;
+    } else if (tb_ == TieBreak::Random && !(key_ < k)) {
+      if (rng_.below(++ties_) == 0) best_ = std::make_pair(n, c);
     }
   }
-  return best;
+  const Placement& result() const { return best_; }
+
+ private:
+  TieBreak tb_;
+  Rng& rng_;
+  Placement best_;
+  Key key_{};
+  uint64_t ties_ = 0;
+};
+
+// Argmin over feasible nodes of a score; GPUs as best_fit_choice.
+template <class Key, class ScoreFn>
+Placement argmin_node(std::span<const SharingNode> nodes, const SharingTask& t, TieBreak tb, Rng& rng,
+                      ScoreFn score) {
+  BestOf<Key> best(tb, rng);
+  for (std::size_t i = 0; i < nodes.size(); ++i) {
+    if (!fits(nodes[i], t)) continue;
+    best.offer(score(nodes[i]), static_cast<NodeId>(i), best_fit_choice(nodes[i], t));
+  }
+  return best.result();
 }
 
 // FGD: the node and GPU whose choice increases F_n(M) least (Algorithm 1 of the paper). Only the
 // chosen node's F_n(M) changes, so the cluster's fragmentation grows by exactly that delta.
 class Fgd final : public SharingPlacement {
  public:
-  explicit Fgd(std::vector<TaskType> m) : workload_(std::move(m)), index_(workload_) {}
+  Fgd(std::vector<TaskType> m, SharingOptions o) : workload_(std::move(m)), index_(workload_), opt_(o) {}
   std::string name() const override { return "fgd"; }
 
-  Placement place(std::span<const SharingNode> nodes, const SharingTask& t, Rng&) override {
+  Placement place(std::span<const SharingNode> nodes, const SharingTask& t, Rng& rng) override {
     // Candidates in (node id, GPU index) order, so the first minimum is the documented tie-break.
     batch_.clear();
     choices_.clear();
@@ -72,20 +92,36 @@ class Fgd final : public SharingPlacement {
       }
     }
     index_.after_batch(t, batch_, after_);
-    Placement best;
-    double best_delta = std::numeric_limits<double>::infinity();
-    for (std::size_t j = 0; j < after_.size(); ++j) {
-      const double delta = after_[j] - before_[j];
-      if (!best || delta < best_delta) best = std::make_pair(batch_.candidates[j].node, choices_[j]), best_delta = delta;
+    // Each node's best candidate (the first of equal keys, as the reference keeps its first best
+    // GPU), then the best node under the tie-break rule.
+    BestOf<double> best(opt_.tie_break, rng);
+    std::size_t j = 0;
+    while (j < after_.size()) {
+      const NodeId n = batch_.candidates[j].node;
+      std::size_t node_best = j;
+      double node_key = key(after_[j] - before_[j]);
+      for (++j; j < after_.size() && batch_.candidates[j].node == n; ++j) {
+        const double k = key(after_[j] - before_[j]);
+        if (k < node_key) node_key = k, node_best = j;
+      }
+      best.offer(node_key, n, choices_[node_best]);
     }
-    return best;
+    return best.result();
   }
 
   void on_placed(NodeId node, const SharingNode& s) override { index_.node(node, s); }
 
  private:
+  // Lower is better. Reference: minus the reference's integer score, so equal scores tie.
+  double key(double delta) const {
+    if (opt_.scores == ScoreResolution::Exact) return delta;
+    // fgd_score.go: int64(sigmoid((before - after) / 1000) * MaxNodeScore), higher is better.
+    return -static_cast<double>(static_cast<int64_t>(100.0 / (1.0 + std::exp(delta / 1000.0))));
+  }
+
   std::vector<TaskType> workload_;
   FragmentationIndex index_;
+  SharingOptions opt_;
   // Scratch reused across tasks.
   FragmentationIndex::Batch batch_;
   std::vector<GpuChoice> choices_;
@@ -96,13 +132,19 @@ class Fgd final : public SharingPlacement {
 // 0.5 (cpu_free - cpu) / MaxSpecCpu + 0.5 (gpu_free_total - gpu_request_total) / MaxSpecGpu.
 class BestFit final : public SharingPlacement {
  public:
+  explicit BestFit(SharingOptions o) : opt_(o) {}
   std::string name() const override { return "best-fit"; }
-  Placement place(std::span<const SharingNode> nodes, const SharingTask& t, Rng&) override {
-    return argmin_node<double>(nodes, t, [&](const SharingNode& n) {
-      return 0.5 * static_cast<double>(n.cpu_free_milli - t.cpu_milli) / kMaxSpecCpuMilli +
-             0.5 * static_cast<double>(n.gpu_free_total() - t.gpu_milli_total()) / kMaxSpecGpuMilli;
+  Placement place(std::span<const SharingNode> nodes, const SharingTask& t, Rng& rng) override {
+    return argmin_node<double>(nodes, t, opt_.tie_break, rng, [&](const SharingNode& n) {
+      const double left = 0.5 * static_cast<double>(n.cpu_free_milli - t.cpu_milli) / kMaxSpecCpuMilli +
+                          0.5 * static_cast<double>(n.gpu_free_total() - t.gpu_milli_total()) / kMaxSpecGpuMilli;
+      if (opt_.scores == ScoreResolution::Exact) return left;
+      return -static_cast<double>(static_cast<int64_t>((1.0 - left) * 100.0));  // best_fit_score.go
     });
   }
+
+ private:
+  SharingOptions opt_;
 };
 
 // Dot-product (Tetris' alignment, as the reference runs it with dimExtMethod "merge" and
@@ -110,16 +152,22 @@ class BestFit final : public SharingPlacement {
 // with the task's request vector, both divided by (MaxSpecCpu, MaxSpecGpu); /2 as the reference.
 class DotProduct final : public SharingPlacement {
  public:
+  explicit DotProduct(SharingOptions o) : opt_(o) {}
   std::string name() const override { return "dot-product"; }
-  Placement place(std::span<const SharingNode> nodes, const SharingTask& t, Rng&) override {
-    return argmin_node<double>(nodes, t, [&](const SharingNode& n) {
+  Placement place(std::span<const SharingNode> nodes, const SharingTask& t, Rng& rng) override {
+    return argmin_node<double>(nodes, t, opt_.tie_break, rng, [&](const SharingNode& n) {
       const double cpu = (static_cast<double>(n.cpu_free_milli) / kMaxSpecCpuMilli) *
                          (static_cast<double>(t.cpu_milli) / kMaxSpecCpuMilli);
       const double gpu = (static_cast<double>(n.gpu_free_total()) / kMaxSpecGpuMilli) *
                          (static_cast<double>(t.gpu_milli_total()) / kMaxSpecGpuMilli);
-      return (cpu + gpu) / 2.0;
+      const double dot = (cpu + gpu) / 2.0;
+      if (opt_.scores == ScoreResolution::Exact) return dot;
+      return -static_cast<double>(static_cast<int64_t>(100.0 * (1.0 - dot)));  // dot_product_score.go
     });
   }
+
+ private:
+  SharingOptions opt_;
 };
 
 // GPU packing, three tiers (best first):
@@ -129,25 +177,33 @@ class DotProduct final : public SharingPlacement {
 // CPU-only tasks score all nodes equally (lowest id).
 class GpuPacking final : public SharingPlacement {
  public:
+  explicit GpuPacking(SharingOptions o) : opt_(o) {}
   std::string name() const override { return "gpu-packing"; }
-  Placement place(std::span<const SharingNode> nodes, const SharingTask& t, Rng&) override {
+  Placement place(std::span<const SharingNode> nodes, const SharingTask& t, Rng& rng) override {
     using Key = std::pair<int, int64_t>;
-    return argmin_node<Key>(nodes, t, [&](const SharingNode& n) -> Key {
+    const bool ref = opt_.scores == ScoreResolution::ReferenceInteger;
+    return argmin_node<Key>(nodes, t, opt_.tie_break, rng, [&](const SharingNode& n) -> Key {
       if (t.cpu_only()) return {0, 0};
       int fully_free = 0;
       for (int g = 0; g < n.gpus; ++g) fully_free += n.gpu_free_milli[g] == kMilliPerCard ? 1 : 0;
-      if (fully_free == n.gpus) return {3, fully_free};
+      // gpu_packing_score.go's integer bands, higher better: [0, 33], [33, 50], [50, 100].
+      if (fully_free == n.gpus) return ref ? Key{0, -std::max<int64_t>(100 / 3 - fully_free, fully_free)}
+                                           : Key{3, fully_free};
       const GpuChoice c = best_fit_choice(n, t);
-      int64_t fully_used = 0, free_on_used = 0;
+      int64_t fully_used = 0, free_on_used = 0, ratio_on_used = 0;
       for (int g = 0; g < n.gpus; ++g) {
         if (((c.gpu_mask >> g) & 1U) == 0) continue;
         fully_used += n.gpu_free_milli[g] == kMilliPerCard ? 1 : 0;
         free_on_used += n.gpu_free_milli[g];
+        ratio_on_used += n.gpu_free_milli[g] * 100 / kMilliPerCard;
       }
-      if (fully_used > 0) return {2, fully_used};
-      return {1, free_on_used};
+      if (fully_used > 0) return ref ? Key{0, -std::max<int64_t>(50 - fully_used, 100 / 3)} : Key{2, fully_used};
+      return ref ? Key{0, -std::max<int64_t>(100 - ratio_on_used / 10, 50)} : Key{1, free_on_used};
     });
   }
+
+ private:
+  SharingOptions opt_;
 };
 
 // GPU clustering: tasks with the same GPU request ("share-gpu" for a fraction of one GPU,
@@ -159,12 +215,14 @@ class GpuPacking final : public SharingPlacement {
 // none. Partial departures are not tracked (the paper's experiment has none).
 class GpuClustering final : public SharingPlacement {
  public:
+  explicit GpuClustering(SharingOptions o) : opt_(o) {}
   std::string name() const override { return "gpu-clustering"; }
-  Placement place(std::span<const SharingNode> nodes, const SharingTask& t, Rng&) override {
+  Placement place(std::span<const SharingNode> nodes, const SharingTask& t, Rng& rng) override {
     if (classes_.size() < nodes.size()) classes_.resize(nodes.size());
     const uint32_t cls = class_of(t);
     using Key = std::pair<int, int64_t>;
-    auto p = argmin_node<Key>(nodes, t, [&](const SharingNode& n) -> Key {
+    const bool ref = opt_.scores == ScoreResolution::ReferenceInteger;
+    auto p = argmin_node<Key>(nodes, t, opt_.tie_break, rng, [&](const SharingNode& n) -> Key {
       if (t.cpu_only()) return {0, 0};
       auto& on = classes_[static_cast<std::size_t>(&n - nodes.data())];
       if (all_free(n)) on.clear();  // no GPU task left on it
@@ -173,6 +231,8 @@ class GpuClustering final : public SharingPlacement {
       if (!empty)
         for (const auto& [c, k] : on) same = same || c == cls;
       const int tier = empty ? 2 : same ? (on.size() == 1 ? 0 : 1) : 3;
+      // gpu_clustering_score.go: 25 (8000 - gpu_left) / 8000 (integer) above the tier's floor.
+      if (ref) return {0, -(25 * (8000 - n.gpu_free_total()) / 8000 + 25 * (3 - tier))};
       return {tier, n.gpu_free_total()};
     });
     pending_ = p && !t.cpu_only() ? std::optional<std::pair<NodeId, uint32_t>>({p->first, cls}) : std::nullopt;
@@ -195,6 +255,7 @@ class GpuClustering final : public SharingPlacement {
       if (n.gpu_free_milli[g] != kMilliPerCard) return false;
     return true;
   }
+  SharingOptions opt_;
   std::vector<std::vector<std::pair<uint32_t, uint32_t>>> classes_;
   std::optional<std::pair<NodeId, uint32_t>> pending_;
 };
@@ -228,12 +289,13 @@ const std::vector<std::string>& sharing_placement_names() {
 }
 
 std::unique_ptr<SharingPlacement> make_sharing_placement(const std::string& name,
-                                                         std::vector<TaskType> target_workload) {
-  if (name == "fgd") return std::make_unique<Fgd>(std::move(target_workload));
-  if (name == "best-fit") return std::make_unique<BestFit>();
-  if (name == "dot-product") return std::make_unique<DotProduct>();
-  if (name == "gpu-packing") return std::make_unique<GpuPacking>();
-  if (name == "gpu-clustering") return std::make_unique<GpuClustering>();
+                                                         std::vector<TaskType> target_workload,
+                                                         SharingOptions options) {
+  if (name == "fgd") return std::make_unique<Fgd>(std::move(target_workload), options);
+  if (name == "best-fit") return std::make_unique<BestFit>(options);
+  if (name == "dot-product") return std::make_unique<DotProduct>(options);
+  if (name == "gpu-packing") return std::make_unique<GpuPacking>(options);
+  if (name == "gpu-clustering") return std::make_unique<GpuClustering>(options);
   if (name == "random-fit") return std::make_unique<RandomFit>();
   std::string valid;
   for (const auto& n : sharing_placement_names()) valid += (valid.empty() ? "" : ", ") + n;

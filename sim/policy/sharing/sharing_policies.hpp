@@ -29,9 +29,26 @@ class SharingPlacement {
   virtual void on_placed(NodeId /*node*/, const SharingNode& /*new_state*/) {}
 };
 
+// How equal best scores are resolved. LowestId: the lowest node id, then the lowest GPU mask
+// (deterministic without randomness). Random: uniformly among the nodes with the best score, drawn
+// from the Rng passed to place() (the Kubernetes scheduler's selectHost, which the paper's
+// simulator inherits); within a node the first best GPU still wins, as in the reference.
+enum class TieBreak : uint8_t { LowestId, Random };
+// How a policy's rule becomes a comparable score. Exact: the rule's own quantity, unrounded (for
+// fgd the fragmentation change itself, as the paper's Algorithm 1 states). ReferenceInteger: the
+// integer score 0..100 of the paper's simulator's plugin for that policy (docs/fgd.md gives each
+// formula), which merges nearby values into ties. random-fit has no score and ignores it.
+enum class ScoreResolution : uint8_t { Exact, ReferenceInteger };
+
+struct SharingOptions {
+  TieBreak tie_break = TieBreak::LowestId;
+  ScoreResolution scores = ScoreResolution::Exact;
+};
+
 const std::vector<std::string>& sharing_placement_names();
 // Unknown name -> std::invalid_argument listing the valid names. Only fgd uses the workload.
 std::unique_ptr<SharingPlacement> make_sharing_placement(const std::string& name,
-                                                         std::vector<TaskType> target_workload);
+                                                         std::vector<TaskType> target_workload,
+                                                         SharingOptions options = {});
 
 }  // namespace hetsim

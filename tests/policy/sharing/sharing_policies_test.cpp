@@ -165,5 +165,68 @@ TEST(SharingPlacement, FactoryNamesAndErrors) {
   }
 }
 
+// ---- SharingOptions: tie-break rule and score resolution
+
+TEST(SharingOptions, RandomTiesSpreadOverEqualNodesLowestIdDoesNot) {
+  const std::vector<SharingNode> nodes(4, make_node({1000, 1000}));
+  SharingOptions random_ties;
+  random_ties.tie_break = TieBreak::Random;
+  for (const std::string policy : {"best-fit", "dot-product", "gpu-packing", "gpu-clustering", "fgd"}) {
+    const std::vector<TaskType> M{{whole(1), 1.0}};
+    std::set<NodeId> lowest, random;
+    for (uint64_t seed = 1; seed <= 64; ++seed) {
+      Rng rng(seed);
+      lowest.insert(make_sharing_placement(policy, M)->place(nodes, whole(1), rng)->first);
+      random.insert(make_sharing_placement(policy, M, random_ties)->place(nodes, whole(1), rng)->first);
+    }
+    EXPECT_EQ(lowest, (std::set<NodeId>{0})) << policy;
+    EXPECT_EQ(random, (std::set<NodeId>{0, 1, 2, 3})) << policy;  // 64 draws miss a node with p < 1e-7
+  }
+}
+
+TEST(SharingOptions, RandomTiesNeverPickAWorseNode) {
+  // Node 1 is strictly tighter for best-fit; random ties must not matter.
+  const std::vector<SharingNode> nodes{make_node({1000, 1000}), make_node({1000}), make_node({1000, 1000})};
+  SharingOptions o;
+  o.tie_break = TieBreak::Random;
+  for (uint64_t seed = 1; seed <= 20; ++seed) {
+    Rng rng(seed);
+    EXPECT_EQ(make_sharing_placement("best-fit", {}, o)->place(nodes, whole(1), rng)->first, 1U);
+  }
+}
+
+TEST(SharingOptions, ReferenceIntegerScoresMergeNearbyValues) {
+  // best-fit: 0.5 (cpu_left)/128000 + 0.5 (gpu_left)/8000. Nodes 0 and 1 differ by 1 core
+  // (0.4 points of the reference's 0..100 score), so they tie there and node 0 wins; exact
+  // scoring takes the tighter node 1.
+  const std::vector<SharingNode> nodes{make_node({1000, 1000}, 64000), make_node({1000, 1000}, 63000)};
+  SharingOptions ref;
+  ref.scores = ScoreResolution::ReferenceInteger;
+  Rng rng(1);
+  EXPECT_EQ(make_sharing_placement("best-fit", {})->place(nodes, whole(1), rng)->first, 1U);
+  EXPECT_EQ(make_sharing_placement("best-fit", {}, ref)->place(nodes, whole(1), rng)->first, 0U);
+  // fgd, M = {0.1-GPU tasks}, a 0.98 task. Node 0 (one free GPU): 20 milli left, too small:
+  // +20. Node 1 (GPUs 990 and 1000 free): on GPU 0, 10 left: +10. Exact: node 1. The reference's
+  // int(100 sigmoid(-delta / 1000)) is 49 for both, so they tie and node 0 wins.
+  const std::vector<TaskType> M{{frac(100), 1.0}};
+  const std::vector<SharingNode> k{make_node({1000}), make_node({990, 1000})};
+  EXPECT_EQ(make_sharing_placement("fgd", M)->place(k, frac(980), rng)->first, 1U);
+  EXPECT_EQ(make_sharing_placement("fgd", M, ref)->place(k, frac(980), rng)->first, 0U);
+}
+
+TEST(SharingOptions, ReferenceIntegerKeepsEachPolicysBandOrder) {
+  // gpu-packing: shared GPU (band >= 50) beats a used node's free GPU (33..50) beats a free node.
+  const std::vector<SharingNode> nodes{make_node({1000, 1000}), make_node({1000, 0}), make_node({600, 0})};
+  SharingOptions ref;
+  ref.scores = ScoreResolution::ReferenceInteger;
+  Rng rng(1);
+  EXPECT_EQ(make_sharing_placement("gpu-packing", {}, ref)->place(nodes, frac(500), rng)->first, 2U);
+  EXPECT_EQ(make_sharing_placement("gpu-packing", {}, ref)->place(nodes, whole(1), rng)->first, 1U);
+  // gpu-clustering: an idle node (25..50) beats nothing else here; with no history all nodes are
+  // idle, so the one with least GPU left wins: 25 (8000 - left) / 8000 is 21 for node 2 (600 left)
+  // and 18 for node 1 (1000 left).
+  EXPECT_EQ(make_sharing_placement("gpu-clustering", {}, ref)->place(nodes, frac(500), rng)->first, 2U);
+}
+
 }  // namespace
 }  // namespace hetsim
