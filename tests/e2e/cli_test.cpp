@@ -13,43 +13,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cli_support.hpp"
+
 namespace fs = std::filesystem;
 
-namespace {
-const std::string kBin = std::string(HETSIM_BINARY_DIR) + "/hetsim";
-const std::string kSrc = HETSIM_SOURCE_DIR;
-
-struct Out {
-  int code = -1;
-  std::string text;  // stdout and stderr together
-};
-
-Out run(const std::string& args) {
-  Out o;
-  const std::string cmd = "cd '" + kSrc + "' && '" + kBin + "' " + args + " 2>&1";
-  FILE* p = popen(cmd.c_str(), "r");
-  if (p == nullptr) return o;
-  char buf[4096];
-  std::size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) o.text.append(buf, n);
-  const int status = pclose(p);
-  o.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return o;
-}
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-fs::path fresh_dir(const std::string& name) {
-  fs::path d = fs::temp_directory_path() / ("hetsim-e2e-" + name + "-" + std::to_string(::getpid()));
-  fs::remove_all(d);
-  return d;
-}
-}  // namespace
+using namespace hetsim::e2e;
 
 TEST(Cli, EveryShippedScenarioValidates) {
   int count = 0;

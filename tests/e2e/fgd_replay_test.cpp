@@ -13,37 +13,14 @@
 #include <string>
 #include <vector>
 
+#include "cli_support.hpp"
+
 namespace fs = std::filesystem;
 
+using namespace hetsim::e2e;
+
 namespace {
-const std::string kBin = std::string(HETSIM_BINARY_DIR) + "/hetsim";
-const std::string kSrc = HETSIM_SOURCE_DIR;
 const std::string kSample = "tests/e2e/data/fgd-sample.yaml";
-
-struct Out {
-  int code = -1;
-  std::string text;
-};
-
-Out run(const std::string& args, const std::string& env = "") {
-  Out o;
-  const std::string cmd = "cd '" + kSrc + "' && " + env + " '" + kBin + "' " + args + " 2>&1";
-  FILE* p = popen(cmd.c_str(), "r");
-  if (p == nullptr) return o;
-  char buf[4096];
-  std::size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) o.text.append(buf, n);
-  const int status = pclose(p);
-  o.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return o;
-}
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 std::vector<std::string> lines(const std::string& s) {
   std::vector<std::string> out;
@@ -52,15 +29,10 @@ std::vector<std::string> lines(const std::string& s) {
   return out;
 }
 
-fs::path fresh_dir(const std::string& name) {
-  fs::path d = fs::temp_directory_path() / ("hetsim-fgd-" + name + "-" + std::to_string(::getpid()));
-  fs::remove_all(d);
-  return d;
-}
 }  // namespace
 
 TEST(FgdReplayCli, OneRunWritesTheDocumentedCurve) {
-  const fs::path d = fresh_dir("one");
+  const fs::path d = fresh_dir("fgd-one");
   const Out o = run("run " + kSample + " --policy fgd --seed 3 --out " + d.string());
   ASSERT_EQ(o.code, 0) << o.text;
   EXPECT_NE(o.text.find("unallocated GPU %"), std::string::npos) << o.text;
@@ -82,7 +54,7 @@ TEST(FgdReplayCli, OneRunWritesTheDocumentedCurve) {
 }
 
 TEST(FgdReplayCli, GridIsDeterministicAcrossRunsAndThreadCounts) {
-  const fs::path a = fresh_dir("a"), b = fresh_dir("b");
+  const fs::path a = fresh_dir("fgd-a"), b = fresh_dir("fgd-b");
   const Out o1 = run("run " + kSample + " --policy all --seeds 1-3 --quiet --out " + a.string(), "OMP_NUM_THREADS=1");
   ASSERT_EQ(o1.code, 0) << o1.text;
   EXPECT_TRUE(o1.text.empty()) << o1.text;
@@ -98,7 +70,7 @@ TEST(FgdReplayCli, GridIsDeterministicAcrossRunsAndThreadCounts) {
 }
 
 TEST(FgdReplayCli, ScenarioDefaultsRunTheFilesGrid) {
-  const fs::path d = fresh_dir("defaults");
+  const fs::path d = fresh_dir("fgd-defaults");
   const Out o = run("run " + kSample + " --quiet --out " + d.string());
   ASSERT_EQ(o.code, 0) << o.text;
   EXPECT_EQ(lines(slurp(d / "fgd_curve.csv")).size(), 1u + 2u * 2u * 131u);  // policies [fgd, best-fit], seeds [1, 2]
@@ -131,7 +103,7 @@ TEST(FgdReplayCli, BadInputIsRefusedWithExitTwo) {
 // The real trace, when ../shared is next to the checkout: one run of the paper's default setting.
 TEST(FgdReplayCli, RealOpenbTraceRunsWhenPresent) {
   if (!fs::exists(kSrc + "/../shared/data/openb/openb_pod_list_default.csv")) GTEST_SKIP() << "no ../shared/data/openb";
-  const fs::path d = fresh_dir("openb");
+  const fs::path d = fresh_dir("fgd-openb");
   const Out o = run("run scenarios/repro/fgd-openb-default.yaml --policy fgd --seed 1 --out " + d.string());
   ASSERT_EQ(o.code, 0) << o.text;
   EXPECT_NE(o.text.find("1213 nodes, 6212 GPUs"), std::string::npos) << o.text;

@@ -1,0 +1,53 @@
+#pragma once
+// Helpers of the end-to-end tests: run the real `hetsim` binary from the source root as a user
+// would, and read what it wrote.
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+namespace hetsim::e2e {
+
+namespace fs = std::filesystem;
+
+inline const std::string kBin = std::string(HETSIM_BINARY_DIR) + "/hetsim";
+inline const std::string kSrc = HETSIM_SOURCE_DIR;
+
+struct Out {
+  int code = -1;
+  std::string text;  // stdout and stderr together
+};
+
+// `env` is prepended to the command line, e.g. "OMP_NUM_THREADS=1".
+inline Out run(const std::string& args, const std::string& env = "") {
+  Out o;
+  const std::string cmd = "cd '" + kSrc + "' && " + env + " '" + kBin + "' " + args + " 2>&1";
+  FILE* p = popen(cmd.c_str(), "r");
+  if (p == nullptr) return o;
+  char buf[4096];
+  std::size_t n;
+  while ((n = fread(buf, 1, sizeof buf, p)) > 0) o.text.append(buf, n);
+  const int status = pclose(p);
+  o.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return o;
+}
+
+inline std::string slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// A path under the temporary directory that does not exist yet (removed if it did).
+inline fs::path fresh_dir(const std::string& name) {
+  fs::path d = fs::temp_directory_path() / ("hetsim-e2e-" + name + "-" + std::to_string(::getpid()));
+  fs::remove_all(d);
+  return d;
+}
+
+}  // namespace hetsim::e2e
