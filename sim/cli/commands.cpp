@@ -13,6 +13,7 @@
 #include "replay_command.hpp"
 #include "hetsim/metrics/report.hpp"
 #include "hetsim/policy/registry.hpp"
+#include "hetsim/policy/sharing/sharing_policies.hpp"
 #include "hetsim/run/simulation.hpp"
 #include "hetsim/scenario/build.hpp"
 #include "hetsim/scenario/parse.hpp"
@@ -218,6 +219,9 @@ int cmd_list_policies() {
                  d.default_value, d.description);
     }
   }
+  fmt::print("\nGPU-sharing placements (trace-replay scenarios: sharing_replay.policies, --policy a,b or all;\n"
+             "docs/fgd.md):\n");
+  for (const std::string& n : sharing_placement_names()) fmt::print("{}\n    {}\n", n, sharing_placement_description(n));
   return 0;
 }
 

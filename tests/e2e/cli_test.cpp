@@ -159,7 +159,8 @@ TEST(Cli, HelpAndListsWork) {
   for (const char* sub : {"run", "validate", "list"}) EXPECT_EQ(run(std::string(sub) + " --help").code, 0);
   o = run("list policies");
   EXPECT_EQ(o.code, 0);
-  for (const char* p : {"fifo", "sjf", "easy-backfill", "placement", "first-fit|best-fit|packing|spread", "max_scan"}) {
+  for (const char* p : {"fifo", "sjf", "easy-backfill", "placement", "first-fit|best-fit|packing|spread", "max_scan",
+                        "GPU-sharing placements", "gpu-clustering", "random-fit"}) {
     EXPECT_NE(o.text.find(p), std::string::npos) << p;
   }
   o = run("list chips");

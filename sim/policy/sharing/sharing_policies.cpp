@@ -288,6 +288,16 @@ const std::vector<std::string>& sharing_placement_names() {
   return names;
 }
 
+std::string sharing_placement_description(const std::string& name) {
+  if (name == "fgd") return "node and GPU where the expected fragmentation F_n(M) grows least (Weng et al., ATC 2023)";
+  if (name == "best-fit") return "least weighted CPU and GPU left on the node after placement";
+  if (name == "dot-product") return "smallest dot product of the node's free (CPU, GPU) and the task's request (Tetris)";
+  if (name == "gpu-packing") return "partly used GPUs first, then free GPUs of used nodes, then idle nodes";
+  if (name == "gpu-clustering") return "nodes already hosting tasks with the same GPU request";
+  if (name == "random-fit") return "a uniformly random feasible node and GPU";
+  return "";
+}
+
 std::unique_ptr<SharingPlacement> make_sharing_placement(const std::string& name,
                                                          std::vector<TaskType> target_workload,
                                                          SharingOptions options) {

@@ -46,6 +46,8 @@ struct SharingOptions {
 };
 
 const std::vector<std::string>& sharing_placement_names();
+// One line on what the placement optimises (for `hetsim list policies`); "" for an unknown name.
+std::string sharing_placement_description(const std::string& name);
 // Unknown name -> std::invalid_argument listing the valid names. Only fgd uses the workload.
 std::unique_ptr<SharingPlacement> make_sharing_placement(const std::string& name,
                                                          std::vector<TaskType> target_workload,
