@@ -142,6 +142,7 @@ int cmd_run(const RunOptions& opt) {
 
   MetricsCollector metrics(model.cluster, model.chips, model.jobs);
   Simulation sim(model, *policy, metrics);
+  if (opt.check_invariants) sim.set_check_invariants(true);
   std::unique_ptr<BatchScorer> scorer;
   if (device == Device::Cuda) {
     scorer = make_cuda_batch_scorer();

@@ -16,6 +16,7 @@ struct RunOptions {
   std::string out;
   std::string device = "cpu";
   bool quiet = false;
+  bool check_invariants = false;  // on anyway in builds without NDEBUG
 };
 
 int cmd_run(const RunOptions& opt);

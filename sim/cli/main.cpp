@@ -30,6 +30,8 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--device", run.device, "placement-scoring backend: cpu, cuda or auto")
       ->check(CLI::IsMember({"cpu", "cuda", "auto"}));
   run_cmd->add_flag("--quiet", run.quiet, "do not print the summary table");
+  run_cmd->add_flag("--check-invariants", run.check_invariants,
+                    "check the simulator's state after every decision (on by default in debug builds)");
 
   std::vector<std::string> validate_files;
   auto* validate_cmd = app.add_subcommand("validate", "check scenario files and report every error");

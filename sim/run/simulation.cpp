@@ -29,6 +29,7 @@ Simulation::Simulation(const SimulationModel& model, Policy& policy, MetricsColl
       alloc_(model.jobs.size()),
       est_end_(model.jobs.size()),
       policy_name_(policy.name()) {
+  state_count_[static_cast<int>(State::NotArrived)] = model.jobs.size();
   for (std::size_t i = 0; i < model.jobs.size(); ++i) {
     if (model.jobs[i].id != i) throw std::invalid_argument("SimulationModel: job ids must equal their index");
     if (i > 0 && model.jobs[i].arrival < model.jobs[i - 1].arrival) {
@@ -89,7 +90,7 @@ void Simulation::start(JobId id, Allocation a) {
 
   cluster_.allocate(a);
   ++version_;
-  state_[id] = State::Running;
+  set_state(id, State::Running);
   --pending_count_;
   const SimTime now = engine_.now();
   const SimTime runtime = job_runtime(j, model_.chips.at(chip), shape, model_.perf);
@@ -99,13 +100,45 @@ void Simulation::start(JobId id, Allocation a) {
   metrics_.on_start(id, a, now);
   alloc_[id] = std::move(a);
   if (runtime <= SimTime::max() - now) engine_.schedule_at(now + runtime, kCompletion, id);
+  if (check_invariants_) check_local(id);
+}
+
+void Simulation::set_state(JobId id, State s) {
+  --state_count_[static_cast<int>(state_[id])];
+  ++state_count_[static_cast<int>(s)];
+  state_[id] = s;
+}
+
+void Simulation::require(const std::string& why) {
+  if (!why.empty()) throw InvariantViolation("invariant violated: " + why);
+}
+
+void Simulation::check_local(JobId started) {
+  require(check_clock(last_checked_, engine_.now()));
+  last_checked_ = engine_.now();
+  if (started != kNoJob) require(check_started(cluster_, model_.jobs[started], alloc_[started]));
+  require(check_totals(cluster_));
+  const JobStateCounts c{state_count_[0], state_count_[1], state_count_[2], state_count_[3]};
+  require(check_job_counts(c, model_.jobs.size(), pending_count_, running_.size()));
+}
+
+void Simulation::check_full() {
+  check_local(kNoJob);
+  std::vector<const Allocation*> live;
+  live.reserve(running_.size());
+  for (const auto& [end, id] : running_) {
+    if (state_[id] != State::Running) require("job " + std::to_string(id) + " is in the running set but not running");
+    if (alloc_[id].empty()) require("running job " + std::to_string(id) + " holds no cards");
+    live.push_back(&alloc_[id]);
+  }
+  require(check_allocations(cluster_, model_.cluster, live));
 }
 
 void Simulation::submit_arrivals() {
   const SimTime now = engine_.now();
   while (next_arrival_ < model_.jobs.size() && model_.jobs[next_arrival_].arrival == now) {
     const auto id = static_cast<JobId>(next_arrival_++);
-    state_[id] = State::Pending;
+    set_state(id, State::Pending);
     ++pending_count_;
     metrics_.on_submit(id);
     policy_.on_submit(*this, id);
@@ -136,14 +169,16 @@ RunResult Simulation::run() {
           cluster_.release(alloc_[id]);
           ++version_;
           running_.erase({est_end_[id], id});
-          state_[id] = State::Done;
+          set_state(id, State::Done);
           metrics_.on_end(id, alloc_[id], engine_.now());
           policy_.on_end(*this, id);
           alloc_[id] = Allocation{};
+          if (check_invariants_) check_local(kNoJob);
           changed = true;
           break;
         }
         case kSample:
+          if (check_invariants_) check_full();
           metrics_.sample(engine_.now(), pending_count_, running_.size());
           if (engine_.now() + model_.sample_interval <= model_.horizon) {
             engine_.schedule_in(model_.sample_interval, kSample);
@@ -165,6 +200,15 @@ RunResult Simulation::run() {
   }
   if (end == model_.horizon && engine_.now() < model_.horizon && engine_.next_time() > model_.horizon) {
     engine_.advance_to(model_.horizon);
+  }
+  if (check_invariants_) {
+    check_full();
+    JobStateCounts recount;  // the incremental counts against a scan of every job
+    for (const State st : state_) {
+      recount.not_arrived += st == State::NotArrived, recount.pending += st == State::Pending;
+      recount.running += st == State::Running, recount.done += st == State::Done;
+    }
+    require(check_job_counts(recount, model_.jobs.size(), pending_count_, running_.size()));
   }
   metrics_.finish(end, [this](JobId id) -> const Allocation& { return alloc_[id]; });
   res.end_time = end;

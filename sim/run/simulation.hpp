@@ -15,6 +15,7 @@
 #include "hetsim/core/engine.hpp"
 #include "hetsim/metrics/collector.hpp"
 #include "hetsim/policy/policy.hpp"
+#include "hetsim/run/invariants.hpp"
 #include "hetsim/run/simulation_model.hpp"
 
 namespace hetsim {
@@ -52,11 +53,21 @@ class Simulation final : public SchedulingContext {
 
   const Cluster& live_cluster() const { return cluster_; }
 
+  // Invariant checking (sim/run/invariants.hpp): after every decision and completion, and a full
+  // recount at every metrics sample and at the end; a failure throws InvariantViolation. On by
+  // default in builds without NDEBUG.
+  void set_check_invariants(bool on) { check_invariants_ = on; }
+  bool check_invariants() const { return check_invariants_; }
+
  private:
   enum class State : uint8_t { NotArrived, Pending, Running, Done };
   enum EventKind : uint32_t { kArrival = 1, kCompletion = 2, kSample = 3 };
   [[noreturn]] void violation(JobId id, const std::string& what) const;
   void submit_arrivals();
+  void set_state(JobId id, State s);
+  void check_local(JobId started);  // after a start (started != kNoJob) or a completion
+  void check_full();
+  static void require(const std::string& why);
 
   const SimulationModel& model_;
   Policy& policy_;
@@ -72,6 +83,13 @@ class Simulation final : public SchedulingContext {
   uint64_t version_ = 0;
   std::string policy_name_;
   BatchScorer* batch_scorer_ = nullptr;
+#ifdef NDEBUG
+  bool check_invariants_ = false;
+#else
+  bool check_invariants_ = true;
+#endif
+  SimTime last_checked_ = SimTime::zero();
+  uint64_t state_count_[4] = {0, 0, 0, 0};  // by State
 };
 
 }  // namespace hetsim

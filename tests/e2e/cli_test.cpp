@@ -188,3 +188,16 @@ TEST(Repository, CiRunsTheTestCommandFromTheReadme) {
   EXPECT_NE(commands[1].find("ctest"), std::string::npos);
   EXPECT_NE(ci.find("\n" + commands[1] + "\n"), std::string::npos) << "CI does not run: " << commands[1];
 }
+
+// The default scenario, 30 days and 1.1 M jobs, with every invariant checked after every decision
+// (sim/run/invariants.hpp); the checks must not change a byte of the results.
+TEST(Cli, DefaultScenarioRunsCleanWithInvariantChecksAndSameResults) {
+  const fs::path a = fresh_dir("inv-on"), b = fresh_dir("inv-off");
+  const Out on = run("run scenarios/shanghai-modu.yaml --check-invariants --quiet --out " + a.string());
+  ASSERT_EQ(on.code, 0) << on.text;
+  EXPECT_TRUE(on.text.empty()) << on.text;
+  const Out off = run("run scenarios/shanghai-modu.yaml --quiet --out " + b.string());
+  ASSERT_EQ(off.code, 0) << off.text;
+  EXPECT_EQ(slurp(a / "jobs.csv"), slurp(b / "jobs.csv"));
+  EXPECT_EQ(slurp(a / "timeseries.csv"), slurp(b / "timeseries.csv"));
+}

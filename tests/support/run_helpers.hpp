@@ -21,6 +21,7 @@ inline Ran run_policy(const SimulationModel& m, const std::string& policy,
   Ran r;
   r.metrics = std::make_unique<MetricsCollector>(m.cluster, m.chips, m.jobs);
   Simulation sim(m, *p, *r.metrics);
+  sim.set_check_invariants(true);  // every test run is also an invariant check
   r.result = sim.run();
   r.policy_name = p->name();
   return r;
