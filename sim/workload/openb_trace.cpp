@@ -4,6 +4,7 @@
 #include <array>
 #include <charconv>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string_view>
@@ -145,14 +146,22 @@ void split_fields(std::string_view text, std::vector<std::string_view>& out) {
 }
 
 // Reads the whole file; false when it cannot be opened or read.
-bool slurp(const std::string& path, std::string& buf) {
+// The real files are under 1 MB; a file this large is not a trace, and reading it whole could
+// exhaust memory.
+constexpr std::uintmax_t kMaxTraceBytes = 256u << 20;
+
+// "" on success, else why the file could not be read.
+std::string slurp(const std::string& path, std::string& buf) {
+  std::error_code ec;
+  if (std::filesystem::is_regular_file(path, ec) && std::filesystem::file_size(path, ec) > kMaxTraceBytes)
+    return "file larger than 256 MiB: not an openb trace";
   std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
+  if (!in) return "cannot open the file";
   std::ostringstream ss;
   ss << in.rdbuf();
-  if (in.bad()) return false;
+  if (in.bad()) return "cannot read the file";
   buf = std::move(ss).str();
-  return true;
+  return {};
 }
 
 // Shared frame of both readers: opens the file, checks the header against the accepted layouts
@@ -163,12 +172,23 @@ class TableReader {
   TableReader(const std::string& path, std::vector<TraceError>& errors)
       : path_(path), errors_(errors) {}
 
-  // Index into `headers` of the matching layout, or -1 after reporting the problem.
+  // Reads the file named at construction.
   int open(const std::vector<std::string_view>& headers) {
-    if (!slurp(path_, buf_)) {
-      report(0, "cannot open or read the file");
+    if (std::string why = slurp(path_, buf_); !why.empty()) {
+      report(0, why);
       return -1;
     }
+    return open_text(headers);
+  }
+  // Uses `text` as the file's content (the name given at construction labels the errors).
+  int open(std::string_view text, const std::vector<std::string_view>& headers) {
+    buf_.assign(text);
+    return open_text(headers);
+  }
+
+ private:
+  // Index into `headers` of the matching layout, or -1 after reporting the problem.
+  int open_text(const std::vector<std::string_view>& headers) {
     std::string_view view = buf_;
     if (view.substr(0, 3) == "\xEF\xBB\xBF") view.remove_prefix(3);  // tolerate a UTF-8 BOM
     lines_ = split_lines(view);
@@ -194,6 +214,8 @@ class TableReader {
     report(1, "unexpected header; expected '" + expected + "'");
     return -1;
   }
+
+ public:
 
   // Calls parse_row(fields, line_number) -> Problem for every data row with `want` fields.
   template <typename ParseRow>
@@ -337,10 +359,11 @@ std::string TraceError::format() const {
   return file + ":" + std::to_string(line) + ": error: " + message;
 }
 
-std::vector<OpenbNode> read_openb_nodes(const std::string& path, std::vector<TraceError>& errors) {
+namespace {
+
+std::vector<OpenbNode> nodes_from(TableReader& table, int layout) {
   std::vector<OpenbNode> nodes;
-  TableReader table(path, errors);
-  if (table.open({kNodeHeader}) < 0) return nodes;
+  if (layout < 0) return nodes;
   nodes.reserve(table.row_count());
   table.rows(5, [&](const std::vector<std::string_view>& f, int line) -> Problem {
     OpenbNode n;
@@ -353,10 +376,8 @@ std::vector<OpenbNode> read_openb_nodes(const std::string& path, std::vector<Tra
   return nodes;
 }
 
-std::vector<OpenbPod> read_openb_pods(const std::string& path, std::vector<TraceError>& errors) {
+std::vector<OpenbPod> pods_from(TableReader& table, int layout) {
   std::vector<OpenbPod> pods;
-  TableReader table(path, errors);
-  const int layout = table.open({kPodHeader, kPodHeaderShort});
   if (layout < 0) return pods;
   const bool full = layout == 0;
   pods.reserve(table.row_count());
@@ -373,6 +394,30 @@ std::vector<OpenbPod> read_openb_pods(const std::string& path, std::vector<Trace
     return {};
   });
   return pods;
+}
+
+}  // namespace
+
+std::vector<OpenbNode> read_openb_nodes(const std::string& path, std::vector<TraceError>& errors) {
+  TableReader table(path, errors);
+  return nodes_from(table, table.open({kNodeHeader}));
+}
+
+std::vector<OpenbNode> parse_openb_nodes(std::string_view text, const std::string& name,
+                                         std::vector<TraceError>& errors) {
+  TableReader table(name, errors);
+  return nodes_from(table, table.open(text, {kNodeHeader}));
+}
+
+std::vector<OpenbPod> read_openb_pods(const std::string& path, std::vector<TraceError>& errors) {
+  TableReader table(path, errors);
+  return pods_from(table, table.open({kPodHeader, kPodHeaderShort}));
+}
+
+std::vector<OpenbPod> parse_openb_pods(std::string_view text, const std::string& name,
+                                       std::vector<TraceError>& errors) {
+  TableReader table(name, errors);
+  return pods_from(table, table.open(text, {kPodHeader, kPodHeaderShort}));
 }
 
 }  // namespace hetsim

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace hetsim {
@@ -43,5 +44,12 @@ std::vector<OpenbNode> read_openb_nodes(const std::string& path, std::vector<Tra
 
 // Read all rows of a pod list, 11-column or 5-column (multigpu*) layout.
 std::vector<OpenbPod> read_openb_pods(const std::string& path, std::vector<TraceError>& errors);
+
+// The same for text already in memory (fuzzing, tests); `name` labels the errors. Files over
+// 256 MiB are refused by the readers above with one error at line 0.
+std::vector<OpenbNode> parse_openb_nodes(std::string_view text, const std::string& name,
+                                         std::vector<TraceError>& errors);
+std::vector<OpenbPod> parse_openb_pods(std::string_view text, const std::string& name,
+                                       std::vector<TraceError>& errors);
 
 }  // namespace hetsim

@@ -2,7 +2,11 @@
 // (message and line), and all 26 real files of ../shared/data/openb when that folder exists.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <chrono>
+#include <cstdio>
+#include <iterator>
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
@@ -267,7 +271,39 @@ TEST(OpenbTrace, MissingFileIsOneErrorOnLineZero) {
   EXPECT_TRUE(read_openb_pods(path, errors).empty());
   const TraceError e = single_error(errors);
   EXPECT_EQ(e.line, 0);
-  EXPECT_EQ(e.format(), path + ":0: error: cannot open or read the file");
+  EXPECT_EQ(e.format(), path + ":0: error: cannot open the file");
+}
+
+TEST(OpenbTrace, HugeFileIsRefusedWithoutReadingIt) {
+  // A sparse 1 GiB file: refused by size, so the test neither writes nor reads a gigabyte.
+  const std::string path = ::testing::TempDir() + "hetsim-huge-" + std::to_string(::getpid()) + ".csv";
+  {
+    std::FILE* f = std::fopen(path.c_str(), "wb");
+    ASSERT_NE(f, nullptr);
+    std::fputs("sn,cpu_milli,memory_mib,gpu,model\n", f);
+    std::fclose(f);
+  }
+  std::filesystem::resize_file(path, std::uintmax_t{1} << 30);
+  std::vector<TraceError> errors;
+  EXPECT_TRUE(read_openb_nodes(path, errors).empty());
+  const TraceError e = single_error(errors);
+  EXPECT_EQ(e.format(), path + ":0: error: file larger than 256 MiB: not an openb trace");
+  std::filesystem::remove(path);
+}
+
+TEST(OpenbTrace, TextInMemoryReadsLikeAFile) {
+  std::vector<TraceError> a, b;
+  const auto from_file = read_openb_pods(kSamples + "pods.csv", a);
+  std::ifstream in(kSamples + "pods.csv", std::ios::binary);
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const auto from_text = parse_openb_pods(text, "mem.csv", b);
+  EXPECT_TRUE(a.empty());
+  EXPECT_TRUE(b.empty());
+  ASSERT_EQ(from_file.size(), from_text.size());
+  for (std::size_t i = 0; i < from_file.size(); ++i) EXPECT_EQ(from_file[i].name, from_text[i].name);
+  std::vector<TraceError> c;
+  EXPECT_TRUE(parse_openb_nodes("sn,cpu\n", "bad.csv", c).empty());
+  EXPECT_EQ(single_error(c).format().rfind("bad.csv:1: error: unexpected header", 0), 0u);
 }
 
 TEST(OpenbTrace, LongLinesAndBinaryJunkAreErrorsNotCrashes) {
