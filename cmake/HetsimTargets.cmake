@@ -7,7 +7,10 @@
 # against the dependency direction fails to compile (tests/layering checks it).
 # -Wno-restrict: GCC 12 reports false positives on std::string concatenation at -O2
 # (GCC bug 105329); the warning stays on with other compilers' equivalents.
-set(HETSIM_WARNINGS -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wno-sign-conversion -Wno-restrict -Werror)
+set(HETSIM_WARNINGS -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wno-sign-conversion -Werror)
+if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
+  list(APPEND HETSIM_WARNINGS -Wno-restrict)
+endif()
 
 function(hetsim_include_root name folder)
   set(root "${CMAKE_BINARY_DIR}/include_roots/${name}")

@@ -50,7 +50,8 @@ ParamValues resolve_params(const std::string& policy, const std::vector<ParamDef
   std::vector<std::string> problems;
   ParamValues out;
   for (const auto& [k, v] : given) {
-    auto it = std::find_if(defs.begin(), defs.end(), [&](const ParamDef& d) { return d.name == k; });
+    const std::string& key = k;  // clang 14 cannot capture a structured binding
+    auto it = std::find_if(defs.begin(), defs.end(), [&](const ParamDef& d) { return d.name == key; });
     if (it == defs.end()) {
       std::string valid;
       for (const auto& d : defs) valid += (valid.empty() ? "" : ", ") + d.name;

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets (clang, ASan + UBSan) in build-fuzz/ and runs each for SECONDS
+# (default 60), starting from the seed corpus (scenarios, test fixtures, fuzz/corpus). Exits
+# non-zero when a target finds a crash, a leak, a sanitizer report or a timeout; the input is
+# left in build-fuzz/artifacts/. Keep it as a regression: copy it to fuzz/regressions/<target>/,
+# where every test build replays it (tests/fuzz_replay.cmake).
+#   bash scripts/fuzz.sh [SECONDS]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds="${1:-60}"
+
+if ! command -v clang++ >/dev/null 2>&1; then
+  echo "fuzz: installing clang" >&2
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq && $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends clang >/dev/null
+fi
+
+CC=clang CXX=clang++ cmake -S . -B build-fuzz -DHETSIM_FUZZ=ON -DHETSIM_TESTS=OFF -DHETSIM_BENCH=OFF \
+  -DHETSIM_CUDA=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+targets=(fuzz_scenario fuzz_units fuzz_openb_nodes fuzz_openb_pods)
+cmake --build build-fuzz -j2 --target "${targets[@]}"
+
+seed_dirs() {
+  case "$1" in
+    fuzz_scenario) echo scenarios tests/scenario/data tests/e2e/data fuzz/regressions/scenario ;;
+    fuzz_units) echo fuzz/corpus/units fuzz/regressions/units ;;
+    fuzz_openb_nodes) echo tests/workload/data/openb fuzz/regressions/openb_nodes ;;
+    fuzz_openb_pods) echo tests/workload/data/openb fuzz/regressions/openb_pods ;;
+  esac
+}
+
+mkdir -p build-fuzz/artifacts
+export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1" UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+status=0
+for t in "${targets[@]}"; do
+  corpus="build-fuzz/corpus/$t"
+  mkdir -p "$corpus"
+  for d in $(seed_dirs "$t"); do
+    find "$d" -type f ! -name .keep -size -64k -exec cp -f {} "$corpus/" \; 2>/dev/null || true
+  done
+  echo "fuzz: $t for ${seconds}s ($(ls "$corpus" | wc -l) seeds)"
+  if ! "build-fuzz/fuzz/$t" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
+      -print_final_stats=1 -artifact_prefix="build-fuzz/artifacts/$t-" "$corpus" 2>"build-fuzz/$t.log"; then
+    echo "fuzz: $t FOUND A PROBLEM; see build-fuzz/$t.log and build-fuzz/artifacts/" >&2
+    tail -40 "build-fuzz/$t.log" >&2
+    status=1
+  else
+    grep -E "stat::number_of_executed_units|stat::peak_rss_mb" "build-fuzz/$t.log" | sed "s/^/  /"
+  fi
+done
+exit $status
