@@ -122,6 +122,44 @@ bool check_text(const std::string& text, const std::string& file, std::vector<Di
   return true;
 }
 
+// yaml-cpp 0.7 loops forever on a ',' that starts a line outside any flow collection when a flow
+// collection follows (",\n[" is enough; found by fuzz/fuzz_scenario). A ',' can never start a
+// plain scalar, so such a line is a syntax error anyway: report it here, before yaml-cpp sees it.
+// Flow depth is tracked outside quotes and comments; block scalars are not recognised, which can
+// only make the check miss, never invent, an error inside one.
+bool check_stray_commas(const std::string& text, const std::string& file, std::vector<Diagnostic>& errors) {
+  int depth = 0, line = 1, col = 1;
+  bool line_start = true;  // only blanks so far on this line
+  char quote = 0;
+  bool comment = false;
+  for (std::size_t i = 0; i < text.size(); ++i, ++col) {
+    const char c = text[i];
+    if (c == '\n') {
+      ++line, col = 0, line_start = true, comment = false;
+      if (quote == '\'') quote = 0;  // an unterminated single-quoted scalar: let yaml-cpp report it
+      continue;
+    }
+    if (comment) continue;
+    if (quote != 0) {
+      if (quote == '"' && c == '\\') ++i, ++col;
+      else if (c == quote) quote = 0;
+      continue;
+    }
+    if (c == ' ' || c == '\t' || c == '\r') continue;
+    if (c == ',' && line_start && depth == 0) {
+      errors.push_back(Diagnostic{SourcePos{file, line, col},
+                                  "YAML syntax error: a line cannot start with ',' outside a [list] or {map}"});
+      return false;
+    }
+    line_start = false;
+    if (c == '#' && (i == 0 || text[i - 1] == ' ' || text[i - 1] == '\t' || text[i - 1] == '\n')) comment = true;
+    else if (c == '"' || c == '\'') quote = c;
+    else if (c == '[' || c == '{') ++depth;
+    else if ((c == ']' || c == '}') && depth > 0) --depth;
+  }
+  return true;
+}
+
 }  // namespace
 
 const YamlValue* YamlValue::find(std::string_view key) const {
@@ -150,7 +188,7 @@ std::string describe(const YamlValue& v) {
 
 std::optional<YamlValue> load_yaml(const std::string& text, const std::string& file,
                                    const std::string& what, std::vector<Diagnostic>& errors) {
-  if (!check_text(text, file, errors)) return std::nullopt;
+  if (!check_text(text, file, errors) || !check_stray_commas(text, file, errors)) return std::nullopt;
   std::vector<YAML::Node> docs;
   try {
     docs = YAML::LoadAll(text);
