@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "commands.hpp"
+#include "plan_command.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{"hetsim: discrete-event simulator of heterogeneous, city-scale GPU platforms"};
@@ -43,6 +44,17 @@ int main(int argc, char** argv) {
   list_cmd->add_option("what", list_what, "policies | chips")->required()->check(CLI::IsMember({"policies", "chips"}));
   list_cmd->add_option("--catalog", list_catalog, "chip catalog to list (for `list chips`)");
 
+  hetsim::PlanOptions plan;
+  auto* plan_cmd = app.add_subcommand("plan", "plan one model's training over several chip types and report its efficiency");
+  plan_cmd->add_option("--model", plan.model, "model name from the model catalog")->required();
+  plan_cmd->add_option("--chips", plan.chips, "TYPE:COUNT[,TYPE:COUNT...], cards of each chip type")->required();
+  plan_cmd->add_option("--global-batch", plan.global_batch, "samples per step (default: the model's)");
+  plan_cmd->add_option("--cross-vendor-gbps", plan.cross_vendor_gbps, "per-card bandwidth between vendors, Gb/s (default 100)");
+  plan_cmd->add_option("--inter-node-gbps", plan.inter_node_gbps, "per-card RDMA bandwidth between nodes, Gb/s (default 200)");
+  plan_cmd->add_option("--out", plan.out, "directory for plan.json");
+  plan_cmd->add_option("--catalog", plan.catalog, "chip catalog");
+  plan_cmd->add_option("--models", plan.models, "model catalog");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -51,6 +63,7 @@ int main(int argc, char** argv) {
   }
   try {
     if (*run_cmd) return hetsim::cmd_run(run);
+    if (*plan_cmd) return hetsim::cmd_plan(plan);
     if (*validate_cmd) return hetsim::cmd_validate(validate_files);
     if (*list_cmd) return list_what == "policies" ? hetsim::cmd_list_policies() : hetsim::cmd_list_chips(list_catalog);
   } catch (const std::exception& e) {

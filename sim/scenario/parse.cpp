@@ -13,11 +13,11 @@
 
 namespace hetsim {
 
-namespace {
-
 namespace fs = std::filesystem;
 
+namespace {
 constexpr std::uintmax_t kMaxFileBytes = 64u << 20;
+}  // namespace
 
 // Whole file into `text`; false with a human reason otherwise.
 bool read_text_file(const std::string& path, std::string& text, std::string& reason) {
@@ -50,6 +50,9 @@ bool read_text_file(const std::string& path, std::string& text, std::string& rea
   text = ss.str();
   return true;
 }
+
+
+namespace {
 
 std::vector<ChipSpec> catalog_from_text(const std::string& text, const std::string& file,
                                         std::vector<Diagnostic>& errors) {

@@ -5,6 +5,7 @@
 #include <utility>
 #include <vector>
 
+#include "hetsim/perf/transformer.hpp"
 #include "hetsim/scenario/scenario_spec.hpp"
 
 namespace hetsim {
@@ -31,5 +32,9 @@ ParseResult parse_scenario_string(const std::string& yaml_text, const std::strin
 
 // A chip catalog file on its own (`chips:` list). Problems are appended to `errors`.
 std::vector<ChipSpec> parse_chip_catalog_file(const std::string& path, std::vector<Diagnostic>& errors);
+
+// A model catalog file (`models:` list, scenarios/catalog/models.yaml) for the mixed-training
+// planner. Problems are appended to `errors`.
+std::vector<TransformerSpec> parse_model_catalog_file(const std::string& path, std::vector<Diagnostic>& errors);
 
 }  // namespace hetsim

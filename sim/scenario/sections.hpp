@@ -26,6 +26,9 @@ struct ParseState {
   std::vector<bool> class_ok;  // per class: likewise
 };
 
+// Whole file into `text` (at most 64 MiB); false with a human reason otherwise.
+bool read_text_file(const std::string& path, std::string& text, std::string& reason);
+
 // A `chips:` list (catalog file or scenario). Names must be unique within the list.
 std::vector<ChipSpec> read_chip_list(Ctx& ctx, const YamlValue& v);
 

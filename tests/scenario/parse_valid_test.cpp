@@ -272,3 +272,25 @@ TEST(ChipCatalog, MissingFile) {
 
 }  // namespace
 }  // namespace hetsim
+
+// The shipped model catalog reads cleanly; a broken entry is reported at its value.
+TEST(ModelCatalog, ShippedCatalogReadsAndBrokenEntriesAreReported) {
+  std::vector<hetsim::Diagnostic> errors;
+  const auto models = hetsim::parse_model_catalog_file(std::string(HETSIM_SOURCE_DIR) + "/scenarios/catalog/models.yaml", errors);
+  EXPECT_TRUE(errors.empty()) << (errors.empty() ? "" : errors[0].format());
+  EXPECT_GE(models.size(), 7u);
+  bool moe = false;
+  for (const auto& m : models) moe = moe || m.experts > 1;
+  EXPECT_TRUE(moe);
+  const std::string path = ::testing::TempDir() + "models-bad.yaml";
+  {
+    std::ofstream out(path);
+    out << "models:\n  - name: m\n    layers: 4\n    hidden: 64\n    heads: 8\n    kv_heads: 3\n    ffn_hidden: 128\n"
+           "    vocab: 100\n    seq_len: 16\n    global_batch: 8\n    source: test\n    confidence: high\n";
+  }
+  errors.clear();
+  EXPECT_TRUE(hetsim::parse_model_catalog_file(path, errors).empty());
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0].pos.line, 6);
+  EXPECT_NE(errors[0].message.find("'kv_heads' (3) must divide 'heads' (8)"), std::string::npos) << errors[0].format();
+}

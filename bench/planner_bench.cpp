@@ -1,0 +1,52 @@
+// Mixed-training planner: candidate plans evaluated per second (kernels/plan_search CPU
+// reference via best_plan), on the two published configurations of docs/mixed-training.md.
+#include <benchmark/benchmark.h>
+
+#include <string>
+#include <vector>
+
+#include "hetsim/perf/mixed_planner.hpp"
+#include "hetsim/scenario/parse.hpp"
+
+namespace {
+
+hetsim::PlanRequest request(const std::string& model, const std::vector<std::pair<std::string, uint32_t>>& chips) {
+  std::vector<hetsim::Diagnostic> errors;
+  const std::string dir = std::string(HETSIM_SOURCE_DIR) + "/scenarios/catalog/";
+  const auto catalog = hetsim::parse_chip_catalog_file(dir + "chips.yaml", errors);
+  const auto models = hetsim::parse_model_catalog_file(dir + "models.yaml", errors);
+  hetsim::PlanRequest r;
+  for (const auto& m : models)
+    if (m.name == model) r.model = m;
+  for (const auto& [name, n] : chips)
+    for (const auto& c : catalog)
+      if (c.name == name) r.groups.push_back({c, n});
+  return r;
+}
+
+void run(benchmark::State& state, const hetsim::PlanRequest& r) {
+  uint64_t candidates = 0;
+  for (auto _ : state) {
+    hetsim::PlannerStats stats;
+    benchmark::DoNotOptimize(hetsim::best_plan(r, &stats));
+    candidates += stats.candidates;
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(candidates));  // items/s = candidate plans per second
+  state.counters["candidates"] = static_cast<double>(candidates) / static_cast<double>(state.iterations());
+}
+
+void BM_Plan_HethubLike(benchmark::State& state) {
+  run(state, request("llama-140b", {{"MI250X", 128}, {"Ascend-910B3", 640}}));
+}
+void BM_Plan_BaaiLike(benchmark::State& state) {
+  run(state, request("aquila2-70b", {{"Iluvatar-BI-V100", 960}, {"Iluvatar-BI-V150", 64}}));
+}
+void BM_Plan_FourTypes(benchmark::State& state) {
+  run(state, request("llama2-70b", {{"A100-80G-SXM", 64}, {"H800-SXM", 64}, {"Ascend-910B3", 64}, {"MI300X", 32}}));
+}
+
+}  // namespace
+
+BENCHMARK(BM_Plan_HethubLike)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_Plan_BaaiLike)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_Plan_FourTypes)->Unit(benchmark::kMillisecond)->UseRealTime();

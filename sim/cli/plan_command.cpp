@@ -1,0 +1,157 @@
+#include "plan_command.hpp"
+
+#include <charconv>
+#include <filesystem>
+#include <map>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "hetsim/metrics/atomic_file.hpp"
+#include "hetsim/perf/mixed_planner.hpp"
+#include "hetsim/scenario/did_you_mean.hpp"
+#include "hetsim/scenario/parse.hpp"
+
+namespace hetsim {
+
+namespace {
+
+constexpr int kExitBadInput = 2;
+
+int bad(const std::string& msg) {
+  fmt::print(stderr, "hetsim plan: {}\n", msg);
+  return kExitBadInput;
+}
+
+nlohmann::ordered_json plan_json(const MixedPlan& p) {
+  nlohmann::ordered_json j;
+  j["feasible"] = p.feasible;
+  if (!p.feasible) return j;
+  j["tokens_per_s"] = p.tokens_per_s;
+  j["mfu"] = p.mfu;
+  j["step_s"] = p.step_s;
+  j["dp"] = p.dp;
+  j["microbatch_size"] = p.microbatch;
+  j["microbatches"] = p.microbatches;
+  j["recompute"] = p.recompute;
+  j["stages"] = nlohmann::ordered_json::array();
+  for (const StagePlan& s : p.stages)
+    j["stages"].push_back({{"chip", s.chip}, {"count", s.tp * p.dp}, {"layers", s.layers}, {"tp", s.tp}, {"dp", p.dp},
+                           {"microbatch_s", s.microbatch_s}, {"memory_gb", s.memory_gb},
+                           {"memory_limit_gb", s.memory_limit_gb}});
+  return j;
+}
+
+void print_plan(const MixedPlan& p) {
+  fmt::print("  dp {} x pipeline of {} stages; microbatch {} x {} per replica{}\n", p.dp, p.stages.size(), p.microbatch,
+             p.microbatches, p.recompute ? "; full recomputation" : "");
+  fmt::print("  {:>5} {:<20} {:>6} {:>3} {:>12} {:>16}\n", "stage", "chip", "layers", "tp", "ms/microbat", "memory GB/limit");
+  for (std::size_t i = 0; i < p.stages.size(); ++i) {
+    const StagePlan& s = p.stages[i];
+    fmt::print("  {:>5} {:<20} {:>6} {:>3} {:>12.2f} {:>8.1f} / {:<6.1f}\n", i, s.chip, s.layers, s.tp,
+               s.microbatch_s * 1e3, s.memory_gb, s.memory_limit_gb);
+  }
+}
+
+}  // namespace
+
+int cmd_plan(const PlanOptions& opt) {
+  std::vector<Diagnostic> errors;
+  const auto chips = parse_chip_catalog_file(opt.catalog, errors);
+  const auto models = parse_model_catalog_file(opt.models, errors);
+  if (!errors.empty()) {
+    for (const auto& d : errors) fmt::print(stderr, "{}\n", d.format());
+    return kExitBadInput;
+  }
+  PlanRequest req;
+  std::vector<std::string> model_names;
+  for (const auto& m : models) model_names.push_back(m.name);
+  const auto mit = std::find_if(models.begin(), models.end(), [&](const TransformerSpec& m) { return m.name == opt.model; });
+  if (mit == models.end()) {
+    std::string all;
+    for (const auto& n : model_names) all += (all.empty() ? "" : ", ") + n;
+    return bad("unknown model '" + opt.model + "'" + did_you_mean_note(opt.model, model_names) + " (models: " + all + ")");
+  }
+  req.model = *mit;
+  std::vector<std::string> chip_names;
+  for (const auto& c : chips) chip_names.push_back(c.name);
+  std::size_t pos = 0;
+  while (pos <= opt.chips.size()) {
+    const auto comma = opt.chips.find(',', pos);
+    const std::string item = opt.chips.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
+    const auto colon = item.rfind(':');
+    unsigned count = 0;
+    const char* b = item.data() + (colon == std::string::npos ? 0 : colon + 1);
+    const char* e = item.data() + item.size();
+    auto [p, ec] = std::from_chars(b, e, count);
+    if (colon == std::string::npos || colon == 0 || ec != std::errc() || p != e || count == 0)
+      return bad("--chips: expected TYPE:COUNT with COUNT >= 1, got '" + item + "'");
+    const std::string name = item.substr(0, colon);
+    const auto cit = std::find_if(chips.begin(), chips.end(), [&](const ChipSpec& c) { return c.name == name; });
+    if (cit == chips.end()) return bad("unknown chip '" + name + "'" + did_you_mean_note(name, chip_names) + " (see `hetsim list chips`)");
+    for (const auto& g : req.groups)
+      if (g.chip.name == name) return bad("--chips: '" + name + "' is listed twice");
+    req.groups.push_back(ChipGroup{*cit, count});
+    if (comma == std::string::npos) break;
+    pos = comma + 1;
+  }
+  if (req.groups.size() > 6) return bad("--chips: at most 6 chip types");
+  if (!(opt.cross_vendor_gbps > 0) || !(opt.inter_node_gbps > 0)) return bad("link bandwidths must be > 0");
+  req.global_batch = opt.global_batch;
+  req.cross_vendor_gbps = opt.cross_vendor_gbps;
+  req.inter_node_gbps = opt.inter_node_gbps;
+
+  MixingReport r;
+  try {
+    r = evaluate_mixing(req);
+  } catch (const std::invalid_argument& e) {
+    return bad(e.what());
+  }
+  if (!r.mixed.feasible)
+    return bad("no plan fits: " + req.model.name + " needs more memory than these chips offer in any pipeline layout");
+
+  const uint32_t gb = req.global_batch > 0 ? req.global_batch : req.model.default_global_batch;
+  fmt::print("{} on {} (global batch {} x {} tokens)\n", req.model.name, opt.chips, gb, req.model.seq_len);
+  print_plan(r.mixed);
+  fmt::print("  throughput {:.0f} tokens/s, MFU {:.1f} %, step {:.2f} s\n", r.mixed.tokens_per_s, 100 * r.mixed.mfu,
+             r.mixed.step_s);
+  for (std::size_t g = 0; g < req.groups.size(); ++g)
+    fmt::print("  alone: {} x {}: {}\n", req.groups[g].cards, req.groups[g].chip.name,
+               r.homogeneous[g].feasible ? fmt::format("{:.0f} tokens/s", r.homogeneous[g].tokens_per_s)
+                                         : std::string("no plan fits"));
+  fmt::print("  efficiency eta = {:.4f} (mixed / sum of the groups alone); {} candidate plans in {:.2f} s\n",
+             r.efficiency, r.stats.candidates, r.stats.search_s);
+
+  if (!opt.out.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(opt.out, ec);
+    nlohmann::ordered_json j;
+    j["model"] = req.model.name;
+    j["chips"] = nlohmann::ordered_json::object();
+    for (const auto& g : req.groups) j["chips"][g.chip.name] = g.cards;
+    j["global_batch"] = gb;
+    j["cross_vendor_gbps"] = req.cross_vendor_gbps;
+    j["inter_node_gbps"] = req.inter_node_gbps;
+    j["efficiency"] = r.efficiency;
+    j["throughput_tokens_per_s"] = r.mixed.tokens_per_s;
+    j["mfu"] = r.mixed.mfu;
+    j["homogeneous_tokens_per_s"] = nlohmann::ordered_json::object();
+    for (std::size_t g = 0; g < req.groups.size(); ++g)
+      j["homogeneous_tokens_per_s"][req.groups[g].chip.name] = r.homogeneous[g].feasible ? r.homogeneous[g].tokens_per_s : 0.0;
+    j["plan"] = plan_json(r.mixed);
+    j["memory_per_stage_gb"] = nlohmann::ordered_json::array();
+    for (const auto& s : r.mixed.stages) j["memory_per_stage_gb"].push_back(s.memory_gb);
+    j["homogeneous_plans"] = nlohmann::ordered_json::object();
+    for (std::size_t g = 0; g < req.groups.size(); ++g) j["homogeneous_plans"][req.groups[g].chip.name] = plan_json(r.homogeneous[g]);
+    j["candidates_evaluated"] = r.stats.candidates;
+    try {
+      write_file_atomically(opt.out + "/plan.json", j.dump(2) + "\n");
+    } catch (const std::exception& e) {
+      return bad(std::string("--out: ") + e.what());
+    }
+    fmt::print("  wrote {}/plan.json\n", opt.out);
+  }
+  return 0;
+}
+
+}  // namespace hetsim

@@ -1,0 +1,21 @@
+#pragma once
+// `hetsim plan`: the mixed-training planner on one model and a set of chips
+// (docs/mixed-training.md). Exit 0 with a plan, 2 for a bad request or when no plan fits.
+#include <string>
+
+namespace hetsim {
+
+struct PlanOptions {
+  std::string model;
+  std::string chips;               // TYPE:COUNT[,TYPE:COUNT...]
+  unsigned global_batch = 0;       // 0: the model's default
+  double cross_vendor_gbps = 100;
+  double inter_node_gbps = 200;
+  std::string out;
+  std::string catalog = "scenarios/catalog/chips.yaml";
+  std::string models = "scenarios/catalog/models.yaml";
+};
+
+int cmd_plan(const PlanOptions& opt);
+
+}  // namespace hetsim

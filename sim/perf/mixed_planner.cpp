@@ -1,0 +1,242 @@
+#include "hetsim/perf/mixed_planner.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <numeric>
+#include <stdexcept>
+
+#include "hetsim/kernels/plan_search.hpp"
+
+namespace hetsim {
+
+namespace {
+
+constexpr double kBytesPerGbit = 1e9 / 8.0;
+constexpr uint32_t kTpChoices[] = {1, 2, 4, 8};
+constexpr uint32_t kMicrobatchChoices[] = {1, 2, 4, 8};
+constexpr std::size_t kMaxGroups = 6;
+
+// One candidate's shape before its stages are costed.
+struct Shape {
+  std::vector<uint32_t> order;  // group indices in pipeline order
+  std::vector<uint32_t> tp, stages;  // per group (indexed by group, not by order)
+  uint32_t dp = 1, b = 1, m = 1;
+  bool recompute = false;
+};
+
+struct Costing {
+  const PlanRequest& req;
+  uint32_t gb;
+
+  double peak(uint32_t g) const { return req.groups[g].chip.bf16_tflops * 1e12 * req.groups[g].chip.achievable_mfu; }
+  double bytes_per_param_state(uint32_t dp) const { return 4.0 + 12.0 / (req.zero1 ? dp : 1); }
+  double link_bytes_per_s(uint32_t from, uint32_t to) const {
+    const bool cross = req.groups[from].chip.vendor != req.groups[to].chip.vendor;
+    return (cross ? req.cross_vendor_gbps : req.inter_node_gbps) * kBytesPerGbit;
+  }
+  double link_latency_s(uint32_t from, uint32_t to) const {
+    const bool cross = req.groups[from].chip.vendor != req.groups[to].chip.vendor;
+    return (cross ? req.cross_vendor_latency_us : req.inter_node_latency_us) * 1e-6;
+  }
+
+  // Memory of a stage on one card, bytes: fixed part and per layer.
+  double fixed_memory(bool first, bool last, uint32_t t, const Shape& sh) const {
+    const TransformerSpec& M = req.model;
+    const double embed = static_cast<double>(M.vocab) * M.hidden / t;  // one of the two matrices
+    double f = req.framework_overhead_gb * 1e9;
+    if (first) f += embed * bytes_per_param_state(sh.dp);
+    if (last) f += embed * bytes_per_param_state(sh.dp) + 4.0 * sh.b * M.seq_len * M.vocab / t;  // FP32 logits
+    return f;
+  }
+  double layer_memory(uint32_t t, uint32_t inflight, const Shape& sh) const {
+    const TransformerSpec& M = req.model;
+    return M.layer_params() / t * bytes_per_param_state(sh.dp) +
+           M.layer_activation_bytes(sh.b, t, sh.recompute) * inflight;
+  }
+
+  // The stages of a shape, in pipeline order, appended to `out`.
+  void stages(const Shape& sh, std::vector<kernels::PlanStage>& out, std::vector<uint32_t>& group_of) const {
+    const TransformerSpec& M = req.model;
+    uint32_t total = 0;
+    for (uint32_t g : sh.order) total += sh.stages[g];
+    const double tokens = static_cast<double>(sh.b) * M.seq_len;
+    const double act_bytes = 2.0 * tokens * M.hidden;  // BF16 activations of one microbatch
+    uint32_t j = 0;
+    for (std::size_t oi = 0; oi < sh.order.size(); ++oi) {
+      const uint32_t g = sh.order[oi];
+      const ChipSpec& chip = req.groups[g].chip;
+      const uint32_t t = sh.tp[g];
+      const double intra = chip.intra_node_gbs * 1e9 / 2.0;  // catalog figure is bidirectional
+      const double all_reduces = sh.recompute ? 6.0 : 4.0;
+      const double tp_comm = t > 1 ? all_reduces * 2.0 * (t - 1) / t * act_bytes / intra : 0.0;
+      const double inter = req.inter_node_gbps * kBytesPerGbit;
+      for (uint32_t k = 0; k < sh.stages[g]; ++k, ++j) {
+        kernels::PlanStage s;
+        s.per_layer_s = M.layer_train_flops(tokens, sh.recompute) / (t * peak(g)) + tp_comm;
+        const bool first = j == 0, last = j + 1 == total;
+        if (last) s.fixed_s = M.head_train_flops(tokens) / (t * peak(g));
+        if (!last) {
+          const uint32_t next = k + 1 < sh.stages[g] ? g : sh.order[oi + 1];
+          s.comm_s = 2.0 * (act_bytes / t / link_bytes_per_s(g, next) + link_latency_s(g, next));
+        }
+        if (sh.dp > 1) {
+          const double ring = 2.0 * (sh.dp - 1) / sh.dp;
+          s.sync_per_layer_s = ring * 2.0 * M.layer_params() / t / inter;
+          const double embed_grads = (first || last) ? 2.0 * M.vocab * static_cast<double>(M.hidden) / t : 0.0;
+          s.sync_fixed_s = ring * embed_grads / inter + 2.0 * (sh.dp - 1) * req.inter_node_latency_us * 1e-6;
+        }
+        // Adam: read and write weights, gradients, moments and master weights, about 32 B/param.
+        s.opt_per_layer_s = 32.0 * M.layer_params() / t / (req.zero1 ? sh.dp : 1) / (chip.mem_bw_tbs * 1e12);
+        const double usable = req.memory_usable_fraction * chip.mem_gb * 1e9 - fixed_memory(first, last, t, sh);
+        const uint32_t inflight = std::min(sh.m, total - j);
+        const double per_layer = layer_memory(t, inflight, sh);
+        s.max_layers = usable <= 0 ? 0 : static_cast<uint32_t>(std::min<double>(M.layers, usable / per_layer));
+        out.push_back(s);
+        group_of.push_back(g);
+      }
+    }
+  }
+};
+
+void check_request(const PlanRequest& r) {
+  if (r.groups.empty()) throw std::invalid_argument("no chips to plan for");
+  if (r.groups.size() > kMaxGroups) throw std::invalid_argument("at most 6 chip types per plan");
+  for (const auto& g : r.groups) {
+    if (g.cards == 0) throw std::invalid_argument("chip " + g.chip.name + ": zero cards");
+    if (g.chip.cards_per_server < 1) throw std::invalid_argument("chip " + g.chip.name + ": no cards per server");
+  }
+  if (r.model.layers == 0 || r.model.layers > kernels::kMaxPlanLayers || r.model.hidden == 0 || r.model.seq_len == 0)
+    throw std::invalid_argument("model " + r.model.name + ": layers, hidden size and sequence length must be set");
+}
+
+}  // namespace
+
+MixedPlan best_plan(const PlanRequest& req, PlannerStats* stats) {
+  check_request(req);
+  const uint32_t gb = req.global_batch > 0 ? req.global_batch : req.model.default_global_batch;
+  if (gb == 0) throw std::invalid_argument("no global batch: give one or set the model's default_global_batch");
+  const Costing cost{req, gb};
+  const auto K = static_cast<uint32_t>(req.groups.size());
+  const uint32_t L = req.model.layers;
+  uint32_t min_cards = req.groups[0].cards;
+  for (const auto& g : req.groups) min_cards = std::min(min_cards, g.cards);
+
+  std::vector<std::vector<uint32_t>> tp_options(K);
+  for (uint32_t g = 0; g < K; ++g)
+    for (uint32_t t : kTpChoices)
+      if (t <= static_cast<uint32_t>(req.groups[g].chip.cards_per_server) &&
+          req.groups[g].chip.cards_per_server % static_cast<int>(t) == 0)
+        tp_options[g].push_back(t);
+
+  const auto t0 = std::chrono::steady_clock::now();
+  MixedPlan best;
+  std::vector<kernels::PlanStage> stages;
+  std::vector<uint32_t> group_of;
+  std::vector<kernels::PlanCandidate> cands;
+  std::vector<Shape> shapes;
+  std::vector<kernels::PlanResult> results;
+  std::vector<uint32_t> split;
+  uint64_t evaluated = 0;
+
+  std::vector<uint32_t> order(K);
+  std::iota(order.begin(), order.end(), 0U);
+  do {  // every pipeline order of the groups, one batch per order
+    stages.clear(), group_of.clear(), cands.clear(), shapes.clear();
+    for (uint32_t d = 1; d <= min_cards; ++d) {
+      if (gb % d != 0) continue;
+      std::vector<std::size_t> pick(K, 0);  // odometer over the TP choices of each group
+      while (true) {
+        Shape sh;
+        sh.order = order;
+        sh.dp = d;
+        sh.tp.resize(K), sh.stages.resize(K);
+        uint32_t total = 0;
+        bool ok = true;
+        for (uint32_t g = 0; g < K && ok; ++g) {
+          sh.tp[g] = tp_options[g][pick[g]];
+          sh.stages[g] = req.groups[g].cards / (d * sh.tp[g]);
+          ok = sh.stages[g] >= 1;
+          total += sh.stages[g];
+        }
+        if (ok && total <= std::min(L, kernels::kMaxPlanStages)) {
+          for (uint32_t b : kMicrobatchChoices) {
+            if (gb % (d * b) != 0) continue;
+            for (bool rc : {false, true}) {
+              Shape s = sh;
+              s.b = b, s.m = gb / (d * b), s.recompute = rc;
+              const auto first = static_cast<uint32_t>(stages.size());
+              cost.stages(s, stages, group_of);
+              cands.push_back(kernels::PlanCandidate{first, static_cast<uint32_t>(stages.size()) - first, s.m});
+              shapes.push_back(std::move(s));
+            }
+          }
+        }
+        std::size_t g = 0;
+        while (g < K && ++pick[g] == tp_options[g].size()) pick[g++] = 0;
+        if (g == K) break;
+      }
+    }
+    if (cands.empty()) continue;
+    results.assign(cands.size(), {});
+    split.assign(stages.size(), 0);
+    kernels::evaluate_plans_cpu(stages, cands, L, results, split);
+    evaluated += cands.size();
+    for (std::size_t c = 0; c < cands.size(); ++c) {
+      if (!results[c].feasible) continue;
+      if (best.feasible && !(results[c].step_s < best.step_s)) continue;
+      const Shape& sh = shapes[c];
+      MixedPlan p;
+      p.feasible = true;
+      p.dp = sh.dp, p.microbatch = sh.b, p.microbatches = sh.m, p.recompute = sh.recompute;
+      p.step_s = results[c].step_s;
+      p.cards_used.assign(K, 0);
+      for (uint32_t g = 0; g < K; ++g) p.cards_used[g] = sh.dp * sh.stages[g] * sh.tp[g];
+      const uint32_t total = cands[c].stage_count;
+      for (uint32_t j = 0; j < total; ++j) {
+        const kernels::PlanStage& st = stages[cands[c].first_stage + j];
+        const uint32_t g = group_of[cands[c].first_stage + j];
+        StagePlan sp;
+        sp.group = g;
+        sp.chip = req.groups[g].chip.name;
+        sp.layers = split[cands[c].first_stage + j];
+        sp.tp = sh.tp[g];
+        sp.microbatch_s = sp.layers * st.per_layer_s + st.fixed_s + st.comm_s;
+        const uint32_t inflight = std::min(sh.m, total - j);
+        sp.memory_gb = (cost.fixed_memory(j == 0, j + 1 == total, sp.tp, sh) +
+                        sp.layers * cost.layer_memory(sp.tp, inflight, sh)) / 1e9;
+        sp.memory_limit_gb = req.memory_usable_fraction * req.groups[g].chip.mem_gb;
+        p.stages.push_back(sp);
+      }
+      best = std::move(p);
+    }
+  } while (std::next_permutation(order.begin(), order.end()));
+
+  if (best.feasible) {
+    const double tokens = static_cast<double>(gb) * req.model.seq_len;
+    best.tokens_per_s = tokens / best.step_s;
+    double peak = 0;
+    for (uint32_t g = 0; g < K; ++g) peak += best.cards_used[g] * req.groups[g].chip.bf16_tflops * 1e12;
+    const double flops = req.model.layers * req.model.layer_train_flops(tokens, false) + req.model.head_train_flops(tokens);
+    best.mfu = flops / (best.step_s * peak);
+  }
+  if (stats != nullptr) {
+    stats->candidates += evaluated;
+    stats->search_s += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  }
+  return best;
+}
+
+MixingReport evaluate_mixing(const PlanRequest& req) {
+  MixingReport r;
+  r.mixed = best_plan(req, &r.stats);
+  for (const auto& g : req.groups) {
+    PlanRequest alone = req;
+    alone.groups = {g};
+    r.homogeneous.push_back(best_plan(alone, &r.stats));
+    if (r.homogeneous.back().feasible) r.pooled_tokens_per_s += r.homogeneous.back().tokens_per_s;
+  }
+  if (r.mixed.feasible && r.pooled_tokens_per_s > 0) r.efficiency = r.mixed.tokens_per_s / r.pooled_tokens_per_s;
+  return r;
+}
+
+}  // namespace hetsim

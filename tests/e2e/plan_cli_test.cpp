@@ -1,0 +1,59 @@
+// End-to-end: `hetsim plan` (docs/mixed-training.md): the plan.json schema, and bad requests.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "cli_support.hpp"
+
+using namespace hetsim::e2e;
+
+namespace {
+
+TEST(PlanCli, WritesTheDocumentedPlanJson) {
+  const fs::path d = fresh_dir("plan");
+  const Out o = run("plan --model llama2-7b --chips A100-80G-SXM:16,Ascend-910B3:16 --global-batch 256 --out " + d.string());
+  ASSERT_EQ(o.code, 0) << o.text;
+  EXPECT_NE(o.text.find("efficiency eta"), std::string::npos) << o.text;
+  const auto j = nlohmann::json::parse(slurp(d / "plan.json"));
+  for (const char* k : {"efficiency", "throughput_tokens_per_s", "mfu", "homogeneous_tokens_per_s", "plan",
+                        "memory_per_stage_gb"})
+    EXPECT_TRUE(j.contains(k)) << k;
+  EXPECT_GT(j["efficiency"].get<double>(), 0.5);
+  EXPECT_TRUE(j["homogeneous_tokens_per_s"].contains("A100-80G-SXM"));
+  EXPECT_TRUE(j["homogeneous_tokens_per_s"].contains("Ascend-910B3"));
+  const auto& plan = j["plan"];
+  EXPECT_EQ(plan["dp"].get<int>() * plan["microbatch_size"].get<int>() * plan["microbatches"].get<int>(), 256);
+  int layers = 0;
+  for (const auto& s : plan["stages"]) {
+    for (const char* k : {"chip", "count", "layers", "tp", "dp"}) EXPECT_TRUE(s.contains(k)) << k;
+    layers += s["layers"].get<int>();
+  }
+  EXPECT_EQ(layers, 32);
+  EXPECT_EQ(j["memory_per_stage_gb"].size(), plan["stages"].size());
+  // Same request, same bytes.
+  const fs::path d2 = fresh_dir("plan2");
+  ASSERT_EQ(run("plan --model llama2-7b --chips A100-80G-SXM:16,Ascend-910B3:16 --global-batch 256 --out " + d2.string()).code, 0);
+  EXPECT_EQ(slurp(d / "plan.json"), slurp(d2 / "plan.json"));
+}
+
+TEST(PlanCli, BadRequestsExitTwoWithAReason) {
+  struct Case {
+    std::string args, message;
+  };
+  const std::vector<Case> cases{
+      {"plan --model llama2-7 --chips A100-80G-SXM:8", "unknown model 'llama2-7' (did you mean 'llama2-7b'?)"},
+      {"plan --model llama2-7b --chips A100:8", "unknown chip 'A100'"},
+      {"plan --model llama2-7b --chips A100-80G-SXM", "expected TYPE:COUNT"},
+      {"plan --model llama2-7b --chips A100-80G-SXM:0", "expected TYPE:COUNT"},
+      {"plan --model llama2-7b --chips A100-80G-SXM:8,A100-80G-SXM:8", "listed twice"},
+      {"plan --model gpt3-175b --chips RTX4090:2", "no plan fits"},
+      {"plan --model llama2-7b --chips A100-80G-SXM:8 --cross-vendor-gbps 0", "must be > 0"},
+  };
+  for (const auto& c : cases) {
+    const Out o = run(c.args);
+    EXPECT_EQ(o.code, 2) << c.args << "\n" << o.text;
+    EXPECT_NE(o.text.find(c.message), std::string::npos) << c.args << "\n" << o.text;
+  }
+}
+
+}  // namespace
