@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "device.hpp"
+#include "mixed_command.hpp"
 #include "replay_command.hpp"
 #include "hetsim/metrics/report.hpp"
 #include "hetsim/policy/registry.hpp"
@@ -83,6 +84,7 @@ int cmd_run(const RunOptions& opt) {
   }
   ScenarioSpec& spec = parsed.spec;
   if (spec.has_sharing_replay) return run_sharing_replay(spec, opt);
+  if (spec.has_mixed_training) return run_mixed_training(spec, opt);
   if (!opt.seeds_text.empty()) {
     fmt::print(stderr, "hetsim: --seeds is for trace-replay scenarios; run one seed with --seed\n");
     return kExitBadInput;
@@ -177,6 +179,10 @@ int cmd_validate(const std::vector<std::string>& files) {
     }
     if (r.spec.has_sharing_replay) {
       if (validate_sharing_replay(r.spec, f) != 0) rc = kExitBadInput;
+      continue;
+    }
+    if (r.spec.has_mixed_training) {
+      (void)validate_mixed_training(r.spec, f);
       continue;
     }
     try {

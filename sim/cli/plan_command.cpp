@@ -11,6 +11,7 @@
 #include "hetsim/perf/mixed_planner.hpp"
 #include "hetsim/scenario/did_you_mean.hpp"
 #include "hetsim/scenario/parse.hpp"
+#include "plan_output.hpp"
 
 namespace hetsim {
 
@@ -21,36 +22,6 @@ constexpr int kExitBadInput = 2;
 int bad(const std::string& msg) {
   fmt::print(stderr, "hetsim plan: {}\n", msg);
   return kExitBadInput;
-}
-
-nlohmann::ordered_json plan_json(const MixedPlan& p) {
-  nlohmann::ordered_json j;
-  j["feasible"] = p.feasible;
-  if (!p.feasible) return j;
-  j["tokens_per_s"] = p.tokens_per_s;
-  j["mfu"] = p.mfu;
-  j["step_s"] = p.step_s;
-  j["dp"] = p.dp;
-  j["microbatch_size"] = p.microbatch;
-  j["microbatches"] = p.microbatches;
-  j["recompute"] = p.recompute;
-  j["stages"] = nlohmann::ordered_json::array();
-  for (const StagePlan& s : p.stages)
-    j["stages"].push_back({{"chip", s.chip}, {"count", s.tp * p.dp}, {"layers", s.layers}, {"tp", s.tp}, {"dp", p.dp},
-                           {"microbatch_s", s.microbatch_s}, {"memory_gb", s.memory_gb},
-                           {"memory_limit_gb", s.memory_limit_gb}});
-  return j;
-}
-
-void print_plan(const MixedPlan& p) {
-  fmt::print("  dp {} x pipeline of {} stages; microbatch {} x {} per replica{}\n", p.dp, p.stages.size(), p.microbatch,
-             p.microbatches, p.recompute ? "; full recomputation" : "");
-  fmt::print("  {:>5} {:<20} {:>6} {:>3} {:>12} {:>16}\n", "stage", "chip", "layers", "tp", "ms/microbat", "memory GB/limit");
-  for (std::size_t i = 0; i < p.stages.size(); ++i) {
-    const StagePlan& s = p.stages[i];
-    fmt::print("  {:>5} {:<20} {:>6} {:>3} {:>12.2f} {:>8.1f} / {:<6.1f}\n", i, s.chip, s.layers, s.tp,
-               s.microbatch_s * 1e3, s.memory_gb, s.memory_limit_gb);
-  }
 }
 
 }  // namespace
@@ -125,25 +96,7 @@ int cmd_plan(const PlanOptions& opt) {
   if (!opt.out.empty()) {
     std::error_code ec;
     std::filesystem::create_directories(opt.out, ec);
-    nlohmann::ordered_json j;
-    j["model"] = req.model.name;
-    j["chips"] = nlohmann::ordered_json::object();
-    for (const auto& g : req.groups) j["chips"][g.chip.name] = g.cards;
-    j["global_batch"] = gb;
-    j["cross_vendor_gbps"] = req.cross_vendor_gbps;
-    j["inter_node_gbps"] = req.inter_node_gbps;
-    j["efficiency"] = r.efficiency;
-    j["throughput_tokens_per_s"] = r.mixed.tokens_per_s;
-    j["mfu"] = r.mixed.mfu;
-    j["homogeneous_tokens_per_s"] = nlohmann::ordered_json::object();
-    for (std::size_t g = 0; g < req.groups.size(); ++g)
-      j["homogeneous_tokens_per_s"][req.groups[g].chip.name] = r.homogeneous[g].feasible ? r.homogeneous[g].tokens_per_s : 0.0;
-    j["plan"] = plan_json(r.mixed);
-    j["memory_per_stage_gb"] = nlohmann::ordered_json::array();
-    for (const auto& s : r.mixed.stages) j["memory_per_stage_gb"].push_back(s.memory_gb);
-    j["homogeneous_plans"] = nlohmann::ordered_json::object();
-    for (std::size_t g = 0; g < req.groups.size(); ++g) j["homogeneous_plans"][req.groups[g].chip.name] = plan_json(r.homogeneous[g]);
-    j["candidates_evaluated"] = r.stats.candidates;
+    const nlohmann::ordered_json j = report_json(req, r);
     try {
       write_file_atomically(opt.out + "/plan.json", j.dump(2) + "\n");
     } catch (const std::exception& e) {

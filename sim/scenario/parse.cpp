@@ -52,6 +52,26 @@ bool read_text_file(const std::string& path, std::string& text, std::string& rea
 }
 
 
+// catalog/<file> in `base_dir` or the nearest parent that has one; "" when none does.
+std::string find_catalog_file(const std::string& base_dir, const std::string& file) {
+  std::error_code ec;
+  const fs::path base = base_dir.empty() ? fs::path(".") : fs::path(base_dir);
+  const fs::path abs = fs::absolute(base, ec).lexically_normal();
+  std::size_t depth = 0;
+  for (const auto& part : abs) {
+    (void)part;
+    ++depth;
+  }
+  fs::path up = base;
+  for (std::size_t k = 0; k <= depth; ++k) {
+    const fs::path candidate = (up / "catalog" / file).lexically_normal();
+    if (fs::is_regular_file(candidate, ec)) return candidate.string();
+    up /= "..";
+  }
+  return "";
+}
+
+
 namespace {
 
 std::vector<ChipSpec> catalog_from_text(const std::string& text, const std::string& file,
@@ -63,25 +83,6 @@ std::vector<ChipSpec> catalog_from_text(const std::string& text, const std::stri
   const YamlValue* chips = r.need("chips");
   if (chips == nullptr) return {};
   return read_chip_list(ctx, *chips);
-}
-
-// catalog/chips.yaml in `base_dir` or the nearest parent that has one; "" when none does.
-std::string find_default_catalog(const std::string& base_dir) {
-  std::error_code ec;
-  const fs::path base = base_dir.empty() ? fs::path(".") : fs::path(base_dir);
-  const fs::path abs = fs::absolute(base, ec).lexically_normal();
-  std::size_t depth = 0;
-  for (const auto& part : abs) {
-    (void)part;
-    ++depth;
-  }
-  fs::path up = base;
-  for (std::size_t k = 0; k <= depth; ++k) {
-    const fs::path candidate = (up / "catalog" / "chips.yaml").lexically_normal();
-    if (fs::is_regular_file(candidate, ec)) return candidate.string();
-    up /= "..";
-  }
-  return "";
 }
 
 // The catalog's chips, then the scenario's own `chips:` (same name replaces).
@@ -96,7 +97,7 @@ void read_chips(ParseState& st, const MapReader& top, const std::string& base_di
     const fs::path p(*s);
     path = (p.is_absolute() ? p : (fs::path(base_dir.empty() ? "." : base_dir) / p)).lexically_normal().string();
   } else {
-    path = find_default_catalog(base_dir);
+    path = find_catalog_file(base_dir, "chips.yaml");
     if (path.empty()) {
       ctx.error(*at, "no chip catalog: catalog/chips.yaml is not in '" + (base_dir.empty() ? "." : base_dir) +
                          "' or any parent directory (name one with 'catalog:')");
@@ -141,10 +142,26 @@ void parse_replay_tree(ParseState& st, const YamlValue& root, const std::string&
   if (const YamlValue* v = top.need("sharing_replay")) read_sharing_replay(st, *v, base_dir);
 }
 
+// A mixed-training planning scenario: the chip catalog and the `mixed_training:` section.
+void parse_mixed_tree(ParseState& st, const YamlValue& root, const std::string& base_dir) {
+  MapReader top(st.ctx, root, "mixed-training scenario file", {"scenario", "catalog", "chips", "mixed_training"});
+  if (!top.ok()) return;
+  st.spec.has_mixed_training = true;
+  if (const YamlValue* v = top.need("scenario")) read_replay_header(st, *v);
+  const std::size_t before = st.ctx.error_count();
+  read_chips(st, top, base_dir);
+  st.cluster_ok = st.ctx.error_count() == before;
+  if (const YamlValue* v = top.need("mixed_training")) read_mixed_training(st, *v, base_dir);
+}
+
 void parse_tree(ParseState& st, const YamlValue& root, const std::string& base_dir) {
   Ctx& ctx = st.ctx;
   if (root.find("sharing_replay") != nullptr) {
     parse_replay_tree(st, root, base_dir);
+    return;
+  }
+  if (root.find("mixed_training") != nullptr) {
+    parse_mixed_tree(st, root, base_dir);
     return;
   }
   MapReader top(ctx, root, "scenario file",

@@ -9,6 +9,7 @@
 
 #include "hetsim/model/chip_catalog.hpp"
 #include "hetsim/model/topology.hpp"
+#include "hetsim/perf/transformer.hpp"
 #include "hetsim/policy/sharing/sharing_policies.hpp"
 #include "hetsim/workload/workload_spec.hpp"
 
@@ -92,6 +93,23 @@ struct SharingReplaySpec {
   SourcePos pos, nodes_pos, pods_pos;
 };
 
+// A mixed-training planning scenario (docs/mixed-training.md): planner requests, no simulation.
+struct MixedPlanSpec {
+  std::string name;
+  std::string model;
+  std::vector<std::pair<std::string, uint32_t>> chips;  // in file order
+  uint32_t global_batch = 0;                            // 0: the model's default
+  double cross_vendor_gbps = 100;
+  double inter_node_gbps = 200;
+  SourcePos pos;
+};
+
+struct MixedTrainingSpec {
+  std::string models_path;                 // resolved
+  std::vector<TransformerSpec> models;     // the model catalog
+  std::vector<MixedPlanSpec> plans;        // `vary` already expanded
+};
+
 struct ScenarioSpec {
   std::string file;                 // path as given
   std::string name;
@@ -110,6 +128,8 @@ struct ScenarioSpec {
   MetricsSpec metrics;
   bool has_sharing_replay = false;  // then only `scenario` and `sharing_replay` were read
   SharingReplaySpec sharing_replay;
+  bool has_mixed_training = false;  // then only `scenario`, the chips and `mixed_training` were read
+  MixedTrainingSpec mixed_training;
   // Positions for validation messages about explicit jobs and classes, by index.
   std::vector<SourcePos> job_pos;
   std::vector<SourcePos> class_pos;

@@ -26,6 +26,9 @@ struct ParseState {
   std::vector<bool> class_ok;  // per class: likewise
 };
 
+// catalog/<file> in `base_dir` or the nearest parent directory that has one; "" when none does.
+std::string find_catalog_file(const std::string& base_dir, const std::string& file);
+
 // Whole file into `text` (at most 64 MiB); false with a human reason otherwise.
 bool read_text_file(const std::string& path, std::string& text, std::string& reason);
 
@@ -45,6 +48,8 @@ void read_metrics(ParseState& st, const YamlValue& v);
 // `base_dir` resolves the trace paths.
 void read_replay_header(ParseState& st, const YamlValue& v);
 void read_sharing_replay(ParseState& st, const YamlValue& v, const std::string& base_dir);
+// The `mixed_training:` section (after the chips were read).
+void read_mixed_training(ParseState& st, const YamlValue& v, const std::string& base_dir);
 // Gives generated tenants their Zipf weights; needs workload.tenant_zipf, read after tenants.
 void apply_tenant_zipf(ParseState& st);
 

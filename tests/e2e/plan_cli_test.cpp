@@ -57,3 +57,27 @@ TEST(PlanCli, BadRequestsExitTwoWithAReason) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(MixedScenario, RunsEveryPlanAndWritesTheTableAndPlans) {
+  const fs::path d = fresh_dir("mixed");
+  const Out o = run("run tests/e2e/data/mixed-sample.yaml --out " + d.string());
+  ASSERT_EQ(o.code, 0) << o.text;
+  const std::string csv = slurp(d / "mixed_plans.csv");
+  EXPECT_EQ(csv.rfind("plan,model,chips,global_batch,cross_vendor_gbps,inter_node_gbps,feasible,efficiency,", 0), 0u);
+  EXPECT_NE(csv.find("\nsmall,llama2-7b,A100-80G-SXM:16+Ascend-910B3:16,128,"), std::string::npos) << csv;
+  EXPECT_NE(csv.find("\nlink@cross_vendor_gbps=0.5,"), std::string::npos) << csv;
+  EXPECT_TRUE(fs::exists(d / "plans" / "small.json"));
+  EXPECT_TRUE(fs::exists(d / "plans" / "link@cross_vendor_gbps=200.json"));
+  // The scenario's plan equals `hetsim plan` on the same request, byte for byte.
+  const fs::path p = fresh_dir("mixed-plan");
+  ASSERT_EQ(run("plan --model llama2-7b --chips A100-80G-SXM:16,Ascend-910B3:16 --global-batch 128 --out " + p.string()).code, 0);
+  EXPECT_EQ(slurp(d / "plans" / "small.json"), slurp(p / "plan.json"));
+  const Out v = run("validate tests/e2e/data/mixed-sample.yaml");
+  EXPECT_EQ(v.code, 0) << v.text;
+  EXPECT_NE(v.text.find("ok (mixed training: 3 plans"), std::string::npos) << v.text;
+  EXPECT_EQ(run("run tests/e2e/data/mixed-sample.yaml --seed 3").code, 2);
+}
+
+}  // namespace

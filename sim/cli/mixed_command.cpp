@@ -1,0 +1,102 @@
+#include "mixed_command.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+
+#include <fmt/format.h>
+
+#include "hetsim/metrics/atomic_file.hpp"
+#include "plan_output.hpp"
+
+namespace hetsim {
+
+namespace {
+
+constexpr int kExitBadInput = 2;
+
+PlanRequest request_of(const ScenarioSpec& spec, const MixedPlanSpec& p) {
+  PlanRequest r;
+  const auto& models = spec.mixed_training.models;
+  r.model = *std::find_if(models.begin(), models.end(), [&](const TransformerSpec& m) { return m.name == p.model; });
+  for (const auto& [name, cards] : p.chips) {
+    const auto c = std::find_if(spec.chips.begin(), spec.chips.end(), [&](const ChipSpec& k) { return k.name == name; });
+    r.groups.push_back(ChipGroup{*c, cards});
+  }
+  r.global_batch = p.global_batch;
+  r.cross_vendor_gbps = p.cross_vendor_gbps;
+  r.inter_node_gbps = p.inter_node_gbps;
+  return r;
+}
+
+std::string chips_text(const MixedPlanSpec& p) {
+  std::string s;
+  for (const auto& [name, cards] : p.chips) s += (s.empty() ? "" : "+") + name + ":" + std::to_string(cards);
+  return s;
+}
+
+// A file name from a plan name: anything outside [A-Za-z0-9._=@-] becomes '_'.
+std::string file_name(const std::string& name) {
+  std::string f = name;
+  for (char& c : f)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '_' && c != '-' && c != '=' && c != '@') c = '_';
+  return f;
+}
+
+}  // namespace
+
+int validate_mixed_training(const ScenarioSpec& spec, const std::string& file) {
+  fmt::print("{}: ok (mixed training: {} plans, {} models, {} chips in the catalog)\n", file,
+             spec.mixed_training.plans.size(), spec.mixed_training.models.size(), spec.chips.size());
+  return 0;
+}
+
+int run_mixed_training(const ScenarioSpec& spec, const RunOptions& opt) {
+  if (!opt.policy.empty() || !opt.seed_text.empty() || !opt.seeds_text.empty()) {
+    fmt::print(stderr, "hetsim: a mixed-training scenario has no policy or seed (the planner is deterministic)\n");
+    return kExitBadInput;
+  }
+  if (!opt.out.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(opt.out + "/plans", ec);
+    if (ec) {
+      fmt::print(stderr, "hetsim: --out {}: cannot create directory: {}\n", opt.out, ec.message());
+      return kExitBadInput;
+    }
+  }
+  std::string csv =
+      "plan,model,chips,global_batch,cross_vendor_gbps,inter_node_gbps,feasible,efficiency,tokens_per_s,mfu,"
+      "pooled_tokens_per_s,dp,stages,microbatch_size,microbatches,recompute,candidates\n";
+  if (!opt.quiet)
+    fmt::print("{}: {} plans\n  {:<40} {:>8} {:>14} {:>7}  {}\n", spec.name, spec.mixed_training.plans.size(), "plan",
+               "eta", "tokens/s", "MFU %", "chips");
+  for (const MixedPlanSpec& p : spec.mixed_training.plans) {
+    const PlanRequest req = request_of(spec, p);
+    MixingReport r;
+    try {
+      r = evaluate_mixing(req);
+    } catch (const std::invalid_argument& e) {
+      fmt::print(stderr, "{}:{}:{}: error: plan '{}': {}\n", p.pos.file, p.pos.line, p.pos.col, p.name, e.what());
+      return kExitBadInput;
+    }
+    const MixedPlan& m = r.mixed;
+    const uint32_t gb = req.global_batch > 0 ? req.global_batch : req.model.default_global_batch;
+    csv += fmt::format("{},{},{},{},{},{},{},{:.6f},{:.3f},{:.6f},{:.3f},{},{},{},{},{},{}\n", p.name, p.model,
+                       chips_text(p), gb, p.cross_vendor_gbps, p.inter_node_gbps, m.feasible ? 1 : 0, r.efficiency,
+                       m.feasible ? m.tokens_per_s : 0.0, m.feasible ? m.mfu : 0.0, r.pooled_tokens_per_s, m.dp,
+                       m.stages.size(), m.microbatch, m.microbatches, m.recompute ? 1 : 0, r.stats.candidates);
+    if (!opt.quiet)
+      fmt::print("  {:<40} {:>8} {:>14} {:>7}  {}\n", p.name, m.feasible ? fmt::format("{:.4f}", r.efficiency) : "no plan",
+                 m.feasible ? fmt::format("{:.0f}", m.tokens_per_s) : "-",
+                 m.feasible ? fmt::format("{:.1f}", 100 * m.mfu) : "-", chips_text(p));
+    if (!opt.out.empty())
+      write_file_atomically(opt.out + "/plans/" + file_name(p.name) + ".json", report_json(req, r).dump(2) + "\n");
+  }
+  if (!opt.out.empty()) {
+    write_file_atomically(opt.out + "/mixed_plans.csv", csv);
+    if (!opt.quiet) fmt::print("  outputs in {}/ (mixed_plans.csv, plans/*.json)\n", opt.out);
+  }
+  return 0;
+}
+
+}  // namespace hetsim

@@ -1,0 +1,14 @@
+#pragma once
+// `hetsim run` / `hetsim validate` for a mixed-training planning scenario (`mixed_training:`):
+// every planner request of the file, a summary table, DIR/mixed_plans.csv and DIR/plans/*.json.
+#include <string>
+
+#include "commands.hpp"
+#include "hetsim/scenario/scenario_spec.hpp"
+
+namespace hetsim {
+
+int run_mixed_training(const ScenarioSpec& spec, const RunOptions& opt);
+int validate_mixed_training(const ScenarioSpec& spec, const std::string& file);
+
+}  // namespace hetsim

@@ -1,0 +1,146 @@
+// The `mixed_training:` section of a planning scenario (docs/scenario-format.md, "Mixed-training
+// scenarios"): the model catalog and a list of planner requests, some expanded over a `vary` list.
+#include <filesystem>
+
+#include "hetsim/scenario/did_you_mean.hpp"
+#include "hetsim/scenario/parse.hpp"
+#include "hetsim/scenario/sections.hpp"
+
+namespace hetsim {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr std::size_t kMaxPlans = 10000;
+
+// One request as written; `vary` handled by the caller.
+std::optional<MixedPlanSpec> read_plan(ParseState& st, const YamlValue& v, const MixedPlanSpec& defaults,
+                                       const std::vector<std::string>& model_names) {
+  Ctx& ctx = st.ctx;
+  MapReader r(ctx, v, "plan", {"name", "model", "chips", "global_batch", "cross_vendor_gbps", "inter_node_gbps", "vary"});
+  if (!r.ok()) return std::nullopt;
+  const std::size_t before = ctx.error_count();
+  MixedPlanSpec p = defaults;
+  p.pos = ctx.pos(v);
+  if (auto s = r.name("name", true)) p.name = *s;
+  if (auto s = r.string("model", true)) {
+    const YamlValue& at = *r.get("model");
+    if (std::find(model_names.begin(), model_names.end(), *s) == model_names.end()) {
+      ctx.error(at, "unknown model '" + *s + "'" + did_you_mean_note(*s, model_names));
+    } else {
+      p.model = *s;
+    }
+  }
+  if (const YamlValue* chips = r.need("chips")) {
+    if (!chips->is_map() || chips->entries.empty()) {
+      type_error(ctx, *chips, "'chips'", "a map of chip names to card counts");
+    } else {
+      for (const YamlEntry& e : chips->entries) {
+        if (!st.chips.contains(e.key)) {
+          ctx.error_at(e.line, e.col, "undefined chip '" + e.key + "'" + did_you_mean_note(e.key, st.chips.names()),
+                       e.value.origin);
+          continue;
+        }
+        if (auto n = read_whole(ctx, e.value, UnitKind::Count, 1, 10'000'000, "cards of " + e.key))
+          p.chips.emplace_back(e.key, static_cast<uint32_t>(*n));
+      }
+      if (chips->entries.size() > 6) ctx.error(*chips, "at most 6 chip types per plan");
+    }
+  }
+  if (auto n = r.whole("global_batch", UnitKind::Plain, 1, 1 << 24, false)) p.global_batch = static_cast<uint32_t>(*n);
+  if (auto x = r.quantity("cross_vendor_gbps", UnitKind::Plain, false))
+    if (r.check("cross_vendor_gbps", *x > 0, "'cross_vendor_gbps' must be > 0")) p.cross_vendor_gbps = *x;
+  if (auto x = r.quantity("inter_node_gbps", UnitKind::Plain, false))
+    if (r.check("inter_node_gbps", *x > 0, "'inter_node_gbps' must be > 0")) p.inter_node_gbps = *x;
+  if (ctx.error_count() != before) return std::nullopt;
+  return p;
+}
+
+}  // namespace
+
+void read_mixed_training(ParseState& st, const YamlValue& v, const std::string& base_dir) {
+  Ctx& ctx = st.ctx;
+  MixedTrainingSpec& spec = st.spec.mixed_training;
+  MapReader r(ctx, v, "mixed_training", {"models", "cross_vendor_gbps", "inter_node_gbps", "plans"});
+  if (!r.ok()) return;
+  // The model catalog: `models:` relative to the scenario, else catalog/models.yaml found upwards.
+  const YamlValue* at = &v;
+  if (auto s = r.string("models", false)) {
+    at = r.get("models");
+    const fs::path p(*s);
+    spec.models_path = (p.is_absolute() ? p : fs::path(base_dir.empty() ? "." : base_dir) / p).lexically_normal().string();
+  } else {
+    spec.models_path = find_catalog_file(base_dir, "models.yaml");
+    if (spec.models_path.empty()) {
+      ctx.error(v, "no model catalog: catalog/models.yaml is not in '" + base_dir +
+                       "' or any parent directory (name one with 'models:')");
+      return;
+    }
+  }
+  std::vector<Diagnostic> model_errors;
+  spec.models = parse_model_catalog_file(spec.models_path, model_errors);
+  if (!model_errors.empty()) {
+    for (Diagnostic& d : model_errors) {
+      if (d.pos.line == 0) d.pos = ctx.pos(*at), d.message = "model catalog '" + spec.models_path + "': " + d.message;
+      ctx.add(std::move(d));
+    }
+    return;
+  }
+  std::vector<std::string> model_names;
+  for (const auto& m : spec.models) model_names.push_back(m.name);
+
+  MixedPlanSpec defaults;
+  if (auto x = r.quantity("cross_vendor_gbps", UnitKind::Plain, false))
+    if (r.check("cross_vendor_gbps", *x > 0, "'cross_vendor_gbps' must be > 0")) defaults.cross_vendor_gbps = *x;
+  if (auto x = r.quantity("inter_node_gbps", UnitKind::Plain, false))
+    if (r.check("inter_node_gbps", *x > 0, "'inter_node_gbps' must be > 0")) defaults.inter_node_gbps = *x;
+
+  const auto* plans = r.list("plans", true);
+  if (plans == nullptr) return;
+  if (!r.check("plans", !plans->empty(), "'plans' must list at least one plan")) return;
+  NameSet names{"plan"};
+  for (const YamlValue& item : *plans) {
+    auto p = read_plan(st, item, defaults, model_names);
+    if (!p) continue;
+    std::vector<MixedPlanSpec> expanded{*p};
+    if (const YamlValue* vary = item.is_map() ? item.find("vary") : nullptr) {
+      if (!vary->is_map() || vary->entries.size() != 1 || !vary->entries[0].value.is_list() ||
+          vary->entries[0].value.items.empty()) {
+        type_error(ctx, *vary, "'vary'", "a map of one key (cross_vendor_gbps, inter_node_gbps or global_batch) to a list");
+        continue;
+      }
+      const YamlEntry& e = vary->entries[0];
+      if (e.key != "cross_vendor_gbps" && e.key != "inter_node_gbps" && e.key != "global_batch") {
+        ctx.error(*vary, "'vary' takes cross_vendor_gbps, inter_node_gbps or global_batch, not '" + e.key + "'");
+        continue;
+      }
+      expanded.clear();
+      for (const YamlValue& x : e.value.items) {
+        auto q = read_quantity(ctx, x, UnitKind::Plain, "a value of " + e.key);
+        if (!q) continue;
+        if (!(*q > 0) || (e.key == "global_batch" && (*q != static_cast<double>(static_cast<uint32_t>(*q)) || *q > (1 << 24)))) {
+          ctx.error(x, "'" + e.key + "' values must be " + (e.key == "global_batch" ? "whole numbers in 1..16777216" : "> 0"));
+          continue;
+        }
+        MixedPlanSpec c = *p;
+        if (e.key == "cross_vendor_gbps") c.cross_vendor_gbps = *q;
+        if (e.key == "inter_node_gbps") c.inter_node_gbps = *q;
+        if (e.key == "global_batch") c.global_batch = static_cast<uint32_t>(*q);
+        c.name = p->name + "@" + e.key + "=" + x.scalar;
+        c.pos = ctx.pos(x);
+        expanded.push_back(std::move(c));
+      }
+    }
+    for (auto& c : expanded) {
+      if (!names.add(c.name)) {
+        ctx.error(item, "plan '" + c.name + "' is defined twice");
+        continue;
+      }
+      spec.plans.push_back(std::move(c));
+    }
+  }
+  if (spec.plans.size() > kMaxPlans) ctx.error(v, "more than 10000 plans");
+}
+
+}  // namespace hetsim
