@@ -39,7 +39,7 @@ for t in "${targets[@]}"; do
     find "$d" -type f ! -name .keep -size -64k -exec cp -f {} "$corpus/" \; 2>/dev/null || true
   done
   echo "fuzz: $t for ${seconds}s ($(ls "$corpus" | wc -l) seeds)"
-  if ! "build-fuzz/fuzz/$t" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
+  if ! "build-fuzz/fuzz/$t" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=4096 -max_len=65536 \
       -print_final_stats=1 -artifact_prefix="build-fuzz/artifacts/$t-" "$corpus" 2>"build-fuzz/$t.log"; then
     echo "fuzz: $t FOUND A PROBLEM; see build-fuzz/$t.log and build-fuzz/artifacts/" >&2
     tail -40 "build-fuzz/$t.log" >&2
