@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
-# Builds the libFuzzer targets (clang, ASan + UBSan) in build-fuzz/ and runs each for SECONDS
-# (default 60), starting from the seed corpus (scenarios, test fixtures, fuzz/corpus). Exits
-# non-zero when a target finds a crash, a leak, a sanitizer report or a timeout; the input is
-# left in build-fuzz/artifacts/. Keep it as a regression: copy it to fuzz/regressions/<target>/,
-# where every test build replays it (tests/fuzz_replay.cmake).
-#   bash scripts/fuzz.sh [SECONDS]
+# Builds the libFuzzer targets (clang, ASan + UBSan) in build-fuzz/ and runs each, starting from
+# the seed corpus (scenarios, test fixtures, fuzz/corpus). Exits non-zero when a target finds a
+# crash, a leak, a sanitizer report or a timeout; the input is left in build-fuzz/artifacts/. Keep
+# it as a regression: copy it to fuzz/regressions/<target>/, where every test build replays it
+# (tests/fuzz_replay.cmake).
+#   bash scripts/fuzz.sh [SECONDS]   exploratory: random mutations for SECONDS per target (default 60)
+#   bash scripts/fuzz.sh --ci        CI: a fixed seed and a fixed number of inputs per target, so the
+#                                    same code always gets the same verdict (about 2 minutes in all)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+mode="explore"
 seconds="${1:-60}"
+if [ "${1:-}" = "--ci" ]; then mode="ci"; fi
 
 if ! command -v clang++ >/dev/null 2>&1; then
   echo "fuzz: installing clang" >&2
@@ -38,8 +42,18 @@ for t in "${targets[@]}"; do
   for d in $(seed_dirs "$t"); do
     find "$d" -type f ! -name .keep -size -64k -exec cp -f {} "$corpus/" \; 2>/dev/null || true
   done
-  echo "fuzz: $t for ${seconds}s ($(ls "$corpus" | wc -l) seeds)"
-  if ! "build-fuzz/fuzz/$t" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=4096 -max_len=65536 \
+  if [ "$mode" = ci ]; then
+    # Inputs per target sized for about 30 s each on a 2-core machine (docs/hardening.md).
+    case "$t" in
+      fuzz_scenario) runs=15000 ;; fuzz_units) runs=3000000 ;; *) runs=300000 ;;
+    esac
+    budget=(-seed=1 -runs="$runs")
+    echo "fuzz: $t, $runs inputs from seed 1 ($(ls "$corpus" | wc -l) seeds)"
+  else
+    budget=(-max_total_time="$seconds")
+    echo "fuzz: $t for ${seconds}s ($(ls "$corpus" | wc -l) seeds)"
+  fi
+  if ! "build-fuzz/fuzz/$t" "${budget[@]}" -timeout=10 -rss_limit_mb=4096 -max_len=65536 \
       -print_final_stats=1 -artifact_prefix="build-fuzz/artifacts/$t-" "$corpus" 2>"build-fuzz/$t.log"; then
     echo "fuzz: $t FOUND A PROBLEM; see build-fuzz/$t.log and build-fuzz/artifacts/" >&2
     tail -40 "build-fuzz/$t.log" >&2

@@ -122,40 +122,55 @@ bool check_text(const std::string& text, const std::string& file, std::vector<Di
   return true;
 }
 
-// yaml-cpp 0.7 loops forever on a ',' that starts a line outside any flow collection when a flow
-// collection follows (",\n[" is enough; found by fuzz/fuzz_scenario). A ',' can never start a
-// plain scalar, so such a line is a syntax error anyway: report it here, before yaml-cpp sees it.
-// Flow depth is tracked outside quotes and comments; block scalars are not recognised, which can
-// only make the check miss, never invent, an error inside one.
+// yaml-cpp 0.7 loops forever on some stray commas in block context (outside any flow collection):
+// a line starting with ',' (",\n["), a ',' right after a quoted scalar or a flow collection
+// ("'a',\n[", "[a],\n{"), or right after an anchor or tag ("&a,", "!t',"); found by
+// fuzz/fuzz_scenario. None can be valid YAML (a ',' cannot start a plain scalar, after a complete
+// flow node only ':' or a comment may follow, and a node property must be followed by a node), so
+// all are reported here, before yaml-cpp sees the text. Flow depth is tracked outside quotes and comments; block scalars are not
+// recognised, which can only make the check miss, never invent, an error inside one.
 bool check_stray_commas(const std::string& text, const std::string& file, std::vector<Diagnostic>& errors) {
   int depth = 0, line = 1, col = 1;
-  bool line_start = true;  // only blanks so far on this line
+  bool line_start = true;    // only blanks so far on this line
+  bool after_closer = false;  // the last non-blank was the end of a quoted scalar or flow collection
   char quote = 0;
   bool comment = false;
+  auto report = [&](const char* what) {
+    errors.push_back(Diagnostic{SourcePos{file, line, col}, std::string("YAML syntax error: ") + what});
+    return false;
+  };
   for (std::size_t i = 0; i < text.size(); ++i, ++col) {
     const char c = text[i];
     if (c == '\n') {
-      ++line, col = 0, line_start = true, comment = false;
-      if (quote == '\'') quote = 0;  // an unterminated single-quoted scalar: let yaml-cpp report it
+      // Quoted scalars may span lines; an unterminated one swallows the rest (the check misses,
+      // yaml-cpp reports it).
+      ++line, col = 0, comment = false;
+      if (quote == 0) line_start = true, after_closer = false;
       continue;
     }
     if (comment) continue;
     if (quote != 0) {
       if (quote == '"' && c == '\\') ++i, ++col;
-      else if (c == quote) quote = 0;
+      else if (c == quote) quote = 0, after_closer = depth == 0;
       continue;
     }
     if (c == ' ' || c == '\t' || c == '\r') continue;
-    if (c == ',' && line_start && depth == 0) {
-      errors.push_back(Diagnostic{SourcePos{file, line, col},
-                                  "YAML syntax error: a line cannot start with ',' outside a [list] or {map}"});
-      return false;
-    }
+    if (c == ',' && depth == 0 && line_start) return report("a line cannot start with ',' outside a [list] or {map}");
+    if (c == ',' && depth == 0 && after_closer)
+      return report("',' after a quoted scalar, a [list], a {map}, an &anchor or a !tag outside any [list] or {map}");
+    const bool token_start = i == 0 || text[i - 1] == ' ' || text[i - 1] == '\t' || text[i - 1] == '\n';
     line_start = false;
-    if (c == '#' && (i == 0 || text[i - 1] == ' ' || text[i - 1] == '\t' || text[i - 1] == '\n')) comment = true;
+    after_closer = false;
+    if (depth == 0 && token_start && (c == '&' || c == '!')) {
+      // An anchor or tag: a node must follow it, never a ',' ("&a," hangs yaml-cpp 0.7 too).
+      while (i + 1 < text.size() && std::string_view(" \t\r\n,[]{}").find(text[i + 1]) == std::string_view::npos) ++i, ++col;
+      after_closer = true;
+      continue;
+    }
+    if (c == '#' && token_start) comment = true;
     else if (c == '"' || c == '\'') quote = c;
     else if (c == '[' || c == '{') ++depth;
-    else if ((c == ']' || c == '}') && depth > 0) --depth;
+    else if ((c == ']' || c == '}') && depth > 0) after_closer = --depth == 0;
   }
   return true;
 }

@@ -259,6 +259,20 @@ TEST(ScenarioErrors, SurvivesHostileYaml) {
 TEST(ScenarioErrors, StrayCommaBeforeAFlowCollectionIsAnErrorNotAHang) {
   EXPECT_TRUE(has_error(parse_text(",\n["), 1, 1, "a line cannot start with ','"));
   EXPECT_TRUE(has_error(parse_text("scenario:\n  name: x\n    ,b: 2\n  c: [x, y]\n"), 3, 5, "cannot start with ','"));
+  EXPECT_TRUE(has_error(parse_text("'a',\n["), 1, 4, "',' after a quoted scalar"));
+  EXPECT_TRUE(has_error(parse_text("  [a],\n  ["), 1, 6, "',' after a quoted scalar, a [list]"));
+  EXPECT_TRUE(has_error(parse_text("{a: 1}, \n{"), 1, 7, "',' after"));
+  // Commas inside plain scalars and flow collections stay valid.
+  EXPECT_TRUE(has_error(parse_text("x: 'a\n  b',\n["), 2, 5, "',' after a quoted scalar"));  // multi-line quote
+  EXPECT_TRUE(has_error(parse_text("&a',"), 1, 4, "an &anchor or a !tag"));
+  EXPECT_TRUE(has_error(parse_text("!t ,"), 1, 4, "an &anchor or a !tag"));
+  // Anchors, aliases and tags used properly are not flagged.
+  for (const auto& d : parse_text("base: &b {x: 1}\nother: *b\nscenario: !!map {name: a}\n").errors)
+    EXPECT_EQ(d.message.find("YAML syntax error"), std::string::npos) << d.format();
+  for (const char* ok_text : {"scenario: {name: a, seed: 1}\n", "scenario:\n  description: 'a, b'\n",
+                              "scenario:\n  description: x, 'y'\n", "scenario:\n  description: 'a\n    b, c'\n"}) {
+    for (const auto& d : parse_text(ok_text).errors) EXPECT_EQ(d.message.find("YAML syntax error"), std::string::npos) << d.format();
+  }
   // Inside a flow collection a leading ',' is valid YAML and reaches the usual checks.
   const auto ok = parse_text("scenario: {name: x,\n  horizon: 1d\n  , seed: 3}\n");
   for (const auto& d : ok.errors) EXPECT_EQ(d.message.find("cannot start with ','"), std::string::npos) << d.format();
