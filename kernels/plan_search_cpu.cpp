@@ -51,8 +51,9 @@ double solve(std::span<const PlanStage> stages, uint32_t layers, Mode mode, doub
 bool partition_layers(std::span<const PlanStage> stages, uint32_t layers, std::span<uint32_t> layers_out) {
   const std::size_t S = stages.size(), W = layers + 1;
   if (S == 0 || layers < S) return false;
-  std::vector<double> best;
-  std::vector<uint32_t> from;
+  // Scratch kept per thread: evaluate_plans_cpu calls this once per candidate, in parallel.
+  thread_local std::vector<double> best;
+  thread_local std::vector<uint32_t> from;
   const double bottleneck = solve(stages, layers, Mode::Bottleneck, kInf, best, from);
   if (bottleneck == kInf) return false;
   if (solve(stages, layers, Mode::Sum, bottleneck, best, from) == kInf) return false;  // cannot happen

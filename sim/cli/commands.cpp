@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "cli_util.hpp"
 #include "device.hpp"
 #include "mixed_command.hpp"
 #include "replay_command.hpp"
@@ -37,32 +38,12 @@ bool parse_policy_arg(const std::string& arg, std::string& name, std::map<std::s
   name = arg.substr(0, colon);
   if (name.empty()) { error = "--policy: empty policy name"; return false; }
   if (colon == std::string::npos) return true;
-  std::string rest = arg.substr(colon + 1);
-  std::size_t pos = 0;
-  while (pos <= rest.size()) {
-    const auto comma = rest.find(',', pos);
-    const std::string kv = rest.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
+  for (const std::string& kv : split_commas(arg.substr(colon + 1))) {
     const auto eq = kv.find('=');
     if (eq == std::string::npos || eq == 0) { error = "--policy: expected key=value, got '" + kv + "'"; return false; }
     params[kv.substr(0, eq)] = kv.substr(eq + 1);
-    if (comma == std::string::npos) break;
-    pos = comma + 1;
   }
   return true;
-}
-
-// Creates `dir` if needed and proves a file can be created in it. Empty string on success.
-std::string check_output_dir(const std::string& dir) {
-  std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
-  if (ec) return "cannot create directory: " + ec.message();
-  if (!std::filesystem::is_directory(dir, ec)) return "not a directory";
-  const std::string probe = dir + "/.hetsim-write-probe." + std::to_string(::getpid());
-  std::FILE* f = std::fopen(probe.c_str(), "wb");
-  if (f == nullptr) return std::string("cannot write there: ") + std::strerror(errno);
-  std::fclose(f);
-  std::remove(probe.c_str());
-  return {};
 }
 
 }  // namespace

@@ -2,11 +2,11 @@
 
 #include <algorithm>
 #include <cctype>
-#include <filesystem>
 
 #include <fmt/format.h>
 
 #include "hetsim/metrics/atomic_file.hpp"
+#include "cli_util.hpp"
 #include "plan_output.hpp"
 
 namespace hetsim {
@@ -57,10 +57,8 @@ int run_mixed_training(const ScenarioSpec& spec, const RunOptions& opt) {
     return kExitBadInput;
   }
   if (!opt.out.empty()) {
-    std::error_code ec;
-    std::filesystem::create_directories(opt.out + "/plans", ec);
-    if (ec) {
-      fmt::print(stderr, "hetsim: --out {}: cannot create directory: {}\n", opt.out, ec.message());
+    if (const std::string why = check_output_dir(opt.out + "/plans"); !why.empty()) {
+      fmt::print(stderr, "hetsim: --out {}: {}\n", opt.out, why);
       return kExitBadInput;
     }
   }

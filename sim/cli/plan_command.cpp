@@ -1,7 +1,6 @@
 #include "plan_command.hpp"
 
 #include <charconv>
-#include <filesystem>
 #include <map>
 
 #include <fmt/format.h>
@@ -11,6 +10,7 @@
 #include "hetsim/perf/mixed_planner.hpp"
 #include "hetsim/scenario/did_you_mean.hpp"
 #include "hetsim/scenario/parse.hpp"
+#include "cli_util.hpp"
 #include "plan_output.hpp"
 
 namespace hetsim {
@@ -46,10 +46,7 @@ int cmd_plan(const PlanOptions& opt) {
   req.model = *mit;
   std::vector<std::string> chip_names;
   for (const auto& c : chips) chip_names.push_back(c.name);
-  std::size_t pos = 0;
-  while (pos <= opt.chips.size()) {
-    const auto comma = opt.chips.find(',', pos);
-    const std::string item = opt.chips.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
+  for (const std::string& item : split_commas(opt.chips)) {
     const auto colon = item.rfind(':');
     unsigned count = 0;
     const char* b = item.data() + (colon == std::string::npos ? 0 : colon + 1);
@@ -63,8 +60,6 @@ int cmd_plan(const PlanOptions& opt) {
     for (const auto& g : req.groups)
       if (g.chip.name == name) return bad("--chips: '" + name + "' is listed twice");
     req.groups.push_back(ChipGroup{*cit, count});
-    if (comma == std::string::npos) break;
-    pos = comma + 1;
   }
   if (req.groups.size() > 6) return bad("--chips: at most 6 chip types");
   if (!(opt.cross_vendor_gbps > 0) || !(opt.inter_node_gbps > 0)) return bad("link bandwidths must be > 0");
@@ -72,6 +67,9 @@ int cmd_plan(const PlanOptions& opt) {
   req.cross_vendor_gbps = opt.cross_vendor_gbps;
   req.inter_node_gbps = opt.inter_node_gbps;
 
+  if (!opt.out.empty()) {
+    if (const std::string why = check_output_dir(opt.out); !why.empty()) return bad("--out " + opt.out + ": " + why);
+  }
   MixingReport r;
   try {
     r = evaluate_mixing(req);
@@ -94,8 +92,6 @@ int cmd_plan(const PlanOptions& opt) {
              r.efficiency, r.stats.candidates, r.stats.search_s);
 
   if (!opt.out.empty()) {
-    std::error_code ec;
-    std::filesystem::create_directories(opt.out, ec);
     const nlohmann::ordered_json j = report_json(req, r);
     try {
       write_file_atomically(opt.out + "/plan.json", j.dump(2) + "\n");

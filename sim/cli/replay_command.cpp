@@ -1,9 +1,10 @@
 #include "replay_command.hpp"
 
+#include "cli_util.hpp"
+
 #include <algorithm>
 #include <charconv>
 #include <chrono>
-#include <filesystem>
 
 #include <fmt/format.h>
 #include <omp.h>
@@ -26,10 +27,7 @@ bool parse_u64(std::string_view s, uint64_t& v) {
 
 // "7", "1-10" or "1,4,9" (items may be ranges: "1-3,8").
 bool parse_seed_list(const std::string& text, std::vector<uint64_t>& out, std::string& error) {
-  std::size_t pos = 0;
-  while (pos <= text.size()) {
-    const auto comma = text.find(',', pos);
-    const std::string item = text.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
+  for (const std::string& item : split_commas(text)) {
     const auto dash = item.find('-');
     uint64_t a = 0, b = 0;
     const bool ok = dash == std::string::npos
@@ -48,8 +46,6 @@ bool parse_seed_list(const std::string& text, std::vector<uint64_t>& out, std::s
       out.push_back(s);
       if (s == b) break;
     }
-    if (comma == std::string::npos) break;
-    pos = comma + 1;
   }
   return true;
 }
@@ -60,10 +56,7 @@ bool parse_policy_list(const std::string& text, std::vector<std::string>& out, s
     out = valid;
     return true;
   }
-  std::size_t pos = 0;
-  while (pos <= text.size()) {
-    const auto comma = text.find(',', pos);
-    const std::string name = text.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
+  for (const std::string& name : split_commas(text)) {
     if (std::find(valid.begin(), valid.end(), name) == valid.end()) {
       std::string all;
       for (const auto& n : valid) all += (all.empty() ? "" : ", ") + n;
@@ -75,8 +68,6 @@ bool parse_policy_list(const std::string& text, std::vector<std::string>& out, s
       return false;
     }
     out.push_back(name);
-    if (comma == std::string::npos) break;
-    pos = comma + 1;
   }
   return true;
 }
@@ -138,10 +129,8 @@ int run_sharing_replay(const ScenarioSpec& spec, const RunOptions& opt) {
     return kExitBadInput;
   }
   if (!opt.out.empty()) {
-    std::error_code ec;
-    std::filesystem::create_directories(opt.out, ec);
-    if (ec || !std::filesystem::is_directory(opt.out)) {
-      fmt::print(stderr, "hetsim: --out {}: cannot create directory{}\n", opt.out, ec ? ": " + ec.message() : "");
+    if (const std::string why = check_output_dir(opt.out); !why.empty()) {
+      fmt::print(stderr, "hetsim: --out {}: {}\n", opt.out, why);
       return kExitBadInput;
     }
   }

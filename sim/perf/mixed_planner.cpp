@@ -26,7 +26,6 @@ struct Shape {
 
 struct Costing {
   const PlanRequest& req;
-  uint32_t gb;
 
   double peak(uint32_t g) const { return req.groups[g].chip.bf16_tflops * 1e12 * req.groups[g].chip.achievable_mfu; }
   double bytes_per_param_state(uint32_t dp) const { return 4.0 + 12.0 / (req.zero1 ? dp : 1); }
@@ -115,7 +114,7 @@ MixedPlan best_plan(const PlanRequest& req, PlannerStats* stats) {
   check_request(req);
   const uint32_t gb = req.global_batch > 0 ? req.global_batch : req.model.default_global_batch;
   if (gb == 0) throw std::invalid_argument("no global batch: give one or set the model's default_global_batch");
-  const Costing cost{req, gb};
+  const Costing cost{req};
   const auto K = static_cast<uint32_t>(req.groups.size());
   const uint32_t L = req.model.layers;
   uint32_t min_cards = req.groups[0].cards;

@@ -52,6 +52,11 @@ bool read_text_file(const std::string& path, std::string& text, std::string& rea
 }
 
 
+std::string resolve_scenario_path(const std::string& base_dir, const std::string& written) {
+  const fs::path p(written);
+  return (p.is_absolute() ? p : (fs::path(base_dir.empty() ? "." : base_dir) / p)).lexically_normal().string();
+}
+
 // catalog/<file> in `base_dir` or the nearest parent that has one; "" when none does.
 std::string find_catalog_file(const std::string& base_dir, const std::string& file) {
   std::error_code ec;
@@ -94,8 +99,7 @@ void read_chips(ParseState& st, const MapReader& top, const std::string& base_di
     auto s = read_string(ctx, *c, "'catalog'");
     if (!s) return;
     at = c;
-    const fs::path p(*s);
-    path = (p.is_absolute() ? p : (fs::path(base_dir.empty() ? "." : base_dir) / p)).lexically_normal().string();
+    path = resolve_scenario_path(base_dir, *s);
   } else {
     path = find_catalog_file(base_dir, "chips.yaml");
     if (path.empty()) {

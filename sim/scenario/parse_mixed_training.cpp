@@ -1,7 +1,5 @@
 // The `mixed_training:` section of a planning scenario (docs/scenario-format.md, "Mixed-training
 // scenarios"): the model catalog and a list of planner requests, some expanded over a `vary` list.
-#include <filesystem>
-
 #include "hetsim/scenario/did_you_mean.hpp"
 #include "hetsim/scenario/parse.hpp"
 #include "hetsim/scenario/sections.hpp"
@@ -9,8 +7,6 @@
 namespace hetsim {
 
 namespace {
-
-namespace fs = std::filesystem;
 
 constexpr std::size_t kMaxPlans = 10000;
 
@@ -68,8 +64,7 @@ void read_mixed_training(ParseState& st, const YamlValue& v, const std::string& 
   const YamlValue* at = &v;
   if (auto s = r.string("models", false)) {
     at = r.get("models");
-    const fs::path p(*s);
-    spec.models_path = (p.is_absolute() ? p : fs::path(base_dir.empty() ? "." : base_dir) / p).lexically_normal().string();
+    spec.models_path = resolve_scenario_path(base_dir, *s);
   } else {
     spec.models_path = find_catalog_file(base_dir, "models.yaml");
     if (spec.models_path.empty()) {

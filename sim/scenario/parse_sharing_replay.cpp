@@ -21,15 +21,13 @@ namespace fs = std::filesystem;
 std::optional<std::string> trace_path(const MapReader& r, std::string_view key, const std::string& base_dir) {
   const auto s = r.string(key, true);
   if (!s) return std::nullopt;
-  const fs::path p(*s);
-  const std::string path =
-      (p.is_absolute() ? p : (fs::path(base_dir.empty() ? "." : base_dir) / p)).lexically_normal().string();
+  const std::string path = resolve_scenario_path(base_dir, *s);
   std::error_code ec;
   if (!fs::is_regular_file(path, ec)) {
     const char* why = fs::exists(path, ec) ? "not a regular file" : std::strerror(ENOENT);
     r.check(key, false,
             "cannot read " + std::string(key == "nodes" ? "node" : "pod") + " list '" + path + "': " + why +
-                (p.is_absolute() ? "" : " (relative paths start at the scenario file's directory)"));
+                (fs::path(*s).is_absolute() ? "" : " (relative paths start at the scenario file's directory)"));
     return std::nullopt;
   }
   std::ifstream in(path);

@@ -26,6 +26,9 @@ struct ParseState {
   std::vector<bool> class_ok;  // per class: likewise
 };
 
+// A path as written in a scenario: absolute as is, relative from the scenario's directory.
+std::string resolve_scenario_path(const std::string& base_dir, const std::string& written);
+
 // catalog/<file> in `base_dir` or the nearest parent directory that has one; "" when none does.
 std::string find_catalog_file(const std::string& base_dir, const std::string& file);
 

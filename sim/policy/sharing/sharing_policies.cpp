@@ -282,31 +282,71 @@ class RandomFit final : public SharingPlacement {
 
 }  // namespace
 
+namespace {
+
+// Every placement once: its name, what it optimises, and how to make it.
+struct Entry {
+  const char* name;
+  const char* description;
+  std::unique_ptr<SharingPlacement> (*make)(std::vector<TaskType> target_workload, SharingOptions options);
+};
+
+const std::vector<Entry>& entries() {
+  static const std::vector<Entry> table{
+      {"fgd", "node and GPU where the expected fragmentation F_n(M) grows least (Weng et al., ATC 2023)",
+       [](std::vector<TaskType> m, SharingOptions o) -> std::unique_ptr<SharingPlacement> {
+         return std::make_unique<Fgd>(std::move(m), o);
+       }},
+      {"best-fit", "least weighted CPU and GPU left on the node after placement",
+       [](std::vector<TaskType>, SharingOptions o) -> std::unique_ptr<SharingPlacement> {
+         return std::make_unique<BestFit>(o);
+       }},
+      {"dot-product", "smallest dot product of the node's free (CPU, GPU) and the task's request (Tetris)",
+       [](std::vector<TaskType>, SharingOptions o) -> std::unique_ptr<SharingPlacement> {
+         return std::make_unique<DotProduct>(o);
+       }},
+      {"gpu-packing", "partly used GPUs first, then free GPUs of used nodes, then idle nodes",
+       [](std::vector<TaskType>, SharingOptions o) -> std::unique_ptr<SharingPlacement> {
+         return std::make_unique<GpuPacking>(o);
+       }},
+      {"gpu-clustering", "nodes already hosting tasks with the same GPU request",
+       [](std::vector<TaskType>, SharingOptions o) -> std::unique_ptr<SharingPlacement> {
+         return std::make_unique<GpuClustering>(o);
+       }},
+      {"random-fit", "a uniformly random feasible node and GPU",
+       [](std::vector<TaskType>, SharingOptions) -> std::unique_ptr<SharingPlacement> {
+         return std::make_unique<RandomFit>();
+       }},
+  };
+  return table;
+}
+
+const Entry* find_entry(const std::string& name) {
+  for (const Entry& e : entries())
+    if (name == e.name) return &e;
+  return nullptr;
+}
+
+}  // namespace
+
 const std::vector<std::string>& sharing_placement_names() {
-  static const std::vector<std::string> names{"fgd", "best-fit", "dot-product", "gpu-packing",
-                                              "gpu-clustering", "random-fit"};
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> n;
+    for (const Entry& e : entries()) n.emplace_back(e.name);
+    return n;
+  }();
   return names;
 }
 
 std::string sharing_placement_description(const std::string& name) {
-  if (name == "fgd") return "node and GPU where the expected fragmentation F_n(M) grows least (Weng et al., ATC 2023)";
-  if (name == "best-fit") return "least weighted CPU and GPU left on the node after placement";
-  if (name == "dot-product") return "smallest dot product of the node's free (CPU, GPU) and the task's request (Tetris)";
-  if (name == "gpu-packing") return "partly used GPUs first, then free GPUs of used nodes, then idle nodes";
-  if (name == "gpu-clustering") return "nodes already hosting tasks with the same GPU request";
-  if (name == "random-fit") return "a uniformly random feasible node and GPU";
-  return "";
+  const Entry* e = find_entry(name);
+  return e != nullptr ? e->description : "";
 }
 
 std::unique_ptr<SharingPlacement> make_sharing_placement(const std::string& name,
                                                          std::vector<TaskType> target_workload,
                                                          SharingOptions options) {
-  if (name == "fgd") return std::make_unique<Fgd>(std::move(target_workload), options);
-  if (name == "best-fit") return std::make_unique<BestFit>(options);
-  if (name == "dot-product") return std::make_unique<DotProduct>(options);
-  if (name == "gpu-packing") return std::make_unique<GpuPacking>(options);
-  if (name == "gpu-clustering") return std::make_unique<GpuClustering>(options);
-  if (name == "random-fit") return std::make_unique<RandomFit>();
+  if (const Entry* e = find_entry(name)) return e->make(std::move(target_workload), options);
   std::string valid;
   for (const auto& n : sharing_placement_names()) valid += (valid.empty() ? "" : ", ") + n;
   throw std::invalid_argument("unknown sharing placement '" + name + "' (valid: " + valid + ")");
