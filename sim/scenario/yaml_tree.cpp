@@ -139,7 +139,8 @@ bool check_stray_commas(const std::string& text, const std::string& file, std::v
     errors.push_back(Diagnostic{SourcePos{file, line, col}, std::string("YAML syntax error: ") + what});
     return false;
   };
-  for (std::size_t i = 0; i < text.size(); ++i, ++col) {
+  // A UTF-8 byte order mark is not content: a ',' right after it still starts the line.
+  for (std::size_t i = text.rfind("\xEF\xBB\xBF", 0) == 0 ? 3 : 0; i < text.size(); ++i, ++col) {
     const char c = text[i];
     if (c == '\n') {
       // Quoted scalars may span lines; an unterminated one swallows the rest (the check misses,
