@@ -169,7 +169,8 @@ bool check_stray_commas(const std::string& text, const std::string& file, std::v
       continue;
     }
     if (c == '#' && token_start) comment = true;
-    else if (c == '"' || c == '\'') quote = c;
+    else if ((c == '"' || c == '\'') && (token_start || std::string_view("[{,").find(text[i - 1]) != std::string_view::npos))
+      quote = c;  // a quote inside a plain scalar ("don't") starts nothing
     else if (c == '[' || c == '{') ++depth;
     else if ((c == ']' || c == '}') && depth > 0) after_closer = --depth == 0;
   }

@@ -266,6 +266,7 @@ TEST(ScenarioErrors, StrayCommaBeforeAFlowCollectionIsAnErrorNotAHang) {
   EXPECT_TRUE(has_error(parse_text("x: 'a\n  b',\n["), 2, 5, "',' after a quoted scalar"));  // multi-line quote
   EXPECT_TRUE(has_error(parse_text("&a',"), 1, 4, "an &anchor or a !tag"));
   EXPECT_TRUE(has_error(parse_text("\xEF\xBB\xBF,a'"), 1, 1, "a line cannot start with ','"));  // after a BOM
+  EXPECT_TRUE(has_error(parse_text("a: don't\n,y: b'\n["), 2, 1, "a line cannot start with ','"));  // not a quote
   EXPECT_TRUE(has_error(parse_text("!t ,"), 1, 4, "an &anchor or a !tag"));
   // Anchors, aliases and tags used properly are not flagged.
   for (const auto& d : parse_text("base: &b {x: 1}\nother: *b\nscenario: !!map {name: a}\n").errors)
