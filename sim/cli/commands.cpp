@@ -141,6 +141,8 @@ int cmd_run(const RunOptions& opt) {
   info.horizon_s = model.horizon.seconds();
   info.events = res.events;
   info.wall_s = res.wall_s;
+  info.planner_calls = sim.mixing_stats().planner_calls;
+  info.planner_s = sim.mixing_stats().planner_s;
   const ReportInputs in{&info, &model.cluster, &model.chips, &model.jobs, &model.tenants, &metrics};
   const auto summary = summary_json(in);
   if (!opt.out.empty()) write_run_outputs(opt.out, in);

@@ -27,13 +27,26 @@ MetricsCollector::MetricsCollector(const Cluster& cluster, const ChipCatalog& ch
   busy_provider_.assign(cluster.provider_count(), 0);
 }
 
-void MetricsCollector::on_submit(JobId id) { records_[id].outcome = JobOutcome::Pending; }
+void MetricsCollector::advance(SimTime now) {
+  if (queued_ > 0) stranded_us_ += (static_cast<int64_t>(cluster_.card_count()) - live_total_) * (now - last_change_).us();
+  last_change_ = now;
+}
 
-void MetricsCollector::on_start(JobId id, const Allocation& a, SimTime now) {
+void MetricsCollector::on_submit(JobId id, SimTime now) {
+  advance(now);
+  ++queued_;
+  records_[id].outcome = JobOutcome::Pending;
+}
+
+void MetricsCollector::on_start(JobId id, const Allocation& a, SimTime now, double mixed_efficiency) {
+  advance(now);
+  --queued_;
   JobRecord& r = records_[id];
   r.outcome = JobOutcome::Running;
   r.start = now;
   r.chip = cluster_.node_chip(a.front().node);
+  r.mixed_efficiency = mixed_efficiency;
+  for (const NodeGrant& g : a) r.chip_mask |= 1ULL << cluster_.node_chip(g.node);
   r.nodes = static_cast<uint32_t>(a.size());
   r.first_node = a.front().node;
   std::vector<SiteId> sites;
@@ -61,6 +74,7 @@ void MetricsCollector::accumulate(const Allocation& a, SimTime from, SimTime to)
 }
 
 void MetricsCollector::on_end(JobId id, const Allocation& a, SimTime now) {
+  advance(now);
   JobRecord& r = records_[id];
   r.outcome = JobOutcome::Completed;
   r.end = now;
@@ -85,6 +99,7 @@ void MetricsCollector::sample(SimTime now, uint64_t pending, uint64_t running) {
 }
 
 void MetricsCollector::finish(SimTime end, const std::function<const Allocation&(JobId)>& allocation_of) {
+  advance(end);
   end_ = end;
   for (JobId id = 0; id < records_.size(); ++id) {
     if (records_[id].outcome == JobOutcome::Running) accumulate(allocation_of(id), records_[id].start, end);

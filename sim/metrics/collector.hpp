@@ -22,7 +22,9 @@ struct JobRecord {
   JobOutcome outcome = JobOutcome::NotArrived;
   SimTime start;
   SimTime end;
-  ChipId chip = 0;
+  ChipId chip = 0;              // the first grant's chip
+  uint64_t chip_mask = 0;       // every chip type the gang holds (bit = chip id)
+  double mixed_efficiency = 0;  // eta of a gang spanning chip types, else 0
   uint32_t nodes = 0;
   uint16_t sites = 0;
   NodeId first_node = kNoNode;
@@ -41,8 +43,9 @@ class MetricsCollector {
  public:
   MetricsCollector(const Cluster& cluster, const ChipCatalog& chips, const std::vector<Job>& jobs);
 
-  void on_submit(JobId id);
-  void on_start(JobId id, const Allocation& a, SimTime now);
+  void on_submit(JobId id, SimTime now);
+  // `mixed_efficiency`: eta of a gang spanning chip types (0 for one chip type).
+  void on_start(JobId id, const Allocation& a, SimTime now, double mixed_efficiency = 0);
   void on_end(JobId id, const Allocation& a, SimTime now);
   void sample(SimTime now, uint64_t pending, uint64_t running);
   // Closes the busy-time integrals of jobs still running at `end`.
@@ -59,9 +62,13 @@ class MetricsCollector {
   const std::vector<int64_t>& busy_by_site() const { return busy_site_; }
   const std::vector<int64_t>& busy_by_provider() const { return busy_provider_; }
   int64_t busy_total() const;
+  // Card-microseconds during which cards sat idle while at least one job was waiting: capacity
+  // stranded by chip type, pool, site or gang shape (what mixing chip types can recover).
+  int64_t stranded_card_us() const { return stranded_us_; }
 
  private:
   void accumulate(const Allocation& a, SimTime from, SimTime to);
+  void advance(SimTime now);  // integrates the stranded cards up to `now`
 
   const Cluster& cluster_;
   std::vector<JobRecord> records_;
@@ -70,6 +77,9 @@ class MetricsCollector {
   std::vector<int64_t> busy_chip_, busy_site_, busy_provider_;
   std::vector<int64_t> live_chip_, live_site_;  // cards allocated right now
   int64_t live_total_ = 0;
+  uint64_t queued_ = 0;
+  SimTime last_change_;
+  int64_t stranded_us_ = 0;
   SimTime end_;
 };
 

@@ -108,14 +108,43 @@ nlohmann::ordered_json summary_json(const ReportInputs& in) {
     by_provider[c.provider(pr).name] = r9(ratio(m.busy_by_provider()[pr], provider_cards[pr], window));
   }
   util["by_provider"] = by_provider;
+  // Idle card-time while jobs waited, as a share of all card-time in the window.
+  util["stranded"] = r9(ratio(m.stranded_card_us(), static_cast<int64_t>(c.card_count()), window));
   s["utilization"] = util;
+
+  uint64_t mixed_jobs = 0;
+  double mixed_card_s = 0, eta_sum = 0;
+  for (JobId i = 0; i < recs.size(); ++i) {
+    const JobRecord& r = recs[i];
+    if (r.mixed_efficiency == 0 || (r.outcome != JobOutcome::Running && r.outcome != JobOutcome::Completed)) continue;
+    ++mixed_jobs;
+    eta_sum += r.mixed_efficiency;
+    const SimTime until = r.outcome == JobOutcome::Completed ? r.end : window;
+    mixed_card_s += static_cast<double>(jobs[i].cards) * (until - r.start).seconds();
+  }
+  s["mixed"] = {{"jobs_started", mixed_jobs},
+                {"card_hours", r9(mixed_card_s / 3600.0)},
+                {"mean_efficiency", mixed_jobs > 0 ? r9(eta_sum / static_cast<double>(mixed_jobs)) : 0.0}};
 
   // Wall-clock figures live only here: everything above is deterministic.
   s["engine"] = {{"device", in.info->device},
                  {"events", in.info->events},
                  {"wall_s", in.info->wall_s},
-                 {"events_per_s", in.info->wall_s > 0 ? static_cast<double>(in.info->events) / in.info->wall_s : 0.0}};
+                 {"events_per_s", in.info->wall_s > 0 ? static_cast<double>(in.info->events) / in.info->wall_s : 0.0},
+                 {"planner_calls", in.info->planner_calls},
+                 {"planner_s", in.info->planner_s}};
   return s;
+}
+
+// The job's chip, or for a gang spanning chip types their names joined by '+' in chip-id order.
+static std::string chip_names(const ChipCatalog& chips, const JobRecord& r) {
+  if (r.mixed_efficiency == 0 || __builtin_popcountll(r.chip_mask) < 2) return chips.at(r.chip).name;
+  std::string out;
+  for (uint64_t m = r.chip_mask; m != 0; m &= m - 1) {
+    if (!out.empty()) out += '+';
+    out += chips.at(static_cast<ChipId>(__builtin_ctzll(m))).name;
+  }
+  return out;
 }
 
 void jobs_csv(const ReportInputs& in, const std::function<void(std::string_view)>& sink) {
@@ -125,23 +154,23 @@ void jobs_csv(const ReportInputs& in, const std::function<void(std::string_view)
   constexpr std::size_t kChunk = 1 << 20;
   std::string out =
       "job_id,tenant,class,arrival_s,status,start_s,end_s,wait_s,jct_s,cards,chip,nodes,sites,"
-      "site,provider,steps,estimate_s\n";
+      "site,provider,steps,estimate_s,mixed_efficiency\n";
   out.reserve(kChunk + 4096);
   for (JobId i = 0; i < jobs.size(); ++i) {
     const Job& j = jobs[i];
     const JobRecord& r = recs[i];
     const bool started = r.outcome == JobOutcome::Running || r.outcome == JobOutcome::Completed;
     const bool done = r.outcome == JobOutcome::Completed;
-    fmt::format_to(std::back_inserter(out), "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{:.3f}\n", j.id,
+    fmt::format_to(std::back_inserter(out), "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{:.3f},{}\n", j.id,
                    (*in.tenants)[j.tenant].name, job_class_name(j.job_class), seconds_str(j.arrival),
                    job_outcome_name(r.outcome), started ? seconds_str(r.start) : "",
                    done ? seconds_str(r.end) : "", started ? seconds_str(r.start - j.arrival) : "",
                    done ? seconds_str(r.end - j.arrival) : "", j.cards,
-                   started ? in.chips->at(r.chip).name : "", started ? std::to_string(r.nodes) : "",
+                   started ? chip_names(*in.chips, r) : "", started ? std::to_string(r.nodes) : "",
                    started ? std::to_string(r.sites) : "",
                    started ? c.site(c.node_site(r.first_node)).name : "",
                    started ? c.provider(c.node_provider(r.first_node)).name : "", j.steps,
-                   j.runtime_estimate_s);
+                   j.runtime_estimate_s, r.mixed_efficiency > 0 ? fmt::format("{:.6f}", r.mixed_efficiency) : "");
     if (out.size() >= kChunk) {
       sink(out);
       out.clear();
@@ -206,18 +235,27 @@ std::string summary_table(const nlohmann::ordered_json& s) {
                                             w["p50"].get<double>(), w["p99"].get<double>()));
   line("makespan", fmt::format("{:.2f} d", s["makespan_s"].get<double>() / 86400.0));
   const auto& u = s["utilization"];
-  line("utilization", fmt::format("{:.1f} % over {:.2f} d", 100 * u["overall"].get<double>(),
-                                  u["window_s"].get<double>() / 86400.0));
+  line("utilization", fmt::format("{:.1f} % over {:.2f} d; {:.1f} % of card-time idle while jobs waited",
+                                  100 * u["overall"].get<double>(), u["window_s"].get<double>() / 86400.0,
+                                  100 * u["stranded"].get<double>()));
   out += "  utilization by chip:\n";
   for (const auto& [name, v] : u["by_chip"].items()) out += fmt::format("    {:<24} {:6.1f} %\n", name, 100 * v.get<double>());
   out += "  utilization by site:\n";
   for (const auto& [name, v] : u["by_site"].items()) out += fmt::format("    {:<24} {:6.1f} %\n", name, 100 * v.get<double>());
   out += "  utilization by provider:\n";
   for (const auto& [name, v] : u["by_provider"].items()) out += fmt::format("    {:<24} {:6.1f} %\n", name, 100 * v.get<double>());
+  const auto& mx = s["mixed"];
+  if (mx["jobs_started"].get<uint64_t>() > 0)
+    line("mixed-chip gangs", fmt::format("{} started, {:.0f} card-hours, mean efficiency {:.3f}",
+                                         mx["jobs_started"].get<uint64_t>(), mx["card_hours"].get<double>(),
+                                         mx["mean_efficiency"].get<double>()));
   const auto& e = s["engine"];
   line("engine", fmt::format("{} events in {:.2f} s wall ({:.2f} M events/s), device {}", e["events"].get<uint64_t>(),
                              e["wall_s"].get<double>(), e["events_per_s"].get<double>() / 1e6,
                              e["device"].get<std::string>()));
+  if (e["planner_calls"].get<uint64_t>() > 0)
+    line("planner", fmt::format("{} mixed-training plans in {:.2f} s wall (cached per model and mix)",
+                                e["planner_calls"].get<uint64_t>(), e["planner_s"].get<double>()));
   return out;
 }
 

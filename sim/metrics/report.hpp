@@ -23,6 +23,8 @@ struct RunInfo {
   double horizon_s = 0;
   uint64_t events = 0;
   double wall_s = 0;
+  uint64_t planner_calls = 0;  // mixed-training planner runs (cache misses)
+  double planner_s = 0;        // wall time inside them
 };
 
 struct ReportInputs {

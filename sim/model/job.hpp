@@ -40,6 +40,7 @@ struct Job {
   double data_gb = 0;
   int priority = 0;
   bool allow_cross_site = false;       // may a gang span sites (paying the inter-site link)?
+  bool may_mix_chips = false;          // may a gang span chip types (mixed training, one site)?
 
   // Device memory each card needs: model state sharded over the gang (ZeRO-3/FSDP style) plus
   // activations. GB (1e9 bytes).

@@ -50,11 +50,14 @@ bool fits_memory(const Job& job, const ChipSpec& chip, const PerfParams& params)
   return job.mem_per_card_gb() <= chip.mem_gb * params.memory_usable_fraction;
 }
 
+SimTime runtime_for_steps(uint64_t steps, double step_s) {
+  const double us = std::ceil(static_cast<double>(steps) * step_s * 1e6);
+  return SimTime::from_us(std::max<int64_t>(1, static_cast<int64_t>(std::min(us, 9.0e18))));
+}
+
 SimTime job_runtime(const Job& job, const ChipSpec& chip, const AllocationShape& shape,
                     const PerfParams& params) {
-  const double s = static_cast<double>(job.steps) * step_time(job.model, chip, shape, params).total_s;
-  const double us = std::ceil(s * 1e6);
-  return SimTime::from_us(std::max<int64_t>(1, static_cast<int64_t>(std::min(us, 9.0e18))));
+  return runtime_for_steps(job.steps, step_time(job.model, chip, shape, params).total_s);
 }
 
 }  // namespace hetsim

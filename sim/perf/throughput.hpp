@@ -38,6 +38,9 @@ StepTime step_time(const ModelWork& work, const ChipSpec& chip, const Allocation
 // True when the job's per-card memory need fits the chip's usable memory.
 bool fits_memory(const Job& job, const ChipSpec& chip, const PerfParams& params);
 
+// Wall time of `steps` steps of `step_s` seconds, rounded up to whole microseconds (>= 1 us).
+SimTime runtime_for_steps(uint64_t steps, double step_s);
+
 // Wall time to run all of the job's steps on the shape, rounded up to whole microseconds (>= 1 us).
 SimTime job_runtime(const Job& job, const ChipSpec& chip, const AllocationShape& shape,
                     const PerfParams& params);

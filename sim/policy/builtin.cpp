@@ -19,6 +19,32 @@ ParamDef placement_param() {
   return d;
 }
 
+ParamDef mix_param() {
+  ParamDef d;
+  d.name = "mix_chips";
+  d.type = ParamType::Choice;
+  d.default_value = "off";
+  d.choices = {"off", "fallback"};
+  d.description = "gangs spanning chip types (mixed training) for jobs that may mix: off, or fallback "
+                  "when no single pool can take the job (one site, speed from the planner)";
+  return d;
+}
+
+ParamDef mix_types_param() {
+  ParamDef d;
+  d.name = "mix_max_types";
+  d.type = ParamType::Int;
+  d.default_value = "2";
+  d.min = 2;
+  d.max = 6;
+  d.description = "most chip types one mixed gang may span";
+  return d;
+}
+
+MixOptions mix_of(const ParamValues& v) {
+  return MixOptions{v.get_choice("mix_chips") == "fallback", static_cast<uint32_t>(v.get_int("mix_max_types"))};
+}
+
 PlacementScore placement_of(const ParamValues& v) {
   PlacementScore k = PlacementScore::FirstFit;
   parse_placement(v.get_choice("placement"), k);
@@ -30,16 +56,16 @@ void register_builtin_policies(PolicyRegistry& r) {
   r.add(PolicyEntry{
       "fifo",
       "first come, first served; the head of the queue blocks all later jobs",
-      {placement_param()},
+      {placement_param(), mix_param(), mix_types_param()},
       [](const ParamValues& v) {
-        return std::make_unique<StrictQueuePolicy>(StrictQueuePolicy::Order::Fifo, placement_of(v));
+        return std::make_unique<StrictQueuePolicy>(StrictQueuePolicy::Order::Fifo, placement_of(v), mix_of(v));
       }});
   r.add(PolicyEntry{
       "sjf",
       "shortest job first by the submitter's runtime estimate; non-preemptive, head blocks",
-      {placement_param()},
+      {placement_param(), mix_param(), mix_types_param()},
       [](const ParamValues& v) {
-        return std::make_unique<StrictQueuePolicy>(StrictQueuePolicy::Order::Sjf, placement_of(v));
+        return std::make_unique<StrictQueuePolicy>(StrictQueuePolicy::Order::Sjf, placement_of(v), mix_of(v));
       }});
   ParamDef scan;
   scan.name = "max_scan";
@@ -51,10 +77,10 @@ void register_builtin_policies(PolicyRegistry& r) {
   r.add(PolicyEntry{
       "easy-backfill",
       "FIFO with EASY backfilling: a reservation for the head, later jobs start if they do not delay it",
-      {placement_param(), scan},
+      {placement_param(), scan, mix_param(), mix_types_param()},
       [](const ParamValues& v) {
         return std::make_unique<EasyBackfillPolicy>(placement_of(v),
-                                                    static_cast<uint32_t>(v.get_int("max_scan")));
+                                                    static_cast<uint32_t>(v.get_int("max_scan")), mix_of(v));
       }});
 }
 

@@ -6,6 +6,7 @@
 // Decisions apply immediately, so later queries in the same pass see them.
 #include <cstdint>
 #include <set>
+#include <span>
 #include <utility>
 
 #include "hetsim/core/sim_time.hpp"
@@ -14,6 +15,7 @@
 #include "hetsim/model/cluster.hpp"
 #include "hetsim/model/job.hpp"
 #include "hetsim/model/topology.hpp"
+#include "hetsim/perf/mixed_efficiency.hpp"
 #include "hetsim/perf/throughput.hpp"
 #include "hetsim/policy/placement/batch_scorer.hpp"
 
@@ -38,6 +40,10 @@ class SchedulingContext {
   virtual double estimated_runtime_s(JobId id, const Allocation& a) const = 0;
   // Bumped by every start and every end: a policy may skip work when nothing changed.
   virtual uint64_t state_version() const = 0;
+
+  // Mixed training: the efficiency of job `id` on a gang spanning the chips of `mix` (ascending
+  // chip ids, two or more), > 0 when the job may mix chip types and a plan fits, else 0.
+  virtual double mixed_efficiency(JobId, std::span<const ChipCount>) const { return 0; }
 
   // A batched placement scorer (--device), or null: policies then use the index search.
   virtual BatchScorer* batch_scorer() const { return nullptr; }

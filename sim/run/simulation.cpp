@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 
 #include "hetsim/perf/allocation_shape.hpp"
+#include "hetsim/policy/placement/mixed_placement.hpp"
 
 namespace hetsim {
 
@@ -28,7 +30,8 @@ Simulation::Simulation(const SimulationModel& model, Policy& policy, MetricsColl
       state_(model.jobs.size(), State::NotArrived),
       alloc_(model.jobs.size()),
       est_end_(model.jobs.size()),
-      policy_name_(policy.name()) {
+      policy_name_(policy.name()),
+      mixing_(model.mixing, model.chips) {
   state_count_[static_cast<int>(State::NotArrived)] = model.jobs.size();
   for (std::size_t i = 0; i < model.jobs.size(); ++i) {
     if (model.jobs[i].id != i) throw std::invalid_argument("SimulationModel: job ids must equal their index");
@@ -46,11 +49,45 @@ void Simulation::violation(JobId id, const std::string& what) const {
                         " at t=" + std::to_string(engine_.now().seconds()) + "s: " + what);
 }
 
+double Simulation::mixed_efficiency(JobId id, std::span<const ChipCount> mix) const {
+  const Job& j = model_.jobs.at(id);
+  if (!j.may_mix_chips || mix.size() < 2) return 0;
+  for (const ChipCount& g : mix) {
+    if (!j.chip_allowed(g.chip)) return 0;
+  }
+  return mixing_.efficiency(j, mix).eta;
+}
+
+double Simulation::step_time_on(JobId id, const Allocation& a, double* eta) const {
+  const Job& j = model_.jobs.at(id);
+  *eta = 0;
+  const std::vector<ChipCount> mix = chip_mix(a, cluster_);
+  if (mix.size() == 1) {
+    const AllocationShape shape = shape_of(a, cluster_, model_.topology);
+    return step_time(j.model, model_.chips.at(shape.chip), shape, model_.perf).total_s;
+  }
+  const MixedSpeed speed = mixing_.efficiency(j, mix);
+  if (!(speed.eta > 0)) return INFINITY;
+  double steps_per_s = 0;
+  Allocation group;
+  for (const ChipCount& g : mix) {
+    if (!((speed.alone_mask >> g.chip) & 1ULL)) continue;
+    group.clear();
+    for (const NodeGrant& n : a) {
+      if (cluster_.node_chip(n.node) == g.chip) group.push_back(n);
+    }
+    const AllocationShape shape = shape_of(group, cluster_, model_.topology);
+    steps_per_s += 1.0 / step_time(j.model, model_.chips.at(g.chip), shape, model_.perf).total_s;
+  }
+  *eta = speed.eta;
+  return 1.0 / (speed.eta * steps_per_s);
+}
+
 double Simulation::estimated_runtime_s(JobId id, const Allocation& a) const {
   const Job& j = model_.jobs.at(id);
   if (a.empty()) return j.runtime_estimate_s;
-  const AllocationShape shape = shape_of(a, cluster_, model_.topology);
-  const double actual = step_time(j.model, model_.chips.at(shape.chip), shape, model_.perf).total_s;
+  double eta = 0;
+  const double actual = step_time_on(id, a, &eta);
   const double ref = model_.reference_step_time_s[id];
   return ref > 0 ? j.runtime_estimate_s * actual / ref : j.runtime_estimate_s;
 }
@@ -62,9 +99,15 @@ void Simulation::start(JobId id, Allocation a) {
   if (a.empty()) violation(id, "empty allocation");
   const ChipId chip = cluster_.node_chip(a.front().node < cluster_.node_count() ? a.front().node : 0);
   uint32_t cards = 0;
+  bool mixed = false;
   for (const NodeGrant& g : a) {
     if (g.node >= cluster_.node_count()) violation(id, "node " + std::to_string(g.node) + " does not exist");
-    if (cluster_.node_chip(g.node) != chip) violation(id, "gang spans several chip types");
+    if (cluster_.node_chip(g.node) != chip) {
+      if (!j.may_mix_chips) violation(id, "gang spans several chip types but the job may not mix them");
+      if (cluster_.node_site(g.node) != cluster_.node_site(a.front().node))
+        violation(id, "a gang spanning chip types must stay in one site");
+      mixed = true;
+    }
     if (g.milli_per_card != kMilliPerCard) violation(id, "whole cards required, got a fractional grant");
     const auto k = static_cast<uint32_t>(__builtin_popcount(g.card_mask));
     if (g.cpu_milli < j.cpu_milli_per_card * k || g.mem_mib < j.mem_mib_per_card * k) {
@@ -75,10 +118,12 @@ void Simulation::start(JobId id, Allocation a) {
   if (cards != j.cards) {
     violation(id, "gang of " + std::to_string(j.cards) + " cards given " + std::to_string(cards) + " (all-or-nothing)");
   }
-  if (!j.chip_allowed(chip)) violation(id, "chip " + model_.chips.at(chip).name + " not allowed for this job");
-  if (!fits_memory(j, model_.chips.at(chip), model_.perf)) {
-    violation(id, "job needs " + std::to_string(j.mem_per_card_gb()) + " GB per card, more than " +
-                      model_.chips.at(chip).name + " offers");
+  for (const ChipCount& g : chip_mix(a, cluster_)) {
+    const std::string& name = model_.chips.at(g.chip).name;
+    if (!j.chip_allowed(g.chip)) violation(id, "chip " + name + " not allowed for this job");
+    if (!fits_memory(j, model_.chips.at(g.chip), model_.perf)) {
+      violation(id, "job needs " + std::to_string(j.mem_per_card_gb()) + " GB per card, more than " + name + " offers");
+    }
   }
   const std::string why = cluster_.check(a);
   if (!why.empty()) violation(id, why);
@@ -93,11 +138,14 @@ void Simulation::start(JobId id, Allocation a) {
   set_state(id, State::Running);
   --pending_count_;
   const SimTime now = engine_.now();
-  const SimTime runtime = job_runtime(j, model_.chips.at(chip), shape, model_.perf);
+  double eta = 0;
+  const double step_s = step_time_on(id, a, &eta);
+  if (mixed && !(eta > 0)) violation(id, "no mixed-training plan fits this mix of chips");
+  const SimTime runtime = runtime_for_steps(j.steps, step_s);
   const double est = std::min(estimated_runtime_s(id, a), 9.0e12 - now.seconds());
   est_end_[id] = now + SimTime::from_seconds(std::max(est, 0.0));
   running_.emplace(est_end_[id], id);
-  metrics_.on_start(id, a, now);
+  metrics_.on_start(id, a, now, eta);
   alloc_[id] = std::move(a);
   if (runtime <= SimTime::max() - now) engine_.schedule_at(now + runtime, kCompletion, id);
   if (check_invariants_) check_local(id);
@@ -140,7 +188,7 @@ void Simulation::submit_arrivals() {
     const auto id = static_cast<JobId>(next_arrival_++);
     set_state(id, State::Pending);
     ++pending_count_;
-    metrics_.on_submit(id);
+    metrics_.on_submit(id, now);
     policy_.on_submit(*this, id);
   }
   if (next_arrival_ < model_.jobs.size()) {

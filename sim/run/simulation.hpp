@@ -8,6 +8,7 @@
 // the event queue stays small whatever the workload size.
 #include <cstdint>
 #include <set>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -48,6 +49,9 @@ class Simulation final : public SchedulingContext {
   uint64_t state_version() const override { return version_; }
   void start(JobId id, Allocation a) override;
   BatchScorer* batch_scorer() const override { return batch_scorer_; }
+  double mixed_efficiency(JobId id, std::span<const ChipCount> mix) const override;
+  // Planner calls and cache use of this run's mixed gangs (wall time is not deterministic).
+  const MixedEfficiencyStats& mixing_stats() const { return mixing_.stats(); }
   // Optional (--device): not owned, must outlive run().
   void set_batch_scorer(BatchScorer* s) { batch_scorer_ = s; }
 
@@ -68,6 +72,10 @@ class Simulation final : public SchedulingContext {
   void check_local(JobId started);  // after a start (started != kNoJob) or a completion
   void check_full();
   static void require(const std::string& why);
+  // Seconds per step of job `id` on `a`: the throughput model for one chip type; for a gang that
+  // spans chip types, eta x the sum of each group's own speed (perf/mixed_efficiency.hpp), with
+  // eta in `*eta` (0 for one chip type, and when no plan fits).
+  double step_time_on(JobId id, const Allocation& a, double* eta) const;
 
   const SimulationModel& model_;
   Policy& policy_;
@@ -83,6 +91,7 @@ class Simulation final : public SchedulingContext {
   uint64_t version_ = 0;
   std::string policy_name_;
   BatchScorer* batch_scorer_ = nullptr;
+  mutable MixedEfficiency mixing_;  // planner cache: decisions depend on it, wall time does not
 #ifdef NDEBUG
   bool check_invariants_ = false;
 #else

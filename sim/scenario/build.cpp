@@ -48,9 +48,14 @@ SimulationModel build_scenario(const ScenarioSpec& spec, uint64_t seed) {
   }
   m.topology = Topology::build(m.cluster, links, fabrics);
 
-  for (const TenantSpec& t : spec.tenants) m.tenants.push_back(Tenant{t.name, t.weight, t.priority});
+  for (const TenantSpec& t : spec.tenants) m.tenants.push_back(Tenant{t.name, t.weight, t.priority, t.mix_chips});
   m.perf.comm_overlap = spec.perf.comm_overlap;
   m.perf.memory_usable_fraction = spec.perf.memory_usable_fraction;
+  m.mixing.models = spec.perf.mixing.models;
+  m.mixing.fixed_efficiency = spec.perf.mixing.fixed_efficiency;
+  m.mixing.cross_vendor_gbps = spec.perf.mixing.cross_vendor_gbps;
+  m.mixing.inter_node_gbps = spec.perf.mixing.inter_node_gbps;
+  m.mixing.memory_usable_fraction = spec.perf.memory_usable_fraction;
   m.horizon = SimTime::from_seconds(spec.horizon_s);
   m.sample_interval = SimTime::from_seconds(spec.metrics.timeseries_interval_s);
 
@@ -66,6 +71,7 @@ SimulationModel build_scenario(const ScenarioSpec& spec, uint64_t seed) {
   for (const Tenant& t : m.tenants) {
     ctx.tenant_weights.push_back(t.weight);
     ctx.tenant_names.push_back(t.name);
+    ctx.tenant_mix_chips.push_back(t.mix_chips ? 1 : 0);
   }
   for (SiteId s = 0; s < m.cluster.site_count(); ++s) {
     ctx.site_names.push_back(m.cluster.site(s).name);

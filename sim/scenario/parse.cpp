@@ -182,7 +182,7 @@ void parse_tree(ParseState& st, const YamlValue& root, const std::string& base_d
   st.cluster_ok = ctx.error_count() == before_cluster;
 
   if (const YamlValue* v = top.get("policy")) read_policy(st, *v);
-  if (const YamlValue* v = top.get("perf")) read_perf(st, *v);
+  if (const YamlValue* v = top.get("perf")) read_perf(st, *v, base_dir);
   if (const YamlValue* v = top.get("metrics")) read_metrics(st, *v);
   if (const YamlValue* v = top.need("tenants")) read_tenants(st, *v);
   if (const YamlValue* v = top.need("workload")) {
@@ -191,6 +191,7 @@ void parse_tree(ParseState& st, const YamlValue& root, const std::string& base_d
     st.spec.workload.diurnal.fill(1.0);
   }
   apply_tenant_zipf(st);
+  resolve_mixing_models(st, base_dir);
   validate_scenario(st);
 }
 

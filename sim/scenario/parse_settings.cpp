@@ -1,4 +1,7 @@
 // The small sections: `scenario` (name, horizon, seed), `policy`, `perf` and `metrics`.
+#include <algorithm>
+
+#include "hetsim/scenario/parse.hpp"
 #include "hetsim/scenario/sections.hpp"
 
 namespace hetsim {
@@ -39,8 +42,33 @@ void read_policy(ParseState& st, const YamlValue& v) {
   }
 }
 
-void read_perf(ParseState& st, const YamlValue& v) {
-  MapReader r(st.ctx, v, "perf", {"comm_overlap", "memory_usable_fraction"});
+// perf.mixing (docs/scenario-format.md): the costing of gangs that span chip types.
+static void read_mixing(ParseState& st, const YamlValue& v, const std::string& base_dir) {
+  MixingSpec& mix = st.spec.perf.mixing;
+  mix.given = true;
+  mix.pos = st.ctx.pos(v);
+  MapReader r(st.ctx, v, "perf.mixing", {"models", "efficiency", "cross_vendor_gbps", "inter_node_gbps"});
+  if (!r.ok()) return;
+  if (auto s = r.string("models", false)) {
+    st.mixing_models_at = r.get("models");
+    mix.models_path = resolve_scenario_path(base_dir, *s);
+  }
+  if (const YamlValue* e = r.get("efficiency")) {
+    if (!(e->is_scalar() && e->scalar == "planner")) {
+      if (auto x = r.quantity("efficiency", UnitKind::Plain, false)) {
+        if (r.check("efficiency", *x > 0 && *x <= 2, "'efficiency' must be 'planner' or a number in (0, 2], got " + num(*x)))
+          mix.fixed_efficiency = *x;
+      }
+    }
+  }
+  if (auto x = r.quantity("cross_vendor_gbps", UnitKind::Plain, false))
+    if (r.check("cross_vendor_gbps", *x > 0, "'cross_vendor_gbps' must be > 0")) mix.cross_vendor_gbps = *x;
+  if (auto x = r.quantity("inter_node_gbps", UnitKind::Plain, false))
+    if (r.check("inter_node_gbps", *x > 0, "'inter_node_gbps' must be > 0")) mix.inter_node_gbps = *x;
+}
+
+void read_perf(ParseState& st, const YamlValue& v, const std::string& base_dir) {
+  MapReader r(st.ctx, v, "perf", {"comm_overlap", "memory_usable_fraction", "mixing"});
   if (auto x = r.quantity("comm_overlap", UnitKind::Plain, false)) {
     if (r.check("comm_overlap", *x < 1, "'comm_overlap' must be in [0, 1), got " + num(*x))) {
       st.spec.perf.comm_overlap = *x;
@@ -52,6 +80,31 @@ void read_perf(ParseState& st, const YamlValue& v) {
       st.spec.perf.memory_usable_fraction = *x;
     }
   }
+  if (const YamlValue* m = r.get("mixing")) read_mixing(st, *m, base_dir);
+}
+
+void resolve_mixing_models(ParseState& st, const std::string& base_dir) {
+  MixingSpec& mix = st.spec.perf.mixing;
+  if (!st.first_mix || mix.fixed_efficiency > 0) return;  // nothing to plan
+  const SourcePos at = st.mixing_models_at != nullptr ? st.ctx.pos(*st.mixing_models_at) : *st.first_mix;
+  if (mix.models_path.empty()) {
+    mix.models_path = find_catalog_file(base_dir, "models.yaml");
+    if (mix.models_path.empty()) {
+      st.ctx.add(Diagnostic{at, "jobs may mix chip types but there is no model catalog for the planner: "
+                                "catalog/models.yaml is not in '" + (base_dir.empty() ? std::string(".") : base_dir) +
+                                "' or any parent directory (name one with perf.mixing.models, or set "
+                                "perf.mixing.efficiency to a number)"});
+      return;
+    }
+  }
+  std::vector<Diagnostic> errors;
+  mix.models = parse_model_catalog_file(mix.models_path, errors);
+  for (Diagnostic& d : errors) {
+    if (d.pos.line == 0) d.pos = at, d.message = "model catalog '" + mix.models_path + "': " + d.message;
+    st.ctx.add(std::move(d));
+  }
+  if (errors.empty() && std::none_of(mix.models.begin(), mix.models.end(), [](const TransformerSpec& m) { return m.experts <= 1; }))
+    st.ctx.add(Diagnostic{at, "model catalog '" + mix.models_path + "' has no dense model for the mixed-training planner"});
 }
 
 void read_metrics(ParseState& st, const YamlValue& v) {

@@ -31,15 +31,17 @@ void read_tenants(ParseState& st, const YamlValue& v) {
     return;
   }
   if (gen != nullptr) {
-    MapReader g(st.ctx, *gen, "tenants.generate", {"count", "prefix"});
+    MapReader g(st.ctx, *gen, "tenants.generate", {"count", "prefix", "mix_chips"});
     auto count = g.whole("count", UnitKind::Count, 1, kMaxTenants, true);
     auto prefix = g.name("prefix", true);
+    const bool mix = g.boolean("mix_chips", false).value_or(false);
+    if (mix && !st.first_mix) st.first_mix = st.ctx.pos(*g.get("mix_chips"));
     if (!count || !prefix) return;
     st.tenants_generated = true;
     for (int64_t i = 1; i <= *count; ++i) {
       const std::string name = numbered(*prefix, i, *count);
       st.tenants.add(name);
-      st.spec.tenants.push_back(TenantSpec{name, 1.0, 0});
+      st.spec.tenants.push_back(TenantSpec{name, 1.0, 0, mix});
     }
     return;
   }
@@ -49,7 +51,7 @@ void read_tenants(ParseState& st, const YamlValue& v) {
   }
   if (list->items.empty()) st.ctx.error(*list, "'tenants.list' must name at least one tenant");
   for (const YamlValue& item : list->items) {
-    MapReader t(st.ctx, item, "tenant", {"name", "weight", "priority"});
+    MapReader t(st.ctx, item, "tenant", {"name", "weight", "priority", "mix_chips"});
     if (!t.ok()) continue;
     TenantSpec spec;
     if (auto n = t.name("name", true)) {
@@ -60,6 +62,10 @@ void read_tenants(ParseState& st, const YamlValue& v) {
       if (t.check("weight", *w > 0, "tenant 'weight' must be > 0, got " + num(*w))) spec.weight = *w;
     }
     if (auto p = t.whole("priority", UnitKind::Plain, 0, 1'000'000'000, false)) spec.priority = static_cast<int>(*p);
+    if (auto b = t.boolean("mix_chips", false); b && *b) {
+      spec.mix_chips = true;
+      if (!st.first_mix) st.first_mix = st.ctx.pos(*t.get("mix_chips"));
+    }
     st.spec.tenants.push_back(std::move(spec));
   }
 }

@@ -137,11 +137,21 @@ Footprint read_footprint(const MapReader& r) {
   return f;
 }
 
+// `mix_chips`: gangs may span chip types. The planner models training only.
+bool read_mix_chips(ParseState& st, const MapReader& r, bool trains) {
+  auto b = r.boolean("mix_chips", false);
+  if (!b || !*b) return false;
+  if (!r.check("mix_chips", trains, "'mix_chips' needs a training job ('trains: true'): the mixed-training planner models training"))
+    return false;
+  if (!st.first_mix) st.first_mix = st.ctx.pos(*r.get("mix_chips"));
+  return true;
+}
+
 JobClassSpec read_class(ParseState& st, const YamlValue& v, const std::string& what) {
   MapReader r(st.ctx, v, what,
               {"class", "share", "cards", "runtime", "model_params", "tokens_per_step", "trains",
                "bytes_per_param", "activation_per_card", "cpu_per_card", "memory_per_card", "data", "allowed_chips",
-               "estimate_error"});
+               "estimate_error", "mix_chips"});
   JobClassSpec c;
   if (!r.ok()) return c;
   if (auto k = read_class_name(r)) c.job_class = *k;
@@ -173,13 +183,14 @@ JobClassSpec read_class(ParseState& st, const YamlValue& v, const std::string& w
   }
   if (auto a = read_allowed_chips(st, r)) c.allowed_chips = *a;
   if (auto x = r.quantity("estimate_error", UnitKind::Plain, false)) c.estimate_error_sigma = *x;
+  c.mix_chips = read_mix_chips(st, r, f.trains);
   return c;
 }
 
 ExplicitJobSpec read_job(ParseState& st, const YamlValue& v, const std::string& what) {
   MapReader r(st.ctx, v, what,
               {"tenant", "class", "arrival", "cards", "params", "tokens_per_step", "runtime_on_reference", "steps",
-               "estimate", "allowed_chips", "data_site", "data", "priority", "allow_cross_site",
+               "estimate", "allowed_chips", "data_site", "data", "priority", "allow_cross_site", "mix_chips",
                "trains", "bytes_per_param", "activation_per_card", "cpu_per_card", "memory_per_card"});
   ExplicitJobSpec j;
   if (!r.ok()) return j;
@@ -232,6 +243,7 @@ ExplicitJobSpec read_job(ParseState& st, const YamlValue& v, const std::string& 
   if (auto x = r.quantity("data", UnitKind::Size, false)) j.data_gb = *x;
   if (auto p = r.whole("priority", UnitKind::Plain, 0, 1'000'000'000, false)) j.priority = static_cast<int>(*p);
   if (auto b = r.boolean("allow_cross_site", false)) j.allow_cross_site = *b;
+  j.mix_chips = read_mix_chips(st, r, f.trains);
   return j;
 }
 

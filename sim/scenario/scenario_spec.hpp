@@ -61,6 +61,7 @@ struct TenantSpec {
   std::string name;
   double weight = 1;
   int priority = 0;
+  bool mix_chips = false;
 };
 
 struct PolicySpec {
@@ -70,9 +71,21 @@ struct PolicySpec {
   std::map<std::string, SourcePos> param_pos;
 };
 
+// perf.mixing: how gangs that span chip types are costed (docs/mixed-training.md).
+struct MixingSpec {
+  bool given = false;                      // the scenario has a perf.mixing section
+  std::string models_path;                 // resolved; loaded when some job may mix
+  std::vector<TransformerSpec> models;
+  double fixed_efficiency = 0;             // 0: the planner decides
+  double cross_vendor_gbps = 100;
+  double inter_node_gbps = 200;
+  SourcePos pos;
+};
+
 struct PerfSpec {
   double comm_overlap = 0.0;        // share of DP communication hidden behind compute, [0, 1)
   double memory_usable_fraction = 0.9;  // share of device memory a job may fill
+  MixingSpec mixing;
 };
 
 struct MetricsSpec {

@@ -1,6 +1,7 @@
 #pragma once
 // Internal to sim/scenario: the converters of each scenario section, and the state they share
 // (the names defined so far, so that later sections can check references).
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,9 @@ struct ParseState {
   bool tenants_generated = false;  // weights still to be set from workload.tenant_zipf
   std::vector<bool> job_ok;    // per explicit job: fully read, so worth the impossible-job check
   std::vector<bool> class_ok;  // per class: likewise
+  // The first `mix_chips: true` (class, job or tenant): where a missing model catalog is reported.
+  std::optional<SourcePos> first_mix;
+  const YamlValue* mixing_models_at = nullptr;  // perf.mixing.models, when written
 };
 
 // A path as written in a scenario: absolute as is, relative from the scenario's directory.
@@ -45,7 +49,9 @@ void read_providers(ParseState& st, const YamlValue& v);
 void read_tenants(ParseState& st, const YamlValue& v);
 void read_workload(ParseState& st, const YamlValue& v);
 void read_policy(ParseState& st, const YamlValue& v);
-void read_perf(ParseState& st, const YamlValue& v);
+void read_perf(ParseState& st, const YamlValue& v, const std::string& base_dir);
+// Loads the model catalog for perf.mixing when some job may span chip types (after the workload).
+void resolve_mixing_models(ParseState& st, const std::string& base_dir);
 void read_metrics(ParseState& st, const YamlValue& v);
 // The `scenario:` header and the `sharing_replay:` section of a trace-replay scenario;
 // `base_dir` resolves the trace paths.

@@ -100,6 +100,8 @@ double ClassSampler::draw(Job& job) {
   job.model.flops_per_param_token = spec_.trains ? 6.0 : 2.0;
   job.model.bytes_per_param = spec_.bytes_per_param;
   job.model.activation_gb_per_card = spec_.activation_gb_per_card;
+  // Mixed training is for training jobs; the tenant's switch was applied by the caller.
+  job.may_mix_chips = (job.may_mix_chips || spec_.mix_chips) && spec_.trains;
   draw_gang_and_model(job);
 
   const double runtime_s = draw_truncated_lognormal(runtime_rng_, spec_.runtime_s);

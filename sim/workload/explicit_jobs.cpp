@@ -64,6 +64,8 @@ TimedJob convert_one(const ExplicitJobSpec& e, const GeneratorContext& ctx, cons
   j.data_gb = e.data_gb;
   j.priority = e.priority;
   j.allow_cross_site = e.allow_cross_site;
+  j.may_mix_chips =
+      e.trains && (e.mix_chips || (j.tenant < ctx.tenant_mix_chips.size() && ctx.tenant_mix_chips[j.tenant] != 0));
 
   const uint64_t candidates = chip_mask(e.allowed_chips, *ctx.catalog, what);
   j.allowed_chips = placeable_chips(j, candidates, ctx);

@@ -24,6 +24,7 @@ struct GeneratorContext {
   const ChipCatalog* catalog = nullptr;
   std::vector<double> tenant_weights;     // one per tenant (TenantId = index); see zipf_weights
   std::vector<std::string> tenant_names;  // for explicit jobs' tenant lookup
+  std::vector<uint8_t> tenant_mix_chips;  // per tenant, 1: its jobs may span chip types (empty: none)
   std::vector<std::string> site_names;    // SiteId = index (explicit jobs' data_site lookup)
   // Probability that a generated job's data lives at each site (the lead passes card-capacity
   // shares). Empty: every generated job's data lives at site 0.

@@ -52,6 +52,14 @@ uint64_t placeable_chips(const Job& job, uint64_t candidates, const GeneratorCon
                              ctx.memory_usable_fraction;
     if (need_gb <= usable_gb && ctx.max_gang_by_chip[c] >= job.cards) out |= 1ULL << c;
   }
+  // A job that may mix chip types also keeps the chips too scarce to hold its gang alone (that is
+  // what mixing is for), as long as one chip can: it must be able to run unmixed too.
+  if (out != 0 && job.may_mix_chips) {
+    for (std::size_t c = 0; c < ctx.catalog->size(); ++c) {
+      const double usable_gb = ctx.catalog->at(static_cast<ChipId>(c)).mem_gb * ctx.memory_usable_fraction;
+      if (((candidates >> c) & 1ULL) && need_gb <= usable_gb && ctx.max_gang_by_chip[c] > 0) out |= 1ULL << c;
+    }
+  }
   return out;
 }
 

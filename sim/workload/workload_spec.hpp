@@ -39,6 +39,7 @@ struct JobClassSpec {
   LogNormalDist data_gb;                  // dataset size
   std::vector<std::string> allowed_chips; // empty: every chip in the catalog
   double estimate_error_sigma = 0;        // runtime estimate = true runtime * exp(N(0, sigma))
+  bool mix_chips = false;                 // gangs may span chip types (mixed training)
 };
 
 struct ExplicitJobSpec {
@@ -62,6 +63,7 @@ struct ExplicitJobSpec {
   double data_gb = 0;
   int priority = 0;
   bool allow_cross_site = false;
+  bool mix_chips = false;
 };
 
 struct WorkloadSpec {

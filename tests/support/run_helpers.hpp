@@ -27,6 +27,18 @@ inline Ran run_policy(const SimulationModel& m, const std::string& policy,
   return r;
 }
 
+// Runs `m` under `p`: the PolicyViolation's message, or "" when the run ends cleanly.
+inline std::string violation_message(const SimulationModel& m, Policy& p) {
+  MetricsCollector metrics(m.cluster, m.chips, m.jobs);
+  Simulation sim(m, p, metrics);
+  try {
+    sim.run();
+  } catch (const PolicyViolation& e) {
+    return e.what();
+  }
+  return "";
+}
+
 inline double start_s(const Ran& r, JobId id) { return r.metrics->records()[id].start.seconds(); }
 
 }  // namespace hetsim::test

@@ -13,7 +13,14 @@ uint32_t whole_cards(const NodeGrant& g) {
 }  // namespace
 
 std::string EasyBackfillPolicy::name() const {
-  return std::string("easy-backfill[") + placement_name(placement_) + "]";
+  return std::string("easy-backfill[") + placement_name(placement_) + (mix_.enabled ? ",mix" : "") + "]";
+}
+
+bool EasyBackfillPolicy::mixed(SchedulingContext& ctx, JobId id, std::span<const NodeCap> caps, Allocation& out) const {
+  if (!mix_.enabled || !ctx.job(id).may_mix_chips) return false;
+  const auto eta = [&](std::span<const ChipCount> mix) { return ctx.mixed_efficiency(id, mix); };
+  return find_mixed_placement(ctx.job(id), PlacementInput{&ctx.cluster(), &ctx.chips(), &ctx.perf()}, mix_.max_types,
+                              caps, eta, out);
 }
 
 void EasyBackfillPolicy::on_submit(const SchedulingContext&, JobId id) { queue_.insert(id); }
@@ -134,24 +141,34 @@ bool EasyBackfillPolicy::repaired_hint(const SchedulingContext& ctx, JobId id, c
   return find_placement(j, PlacementInput{&c, &ctx.chips(), &ctx.perf()}, placement_, {}, out);
 }
 
+void EasyBackfillPolicy::take_from_caps(const Allocation& a) {
+  for (const NodeGrant& g : a) {
+    auto it = std::lower_bound(reservation_.caps.begin(), reservation_.caps.end(), g.node,
+                               [](const NodeCap& cap, NodeId n) { return cap.node < n; });
+    if (it != reservation_.caps.end() && it->node == g.node) {
+      it->max_cards -= static_cast<uint32_t>(__builtin_popcount(g.card_mask));
+    }
+  }
+}
+
 bool EasyBackfillPolicy::try_backfill(SchedulingContext& ctx, JobId id, const kernels::BestNode* hint) {
   const PlacementInput in{&ctx.cluster(), &ctx.chips(), &ctx.perf()};
   const Job& j = ctx.job(id);
   const bool placed = hint != nullptr ? repaired_hint(ctx, id, *hint, scratch_)
                                       : find_placement(j, in, placement_, {}, scratch_);
-  if (!placed) return false;
+  if (!placed) {
+    // A mixed gang always keeps to the head's reservation: its runtime is only known once placed.
+    if (!mixed(ctx, id, reservation_.caps, scratch_)) return false;
+    take_from_caps(scratch_);
+    start(ctx, id, scratch_);
+    return true;
+  }
   const double est = ctx.estimated_runtime_s(id, scratch_);
   const SimTime end = ctx.now() + SimTime::from_seconds(std::min(est, 9.0e12 - ctx.now().seconds()));
   if (end > reservation_.shadow) {
     // Runs past the shadow time: must leave the head's reserved cards alone.
     if (!find_placement(j, in, placement_, reservation_.caps, scratch_)) return false;
-    for (const NodeGrant& g : scratch_) {
-      auto it = std::lower_bound(reservation_.caps.begin(), reservation_.caps.end(), g.node,
-                                 [](const NodeCap& cap, NodeId n) { return cap.node < n; });
-      if (it != reservation_.caps.end() && it->node == g.node) {
-        it->max_cards -= static_cast<uint32_t>(__builtin_popcount(g.card_mask));
-      }
-    }
+    take_from_caps(scratch_);
   }
   start(ctx, id, scratch_);
   return true;
@@ -165,7 +182,7 @@ void EasyBackfillPolicy::schedule(SchedulingContext& ctx) {
   // that arrived into an empty queue is the new head and must start at once if it fits.
   while (!queue_.empty()) {
     const JobId head = *queue_.begin();
-    if (!find_placement(ctx.job(head), in, placement_, {}, scratch_)) break;
+    if (!find_placement(ctx.job(head), in, placement_, {}, scratch_) && !mixed(ctx, head, {}, scratch_)) break;
     queue_.erase(queue_.begin());
     ctx.start(head, scratch_);
   }
@@ -213,7 +230,7 @@ void EasyBackfillPolicy::schedule(SchedulingContext& ctx) {
       scanned_upto_ = std::max(scanned_upto_, id);
       if (free.total_free == 0) break;
       const Job& j = ctx.job(id);
-      if (!free.may_fit(j, usable_chip_mask(j, ctx.chips(), ctx.perf()))) continue;
+      if (!free.may_fit(j, usable_chip_mask(j, ctx.chips(), ctx.perf())) && !(mix_.enabled && j.may_mix_chips)) continue;
       if (try_backfill(ctx, id, hints.empty() ? nullptr : &hints[k])) {
         queue_.erase(id);
         free.refresh(ctx.cluster());

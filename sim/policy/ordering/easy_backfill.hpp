@@ -14,6 +14,7 @@
 #include <set>
 #include <vector>
 
+#include "hetsim/policy/placement/mixed_placement.hpp"
 #include "hetsim/policy/placement/placement.hpp"
 #include "hetsim/policy/policy.hpp"
 
@@ -21,8 +22,8 @@ namespace hetsim {
 
 class EasyBackfillPolicy : public Policy {
  public:
-  EasyBackfillPolicy(PlacementScore placement, uint32_t max_scan)
-      : placement_(placement), max_scan_(max_scan) {}
+  EasyBackfillPolicy(PlacementScore placement, uint32_t max_scan, MixOptions mix = {})
+      : placement_(placement), max_scan_(max_scan), mix_(mix) {}
   std::string name() const override;
   void on_submit(const SchedulingContext& ctx, JobId id) override;
   void on_end(const SchedulingContext&, JobId) override {}
@@ -44,9 +45,13 @@ class EasyBackfillPolicy : public Policy {
   // against the nodes those starts touched: equal to what the index search returns now.
   bool repaired_hint(const SchedulingContext& ctx, JobId id, const kernels::BestNode& hint, Allocation& out) const;
   void start(SchedulingContext& ctx, JobId id, Allocation a);
+  void take_from_caps(const Allocation& a);
+  // A gang spanning chip types within `caps` (mix_chips: fallback), or false.
+  bool mixed(SchedulingContext& ctx, JobId id, std::span<const NodeCap> caps, Allocation& out) const;
 
   PlacementScore placement_;
   uint32_t max_scan_;
+  MixOptions mix_;
   std::set<JobId> queue_;  // ids follow arrival order
   Reservation reservation_;
   uint64_t scanned_version_ = ~0ULL;  // state version after the last full scan

@@ -5,7 +5,8 @@
 namespace hetsim {
 
 std::string StrictQueuePolicy::name() const {
-  return std::string(order_ == Order::Fifo ? "fifo" : "sjf") + "[" + placement_name(placement_) + "]";
+  return std::string(order_ == Order::Fifo ? "fifo" : "sjf") + "[" + placement_name(placement_) +
+         (mix_.enabled ? ",mix" : "") + "]";
 }
 
 std::pair<int64_t, JobId> StrictQueuePolicy::key(const Job& j) const {
@@ -24,7 +25,10 @@ void StrictQueuePolicy::schedule(SchedulingContext& ctx) {
     const JobId head = queue_.begin()->second;
     // Nothing was released since the head last failed: it still cannot fit.
     if (blocked_version_ == ctx.state_version() && blocked_head_ == head) return;
-    if (!find_placement(ctx.job(head), in, placement_, {}, scratch_)) {
+    const Job& j = ctx.job(head);
+    const auto eta = [&](std::span<const ChipCount> mix) { return ctx.mixed_efficiency(head, mix); };
+    if (!find_placement(j, in, placement_, {}, scratch_) &&
+        !(mix_.enabled && find_mixed_placement(j, in, mix_.max_types, {}, eta, scratch_))) {
       blocked_version_ = ctx.state_version();
       blocked_head_ = head;
       return;

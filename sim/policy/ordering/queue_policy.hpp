@@ -8,6 +8,7 @@
 #include <set>
 #include <utility>
 
+#include "hetsim/policy/placement/mixed_placement.hpp"
 #include "hetsim/policy/placement/placement.hpp"
 #include "hetsim/policy/policy.hpp"
 
@@ -16,7 +17,8 @@ namespace hetsim {
 class StrictQueuePolicy : public Policy {
  public:
   enum class Order { Fifo, Sjf };
-  StrictQueuePolicy(Order order, PlacementScore placement) : order_(order), placement_(placement) {}
+  StrictQueuePolicy(Order order, PlacementScore placement, MixOptions mix = {})
+      : order_(order), placement_(placement), mix_(mix) {}
   std::string name() const override;
   void on_submit(const SchedulingContext& ctx, JobId id) override;
   void on_end(const SchedulingContext&, JobId) override {}
@@ -26,6 +28,7 @@ class StrictQueuePolicy : public Policy {
   std::pair<int64_t, JobId> key(const Job& j) const;
   Order order_;
   PlacementScore placement_;
+  MixOptions mix_;
   std::set<std::pair<int64_t, JobId>> queue_;
   uint64_t blocked_version_ = ~0ULL;  // state version at which the head last failed to fit
   JobId blocked_head_ = 0;

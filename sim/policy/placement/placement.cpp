@@ -27,7 +27,9 @@ uint32_t pick_cards(const Cluster& c, NodeId n, uint32_t count) {
   return out;
 }
 
-NodeGrant grant(const Cluster& c, const Job& job, NodeId n, uint32_t cards) {
+}  // namespace
+
+NodeGrant grant_cards(const Cluster& c, const Job& job, NodeId n, uint32_t cards) {
   NodeGrant g;
   g.node = n;
   g.card_mask = pick_cards(c, n, cards);
@@ -37,7 +39,6 @@ NodeGrant grant(const Cluster& c, const Job& job, NodeId n, uint32_t cards) {
   return g;
 }
 
-// Cards the node can give this job now (host CPU/memory and caps included).
 uint32_t usable_cards(const Cluster& c, const Job& job, NodeId n, std::span<const NodeCap> caps) {
   uint32_t k = cap_of(caps, n, c.node_free_cards(n));
   if (job.cpu_milli_per_card > 0) {
@@ -48,6 +49,8 @@ uint32_t usable_cards(const Cluster& c, const Job& job, NodeId n, std::span<cons
   }
   return k;
 }
+
+namespace {
 
 bool place_single_node(const Job& job, const Cluster& c, uint64_t chips, PlacementScore kind,
                        std::span<const NodeCap> caps, Allocation& out) {
@@ -72,15 +75,15 @@ bool place_single_node(const Job& job, const Cluster& c, uint64_t chips, Placeme
   }
   if (best_node < 0) return false;
   out.clear();
-  out.push_back(grant(c, job, static_cast<NodeId>(best_node), need));
+  out.push_back(grant_cards(c, job, static_cast<NodeId>(best_node), need));
   return true;
 }
 
-// Takes fully free nodes first (fewest nodes), lowest ids first, from the given pools.
-bool gather(const Job& job, const Cluster& c, std::span<const PoolId> pools,
-            std::span<const NodeCap> caps, Allocation& out) {
-  out.clear();
-  uint32_t remaining = job.cards;
+}  // namespace
+
+bool take_cards(const Job& job, const Cluster& c, std::span<const PoolId> pools, std::span<const NodeCap> caps,
+                uint32_t count, Allocation& out) {
+  uint32_t remaining = count;
   uint32_t max_cpn = 0;
   for (PoolId p : pools) max_cpn = std::max<uint32_t>(max_cpn, c.pool(p).cards_per_node);
   for (uint32_t k = max_cpn; k >= 1 && remaining > 0; --k) {
@@ -89,14 +92,23 @@ bool gather(const Job& job, const Cluster& c, std::span<const PoolId> pools,
       for (NodeId n : c.nodes_with_free(p, k)) {
         const uint32_t take = std::min(usable_cards(c, job, n, caps), remaining);
         if (take == 0) continue;
-        out.push_back(grant(c, job, n, take));
+        out.push_back(grant_cards(c, job, n, take));
         remaining -= take;
         if (remaining == 0) break;
       }
       if (remaining == 0) break;
     }
   }
-  if (remaining != 0) {
+  return remaining == 0;
+}
+
+namespace {
+
+// A gang from the given pools (take_cards), sorted by node id.
+bool gather(const Job& job, const Cluster& c, std::span<const PoolId> pools,
+            std::span<const NodeCap> caps, Allocation& out) {
+  out.clear();
+  if (!take_cards(job, c, pools, caps, job.cards, out)) {
     out.clear();
     return false;
   }
@@ -155,7 +167,7 @@ bool place_gang(const Job& job, const Cluster& c, uint64_t chips, PlacementScore
 }  // namespace
 
 Allocation single_node_allocation(const Cluster& c, const Job& job, NodeId node) {
-  return Allocation{grant(c, job, node, job.cards)};
+  return Allocation{grant_cards(c, job, node, job.cards)};
 }
 
 uint64_t usable_chip_mask(const Job& job, const ChipCatalog& chips, const PerfParams& perf) {

@@ -43,6 +43,17 @@ struct PlacementInput {
 bool find_placement(const Job& job, const PlacementInput& in, PlacementScore kind,
                     std::span<const NodeCap> caps, Allocation& out);
 
+// Cards node `n` can give the job now: free whole cards within its cap, host CPU and memory.
+uint32_t usable_cards(const Cluster& c, const Job& job, NodeId n, std::span<const NodeCap> caps);
+
+// A grant of the node's `cards` lowest free cards with the job's host CPU and memory for them.
+NodeGrant grant_cards(const Cluster& c, const Job& job, NodeId n, uint32_t cards);
+
+// Appends `count` of the job's cards from `pools`: fully free nodes first (fewest nodes), then by
+// pool order and lowest node id. False (with `out` partly filled) when they do not suffice.
+bool take_cards(const Job& job, const Cluster& c, std::span<const PoolId> pools, std::span<const NodeCap> caps,
+                uint32_t count, Allocation& out);
+
 // The job on `cards` = job.cards lowest free cards of one node (no feasibility check).
 Allocation single_node_allocation(const Cluster& c, const Job& job, NodeId node);
 

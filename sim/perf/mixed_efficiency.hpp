@@ -1,0 +1,77 @@
+#pragma once
+// MixedEfficiency: how well one training job runs on a gang that spans chip types, for the city
+// simulator (docs/mixed-training.md, "In the simulator").
+//
+// The simulator's own throughput model (throughput.hpp) gives the speed S_k of each chip group
+// running the job alone. A mixed gang runs at eta x sum_k S_k over the groups the planner can run
+// alone, where eta is the mixed planner's efficiency for that mix (evaluate_mixing: best mixed
+// plan / sum of each group's best plan alone, groups too small to hold the model alone count 0
+// there, so they count 0 here too), or a fixed figure from the scenario (break-even studies). The job's transformer shape for the
+// planner is the catalog's dense model nearest to the job's parameter count (in log scale); its
+// global batch is the job's tokens per step over that model's sequence length.
+//
+// Planner results are cached per (model, global batch, mix), so a month-long run pays for each
+// distinct mix once. Not thread-safe: one instance per simulation.
+#include <cstdint>
+#include <map>
+#include <span>
+#include <tuple>
+#include <vector>
+
+#include "hetsim/model/chip_catalog.hpp"
+#include "hetsim/model/job.hpp"
+#include "hetsim/perf/transformer.hpp"
+
+namespace hetsim {
+
+struct ChipCount {
+  ChipId chip = 0;
+  uint32_t cards = 0;
+  bool operator==(const ChipCount&) const = default;
+  auto operator<=>(const ChipCount&) const = default;
+};
+
+struct MixingParams {
+  std::vector<TransformerSpec> models;  // the planner's model catalog (dense models are used)
+  double fixed_efficiency = 0;          // > 0: every mix runs at this eta, the planner is not asked
+  double cross_vendor_gbps = 100;       // per card, between chips of different vendors
+  double inter_node_gbps = 200;         // per card, between nodes of one vendor
+  double memory_usable_fraction = 0.9;
+};
+
+struct MixedEfficiencyStats {
+  uint64_t queries = 0;
+  uint64_t planner_calls = 0;  // cache misses
+  double planner_s = 0;        // wall time spent planning (not part of any output file)
+};
+
+struct MixedSpeed {
+  double eta = 0;          // 0: the planner finds no plan for the mix
+  uint64_t alone_mask = 0; // chips of the mix whose group has a plan on its own (bit = chip id)
+};
+
+class MixedEfficiency {
+ public:
+  MixedEfficiency(const MixingParams& params, const ChipCatalog& chips);
+
+  // eta of `job` on the mix (chip ids ascending, >= 2 entries, cards > 0); eta 0 when the planner
+  // finds no plan that fits the chips' memory, or no group could run alone (nothing to compare
+  // with). Throws std::invalid_argument for a malformed mix or a catalog without dense models.
+  MixedSpeed efficiency(const Job& job, std::span<const ChipCount> mix);
+
+  // Index into params.models of the model the planner uses for `job`.
+  std::size_t model_for(const Job& job) const;
+  uint32_t global_batch_for(const Job& job, std::size_t model) const;
+
+  const MixedEfficiencyStats& stats() const { return stats_; }
+
+ private:
+  using Key = std::tuple<std::size_t, uint32_t, std::vector<ChipCount>>;
+  const MixingParams& params_;
+  const ChipCatalog& chips_;
+  std::vector<std::size_t> dense_;  // indices of dense models, by ascending parameter count
+  std::map<Key, MixedSpeed> cache_;
+  MixedEfficiencyStats stats_;
+};
+
+}  // namespace hetsim
