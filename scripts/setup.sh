@@ -9,6 +9,7 @@ packages=(
   libcli11-dev libfmt-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3-yaml
+  python3-pandas python3-matplotlib
 )
 
 missing=()

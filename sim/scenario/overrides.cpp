@@ -25,9 +25,11 @@ bool parse_index(const std::string& s, std::size_t& out) {
 }
 
 // The child of `parent` named `seg`, created when `parent` is a map without it (or empty).
-// nullptr after reporting when the path cannot go on.
+// nullptr after reporting (at `at`, else at the parent) when the path cannot go on.
 YamlValue* step(YamlValue& parent, const std::string& seg, const std::string& walked, const std::string& origin,
-                Ctx& ctx) {
+                Ctx& ctx, const YamlValue* at) {
+  const int line = at != nullptr ? at->line : parent.line;
+  const int col = at != nullptr ? at->col : parent.col;
   if (parent.kind == YamlValue::Kind::Null) {
     parent.kind = YamlValue::Kind::Map;  // "policy:" left empty in the file
   }
@@ -41,38 +43,46 @@ YamlValue* step(YamlValue& parent, const std::string& seg, const std::string& wa
   if (parent.is_list()) {
     std::size_t i = 0;
     if (!parse_index(seg, i) || i >= parent.items.size()) {
-      ctx.error_at(parent.line, parent.col,
+      ctx.error_at(line, col,
                    "cannot apply " + origin + ": '" + walked + "' is a list of " +
                        std::to_string(parent.items.size()) + " items; '" + seg + "' is not an index into it");
       return nullptr;
     }
     return &parent.items[i];
   }
-  ctx.error_at(parent.line, parent.col,
-               "cannot apply " + origin + ": '" + walked + "' is a single value, it has no '" + seg + "'");
+  ctx.error_at(line, col, "cannot apply " + origin + ": '" + walked + "' is a single value, it has no '" + seg + "'");
   return nullptr;
 }
 
 void apply_one(YamlValue& root, const std::string& key, const std::string& value, Ctx& ctx) {
   const std::string origin = "--set " + key + "=" + value;
-  const std::vector<std::string> path = split_path(key);
-  for (const std::string& seg : path) {
-    if (seg.empty()) {
-      ctx.error_at(0, 0, "cannot apply " + origin + ": empty key in path '" + key + "'");
-      return;
-    }
-  }
   std::string error;
   auto parsed = load_yaml_value(value, error);
   if (!parsed) {
     ctx.error_at(0, 0, "cannot apply " + origin + ": value is not valid YAML: " + error);
     return;
   }
+  apply_override_value(root, key, *parsed, origin, ctx, nullptr);
+}
+
+}  // namespace
+
+void apply_override_value(YamlValue& root, const std::string& key, const YamlValue& value, const std::string& origin,
+                          Ctx& ctx, const YamlValue* report_at) {
+  const std::vector<std::string> path = split_path(key);
+  for (const std::string& seg : path) {
+    if (seg.empty()) {
+      if (report_at != nullptr) ctx.error(*report_at, "empty key in path '" + key + "'");
+      else ctx.error_at(0, 0, "cannot apply " + origin + ": empty key in path '" + key + "'");
+      return;
+    }
+  }
+  const YamlValue* parsed = &value;
   YamlValue* cur = &root;
   std::string walked;
   for (const std::string& seg : path) {
     const bool fresh_key = cur->is_map() && cur->find(seg) == nullptr;
-    YamlValue* next = step(*cur, seg, walked.empty() ? "top level" : walked, origin, ctx);
+    YamlValue* next = step(*cur, seg, walked.empty() ? "top level" : walked, origin, ctx, report_at);
     if (next == nullptr) return;
     walked += (walked.empty() ? "" : ".") + seg;
     if (&seg == &path.back()) {
@@ -86,8 +96,6 @@ void apply_one(YamlValue& root, const std::string& key, const std::string& value
     cur = next;
   }
 }
-
-}  // namespace
 
 void apply_overrides(YamlValue& root, const Overrides& overrides, Ctx& ctx) {
   if (!root.is_map()) return;  // already reported; there is nothing to walk

@@ -18,4 +18,9 @@ using Overrides = std::vector<std::pair<std::string, std::string>>;
 // override, so its errors say "[from --set KEY=VALUE]".
 void apply_overrides(YamlValue& root, const Overrides& overrides, Ctx& ctx);
 
+// One override with an already parsed value (a derived scenario's `set:` entry). Path errors go
+// to `ctx` at `report_at` when given, else at the tree position where the path stopped.
+void apply_override_value(YamlValue& root, const std::string& key, const YamlValue& value, const std::string& origin,
+                          Ctx& ctx, const YamlValue* report_at);
+
 }  // namespace hetsim

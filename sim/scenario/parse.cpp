@@ -5,6 +5,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <tuple>
 
@@ -41,13 +42,20 @@ bool read_text_file(const std::string& path, std::string& text, std::string& rea
     reason = errno != 0 ? std::strerror(errno) : "cannot open file";
     return false;
   }
-  std::ostringstream ss;
-  ss << in.rdbuf();
+  // Read in chunks with the cap applied as we go: a device or pipe (/dev/zero) has no size.
+  text.clear();
+  char buf[1 << 16];
+  while (in.read(buf, sizeof buf) || in.gcount() > 0) {
+    text.append(buf, static_cast<std::size_t>(in.gcount()));
+    if (text.size() > kMaxFileBytes) {
+      reason = "file larger than 64 MiB";
+      return false;
+    }
+  }
   if (in.bad()) {
     reason = "read error";
     return false;
   }
-  text = ss.str();
   return true;
 }
 
@@ -195,6 +203,77 @@ void parse_tree(ParseState& st, const YamlValue& root, const std::string& base_d
   validate_scenario(st);
 }
 
+std::string parent_dir(const std::string& path) {
+  const fs::path p = fs::path(path).parent_path();
+  return p.empty() ? "." : p.string();
+}
+
+// The tree a scenario describes, and the file its positions refer to.
+struct ScenarioTree {
+  YamlValue root;
+  std::string file;
+  std::string dir;  // resolves the relative paths inside it
+};
+
+constexpr int kMaxBaseDepth = 8;
+
+// A derived scenario (`base:` and `set:`, docs/scenario-format.md) is its base's tree with the
+// `set` entries applied in order, as --set would; a base may itself be derived. Errors in the
+// derived file are reported there; everything else at its place in the base, with overridden
+// values naming the `set` entry that put them there.
+std::optional<ScenarioTree> load_scenario_tree(const std::string& text, const std::string& file, const std::string& dir,
+                                               std::vector<std::string>& chain, std::vector<Diagnostic>& errors) {
+  auto root = load_yaml(text, file, "scenario", errors);
+  if (!root) return std::nullopt;
+  Ctx ctx(file, errors);
+  if (!root->is_map()) {
+    type_error(ctx, *root, "the scenario's top level", "a map");
+    return std::nullopt;
+  }
+  if (root->find("base") == nullptr) return ScenarioTree{std::move(*root), file, dir};
+  MapReader r(ctx, *root, "derived scenario", {"base", "set"});
+  auto base = r.string("base", true);
+  if (!r.ok() || !base) return std::nullopt;
+  const YamlValue& at = *r.get("base");
+  const std::string path = resolve_scenario_path(dir, *base);
+  std::error_code ec;
+  const std::string key = fs::weakly_canonical(path, ec).string();
+  if (std::find(chain.begin(), chain.end(), key) != chain.end()) {
+    ctx.error(at, "scenario '" + path + "' is its own base (a cycle of 'base:' files)");
+    return std::nullopt;
+  }
+  if (chain.size() > kMaxBaseDepth) {
+    ctx.error(at, "'base:' chains longer than " + std::to_string(kMaxBaseDepth) + " files are not supported");
+    return std::nullopt;
+  }
+  // Only regular files: a pipe or device as a base could block or never end.
+  std::string base_text, reason;
+  if (!fs::is_regular_file(path, ec)) {
+    ctx.error(at, "cannot read base scenario '" + path + "': " + (fs::exists(path, ec) ? "not a regular file" : std::strerror(ENOENT)));
+    return std::nullopt;
+  }
+  if (!read_text_file(path, base_text, reason)) {
+    ctx.error(at, "cannot read base scenario '" + path + "': " + reason);
+    return std::nullopt;
+  }
+  chain.push_back(key);
+  auto tree = load_scenario_tree(base_text, path, parent_dir(path), chain, errors);
+  if (!tree) return std::nullopt;
+  if (const YamlValue* set = r.get("set")) {
+    if (!set->is_map()) {
+      type_error(ctx, *set, "'set'", "a map of dotted keys (providers.0.pools.1.nodes) to values");
+      return std::nullopt;
+    }
+    for (const YamlEntry& e : set->entries) {
+      YamlValue key_at;
+      key_at.line = e.line, key_at.col = e.col;
+      const std::string origin = file + ":" + std::to_string(e.line) + ": set " + e.key;
+      apply_override_value(tree->root, e.key, e.value, origin, ctx, &key_at);
+    }
+  }
+  return tree;
+}
+
 ParseResult parse_text(const std::string& text, const std::string& file, const std::string& base_dir,
                        const ScenarioOverrides& overrides) {
   ParseResult res;
@@ -202,15 +281,14 @@ ParseResult parse_text(const std::string& text, const std::string& file, const s
   res.spec.workload.diurnal.fill(1.0);
   Ctx ctx(file, res.errors);
   try {
-    auto root = load_yaml(text, file, "scenario", res.errors);
-    if (root) {
-      if (!root->is_map()) {
-        type_error(ctx, *root, "the scenario's top level", "a map");
-      } else {
-        apply_overrides(*root, overrides, ctx);
-        ParseState st(ctx, res.spec);
-        parse_tree(st, *root, base_dir);
-      }
+    std::error_code ec;
+    std::vector<std::string> chain{fs::weakly_canonical(fs::path(base_dir) / fs::path(file).filename(), ec).string()};
+    auto tree = load_scenario_tree(text, file, base_dir, chain, res.errors);
+    if (tree) {
+      Ctx tree_ctx(tree->file, res.errors);
+      apply_overrides(tree->root, overrides, tree_ctx);
+      ParseState st(tree_ctx, res.spec);
+      parse_tree(st, tree->root, tree->dir);
     }
   } catch (const std::exception& e) {
     // A bug, not bad input; still a diagnostic rather than a crash of the caller.
@@ -220,11 +298,6 @@ ParseResult parse_text(const std::string& text, const std::string& file, const s
     return std::tie(a.pos.file, a.pos.line, a.pos.col) < std::tie(b.pos.file, b.pos.line, b.pos.col);
   });
   return res;
-}
-
-std::string parent_dir(const std::string& path) {
-  const fs::path p = fs::path(path).parent_path();
-  return p.empty() ? "." : p.string();
 }
 
 }  // namespace

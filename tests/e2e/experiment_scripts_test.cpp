@@ -1,0 +1,57 @@
+// The experiment scripts run end to end on a small scenario (Debian's python3-pandas and
+// python3-matplotlib; skipped when /usr/bin/python3 cannot import them).
+#include <gtest/gtest.h>
+
+#include "cli_support.hpp"
+
+namespace hetsim::e2e {
+namespace {
+
+bool python_has_plotting() {
+  return std::system("/usr/bin/python3 -c 'import pandas, matplotlib' >/dev/null 2>&1") == 0;
+}
+
+Out run_script(const std::string& args) {
+  Out o;
+  const std::string cmd = "cd '" + kSrc + "' && /usr/bin/python3 " + args + " 2>&1";
+  FILE* p = popen(cmd.c_str(), "r");
+  if (p == nullptr) return o;
+  char buf[4096];
+  std::size_t n;
+  while ((n = fread(buf, 1, sizeof buf, p)) > 0) o.text.append(buf, n);
+  const int status = pclose(p);
+  o.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return o;
+}
+
+int count_lines(const std::string& s) { return static_cast<int>(std::count(s.begin(), s.end(), '\n')); }
+
+TEST(ExperimentScripts, MixedCityGridRunsResumesAndPlots) {
+  if (!python_has_plotting()) GTEST_SKIP() << "/usr/bin/python3 lacks pandas or matplotlib";
+  const fs::path out = fresh_dir("mixed-city");
+  const std::string args = "scripts/mixed_city_experiment.py --hetsim '" + kBin +
+                           "' --scenario tests/e2e/data/mixed-small-city.yaml --base-rate 600 --loads 1"
+                           " --etas 0.5,1.0 --seeds 1 -j 2 --out '" + out.string() + "'";
+  Out o = run_script(args);
+  ASSERT_EQ(o.code, 0) << o.text;
+  const std::string results = slurp(out / "results.csv");
+  EXPECT_EQ(count_lines(results), 5) << results;  // header + homogeneous, planner, eta 0.5, eta 1
+  EXPECT_NE(results.find("pretrain_jct_mean_s"), std::string::npos);
+  EXPECT_NE(results.find("L1-planner-s1,1.0,planner"), std::string::npos) << results;
+  const std::string breakeven = slurp(out / "breakeven.csv");
+  EXPECT_EQ(breakeven.rfind("load,homogeneous_pretrain_jct_mean_s,planner_pretrain_jct_mean_s,planner_mean_eta,breakeven_eta", 0), 0u)
+      << breakeven;
+  EXPECT_GT(fs::file_size(out / "mixed-city.png"), 10000u);
+  EXPECT_GT(fs::file_size(out / "mixed-city.svg"), 10000u);
+  // The planner run mixed some gangs: the scenario is built so that FIFO's head can.
+  EXPECT_EQ(slurp(out / "runs/L1-planner-s1/summary.json").find("\"jobs_started\": 0,"), std::string::npos);
+  // Rerunning skips every finished run.
+  o = run_script(args);
+  ASSERT_EQ(o.code, 0) << o.text;
+  EXPECT_EQ(o.text.find("ran "), std::string::npos) << o.text;
+  EXPECT_NE(o.text.find("cached L1-eta1-s1"), std::string::npos) << o.text;
+  fs::remove_all(out);
+}
+
+}  // namespace
+}  // namespace hetsim::e2e
