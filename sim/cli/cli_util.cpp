@@ -2,7 +2,10 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <charconv>
+#include <string_view>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -18,6 +21,71 @@ std::vector<std::string> split_commas(const std::string& text) {
     if (comma == std::string::npos) return out;
     pos = comma + 1;
   }
+}
+
+namespace {
+bool parse_u64(std::string_view s, uint64_t& v) {
+  if (s.empty() || s.front() == '-' || s.front() == '+') return false;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  return ec == std::errc() && p == s.data() + s.size();
+}
+}  // namespace
+
+bool parse_seed_list(const std::string& text, std::vector<uint64_t>& out, std::string& error) {
+  for (const std::string& item : split_commas(text)) {
+    const auto dash = item.find('-');
+    uint64_t a = 0, b = 0;
+    const bool ok = dash == std::string::npos
+                        ? parse_u64(item, a) && (b = a, true)
+                        : parse_u64(std::string_view(item).substr(0, dash), a) &&
+                              parse_u64(std::string_view(item).substr(dash + 1), b);
+    if (!ok || b < a || b - a >= 100000) {
+      error = "--seeds: expected N, A-B (A <= B, at most 100000 seeds) or a comma list of those, got '" + item + "'";
+      return false;
+    }
+    for (uint64_t s = a;; ++s) {
+      if (std::find(out.begin(), out.end(), s) != out.end()) {
+        error = "--seeds: seed " + std::to_string(s) + " is listed twice";
+        return false;
+      }
+      out.push_back(s);
+      if (s == b) break;
+    }
+  }
+  return true;
+}
+
+bool parse_set_args(const std::vector<std::string>& sets, std::vector<std::pair<std::string, std::string>>& out,
+                    std::string& error) {
+  for (const std::string& s : sets) {
+    const auto eq = s.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      error = "--set expects KEY=VALUE, got '" + s + "'";
+      return false;
+    }
+    out.emplace_back(s.substr(0, eq), s.substr(eq + 1));
+  }
+  return true;
+}
+
+bool parse_policy_arg(const std::string& arg, std::string& name, std::map<std::string, std::string>& params,
+                      std::string& error) {
+  const auto colon = arg.find(':');
+  name = arg.substr(0, colon);
+  if (name.empty()) {
+    error = "--policy: empty policy name";
+    return false;
+  }
+  if (colon == std::string::npos) return true;
+  for (const std::string& kv : split_commas(arg.substr(colon + 1))) {
+    const auto eq = kv.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      error = "--policy: expected key=value, got '" + kv + "'";
+      return false;
+    }
+    params[kv.substr(0, eq)] = kv.substr(eq + 1);
+  }
+  return true;
 }
 
 std::string check_output_dir(const std::string& dir) {

@@ -1,12 +1,27 @@
 #pragma once
 // Small helpers shared by the subcommands: comma lists on the command line and output folders.
+#include <cstdint>
+#include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace hetsim {
 
 // "a,b,c" -> {"a", "b", "c"}; an empty text gives one empty item (callers reject it with context).
 std::vector<std::string> split_commas(const std::string& text);
+
+// "7", "1-10" or "1,4,9" (items may be ranges: "1-3,8"), appended to `out`; false with `error`
+// (naming --seeds) on a malformed item, a reversed or too long range, or a repeated seed.
+bool parse_seed_list(const std::string& text, std::vector<uint64_t>& out, std::string& error);
+
+// --set KEY=VALUE arguments -> (KEY, VALUE) pairs; false with `error` on a missing '=' or empty KEY.
+bool parse_set_args(const std::vector<std::string>& sets, std::vector<std::pair<std::string, std::string>>& out,
+                    std::string& error);
+
+// "NAME" or "NAME:k=v,k=v" (a --policy argument) -> name and parameters.
+bool parse_policy_arg(const std::string& arg, std::string& name, std::map<std::string, std::string>& params,
+                      std::string& error);
 
 // Creates `dir` if needed and proves a file can be created in it. Empty string on success,
 // otherwise why not ("cannot create directory: ...", "not a directory", "cannot write there: ...").

@@ -31,32 +31,13 @@ void print_errors(const std::vector<Diagnostic>& errors) {
   if (errors.size() > 1) fmt::print(stderr, "{} errors\n", errors.size());
 }
 
-// "NAME" or "NAME:k=v,k=v" -> name and parameters.
-bool parse_policy_arg(const std::string& arg, std::string& name, std::map<std::string, std::string>& params,
-                      std::string& error) {
-  const auto colon = arg.find(':');
-  name = arg.substr(0, colon);
-  if (name.empty()) { error = "--policy: empty policy name"; return false; }
-  if (colon == std::string::npos) return true;
-  for (const std::string& kv : split_commas(arg.substr(colon + 1))) {
-    const auto eq = kv.find('=');
-    if (eq == std::string::npos || eq == 0) { error = "--policy: expected key=value, got '" + kv + "'"; return false; }
-    params[kv.substr(0, eq)] = kv.substr(eq + 1);
-  }
-  return true;
-}
-
 }  // namespace
 
 int cmd_run(const RunOptions& opt) {
   std::vector<std::pair<std::string, std::string>> overrides;
-  for (const std::string& s : opt.sets) {
-    const auto eq = s.find('=');
-    if (eq == std::string::npos || eq == 0) {
-      fmt::print(stderr, "hetsim: --set expects KEY=VALUE, got '{}'\n", s);
-      return kExitBadInput;
-    }
-    overrides.emplace_back(s.substr(0, eq), s.substr(eq + 1));
+  if (std::string error; !parse_set_args(opt.sets, overrides, error)) {
+    fmt::print(stderr, "hetsim: {}\n", error);
+    return kExitBadInput;
   }
   ParseResult parsed = parse_scenario_file(opt.scenario, overrides);
   if (!parsed.ok()) {

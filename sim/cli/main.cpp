@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "commands.hpp"
+#include "compare_command.hpp"
 #include "plan_command.hpp"
 
 int main(int argc, char** argv) {
@@ -33,6 +34,18 @@ int main(int argc, char** argv) {
   run_cmd->add_flag("--quiet", run.quiet, "do not print the summary table");
   run_cmd->add_flag("--check-invariants", run.check_invariants,
                     "check the simulator's state after every decision (on by default in debug builds)");
+
+  hetsim::CompareOptions cmp;
+  auto* compare_cmd = app.add_subcommand("compare", "run several policies on several seeds of one scenario and compare them");
+  compare_cmd->add_option("scenario", cmp.scenario, "scenario YAML file")->required();
+  compare_cmd->add_option("--policies", cmp.policies, "comma list of policy names (see `hetsim list policies`)");
+  compare_cmd->add_option("--policy", cmp.policy_specs, "a policy with parameters, NAME:key=value,key=value (repeatable)")
+      ->take_all();
+  compare_cmd->add_option("--seeds", cmp.seeds_text, "seeds, e.g. 1-5 or 1,4,9 (default: the scenario's seed)");
+  compare_cmd->add_option("--set", cmp.sets, "override a scenario value: KEY=VALUE")->take_all();
+  compare_cmd->add_option("--out", cmp.out, "directory for compare.csv, compare_summary.csv and compare.md");
+  compare_cmd->add_flag("--keep-runs", cmp.keep_runs, "also write each run's outputs under OUT/runs/POLICY-sSEED/");
+  compare_cmd->add_flag("--quiet", cmp.quiet, "do not print the table");
 
   std::vector<std::string> validate_files;
   auto* validate_cmd = app.add_subcommand("validate", "check scenario files and report every error");
@@ -64,6 +77,7 @@ int main(int argc, char** argv) {
   try {
     if (*run_cmd) return hetsim::cmd_run(run);
     if (*plan_cmd) return hetsim::cmd_plan(plan);
+    if (*compare_cmd) return hetsim::cmd_compare(cmp);
     if (*validate_cmd) return hetsim::cmd_validate(validate_files);
     if (*list_cmd) return list_what == "policies" ? hetsim::cmd_list_policies() : hetsim::cmd_list_chips(list_catalog);
   } catch (const std::exception& e) {

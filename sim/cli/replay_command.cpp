@@ -19,37 +19,6 @@ namespace {
 
 constexpr int kExitBadInput = 2;
 
-bool parse_u64(std::string_view s, uint64_t& v) {
-  if (s.empty() || s.front() == '-' || s.front() == '+') return false;
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  return ec == std::errc() && p == s.data() + s.size();
-}
-
-// "7", "1-10" or "1,4,9" (items may be ranges: "1-3,8").
-bool parse_seed_list(const std::string& text, std::vector<uint64_t>& out, std::string& error) {
-  for (const std::string& item : split_commas(text)) {
-    const auto dash = item.find('-');
-    uint64_t a = 0, b = 0;
-    const bool ok = dash == std::string::npos
-                        ? parse_u64(item, a) && (b = a, true)
-                        : parse_u64(std::string_view(item).substr(0, dash), a) &&
-                              parse_u64(std::string_view(item).substr(dash + 1), b);
-    if (!ok || b < a || b - a >= 100000) {
-      error = "--seeds: expected N, A-B (A <= B, at most 100000 seeds) or a comma list of those, got '" + item + "'";
-      return false;
-    }
-    for (uint64_t s = a;; ++s) {
-      if (std::find(out.begin(), out.end(), s) != out.end()) {
-        error = "--seeds: seed " + std::to_string(s) + " is listed twice";
-        return false;
-      }
-      out.push_back(s);
-      if (s == b) break;
-    }
-  }
-  return true;
-}
-
 bool parse_policy_list(const std::string& text, std::vector<std::string>& out, std::string& error) {
   const auto& valid = sharing_placement_names();
   if (text == "all") {

@@ -5,6 +5,38 @@
 
 namespace hetsim {
 
+double student_t_975(std::size_t df) {
+  static constexpr double kTable[] = {12.706205, 4.302653, 3.182446, 2.776445, 2.570582, 2.446912, 2.364624,
+                                      2.306004,  2.262157, 2.228139, 2.200985, 2.178813, 2.160369, 2.144787,
+                                      2.131450,  2.119905, 2.109816, 2.100922, 2.093024, 2.085963, 2.079614,
+                                      2.073873,  2.068658, 2.063899, 2.059539, 2.055529, 2.051831, 2.048407,
+                                      2.045230,  2.042272};
+  if (df == 0) return NAN;
+  if (df <= 30) return kTable[df - 1];
+  const double z = 1.959963985, n = static_cast<double>(df);
+  const double z3 = z * z * z, z5 = z3 * z * z, z7 = z5 * z * z;
+  return z + (z3 + z) / (4 * n) + (5 * z5 + 16 * z3 + 3 * z) / (96 * n * n) +
+         (3 * z7 + 19 * z5 + 17 * z3 - 15 * z) / (384 * n * n * n);
+}
+
+MeanCi mean_ci95(const std::vector<double>& values) {
+  MeanCi r;
+  r.n = values.size();
+  if (r.n == 0) return r;
+  double sum = 0;
+  for (double v : values) sum += v;
+  r.mean = sum / static_cast<double>(r.n);
+  if (r.n < 2) {
+    r.sd = r.half_width = NAN;
+    return r;
+  }
+  double ss = 0;
+  for (double v : values) ss += (v - r.mean) * (v - r.mean);
+  r.sd = std::sqrt(ss / static_cast<double>(r.n - 1));
+  r.half_width = student_t_975(r.n - 1) * r.sd / std::sqrt(static_cast<double>(r.n));
+  return r;
+}
+
 double nearest_rank_percentile(const std::vector<double>& sorted, double p) {
   if (sorted.empty()) return 0;
   const double rank = std::ceil(p / 100.0 * static_cast<double>(sorted.size()));

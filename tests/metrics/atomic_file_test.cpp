@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -77,4 +78,23 @@ TEST(Stats, NearestRankPercentilesAreSampleValues) {
   EXPECT_EQ(describe({}).count, 0u);
   // The mean does not depend on input order (sorted, compensated summation).
   EXPECT_EQ(describe({1e16, 1, -1e16, 1}).mean, describe({1, 1, 1e16, -1e16}).mean);
+}
+
+TEST(Stats, StudentTQuantilesAndConfidenceIntervals) {
+  EXPECT_NEAR(hetsim::student_t_975(1), 12.7062, 1e-4);
+  EXPECT_NEAR(hetsim::student_t_975(4), 2.7764, 1e-4);
+  EXPECT_NEAR(hetsim::student_t_975(30), 2.0423, 1e-4);
+  EXPECT_NEAR(hetsim::student_t_975(31), 2.0395, 1e-3);   // expansion beyond the table
+  EXPECT_NEAR(hetsim::student_t_975(60), 2.0003, 1e-3);
+  EXPECT_NEAR(hetsim::student_t_975(1000), 1.9623, 1e-3);
+  EXPECT_TRUE(std::isnan(hetsim::student_t_975(0)));
+  const hetsim::MeanCi c = hetsim::mean_ci95({1, 2, 3, 4, 5});
+  EXPECT_EQ(c.n, 5u);
+  EXPECT_DOUBLE_EQ(c.mean, 3);
+  EXPECT_NEAR(c.sd, std::sqrt(2.5), 1e-12);
+  EXPECT_NEAR(c.half_width, 2.776445 * std::sqrt(2.5) / std::sqrt(5.0), 1e-6);
+  const hetsim::MeanCi one = hetsim::mean_ci95({7});
+  EXPECT_DOUBLE_EQ(one.mean, 7);
+  EXPECT_TRUE(std::isnan(one.half_width));
+  EXPECT_EQ(hetsim::mean_ci95({}).n, 0u);
 }

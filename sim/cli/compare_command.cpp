@@ -1,0 +1,260 @@
+#include "compare_command.hpp"
+
+#include <chrono>
+#include <cmath>
+#include <map>
+#include <memory>
+#include <optional>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "cli_util.hpp"
+#include "hetsim/metrics/atomic_file.hpp"
+#include "hetsim/metrics/report.hpp"
+#include "hetsim/metrics/stats.hpp"
+#include "hetsim/policy/registry.hpp"
+#include "hetsim/run/simulation.hpp"
+#include "hetsim/scenario/build.hpp"
+#include "hetsim/scenario/parse.hpp"
+
+namespace hetsim {
+
+namespace {
+
+constexpr int kExitBadInput = 2;
+
+struct PolicyChoice {
+  std::string label;  // as given on the command line
+  std::string name;
+  std::map<std::string, std::string> params;
+  std::string resolved;  // the policy's own name, e.g. easy-backfill[best-fit]
+};
+
+// The metrics of compare.csv, in column order, read from a run's summary.json.
+struct Metric {
+  const char* name;
+  double (*get)(const nlohmann::ordered_json& s);
+};
+
+const std::vector<Metric>& metrics() {
+  static const std::vector<Metric> m{
+      {"jobs_completed", [](const nlohmann::ordered_json& s) { return s["jobs"]["completed"].get<double>(); }},
+      {"jobs_pending_at_end", [](const nlohmann::ordered_json& s) { return s["jobs"]["pending_at_end"].get<double>(); }},
+      {"jct_mean_s", [](const nlohmann::ordered_json& s) { return s["jct_s"]["mean"].get<double>(); }},
+      {"jct_p50_s", [](const nlohmann::ordered_json& s) { return s["jct_s"]["p50"].get<double>(); }},
+      {"jct_p95_s", [](const nlohmann::ordered_json& s) { return s["jct_s"]["p95"].get<double>(); }},
+      {"jct_p99_s", [](const nlohmann::ordered_json& s) { return s["jct_s"]["p99"].get<double>(); }},
+      {"wait_mean_s", [](const nlohmann::ordered_json& s) { return s["wait_s"]["mean"].get<double>(); }},
+      {"wait_p99_s", [](const nlohmann::ordered_json& s) { return s["wait_s"]["p99"].get<double>(); }},
+      {"makespan_s", [](const nlohmann::ordered_json& s) { return s["makespan_s"].get<double>(); }},
+      {"utilization", [](const nlohmann::ordered_json& s) { return s["utilization"]["overall"].get<double>(); }},
+      {"stranded", [](const nlohmann::ordered_json& s) { return s["utilization"]["stranded"].get<double>(); }},
+      {"mixed_jobs", [](const nlohmann::ordered_json& s) { return s["mixed"]["jobs_started"].get<double>(); }},
+  };
+  return m;
+}
+
+// The columns of the printed table (all of them are in compare.md and the CSVs).
+constexpr const char* kHeadline[] = {"jct_mean_s", "jct_p99_s", "wait_mean_s", "utilization", "stranded"};
+
+std::string safe_name(const std::string& s) {
+  std::string out;
+  for (char c : s) out += (std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-') ? c : '_';
+  return out;
+}
+
+// Shortest text that reads back to the same double: byte-stable across runs and thread counts.
+std::string num(double v) { return std::isfinite(v) ? fmt::format("{}", v) : ""; }
+
+std::string ci_text(const MeanCi& c, bool share) {
+  if (share) {
+    if (!std::isfinite(c.half_width)) return fmt::format("{:.2f} %", 100 * c.mean);
+    return fmt::format("{:.2f} ± {:.2f} %", 100 * c.mean, 100 * c.half_width);
+  }
+  if (!std::isfinite(c.half_width)) return fmt::format("{:.1f}", c.mean);
+  return fmt::format("{:.1f} ± {:.1f}", c.mean, c.half_width);
+}
+
+}  // namespace
+
+int cmd_compare(const CompareOptions& opt) {
+  std::vector<std::pair<std::string, std::string>> overrides;
+  std::string error;
+  if (!parse_set_args(opt.sets, overrides, error)) {
+    fmt::print(stderr, "hetsim: {}\n", error);
+    return kExitBadInput;
+  }
+  ParseResult parsed = parse_scenario_file(opt.scenario, overrides);
+  if (!parsed.ok()) {
+    for (const Diagnostic& d : parsed.errors) fmt::print(stderr, "{}\n", d.format());
+    return kExitBadInput;
+  }
+  const ScenarioSpec& spec = parsed.spec;
+  if (spec.has_sharing_replay || spec.has_mixed_training) {
+    fmt::print(stderr, "hetsim compare: {} is a {} scenario; `hetsim run` runs its policies and seeds itself\n",
+               opt.scenario, spec.has_sharing_replay ? "trace-replay" : "mixed-training");
+    return kExitBadInput;
+  }
+
+  std::vector<PolicyChoice> choices;
+  std::vector<std::string> specs;
+  if (!opt.policies.empty()) specs = split_commas(opt.policies);
+  for (const std::string& s : opt.policy_specs) specs.push_back(s);
+  if (specs.empty()) {
+    fmt::print(stderr, "hetsim compare: name the policies with --policies a,b,c or --policy NAME[:k=v,...] (repeatable)\n");
+    return kExitBadInput;
+  }
+  for (const std::string& s : specs) {
+    PolicyChoice c;
+    c.label = s;
+    if (!parse_policy_arg(s, c.name, c.params, error)) {
+      fmt::print(stderr, "hetsim compare: {}\n", error);
+      return kExitBadInput;
+    }
+    for (const PolicyChoice& other : choices) {
+      if (other.label == s) {
+        fmt::print(stderr, "hetsim compare: policy '{}' is listed twice\n", s);
+        return kExitBadInput;
+      }
+    }
+    try {
+      c.resolved = builtin_policy_registry().create(c.name, c.params)->name();
+    } catch (const std::invalid_argument& e) {
+      fmt::print(stderr, "hetsim compare: {}\n", e.what());
+      return kExitBadInput;
+    }
+    choices.push_back(std::move(c));
+  }
+  std::vector<uint64_t> seeds;
+  if (opt.seeds_text.empty()) {
+    seeds.push_back(spec.seed);
+  } else if (!parse_seed_list(opt.seeds_text, seeds, error)) {
+    fmt::print(stderr, "hetsim compare: {}\n", error);
+    return kExitBadInput;
+  }
+  // Fail before simulating, not after, when the results could not be saved.
+  if (const std::string why = opt.out.empty() ? "" : check_output_dir(opt.out); !why.empty()) {
+    fmt::print(stderr, "hetsim: --out {}: {}\n", opt.out, why);
+    return kExitBadInput;
+  }
+
+  const auto wall0 = std::chrono::steady_clock::now();
+  // One model per seed, shared read-only by that seed's runs.
+  std::vector<std::optional<SimulationModel>> models(seeds.size());
+  std::vector<std::string> build_errors(seeds.size());
+#pragma omp parallel for schedule(dynamic, 1)
+  for (std::size_t i = 0; i < seeds.size(); ++i) {
+    try {
+      models[i] = build_scenario(spec, seeds[i]);
+    } catch (const std::exception& e) {
+      build_errors[i] = e.what();
+    }
+  }
+  for (const std::string& e : build_errors) {
+    if (!e.empty()) {
+      fmt::print(stderr, "{}: error: {}\n", opt.scenario, e);
+      return kExitBadInput;
+    }
+  }
+
+  const std::size_t n_runs = choices.size() * seeds.size();
+  std::vector<std::vector<double>> values(n_runs);
+  std::vector<std::string> run_errors(n_runs);
+#pragma omp parallel for schedule(dynamic, 1)
+  for (std::size_t r = 0; r < n_runs; ++r) {
+    const PolicyChoice& c = choices[r / seeds.size()];
+    const std::size_t si = r % seeds.size();
+    try {
+      const SimulationModel& model = *models[si];
+      auto policy = builtin_policy_registry().create(c.name, c.params);
+      MetricsCollector collector(model.cluster, model.chips, model.jobs);
+      Simulation sim(model, *policy, collector);
+      const RunResult res = sim.run();
+      RunInfo info;
+      info.scenario = spec.name;
+      info.seed = seeds[si];
+      info.policy = policy->name();
+      info.device = "cpu";
+      info.horizon_s = model.horizon.seconds();
+      info.events = res.events;
+      info.wall_s = res.wall_s;
+      const ReportInputs in{&info, &model.cluster, &model.chips, &model.jobs, &model.tenants, &collector};
+      const nlohmann::ordered_json s = summary_json(in);
+      for (const Metric& m : metrics()) values[r].push_back(m.get(s));
+      if (opt.keep_runs && !opt.out.empty()) {
+        write_run_outputs(opt.out + "/runs/" + safe_name(c.label) + "-s" + std::to_string(seeds[si]), in);
+      }
+    } catch (const std::exception& e) {
+      run_errors[r] = "policy " + c.label + ", seed " + std::to_string(seeds[si]) + ": " + e.what();
+    }
+  }
+  for (const std::string& e : run_errors) {
+    if (!e.empty()) {
+      fmt::print(stderr, "hetsim compare: internal error: {}\n", e);
+      return 1;
+    }
+  }
+
+  std::string csv = "policy,policy_name,seed";
+  for (const Metric& m : metrics()) csv += std::string(",") + m.name;
+  csv += "\n";
+  for (std::size_t r = 0; r < n_runs; ++r) {
+    const PolicyChoice& c = choices[r / seeds.size()];
+    csv += fmt::format("\"{}\",\"{}\",{}", c.label, c.resolved, seeds[r % seeds.size()]);
+    for (double v : values[r]) csv += "," + num(v);
+    csv += "\n";
+  }
+  std::string summary = "policy,metric,n,mean,sd,ci95_low,ci95_high\n";
+  std::vector<std::vector<MeanCi>> cis(choices.size());
+  for (std::size_t p = 0; p < choices.size(); ++p) {
+    for (std::size_t k = 0; k < metrics().size(); ++k) {
+      std::vector<double> xs;
+      for (std::size_t si = 0; si < seeds.size(); ++si) xs.push_back(values[p * seeds.size() + si][k]);
+      const MeanCi c = mean_ci95(xs);
+      cis[p].push_back(c);
+      summary += fmt::format("\"{}\",{},{},{},{},{},{}\n", choices[p].label, metrics()[k].name, c.n, num(c.mean),
+                             num(c.sd), num(c.mean - c.half_width), num(c.mean + c.half_width));
+    }
+  }
+  // Markdown: every metric, mean ± 95 % CI half-width over the seeds.
+  std::string md = fmt::format("Scenario `{}`, seeds {}: mean ± half-width of the 95 % confidence interval (Student t, n = {}).\n\n| policy |",
+                               spec.name, opt.seeds_text.empty() ? std::to_string(spec.seed) : opt.seeds_text, seeds.size());
+  std::string rule = "|---|";
+  for (const Metric& m : metrics()) md += std::string(" ") + m.name + " |", rule += "---:|";
+  md += "\n" + rule + "\n";
+  for (std::size_t p = 0; p < choices.size(); ++p) {
+    md += "| " + choices[p].label + " |";
+    for (std::size_t k = 0; k < metrics().size(); ++k) {
+      const std::string name = metrics()[k].name;
+      md += " " + ci_text(cis[p][k], name == "utilization" || name == "stranded") + " |";
+    }
+    md += "\n";
+  }
+  if (!opt.out.empty()) {
+    write_file_atomically(opt.out + "/compare.csv", csv);
+    write_file_atomically(opt.out + "/compare_summary.csv", summary);
+    write_file_atomically(opt.out + "/compare.md", md);
+  }
+  if (!opt.quiet) {
+    fmt::print("hetsim compare: {} | {} policies x {} seeds | {:.1f} s wall\n", spec.name, choices.size(), seeds.size(),
+               std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count());
+    fmt::print("  {:<32}", "policy");
+    for (const char* h : kHeadline) fmt::print(" {:>22}", h);
+    fmt::print("\n");
+    for (std::size_t p = 0; p < choices.size(); ++p) {
+      fmt::print("  {:<32}", choices[p].label);
+      for (const char* h : kHeadline) {
+        for (std::size_t k = 0; k < metrics().size(); ++k) {
+          if (std::string(metrics()[k].name) != h) continue;
+          fmt::print(" {:>22}", ci_text(cis[p][k], std::string(h) == "utilization" || std::string(h) == "stranded"));
+        }
+      }
+      fmt::print("\n");
+    }
+    if (!opt.out.empty()) fmt::print("  outputs in {}/ (compare.csv, compare_summary.csv, compare.md)\n", opt.out);
+  }
+  return 0;
+}
+
+}  // namespace hetsim

@@ -1,0 +1,59 @@
+// `hetsim compare`: several policies x seeds of one scenario, one table (docs/policies.md).
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "cli_support.hpp"
+
+using namespace hetsim::e2e;
+
+namespace {
+int lines(const std::string& s) { return static_cast<int>(std::count(s.begin(), s.end(), '\n')); }
+}  // namespace
+
+TEST(Compare, RunsEveryPolicyOnEverySeedAndIsTheSameForAnyThreadCount) {
+  const fs::path a = fresh_dir("compare-a"), b = fresh_dir("compare-b");
+  const std::string args = "compare scenarios/examples/small-city.yaml --policies fifo,easy-backfill "
+                           "--policy easy-backfill:placement=best-fit,mix_chips=fallback --seeds 1-3 --keep-runs --out ";
+  Out o = run(args + a.string(), "OMP_NUM_THREADS=2");
+  ASSERT_EQ(o.code, 0) << o.text;
+  EXPECT_NE(o.text.find("3 policies x 3 seeds"), std::string::npos) << o.text;
+  EXPECT_NE(o.text.find("±"), std::string::npos) << o.text;
+  const std::string csv = slurp(a / "compare.csv");
+  EXPECT_EQ(lines(csv), 1 + 9) << csv;
+  EXPECT_EQ(csv.rfind("policy,policy_name,seed,jobs_completed,", 0), 0u) << csv;
+  EXPECT_NE(csv.find("\"easy-backfill:placement=best-fit,mix_chips=fallback\",\"easy-backfill[best-fit,mix]\",2,"),
+            std::string::npos) << csv;
+  const std::string summary = slurp(a / "compare_summary.csv");
+  EXPECT_EQ(lines(summary), 1 + 3 * 12) << summary;
+  EXPECT_NE(slurp(a / "compare.md").find("| fifo |"), std::string::npos);
+  // A compared run is the same run `hetsim run` makes.
+  const fs::path single = fresh_dir("compare-single");
+  ASSERT_EQ(run("run scenarios/examples/small-city.yaml --policy fifo --seed 2 --quiet --out " + single.string()).code, 0);
+  EXPECT_EQ(slurp(single / "jobs.csv"), slurp(a / "runs/fifo-s2/jobs.csv"));
+  o = run(args + b.string(), "OMP_NUM_THREADS=1");
+  ASSERT_EQ(o.code, 0) << o.text;
+  EXPECT_EQ(slurp(b / "compare.csv"), csv);
+  EXPECT_EQ(slurp(b / "compare_summary.csv"), summary);
+  for (const auto& d : {a, b, single}) fs::remove_all(d);
+}
+
+TEST(Compare, BadRequestsExitTwoWithAReason) {
+  struct Case {
+    std::string args, says;
+  };
+  for (const Case& c : std::vector<Case>{
+           {"compare scenarios/examples/small-city.yaml", "name the policies"},
+           {"compare scenarios/examples/small-city.yaml --policies fifo,nosuch", "nosuch"},
+           {"compare scenarios/examples/small-city.yaml --policies fifo,fifo", "listed twice"},
+           {"compare scenarios/examples/small-city.yaml --policies fifo --seeds 3-1", "--seeds"},
+           {"compare scenarios/examples/small-city.yaml --policy fifo:placement=sideways", "placement"},
+           {"compare scenarios/examples/small-city.yaml --policies fifo --set workload.jobs_per_day=-1", "jobs_per_day"},
+           {"compare tests/e2e/data/mixed-sample.yaml --policies fifo", "hetsim run"},
+           {"compare no-such-file.yaml --policies fifo", "cannot read"},
+       }) {
+    const Out o = run(c.args);
+    EXPECT_EQ(o.code, 2) << c.args << "\n" << o.text;
+    EXPECT_NE(o.text.find(c.says), std::string::npos) << c.args << "\n" << o.text;
+  }
+}
