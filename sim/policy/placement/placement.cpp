@@ -128,11 +128,19 @@ bool place_gang(const Job& job, const Cluster& c, uint64_t chips, PlacementScore
     int64_t score;
     PoolId pool;
   };
+  // Cards the caps hold back in each pool: a pool whose free cards minus those cannot hold the
+  // gang is skipped without walking its nodes (backfill asks this for every queued gang).
+  std::vector<int64_t> withheld(caps.empty() ? 0 : c.pool_count(), 0);
+  for (const NodeCap& cap : caps) {
+    const uint32_t free = c.node_free_cards(cap.node);
+    withheld[c.node_pool(cap.node)] += free - std::min(free, cap.max_cards);
+  }
+  const auto capped_free = [&](PoolId p) { return c.pool_free_cards(p) - (withheld.empty() ? 0 : withheld[p]); };
   std::vector<Candidate> cands;
   for (PoolId p = 0; p < c.pool_count(); ++p) {
     const Pool& pool = c.pool(p);
     if (!((chips >> pool.chip) & 1ULL) || pool.cards_per_node >= job.cards) continue;
-    if (c.pool_free_cards(p) < job.cards) continue;
+    if (capped_free(p) < job.cards) continue;
     const int64_t total = static_cast<int64_t>(pool.end_node - pool.first_node) * pool.cards_per_node;
     cands.push_back({pool_score(kind, c.pool_free_cards(p), total, job.cards), p});
   }
@@ -152,7 +160,7 @@ bool place_gang(const Job& job, const Cluster& c, uint64_t chips, PlacementScore
     for (PoolId p = 0; p < c.pool_count(); ++p) {
       if (c.pool(p).chip == chip && c.pool_free_cards(p) > 0) {
         pools.push_back(p);
-        free += c.pool_free_cards(p);
+        free += capped_free(p);
       }
     }
     if (free < job.cards) continue;
