@@ -13,7 +13,9 @@
 #include "device.hpp"
 #include "mixed_command.hpp"
 #include "replay_command.hpp"
+#include "hetsim/metrics/atomic_file.hpp"
 #include "hetsim/metrics/report.hpp"
+#include "hetsim/metrics/trace_export.hpp"
 #include "hetsim/policy/registry.hpp"
 #include "hetsim/policy/sharing/sharing_policies.hpp"
 #include "hetsim/run/simulation.hpp"
@@ -45,6 +47,11 @@ int cmd_run(const RunOptions& opt) {
     return kExitBadInput;
   }
   ScenarioSpec& spec = parsed.spec;
+  if (!opt.trace_out.empty() && (spec.has_sharing_replay || spec.has_mixed_training)) {
+    fmt::print(stderr, "hetsim: --trace-out is for simulations; {} is a {} scenario\n", opt.scenario,
+               spec.has_sharing_replay ? "trace-replay" : "mixed-training");
+    return kExitBadInput;
+  }
   if (spec.has_sharing_replay) return run_sharing_replay(spec, opt);
   if (spec.has_mixed_training) return run_mixed_training(spec, opt);
   if (!opt.seeds_text.empty()) {
@@ -96,6 +103,14 @@ int cmd_run(const RunOptions& opt) {
     }
   }
 
+  if (!opt.trace_out.empty()) {
+    const std::filesystem::path parent = std::filesystem::path(opt.trace_out).parent_path();
+    if (const std::string why = check_output_dir(parent.empty() ? "." : parent.string()); !why.empty()) {
+      fmt::print(stderr, "hetsim: --trace-out {}: {}\n", opt.trace_out, why);
+      return kExitBadInput;
+    }
+  }
+
   SimulationModel model;
   try {
     model = build_scenario(spec, seed);
@@ -105,6 +120,7 @@ int cmd_run(const RunOptions& opt) {
   }
 
   MetricsCollector metrics(model.cluster, model.chips, model.jobs);
+  if (!opt.trace_out.empty()) metrics.enable_trace();
   Simulation sim(model, *policy, metrics);
   if (opt.check_invariants) sim.set_check_invariants(true);
   std::unique_ptr<BatchScorer> scorer;
@@ -129,6 +145,19 @@ int cmd_run(const RunOptions& opt) {
   if (!opt.out.empty()) write_run_outputs(opt.out, in);
   if (!opt.quiet) fmt::print("{}", summary_table(summary));
   if (!opt.out.empty() && !opt.quiet) fmt::print("  outputs in {}/\n", opt.out);
+  if (!opt.trace_out.empty()) {
+    // A trace viewer cannot open a city-month: a few million slices is already hundreds of MB.
+    constexpr uint64_t kMaxTraceSlices = 2'000'000;
+    const uint64_t slices = trace_slice_count(in);
+    if (slices > kMaxTraceSlices) {
+      fmt::print(stderr, "hetsim: --trace-out {}: the schedule has {} card slices, more than {} a trace viewer can "
+                         "open; not written (shorten the horizon or lower the load)\n",
+                 opt.trace_out, slices, kMaxTraceSlices);
+      return kExitBadInput;
+    }
+    write_file_atomically(opt.trace_out, trace_json(in));
+    if (!opt.quiet) fmt::print("  trace ({} slices) in {}\n", slices, opt.trace_out);
+  }
   return 0;
 }
 

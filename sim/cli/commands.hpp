@@ -14,6 +14,7 @@ struct RunOptions {
   std::string seeds_text; // trace-replay scenarios only: "1-10", "1,4,9"
   std::vector<std::string> sets;
   std::string out;
+  std::string trace_out;  // Chrome/Perfetto trace-event JSON of the schedule
   std::string device = "cpu";
   bool quiet = false;
   bool check_invariants = false;  // on anyway in builds without NDEBUG

@@ -29,6 +29,8 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--set", run.sets, "override a scenario value: KEY=VALUE with a dotted KEY, e.g. workload.jobs_per_day=5000")
       ->take_all();
   run_cmd->add_option("--out", run.out, "directory for summary.json, jobs.csv, timeseries.csv (created; files replaced atomically)");
+  run_cmd->add_option("--trace-out", run.trace_out,
+                      "write the schedule as Chrome/Perfetto trace-event JSON (cards as tracks, jobs as slices; small scenarios)");
   run_cmd->add_option("--device", run.device, "placement-scoring backend: cpu, cuda or auto")
       ->check(CLI::IsMember({"cpu", "cuda", "auto"}));
   run_cmd->add_flag("--quiet", run.quiet, "do not print the summary table");

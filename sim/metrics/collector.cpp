@@ -46,6 +46,7 @@ void MetricsCollector::on_start(JobId id, const Allocation& a, SimTime now, doub
   r.start = now;
   r.chip = cluster_.node_chip(a.front().node);
   r.mixed_efficiency = mixed_efficiency;
+  if (!trace_alloc_.empty()) trace_alloc_[id] = a;
   for (const NodeGrant& g : a) r.chip_mask |= 1ULL << cluster_.node_chip(g.node);
   r.nodes = static_cast<uint32_t>(a.size());
   r.first_node = a.front().node;

@@ -48,6 +48,11 @@ class MetricsCollector {
   void on_start(JobId id, const Allocation& a, SimTime now, double mixed_efficiency = 0);
   void on_end(JobId id, const Allocation& a, SimTime now);
   void sample(SimTime now, uint64_t pending, uint64_t running);
+  // Keep every started job's allocation for trace_json (--trace-out); off by default.
+  void enable_trace() { trace_alloc_.assign(records_.size(), {}); }
+  bool tracing() const { return !trace_alloc_.empty(); }
+  const Allocation& traced_allocation(JobId id) const { return trace_alloc_.at(id); }
+
   // Closes the busy-time integrals of jobs still running at `end`.
   void finish(SimTime end, const std::function<const Allocation&(JobId)>& allocation_of);
 
@@ -77,6 +82,7 @@ class MetricsCollector {
   std::vector<int64_t> busy_chip_, busy_site_, busy_provider_;
   std::vector<int64_t> live_chip_, live_site_;  // cards allocated right now
   int64_t live_total_ = 0;
+  std::vector<Allocation> trace_alloc_;  // per job, when tracing
   uint64_t queued_ = 0;
   SimTime last_change_;
   int64_t stranded_us_ = 0;
