@@ -17,8 +17,8 @@ nlohmann::ordered_json plan_json(const MixedPlan& p) {
   j["recompute"] = p.recompute;
   j["stages"] = nlohmann::ordered_json::array();
   for (const StagePlan& s : p.stages)
-    j["stages"].push_back({{"chip", s.chip}, {"count", s.tp * p.dp}, {"layers", s.layers}, {"tp", s.tp}, {"dp", p.dp},
-                           {"microbatch_s", s.microbatch_s}, {"memory_gb", s.memory_gb},
+    j["stages"].push_back({{"chip", s.chip}, {"count", s.tp * s.dp}, {"layers", s.layers}, {"tp", s.tp}, {"dp", s.dp},
+                           {"microbatch_size", s.microbatch}, {"microbatch_s", s.microbatch_s}, {"memory_gb", s.memory_gb},
                            {"memory_limit_gb", s.memory_limit_gb}});
   return j;
 }
@@ -26,11 +26,12 @@ nlohmann::ordered_json plan_json(const MixedPlan& p) {
 void print_plan(const MixedPlan& p) {
   fmt::print("  dp {} x pipeline of {} stages; microbatch {} x {} per replica{}\n", p.dp, p.stages.size(), p.microbatch,
              p.microbatches, p.recompute ? "; full recomputation" : "");
-  fmt::print("  {:>5} {:<20} {:>6} {:>3} {:>12} {:>16}\n", "stage", "chip", "layers", "tp", "ms/microbat", "memory GB/limit");
+  fmt::print("  {:>5} {:<20} {:>6} {:>3} {:>3} {:>3} {:>12} {:>16}\n", "stage", "chip", "layers", "tp", "dp", "mb",
+             "ms/microbat", "memory GB/limit");
   for (std::size_t i = 0; i < p.stages.size(); ++i) {
     const StagePlan& s = p.stages[i];
-    fmt::print("  {:>5} {:<20} {:>6} {:>3} {:>12.2f} {:>8.1f} / {:<6.1f}\n", i, s.chip, s.layers, s.tp,
-               s.microbatch_s * 1e3, s.memory_gb, s.memory_limit_gb);
+    fmt::print("  {:>5} {:<20} {:>6} {:>3} {:>3} {:>3} {:>12.2f} {:>8.1f} / {:<6.1f}\n", i, s.chip, s.layers, s.tp, s.dp,
+               s.microbatch, s.microbatch_s * 1e3, s.memory_gb, s.memory_limit_gb);
   }
 }
 

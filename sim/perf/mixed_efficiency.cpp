@@ -60,6 +60,7 @@ MixedSpeed MixedEfficiency::efficiency(const Job& job, std::span<const ChipCount
   req.cross_vendor_gbps = params_.cross_vendor_gbps;
   req.inter_node_gbps = params_.inter_node_gbps;
   req.memory_usable_fraction = params_.memory_usable_fraction;
+  req.per_group_dp = params_.per_group_dp;
   for (const ChipCount& g : mix) req.groups.push_back(ChipGroup{chips_.at(g.chip), g.cards});
   const MixingReport report = evaluate_mixing(req);
   MixedSpeed speed;

@@ -37,6 +37,7 @@ struct MixingParams {
   double cross_vendor_gbps = 100;       // per card, between chips of different vendors
   double inter_node_gbps = 200;         // per card, between nodes of one vendor
   double memory_usable_fraction = 0.9;
+  bool per_group_dp = true;  // per-group DP degrees in the planner (mixed_planner.hpp)
 };
 
 struct MixedEfficiencyStats {
@@ -66,7 +67,7 @@ class MixedEfficiency {
   const MixedEfficiencyStats& stats() const { return stats_; }
 
  private:
-  using Key = std::tuple<std::size_t, uint32_t, std::vector<ChipCount>>;
+  using Key = std::tuple<std::size_t, uint32_t, std::vector<ChipCount>>;  // fixed per run: params_
   const MixingParams& params_;
   const ChipCatalog& chips_;
   std::vector<std::size_t> dense_;  // indices of dense models, by ascending parameter count

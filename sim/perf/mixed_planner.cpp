@@ -20,8 +20,11 @@ constexpr std::size_t kMaxGroups = 6;
 struct Shape {
   std::vector<uint32_t> order;  // group indices in pipeline order
   std::vector<uint32_t> tp, stages;  // per group (indexed by group, not by order)
-  uint32_t dp = 1, b = 1, m = 1;
+  std::vector<uint32_t> mult;   // per group: its DP degree is dp x mult, its microbatch b / mult
+  uint32_t dp = 1, b = 1, m = 1;  // base DP degree, microbatch per replica at the base degree
   bool recompute = false;
+  uint32_t dp_of(uint32_t g) const { return dp * mult[g]; }
+  uint32_t b_of(uint32_t g) const { return b / mult[g]; }
 };
 
 struct Costing {
@@ -38,19 +41,21 @@ struct Costing {
     return (cross ? req.cross_vendor_latency_us : req.inter_node_latency_us) * 1e-6;
   }
 
-  // Memory of a stage on one card, bytes: fixed part and per layer.
-  double fixed_memory(bool first, bool last, uint32_t t, const Shape& sh) const {
+  // Memory of a stage of group g on one card, bytes: fixed part and per layer.
+  double fixed_memory(bool first, bool last, uint32_t g, const Shape& sh) const {
     const TransformerSpec& M = req.model;
+    const uint32_t t = sh.tp[g];
     const double embed = static_cast<double>(M.vocab) * M.hidden / t;  // one of the two matrices
     double f = req.framework_overhead_gb * 1e9;
-    if (first) f += embed * bytes_per_param_state(sh.dp);
-    if (last) f += embed * bytes_per_param_state(sh.dp) + 4.0 * sh.b * M.seq_len * M.vocab / t;  // FP32 logits
+    if (first) f += embed * bytes_per_param_state(sh.dp_of(g));
+    if (last) f += embed * bytes_per_param_state(sh.dp_of(g)) + 4.0 * sh.b_of(g) * M.seq_len * M.vocab / t;  // FP32 logits
     return f;
   }
-  double layer_memory(uint32_t t, uint32_t inflight, const Shape& sh) const {
+  double layer_memory(uint32_t g, uint32_t inflight, const Shape& sh) const {
     const TransformerSpec& M = req.model;
-    return M.layer_params() / t * bytes_per_param_state(sh.dp) +
-           M.layer_activation_bytes(sh.b, t, sh.recompute) * inflight;
+    const uint32_t t = sh.tp[g];
+    return M.layer_params() / t * bytes_per_param_state(sh.dp_of(g)) +
+           M.layer_activation_bytes(sh.b_of(g), t, sh.recompute) * inflight;
   }
 
   // The stages of a shape, in pipeline order, appended to `out`.
@@ -58,13 +63,15 @@ struct Costing {
     const TransformerSpec& M = req.model;
     uint32_t total = 0;
     for (uint32_t g : sh.order) total += sh.stages[g];
-    const double tokens = static_cast<double>(sh.b) * M.seq_len;
-    const double act_bytes = 2.0 * tokens * M.hidden;  // BF16 activations of one microbatch
     uint32_t j = 0;
     for (std::size_t oi = 0; oi < sh.order.size(); ++oi) {
       const uint32_t g = sh.order[oi];
       const ChipSpec& chip = req.groups[g].chip;
       const uint32_t t = sh.tp[g];
+      const uint32_t dp = sh.dp_of(g);
+      // Each of the group's dp replicas takes b / mult samples of every microbatch of the base b x dp.
+      const double tokens = static_cast<double>(sh.b_of(g)) * M.seq_len;
+      const double act_bytes = 2.0 * tokens * M.hidden;  // BF16 activations of one replica's microbatch
       const double intra = chip.intra_node_gbs * 1e9 / 2.0;  // catalog figure is bidirectional
       const double all_reduces = sh.recompute ? 6.0 : 4.0;
       const double tp_comm = t > 1 ? all_reduces * 2.0 * (t - 1) / t * act_bytes / intra : 0.0;
@@ -75,20 +82,25 @@ struct Costing {
         const bool first = j == 0, last = j + 1 == total;
         if (last) s.fixed_s = M.head_train_flops(tokens) / (t * peak(g));
         if (!last) {
+          // Each card sends its share of its replica's activations. Where the two groups' DP degrees
+          // differ, replicas regroup at the boundary and the side with the larger share per card
+          // sets the time.
           const uint32_t next = k + 1 < sh.stages[g] ? g : sh.order[oi + 1];
-          s.comm_s = 2.0 * (act_bytes / t / link_bytes_per_s(g, next) + link_latency_s(g, next));
+          const double next_bytes = 2.0 * sh.b_of(next) * M.seq_len * M.hidden / sh.tp[next];
+          const double per_card = sh.mult[next] == sh.mult[g] ? act_bytes / t : std::max(act_bytes / t, next_bytes);
+          s.comm_s = 2.0 * (per_card / link_bytes_per_s(g, next) + link_latency_s(g, next));
         }
-        if (sh.dp > 1) {
-          const double ring = 2.0 * (sh.dp - 1) / sh.dp;
+        if (dp > 1) {
+          const double ring = 2.0 * (dp - 1) / dp;
           s.sync_per_layer_s = ring * 2.0 * M.layer_params() / t / inter;
           const double embed_grads = (first || last) ? 2.0 * M.vocab * static_cast<double>(M.hidden) / t : 0.0;
-          s.sync_fixed_s = ring * embed_grads / inter + 2.0 * (sh.dp - 1) * req.inter_node_latency_us * 1e-6;
+          s.sync_fixed_s = ring * embed_grads / inter + 2.0 * (dp - 1) * req.inter_node_latency_us * 1e-6;
         }
         // Adam: read and write weights, gradients, moments and master weights, about 32 B/param.
-        s.opt_per_layer_s = 32.0 * M.layer_params() / t / (req.zero1 ? sh.dp : 1) / (chip.mem_bw_tbs * 1e12);
-        const double usable = req.memory_usable_fraction * chip.mem_gb * 1e9 - fixed_memory(first, last, t, sh);
+        s.opt_per_layer_s = 32.0 * M.layer_params() / t / (req.zero1 ? dp : 1) / (chip.mem_bw_tbs * 1e12);
+        const double usable = req.memory_usable_fraction * chip.mem_gb * 1e9 - fixed_memory(first, last, g, sh);
         const uint32_t inflight = std::min(sh.m, total - j);
-        const double per_layer = layer_memory(t, inflight, sh);
+        const double per_layer = layer_memory(g, inflight, sh);
         s.max_layers = usable <= 0 ? 0 : static_cast<uint32_t>(std::min<double>(M.layers, usable / per_layer));
         out.push_back(s);
         group_of.push_back(g);
@@ -137,29 +149,49 @@ MixedPlan best_plan(const PlanRequest& req, PlannerStats* stats) {
   std::vector<uint32_t> split;
   uint64_t evaluated = 0;
 
+  // Per-group DP degrees: each group's degree is the base d times 1, 2 or 4, at least one group at
+  // d (the same plan is otherwise counted at a smaller base). Two or three groups only: the family
+  // grows as 3^K - 2^K. req.per_group_dp = false keeps one degree for all.
+  std::vector<std::vector<uint32_t>> mults;
+  {
+    const bool hetero = req.per_group_dp && K >= 2 && K <= 3;
+    std::vector<uint32_t> mlt(K, 1);
+    while (true) {
+      if (*std::min_element(mlt.begin(), mlt.end()) == 1) mults.push_back(mlt);
+      if (!hetero) break;
+      std::size_t g = 0;
+      while (g < K && mlt[g] == 4) mlt[g++] = 1;
+      if (g == K) break;
+      mlt[g] *= 2;
+    }
+  }
+
   std::vector<uint32_t> order(K);
   std::iota(order.begin(), order.end(), 0U);
   do {  // every pipeline order of the groups, one batch per order
     stages.clear(), group_of.clear(), cands.clear(), shapes.clear();
     for (uint32_t d = 1; d <= min_cards; ++d) {
       if (gb % d != 0) continue;
+      for (const std::vector<uint32_t>& mlt : mults) {
       std::vector<std::size_t> pick(K, 0);  // odometer over the TP choices of each group
       while (true) {
         Shape sh;
         sh.order = order;
         sh.dp = d;
+        sh.mult = mlt;
         sh.tp.resize(K), sh.stages.resize(K);
         uint32_t total = 0;
         bool ok = true;
         for (uint32_t g = 0; g < K && ok; ++g) {
           sh.tp[g] = tp_options[g][pick[g]];
-          sh.stages[g] = req.groups[g].cards / (d * sh.tp[g]);
+          sh.stages[g] = req.groups[g].cards / (d * mlt[g] * sh.tp[g]);
           ok = sh.stages[g] >= 1;
           total += sh.stages[g];
         }
         if (ok && total <= std::min(L, kernels::kMaxPlanStages)) {
+          const uint32_t max_mult = *std::max_element(mlt.begin(), mlt.end());
           for (uint32_t b : kMicrobatchChoices) {
-            if (gb % (d * b) != 0) continue;
+            if (gb % (d * b) != 0 || b % max_mult != 0) continue;
             for (bool rc : {false, true}) {
               Shape s = sh;
               s.b = b, s.m = gb / (d * b), s.recompute = rc;
@@ -173,6 +205,7 @@ MixedPlan best_plan(const PlanRequest& req, PlannerStats* stats) {
         std::size_t g = 0;
         while (g < K && ++pick[g] == tp_options[g].size()) pick[g++] = 0;
         if (g == K) break;
+      }
       }
     }
     if (cands.empty()) continue;
@@ -189,7 +222,7 @@ MixedPlan best_plan(const PlanRequest& req, PlannerStats* stats) {
       p.dp = sh.dp, p.microbatch = sh.b, p.microbatches = sh.m, p.recompute = sh.recompute;
       p.step_s = results[c].step_s;
       p.cards_used.assign(K, 0);
-      for (uint32_t g = 0; g < K; ++g) p.cards_used[g] = sh.dp * sh.stages[g] * sh.tp[g];
+      for (uint32_t g = 0; g < K; ++g) p.cards_used[g] = sh.dp_of(g) * sh.stages[g] * sh.tp[g];
       const uint32_t total = cands[c].stage_count;
       for (uint32_t j = 0; j < total; ++j) {
         const kernels::PlanStage& st = stages[cands[c].first_stage + j];
@@ -199,10 +232,12 @@ MixedPlan best_plan(const PlanRequest& req, PlannerStats* stats) {
         sp.chip = req.groups[g].chip.name;
         sp.layers = split[cands[c].first_stage + j];
         sp.tp = sh.tp[g];
+        sp.dp = sh.dp_of(g);
+        sp.microbatch = sh.b_of(g);
         sp.microbatch_s = sp.layers * st.per_layer_s + st.fixed_s + st.comm_s;
         const uint32_t inflight = std::min(sh.m, total - j);
-        sp.memory_gb = (cost.fixed_memory(j == 0, j + 1 == total, sp.tp, sh) +
-                        sp.layers * cost.layer_memory(sp.tp, inflight, sh)) / 1e9;
+        sp.memory_gb = (cost.fixed_memory(j == 0, j + 1 == total, g, sh) +
+                        sp.layers * cost.layer_memory(g, inflight, sh)) / 1e9;
         sp.memory_limit_gb = req.memory_usable_fraction * req.groups[g].chip.mem_gb;
         p.stages.push_back(sp);
       }

@@ -33,6 +33,7 @@ struct PlanRequest {
   double memory_usable_fraction = 0.9; // of each card's memory
   double framework_overhead_gb = 2.0;  // per card: CUDA/ROCm context, buffers, fragmentation
   bool zero1 = true;                   // optimizer states sharded over the data-parallel replicas
+  bool per_group_dp = true;            // 2-3 groups: each group's DP degree d x 1, 2 or 4
 };
 
 struct StagePlan {
@@ -40,6 +41,8 @@ struct StagePlan {
   std::string chip;
   uint32_t layers = 0;
   uint32_t tp = 1;
+  uint32_t dp = 1;             // replicas of this stage (the group's DP degree)
+  uint32_t microbatch = 1;     // samples per replica per microbatch (the plan's b x dp / this dp)
   double microbatch_s = 0;     // forward + backward of one microbatch, with the send to the next stage
   double memory_gb = 0;        // per card
   double memory_limit_gb = 0;  // usable per card
@@ -48,7 +51,7 @@ struct StagePlan {
 struct MixedPlan {
   bool feasible = false;
   std::vector<StagePlan> stages;          // in pipeline order
-  uint32_t dp = 0, microbatch = 0, microbatches = 0;
+  uint32_t dp = 0, microbatch = 0, microbatches = 0;  // base DP degree; its per-replica microbatch
   bool recompute = false;
   std::vector<uint32_t> cards_used;       // per group
   double step_s = 0, tokens_per_s = 0, mfu = 0;  // mfu: model FLOPs / (step x peak of the cards used)

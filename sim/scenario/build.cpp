@@ -55,6 +55,7 @@ SimulationModel build_scenario(const ScenarioSpec& spec, uint64_t seed) {
   m.mixing.fixed_efficiency = spec.perf.mixing.fixed_efficiency;
   m.mixing.cross_vendor_gbps = spec.perf.mixing.cross_vendor_gbps;
   m.mixing.inter_node_gbps = spec.perf.mixing.inter_node_gbps;
+  m.mixing.per_group_dp = spec.perf.mixing.per_group_dp;
   m.mixing.memory_usable_fraction = spec.perf.memory_usable_fraction;
   m.horizon = SimTime::from_seconds(spec.horizon_s);
   m.sample_interval = SimTime::from_seconds(spec.metrics.timeseries_interval_s);

@@ -47,7 +47,7 @@ static void read_mixing(ParseState& st, const YamlValue& v, const std::string& b
   MixingSpec& mix = st.spec.perf.mixing;
   mix.given = true;
   mix.pos = st.ctx.pos(v);
-  MapReader r(st.ctx, v, "perf.mixing", {"models", "efficiency", "cross_vendor_gbps", "inter_node_gbps"});
+  MapReader r(st.ctx, v, "perf.mixing", {"models", "efficiency", "cross_vendor_gbps", "inter_node_gbps", "per_group_dp"});
   if (!r.ok()) return;
   if (auto s = r.string("models", false)) {
     st.mixing_models_at = r.get("models");
@@ -65,6 +65,7 @@ static void read_mixing(ParseState& st, const YamlValue& v, const std::string& b
     if (r.check("cross_vendor_gbps", *x > 0, "'cross_vendor_gbps' must be > 0")) mix.cross_vendor_gbps = *x;
   if (auto x = r.quantity("inter_node_gbps", UnitKind::Plain, false))
     if (r.check("inter_node_gbps", *x > 0, "'inter_node_gbps' must be > 0")) mix.inter_node_gbps = *x;
+  if (auto b = r.boolean("per_group_dp", false)) mix.per_group_dp = *b;
 }
 
 void read_perf(ParseState& st, const YamlValue& v, const std::string& base_dir) {

@@ -79,6 +79,7 @@ struct MixingSpec {
   double fixed_efficiency = 0;             // 0: the planner decides
   double cross_vendor_gbps = 100;
   double inter_node_gbps = 200;
+  bool per_group_dp = true;
   SourcePos pos;
 };
 

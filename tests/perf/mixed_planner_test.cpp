@@ -85,6 +85,43 @@ TEST(MixedPlanner, ChosenPlansRespectMemoryAndUseOnlyTheirCards) {
   EXPECT_EQ(rep.mixed.dp * rep.mixed.microbatch * rep.mixed.microbatches, r.model.default_global_batch);
 }
 
+// Per-group DP degrees (docs/mixed-training.md, "A plan"): a superset of the uniform family, so
+// never slower; each stage's replicas x TP x stages stay within its group's cards; every replica
+// of every stage sees the same global batch.
+TEST(MixedPlanner, PerGroupDataParallelismIsASupersetAndKeepsTheBatch) {
+  bool some_group_differs = false;
+  for (uint32_t small : {8u, 16u, 32u}) {
+    for (uint32_t big : {64u, 128u, 256u}) {
+      PlanRequest r;
+      r.model = llama7b();
+      r.model.default_global_batch = 512;
+      r.groups = {ChipGroup{chip("fast", "vf", 600, 80), small}, ChipGroup{chip("slow", "vs", 150, 64), big}};
+      r.per_group_dp = false;
+      const MixedPlan uniform = best_plan(r);
+      r.per_group_dp = true;
+      const MixedPlan per_group = best_plan(r);
+      ASSERT_TRUE(uniform.feasible && per_group.feasible) << small << "+" << big;
+      EXPECT_LE(per_group.step_s, uniform.step_s) << small << "+" << big;
+      for (const StagePlan& s : uniform.stages) EXPECT_EQ(s.dp, uniform.dp);
+      std::vector<uint32_t> stages_of(2, 0), dp_of(2, 0), tp_of(2, 0);
+      for (const StagePlan& s : per_group.stages) {
+        ++stages_of[s.group];
+        dp_of[s.group] = s.dp;
+        tp_of[s.group] = s.tp;
+        EXPECT_EQ(s.dp * s.microbatch * per_group.microbatches, r.model.default_global_batch);
+        EXPECT_EQ(s.dp % per_group.dp, 0u);
+        EXPECT_LE(s.memory_gb, s.memory_limit_gb + 1e-9);
+      }
+      for (uint32_t g = 0; g < 2; ++g) {
+        EXPECT_EQ(per_group.cards_used[g], stages_of[g] * dp_of[g] * tp_of[g]);
+        EXPECT_LE(per_group.cards_used[g], r.groups[g].cards);
+      }
+      some_group_differs = some_group_differs || dp_of[0] != dp_of[1];
+    }
+  }
+  EXPECT_TRUE(some_group_differs);  // the wider family is used where groups differ in size
+}
+
 TEST(MixedPlanner, TooLittleMemoryForAnyPlanIsInfeasible) {
   PlanRequest r;
   r.model = llama7b();

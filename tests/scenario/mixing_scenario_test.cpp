@@ -15,7 +15,8 @@ const std::string kModels = "    models: ../../../scenarios/catalog/models.yaml"
 TEST(ScenarioMixing, JobsClassesAndTenantsMayMixAndBuildCarriesIt) {
   const auto r = parse_text(valid_with({{29, "  generate: { count: 12, prefix: co, mix_chips: true }"},
                                         {53, "      data: 200GB\n      mix_chips: true"},
-                                        {58, "  comm_overlap: 0.3\n  mixing:\n" + kModels + "\n    cross_vendor_gbps: 25"}}));
+                                        {58, "  comm_overlap: 0.3\n  mixing:\n" + kModels +
+                                                 "\n    cross_vendor_gbps: 25\n    per_group_dp: false"}}));
   ASSERT_TRUE(r.ok()) << test::all_errors(r);
   EXPECT_TRUE(r.spec.workload.jobs[0].mix_chips);
   EXPECT_TRUE(r.spec.tenants[0].mix_chips);
@@ -26,6 +27,7 @@ TEST(ScenarioMixing, JobsClassesAndTenantsMayMixAndBuildCarriesIt) {
   const SimulationModel m = build_scenario(r.spec, 1);
   EXPECT_EQ(m.mixing.models.size(), r.spec.perf.mixing.models.size());
   EXPECT_EQ(m.mixing.cross_vendor_gbps, 25);
+  EXPECT_FALSE(m.mixing.per_group_dp);  // default true
   bool explicit_mixes = false, eval_mixes = false;
   for (const Job& j : m.jobs) {
     if (j.job_class == JobClass::Finetune) explicit_mixes = j.may_mix_chips;
