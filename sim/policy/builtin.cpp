@@ -74,13 +74,22 @@ void register_builtin_policies(PolicyRegistry& r) {
   scan.min = 1;
   scan.max = 1e9;
   scan.description = "jobs behind the head examined per pass (Slurm's bf_max_job_test)";
+  ParamDef interval;
+  interval.name = "bf_interval";
+  interval.type = ParamType::Int;
+  interval.default_value = "0";
+  interval.min = 0;
+  interval.max = 86400;
+  interval.description = "seconds between backfill scans (Slurm's bf_interval; 0: at every scheduling pass); "
+                         "jobs still start in order at every pass";
   r.add(PolicyEntry{
       "easy-backfill",
       "FIFO with EASY backfilling: a reservation for the head, later jobs start if they do not delay it",
-      {placement_param(), scan, mix_param(), mix_types_param()},
+      {placement_param(), scan, interval, mix_param(), mix_types_param()},
       [](const ParamValues& v) {
         return std::make_unique<EasyBackfillPolicy>(placement_of(v),
-                                                    static_cast<uint32_t>(v.get_int("max_scan")), mix_of(v));
+                                                    static_cast<uint32_t>(v.get_int("max_scan")), mix_of(v),
+                                                    SimTime::from_s(v.get_int("bf_interval")));
       }});
 }
 

@@ -49,6 +49,11 @@ class SchedulingContext {
   virtual BatchScorer* batch_scorer() const { return nullptr; }
 
   virtual void start(JobId id, Allocation a) = 0;
+
+  // Asks for a scheduling pass at `t` (>= now) even if nothing arrives or ends then; times past
+  // the horizon are ignored, a time already asked for is asked once. A time in the past is a
+  // PolicyViolation.
+  virtual void wake_at(SimTime t) = 0;
 };
 
 }  // namespace hetsim

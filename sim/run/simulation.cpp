@@ -151,6 +151,15 @@ void Simulation::start(JobId id, Allocation a) {
   if (check_invariants_) check_local(id);
 }
 
+void Simulation::wake_at(SimTime t) {
+  if (t < engine_.now()) {
+    throw PolicyViolation("policy '" + policy_name_ + "' asked to be woken at t=" + std::to_string(t.seconds()) +
+                          "s, before now (t=" + std::to_string(engine_.now().seconds()) + "s)");
+  }
+  if (t > model_.horizon || !wakes_.insert(t).second) return;
+  engine_.schedule_at(t, kWake);
+}
+
 void Simulation::set_state(JobId id, State s) {
   --state_count_[static_cast<int>(state_[id])];
   ++state_count_[static_cast<int>(s)];
@@ -225,6 +234,10 @@ RunResult Simulation::run() {
           changed = true;
           break;
         }
+        case kWake:
+          wakes_.erase(engine_.now());
+          changed = true;
+          break;
         case kSample:
           if (check_invariants_) check_full();
           metrics_.sample(engine_.now(), pending_count_, running_.size());

@@ -48,6 +48,7 @@ class Simulation final : public SchedulingContext {
   double estimated_runtime_s(JobId id, const Allocation& a) const override;
   uint64_t state_version() const override { return version_; }
   void start(JobId id, Allocation a) override;
+  void wake_at(SimTime t) override;
   BatchScorer* batch_scorer() const override { return batch_scorer_; }
   double mixed_efficiency(JobId id, std::span<const ChipCount> mix) const override;
   // Planner calls and cache use of this run's mixed gangs (wall time is not deterministic).
@@ -65,7 +66,7 @@ class Simulation final : public SchedulingContext {
 
  private:
   enum class State : uint8_t { NotArrived, Pending, Running, Done };
-  enum EventKind : uint32_t { kArrival = 1, kCompletion = 2, kSample = 3 };
+  enum EventKind : uint32_t { kArrival = 1, kCompletion = 2, kSample = 3, kWake = 4 };
   [[noreturn]] void violation(JobId id, const std::string& what) const;
   void submit_arrivals();
   void set_state(JobId id, State s);
@@ -86,6 +87,7 @@ class Simulation final : public SchedulingContext {
   std::vector<Allocation> alloc_;
   std::vector<SimTime> est_end_;
   std::set<std::pair<SimTime, JobId>> running_;
+  std::set<SimTime> wakes_;  // pending wake_at times
   std::size_t next_arrival_ = 0;
   uint64_t pending_count_ = 0;
   uint64_t version_ = 0;

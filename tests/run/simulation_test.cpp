@@ -179,3 +179,47 @@ TEST(Simulation, BatchedScoringPathDecidesExactlyLikeTheIndexSearch) {
     }
   }
 }
+
+namespace {
+// Pool of 2 nodes x 8 fast cards. Job 0 holds 12 cards for 1000 s; job 1 (16 cards, the head)
+// arrives at 5 s and must wait for it; job 2 (2 cards, 50 s) arrives at 10 s and can backfill.
+SimulationModel backfill_window_model() {
+  SimulationModel m = test::mini_model();
+  m.cluster.add_pool(0, 0, 0, 2, 8, 128000, 1 << 20, 4);
+  test::finish_topology(m);
+  m.jobs = {test::timed_job(0, 0, 12, 1000), test::timed_job(1, 5, 16, 10), test::timed_job(2, 10, 2, 50)};
+  test::finalize(m);
+  return m;
+}
+
+// Asks to be woken in the past.
+class TimeTraveller : public Policy {
+ public:
+  std::string name() const override { return "time-traveller"; }
+  void on_submit(const SchedulingContext&, JobId) override {}
+  void on_end(const SchedulingContext&, JobId) override {}
+  void schedule(SchedulingContext& ctx) override {
+    if (ctx.now() > SimTime::zero()) ctx.wake_at(ctx.now() - SimTime::from_s(1));
+  }
+};
+}  // namespace
+
+TEST(Simulation, BackfillIntervalDefersTheScanToAWakeUp) {
+  const SimulationModel m = backfill_window_model();
+  const auto every_pass = test::run_policy(m, "easy-backfill");
+  EXPECT_DOUBLE_EQ(test::start_s(every_pass, 2), 10.0);
+  // The scan ran at 5 s (job 1 blocked); the next may run at 105 s, when the policy's wake-up
+  // comes (nothing else happens between 10 s and 1000 s).
+  const auto interval = test::run_policy(m, "easy-backfill", {{"bf_interval", "100"}});
+  EXPECT_DOUBLE_EQ(test::start_s(interval, 2), 105.0);
+  EXPECT_NE(interval.policy_name.find("bf_interval=100s"), std::string::npos) << interval.policy_name;
+  EXPECT_DOUBLE_EQ(test::start_s(interval, 1), test::start_s(every_pass, 1));  // the head is not delayed
+}
+
+TEST(Simulation, AWakeUpInThePastIsAPolicyViolation) {
+  const SimulationModel m = backfill_window_model();
+  TimeTraveller p;
+  const std::string v = test::violation_message(m, p);
+  EXPECT_NE(v.find("time-traveller"), std::string::npos) << v;
+  EXPECT_NE(v.find("before now"), std::string::npos) << v;
+}

@@ -13,7 +13,8 @@ uint32_t whole_cards(const NodeGrant& g) {
 }  // namespace
 
 std::string EasyBackfillPolicy::name() const {
-  return std::string("easy-backfill[") + placement_name(placement_) + (mix_.enabled ? ",mix" : "") + "]";
+  return std::string("easy-backfill[") + placement_name(placement_) + (mix_.enabled ? ",mix" : "") +
+         (bf_interval_ > SimTime::zero() ? ",bf_interval=" + std::to_string(bf_interval_.us() / 1000000) + "s" : "") + "]";
 }
 
 bool EasyBackfillPolicy::mixed(SchedulingContext& ctx, JobId id, std::span<const NodeCap> caps, Allocation& out) const {
@@ -190,6 +191,14 @@ void EasyBackfillPolicy::schedule(SchedulingContext& ctx) {
     scanned_version_ = ctx.state_version();
     return;
   }
+  // With bf_interval, the scan below runs at most once per interval; a pass inside the interval
+  // leaves it to a wake-up at its end (the next scan then starts afresh: nothing is marked scanned).
+  if (bf_interval_ > SimTime::zero() && backfilled_ && ctx.now() < last_backfill_ + bf_interval_) {
+    ctx.wake_at(last_backfill_ + bf_interval_);
+    return;
+  }
+  backfilled_ = true;
+  last_backfill_ = ctx.now();
   // 2. Reserve for the blocked head.
   const JobId head = *queue_.begin();
   const bool full_scan = changed || !reservation_.valid || reservation_.head != head;

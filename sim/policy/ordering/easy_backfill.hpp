@@ -22,8 +22,10 @@ namespace hetsim {
 
 class EasyBackfillPolicy : public Policy {
  public:
-  EasyBackfillPolicy(PlacementScore placement, uint32_t max_scan, MixOptions mix = {})
-      : placement_(placement), max_scan_(max_scan), mix_(mix) {}
+  // bf_interval: backfill at most once per interval (Slurm's bf_interval); zero: at every pass.
+  EasyBackfillPolicy(PlacementScore placement, uint32_t max_scan, MixOptions mix = {},
+                     SimTime bf_interval = SimTime::zero())
+      : placement_(placement), max_scan_(max_scan), mix_(mix), bf_interval_(bf_interval) {}
   std::string name() const override;
   void on_submit(const SchedulingContext& ctx, JobId id) override;
   void on_end(const SchedulingContext&, JobId) override {}
@@ -52,6 +54,9 @@ class EasyBackfillPolicy : public Policy {
   PlacementScore placement_;
   uint32_t max_scan_;
   MixOptions mix_;
+  SimTime bf_interval_;
+  bool backfilled_ = false;   // a backfill scan has run (at last_backfill_)
+  SimTime last_backfill_;
   std::set<JobId> queue_;  // ids follow arrival order
   Reservation reservation_;
   uint64_t scanned_version_ = ~0ULL;  // state version after the last full scan
