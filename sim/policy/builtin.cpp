@@ -30,16 +30,18 @@ ParamDef mix_param() {
   return d;
 }
 
-ParamDef mix_types_param() {
+ParamDef int_param(const char* name, const char* default_value, double min, double max, const char* description) {
   ParamDef d;
-  d.name = "mix_max_types";
+  d.name = name;
   d.type = ParamType::Int;
-  d.default_value = "2";
-  d.min = 2;
-  d.max = 6;
-  d.description = "most chip types one mixed gang may span";
+  d.default_value = default_value;
+  d.min = min;
+  d.max = max;
+  d.description = description;
   return d;
 }
+
+ParamDef mix_types_param() { return int_param("mix_max_types", "2", 2, 6, "most chip types one mixed gang may span"); }
 
 MixOptions mix_of(const ParamValues& v) {
   return MixOptions{v.get_choice("mix_chips") == "fallback", static_cast<uint32_t>(v.get_int("mix_max_types"))};
@@ -67,21 +69,11 @@ void register_builtin_policies(PolicyRegistry& r) {
       [](const ParamValues& v) {
         return std::make_unique<StrictQueuePolicy>(StrictQueuePolicy::Order::Sjf, placement_of(v), mix_of(v));
       }});
-  ParamDef scan;
-  scan.name = "max_scan";
-  scan.type = ParamType::Int;
-  scan.default_value = "500";
-  scan.min = 1;
-  scan.max = 1e9;
-  scan.description = "jobs behind the head examined per pass (Slurm's bf_max_job_test)";
-  ParamDef interval;
-  interval.name = "bf_interval";
-  interval.type = ParamType::Int;
-  interval.default_value = "0";
-  interval.min = 0;
-  interval.max = 86400;
-  interval.description = "seconds between backfill scans (Slurm's bf_interval; 0: at every scheduling pass); "
-                         "jobs still start in order at every pass";
+  const ParamDef scan = int_param("max_scan", "500", 1, 1e9,
+                                  "jobs behind the head examined per pass (Slurm's bf_max_job_test)");
+  const ParamDef interval = int_param("bf_interval", "0", 0, 86400,
+                                      "seconds between backfill scans (Slurm's bf_interval; 0: at every scheduling "
+                                      "pass); jobs still start in order at every pass");
   r.add(PolicyEntry{
       "easy-backfill",
       "FIFO with EASY backfilling: a reservation for the head, later jobs start if they do not delay it",
