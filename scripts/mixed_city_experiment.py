@@ -51,7 +51,9 @@ def run_one(hetsim, scenario, out, spec):
     cmd = [hetsim, "run", scenario, "--seed", str(seed), "--out", d]
     for s in sets:
         cmd += ["--set", s]
-    res = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    # Runs go in parallel as processes: one OpenMP thread each, or the planners oversubscribe the cores.
+    env = dict(os.environ, OMP_NUM_THREADS=os.environ.get("OMP_NUM_THREADS", "1"))
+    res = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env)
     if res.returncode != 0:
         raise RuntimeError(f"{' '.join(cmd)} failed ({res.returncode}): {res.stderr}")
     return name, "ran"
