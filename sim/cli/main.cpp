@@ -66,6 +66,7 @@ int main(int argc, char** argv) {
   plan_cmd->add_option("--global-batch", plan.global_batch, "samples per step (default: the model's)");
   plan_cmd->add_option("--cross-vendor-gbps", plan.cross_vendor_gbps, "per-card bandwidth between vendors, Gb/s (default 100)");
   plan_cmd->add_option("--inter-node-gbps", plan.inter_node_gbps, "per-card RDMA bandwidth between nodes, Gb/s (default 200)");
+  plan_cmd->add_flag("--uniform-dp", plan.uniform_dp, "one data-parallel degree for all chip groups (default: per group)");
   plan_cmd->add_option("--out", plan.out, "directory for plan.json");
   plan_cmd->add_option("--catalog", plan.catalog, "chip catalog");
   plan_cmd->add_option("--models", plan.models, "model catalog");

@@ -26,6 +26,7 @@ PlanRequest request_of(const ScenarioSpec& spec, const MixedPlanSpec& p) {
   r.global_batch = p.global_batch;
   r.cross_vendor_gbps = p.cross_vendor_gbps;
   r.inter_node_gbps = p.inter_node_gbps;
+  r.per_group_dp = p.per_group_dp;
   return r;
 }
 

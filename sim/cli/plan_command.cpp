@@ -66,6 +66,7 @@ int cmd_plan(const PlanOptions& opt) {
   req.global_batch = opt.global_batch;
   req.cross_vendor_gbps = opt.cross_vendor_gbps;
   req.inter_node_gbps = opt.inter_node_gbps;
+  req.per_group_dp = !opt.uniform_dp;
 
   if (!opt.out.empty()) {
     if (const std::string why = check_output_dir(opt.out); !why.empty()) return bad("--out " + opt.out + ": " + why);

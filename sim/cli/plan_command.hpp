@@ -11,6 +11,7 @@ struct PlanOptions {
   unsigned global_batch = 0;       // 0: the model's default
   double cross_vendor_gbps = 100;
   double inter_node_gbps = 200;
+  bool uniform_dp = false;  // one DP degree for every chip group (PlanRequest::per_group_dp = false)
   std::string out;
   std::string catalog = "scenarios/catalog/chips.yaml";
   std::string models = "scenarios/catalog/models.yaml";

@@ -43,6 +43,7 @@ nlohmann::ordered_json report_json(const PlanRequest& req, const MixingReport& r
   j["global_batch"] = req.global_batch > 0 ? req.global_batch : req.model.default_global_batch;
   j["cross_vendor_gbps"] = req.cross_vendor_gbps;
   j["inter_node_gbps"] = req.inter_node_gbps;
+  j["per_group_dp"] = req.per_group_dp;
   j["efficiency"] = r.efficiency;
   j["throughput_tokens_per_s"] = r.mixed.feasible ? r.mixed.tokens_per_s : 0.0;
   j["mfu"] = r.mixed.feasible ? r.mixed.mfu : 0.0;

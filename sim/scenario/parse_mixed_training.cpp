@@ -14,7 +14,8 @@ constexpr std::size_t kMaxPlans = 10000;
 std::optional<MixedPlanSpec> read_plan(ParseState& st, const YamlValue& v, const MixedPlanSpec& defaults,
                                        const std::vector<std::string>& model_names) {
   Ctx& ctx = st.ctx;
-  MapReader r(ctx, v, "plan", {"name", "model", "chips", "global_batch", "cross_vendor_gbps", "inter_node_gbps", "vary"});
+  MapReader r(ctx, v, "plan",
+              {"name", "model", "chips", "global_batch", "cross_vendor_gbps", "inter_node_gbps", "per_group_dp", "vary"});
   if (!r.ok()) return std::nullopt;
   const std::size_t before = ctx.error_count();
   MixedPlanSpec p = defaults;
@@ -49,6 +50,7 @@ std::optional<MixedPlanSpec> read_plan(ParseState& st, const YamlValue& v, const
     if (r.check("cross_vendor_gbps", *x > 0, "'cross_vendor_gbps' must be > 0")) p.cross_vendor_gbps = *x;
   if (auto x = r.quantity("inter_node_gbps", UnitKind::Plain, false))
     if (r.check("inter_node_gbps", *x > 0, "'inter_node_gbps' must be > 0")) p.inter_node_gbps = *x;
+  if (auto b = r.boolean("per_group_dp", false)) p.per_group_dp = *b;
   if (ctx.error_count() != before) return std::nullopt;
   return p;
 }

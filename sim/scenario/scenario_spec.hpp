@@ -115,6 +115,7 @@ struct MixedPlanSpec {
   uint32_t global_batch = 0;                            // 0: the model's default
   double cross_vendor_gbps = 100;
   double inter_node_gbps = 200;
+  bool per_group_dp = true;
   SourcePos pos;
 };
 

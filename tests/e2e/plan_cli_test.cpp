@@ -1,6 +1,8 @@
 // End-to-end: `hetsim plan` (docs/mixed-training.md): the plan.json schema, and bad requests.
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include <nlohmann/json.hpp>
 
 #include "cli_support.hpp"
@@ -34,6 +36,26 @@ TEST(PlanCli, WritesTheDocumentedPlanJson) {
   const fs::path d2 = fresh_dir("plan2");
   ASSERT_EQ(run("plan --model llama2-7b --chips A100-80G-SXM:16,Ascend-910B3:16 --global-batch 256 --out " + d2.string()).code, 0);
   EXPECT_EQ(slurp(d / "plan.json"), slurp(d2 / "plan.json"));
+  EXPECT_TRUE(j["per_group_dp"].get<bool>());
+}
+
+TEST(PlanCli, UniformDpKeepsOneDegreeAndIsNeverFaster) {
+  // BAAI-like: with per-group degrees the small BI-V150 group runs at half the BI-V100 degree.
+  const std::string req = "plan --model aquila2-70b --chips Iluvatar-BI-V100:960,Iluvatar-BI-V150:64 --out ";
+  const fs::path per = fresh_dir("plan-per"), uni = fresh_dir("plan-uni");
+  ASSERT_EQ(run(req + per.string()).code, 0);
+  const Out o = run(req + uni.string() + " --uniform-dp");
+  ASSERT_EQ(o.code, 0) << o.text;
+  const auto a = nlohmann::json::parse(slurp(per / "plan.json"));
+  const auto b = nlohmann::json::parse(slurp(uni / "plan.json"));
+  EXPECT_FALSE(b["per_group_dp"].get<bool>());
+  std::set<int> dps;
+  for (const auto& s : b["plan"]["stages"]) dps.insert(s["dp"].get<int>());
+  EXPECT_EQ(dps.size(), 1u);
+  dps.clear();
+  for (const auto& s : a["plan"]["stages"]) dps.insert(s["dp"].get<int>());
+  EXPECT_EQ(dps.size(), 2u);
+  EXPECT_GE(a["throughput_tokens_per_s"].get<double>(), b["throughput_tokens_per_s"].get<double>());
 }
 
 TEST(PlanCli, BadRequestsExitTwoWithAReason) {

@@ -28,6 +28,7 @@ TEST(MixedTrainingScenario, PlansAndVaryExpansion) {
   EXPECT_EQ(plans[0].name, "a@global_batch=64");
   EXPECT_EQ(plans[1].global_batch, 128u);
   EXPECT_EQ(plans[0].cross_vendor_gbps, 100.0);
+  EXPECT_TRUE(plans[0].per_group_dp);
   EXPECT_EQ(plans[0].chips, (std::vector<std::pair<std::string, uint32_t>>{{"A100-80G-SXM", 8}}));
 }
 
