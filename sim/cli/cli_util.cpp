@@ -88,6 +88,21 @@ bool parse_policy_arg(const std::string& arg, std::string& name, std::map<std::s
   return true;
 }
 
+RunInfo run_info(const std::string& scenario, uint64_t seed, const std::string& policy, const std::string& device,
+                 const SimulationModel& model, const Simulation& sim, const RunResult& res) {
+  RunInfo info;
+  info.scenario = scenario;
+  info.seed = seed;
+  info.policy = policy;
+  info.device = device;
+  info.horizon_s = model.horizon.seconds();
+  info.events = res.events;
+  info.wall_s = res.wall_s;
+  info.planner_calls = sim.mixing_stats().planner_calls;
+  info.planner_s = sim.mixing_stats().planner_s;
+  return info;
+}
+
 std::string check_output_dir(const std::string& dir) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);

@@ -6,6 +6,9 @@
 #include <utility>
 #include <vector>
 
+#include "hetsim/metrics/report.hpp"
+#include "hetsim/run/simulation.hpp"
+
 namespace hetsim {
 
 // "a,b,c" -> {"a", "b", "c"}; an empty text gives one empty item (callers reject it with context).
@@ -22,6 +25,11 @@ bool parse_set_args(const std::vector<std::string>& sets, std::vector<std::pair<
 // "NAME" or "NAME:k=v,k=v" (a --policy argument) -> name and parameters.
 bool parse_policy_arg(const std::string& arg, std::string& name, std::map<std::string, std::string>& params,
                       std::string& error);
+
+// What summary.json says about a finished run: scenario, seed, policy, device, events, wall time
+// and the mixed-training planner's work.
+RunInfo run_info(const std::string& scenario, uint64_t seed, const std::string& policy, const std::string& device,
+                 const SimulationModel& model, const Simulation& sim, const RunResult& res);
 
 // Creates `dir` if needed and proves a file can be created in it. Empty string on success,
 // otherwise why not ("cannot create directory: ...", "not a directory", "cannot write there: ...").

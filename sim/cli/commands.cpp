@@ -130,16 +130,7 @@ int cmd_run(const RunOptions& opt) {
   }
   const RunResult res = sim.run();
 
-  RunInfo info;
-  info.scenario = spec.name;
-  info.seed = seed;
-  info.policy = policy->name();
-  info.device = device_name(device);
-  info.horizon_s = model.horizon.seconds();
-  info.events = res.events;
-  info.wall_s = res.wall_s;
-  info.planner_calls = sim.mixing_stats().planner_calls;
-  info.planner_s = sim.mixing_stats().planner_s;
+  const RunInfo info = run_info(spec.name, seed, policy->name(), device_name(device), model, sim, res);
   const ReportInputs in{&info, &model.cluster, &model.chips, &model.jobs, &model.tenants, &metrics};
   const auto summary = summary_json(in);
   if (!opt.out.empty()) write_run_outputs(opt.out, in);

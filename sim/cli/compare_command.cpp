@@ -171,14 +171,7 @@ int cmd_compare(const CompareOptions& opt) {
       MetricsCollector collector(model.cluster, model.chips, model.jobs);
       Simulation sim(model, *policy, collector);
       const RunResult res = sim.run();
-      RunInfo info;
-      info.scenario = spec.name;
-      info.seed = seeds[si];
-      info.policy = policy->name();
-      info.device = "cpu";
-      info.horizon_s = model.horizon.seconds();
-      info.events = res.events;
-      info.wall_s = res.wall_s;
+      const RunInfo info = run_info(spec.name, seeds[si], policy->name(), "cpu", model, sim, res);
       const ReportInputs in{&info, &model.cluster, &model.chips, &model.jobs, &model.tenants, &collector};
       const nlohmann::ordered_json s = summary_json(in);
       for (const Metric& m : metrics()) values[r].push_back(m.get(s));

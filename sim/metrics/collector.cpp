@@ -44,10 +44,8 @@ void MetricsCollector::on_start(JobId id, const Allocation& a, SimTime now, doub
   JobRecord& r = records_[id];
   r.outcome = JobOutcome::Running;
   r.start = now;
-  r.chip = cluster_.node_chip(a.front().node);
   r.mixed_efficiency = mixed_efficiency;
   if (!trace_alloc_.empty()) trace_alloc_[id] = a;
-  for (const NodeGrant& g : a) r.chip_mask |= 1ULL << cluster_.node_chip(g.node);
   r.nodes = static_cast<uint32_t>(a.size());
   r.first_node = a.front().node;
   std::vector<SiteId> sites;
@@ -55,7 +53,9 @@ void MetricsCollector::on_start(JobId id, const Allocation& a, SimTime now, doub
     const SiteId s = cluster_.node_site(g.node);
     if (std::find(sites.begin(), sites.end(), s) == sites.end()) sites.push_back(s);
     const int64_t k = __builtin_popcount(g.card_mask);
-    live_chip_[cluster_.node_chip(g.node)] += k;
+    const ChipId chip = cluster_.node_chip(g.node);
+    r.chip_mask |= 1ULL << chip;
+    live_chip_[chip] += k;
     live_site_[s] += k;
     live_total_ += k;
   }

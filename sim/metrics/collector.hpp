@@ -22,13 +22,16 @@ struct JobRecord {
   JobOutcome outcome = JobOutcome::NotArrived;
   SimTime start;
   SimTime end;
-  ChipId chip = 0;              // the first grant's chip
   uint64_t chip_mask = 0;       // every chip type the gang holds (bit = chip id)
   double mixed_efficiency = 0;  // eta of a gang spanning chip types, else 0
   uint32_t nodes = 0;
   uint16_t sites = 0;
   NodeId first_node = kNoNode;
 };
+
+inline bool has_started(const JobRecord& r) {
+  return r.outcome == JobOutcome::Running || r.outcome == JobOutcome::Completed;
+}
 
 struct TimeseriesRow {
   SimTime t;

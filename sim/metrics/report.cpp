@@ -116,7 +116,7 @@ nlohmann::ordered_json summary_json(const ReportInputs& in) {
   double mixed_card_s = 0, eta_sum = 0;
   for (JobId i = 0; i < recs.size(); ++i) {
     const JobRecord& r = recs[i];
-    if (r.mixed_efficiency == 0 || (r.outcome != JobOutcome::Running && r.outcome != JobOutcome::Completed)) continue;
+    if (r.mixed_efficiency == 0 || !has_started(r)) continue;
     ++mixed_jobs;
     eta_sum += r.mixed_efficiency;
     const SimTime until = r.outcome == JobOutcome::Completed ? r.end : window;
@@ -136,9 +136,7 @@ nlohmann::ordered_json summary_json(const ReportInputs& in) {
   return s;
 }
 
-// The job's chip, or for a gang spanning chip types their names joined by '+' in chip-id order.
-static std::string chip_names(const ChipCatalog& chips, const JobRecord& r) {
-  if (r.mixed_efficiency == 0 || __builtin_popcountll(r.chip_mask) < 2) return chips.at(r.chip).name;
+std::string chip_label(const ChipCatalog& chips, const JobRecord& r) {
   std::string out;
   for (uint64_t m = r.chip_mask; m != 0; m &= m - 1) {
     if (!out.empty()) out += '+';
@@ -159,14 +157,14 @@ void jobs_csv(const ReportInputs& in, const std::function<void(std::string_view)
   for (JobId i = 0; i < jobs.size(); ++i) {
     const Job& j = jobs[i];
     const JobRecord& r = recs[i];
-    const bool started = r.outcome == JobOutcome::Running || r.outcome == JobOutcome::Completed;
+    const bool started = has_started(r);
     const bool done = r.outcome == JobOutcome::Completed;
     fmt::format_to(std::back_inserter(out), "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{:.3f},{}\n", j.id,
                    (*in.tenants)[j.tenant].name, job_class_name(j.job_class), seconds_str(j.arrival),
                    job_outcome_name(r.outcome), started ? seconds_str(r.start) : "",
                    done ? seconds_str(r.end) : "", started ? seconds_str(r.start - j.arrival) : "",
                    done ? seconds_str(r.end - j.arrival) : "", j.cards,
-                   started ? chip_names(*in.chips, r) : "", started ? std::to_string(r.nodes) : "",
+                   started ? chip_label(*in.chips, r) : "", started ? std::to_string(r.nodes) : "",
                    started ? std::to_string(r.sites) : "",
                    started ? c.site(c.node_site(r.first_node)).name : "",
                    started ? c.provider(c.node_provider(r.first_node)).name : "", j.steps,

@@ -37,6 +37,9 @@ struct ReportInputs {
 };
 
 nlohmann::ordered_json summary_json(const ReportInputs& in);
+// The chip a started job ran on, or for a gang spanning chip types their names joined by '+' in
+// chip-id order (jobs.csv's `chip` column).
+std::string chip_label(const ChipCatalog& chips, const JobRecord& r);
 std::string jobs_csv(const ReportInputs& in);
 // The same rows, handed to `sink` in chunks of about 1 MB (what write_run_outputs streams).
 void jobs_csv(const ReportInputs& in, const std::function<void(std::string_view)>& sink);

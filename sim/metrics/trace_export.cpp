@@ -9,8 +9,6 @@
 namespace hetsim {
 
 namespace {
-bool started(const JobRecord& r) { return r.outcome == JobOutcome::Running || r.outcome == JobOutcome::Completed; }
-
 // A JSON string literal (names are scenario identifiers, but quote them properly anyway).
 std::string json_string(const std::string& s) { return nlohmann::json(s).dump(); }
 }  // namespace
@@ -19,7 +17,7 @@ uint64_t trace_slice_count(const ReportInputs& in) {
   const auto& recs = in.metrics->records();
   uint64_t n = 0;
   for (JobId i = 0; i < recs.size(); ++i) {
-    if (started(recs[i])) n += allocation_cards(in.metrics->traced_allocation(i));
+    if (has_started(recs[i])) n += allocation_cards(in.metrics->traced_allocation(i));
   }
   return n;
 }
@@ -41,18 +39,14 @@ std::string trace_json(const ReportInputs& in) {
   };
   for (JobId i = 0; i < recs.size(); ++i) {
     const JobRecord& r = recs[i];
-    if (!started(r)) continue;
+    if (!has_started(r)) continue;
     const Job& j = jobs[i];
     const SimTime stop = r.outcome == JobOutcome::Completed ? r.end : end;
     const std::string name = json_string(fmt::format("job {} ({})", i, job_class_name(j.job_class)));
-    std::string chip;
-    for (uint64_t m = r.chip_mask; m != 0; m &= m - 1) {
-      chip += (chip.empty() ? "" : "+") + in.chips->at(static_cast<ChipId>(__builtin_ctzll(m))).name;
-    }
     const std::string args = fmt::format(
         "{{\"job\": {}, \"tenant\": {}, \"class\": \"{}\", \"cards\": {}, \"chip\": {}, \"arrival_us\": {}, "
         "\"mixed_efficiency\": {}, \"status\": \"{}\"}}",
-        i, json_string((*in.tenants)[j.tenant].name), job_class_name(j.job_class), j.cards, json_string(chip), j.arrival.us(),
+        i, json_string((*in.tenants)[j.tenant].name), job_class_name(j.job_class), j.cards, json_string(chip_label(*in.chips, r)), j.arrival.us(),
         r.mixed_efficiency, job_outcome_name(r.outcome));
     for (const NodeGrant& g : in.metrics->traced_allocation(i)) {
       nodes.insert(g.node);

@@ -58,14 +58,11 @@ double Simulation::mixed_efficiency(JobId id, std::span<const ChipCount> mix) co
   return mixing_.efficiency(j, mix).eta;
 }
 
-double Simulation::step_time_on(JobId id, const Allocation& a, double* eta) const {
+double Simulation::step_time_on(JobId id, const Allocation& a, std::span<const ChipCount> mix,
+                                const AllocationShape& shape, double* eta) const {
   const Job& j = model_.jobs.at(id);
   *eta = 0;
-  const std::vector<ChipCount> mix = chip_mix(a, cluster_);
-  if (mix.size() == 1) {
-    const AllocationShape shape = shape_of(a, cluster_, model_.topology);
-    return step_time(j.model, model_.chips.at(shape.chip), shape, model_.perf).total_s;
-  }
+  if (mix.size() == 1) return step_time(j.model, model_.chips.at(shape.chip), shape, model_.perf).total_s;
   const MixedSpeed speed = mixing_.efficiency(j, mix);
   if (!(speed.eta > 0)) return INFINITY;
   double steps_per_s = 0;
@@ -76,20 +73,23 @@ double Simulation::step_time_on(JobId id, const Allocation& a, double* eta) cons
     for (const NodeGrant& n : a) {
       if (cluster_.node_chip(n.node) == g.chip) group.push_back(n);
     }
-    const AllocationShape shape = shape_of(group, cluster_, model_.topology);
-    steps_per_s += 1.0 / step_time(j.model, model_.chips.at(g.chip), shape, model_.perf).total_s;
+    const AllocationShape group_shape = shape_of(group, cluster_, model_.topology);
+    steps_per_s += 1.0 / step_time(j.model, model_.chips.at(g.chip), group_shape, model_.perf).total_s;
   }
   *eta = speed.eta;
   return 1.0 / (speed.eta * steps_per_s);
 }
 
-double Simulation::estimated_runtime_s(JobId id, const Allocation& a) const {
+double Simulation::scaled_estimate_s(JobId id, double step_s) const {
   const Job& j = model_.jobs.at(id);
-  if (a.empty()) return j.runtime_estimate_s;
-  double eta = 0;
-  const double actual = step_time_on(id, a, &eta);
   const double ref = model_.reference_step_time_s[id];
-  return ref > 0 ? j.runtime_estimate_s * actual / ref : j.runtime_estimate_s;
+  return ref > 0 ? j.runtime_estimate_s * step_s / ref : j.runtime_estimate_s;
+}
+
+double Simulation::estimated_runtime_s(JobId id, const Allocation& a) const {
+  if (a.empty()) return model_.jobs.at(id).runtime_estimate_s;
+  double eta = 0;
+  return scaled_estimate_s(id, step_time_on(id, a, chip_mix(a, cluster_), shape_of(a, cluster_, model_.topology), &eta));
 }
 
 void Simulation::start(JobId id, Allocation a) {
@@ -99,14 +99,12 @@ void Simulation::start(JobId id, Allocation a) {
   if (a.empty()) violation(id, "empty allocation");
   const ChipId chip = cluster_.node_chip(a.front().node < cluster_.node_count() ? a.front().node : 0);
   uint32_t cards = 0;
-  bool mixed = false;
   for (const NodeGrant& g : a) {
     if (g.node >= cluster_.node_count()) violation(id, "node " + std::to_string(g.node) + " does not exist");
     if (cluster_.node_chip(g.node) != chip) {
       if (!j.may_mix_chips) violation(id, "gang spans several chip types but the job may not mix them");
       if (cluster_.node_site(g.node) != cluster_.node_site(a.front().node))
         violation(id, "a gang spanning chip types must stay in one site");
-      mixed = true;
     }
     if (g.milli_per_card != kMilliPerCard) violation(id, "whole cards required, got a fractional grant");
     const auto k = static_cast<uint32_t>(__builtin_popcount(g.card_mask));
@@ -118,7 +116,8 @@ void Simulation::start(JobId id, Allocation a) {
   if (cards != j.cards) {
     violation(id, "gang of " + std::to_string(j.cards) + " cards given " + std::to_string(cards) + " (all-or-nothing)");
   }
-  for (const ChipCount& g : chip_mix(a, cluster_)) {
+  const std::vector<ChipCount> mix = chip_mix(a, cluster_);
+  for (const ChipCount& g : mix) {
     const std::string& name = model_.chips.at(g.chip).name;
     if (!j.chip_allowed(g.chip)) violation(id, "chip " + name + " not allowed for this job");
     if (!fits_memory(j, model_.chips.at(g.chip), model_.perf)) {
@@ -139,10 +138,10 @@ void Simulation::start(JobId id, Allocation a) {
   --pending_count_;
   const SimTime now = engine_.now();
   double eta = 0;
-  const double step_s = step_time_on(id, a, &eta);
-  if (mixed && !(eta > 0)) violation(id, "no mixed-training plan fits this mix of chips");
+  const double step_s = step_time_on(id, a, mix, shape, &eta);
+  if (mix.size() > 1 && !(eta > 0)) violation(id, "no mixed-training plan fits this mix of chips");
   const SimTime runtime = runtime_for_steps(j.steps, step_s);
-  const double est = std::min(estimated_runtime_s(id, a), 9.0e12 - now.seconds());
+  const double est = std::min(scaled_estimate_s(id, step_s), 9.0e12 - now.seconds());
   est_end_[id] = now + SimTime::from_seconds(std::max(est, 0.0));
   running_.emplace(est_end_[id], id);
   metrics_.on_start(id, a, now, eta);

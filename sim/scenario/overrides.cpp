@@ -77,7 +77,6 @@ void apply_override_value(YamlValue& root, const std::string& key, const YamlVal
       return;
     }
   }
-  const YamlValue* parsed = &value;
   YamlValue* cur = &root;
   std::string walked;
   for (const std::string& seg : path) {
@@ -89,7 +88,7 @@ void apply_override_value(YamlValue& root, const std::string& key, const YamlVal
       // New keys sit at their parent's position, replaced values keep theirs.
       const int line = fresh_key ? cur->line : next->line;
       const int col = fresh_key ? cur->col : next->col;
-      *next = *parsed;
+      *next = value;
       stamp(*next, line, col, origin);
       return;
     }

@@ -60,6 +60,12 @@ bool read_text_file(const std::string& path, std::string& text, std::string& rea
 }
 
 
+std::string not_regular_file_reason(const std::string& path) {
+  std::error_code ec;
+  if (fs::is_regular_file(path, ec)) return "";
+  return fs::exists(path, ec) ? "not a regular file" : std::strerror(ENOENT);
+}
+
 std::string resolve_scenario_path(const std::string& base_dir, const std::string& written) {
   const fs::path p(written);
   return (p.is_absolute() ? p : (fs::path(base_dir.empty() ? "." : base_dir) / p)).lexically_normal().string();
@@ -247,12 +253,8 @@ std::optional<ScenarioTree> load_scenario_tree(const std::string& text, const st
     return std::nullopt;
   }
   // Only regular files: a pipe or device as a base could block or never end.
-  std::string base_text, reason;
-  if (!fs::is_regular_file(path, ec)) {
-    ctx.error(at, "cannot read base scenario '" + path + "': " + (fs::exists(path, ec) ? "not a regular file" : std::strerror(ENOENT)));
-    return std::nullopt;
-  }
-  if (!read_text_file(path, base_text, reason)) {
+  std::string base_text, reason = not_regular_file_reason(path);
+  if (!reason.empty() || !read_text_file(path, base_text, reason)) {
     ctx.error(at, "cannot read base scenario '" + path + "': " + reason);
     return std::nullopt;
   }

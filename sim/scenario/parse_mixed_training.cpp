@@ -46,16 +46,30 @@ std::optional<MixedPlanSpec> read_plan(ParseState& st, const YamlValue& v, const
     }
   }
   if (auto n = r.whole("global_batch", UnitKind::Plain, 1, 1 << 24, false)) p.global_batch = static_cast<uint32_t>(*n);
-  if (auto x = r.quantity("cross_vendor_gbps", UnitKind::Plain, false))
-    if (r.check("cross_vendor_gbps", *x > 0, "'cross_vendor_gbps' must be > 0")) p.cross_vendor_gbps = *x;
-  if (auto x = r.quantity("inter_node_gbps", UnitKind::Plain, false))
-    if (r.check("inter_node_gbps", *x > 0, "'inter_node_gbps' must be > 0")) p.inter_node_gbps = *x;
+  read_link_gbps(r, p.cross_vendor_gbps, p.inter_node_gbps);
   if (auto b = r.boolean("per_group_dp", false)) p.per_group_dp = *b;
   if (ctx.error_count() != before) return std::nullopt;
   return p;
 }
 
 }  // namespace
+
+void read_link_gbps(const MapReader& r, double& cross_vendor_gbps, double& inter_node_gbps) {
+  if (auto x = r.quantity("cross_vendor_gbps", UnitKind::Plain, false))
+    if (r.check("cross_vendor_gbps", *x > 0, "'cross_vendor_gbps' must be > 0")) cross_vendor_gbps = *x;
+  if (auto x = r.quantity("inter_node_gbps", UnitKind::Plain, false))
+    if (r.check("inter_node_gbps", *x > 0, "'inter_node_gbps' must be > 0")) inter_node_gbps = *x;
+}
+
+bool read_model_catalog(Ctx& ctx, const std::string& path, const SourcePos& at, std::vector<TransformerSpec>& out) {
+  std::vector<Diagnostic> errors;
+  out = parse_model_catalog_file(path, errors);
+  for (Diagnostic& d : errors) {
+    if (d.pos.line == 0) d.pos = at, d.message = "model catalog '" + path + "': " + d.message;
+    ctx.add(std::move(d));
+  }
+  return errors.empty();
+}
 
 void read_mixed_training(ParseState& st, const YamlValue& v, const std::string& base_dir) {
   Ctx& ctx = st.ctx;
@@ -75,23 +89,12 @@ void read_mixed_training(ParseState& st, const YamlValue& v, const std::string& 
       return;
     }
   }
-  std::vector<Diagnostic> model_errors;
-  spec.models = parse_model_catalog_file(spec.models_path, model_errors);
-  if (!model_errors.empty()) {
-    for (Diagnostic& d : model_errors) {
-      if (d.pos.line == 0) d.pos = ctx.pos(*at), d.message = "model catalog '" + spec.models_path + "': " + d.message;
-      ctx.add(std::move(d));
-    }
-    return;
-  }
+  if (!read_model_catalog(ctx, spec.models_path, ctx.pos(*at), spec.models)) return;
   std::vector<std::string> model_names;
   for (const auto& m : spec.models) model_names.push_back(m.name);
 
   MixedPlanSpec defaults;
-  if (auto x = r.quantity("cross_vendor_gbps", UnitKind::Plain, false))
-    if (r.check("cross_vendor_gbps", *x > 0, "'cross_vendor_gbps' must be > 0")) defaults.cross_vendor_gbps = *x;
-  if (auto x = r.quantity("inter_node_gbps", UnitKind::Plain, false))
-    if (r.check("inter_node_gbps", *x > 0, "'inter_node_gbps' must be > 0")) defaults.inter_node_gbps = *x;
+  read_link_gbps(r, defaults.cross_vendor_gbps, defaults.inter_node_gbps);
 
   const auto* plans = r.list("plans", true);
   if (plans == nullptr) return;

@@ -45,8 +45,6 @@ void read_policy(ParseState& st, const YamlValue& v) {
 // perf.mixing (docs/scenario-format.md): the costing of gangs that span chip types.
 static void read_mixing(ParseState& st, const YamlValue& v, const std::string& base_dir) {
   MixingSpec& mix = st.spec.perf.mixing;
-  mix.given = true;
-  mix.pos = st.ctx.pos(v);
   MapReader r(st.ctx, v, "perf.mixing", {"models", "efficiency", "cross_vendor_gbps", "inter_node_gbps", "per_group_dp"});
   if (!r.ok()) return;
   if (auto s = r.string("models", false)) {
@@ -61,10 +59,7 @@ static void read_mixing(ParseState& st, const YamlValue& v, const std::string& b
       }
     }
   }
-  if (auto x = r.quantity("cross_vendor_gbps", UnitKind::Plain, false))
-    if (r.check("cross_vendor_gbps", *x > 0, "'cross_vendor_gbps' must be > 0")) mix.cross_vendor_gbps = *x;
-  if (auto x = r.quantity("inter_node_gbps", UnitKind::Plain, false))
-    if (r.check("inter_node_gbps", *x > 0, "'inter_node_gbps' must be > 0")) mix.inter_node_gbps = *x;
+  read_link_gbps(r, mix.cross_vendor_gbps, mix.inter_node_gbps);
   if (auto b = r.boolean("per_group_dp", false)) mix.per_group_dp = *b;
 }
 
@@ -98,13 +93,7 @@ void resolve_mixing_models(ParseState& st, const std::string& base_dir) {
       return;
     }
   }
-  std::vector<Diagnostic> errors;
-  mix.models = parse_model_catalog_file(mix.models_path, errors);
-  for (Diagnostic& d : errors) {
-    if (d.pos.line == 0) d.pos = at, d.message = "model catalog '" + mix.models_path + "': " + d.message;
-    st.ctx.add(std::move(d));
-  }
-  if (errors.empty() && std::none_of(mix.models.begin(), mix.models.end(), [](const TransformerSpec& m) { return m.experts <= 1; }))
+  if (read_model_catalog(st.ctx, mix.models_path, at, mix.models) && std::none_of(mix.models.begin(), mix.models.end(), [](const TransformerSpec& m) { return m.experts <= 1; }))
     st.ctx.add(Diagnostic{at, "model catalog '" + mix.models_path + "' has no dense model for the mixed-training planner"});
 }
 

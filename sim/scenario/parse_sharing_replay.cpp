@@ -22,9 +22,7 @@ std::optional<std::string> trace_path(const MapReader& r, std::string_view key, 
   const auto s = r.string(key, true);
   if (!s) return std::nullopt;
   const std::string path = resolve_scenario_path(base_dir, *s);
-  std::error_code ec;
-  if (!fs::is_regular_file(path, ec)) {
-    const char* why = fs::exists(path, ec) ? "not a regular file" : std::strerror(ENOENT);
+  if (const std::string why = not_regular_file_reason(path); !why.empty()) {
     r.check(key, false,
             "cannot read " + std::string(key == "nodes" ? "node" : "pod") + " list '" + path + "': " + why +
                 (fs::path(*s).is_absolute() ? "" : " (relative paths start at the scenario file's directory)"));

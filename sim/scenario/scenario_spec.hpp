@@ -73,14 +73,12 @@ struct PolicySpec {
 
 // perf.mixing: how gangs that span chip types are costed (docs/mixed-training.md).
 struct MixingSpec {
-  bool given = false;                      // the scenario has a perf.mixing section
   std::string models_path;                 // resolved; loaded when some job may mix
   std::vector<TransformerSpec> models;
   double fixed_efficiency = 0;             // 0: the planner decides
   double cross_vendor_gbps = 100;
   double inter_node_gbps = 200;
   bool per_group_dp = true;
-  SourcePos pos;
 };
 
 struct PerfSpec {

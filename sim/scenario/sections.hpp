@@ -36,6 +36,17 @@ std::string resolve_scenario_path(const std::string& base_dir, const std::string
 // catalog/<file> in `base_dir` or the nearest parent directory that has one; "" when none does.
 std::string find_catalog_file(const std::string& base_dir, const std::string& file);
 
+// Why `path` is not a regular file ("No such file or directory", "not a regular file"), or ""
+// when it is one. Paths that must not be pipes or devices (traces, bases) are checked with it.
+std::string not_regular_file_reason(const std::string& path);
+
+// `cross_vendor_gbps` and `inter_node_gbps` of a map (each > 0) into the given fields when written.
+void read_link_gbps(const MapReader& r, double& cross_vendor_gbps, double& inter_node_gbps);
+
+// The model catalog at `path`; its own errors keep their file:line, file-level ones (unreadable,
+// empty) are reported at `at`. False when there were errors.
+bool read_model_catalog(Ctx& ctx, const std::string& path, const SourcePos& at, std::vector<TransformerSpec>& out);
+
 // Whole file into `text` (at most 64 MiB); false with a human reason otherwise.
 bool read_text_file(const std::string& path, std::string& text, std::string& reason);
 

@@ -4,6 +4,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -22,10 +23,10 @@ struct Out {
   std::string text;  // stdout and stderr together
 };
 
-// `env` is prepended to the command line, e.g. "OMP_NUM_THREADS=1".
-inline Out run(const std::string& args, const std::string& env = "") {
+// A shell command line run from the source root, stdout and stderr together.
+inline Out run_command(const std::string& command_line) {
   Out o;
-  const std::string cmd = "cd '" + kSrc + "' && " + env + " '" + kBin + "' " + args + " 2>&1";
+  const std::string cmd = "cd '" + kSrc + "' && " + command_line + " 2>&1";
   FILE* p = popen(cmd.c_str(), "r");
   if (p == nullptr) return o;
   char buf[4096];
@@ -35,6 +36,13 @@ inline Out run(const std::string& args, const std::string& env = "") {
   o.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return o;
 }
+
+// `env` is prepended to the command line, e.g. "OMP_NUM_THREADS=1".
+inline Out run(const std::string& args, const std::string& env = "") {
+  return run_command(env + " '" + kBin + "' " + args);
+}
+
+inline int line_count(const std::string& s) { return static_cast<int>(std::count(s.begin(), s.end(), '\n')); }
 
 inline std::string slurp(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);

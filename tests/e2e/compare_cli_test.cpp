@@ -7,10 +7,6 @@
 
 using namespace hetsim::e2e;
 
-namespace {
-int lines(const std::string& s) { return static_cast<int>(std::count(s.begin(), s.end(), '\n')); }
-}  // namespace
-
 TEST(Compare, RunsEveryPolicyOnEverySeedAndIsTheSameForAnyThreadCount) {
   const fs::path a = fresh_dir("compare-a"), b = fresh_dir("compare-b");
   const std::string args = "compare scenarios/examples/small-city.yaml --policies fifo,easy-backfill "
@@ -20,12 +16,12 @@ TEST(Compare, RunsEveryPolicyOnEverySeedAndIsTheSameForAnyThreadCount) {
   EXPECT_NE(o.text.find("3 policies x 3 seeds"), std::string::npos) << o.text;
   EXPECT_NE(o.text.find("±"), std::string::npos) << o.text;
   const std::string csv = slurp(a / "compare.csv");
-  EXPECT_EQ(lines(csv), 1 + 9) << csv;
+  EXPECT_EQ(line_count(csv), 1 + 9) << csv;
   EXPECT_EQ(csv.rfind("policy,policy_name,seed,jobs_completed,", 0), 0u) << csv;
   EXPECT_NE(csv.find("\"easy-backfill:placement=best-fit,mix_chips=fallback\",\"easy-backfill[best-fit,mix]\",2,"),
             std::string::npos) << csv;
   const std::string summary = slurp(a / "compare_summary.csv");
-  EXPECT_EQ(lines(summary), 1 + 3 * 12) << summary;
+  EXPECT_EQ(line_count(summary), 1 + 3 * 12) << summary;
   EXPECT_NE(slurp(a / "compare.md").find("| fifo |"), std::string::npos);
   // A compared run is the same run `hetsim run` makes.
   const fs::path single = fresh_dir("compare-single");

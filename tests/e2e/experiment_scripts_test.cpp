@@ -11,20 +11,7 @@ bool python_has_plotting() {
   return std::system("/usr/bin/python3 -c 'import pandas, matplotlib' >/dev/null 2>&1") == 0;
 }
 
-Out run_script(const std::string& args) {
-  Out o;
-  const std::string cmd = "cd '" + kSrc + "' && /usr/bin/python3 " + args + " 2>&1";
-  FILE* p = popen(cmd.c_str(), "r");
-  if (p == nullptr) return o;
-  char buf[4096];
-  std::size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) o.text.append(buf, n);
-  const int status = pclose(p);
-  o.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return o;
-}
-
-int count_lines(const std::string& s) { return static_cast<int>(std::count(s.begin(), s.end(), '\n')); }
+Out run_script(const std::string& args) { return run_command("/usr/bin/python3 " + args); }
 
 TEST(ExperimentScripts, MixedCityGridRunsResumesAndPlots) {
   if (!python_has_plotting()) GTEST_SKIP() << "/usr/bin/python3 lacks pandas or matplotlib";
@@ -35,7 +22,7 @@ TEST(ExperimentScripts, MixedCityGridRunsResumesAndPlots) {
   Out o = run_script(args);
   ASSERT_EQ(o.code, 0) << o.text;
   const std::string results = slurp(out / "results.csv");
-  EXPECT_EQ(count_lines(results), 5) << results;  // header + homogeneous, planner, eta 0.5, eta 1
+  EXPECT_EQ(line_count(results), 5) << results;  // header + homogeneous, planner, eta 0.5, eta 1
   EXPECT_NE(results.find("pretrain_jct_mean_s"), std::string::npos);
   EXPECT_NE(results.find("L1-planner-s1,1.0,planner"), std::string::npos) << results;
   const std::string breakeven = slurp(out / "breakeven.csv");

@@ -75,22 +75,25 @@ TEST_F(DerivedScenario, SetReplacesValuesOfTheBaseInOrderAndCommandLineOverrides
 }
 
 TEST_F(DerivedScenario, ErrorsPointAtTheFileThatHoldsTheProblem) {
-  write("a.yaml", "base: missing.yaml\n");
-  EXPECT_TRUE(has(parse("a.yaml"), "a.yaml", 1, 7, "cannot read base scenario"));
-  write("a.yaml", "base: b.yaml\n");
   write("b.yaml", "base: a.yaml\n");
-  EXPECT_TRUE(has(parse("a.yaml"), "b.yaml", 1, 7, "is its own base"));
-  write("a.yaml", "base: a.yaml\n");
-  EXPECT_TRUE(has(parse("a.yaml"), "a.yaml", 1, 7, "is its own base"));
-  write("a.yaml", "base: /dev/null\n");
-  EXPECT_TRUE(has(parse("a.yaml"), "a.yaml", 1, 7, "not a regular file"));
-  write("a.yaml", "base: valid.yaml\npolicy: { name: fifo }\n");
-  EXPECT_TRUE(has(parse("a.yaml"), "a.yaml", 2, 1, "unknown key 'policy'"));
-  write("a.yaml", "base: valid.yaml\nset: [a, b]\n");
-  EXPECT_TRUE(has(parse("a.yaml"), "a.yaml", 2, 6, "'set'"));
-  // A path that does not exist in the base: at the set key, in the derived file.
-  write("a.yaml", "base: valid.yaml\nset:\n  providers.5.nodes: 3\n");
-  EXPECT_TRUE(has(parse("a.yaml"), "a.yaml", 3, 3, "is a list of 1 items"));
+  struct Case {
+    std::string a_yaml, file;  // a.yaml's text, and the file the error must be reported in
+    int line, col;
+    std::string says;
+  };
+  for (const Case& c : std::vector<Case>{
+           {"base: missing.yaml\n", "a.yaml", 1, 7, "cannot read base scenario"},
+           {"base: b.yaml\n", "b.yaml", 1, 7, "is its own base"},  // b.yaml's base is a.yaml
+           {"base: a.yaml\n", "a.yaml", 1, 7, "is its own base"},
+           {"base: /dev/null\n", "a.yaml", 1, 7, "not a regular file"},
+           {"base: valid.yaml\npolicy: { name: fifo }\n", "a.yaml", 2, 1, "unknown key 'policy'"},
+           {"base: valid.yaml\nset: [a, b]\n", "a.yaml", 2, 6, "'set'"},
+           // A path that does not exist in the base: at the set key, in the derived file.
+           {"base: valid.yaml\nset:\n  providers.5.nodes: 3\n", "a.yaml", 3, 3, "is a list of 1 items"},
+       }) {
+    write("a.yaml", c.a_yaml);
+    EXPECT_TRUE(has(parse("a.yaml"), c.file, c.line, c.col, c.says)) << c.a_yaml;
+  }
   // A value of the wrong type: where the base had the value, naming the set entry.
   write("a.yaml", "base: valid.yaml\nset:\n  providers.0.pools.0.nodes: many\n");
   const ParseResult r = parse("a.yaml");

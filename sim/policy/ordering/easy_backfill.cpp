@@ -17,12 +17,6 @@ std::string EasyBackfillPolicy::name() const {
          (bf_interval_ > SimTime::zero() ? ",bf_interval=" + std::to_string(bf_interval_.us() / 1000000) + "s" : "") + "]";
 }
 
-bool EasyBackfillPolicy::mixed(SchedulingContext& ctx, JobId id, std::span<const NodeCap> caps, Allocation& out) const {
-  if (!mix_.enabled || !ctx.job(id).may_mix_chips) return false;
-  const auto eta = [&](std::span<const ChipCount> mix) { return ctx.mixed_efficiency(id, mix); };
-  return find_mixed_placement(ctx.job(id), PlacementInput{&ctx.cluster(), &ctx.chips(), &ctx.perf()}, mix_.max_types,
-                              caps, eta, out);
-}
 
 void EasyBackfillPolicy::on_submit(const SchedulingContext&, JobId id) { queue_.insert(id); }
 
@@ -159,7 +153,7 @@ bool EasyBackfillPolicy::try_backfill(SchedulingContext& ctx, JobId id, const ke
                                       : find_placement(j, in, placement_, {}, scratch_);
   if (!placed) {
     // A mixed gang always keeps to the head's reservation: its runtime is only known once placed.
-    if (!mixed(ctx, id, reservation_.caps, scratch_)) return false;
+    if (!place_mixed(ctx, id, mix_, reservation_.caps, scratch_)) return false;
     take_from_caps(scratch_);
     start(ctx, id, scratch_);
     return true;
@@ -183,7 +177,7 @@ void EasyBackfillPolicy::schedule(SchedulingContext& ctx) {
   // that arrived into an empty queue is the new head and must start at once if it fits.
   while (!queue_.empty()) {
     const JobId head = *queue_.begin();
-    if (!find_placement(ctx.job(head), in, placement_, {}, scratch_) && !mixed(ctx, head, {}, scratch_)) break;
+    if (!find_placement(ctx.job(head), in, placement_, {}, scratch_) && !place_mixed(ctx, head, mix_, {}, scratch_)) break;
     queue_.erase(queue_.begin());
     ctx.start(head, scratch_);
   }

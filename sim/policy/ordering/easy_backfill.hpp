@@ -48,8 +48,6 @@ class EasyBackfillPolicy : public Policy {
   bool repaired_hint(const SchedulingContext& ctx, JobId id, const kernels::BestNode& hint, Allocation& out) const;
   void start(SchedulingContext& ctx, JobId id, Allocation a);
   void take_from_caps(const Allocation& a);
-  // A gang spanning chip types within `caps` (mix_chips: fallback), or false.
-  bool mixed(SchedulingContext& ctx, JobId id, std::span<const NodeCap> caps, Allocation& out) const;
 
   PlacementScore placement_;
   uint32_t max_scan_;

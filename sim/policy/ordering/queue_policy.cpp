@@ -25,10 +25,7 @@ void StrictQueuePolicy::schedule(SchedulingContext& ctx) {
     const JobId head = queue_.begin()->second;
     // Nothing was released since the head last failed: it still cannot fit.
     if (blocked_version_ == ctx.state_version() && blocked_head_ == head) return;
-    const Job& j = ctx.job(head);
-    const auto eta = [&](std::span<const ChipCount> mix) { return ctx.mixed_efficiency(head, mix); };
-    if (!find_placement(j, in, placement_, {}, scratch_) &&
-        !(mix_.enabled && find_mixed_placement(j, in, mix_.max_types, {}, eta, scratch_))) {
+    if (!find_placement(ctx.job(head), in, placement_, {}, scratch_) && !place_mixed(ctx, head, mix_, {}, scratch_)) {
       blocked_version_ = ctx.state_version();
       blocked_head_ = head;
       return;

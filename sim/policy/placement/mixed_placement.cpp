@@ -4,6 +4,8 @@
 #include <array>
 #include <vector>
 
+#include "hetsim/policy/scheduling_context.hpp"
+
 namespace hetsim {
 
 namespace {
@@ -105,6 +107,14 @@ bool find_mixed_placement(const Job& job, const PlacementInput& in, uint32_t max
   }
   std::sort(out.begin(), out.end(), [](const NodeGrant& a, const NodeGrant& b) { return a.node < b.node; });
   return true;
+}
+
+bool place_mixed(const SchedulingContext& ctx, JobId id, const MixOptions& mix, std::span<const NodeCap> caps,
+                 Allocation& out) {
+  if (!mix.enabled) return false;
+  const auto eta = [&](std::span<const ChipCount> m) { return ctx.mixed_efficiency(id, m); };
+  return find_mixed_placement(ctx.job(id), PlacementInput{&ctx.cluster(), &ctx.chips(), &ctx.perf()}, mix.max_types,
+                              caps, eta, out);
 }
 
 }  // namespace hetsim

@@ -29,6 +29,14 @@ using MixEfficiencyFn = std::function<double(std::span<const ChipCount>)>;
 bool find_mixed_placement(const Job& job, const PlacementInput& in, uint32_t max_types,
                           std::span<const NodeCap> caps, const MixEfficiencyFn& efficiency, Allocation& out);
 
+class SchedulingContext;
+
+// The ordering policies' fallback (`mix_chips: fallback`): find_mixed_placement for job `id`
+// within `caps`, with the simulator's efficiency for each mix. False when `mix` is off, the job
+// may not mix, or no site gives a mix.
+bool place_mixed(const SchedulingContext& ctx, JobId id, const MixOptions& mix, std::span<const NodeCap> caps,
+                 Allocation& out);
+
 // The chip groups of an allocation, ascending chip id.
 std::vector<ChipCount> chip_mix(const Allocation& a, const Cluster& c);
 

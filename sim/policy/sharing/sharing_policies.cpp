@@ -284,6 +284,12 @@ class RandomFit final : public SharingPlacement {
 
 namespace {
 
+// The placements other than FGD need only the options, not the target workload.
+template <class P>
+std::unique_ptr<SharingPlacement> with_options(std::vector<TaskType>, SharingOptions o) {
+  return std::make_unique<P>(o);
+}
+
 // Every placement once: its name, what it optimises, and how to make it.
 struct Entry {
   const char* name;
@@ -297,22 +303,11 @@ const std::vector<Entry>& entries() {
        [](std::vector<TaskType> m, SharingOptions o) -> std::unique_ptr<SharingPlacement> {
          return std::make_unique<Fgd>(std::move(m), o);
        }},
-      {"best-fit", "least weighted CPU and GPU left on the node after placement",
-       [](std::vector<TaskType>, SharingOptions o) -> std::unique_ptr<SharingPlacement> {
-         return std::make_unique<BestFit>(o);
-       }},
+      {"best-fit", "least weighted CPU and GPU left on the node after placement", &with_options<BestFit>},
       {"dot-product", "smallest dot product of the node's free (CPU, GPU) and the task's request (Tetris)",
-       [](std::vector<TaskType>, SharingOptions o) -> std::unique_ptr<SharingPlacement> {
-         return std::make_unique<DotProduct>(o);
-       }},
-      {"gpu-packing", "partly used GPUs first, then free GPUs of used nodes, then idle nodes",
-       [](std::vector<TaskType>, SharingOptions o) -> std::unique_ptr<SharingPlacement> {
-         return std::make_unique<GpuPacking>(o);
-       }},
-      {"gpu-clustering", "nodes already hosting tasks with the same GPU request",
-       [](std::vector<TaskType>, SharingOptions o) -> std::unique_ptr<SharingPlacement> {
-         return std::make_unique<GpuClustering>(o);
-       }},
+       &with_options<DotProduct>},
+      {"gpu-packing", "partly used GPUs first, then free GPUs of used nodes, then idle nodes", &with_options<GpuPacking>},
+      {"gpu-clustering", "nodes already hosting tasks with the same GPU request", &with_options<GpuClustering>},
       {"random-fit", "a uniformly random feasible node and GPU",
        [](std::vector<TaskType>, SharingOptions) -> std::unique_ptr<SharingPlacement> {
          return std::make_unique<RandomFit>();
