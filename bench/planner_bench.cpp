@@ -2,6 +2,8 @@
 // reference via best_plan), on the two published configurations of docs/mixed-training.md.
 #include <benchmark/benchmark.h>
 
+#include <cstdlib>
+
 #include <string>
 #include <vector>
 
@@ -12,7 +14,10 @@ namespace {
 
 hetsim::PlanRequest request(const std::string& model, const std::vector<std::pair<std::string, uint32_t>>& chips) {
   std::vector<hetsim::Diagnostic> errors;
-  const std::string dir = std::string(HETSIM_SOURCE_DIR) + "/scenarios/catalog/";
+  // The source tree can move (a GPU machine runs binaries built elsewhere): HETSIM_SOURCE_DIR in
+  // the environment overrides the build's.
+  const char* moved = std::getenv("HETSIM_SOURCE_DIR");
+  const std::string dir = std::string(moved != nullptr ? moved : HETSIM_SOURCE_DIR) + "/scenarios/catalog/";
   const auto catalog = hetsim::parse_chip_catalog_file(dir + "chips.yaml", errors);
   const auto models = hetsim::parse_model_catalog_file(dir + "models.yaml", errors);
   hetsim::PlanRequest r;
@@ -35,6 +40,18 @@ void run(benchmark::State& state, const hetsim::PlanRequest& r) {
   state.counters["candidates"] = static_cast<double>(candidates) / static_cast<double>(state.iterations());
 }
 
+// The same requests with the candidates evaluated on the GPU (kernels/plan_search_cuda.cu); the
+// candidate generation and plan assembly stay on the host.
+void run_cuda(benchmark::State& state, hetsim::PlanRequest r) {
+  if (!hetsim::kernels::cuda_available()) {
+    state.SkipWithError("no CUDA device (or hetsim built without CUDA)");
+    return;
+  }
+  hetsim::kernels::CudaPlanEvaluator gpu;
+  r.cuda = &gpu;
+  run(state, r);
+}
+
 void BM_Plan_HethubLike(benchmark::State& state) {
   run(state, request("llama-140b", {{"MI250X", 128}, {"Ascend-910B3", 640}}));
 }
@@ -45,8 +62,21 @@ void BM_Plan_FourTypes(benchmark::State& state) {
   run(state, request("llama2-70b", {{"A100-80G-SXM", 64}, {"H800-SXM", 64}, {"Ascend-910B3", 64}, {"MI300X", 32}}));
 }
 
+void BM_Plan_HethubLike_Cuda(benchmark::State& state) {
+  run_cuda(state, request("llama-140b", {{"MI250X", 128}, {"Ascend-910B3", 640}}));
+}
+void BM_Plan_BaaiLike_Cuda(benchmark::State& state) {
+  run_cuda(state, request("aquila2-70b", {{"Iluvatar-BI-V100", 960}, {"Iluvatar-BI-V150", 64}}));
+}
+void BM_Plan_FourTypes_Cuda(benchmark::State& state) {
+  run_cuda(state, request("llama2-70b", {{"A100-80G-SXM", 64}, {"H800-SXM", 64}, {"Ascend-910B3", 64}, {"MI300X", 32}}));
+}
+
 }  // namespace
 
 BENCHMARK(BM_Plan_HethubLike)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_Plan_BaaiLike)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_Plan_FourTypes)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_Plan_HethubLike_Cuda)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_Plan_BaaiLike_Cuda)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_Plan_FourTypes_Cuda)->Unit(benchmark::kMillisecond)->UseRealTime();

@@ -16,23 +16,17 @@
 #include <string>
 #include <utility>
 
+#include "cuda_support.cuh"
+
 namespace hetsim::kernels {
 namespace {
+
+using cuda_support::DeviceBuffer;
 
 constexpr int kThreads = 256;
 constexpr int kWarps = kThreads / 32;
 constexpr unsigned kFullMask = 0xffffffffU;
 constexpr int64_t kMaxGrid = int64_t{1} << 20;
-
-void cuda_check(cudaError_t err, const char* expr, const char* file, int line) {
-  if (err != cudaSuccess) {
-    throw std::runtime_error(std::string("hetsim::kernels CUDA error: ") + expr + " failed: " +
-                             cudaGetErrorName(err) + ": " + cudaGetErrorString(err) + " (" + file + ":" +
-                             std::to_string(line) + ")");
-  }
-}
-
-#define HETSIM_CUDA_CHECK(expr) cuda_check((expr), #expr, __FILE__, __LINE__)
 
 struct DeviceNodes {
   const uint8_t* __restrict__ free_cards;
@@ -111,35 +105,6 @@ __global__ void __launch_bounds__(kThreads) best_node_kernel(DeviceNodes nodes, 
     __syncthreads();  // warp_score/warp_node are reused by the next job of this block
   }
 }
-
-// Device allocation grown geometrically, never shrunk.
-class DeviceBuffer {
- public:
-  DeviceBuffer() = default;
-  DeviceBuffer(const DeviceBuffer&) = delete;
-  DeviceBuffer& operator=(const DeviceBuffer&) = delete;
-  ~DeviceBuffer() {
-    if (ptr_ != nullptr) (void)cudaFree(ptr_);
-  }
-
-  void* reserve(std::size_t bytes) {
-    if (bytes > capacity_) {
-      const std::size_t grown = std::max(bytes, capacity_ + capacity_ / 2);
-      if (ptr_ != nullptr) {
-        HETSIM_CUDA_CHECK(cudaFree(ptr_));
-        ptr_ = nullptr;
-        capacity_ = 0;
-      }
-      HETSIM_CUDA_CHECK(cudaMalloc(&ptr_, grown));
-      capacity_ = grown;
-    }
-    return ptr_;
-  }
-
- private:
-  void* ptr_ = nullptr;
-  std::size_t capacity_ = 0;
-};
 
 template <typename T>
 const T* upload(DeviceBuffer& buf, std::span<const T> host, cudaStream_t stream) {

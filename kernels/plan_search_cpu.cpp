@@ -10,36 +10,24 @@ namespace hetsim::kernels {
 
 namespace {
 
-double stage_time(const PlanStage& s, uint32_t l) { return l * s.per_layer_s + s.fixed_s + s.comm_s; }
-
-constexpr double kInf = std::numeric_limits<double>::infinity();
-
 // One dynamic programme over (stage, layers so far). Mode Bottleneck: minimise the largest stage
 // time. Mode Sum: minimise the sum of stage times with every stage at most `limit`. Additive and
 // max costs both have optimal substructure, so each mode is exact; running Sum with the optimal
 // bottleneck as its limit gives the lexicographic optimum (bottleneck, then sum), which a single
 // programme over the pair would not (a prefix with a larger maximum may finish with a smaller sum).
+// Each cell is plan_split_cell, the rule the CUDA kernel shares.
 enum class Mode { Bottleneck, Sum };
 
 double solve(std::span<const PlanStage> stages, uint32_t layers, Mode mode, double limit, std::vector<double>& best,
              std::vector<uint32_t>& from) {
   const std::size_t S = stages.size(), W = layers + 1;
-  best.assign(S * W, kInf);
+  best.assign(S * W, kPlanInf);
   from.assign(S * W, 0);
   for (std::size_t j = 0; j < S; ++j) {
-    const uint32_t cap = stages[j].max_layers;
+    const double* prev_row = j == 0 ? nullptr : &best[(j - 1) * W];
     for (uint32_t l = static_cast<uint32_t>(j) + 1; l <= layers; ++l) {
-      double b = kInf;
       uint32_t arg = 0;
-      for (uint32_t mine = 1; mine <= cap && mine + j <= l; ++mine) {
-        const double prev = j == 0 ? (mine == l ? 0.0 : kInf) : best[(j - 1) * W + (l - mine)];
-        if (prev == kInf) continue;
-        const double t = stage_time(stages[j], mine);
-        if (mode == Mode::Sum && t > limit) continue;
-        const double c = mode == Mode::Bottleneck ? std::max(prev, t) : prev + t;
-        if (c < b) b = c, arg = mine;  // strict: on ties this stage keeps the fewest layers
-      }
-      best[j * W + l] = b;
+      best[j * W + l] = plan_split_cell(stages[j], static_cast<uint32_t>(j), l, prev_row, mode == Mode::Sum, limit, arg);
       from[j * W + l] = arg;
     }
   }
@@ -54,9 +42,9 @@ bool partition_layers(std::span<const PlanStage> stages, uint32_t layers, std::s
   // Scratch kept per thread: evaluate_plans_cpu calls this once per candidate, in parallel.
   thread_local std::vector<double> best;
   thread_local std::vector<uint32_t> from;
-  const double bottleneck = solve(stages, layers, Mode::Bottleneck, kInf, best, from);
-  if (bottleneck == kInf) return false;
-  if (solve(stages, layers, Mode::Sum, bottleneck, best, from) == kInf) return false;  // cannot happen
+  const double bottleneck = solve(stages, layers, Mode::Bottleneck, kPlanInf, best, from);
+  if (bottleneck == kPlanInf) return false;
+  if (solve(stages, layers, Mode::Sum, bottleneck, best, from) == kPlanInf) return false;  // cannot happen
   uint32_t l = layers;
   for (std::size_t j = S; j-- > 0;) {
     layers_out[j] = from[j * W + l];
@@ -66,19 +54,7 @@ bool partition_layers(std::span<const PlanStage> stages, uint32_t layers, std::s
 }
 
 PlanResult plan_step_time(std::span<const PlanStage> stages, std::span<const uint32_t> split, uint32_t microbatches) {
-  PlanResult r;
-  double sum = 0, bottleneck = 0, sync = 0, opt = 0;
-  for (std::size_t j = 0; j < stages.size(); ++j) {
-    const double u = stage_time(stages[j], split[j]);
-    sum += u;
-    bottleneck = std::max(bottleneck, u);
-    sync = std::max(sync, split[j] * stages[j].sync_per_layer_s + stages[j].sync_fixed_s);
-    opt = std::max(opt, split[j] * stages[j].opt_per_layer_s);
-  }
-  r.feasible = true;
-  r.bottleneck_s = bottleneck;
-  r.step_s = (microbatches - 1) * bottleneck + sum + sync + opt;
-  return r;
+  return plan_step_time_of(stages.data(), split.data(), static_cast<uint32_t>(stages.size()), microbatches);
 }
 
 void validate_plan_inputs(std::span<const PlanStage> stages, std::span<const PlanCandidate> candidates,

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <memory>
 #include <unistd.h>
 
 #include <fmt/format.h>
@@ -53,7 +54,14 @@ int cmd_run(const RunOptions& opt) {
     return kExitBadInput;
   }
   if (spec.has_sharing_replay) return run_sharing_replay(spec, opt);
-  if (spec.has_mixed_training) return run_mixed_training(spec, opt);
+  Device device = Device::Cpu;
+  try {
+    device = resolve_device(opt.device);
+  } catch (const std::invalid_argument& e) {
+    fmt::print(stderr, "hetsim: {}\n", e.what());
+    return kExitBadInput;
+  }
+  if (spec.has_mixed_training) return run_mixed_training(spec, opt, device);
   if (!opt.seeds_text.empty()) {
     fmt::print(stderr, "hetsim: --seeds is for trace-replay scenarios; run one seed with --seed\n");
     return kExitBadInput;
@@ -77,13 +85,6 @@ int cmd_run(const RunOptions& opt) {
     }
   }
 
-  Device device = Device::Cpu;
-  try {
-    device = resolve_device(opt.device);
-  } catch (const std::invalid_argument& e) {
-    fmt::print(stderr, "hetsim: {}\n", e.what());
-    return kExitBadInput;
-  }
   std::unique_ptr<Policy> policy;
   try {
     policy = builtin_policy_registry().create(spec.policy.name, spec.policy.params);
@@ -124,9 +125,14 @@ int cmd_run(const RunOptions& opt) {
   Simulation sim(model, *policy, metrics);
   if (opt.check_invariants) sim.set_check_invariants(true);
   std::unique_ptr<BatchScorer> scorer;
-  if (device == Device::Cuda) {
+  if (cuda_batch_scoring(device)) {
     scorer = make_cuda_batch_scorer();
     sim.set_batch_scorer(scorer.get());
+  }
+  std::unique_ptr<kernels::CudaPlanEvaluator> planner_gpu;
+  if (cuda_plan_search(device)) {
+    planner_gpu = std::make_unique<kernels::CudaPlanEvaluator>();
+    sim.set_plan_evaluator(planner_gpu.get(), plan_min_batch(device));
   }
   const RunResult res = sim.run();
 

@@ -8,7 +8,7 @@ namespace hetsim {
 
 Device resolve_device(const std::string& choice) {
   if (choice == "cpu") return Device::Cpu;
-  if (choice == "auto") return kernels::cuda_available() ? Device::Cuda : Device::Cpu;
+  if (choice == "auto") return kernels::cuda_available() ? Device::Auto : Device::Cpu;
   if (choice == "cuda") {
     if (!kernels::cuda_available()) {
       throw std::invalid_argument(
@@ -20,6 +20,16 @@ Device resolve_device(const std::string& choice) {
   throw std::invalid_argument("--device: expected cpu, cuda or auto, got '" + choice + "'");
 }
 
-const char* device_name(Device d) { return d == Device::Cuda ? "cuda" : "cpu"; }
+const char* device_name(Device d) {
+  switch (d) {
+    case Device::Cuda:
+      return "cuda";
+    case Device::Auto:
+      return "auto";
+    case Device::Cpu:
+      break;
+  }
+  return "cpu";
+}
 
 }  // namespace hetsim

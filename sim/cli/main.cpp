@@ -31,7 +31,8 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--out", run.out, "directory for summary.json, jobs.csv, timeseries.csv (created; files replaced atomically)");
   run_cmd->add_option("--trace-out", run.trace_out,
                       "write the schedule as Chrome/Perfetto trace-event JSON (cards as tracks, jobs as slices; small scenarios)");
-  run_cmd->add_option("--device", run.device, "placement-scoring backend: cpu, cuda or auto")
+  run_cmd->add_option("--device", run.device,
+                      "backend of the hot paths with CUDA kernels (placement batches, plan search): cpu, cuda or auto; same results")
       ->check(CLI::IsMember({"cpu", "cuda", "auto"}));
   run_cmd->add_flag("--quiet", run.quiet, "do not print the summary table");
   run_cmd->add_flag("--check-invariants", run.check_invariants,
@@ -66,6 +67,8 @@ int main(int argc, char** argv) {
   plan_cmd->add_option("--global-batch", plan.global_batch, "samples per step (default: the model's)");
   plan_cmd->add_option("--cross-vendor-gbps", plan.cross_vendor_gbps, "per-card bandwidth between vendors, Gb/s (default 100)");
   plan_cmd->add_option("--inter-node-gbps", plan.inter_node_gbps, "per-card RDMA bandwidth between nodes, Gb/s (default 200)");
+  plan_cmd->add_option("--device", plan.device, "plan-search backend: cpu, cuda or auto (same results)")
+      ->check(CLI::IsMember({"cpu", "cuda", "auto"}));
   plan_cmd->add_flag("--uniform-dp", plan.uniform_dp, "one data-parallel degree for all chip groups (default: per group)");
   plan_cmd->add_option("--out", plan.out, "directory for plan.json");
   plan_cmd->add_option("--catalog", plan.catalog, "chip catalog");

@@ -2,11 +2,13 @@
 
 #include <algorithm>
 #include <cctype>
+#include <memory>
 
 #include <fmt/format.h>
 
 #include "hetsim/metrics/atomic_file.hpp"
 #include "cli_util.hpp"
+#include "device.hpp"
 #include "plan_output.hpp"
 
 namespace hetsim {
@@ -52,7 +54,7 @@ int validate_mixed_training(const ScenarioSpec& spec, const std::string& file) {
   return 0;
 }
 
-int run_mixed_training(const ScenarioSpec& spec, const RunOptions& opt) {
+int run_mixed_training(const ScenarioSpec& spec, const RunOptions& opt, Device device) {
   if (!opt.policy.empty() || !opt.seed_text.empty() || !opt.seeds_text.empty()) {
     fmt::print(stderr, "hetsim: a mixed-training scenario has no policy or seed (the planner is deterministic)\n");
     return kExitBadInput;
@@ -63,6 +65,8 @@ int run_mixed_training(const ScenarioSpec& spec, const RunOptions& opt) {
       return kExitBadInput;
     }
   }
+  std::unique_ptr<kernels::CudaPlanEvaluator> gpu;
+  if (cuda_plan_search(device)) gpu = std::make_unique<kernels::CudaPlanEvaluator>();
   std::string csv =
       "plan,model,chips,global_batch,cross_vendor_gbps,inter_node_gbps,feasible,efficiency,tokens_per_s,mfu,"
       "pooled_tokens_per_s,dp,stages,microbatch_size,microbatches,recompute,candidates\n";
@@ -70,7 +74,9 @@ int run_mixed_training(const ScenarioSpec& spec, const RunOptions& opt) {
     fmt::print("{}: {} plans\n  {:<40} {:>8} {:>14} {:>7}  {}\n", spec.name, spec.mixed_training.plans.size(), "plan",
                "eta", "tokens/s", "MFU %", "chips");
   for (const MixedPlanSpec& p : spec.mixed_training.plans) {
-    const PlanRequest req = request_of(spec, p);
+    PlanRequest req = request_of(spec, p);
+    req.cuda = gpu.get();
+    req.cuda_min_batch = plan_min_batch(device);
     MixingReport r;
     try {
       r = evaluate_mixing(req);

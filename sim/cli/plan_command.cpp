@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <map>
+#include <memory>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -11,6 +12,7 @@
 #include "hetsim/scenario/did_you_mean.hpp"
 #include "hetsim/scenario/parse.hpp"
 #include "cli_util.hpp"
+#include "device.hpp"
 #include "plan_output.hpp"
 
 namespace hetsim {
@@ -67,6 +69,15 @@ int cmd_plan(const PlanOptions& opt) {
   req.cross_vendor_gbps = opt.cross_vendor_gbps;
   req.inter_node_gbps = opt.inter_node_gbps;
   req.per_group_dp = !opt.uniform_dp;
+  std::unique_ptr<kernels::CudaPlanEvaluator> gpu;
+  try {
+    const Device device = resolve_device(opt.device);
+    if (cuda_plan_search(device)) gpu = std::make_unique<kernels::CudaPlanEvaluator>();
+    req.cuda = gpu.get();
+    req.cuda_min_batch = plan_min_batch(device);
+  } catch (const std::invalid_argument& e) {
+    return bad(e.what());
+  }
 
   if (!opt.out.empty()) {
     if (const std::string why = check_output_dir(opt.out); !why.empty()) return bad("--out " + opt.out + ": " + why);

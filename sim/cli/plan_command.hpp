@@ -12,6 +12,7 @@ struct PlanOptions {
   double cross_vendor_gbps = 100;
   double inter_node_gbps = 200;
   bool uniform_dp = false;  // one DP degree for every chip group (PlanRequest::per_group_dp = false)
+  std::string device = "cpu";  // cpu, cuda or auto (sim/cli/device.hpp)
   std::string out;
   std::string catalog = "scenarios/catalog/chips.yaml";
   std::string models = "scenarios/catalog/models.yaml";

@@ -61,6 +61,8 @@ MixedSpeed MixedEfficiency::efficiency(const Job& job, std::span<const ChipCount
   req.inter_node_gbps = params_.inter_node_gbps;
   req.memory_usable_fraction = params_.memory_usable_fraction;
   req.per_group_dp = params_.per_group_dp;
+  req.cuda = cuda_;
+  req.cuda_min_batch = cuda_min_batch_;
   for (const ChipCount& g : mix) req.groups.push_back(ChipGroup{chips_.at(g.chip), g.cards});
   const MixingReport report = evaluate_mixing(req);
   MixedSpeed speed;

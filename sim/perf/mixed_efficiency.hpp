@@ -18,6 +18,7 @@
 #include <tuple>
 #include <vector>
 
+#include "hetsim/kernels/plan_search.hpp"
 #include "hetsim/model/chip_catalog.hpp"
 #include "hetsim/model/job.hpp"
 #include "hetsim/perf/transformer.hpp"
@@ -65,6 +66,11 @@ class MixedEfficiency {
   uint32_t global_batch_for(const Job& job, std::size_t model) const;
 
   const MixedEfficiencyStats& stats() const { return stats_; }
+  // Evaluate the planner's candidates on the GPU (PlanRequest::cuda); same results either way.
+  void set_cuda(kernels::CudaPlanEvaluator* evaluator, std::size_t min_batch) {
+    cuda_ = evaluator;
+    cuda_min_batch_ = min_batch;
+  }
 
  private:
   using Key = std::tuple<std::size_t, uint32_t, std::vector<ChipCount>>;  // fixed per run: params_
@@ -73,6 +79,8 @@ class MixedEfficiency {
   std::vector<std::size_t> dense_;  // indices of dense models, by ascending parameter count
   std::map<Key, MixedSpeed> cache_;
   MixedEfficiencyStats stats_;
+  kernels::CudaPlanEvaluator* cuda_ = nullptr;
+  std::size_t cuda_min_batch_ = 1;
 };
 
 }  // namespace hetsim

@@ -211,7 +211,8 @@ MixedPlan best_plan(const PlanRequest& req, PlannerStats* stats) {
     if (cands.empty()) continue;
     results.assign(cands.size(), {});
     split.assign(stages.size(), 0);
-    kernels::evaluate_plans_cpu(stages, cands, L, results, split);
+    if (req.cuda != nullptr && cands.size() >= req.cuda_min_batch) req.cuda->evaluate(stages, cands, L, results, split);
+    else kernels::evaluate_plans_cpu(stages, cands, L, results, split);
     evaluated += cands.size();
     for (std::size_t c = 0; c < cands.size(); ++c) {
       if (!results[c].feasible) continue;

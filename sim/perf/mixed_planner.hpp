@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "hetsim/kernels/plan_search.hpp"
 #include "hetsim/model/chip_catalog.hpp"
 #include "hetsim/perf/transformer.hpp"
 
@@ -34,6 +35,11 @@ struct PlanRequest {
   double framework_overhead_gb = 2.0;  // per card: CUDA/ROCm context, buffers, fragmentation
   bool zero1 = true;                   // optimizer states sharded over the data-parallel replicas
   bool per_group_dp = true;            // 2-3 groups: each group's DP degree d x 1, 2 or 4
+  // Where candidate plans are evaluated; results are identical bit for bit either way
+  // (kernels/plan_search.hpp). Not owned. Batches smaller than cuda_min_batch stay on the CPU,
+  // where a GPU launch would cost more than it saves.
+  kernels::CudaPlanEvaluator* cuda = nullptr;
+  std::size_t cuda_min_batch = 1;
 };
 
 struct StagePlan {

@@ -56,6 +56,8 @@ class Simulation final : public SchedulingContext {
   const MixedEfficiencyStats& mixing_stats() const { return mixing_.stats(); }
   // Optional (--device): not owned, must outlive run().
   void set_batch_scorer(BatchScorer* s) { batch_scorer_ = s; }
+  // Optional (--device): the mixed planner's candidates on the GPU; not owned, must outlive run().
+  void set_plan_evaluator(kernels::CudaPlanEvaluator* e, std::size_t min_batch) { mixing_.set_cuda(e, min_batch); }
 
   const Cluster& live_cluster() const { return cluster_; }
 

@@ -103,3 +103,32 @@ TEST(MixedScenario, RunsEveryPlanAndWritesTheTableAndPlans) {
 }
 
 }  // namespace
+
+namespace {
+
+// --device picks where candidate plans are evaluated, never what the plans are: auto (the GPU
+// when there is one, else the CPU) and cuda (where a device exists) give the CPU's bytes.
+TEST(PlanCli, DeviceBackendsGiveTheSameBytes) {
+  const std::string req = "plan --model llama2-7b --chips A100-80G-SXM:16,Ascend-910B3:16 --global-batch 256 --out ";
+  const fs::path cpu = fresh_dir("plan-dev-cpu"), autod = fresh_dir("plan-dev-auto");
+  ASSERT_EQ(run(req + cpu.string() + " --device cpu").code, 0);
+  ASSERT_EQ(run(req + autod.string() + " --device auto").code, 0);
+  EXPECT_EQ(slurp(cpu / "plan.json"), slurp(autod / "plan.json"));
+  const fs::path mcpu = fresh_dir("mixed-dev-cpu"), mauto = fresh_dir("mixed-dev-auto");
+  ASSERT_EQ(run("run tests/e2e/data/mixed-sample.yaml --quiet --device cpu --out " + mcpu.string()).code, 0);
+  ASSERT_EQ(run("run tests/e2e/data/mixed-sample.yaml --quiet --device auto --out " + mauto.string()).code, 0);
+  EXPECT_EQ(slurp(mcpu / "mixed_plans.csv"), slurp(mauto / "mixed_plans.csv"));
+
+  const fs::path cuda = fresh_dir("plan-dev-cuda");
+  const Out o = run(req + cuda.string() + " --device cuda");
+  if (o.code == 0) {
+    EXPECT_EQ(slurp(cpu / "plan.json"), slurp(cuda / "plan.json"));
+  } else {
+    EXPECT_EQ(o.code, 2);
+    EXPECT_NE(o.text.find("--device cuda: no usable CUDA device"), std::string::npos) << o.text;
+    const Out m = run("run tests/e2e/data/mixed-sample.yaml --quiet --device cuda");
+    EXPECT_EQ(m.code, 2) << m.text;
+  }
+}
+
+}  // namespace

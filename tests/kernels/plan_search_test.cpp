@@ -103,3 +103,15 @@ TEST(PlanSearch, BatchEqualsSingleCandidatesAndChecksInputs) {
 }
 
 }  // namespace
+
+TEST(PlanSearch, CudaStubOrDeviceContract) {
+  // Without a device, the CUDA entry points validate first, then report the missing device.
+  if (hk::cuda_available()) GTEST_SKIP() << "device present; covered by test_kernels_gpu";
+  const std::vector<hk::PlanStage> st{{1, 0, 0, 0, 0, 0, 5}};
+  const std::vector<hk::PlanCandidate> c{{0, 1, 1}};
+  std::vector<hk::PlanResult> out(1), wrong(2);
+  std::vector<uint32_t> split(1);
+  EXPECT_THROW(hk::evaluate_plans_cuda(st, c, 4, wrong, split), std::invalid_argument);
+  EXPECT_THROW(hk::evaluate_plans_cuda(st, c, 4, out, split), std::runtime_error);
+  EXPECT_THROW(hk::CudaPlanEvaluator{}, std::runtime_error);
+}
