@@ -11,6 +11,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <span>
 
 #include "hetsim/kernels/placement_scoring.hpp"  // HETSIM_HD
@@ -29,7 +30,7 @@ struct FragTypeTable {
   std::span<const double> popularity;        // p_m
   std::span<const int64_t> thresholds;       // distinct per-GPU requests of the GPU types, ascending
 
-  [[nodiscard]] std::size_t size() const noexcept { return cpu_milli.size(); }
+  [[nodiscard]] HETSIM_HD std::size_t size() const noexcept { return cpu_milli.size(); }
 };
 
 // n nodes (struct of arrays); count_at_least and free_below are n x d, row-major, d = thresholds.
@@ -41,7 +42,7 @@ struct FragNodeTable {
   std::span<const int64_t> count_at_least;   // [n*d+i]: GPUs with free >= thresholds[i]
   std::span<const int64_t> free_below;       // [n*d+i]: free share of GPUs with free < thresholds[i]
 
-  [[nodiscard]] std::size_t size() const noexcept { return cpu_free_milli.size(); }
+  [[nodiscard]] HETSIM_HD std::size_t size() const noexcept { return cpu_free_milli.size(); }
 };
 
 // `mult` GPUs of a node going from `from` to `to` free milli-GPU.
@@ -108,5 +109,29 @@ void validate_fragmentation_inputs(const FragTypeTable& types, const FragNodeTab
 void fragmentation_after_cpu(const FragTypeTable& types, const FragNodeTable& nodes, int64_t task_cpu_milli,
                              int64_t task_mem_mib, std::span<const FragCandidate> candidates,
                              std::span<const FragChange> changes, std::span<double> out);
+
+// CUDA version of fragmentation_after_cpu: one thread per candidate, each calling the same
+// fragmentation_after (same integers, same summation order; --fmad=false keeps nvcc from fusing
+// the popularity products into FMAs), so out[] equals the CPU's bit for bit. Every call uploads
+// the type and node tables (they are small: |M| and n x (4 + 2d) values) and the batch, runs one
+// launch and downloads the scores; buffers and stream are kept between calls (grown, never
+// shrunk). Not thread-safe: one scorer per thread. Throws std::runtime_error without a device or
+// CUDA build, std::invalid_argument (before touching the device) for invalid inputs.
+class CudaFragmentationScorer {
+ public:
+  CudaFragmentationScorer();
+  ~CudaFragmentationScorer();
+  CudaFragmentationScorer(CudaFragmentationScorer&&) noexcept;
+  CudaFragmentationScorer& operator=(CudaFragmentationScorer&&) noexcept;
+  CudaFragmentationScorer(const CudaFragmentationScorer&) = delete;
+  CudaFragmentationScorer& operator=(const CudaFragmentationScorer&) = delete;
+
+  void score(const FragTypeTable& types, const FragNodeTable& nodes, int64_t task_cpu_milli, int64_t task_mem_mib,
+             std::span<const FragCandidate> candidates, std::span<const FragChange> changes, std::span<double> out);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
 
 }  // namespace hetsim::kernels

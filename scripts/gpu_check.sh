@@ -6,14 +6,17 @@
 #      mixed-training sensitivity scenario, the mixed city and the default city; wall time and a
 #      hash of the output file, which must be the same for every backend.
 #
-# Usage (from the repository root): scripts/gpu_check.sh BIN_DIR OUT_DIR
+# Usage (from the repository root): scripts/gpu_check.sh BIN_DIR OUT_DIR [OPENB_DIR]
 #   BIN_DIR holds hetsim, test_kernels_gpu, bench_kernels and bench_planner (a CUDA build's binaries; a
 #   lib/ folder beside them, if present, is put on LD_LIBRARY_PATH so a machine without the
 #   Debian runtime libraries can run binaries built elsewhere).
+#   OPENB_DIR (optional): the folder of the openb trace CSVs (../shared/data/openb); with it, the
+#   FGD replay (one run, and the 6 policies x 10 seeds grid) runs with --device cpu and cuda too.
 # Everything goes to OUT_DIR: gpu_tests.xml, bench_kernels.json, bench_planner.json, e2e.csv, gpu_check.log.
 set -uo pipefail
 bin=${1:?usage: gpu_check.sh BIN_DIR OUT_DIR}
 out=${2:?usage: gpu_check.sh BIN_DIR OUT_DIR}
+openb=${3:-}
 mkdir -p "$out"
 if [ -d "$bin/lib" ]; then export LD_LIBRARY_PATH="$bin/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"; fi
 log="$out/gpu_check.log"
@@ -66,4 +69,9 @@ for dev in cpu cuda auto; do timed mixed-sensitivity $dev mixed_plans.csv run sc
 OMP_NUM_THREADS=2 timed mixed-sensitivity cpu mixed_plans.csv run scenarios/repro/mixed-sensitivity.yaml
 for dev in cpu cuda auto; do timed mixed-city $dev jobs.csv run scenarios/repro/mixed-city.yaml; done
 for dev in cpu auto cuda; do timed city $dev jobs.csv run scenarios/shanghai-modu.yaml --quiet; done
+if [ -n "$openb" ]; then
+  fgd="run scenarios/repro/fgd-openb-default.yaml --quiet --set sharing_replay.nodes=$openb/openb_node_list_gpu_node.csv --set sharing_replay.pods=$openb/openb_pod_list_default.csv"
+  for dev in cpu cuda; do timed fgd-one $dev fgd_curve.csv $fgd --policy fgd --seeds 1; done
+  for dev in cpu cuda; do timed fgd-grid $dev fgd_curve.csv $fgd --policy all --seeds 1-10; done
+fi
 echo "== done"

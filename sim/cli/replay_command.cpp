@@ -1,6 +1,7 @@
 #include "replay_command.hpp"
 
 #include "cli_util.hpp"
+#include "device.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -93,8 +94,13 @@ int run_sharing_replay(const ScenarioSpec& spec, const RunOptions& opt) {
       return kExitBadInput;
     }
   }
-  if (opt.device == "cuda") {
-    fmt::print(stderr, "hetsim: --device cuda: the sharing replay's fragmentation scoring has no CUDA path yet (use cpu)\n");
+  // --device cuda: FGD scores its candidates on the GPU (same placements); auto stays on the CPU,
+  // which was faster for openb-sized clusters (docs/performance.md, "On the GPU").
+  bool cuda = false;
+  try {
+    cuda = resolve_device(opt.device) == Device::Cuda;
+  } catch (const std::invalid_argument& e) {
+    fmt::print(stderr, "hetsim: {}\n", e.what());
     return kExitBadInput;
   }
   if (!opt.out.empty()) {
@@ -110,6 +116,7 @@ int run_sharing_replay(const ScenarioSpec& spec, const RunOptions& opt) {
   FgdExperimentConfig cfg;
   cfg.inflation_pct = rs.inflation_pct;
   cfg.placement = rs.placement;
+  cfg.placement.cuda = cuda;
 
   const auto t0 = std::chrono::steady_clock::now();
   const auto runs = run_fgd_grid(trace, M, policies, seeds, cfg);

@@ -79,6 +79,22 @@ TEST(FgdReplayCli, ScenarioDefaultsRunTheFilesGrid) {
   EXPECT_NE(v.text.find("ok (trace replay: 10 nodes, 35 GPUs of 7 models"), std::string::npos) << v.text;
 }
 
+// --device cuda scores FGD's candidates on the GPU: the same bytes as the CPU; without a device,
+// a clear error. auto stays on the CPU for the replay.
+TEST(FgdReplayCli, DeviceCudaGivesTheCpuBytesOrAClearError) {
+  const fs::path cpu = fresh_dir("fgd-dev-cpu"), autod = fresh_dir("fgd-dev-auto"), cuda = fresh_dir("fgd-dev-cuda");
+  ASSERT_EQ(run("run " + kSample + " --policy fgd --seeds 1-2 --quiet --out " + cpu.string()).code, 0);
+  ASSERT_EQ(run("run " + kSample + " --policy fgd --seeds 1-2 --quiet --device auto --out " + autod.string()).code, 0);
+  EXPECT_EQ(slurp(cpu / "fgd_curve.csv"), slurp(autod / "fgd_curve.csv"));
+  const Out o = run("run " + kSample + " --policy fgd --seeds 1-2 --quiet --device cuda --out " + cuda.string());
+  if (o.code == 0) {
+    for (const char* f : {"fgd_curve.csv", "fgd_runs.csv"}) EXPECT_EQ(slurp(cpu / f), slurp(cuda / f)) << f;
+  } else {
+    EXPECT_EQ(o.code, 2);
+    EXPECT_NE(o.text.find("--device cuda: no usable CUDA device"), std::string::npos) << o.text;
+  }
+}
+
 TEST(FgdReplayCli, BadInputIsRefusedWithExitTwo) {
   struct Case {
     std::string args, message;
@@ -87,7 +103,6 @@ TEST(FgdReplayCli, BadInputIsRefusedWithExitTwo) {
       {"run " + kSample + " --policy fgdd", "'fgdd' is not a sharing policy"},
       {"run " + kSample + " --seeds 5-2", "--seeds: expected"},
       {"run " + kSample + " --seed 1 --seeds 1-2", "not both"},
-      {"run " + kSample + " --device cuda", "no CUDA path"},
       {"run " + kSample + " --set sharing_replay.pods=missing.csv", "cannot read pod list"},
       {"run " + kSample + " --set sharing_replay.nodes=../../workload/data/openb/bad_nodes.csv", "bad_nodes.csv:"},
       {"run " + kSample + " --set sharing_replay.inflation_pct=0", "inflation_pct"},

@@ -86,3 +86,8 @@ TEST(FragmentationKernel, BadInputsAreRefusedWithAReason) {
 }
 
 }  // namespace
+
+TEST(FragmentationKernel, CudaStubOrDeviceContract) {
+  if (hk::cuda_available()) GTEST_SKIP() << "device present; covered by test_kernels_gpu";
+  EXPECT_THROW(hk::CudaFragmentationScorer{}, std::runtime_error);
+}

@@ -170,7 +170,8 @@ void FragmentationIndex::add_candidate(Batch& b, NodeId n, const SharingNode& st
 
 void FragmentationIndex::after_batch(const SharingTask& t, const Batch& b, std::vector<double>& out) const {
   out.resize(b.candidates.size());
-  kernels::fragmentation_after_cpu(type_table(), node_table(), t.cpu_milli, t.mem_mib, b.candidates, b.changes, out);
+  if (cuda_ != nullptr) cuda_->score(type_table(), node_table(), t.cpu_milli, t.mem_mib, b.candidates, b.changes, out);
+  else kernels::fragmentation_after_cpu(type_table(), node_table(), t.cpu_milli, t.mem_mib, b.candidates, b.changes, out);
 }
 
 double FragmentationIndex::after(NodeId n, const SharingNode& st, const SharingTask& t, const GpuChoice& c) const {

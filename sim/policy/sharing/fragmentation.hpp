@@ -68,12 +68,15 @@ class FragmentationIndex {
   static void add_candidate(Batch& b, NodeId n, const SharingNode& state, const GpuChoice& c);
   // out[j] = F_n(M) after candidate j of `b` (resized to the batch).
   void after_batch(const SharingTask& t, const Batch& b, std::vector<double>& out) const;
+  // Score batches with this GPU scorer (not owned; nullptr: the CPU reference). Same results.
+  void set_cuda(kernels::CudaFragmentationScorer* scorer) { cuda_ = scorer; }
 
  private:
   void refresh(NodeId n, const SharingNode& state);
   kernels::FragTypeTable type_table() const;
   kernels::FragNodeTable node_table() const;
 
+  kernels::CudaFragmentationScorer* cuda_ = nullptr;
   // M as a struct of arrays, in M's order (the summation order).
   std::vector<int64_t> thresholds_;  // distinct per-GPU requests of M's GPU types, ascending
   std::vector<int64_t> type_cpu_, type_mem_;

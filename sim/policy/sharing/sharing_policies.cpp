@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <limits>
+#include <memory>
 #include <stdexcept>
 
 namespace hetsim {
@@ -55,7 +56,12 @@ Placement argmin_node(std::span<const SharingNode> nodes, const SharingTask& t, 
 // chosen node's F_n(M) changes, so the cluster's fragmentation grows by exactly that delta.
 class Fgd final : public SharingPlacement {
  public:
-  Fgd(std::vector<TaskType> m, SharingOptions o) : workload_(std::move(m)), index_(workload_), opt_(o) {}
+  Fgd(std::vector<TaskType> m, SharingOptions o) : workload_(std::move(m)), index_(workload_), opt_(o) {
+    if (o.cuda) {
+      gpu_ = std::make_unique<kernels::CudaFragmentationScorer>();
+      index_.set_cuda(gpu_.get());
+    }
+  }
   std::string name() const override { return "fgd"; }
 
   Placement place(std::span<const SharingNode> nodes, const SharingTask& t, Rng& rng) override {
@@ -121,6 +127,7 @@ class Fgd final : public SharingPlacement {
 
   std::vector<TaskType> workload_;
   FragmentationIndex index_;
+  std::unique_ptr<kernels::CudaFragmentationScorer> gpu_;  // with SharingOptions::cuda
   SharingOptions opt_;
   // Scratch reused across tasks.
   FragmentationIndex::Batch batch_;

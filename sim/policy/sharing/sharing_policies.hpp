@@ -43,6 +43,10 @@ enum class ScoreResolution : uint8_t { Exact, ReferenceInteger };
 struct SharingOptions {
   TieBreak tie_break = TieBreak::LowestId;
   ScoreResolution scores = ScoreResolution::Exact;
+  // FGD scores its candidate batches on the GPU (kernels/fragmentation_scoring.hpp); the same
+  // scores bit for bit, hence the same placements. Creating the policy throws std::runtime_error
+  // without a device.
+  bool cuda = false;
 };
 
 const std::vector<std::string>& sharing_placement_names();
