@@ -14,12 +14,18 @@ std::string check_started(const Cluster& now, const Job& j, const Allocation& a)
   if (allocation_cards(a) != j.cards)
     return "job " + std::to_string(j.id) + " holds " + std::to_string(allocation_cards(a)) + " cards, its gang is " +
            std::to_string(j.cards) + " (all-or-nothing)";
+  bool chips_differ = false, sites_differ = false;  // over the whole gang, not against its first grant
+  for (const NodeGrant& g : a) {
+    if (g.node < now.node_count()) {
+      chips_differ = chips_differ || now.node_chip(g.node) != now.node_chip(a.front().node);
+      sites_differ = sites_differ || now.node_site(g.node) != now.node_site(a.front().node);
+    }
+  }
+  if (chips_differ && sites_differ) return "job " + std::to_string(j.id) + " mixes chip types across sites";
   for (const NodeGrant& g : a) {
     if (g.node >= now.node_count()) return "job " + std::to_string(j.id) + " holds a card of a missing node";
     if (now.node_chip(g.node) != now.node_chip(a.front().node) && !j.may_mix_chips)
       return "job " + std::to_string(j.id) + " spans chip types but may not mix them";
-    if (now.node_site(g.node) != now.node_site(a.front().node) && now.node_chip(g.node) != now.node_chip(a.front().node))
-      return "job " + std::to_string(j.id) + " mixes chip types across sites";
     const CardId first = now.node_first_card(g.node);
     for (uint32_t c = 0; c < now.node_cards(g.node); ++c) {
       if (((g.card_mask >> c) & 1U) == 0) continue;

@@ -101,11 +101,8 @@ void Simulation::start(JobId id, Allocation a) {
   uint32_t cards = 0;
   for (const NodeGrant& g : a) {
     if (g.node >= cluster_.node_count()) violation(id, "node " + std::to_string(g.node) + " does not exist");
-    if (cluster_.node_chip(g.node) != chip) {
-      if (!j.may_mix_chips) violation(id, "gang spans several chip types but the job may not mix them");
-      if (cluster_.node_site(g.node) != cluster_.node_site(a.front().node))
-        violation(id, "a gang spanning chip types must stay in one site");
-    }
+    if (cluster_.node_chip(g.node) != chip && !j.may_mix_chips)
+      violation(id, "gang spans several chip types but the job may not mix them");
     if (g.milli_per_card != kMilliPerCard) violation(id, "whole cards required, got a fractional grant");
     const auto k = static_cast<uint32_t>(__builtin_popcount(g.card_mask));
     if (g.cpu_milli < j.cpu_milli_per_card * k || g.mem_mib < j.mem_mib_per_card * k) {
@@ -127,6 +124,8 @@ void Simulation::start(JobId id, Allocation a) {
   const std::string why = cluster_.check(a);
   if (!why.empty()) violation(id, why);
   const AllocationShape shape = shape_of(a, cluster_, model_.topology);
+  // Whole-gang test: comparing each grant with the first misses A@site0, A@site1, B@site0.
+  if (mix.size() > 1 && shape.sites > 1) violation(id, "a gang spanning chip types must stay in one site");
   if (shape.sites > 1) {
     if (!j.allow_cross_site) violation(id, "gang spans sites but the job does not allow it");
     if (!(shape.inter_site_gbps > 0)) violation(id, "gang spans sites with no network path between them");

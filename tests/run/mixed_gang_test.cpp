@@ -110,28 +110,30 @@ TEST(MixedGangs, SameModelSameRecordsAndStrandedCardsAreCounted) {
 }
 
 namespace {
-// Hands job 0 a gang over both chip types (node 0 fast, node 4 slow), or across sites.
+// Hands job 0 a gang of 8 cards on each of the given nodes.
 class MixingRogue : public Policy {
  public:
-  explicit MixingRogue(NodeId second) : second_(second) {}
+  explicit MixingRogue(std::vector<NodeId> nodes) : nodes_(std::move(nodes)) {}
   std::string name() const override { return "mixing-rogue"; }
   void on_submit(const SchedulingContext&, JobId id) override { queue_.push_back(id); }
   void on_end(const SchedulingContext&, JobId) override {}
   void schedule(SchedulingContext& ctx) override {
     for (JobId id : queue_) {
       const Job& j = ctx.job(id);
-      ctx.start(id, {grant_cards(ctx.cluster(), j, 0, 8), grant_cards(ctx.cluster(), j, second_, 8)});
+      Allocation a;
+      for (NodeId n : nodes_) a.push_back(grant_cards(ctx.cluster(), j, n, 8));
+      ctx.start(id, a);
     }
     queue_.clear();
   }
 
  private:
-  NodeId second_;
+  std::vector<NodeId> nodes_;
   std::vector<JobId> queue_;
 };
 
 std::string violation(const SimulationModel& m, NodeId second) {
-  MixingRogue p(second);
+  MixingRogue p({0, second});
   return test::violation_message(m, p);
 }
 }  // namespace
@@ -156,4 +158,25 @@ TEST(MixedGangs, TheDriverRefusesMixesTheJobOrTheModelDoesNotAllow) {
   m.mixing.models.front().ffn_hidden = 131072;
   v = violation(m, 4);
   EXPECT_NE(v.find("no mixed-training plan"), std::string::npos) << v;
+}
+
+TEST(MixedGangs, AMixedGangMayNotSpanSitesEvenWhenItsFirstTwoGrantsShareAChip) {
+  // A@site0, A@site1, B@site0 for a job that may mix and may cross sites: every grant matches the
+  // first in chip or in site, yet the gang mixes chip types across sites.
+  SimulationModel m = test::mini_model(2);
+  m.cluster.add_pool(0, 0, 0, 4, 8, 128000, 1 << 20, 4);  // nodes 0..3: chip 0, site 0
+  m.cluster.add_pool(0, 0, 1, 2, 8, 128000, 1 << 20, 4);  // nodes 4..5: chip 1, site 0
+  m.cluster.add_pool(1, 0, 0, 2, 8, 128000, 1 << 20, 4);  // nodes 6..7: chip 0, site 1
+  test::finish_topology(m);
+  m.mixing.models = {small_dense()};
+  m.jobs = {test::job(0, 0, 24)};
+  m.jobs[0].model.tokens_per_step = 2048.0 * 256;
+  m.jobs[0].may_mix_chips = true;
+  m.jobs[0].allow_cross_site = true;
+  test::finalize(m);
+  MixingRogue p({0, 6, 4});
+  const std::string v = test::violation_message(m, p);
+  EXPECT_NE(v.find("one site"), std::string::npos) << v;
+  MixingRogue same_chip({0, 1, 6});  // one chip type across sites: allowed for this job
+  EXPECT_EQ(test::violation_message(m, same_chip), "");
 }
