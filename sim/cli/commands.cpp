@@ -1,5 +1,6 @@
 #include "commands.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <cstdio>
@@ -130,7 +131,9 @@ int cmd_run(const RunOptions& opt) {
     sim.set_batch_scorer(scorer.get());
   }
   std::unique_ptr<kernels::CudaPlanEvaluator> planner_gpu;
-  if (cuda_plan_search(device)) {
+  // Only runs that can form mixed gangs ever call the planner; others skip the CUDA context start.
+  const bool may_mix = std::any_of(model.jobs.begin(), model.jobs.end(), [](const Job& j) { return j.may_mix_chips; });
+  if (cuda_plan_search(device) && may_mix) {
     planner_gpu = std::make_unique<kernels::CudaPlanEvaluator>();
     sim.set_plan_evaluator(planner_gpu.get(), plan_min_batch(device));
   }

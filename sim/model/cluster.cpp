@@ -45,7 +45,7 @@ PoolId Cluster::add_pool(SiteId site, ProviderId provider, ChipId chip, uint32_t
   pools_.push_back(p);
   for (uint32_t l = 0; l < p.leaf_count; ++l) leaf_site_.push_back(site);
 
-  free_index_.emplace_back(static_cast<std::size_t>(cards_per_node) + 1);
+  free_index_.emplace_back(static_cast<std::size_t>(cards_per_node) + 1, NodeBucket(p.first_node, nodes));
   pool_free_cards_.push_back(static_cast<int64_t>(nodes) * cards_per_node);
   for (uint32_t i = 0; i < nodes; ++i) {
     const NodeId n = p.first_node + i;
@@ -58,7 +58,7 @@ PoolId Cluster::add_pool(SiteId site, ProviderId provider, ChipId chip, uint32_t
     node_cpu_free_.push_back(cpu_milli_per_node);
     node_mem_free_.push_back(mem_mib_per_node);
     for (uint8_t c = 0; c < cards_per_node; ++c) card_free_milli_.push_back(kMilliPerCard);
-    free_index_[pid][cards_per_node].insert(free_index_[pid][cards_per_node].end(), n);
+    free_index_[pid][cards_per_node].insert(n);
   }
   const int64_t cards = static_cast<int64_t>(nodes) * cards_per_node;
   chip_site_free_[chip * sites_.size() + site] += cards;

@@ -11,13 +11,13 @@
 // Only the simulation driver mutates a Cluster (allocate/release), after validating a policy's
 // decision with check(); policies receive `const Cluster&`.
 #include <cstdint>
-#include <set>
 #include <span>
 #include <string>
 #include <vector>
 
 #include "hetsim/model/allocation.hpp"
 #include "hetsim/model/ids.hpp"
+#include "hetsim/model/node_bucket.hpp"
 
 namespace hetsim {
 
@@ -92,7 +92,7 @@ class Cluster {
 
   // ---- indexes
   // Nodes of `pool` with exactly `free` whole free cards, ascending id.
-  const std::set<NodeId>& nodes_with_free(PoolId pool, uint32_t free) const {
+  const NodeBucket& nodes_with_free(PoolId pool, uint32_t free) const {
     return free_index_[pool][free];
   }
   int64_t pool_free_cards(PoolId p) const { return pool_free_cards_[p]; }
@@ -128,7 +128,7 @@ class Cluster {
   // cards
   std::vector<uint16_t> card_free_milli_;
   // indexes
-  std::vector<std::vector<std::set<NodeId>>> free_index_;
+  std::vector<std::vector<NodeBucket>> free_index_;
   std::vector<int64_t> pool_free_cards_;
   std::vector<int64_t> chip_site_free_;
   std::vector<int64_t> chip_site_total_;
