@@ -7,8 +7,9 @@ that of the default city), and the tenant count scaled too; 30 simulated days un
 otherwise. Each size is a derived scenario (base: + set:), written to OUT/scale-<size>.yaml, so a
 single point can be rerun with `hetsim run` by hand.
 
-For each size it records, from one run under /usr/bin/time -v: wall time, the engine's own wall
-time and events (summary.json), events per second, and peak resident memory; then OUT/scale.csv,
+For each size it records, from one run: wall time, the engine's own wall time and events
+(summary.json), events per second, and the run's peak resident memory (its own rusage, from
+wait4); then OUT/scale.csv,
 OUT/scale.md (the table) and OUT/scale.png / .svg (log-log wall time and memory against cards, with
 slope-1 and slope-2 guides: cost linear in cards x jobs is slope 2 here, since jobs grow with
 cards).
@@ -26,6 +27,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -94,16 +96,20 @@ def write_scenario(out, label, cards, days):
 
 def run_one(hetsim, scenario, run_dir):
     run_dir.mkdir(parents=True, exist_ok=True)
-    cmd = ["/usr/bin/time", "-v", str(hetsim), "run", str(scenario), "--quiet", "--out", str(run_dir)]
+    cmd = [str(hetsim), "run", str(scenario), "--quiet", "--out", str(run_dir)]
     env = dict(os.environ, OMP_NUM_THREADS=os.environ.get("OMP_NUM_THREADS", "1"))
-    p = subprocess.run(cmd, capture_output=True, text=True, env=env)
+    log = run_dir / "stderr.txt"
+    t0 = time.monotonic()
+    with open(log, "w") as err:
+        p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err, env=env)
+        # wait4 gives this child's own rusage: its peak RSS, not the maximum over all children.
+        _, status, usage = os.wait4(p.pid, 0)
+        p.returncode = os.waitstatus_to_exitcode(status)
+    wall_s = time.monotonic() - t0
     if p.returncode != 0:
-        sys.stderr.write(p.stderr)
+        sys.stderr.write(log.read_text())
         raise SystemExit(f"scale_city: {' '.join(cmd)} failed ({p.returncode})")
-    rss_kb = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", p.stderr).group(1))
-    wall = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (\S+)", p.stderr).group(1)
-    parts = [float(x) for x in wall.split(":")]
-    wall_s = sum(v * 60 ** (len(parts) - 1 - i) for i, v in enumerate(parts))
+    rss_kb = usage.ru_maxrss  # kilobytes on Linux
     (run_dir / "time.txt").write_text(f"{wall_s}\n{rss_kb}\n")
     jobs_csv = run_dir / "jobs.csv"
     if jobs_csv.exists():
@@ -148,7 +154,7 @@ def main():
         print(f"  {rows[-1]}", flush=True)
 
     with open(out / "scale.csv", "w", newline="") as f:
-        w = csv.DictWriter(f, fieldnames=list(rows[0].keys()))
+        w = csv.DictWriter(f, fieldnames=list(rows[0].keys()), lineterminator="\n")
         w.writeheader()
         w.writerows(rows)
     md = ["| cards | nodes | jobs | events | wall s | engine s | events/s | peak RSS MiB |",
@@ -160,6 +166,8 @@ def main():
     print("\n".join(md))
     if len(rows) >= 2:
         for a, b in zip(rows, rows[1:]):
+            if a["wall_s"] <= 0 or b["wall_s"] <= 0:
+                continue  # too short to time at this resolution
             slope = math.log(b["wall_s"] / a["wall_s"]) / math.log(b["cards"] / a["cards"])
             print(f"  wall-time slope {a['size']} -> {b['size']}: {slope:.2f}")
     plot(rows, out)

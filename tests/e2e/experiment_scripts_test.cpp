@@ -40,5 +40,35 @@ TEST(ExperimentScripts, MixedCityGridRunsResumesAndPlots) {
   fs::remove_all(out);
 }
 
+// The scale benchmark's machinery on two small sizes and one simulated day: derived scenarios,
+// one run each, the table, resuming, and a positioned error for an invalid size.
+TEST(ExperimentScripts, ScaleBenchmarkRunsResumesAndTabulates) {
+  if (!python_has_plotting()) GTEST_SKIP() << "/usr/bin/python3 lacks pandas or matplotlib";
+  const fs::path out = fresh_dir("scale");
+  const std::string args = "bench/scale_city.py --hetsim '" + kBin + "' --sizes 10k,12k --days 1 --out '" + out.string() + "'";
+  Out o = run_script(args);
+  ASSERT_EQ(o.code, 0) << o.text;
+  const std::string csv = slurp(out / "scale.csv");
+  EXPECT_EQ(line_count(csv), 3) << csv;
+  EXPECT_EQ(csv.rfind("size,cards,nodes,jobs,events,wall_s,engine_wall_s,events_per_s,peak_rss_mib,utilization\n", 0), 0u)
+      << csv;
+  EXPECT_NE(csv.find("\n10k,9960,1245,"), std::string::npos) << csv;  // every pool's nodes x 0.1816
+  EXPECT_NE(csv.find("\n12k,12032,1504,"), std::string::npos) << csv;
+  const std::string derived = slurp(out / "scale-10k.yaml");
+  EXPECT_NE(derived.find("base: "), std::string::npos) << derived;
+  EXPECT_NE(derived.find("workload.jobs_per_day: 6720"), std::string::npos) << derived;  // 37,000 x 0.1816
+  EXPECT_FALSE(fs::exists(out / "run-10k" / "jobs.csv"));  // deleted after reading
+  EXPECT_GT(fs::file_size(out / "scale.png"), 10000u);
+  o = run_script(args);  // resumes: nothing is rerun
+  ASSERT_EQ(o.code, 0) << o.text;
+  EXPECT_EQ(o.text.find("cards ..."), std::string::npos) << o.text;
+  // At 1k cards the city's 1,024-card pretraining gangs fit no pool: hetsim's own error, positioned.
+  o = run_script("bench/scale_city.py --hetsim '" + kBin + "' --sizes 1k --days 1 --out '" + out.string() + "'");
+  EXPECT_NE(o.code, 0);
+  EXPECT_NE(o.text.find("shanghai-modu.yaml:"), std::string::npos) << o.text;
+  EXPECT_NE(o.text.find("impossible class"), std::string::npos) << o.text;
+  fs::remove_all(out);
+}
+
 }  // namespace
 }  // namespace hetsim::e2e
