@@ -13,6 +13,7 @@
 
 #include "cli_util.hpp"
 #include "device.hpp"
+#include "progress_bar.hpp"
 #include "mixed_command.hpp"
 #include "replay_command.hpp"
 #include "hetsim/metrics/atomic_file.hpp"
@@ -137,6 +138,8 @@ int cmd_run(const RunOptions& opt) {
     planner_gpu = std::make_unique<kernels::CudaPlanEvaluator>();
     sim.set_plan_evaluator(planner_gpu.get(), plan_min_batch(device));
   }
+  ProgressBar progress(stderr, parse_progress_mode(opt.progress));  // the option is checked by CLI11
+  sim.set_progress(&progress);
   const RunResult res = sim.run();
 
   const RunInfo info = run_info(spec.name, seed, policy->name(), device_name(device), model, sim, res);

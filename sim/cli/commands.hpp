@@ -16,6 +16,7 @@ struct RunOptions {
   std::string out;
   std::string trace_out;  // Chrome/Perfetto trace-event JSON of the schedule
   std::string device = "cpu";
+  std::string progress = "auto";  // auto, on, off (progress_bar.hpp)
   bool quiet = false;
   bool check_invariants = false;  // on anyway in builds without NDEBUG
 };

@@ -34,6 +34,9 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--device", run.device,
                       "backend of the hot paths with CUDA kernels (placement batches, plan search): cpu, cuda or auto; same results")
       ->check(CLI::IsMember({"cpu", "cuda", "auto"}));
+  run_cmd->add_option("--progress", run.progress,
+                      "progress line on stderr: auto (a terminal, runs over 2 s), on, off")
+      ->check(CLI::IsMember({"auto", "on", "off"}));
   run_cmd->add_flag("--quiet", run.quiet, "do not print the summary table");
   run_cmd->add_flag("--check-invariants", run.check_invariants,
                     "check the simulator's state after every decision (on by default in debug builds)");

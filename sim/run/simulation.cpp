@@ -239,6 +239,7 @@ RunResult Simulation::run() {
         case kSample:
           if (check_invariants_) check_full();
           metrics_.sample(engine_.now(), pending_count_, running_.size());
+          if (progress_ != nullptr) progress_->at(engine_.now(), model_.horizon, engine_.events_processed());
           if (engine_.now() + model_.sample_interval <= model_.horizon) {
             engine_.schedule_in(model_.sample_interval, kSample);
           }
@@ -270,6 +271,7 @@ RunResult Simulation::run() {
     require(check_job_counts(recount, model_.jobs.size(), pending_count_, running_.size()));
   }
   metrics_.finish(end, [this](JobId id) -> const Allocation& { return alloc_[id]; });
+  if (progress_ != nullptr) progress_->finish(end, engine_.events_processed());
   res.end_time = end;
   res.events = engine_.events_processed();
   res.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();

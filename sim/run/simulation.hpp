@@ -56,6 +56,14 @@ class Simulation final : public SchedulingContext {
   const MixedEfficiencyStats& mixing_stats() const { return mixing_.stats(); }
   // Optional (--device): not owned, must outlive run().
   void set_batch_scorer(BatchScorer* s) { batch_scorer_ = s; }
+  // Optional (--progress): told the simulated time and the events processed at every metrics
+  // sample and once at the end; it sees nothing else and changes nothing. Not owned.
+  struct ProgressSink {
+    virtual ~ProgressSink() = default;
+    virtual void at(SimTime now, SimTime horizon, uint64_t events) = 0;
+    virtual void finish(SimTime end, uint64_t events) = 0;
+  };
+  void set_progress(ProgressSink* p) { progress_ = p; }
   // Optional (--device): the mixed planner's candidates on the GPU; not owned, must outlive run().
   void set_plan_evaluator(kernels::CudaPlanEvaluator* e, std::size_t min_batch) { mixing_.set_cuda(e, min_batch); }
 
@@ -100,6 +108,7 @@ class Simulation final : public SchedulingContext {
   uint64_t version_ = 0;
   std::string policy_name_;
   BatchScorer* batch_scorer_ = nullptr;
+  ProgressSink* progress_ = nullptr;
   mutable MixedEfficiency mixing_;  // planner cache: decisions depend on it, wall time does not
 #ifdef NDEBUG
   bool check_invariants_ = false;

@@ -143,6 +143,23 @@ TEST(Cli, UsageErrorsAreClearAndExit2) {
   EXPECT_EQ(o.code, 2);
 }
 
+// --progress on draws the line on stderr and ends it; auto stays silent when stderr is not a
+// terminal (as here); neither changes an output byte.
+TEST(Cli, ProgressLineOnlyWhenAskedOrOnATerminal) {
+  const fs::path a = fresh_dir("progress-on"), b = fresh_dir("progress-auto");
+  const Out on = run("run scenarios/examples/small-city.yaml --quiet --progress on --out " + a.string());
+  ASSERT_EQ(on.code, 0) << on.text;
+  EXPECT_NE(on.text.find("hetsim: simulated 2.0 d / 2.0 d (100 %)"), std::string::npos) << on.text;
+  EXPECT_NE(on.text.find("events/s, done in "), std::string::npos) << on.text;
+  const Out quiet = run("run scenarios/examples/small-city.yaml --quiet --out " + b.string());
+  ASSERT_EQ(quiet.code, 0) << quiet.text;
+  EXPECT_EQ(quiet.text.find("simulated"), std::string::npos) << quiet.text;
+  for (const char* f : {"jobs.csv", "timeseries.csv"}) EXPECT_EQ(slurp(a / f), slurp(b / f)) << f;
+  const Out bad = run("run scenarios/examples/small-city.yaml --progress sometimes");
+  EXPECT_EQ(bad.code, 2) << bad.text;
+  EXPECT_NE(bad.text.find("--progress"), std::string::npos) << bad.text;
+}
+
 TEST(Cli, DeviceCudaWithoutAGpuIsAClearError) {
   const Out probe = run("run scenarios/examples/small-city.yaml --quiet --device auto");
   ASSERT_EQ(probe.code, 0) << probe.text;

@@ -1,0 +1,38 @@
+#pragma once
+// The progress line of `hetsim run` on stderr: simulated time reached, events per second and an
+// estimate of the time left, rewritten in place. `--progress auto` (the default) shows it only
+// when stderr is a terminal and the run has lasted two seconds, so pipes, logs and short runs see
+// nothing; `on` shows it from the start and ends it with a newline (for logs); `off` never.
+// It only reads the clock and the counters the simulation hands it: outputs are unchanged.
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <string>
+
+#include "hetsim/run/simulation.hpp"
+
+namespace hetsim {
+
+enum class ProgressMode { Auto, On, Off };
+// "auto", "on", "off"; anything else throws std::invalid_argument naming the option.
+ProgressMode parse_progress_mode(const std::string& text);
+
+class ProgressBar final : public Simulation::ProgressSink {
+ public:
+  ProgressBar(std::FILE* out, ProgressMode mode);
+  void at(SimTime now, SimTime horizon, uint64_t events) override;
+  void finish(SimTime end, uint64_t events) override;
+
+  // The line for the given state (no carriage return); exposed for tests.
+  static std::string line(double sim_s, double horizon_s, uint64_t events, double wall_s);
+
+ private:
+  std::FILE* out_;
+  bool enabled_;
+  bool immediate_;  // On: from the start; Auto: after kDelay
+  bool shown_ = false;
+  std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
+  std::chrono::steady_clock::time_point last_{};
+};
+
+}  // namespace hetsim
