@@ -10,6 +10,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   python3-yaml
   python3-pandas python3-matplotlib
+  python3-dev python3-numpy pybind11-dev python3-pybind11
 )
 
 missing=()

@@ -1,0 +1,72 @@
+#!/usr/bin/python3
+"""The hetsim Python module against the hetsim binary: same scenario, policy and seed, same numbers.
+
+Run by CTest (python.module) with PYTHONPATH=build/python: test_module.py HETSIM_BINARY.
+"""
+import json
+import math
+import subprocess
+import sys
+import tempfile
+import threading
+import unittest
+from pathlib import Path
+
+import hetsim
+
+BIN = sys.argv.pop(1) if len(sys.argv) > 1 else "build/hetsim"
+SCENARIO = "scenarios/examples/small-city.yaml"
+
+
+class ModuleTest(unittest.TestCase):
+    def test_same_numbers_as_the_binary(self):
+        r = hetsim.run(SCENARIO, policy="sjf:placement=best-fit", seed=3, set={"workload.jobs_per_day": "700"})
+        with tempfile.TemporaryDirectory() as d:
+            subprocess.run([BIN, "run", SCENARIO, "--policy", "sjf:placement=best-fit", "--seed", "3", "--set",
+                            "workload.jobs_per_day=700", "--quiet", "--out", d], check=True)
+            cli = json.loads(Path(d, "summary.json").read_text())
+            jobs_csv = Path(d, "jobs.csv").read_text().splitlines()
+        s = r["summary"]
+        for key in ("jobs", "jct_s", "wait_s", "makespan_s", "cluster"):
+            self.assertEqual(s[key], cli[key], key)
+        self.assertEqual(s["utilization"]["overall"], cli["utilization"]["overall"])
+        self.assertEqual((s["seed"], s["policy"]), (3, cli["policy"]))
+        jobs = r["jobs"]
+        n = s["jobs"]["total"]
+        self.assertEqual(len(jobs["job_id"]), n)
+        self.assertEqual(len(jobs_csv) - 1, n)
+        self.assertEqual(list(jobs["job_id"][:3]), [0, 1, 2])
+        done = [i for i in range(n) if jobs["status"][i] == "completed"]
+        self.assertEqual(len(done), s["jobs"]["completed"])
+        jct = sorted(jobs["jct_s"][i] for i in done)
+        self.assertAlmostEqual(sum(jct) / len(jct), s["jct_s"]["mean"], places=3)
+        waiting = [i for i in range(n) if jobs["status"][i] == "pending"]
+        self.assertTrue(all(math.isnan(jobs["start_s"][i]) for i in waiting))
+        self.assertTrue(all(jobs["chip"][i] for i in done))
+
+    def test_errors_are_value_errors_with_positions(self):
+        with self.assertRaisesRegex(ValueError, r"small-city\.yaml:\d+:\d+: error"):
+            hetsim.run(SCENARIO, set={"workload.jobs_per_day": "-5"})
+        with self.assertRaisesRegex(ValueError, "unknown policy"):
+            hetsim.run(SCENARIO, policy="fifoo")
+        with self.assertRaises(ValueError):
+            hetsim.run("no/such/file.yaml")
+
+    def test_threads_run_concurrently_and_deterministically(self):
+        # The GIL is released while simulating; results do not depend on the threads.
+        out = [None, None]
+
+        def work(k):
+            out[k] = hetsim.run(SCENARIO, seed=5)["summary"]["jct_s"]
+
+        threads = [threading.Thread(target=work, args=(k,)) for k in range(2)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        self.assertEqual(out[0], out[1])
+        self.assertEqual(out[0], hetsim.run(SCENARIO, seed=5)["summary"]["jct_s"])
+
+
+if __name__ == "__main__":
+    unittest.main()
