@@ -3,6 +3,7 @@
 #include <benchmark/benchmark.h>
 
 #include <cstdlib>
+#include <memory>
 
 #include <string>
 #include <vector>
@@ -29,7 +30,18 @@ hetsim::PlanRequest request(const std::string& model, const std::vector<std::pai
   return r;
 }
 
-void run(benchmark::State& state, const hetsim::PlanRequest& r) {
+// Candidate plans evaluated per second; with `cuda`, the candidates are evaluated on the GPU
+// (kernels/plan_search_cuda.cu) while their generation and the plan assembly stay on the host.
+void run(benchmark::State& state, hetsim::PlanRequest r, bool cuda) {
+  std::unique_ptr<hetsim::kernels::CudaPlanEvaluator> gpu;
+  if (cuda) {
+    if (!hetsim::kernels::cuda_available()) {
+      state.SkipWithError("no CUDA device (or hetsim built without CUDA)");
+      return;
+    }
+    gpu = std::make_unique<hetsim::kernels::CudaPlanEvaluator>();
+    r.cuda = gpu.get();
+  }
   uint64_t candidates = 0;
   for (auto _ : state) {
     hetsim::PlannerStats stats;
@@ -40,37 +52,21 @@ void run(benchmark::State& state, const hetsim::PlanRequest& r) {
   state.counters["candidates"] = static_cast<double>(candidates) / static_cast<double>(state.iterations());
 }
 
-// The same requests with the candidates evaluated on the GPU (kernels/plan_search_cuda.cu); the
-// candidate generation and plan assembly stay on the host.
-void run_cuda(benchmark::State& state, hetsim::PlanRequest r) {
-  if (!hetsim::kernels::cuda_available()) {
-    state.SkipWithError("no CUDA device (or hetsim built without CUDA)");
-    return;
-  }
-  hetsim::kernels::CudaPlanEvaluator gpu;
-  r.cuda = &gpu;
-  run(state, r);
+// The two published configurations of docs/mixed-training.md and a four-type request.
+hetsim::PlanRequest hethub_like() { return request("llama-140b", {{"MI250X", 128}, {"Ascend-910B3", 640}}); }
+hetsim::PlanRequest baai_like() {
+  return request("aquila2-70b", {{"Iluvatar-BI-V100", 960}, {"Iluvatar-BI-V150", 64}});
+}
+hetsim::PlanRequest four_types() {
+  return request("llama2-70b", {{"A100-80G-SXM", 64}, {"H800-SXM", 64}, {"Ascend-910B3", 64}, {"MI300X", 32}});
 }
 
-void BM_Plan_HethubLike(benchmark::State& state) {
-  run(state, request("llama-140b", {{"MI250X", 128}, {"Ascend-910B3", 640}}));
-}
-void BM_Plan_BaaiLike(benchmark::State& state) {
-  run(state, request("aquila2-70b", {{"Iluvatar-BI-V100", 960}, {"Iluvatar-BI-V150", 64}}));
-}
-void BM_Plan_FourTypes(benchmark::State& state) {
-  run(state, request("llama2-70b", {{"A100-80G-SXM", 64}, {"H800-SXM", 64}, {"Ascend-910B3", 64}, {"MI300X", 32}}));
-}
-
-void BM_Plan_HethubLike_Cuda(benchmark::State& state) {
-  run_cuda(state, request("llama-140b", {{"MI250X", 128}, {"Ascend-910B3", 640}}));
-}
-void BM_Plan_BaaiLike_Cuda(benchmark::State& state) {
-  run_cuda(state, request("aquila2-70b", {{"Iluvatar-BI-V100", 960}, {"Iluvatar-BI-V150", 64}}));
-}
-void BM_Plan_FourTypes_Cuda(benchmark::State& state) {
-  run_cuda(state, request("llama2-70b", {{"A100-80G-SXM", 64}, {"H800-SXM", 64}, {"Ascend-910B3", 64}, {"MI300X", 32}}));
-}
+void BM_Plan_HethubLike(benchmark::State& state) { run(state, hethub_like(), false); }
+void BM_Plan_BaaiLike(benchmark::State& state) { run(state, baai_like(), false); }
+void BM_Plan_FourTypes(benchmark::State& state) { run(state, four_types(), false); }
+void BM_Plan_HethubLike_Cuda(benchmark::State& state) { run(state, hethub_like(), true); }
+void BM_Plan_BaaiLike_Cuda(benchmark::State& state) { run(state, baai_like(), true); }
+void BM_Plan_FourTypes_Cuda(benchmark::State& state) { run(state, four_types(), true); }
 
 }  // namespace
 

@@ -30,6 +30,8 @@ import sys
 import time
 from pathlib import Path
 
+import yaml  # Debian's python3-yaml (scripts/setup.sh)
+
 ROOT = Path(__file__).resolve().parent.parent
 BASE = ROOT / "scenarios" / "shanghai-modu.yaml"
 BASE_CARDS = 55056  # the default city (hetsim validate scenarios/shanghai-modu.yaml)
@@ -43,38 +45,10 @@ def parse_size(text):
     return text.strip(), int(float(m.group(1)) * mult)
 
 
-def pool_nodes(base_text):
-    """(provider index, pool index, nodes) of every pool of the base scenario, in file order."""
-    pools, provider, pool = [], -1, -1
-    in_providers = False
-    for line in base_text.splitlines():
-        if re.match(r"^providers:", line):
-            in_providers = True
-            continue
-        if in_providers and re.match(r"^\S", line):
-            break
-        if not in_providers:
-            continue
-        if re.match(r"^  - name:", line):
-            provider += 1
-            pool = -1
-        m = re.search(r"nodes:\s*(\d+)", line)
-        if m and re.match(r"^\s+- \{", line):
-            pool += 1
-            pools.append((provider, pool, int(m.group(1))))
-    return pools
-
-
-def number_after(base_text, key):
-    m = re.search(rf"^\s*{key}:\s*(?:\{{\s*count:\s*)?(\d+)", base_text, re.M)
-    if not m:
-        raise SystemExit(f"scale_city: '{key}' not found in {BASE}")
-    return int(m.group(1))
-
-
 def write_scenario(out, label, cards, days):
-    text = BASE.read_text()
-    pools = pool_nodes(text)
+    base = yaml.safe_load(BASE.read_text())
+    pools = [(p, q, pool["nodes"]) for p, provider in enumerate(base["providers"])
+             for q, pool in enumerate(provider["pools"])]
     total_nodes = sum(n for _, _, n in pools)
     factor = cards / BASE_CARDS
     lines = [
@@ -84,8 +58,8 @@ def write_scenario(out, label, cards, days):
         "set:",
         f"  scenario.name: shanghai-modu-scale-{label}",
         f"  scenario.horizon: {days}d",
-        f"  workload.jobs_per_day: {round(number_after(text, 'jobs_per_day') * factor)}",
-        f"  tenants.generate.count: {max(3, round(number_after(text, 'generate') * factor))}",
+        f"  workload.jobs_per_day: {round(base['workload']['jobs_per_day'] * factor)}",
+        f"  tenants.generate.count: {max(3, round(base['tenants']['generate']['count'] * factor))}",
     ]
     for p, q, n in pools:
         lines.append(f"  providers.{p}.pools.{q}.nodes: {max(1, round(n * factor))}")

@@ -6,8 +6,11 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <span>
 #include <stdexcept>
 #include <string>
+
+#include "hetsim/kernels/placement_scoring.hpp"  // cuda_available
 
 namespace hetsim::kernels::cuda_support {
 
@@ -46,6 +49,36 @@ class DeviceBuffer {
   void* ptr_ = nullptr;
   std::size_t capacity_ = 0;
 };
+
+// The entry points' common first step: a clear error when there is no device.
+inline void require_device() {
+  if (!cuda_available()) throw std::runtime_error("hetsim::kernels: no CUDA device available (cudaGetDeviceCount found none)");
+}
+
+// A non-blocking stream owned for the lifetime of a kernel's context.
+class Stream {
+ public:
+  Stream() { check(cudaStreamCreateWithFlags(&s_, cudaStreamNonBlocking), "cudaStreamCreateWithFlags", __FILE__, __LINE__); }
+  Stream(const Stream&) = delete;
+  Stream& operator=(const Stream&) = delete;
+  ~Stream() {
+    if (s_ != nullptr) (void)cudaStreamDestroy(s_);
+  }
+  operator cudaStream_t() const { return s_; }  // NOLINT: used where a cudaStream_t is expected
+
+ private:
+  cudaStream_t s_ = nullptr;
+};
+
+// Copies `host` into `buf` (grown as needed) on `stream`; the device view, empty for empty input.
+template <typename T>
+std::span<const T> upload(DeviceBuffer& buf, std::span<const T> host, cudaStream_t stream) {
+  if (host.empty()) return {};
+  void* dev = buf.reserve(host.size_bytes());
+  check(cudaMemcpyAsync(dev, host.data(), host.size_bytes(), cudaMemcpyHostToDevice, stream), "cudaMemcpyAsync",
+        __FILE__, __LINE__);
+  return {static_cast<const T*>(dev), host.size()};
+}
 
 }  // namespace hetsim::kernels::cuda_support
 

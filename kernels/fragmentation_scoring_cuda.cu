@@ -16,6 +16,7 @@ namespace hetsim::kernels {
 namespace {
 
 using cuda_support::DeviceBuffer;
+using cuda_support::upload;
 
 constexpr int kThreads = 128;
 constexpr int64_t kMaxGrid = int64_t{1} << 20;
@@ -30,28 +31,13 @@ __global__ void __launch_bounds__(kThreads)
   }
 }
 
-template <typename T>
-std::span<const T> upload(DeviceBuffer& buf, std::span<const T> host, cudaStream_t stream) {
-  if (host.empty()) return {};
-  void* dev = buf.reserve(host.size_bytes());
-  HETSIM_CUDA_CHECK(cudaMemcpyAsync(dev, host.data(), host.size_bytes(), cudaMemcpyHostToDevice, stream));
-  return {static_cast<const T*>(dev), host.size()};
-}
-
 }  // namespace
 
 struct CudaFragmentationScorer::Impl {
-  cudaStream_t stream = nullptr;
+  cuda_support::Stream stream;
   DeviceBuffer t_cpu, t_mem, t_models, t_gpus, t_threshold, t_pop, t_thresholds;
   DeviceBuffer n_cpu, n_mem, n_model, n_total, n_count, n_below;
   DeviceBuffer cands, changes, out;
-
-  Impl() { HETSIM_CUDA_CHECK(cudaStreamCreateWithFlags(&stream, cudaStreamNonBlocking)); }
-  Impl(const Impl&) = delete;
-  Impl& operator=(const Impl&) = delete;
-  ~Impl() {
-    if (stream != nullptr) (void)cudaStreamDestroy(stream);
-  }
 
   void run(const FragTypeTable& t, const FragNodeTable& nd, int64_t cpu, int64_t mem, std::span<const FragCandidate> cs,
            std::span<const FragChange> ch, std::span<double> host_out) {
@@ -77,7 +63,7 @@ struct CudaFragmentationScorer::Impl {
 };
 
 CudaFragmentationScorer::CudaFragmentationScorer() {
-  if (!cuda_available()) throw std::runtime_error("hetsim::kernels: no CUDA device available (cudaGetDeviceCount found none)");
+  cuda_support::require_device();
   impl_ = std::make_unique<Impl>();
 }
 CudaFragmentationScorer::~CudaFragmentationScorer() = default;

@@ -22,6 +22,8 @@ namespace hetsim::kernels {
 namespace {
 
 using cuda_support::DeviceBuffer;
+using cuda_support::require_device;
+using cuda_support::upload;
 
 constexpr int kThreads = 256;
 constexpr int kWarps = kThreads / 32;
@@ -106,27 +108,12 @@ __global__ void __launch_bounds__(kThreads) best_node_kernel(DeviceNodes nodes, 
   }
 }
 
-template <typename T>
-const T* upload(DeviceBuffer& buf, std::span<const T> host, cudaStream_t stream) {
-  if (host.empty()) return nullptr;
-  void* dev = buf.reserve(host.size_bytes());
-  HETSIM_CUDA_CHECK(cudaMemcpyAsync(dev, host.data(), host.size_bytes(), cudaMemcpyHostToDevice, stream));
-  return static_cast<const T*>(dev);
-}
-
 // Stream + device buffers + launch; CudaPlacementScorer::Impl is this.
 struct ScorerState {
-  cudaStream_t stream = nullptr;
+  cuda_support::Stream stream;
   DeviceBuffer free_cards, total_cards, chip, cpu_free, mem_free;
   DeviceBuffer cards, allowed, cpu, mem;
   DeviceBuffer out;
-
-  ScorerState() { HETSIM_CUDA_CHECK(cudaStreamCreateWithFlags(&stream, cudaStreamNonBlocking)); }
-  ScorerState(const ScorerState&) = delete;
-  ScorerState& operator=(const ScorerState&) = delete;
-  ~ScorerState() {
-    if (stream != nullptr) (void)cudaStreamDestroy(stream);
-  }
 
   template <PlacementScore Kind>
   void launch(const DeviceNodes& dn, const DeviceJobs& dj, BestNode* dout) const {
@@ -138,14 +125,14 @@ struct ScorerState {
   // Inputs already validated.
   void run(const NodeTable& nodes, const JobBatch& jobs, PlacementScore kind, std::span<BestNode> host_out) {
     if (jobs.size() == 0) return;
-    DeviceNodes dn{upload(free_cards, nodes.free_cards, stream),
-                   upload(total_cards, nodes.total_cards, stream),
-                   upload(chip, nodes.chip, stream),
-                   upload(cpu_free, nodes.cpu_free_milli, stream),
-                   upload(mem_free, nodes.mem_free_mib, stream),
+    DeviceNodes dn{upload(free_cards, nodes.free_cards, stream).data(),
+                   upload(total_cards, nodes.total_cards, stream).data(),
+                   upload(chip, nodes.chip, stream).data(),
+                   upload(cpu_free, nodes.cpu_free_milli, stream).data(),
+                   upload(mem_free, nodes.mem_free_mib, stream).data(),
                    static_cast<int32_t>(nodes.size())};
-    DeviceJobs dj{upload(cards, jobs.cards, stream), upload(allowed, jobs.allowed_chips, stream),
-                  upload(cpu, jobs.cpu_milli, stream), upload(mem, jobs.mem_mib, stream),
+    DeviceJobs dj{upload(cards, jobs.cards, stream).data(), upload(allowed, jobs.allowed_chips, stream).data(),
+                  upload(cpu, jobs.cpu_milli, stream).data(), upload(mem, jobs.mem_mib, stream).data(),
                   static_cast<int64_t>(jobs.size())};
     auto* dout = static_cast<BestNode*>(out.reserve(host_out.size_bytes()));
     switch (kind) {
@@ -184,14 +171,6 @@ bool cuda_available() noexcept {
   }();
   return available;
 }
-
-namespace {
-void require_device() {
-  if (!cuda_available()) {
-    throw std::runtime_error("hetsim::kernels: no CUDA device available (cudaGetDeviceCount found none)");
-  }
-}
-}  // namespace
 
 CudaPlacementScorer::CudaPlacementScorer() {
   require_device();

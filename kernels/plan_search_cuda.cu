@@ -23,6 +23,7 @@ namespace hetsim::kernels {
 namespace {
 
 using cuda_support::DeviceBuffer;
+using cuda_support::upload;
 
 constexpr int kWarpsPerBlock = 4;
 constexpr uint32_t kRow = kMaxPlanLayers + 1;  // cells per row, at most
@@ -91,25 +92,16 @@ __global__ void __launch_bounds__(kWarpsPerBlock * 32)
 }  // namespace
 
 struct CudaPlanEvaluator::Impl {
-  cudaStream_t stream = nullptr;
+  cuda_support::Stream stream;
   DeviceBuffer stages, cands, slices, from, splits, results;
   std::vector<uint64_t> slice;           // per candidate of the chunk: its first stage in the scratch
   std::vector<uint32_t> split_host;      // the chunk's splits, by slice
   std::vector<PlanResult> result_host;
 
-  Impl() { HETSIM_CUDA_CHECK(cudaStreamCreateWithFlags(&stream, cudaStreamNonBlocking)); }
-  Impl(const Impl&) = delete;
-  Impl& operator=(const Impl&) = delete;
-  ~Impl() {
-    if (stream != nullptr) (void)cudaStreamDestroy(stream);
-  }
-
   void run(std::span<const PlanStage> st, std::span<const PlanCandidate> cs, uint32_t layers, std::span<PlanResult> out,
            std::span<uint32_t> split_out) {
     if (cs.empty()) return;
-    auto* d_stages = static_cast<PlanStage*>(stages.reserve(std::max<std::size_t>(st.size_bytes(), 1)));
-    if (!st.empty())
-      HETSIM_CUDA_CHECK(cudaMemcpyAsync(d_stages, st.data(), st.size_bytes(), cudaMemcpyHostToDevice, stream));
+    const PlanStage* d_stages = upload(stages, st, stream).data();
     const std::size_t width = layers + 1;
     const std::size_t max_slices = std::max<std::size_t>(kScratchBytes / (width * sizeof(uint16_t)), kMaxPlanStages);
     std::size_t begin = 0;
@@ -123,14 +115,11 @@ struct CudaPlanEvaluator::Impl {
         ++end;
       }
       const std::size_t n = end - begin;
-      auto* d_cands = static_cast<PlanCandidate*>(cands.reserve(n * sizeof(PlanCandidate)));
-      auto* d_slice = static_cast<uint64_t*>(slices.reserve(n * sizeof(uint64_t)));
+      const PlanCandidate* d_cands = upload(cands, cs.subspan(begin, n), stream).data();
+      const uint64_t* d_slice = upload(slices, std::span<const uint64_t>(slice), stream).data();
       auto* d_from = static_cast<uint16_t*>(from.reserve(total * width * sizeof(uint16_t)));
       auto* d_split = static_cast<uint32_t*>(splits.reserve(total * sizeof(uint32_t)));
       auto* d_out = static_cast<PlanResult*>(results.reserve(n * sizeof(PlanResult)));
-      HETSIM_CUDA_CHECK(
-          cudaMemcpyAsync(d_cands, cs.data() + begin, n * sizeof(PlanCandidate), cudaMemcpyHostToDevice, stream));
-      HETSIM_CUDA_CHECK(cudaMemcpyAsync(d_slice, slice.data(), n * sizeof(uint64_t), cudaMemcpyHostToDevice, stream));
       const auto blocks = static_cast<unsigned>(
           std::min<int64_t>((static_cast<int64_t>(n) + kWarpsPerBlock - 1) / kWarpsPerBlock, kMaxGrid));
       plan_kernel<<<blocks, kWarpsPerBlock * 32, 0, stream>>>(d_stages, d_cands, static_cast<int64_t>(n), layers,
@@ -156,7 +145,7 @@ struct CudaPlanEvaluator::Impl {
 };
 
 CudaPlanEvaluator::CudaPlanEvaluator() {
-  if (!cuda_available()) throw std::runtime_error("hetsim::kernels: no CUDA device available (cudaGetDeviceCount found none)");
+  cuda_support::require_device();
   impl_ = std::make_unique<Impl>();
 }
 CudaPlanEvaluator::~CudaPlanEvaluator() = default;

@@ -55,7 +55,6 @@ int cmd_run(const RunOptions& opt) {
                spec.has_sharing_replay ? "trace-replay" : "mixed-training");
     return kExitBadInput;
   }
-  if (spec.has_sharing_replay) return run_sharing_replay(spec, opt);
   Device device = Device::Cpu;
   try {
     device = resolve_device(opt.device);
@@ -63,6 +62,7 @@ int cmd_run(const RunOptions& opt) {
     fmt::print(stderr, "hetsim: {}\n", e.what());
     return kExitBadInput;
   }
+  if (spec.has_sharing_replay) return run_sharing_replay(spec, opt, device);
   if (spec.has_mixed_training) return run_mixed_training(spec, opt, device);
   if (!opt.seeds_text.empty()) {
     fmt::print(stderr, "hetsim: --seeds is for trace-replay scenarios; run one seed with --seed\n");

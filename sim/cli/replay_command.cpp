@@ -70,7 +70,7 @@ int validate_sharing_replay(const ScenarioSpec& spec, const std::string& file) {
   return 0;
 }
 
-int run_sharing_replay(const ScenarioSpec& spec, const RunOptions& opt) {
+int run_sharing_replay(const ScenarioSpec& spec, const RunOptions& opt, Device device) {
   const SharingReplaySpec& rs = spec.sharing_replay;
   std::vector<std::string> policies = rs.policies;
   std::vector<uint64_t> seeds = rs.seeds;
@@ -94,15 +94,6 @@ int run_sharing_replay(const ScenarioSpec& spec, const RunOptions& opt) {
       return kExitBadInput;
     }
   }
-  // --device cuda: FGD scores its candidates on the GPU (same placements); auto stays on the CPU,
-  // which was faster for openb-sized clusters (docs/performance.md, "On the GPU").
-  bool cuda = false;
-  try {
-    cuda = resolve_device(opt.device) == Device::Cuda;
-  } catch (const std::invalid_argument& e) {
-    fmt::print(stderr, "hetsim: {}\n", e.what());
-    return kExitBadInput;
-  }
   if (!opt.out.empty()) {
     if (const std::string why = check_output_dir(opt.out); !why.empty()) {
       fmt::print(stderr, "hetsim: --out {}: {}\n", opt.out, why);
@@ -116,7 +107,7 @@ int run_sharing_replay(const ScenarioSpec& spec, const RunOptions& opt) {
   FgdExperimentConfig cfg;
   cfg.inflation_pct = rs.inflation_pct;
   cfg.placement = rs.placement;
-  cfg.placement.cuda = cuda;
+  cfg.placement.cuda = device == Device::Cuda;
 
   const auto t0 = std::chrono::steady_clock::now();
   const auto runs = run_fgd_grid(trace, M, policies, seeds, cfg);

@@ -42,7 +42,6 @@ class NodeBucket {
     const uint32_t i = n - first_;
     return n >= first_ && i < count_ && ((words_[i >> 6] >> (i & 63)) & 1U) != 0;
   }
-  std::size_t count(NodeId n) const { return contains(n) ? 1 : 0; }  // std::set's spelling
   std::size_t size() const { return size_; }
   bool empty() const { return size_ == 0; }
 

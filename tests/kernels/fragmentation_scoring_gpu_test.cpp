@@ -9,17 +9,13 @@
 #include <vector>
 
 #include "hetsim/kernels/fragmentation_scoring.hpp"
+#include "cuda_test.hpp"
 
 namespace hk = hetsim::kernels;
 
 namespace {
 
-class FragmentationGpu : public ::testing::Test {
- protected:
-  void SetUp() override {
-    if (!hk::cuda_available()) GTEST_SKIP() << "no CUDA device (or hetsim built without CUDA)";
-  }
-};
+class FragmentationGpu : public hk::testing::CudaTest {};
 
 // A random target workload (|M| types, a fifth CPU-only; popularities that do not sum exactly, so
 // the order of the sum matters) and a random cluster of n nodes with up to 8 GPUs each; the node

@@ -7,6 +7,7 @@
 
 #include "hetsim/kernels/placement_scoring.hpp"
 #include "placement_test_data.hpp"
+#include "cuda_test.hpp"
 
 namespace hk = hetsim::kernels;
 using hk::BestNode;
@@ -17,12 +18,7 @@ using hk::testing::NodeData;
 
 namespace {
 
-class PlacementScoringGpu : public ::testing::Test {
- protected:
-  void SetUp() override {
-    if (!hk::cuda_available()) GTEST_SKIP() << "no CUDA device (or hetsim built without CUDA)";
-  }
-};
+class PlacementScoringGpu : public hk::testing::CudaTest {};
 
 std::vector<BestNode> cpu(const NodeData& nd, const JobData& jd, PlacementScore kind) {
   std::vector<BestNode> out(jd.size());

@@ -9,17 +9,13 @@
 #include <vector>
 
 #include "hetsim/kernels/plan_search.hpp"
+#include "cuda_test.hpp"
 
 namespace hk = hetsim::kernels;
 
 namespace {
 
-class PlanSearchGpu : public ::testing::Test {
- protected:
-  void SetUp() override {
-    if (!hk::cuda_available()) GTEST_SKIP() << "no CUDA device (or hetsim built without CUDA)";
-  }
-};
+class PlanSearchGpu : public hk::testing::CudaTest {};
 
 struct Batch {
   std::vector<hk::PlanStage> stages;
