@@ -11,6 +11,7 @@ packages=(
   python3-yaml
   python3-pandas python3-matplotlib
   python3-dev python3-numpy pybind11-dev python3-pybind11
+  libopenmpi-dev openmpi-bin
 )
 
 missing=()

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli_util.hpp"
+#include "run_metrics.hpp"
 #include "hetsim/metrics/atomic_file.hpp"
 #include "hetsim/metrics/report.hpp"
 #include "hetsim/metrics/stats.hpp"
@@ -31,30 +32,6 @@ struct PolicyChoice {
   std::string resolved;  // the policy's own name, e.g. easy-backfill[best-fit]
 };
 
-// The metrics of compare.csv, in column order, read from a run's summary.json.
-struct Metric {
-  const char* name;
-  double (*get)(const nlohmann::ordered_json& s);
-};
-
-const std::vector<Metric>& metrics() {
-  static const std::vector<Metric> m{
-      {"jobs_completed", [](const nlohmann::ordered_json& s) { return s["jobs"]["completed"].get<double>(); }},
-      {"jobs_pending_at_end", [](const nlohmann::ordered_json& s) { return s["jobs"]["pending_at_end"].get<double>(); }},
-      {"jct_mean_s", [](const nlohmann::ordered_json& s) { return s["jct_s"]["mean"].get<double>(); }},
-      {"jct_p50_s", [](const nlohmann::ordered_json& s) { return s["jct_s"]["p50"].get<double>(); }},
-      {"jct_p95_s", [](const nlohmann::ordered_json& s) { return s["jct_s"]["p95"].get<double>(); }},
-      {"jct_p99_s", [](const nlohmann::ordered_json& s) { return s["jct_s"]["p99"].get<double>(); }},
-      {"wait_mean_s", [](const nlohmann::ordered_json& s) { return s["wait_s"]["mean"].get<double>(); }},
-      {"wait_p99_s", [](const nlohmann::ordered_json& s) { return s["wait_s"]["p99"].get<double>(); }},
-      {"makespan_s", [](const nlohmann::ordered_json& s) { return s["makespan_s"].get<double>(); }},
-      {"utilization", [](const nlohmann::ordered_json& s) { return s["utilization"]["overall"].get<double>(); }},
-      {"stranded", [](const nlohmann::ordered_json& s) { return s["utilization"]["stranded"].get<double>(); }},
-      {"mixed_jobs", [](const nlohmann::ordered_json& s) { return s["mixed"]["jobs_started"].get<double>(); }},
-  };
-  return m;
-}
-
 // The columns of the printed table (all of them are in compare.md and the CSVs).
 constexpr const char* kHeadline[] = {"jct_mean_s", "jct_p99_s", "wait_mean_s", "utilization", "stranded"};
 
@@ -63,9 +40,6 @@ std::string safe_name(const std::string& s) {
   for (char c : s) out += (std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-') ? c : '_';
   return out;
 }
-
-// Shortest text that reads back to the same double: byte-stable across runs and thread counts.
-std::string num(double v) { return std::isfinite(v) ? fmt::format("{}", v) : ""; }
 
 std::string ci_text(const MeanCi& c, bool share) {
   if (share) {
@@ -166,18 +140,12 @@ int cmd_compare(const CompareOptions& opt) {
     const PolicyChoice& c = choices[r / seeds.size()];
     const std::size_t si = r % seeds.size();
     try {
-      const SimulationModel& model = *models[si];
       auto policy = builtin_policy_registry().create(c.name, c.params);
-      MetricsCollector collector(model.cluster, model.chips, model.jobs);
-      Simulation sim(model, *policy, collector);
-      const RunResult res = sim.run();
-      const RunInfo info = run_info(spec.name, seeds[si], policy->name(), "cpu", model, sim, res);
-      const ReportInputs in{&info, &model.cluster, &model.chips, &model.jobs, &model.tenants, &collector};
-      const nlohmann::ordered_json s = summary_json(in);
-      for (const Metric& m : metrics()) values[r].push_back(m.get(s));
-      if (opt.keep_runs && !opt.out.empty()) {
-        write_run_outputs(opt.out + "/runs/" + safe_name(c.label) + "-s" + std::to_string(seeds[si]), in);
-      }
+      const std::string keep = opt.keep_runs && !opt.out.empty()
+                                   ? opt.out + "/runs/" + safe_name(c.label) + "-s" + std::to_string(seeds[si])
+                                   : "";
+      const nlohmann::ordered_json s = simulate_summary(spec.name, seeds[si], *models[si], *policy, keep);
+      for (const RunMetric& m : run_metrics()) values[r].push_back(m.get(s));
     } catch (const std::exception& e) {
       run_errors[r] = "policy " + c.label + ", seed " + std::to_string(seeds[si]) + ": " + e.what();
     }
@@ -190,37 +158,36 @@ int cmd_compare(const CompareOptions& opt) {
   }
 
   std::string csv = "policy,policy_name,seed";
-  for (const Metric& m : metrics()) csv += std::string(",") + m.name;
+  for (const RunMetric& m : run_metrics()) csv += std::string(",") + m.name;
   csv += "\n";
   for (std::size_t r = 0; r < n_runs; ++r) {
     const PolicyChoice& c = choices[r / seeds.size()];
     csv += fmt::format("\"{}\",\"{}\",{}", c.label, c.resolved, seeds[r % seeds.size()]);
-    for (double v : values[r]) csv += "," + num(v);
+    for (double v : values[r]) csv += "," + metric_text(v);
     csv += "\n";
   }
   std::string summary = "policy,metric,n,mean,sd,ci95_low,ci95_high\n";
   std::vector<std::vector<MeanCi>> cis(choices.size());
   for (std::size_t p = 0; p < choices.size(); ++p) {
-    for (std::size_t k = 0; k < metrics().size(); ++k) {
+    for (std::size_t k = 0; k < run_metrics().size(); ++k) {
       std::vector<double> xs;
       for (std::size_t si = 0; si < seeds.size(); ++si) xs.push_back(values[p * seeds.size() + si][k]);
       const MeanCi c = mean_ci95(xs);
       cis[p].push_back(c);
-      summary += fmt::format("\"{}\",{},{},{},{},{},{}\n", choices[p].label, metrics()[k].name, c.n, num(c.mean),
-                             num(c.sd), num(c.mean - c.half_width), num(c.mean + c.half_width));
+      summary += fmt::format("\"{}\",{},{},{},{},{},{}\n", choices[p].label, run_metrics()[k].name, c.n, metric_text(c.mean),
+                             metric_text(c.sd), metric_text(c.mean - c.half_width), metric_text(c.mean + c.half_width));
     }
   }
   // Markdown: every metric, mean ± 95 % CI half-width over the seeds.
   std::string md = fmt::format("Scenario `{}`, seeds {}: mean ± half-width of the 95 % confidence interval (Student t, n = {}).\n\n| policy |",
                                spec.name, opt.seeds_text.empty() ? std::to_string(spec.seed) : opt.seeds_text, seeds.size());
   std::string rule = "|---|";
-  for (const Metric& m : metrics()) md += std::string(" ") + m.name + " |", rule += "---:|";
+  for (const RunMetric& m : run_metrics()) md += std::string(" ") + m.name + " |", rule += "---:|";
   md += "\n" + rule + "\n";
   for (std::size_t p = 0; p < choices.size(); ++p) {
     md += "| " + choices[p].label + " |";
-    for (std::size_t k = 0; k < metrics().size(); ++k) {
-      const std::string name = metrics()[k].name;
-      md += " " + ci_text(cis[p][k], name == "utilization" || name == "stranded") + " |";
+    for (std::size_t k = 0; k < run_metrics().size(); ++k) {
+      md += " " + ci_text(cis[p][k], run_metrics()[k].is_share) + " |";
     }
     md += "\n";
   }
@@ -238,9 +205,9 @@ int cmd_compare(const CompareOptions& opt) {
     for (std::size_t p = 0; p < choices.size(); ++p) {
       fmt::print("  {:<32}", choices[p].label);
       for (const char* h : kHeadline) {
-        for (std::size_t k = 0; k < metrics().size(); ++k) {
-          if (std::string(metrics()[k].name) != h) continue;
-          fmt::print(" {:>22}", ci_text(cis[p][k], std::string(h) == "utilization" || std::string(h) == "stranded"));
+        for (std::size_t k = 0; k < run_metrics().size(); ++k) {
+          if (std::string(run_metrics()[k].name) != h) continue;
+          fmt::print(" {:>22}", ci_text(cis[p][k], run_metrics()[k].is_share));
         }
       }
       fmt::print("\n");

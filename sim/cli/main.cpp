@@ -11,6 +11,7 @@
 #include "commands.hpp"
 #include "compare_command.hpp"
 #include "plan_command.hpp"
+#include "sweep_command.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{"hetsim: discrete-event simulator of heterogeneous, city-scale GPU platforms"};
@@ -53,6 +54,17 @@ int main(int argc, char** argv) {
   compare_cmd->add_flag("--keep-runs", cmp.keep_runs, "also write each run's outputs under OUT/runs/POLICY-sSEED/");
   compare_cmd->add_flag("--quiet", cmp.quiet, "do not print the table");
 
+  hetsim::SweepOptions sweep;
+  auto* sweep_cmd = app.add_subcommand(
+      "sweep", "run a grid or list of scenario overrides x policies x seeds (OpenMP; under mpirun, over the ranks); resumable");
+  sweep_cmd->add_option("sweep", sweep.sweep_file, "sweep YAML file (docs/workflow.md)")->required();
+  sweep_cmd->add_option("--out", sweep.out, "directory for results.csv, results_summary.csv and runs/ (rerun to resume)")
+      ->required();
+  sweep_cmd->add_option("--threads", sweep.threads,
+                        "simulations at once per process (default: OMP_NUM_THREADS, else the cores shared by the ranks on a machine)")
+      ->check(CLI::Range(1, 4096));
+  sweep_cmd->add_flag("--quiet", sweep.quiet, "print nothing but errors");
+
   std::vector<std::string> validate_files;
   auto* validate_cmd = app.add_subcommand("validate", "check scenario files and report every error");
   validate_cmd->add_option("scenarios", validate_files, "scenario YAML files")->required();
@@ -87,6 +99,7 @@ int main(int argc, char** argv) {
     if (*run_cmd) return hetsim::cmd_run(run);
     if (*plan_cmd) return hetsim::cmd_plan(plan);
     if (*compare_cmd) return hetsim::cmd_compare(cmp);
+    if (*sweep_cmd) return hetsim::cmd_sweep(sweep);
     if (*validate_cmd) return hetsim::cmd_validate(validate_files);
     if (*list_cmd) return list_what == "policies" ? hetsim::cmd_list_policies() : hetsim::cmd_list_chips(list_catalog);
   } catch (const std::exception& e) {

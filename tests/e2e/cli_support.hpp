@@ -1,6 +1,7 @@
 #pragma once
 // Helpers of the end-to-end tests: run the real `hetsim` binary from the source root as a user
 // would, and read what it wrote.
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -10,6 +11,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <vector>
 
 namespace hetsim::e2e {
 
@@ -56,6 +58,27 @@ inline fs::path fresh_dir(const std::string& name) {
   fs::path d = fs::temp_directory_path() / ("hetsim-e2e-" + name + "-" + std::to_string(::getpid()));
   fs::remove_all(d);
   return d;
+}
+
+// Starts `hetsim args` (words split at spaces) from the source root and returns its pid; the caller
+// waits for it (or kills it) with waitpid.
+inline pid_t spawn(const std::string& args) {
+  const pid_t pid = fork();
+  if (pid != 0) return pid;
+  if (chdir(kSrc.c_str()) != 0) _exit(127);
+  std::vector<std::string> words{kBin};
+  std::size_t pos = 0;
+  while (pos < args.size()) {
+    const auto sp = args.find(' ', pos);
+    words.push_back(args.substr(pos, sp == std::string::npos ? std::string::npos : sp - pos));
+    if (sp == std::string::npos) break;
+    pos = sp + 1;
+  }
+  std::vector<char*> argv;
+  for (auto& w : words) argv.push_back(w.data());
+  argv.push_back(nullptr);
+  execv(kBin.c_str(), argv.data());
+  _exit(127);
 }
 
 }  // namespace hetsim::e2e

@@ -41,24 +41,8 @@ TEST(Determinism, CpuAndCudaScoringGiveTheSameResults) {
 
 // Starts `hetsim args` and kills it with SIGKILL after `ms` milliseconds (if still running).
 void run_and_kill(const std::string& args, int ms) {
-  const pid_t pid = fork();
+  const pid_t pid = spawn(args);
   ASSERT_GE(pid, 0);
-  if (pid == 0) {
-    if (chdir(kSrc.c_str()) != 0) _exit(127);
-    std::vector<std::string> words{kBin};
-    std::size_t pos = 0;
-    while (pos < args.size()) {
-      const auto sp = args.find(' ', pos);
-      words.push_back(args.substr(pos, sp == std::string::npos ? std::string::npos : sp - pos));
-      if (sp == std::string::npos) break;
-      pos = sp + 1;
-    }
-    std::vector<char*> argv;
-    for (auto& w : words) argv.push_back(w.data());
-    argv.push_back(nullptr);
-    execv(kBin.c_str(), argv.data());
-    _exit(127);
-  }
   std::this_thread::sleep_for(std::chrono::milliseconds(ms));
   kill(pid, SIGKILL);
   int status = 0;

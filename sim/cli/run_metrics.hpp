@@ -1,0 +1,35 @@
+#pragma once
+// The headline metrics of one simulation run, as the columns of `hetsim compare` and `hetsim sweep`
+// tables, and the one function both use to simulate a prepared run and read them out of its
+// summary.json. Keeping one list means a compared run and a swept run report the same numbers.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "hetsim/policy/policy.hpp"
+#include "hetsim/run/simulation_model.hpp"
+
+namespace hetsim {
+
+struct RunMetric {
+  const char* name;
+  double (*get)(const nlohmann::ordered_json& summary);
+  bool is_share;  // a fraction in [0, 1], printed as a percentage
+};
+
+// In column order.
+const std::vector<RunMetric>& run_metrics();
+
+// Shortest text that reads back to the same double ("" for NaN and infinities): byte-stable
+// across runs, thread counts and MPI ranks.
+std::string metric_text(double v);
+
+// Simulates `model` (read-only; several threads may share it) under `policy` and returns the
+// run's summary.json; with a non-empty `outputs_dir`, also writes the run's files there (as
+// `hetsim run --out`). `scenario_name` and `seed` only label the summary.
+nlohmann::ordered_json simulate_summary(const std::string& scenario_name, uint64_t seed, const SimulationModel& model,
+                                        Policy& policy, const std::string& outputs_dir = "");
+
+}  // namespace hetsim

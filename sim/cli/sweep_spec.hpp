@@ -1,0 +1,60 @@
+#pragma once
+// A sweep file (docs/workflow.md, "Sweeps"): one scenario, scenario overrides given as a grid
+// (every combination) and/or a list of points, policies and seeds. Parsed into the list of
+// parameter points; every problem is reported with its file:line:col, as for scenarios.
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "hetsim/scenario/scenario_spec.hpp"
+
+namespace hetsim {
+
+// One scenario override: a dotted KEY as for --set, and its value as YAML text.
+struct SweepValue {
+  std::string key;
+  std::string text;
+  SourcePos pos;
+};
+
+// One combination of overrides (the fixed `set:` values first, then the point's own).
+struct SweepPoint {
+  std::vector<SweepValue> values;
+  SourcePos pos;  // where its varying values start in the sweep file
+};
+
+struct SweepPolicy {
+  std::string label;  // as written, e.g. "easy-backfill:placement=best-fit"
+  std::string name;
+  std::map<std::string, std::string> params;
+  SourcePos pos;
+};
+
+struct SweepSpec {
+  std::string file;
+  std::string scenario;            // resolved against the sweep file's folder
+  std::vector<SweepPoint> points;  // points x grid in file order; one empty point if neither is given
+  std::vector<std::string> keys;   // every overridden key, in order of first appearance (the CSV's columns)
+  // Empty when the sweep names none: each point then runs its scenario's own `policy:` (which
+  // the grid may vary, e.g. policy.params.max_scan).
+  std::vector<SweepPolicy> policies;
+  std::vector<uint64_t> seeds;     // empty: the scenario's own seed
+  SourcePos seeds_pos;
+};
+
+struct SweepParseResult {
+  SweepSpec spec;
+  std::vector<Diagnostic> errors;
+  bool ok() const { return errors.empty(); }
+};
+
+// Most runs one sweep may expand to: a typo in a grid should fail at once, not run for a year.
+constexpr std::size_t kMaxSweepRuns = 1'000'000;
+
+// Reads and checks the file's own structure (keys, types, policy syntax, seed lists, repeated
+// keys, the run count). Whether each point is a valid scenario and each policy exists is checked
+// by the caller, which has the scenario parser and the policy registry.
+SweepParseResult parse_sweep_file(const std::string& path);
+
+}  // namespace hetsim
