@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "cli_util.hpp"
+#include "run_metrics.hpp"
 #include "hetsim/metrics/report.hpp"
 #include "hetsim/policy/registry.hpp"
 #include "hetsim/run/simulation.hpp"
@@ -30,13 +31,20 @@ namespace {
 // One finished run, everything copied out of the simulation so it can be freed.
 struct RunOutput {
   std::string summary_json;
+  std::vector<std::pair<std::string, double>> metrics;  // run_metrics(), as `hetsim compare`/`sweep` report them
   std::vector<int64_t> job_id, cards, nodes;
   std::vector<double> arrival_s, start_s, end_s, wait_s, jct_s, mixed_efficiency;
   std::vector<std::string> status, chip, tenant, job_class;
 };
 
-RunOutput simulate(const std::string& scenario, const std::optional<std::string>& policy_arg,
-                   const std::optional<uint64_t>& seed_arg, const std::map<std::string, std::string>& sets) {
+// A parsed scenario with the policy it runs; ValueError (file:line:col messages) when either is bad.
+struct Prepared {
+  ScenarioSpec spec;
+  std::unique_ptr<Policy> policy;
+};
+
+Prepared prepare(const std::string& scenario, const std::optional<std::string>& policy_arg,
+                 const std::map<std::string, std::string>& sets) {
   std::vector<std::pair<std::string, std::string>> overrides(sets.begin(), sets.end());
   ParseResult parsed = parse_scenario_file(scenario, overrides);
   if (!parsed.ok()) {
@@ -44,7 +52,8 @@ RunOutput simulate(const std::string& scenario, const std::optional<std::string>
     for (const auto& d : parsed.errors) msg += (msg.empty() ? "" : "\n") + d.format();
     throw py::value_error(msg);
   }
-  ScenarioSpec& spec = parsed.spec;
+  Prepared p{std::move(parsed.spec), nullptr};
+  ScenarioSpec& spec = p.spec;
   if (spec.has_sharing_replay || spec.has_mixed_training)
     throw py::value_error(scenario + ": hetsim.run takes cluster simulations, not trace-replay or planning scenarios");
   if (policy_arg) {
@@ -52,12 +61,19 @@ RunOutput simulate(const std::string& scenario, const std::optional<std::string>
     spec.policy.params.clear();
     if (!parse_policy_arg(*policy_arg, spec.policy.name, spec.policy.params, error)) throw py::value_error(error);
   }
-  std::unique_ptr<Policy> policy;
   try {
-    policy = builtin_policy_registry().create(spec.policy.name, spec.policy.params);
+    p.policy = builtin_policy_registry().create(spec.policy.name, spec.policy.params);
   } catch (const std::invalid_argument& e) {
     throw py::value_error(e.what());
   }
+  return p;
+}
+
+RunOutput simulate(const std::string& scenario, const std::optional<std::string>& policy_arg,
+                   const std::optional<uint64_t>& seed_arg, const std::map<std::string, std::string>& sets) {
+  Prepared prepared = prepare(scenario, policy_arg, sets);
+  const ScenarioSpec& spec = prepared.spec;
+  Policy* policy = prepared.policy.get();
   const uint64_t seed = seed_arg.value_or(spec.seed);
 
   RunOutput out;
@@ -75,7 +91,9 @@ RunOutput simulate(const std::string& scenario, const std::optional<std::string>
     const RunResult res = sim.run();
     const RunInfo info = run_info(spec.name, seed, policy->name(), "cpu", model, sim, res);
     const ReportInputs in{&info, &model.cluster, &model.chips, &model.jobs, &model.tenants, &metrics};
-    out.summary_json = summary_json(in).dump();
+    const nlohmann::ordered_json summary = summary_json(in);
+    out.summary_json = summary.dump();
+    for (const RunMetric& m : run_metrics()) out.metrics.emplace_back(m.name, m.get(summary));
     const auto& records = metrics.records();
     const std::size_t n = model.jobs.size();
     for (std::size_t i = 0; i < n; ++i) {
@@ -126,6 +144,9 @@ py::dict run(const std::string& scenario, const std::optional<std::string>& poli
   jobs["mixed_efficiency"] = array(o.mixed_efficiency);
   py::dict result;
   result["summary"] = py::module_::import("json").attr("loads")(o.summary_json);
+  py::dict metrics;
+  for (const auto& [name, value] : o.metrics) metrics[py::str(name)] = value;
+  result["metrics"] = metrics;
   result["jobs"] = jobs;
   return result;
 }
@@ -137,15 +158,30 @@ PYBIND11_MODULE(hetsim, m) {
   m.doc() = "hetsim: discrete-event simulation of GPU-cluster scheduling (docs/workflow.md)";
   m.def("run", &hetsim::run, py::arg("scenario"), py::arg("policy") = py::none(), py::arg("seed") = py::none(),
         py::arg("set") = std::map<std::string, std::string>{},
-        R"doc(Run a scenario file and return {"summary": dict, "jobs": dict of arrays}.
+        R"doc(Run a scenario file and return {"summary": dict, "metrics": dict, "jobs": dict of arrays}.
 
 scenario: path of a cluster-simulation scenario (YAML).
 policy:   "NAME" or "NAME:key=value,..." as `hetsim run --policy` (default: the scenario's).
 seed:     the workload seed (default: the scenario's).
 set:      {"dotted.key": "value"} overrides, as `hetsim run --set` (values read as YAML).
 
-summary is summary.json as a dict; jobs holds one entry per job in job-id order: job_id, tenant,
+summary is summary.json as a dict; metrics the headline numbers of `hetsim compare` and
+`hetsim sweep` (metric_names(), NaN where a run has none); jobs holds one entry per job in job-id order: job_id, tenant,
 class, cards, nodes, chip, status, arrival_s, start_s, end_s, wait_s, jct_s (NaN where a job did
 not start or end), mixed_efficiency. Scenario and policy errors raise ValueError with the
 file:line:col messages of `hetsim validate`. The GIL is released while simulating.)doc");
+  m.def(
+      "check",
+      [](const std::string& scenario, const std::optional<std::string>& policy,
+         const std::map<std::string, std::string>& set) { (void)hetsim::prepare(scenario, policy, set); },
+      py::arg("scenario"), py::arg("policy") = py::none(), py::arg("set") = std::map<std::string, std::string>{},
+      "Check a scenario, its overrides and a policy as run() would, without simulating: ValueError when bad.");
+  m.def(
+      "metric_names",
+      [] {
+        std::vector<std::string> names;
+        for (const hetsim::RunMetric& rm : hetsim::run_metrics()) names.emplace_back(rm.name);
+        return names;
+      },
+      "Names of the metrics in run()['metrics'], the columns of compare.csv and results.csv, in order.");
 }

@@ -31,6 +31,11 @@ class ModuleTest(unittest.TestCase):
             self.assertEqual(s[key], cli[key], key)
         self.assertEqual(s["utilization"]["overall"], cli["utilization"]["overall"])
         self.assertEqual((s["seed"], s["policy"]), (3, cli["policy"]))
+        # The headline metrics, named as in compare.csv and results.csv.
+        self.assertEqual(list(r["metrics"]), hetsim.metric_names())
+        self.assertEqual(r["metrics"]["jct_mean_s"], cli["jct_s"]["mean"])
+        self.assertEqual(r["metrics"]["utilization"], cli["utilization"]["overall"])
+        self.assertEqual(r["metrics"]["jobs_completed"], cli["jobs"]["completed"])
         jobs = r["jobs"]
         n = s["jobs"]["total"]
         self.assertEqual(len(jobs["job_id"]), n)
@@ -51,6 +56,12 @@ class ModuleTest(unittest.TestCase):
             hetsim.run(SCENARIO, policy="fifoo")
         with self.assertRaises(ValueError):
             hetsim.run("no/such/file.yaml")
+        # check() finds the same problems without simulating.
+        self.assertIsNone(hetsim.check(SCENARIO, policy="sjf", set={"workload.jobs_per_day": "700"}))
+        with self.assertRaisesRegex(ValueError, "unknown policy"):
+            hetsim.check(SCENARIO, policy="fifoo")
+        with self.assertRaisesRegex(ValueError, r"small-city.yaml:\d+:\d+: error: .*jobs_per_day"):
+            hetsim.check(SCENARIO, set={"workload.jobs_per_day": "-1"})
 
     def test_threads_run_concurrently_and_deterministically(self):
         # The GIL is released while simulating; results do not depend on the threads.
