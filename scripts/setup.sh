@@ -13,6 +13,7 @@ packages=(
   python3-dev python3-numpy pybind11-dev python3-pybind11
   libopenmpi-dev openmpi-bin
   python3-optuna
+  chromium
 )
 
 missing=()

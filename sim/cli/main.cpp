@@ -11,6 +11,7 @@
 #include "commands.hpp"
 #include "compare_command.hpp"
 #include "plan_command.hpp"
+#include "report_command.hpp"
 #include "sweep_command.hpp"
 
 int main(int argc, char** argv) {
@@ -65,6 +66,12 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 4096));
   sweep_cmd->add_flag("--quiet", sweep.quiet, "print nothing but errors");
 
+  std::string report_dir, report_out;
+  auto* report_cmd = app.add_subcommand(
+      "report", "figures (PNG, SVG) and an HTML page from the outputs of run, compare or sweep (python/report.py)");
+  report_cmd->add_option("dir", report_dir, "output folder of hetsim run, compare or sweep")->required();
+  report_cmd->add_option("--out", report_out, "report folder (default DIR/report)");
+
   std::vector<std::string> validate_files;
   auto* validate_cmd = app.add_subcommand("validate", "check scenario files and report every error");
   validate_cmd->add_option("scenarios", validate_files, "scenario YAML files")->required();
@@ -100,6 +107,7 @@ int main(int argc, char** argv) {
     if (*plan_cmd) return hetsim::cmd_plan(plan);
     if (*compare_cmd) return hetsim::cmd_compare(cmp);
     if (*sweep_cmd) return hetsim::cmd_sweep(sweep);
+    if (*report_cmd) return hetsim::cmd_report(report_dir, report_out);
     if (*validate_cmd) return hetsim::cmd_validate(validate_files);
     if (*list_cmd) return list_what == "policies" ? hetsim::cmd_list_policies() : hetsim::cmd_list_chips(list_catalog);
   } catch (const std::exception& e) {

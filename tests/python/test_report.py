@@ -1,0 +1,108 @@
+#!/usr/bin/python3
+"""`hetsim report`: figures and an HTML page from run, compare and sweep folders, checked in
+headless Chromium (Debian's chromium, installed by scripts/setup.sh).
+
+Run by CTest (python.report) from the source root: test_report.py HETSIM_BINARY.
+"""
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import unittest
+from pathlib import Path
+
+BIN = sys.argv.pop(1) if len(sys.argv) > 1 else "build/hetsim"
+SCENARIO = "scenarios/examples/small-city.yaml"
+
+
+def hetsim(*args):
+    r = subprocess.run([BIN, *args], capture_output=True, text=True)
+    return r
+
+
+def rendered(page):
+    """(figures the page holds, figures Chromium decoded) after loading it headless."""
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        raise AssertionError("chromium is not installed (scripts/setup.sh installs it)")
+    with tempfile.TemporaryDirectory() as profile:
+        dom = subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu", f"--user-data-dir={profile}",
+                              "--dump-dom", page.resolve().as_uri()], capture_output=True, text=True, timeout=120).stdout
+    m = re.search(r'data-figures="(\d+)" data-rendered="(\d+)"', dom)
+    if m is None:
+        raise AssertionError("the page did not load in chromium:\n" + dom[:2000])
+    return int(m.group(1)), int(m.group(2))
+
+
+class ReportTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.TemporaryDirectory()
+        t = Path(cls.tmp.name)
+        cls.run_dir, cls.compare_dir, cls.sweep_dir = t / "run", t / "compare", t / "sweep"
+        for args in (["run", SCENARIO, "--quiet", "--out", str(cls.run_dir)],
+                     ["compare", SCENARIO, "--policies", "fifo,easy-backfill", "--seeds", "1-2", "--keep-runs", "--quiet",
+                      "--out", str(cls.compare_dir)],
+                     ["sweep", "sweeps/small-city-load.yaml", "--quiet", "--out", str(cls.sweep_dir)]):
+            r = hetsim(*args)
+            assert r.returncode == 0, r.stderr
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.tmp.cleanup()
+
+    def check(self, d, kind, figures):
+        r = hetsim("report", str(d))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn(f"{kind} report in", r.stdout)
+        rep = d / "report"
+        for name in figures:
+            for ext in ("png", "svg"):
+                f = rep / f"{name}.{ext}"
+                self.assertTrue(f.exists() and f.stat().st_size > 1000, f)
+        self.assertEqual(sorted(p.stem for p in rep.glob("*.png")), sorted(figures))
+        page = rep / "index.html"
+        html = page.read_text()
+        self.assertNotIn("src=\"http", html)  # self-contained: every figure is embedded
+        self.assertEqual(html.count("data:image/png;base64,"), len(figures))
+        self.assertEqual(rendered(page), (len(figures), len(figures)))
+        # Same folder, same bytes.
+        before = {p.name: p.read_bytes() for p in rep.iterdir()}
+        r = hetsim("report", str(d))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual({p.name: p.read_bytes() for p in rep.iterdir()}, before)
+        return html
+
+    def test_run(self):
+        html = self.check(self.run_dir, "run",
+                          ["jct_cdf", "utilization_by_chip", "utilization_by_site", "queue", "tenant_card_hours"])
+        self.assertIn("utilization by chip type", html)
+        self.assertIn("lab-a", html)  # the per-tenant table
+
+    def test_compare(self):
+        html = self.check(self.compare_dir, "compare", ["compare_metrics", "jct_cdf", "utilization"])
+        self.assertIn("easy-backfill", html)
+
+    def test_sweep(self):
+        html = self.check(self.sweep_dir, "sweep", ["sweep_workload.jobs_per_day"])
+        self.assertIn("18 runs: 3 points x 2 policy settings x 3 seeds", html)
+
+    def test_elsewhere_and_errors(self):
+        with tempfile.TemporaryDirectory() as other:
+            r = hetsim("report", str(self.run_dir), "--out", other)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertTrue(Path(other, "index.html").exists())
+            r = hetsim("report", other)  # a folder of figures is not a hetsim output
+            self.assertEqual(r.returncode, 2)
+            self.assertIn("holds no hetsim outputs", r.stderr)
+            Path(other, "summary.json").write_text("{not json")
+            Path(other, "jobs.csv").write_text("x\n")
+            Path(other, "timeseries.csv").write_text("x\n")
+            r = hetsim("report", other)
+            self.assertEqual(r.returncode, 2, r.stderr)
+            self.assertIn("unreadable run outputs", r.stderr)
+
+
+if __name__ == "__main__":
+    unittest.main()
