@@ -3,6 +3,7 @@
 
 Run by CTest (python.tune) from the source root with PYTHONPATH=build/python.
 """
+import csv
 import json
 import math
 import sqlite3
@@ -58,6 +59,16 @@ class TuneTest(unittest.TestCase):
             self.assertEqual(set(best["set"]), {"policy.params.max_scan", "workload.jobs_per_day"})
             got = hetsim.run(SCENARIO, seed=1, set=best["set"])["metrics"]["utilization"]
             self.assertEqual(best["value"], got)
+
+    def test_one_job_on_an_empty_study_repeats_its_trials(self):
+        rows = []
+        for _ in range(2):
+            with tempfile.TemporaryDirectory() as d:
+                r = tune(SCENARIO, "--param", "max_scan=int:1:300", "--trials", "4", "--out", d)
+                self.assertEqual(r.returncode, 0, r.stderr)
+                with open(Path(d, "trials.csv")) as f:
+                    rows.append([(t["value"], t["params_max_scan"]) for t in csv.DictReader(f)])
+        self.assertEqual(rows[0], rows[1])
 
     def test_bad_arguments_exit_two_with_a_reason(self):
         for args, says in [
