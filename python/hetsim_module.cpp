@@ -17,6 +17,7 @@
 
 #include "cli_util.hpp"
 #include "run_metrics.hpp"
+#include "hetsim/metrics/billing.hpp"
 #include "hetsim/metrics/report.hpp"
 #include "hetsim/policy/registry.hpp"
 #include "hetsim/run/simulation.hpp"
@@ -33,7 +34,7 @@ struct RunOutput {
   std::string summary_json;
   std::vector<std::pair<std::string, double>> metrics;  // run_metrics(), as `hetsim compare`/`sweep` report them
   std::vector<int64_t> job_id, cards, nodes;
-  std::vector<double> arrival_s, start_s, end_s, wait_s, jct_s, mixed_efficiency;
+  std::vector<double> arrival_s, start_s, end_s, wait_s, jct_s, mixed_efficiency, cost, subsidy;
   std::vector<std::string> status, chip, tenant, job_class;
 };
 
@@ -90,11 +91,12 @@ RunOutput simulate(const std::string& scenario, const std::optional<std::string>
     Simulation sim(model, *policy, metrics);
     const RunResult res = sim.run();
     const RunInfo info = run_info(spec.name, seed, policy->name(), "cpu", model, sim, res);
-    const ReportInputs in{&info, &model.cluster, &model.chips, &model.jobs, &model.tenants, &metrics};
+    const ReportInputs in{&info, &model.cluster, &model.chips, &model.jobs, &model.tenants, &metrics, &model.vouchers};
     const nlohmann::ordered_json summary = summary_json(in);
     out.summary_json = summary.dump();
     for (const RunMetric& m : run_metrics()) out.metrics.emplace_back(m.name, m.get(summary));
     const auto& records = metrics.records();
+    const Billing bill = bill_jobs(model.jobs, records, model.tenants, model.vouchers, metrics.end_time());
     const std::size_t n = model.jobs.size();
     for (std::size_t i = 0; i < n; ++i) {
       const Job& j = model.jobs[i];
@@ -111,6 +113,8 @@ RunOutput simulate(const std::string& scenario, const std::optional<std::string>
       out.wait_s.push_back(started ? r.start.seconds() - arrival : NAN);
       out.jct_s.push_back(ended ? r.end.seconds() - arrival : NAN);
       out.mixed_efficiency.push_back(r.mixed_efficiency);
+      out.cost.push_back(started ? bill.job_rent[i] : NAN);
+      out.subsidy.push_back(started ? bill.job_subsidy[i] : NAN);
       out.status.emplace_back(job_outcome_name(r.outcome));
       out.chip.push_back(started ? chip_label(model.chips, r) : std::string());
       out.tenant.push_back(j.tenant < model.tenants.size() ? model.tenants[j.tenant].name : std::string());
@@ -142,6 +146,8 @@ py::dict run(const std::string& scenario, const std::optional<std::string>& poli
   jobs["wait_s"] = array(o.wait_s);
   jobs["jct_s"] = array(o.jct_s);
   jobs["mixed_efficiency"] = array(o.mixed_efficiency);
+  jobs["cost"] = array(o.cost);
+  jobs["subsidy"] = array(o.subsidy);
   py::dict result;
   result["summary"] = py::module_::import("json").attr("loads")(o.summary_json);
   py::dict metrics;
@@ -168,7 +174,8 @@ set:      {"dotted.key": "value"} overrides, as `hetsim run --set` (values read 
 summary is summary.json as a dict; metrics the headline numbers of `hetsim compare` and
 `hetsim sweep` (metric_names(), NaN where a run has none); jobs holds one entry per job in job-id order: job_id, tenant,
 class, cards, nodes, chip, status, arrival_s, start_s, end_s, wait_s, jct_s (NaN where a job did
-not start or end), mixed_efficiency. Scenario and policy errors raise ValueError with the
+not start or end), mixed_efficiency, cost and subsidy (rent the tenant was billed and the part
+vouchers paid; NaN for jobs that did not start). Scenario and policy errors raise ValueError with the
 file:line:col messages of `hetsim validate`. The GIL is released while simulating.)doc");
   m.def(
       "check",

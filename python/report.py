@@ -136,6 +136,12 @@ def report_run(d, rep):
         "jobs submitted": j["submitted"], "completed": j["completed"], "pending at end": j["pending_at_end"],
         "JCT mean (s)": jct["mean"], "JCT p50": jct["p50"], "JCT p99": jct["p99"], "wait mean (s)": wait["mean"],
         "utilization": summary["utilization"]["overall"], "stranded": summary["utilization"]["stranded"]}]))
+    cost = summary.get("cost")
+    if cost and cost["rent"] > 0:
+        rep.add_table(pd.DataFrame([{
+            f"rent ({cost['currency']})": cost["rent"], "vouchers paid": cost["subsidy"],
+            "paid by tenants": cost["paid_by_tenants"], "subsidy share": cost["subsidy_share"],
+            "tenants at voucher budget": cost["tenants_at_voucher_budget"]}]), "rent and compute vouchers")
     for key, name in (("by_chip", "chip type"), ("by_site", "site"), ("by_provider", "provider")):
         by = summary["utilization"].get(key, {})
         if by:

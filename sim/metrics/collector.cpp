@@ -16,7 +16,7 @@ const char* job_outcome_name(JobOutcome o) {
 
 MetricsCollector::MetricsCollector(const Cluster& cluster, const ChipCatalog& chips,
                                    const std::vector<Job>& jobs)
-    : cluster_(cluster), records_(jobs.size()) {
+    : cluster_(cluster), chips_(chips), records_(jobs.size()) {
   for (ChipId c = 0; c < chips.size(); ++c) {
     if (cluster.total_cards_of_chip(c) > 0) chip_cols_.push_back(c);
   }
@@ -55,6 +55,11 @@ void MetricsCollector::on_start(JobId id, const Allocation& a, SimTime now, doub
     const int64_t k = __builtin_popcount(g.card_mask);
     const ChipId chip = cluster_.node_chip(g.node);
     r.chip_mask |= 1ULL << chip;
+    // Shared cards pay their granted share, like their busy time.
+    const double rent = static_cast<double>(k) * g.milli_per_card / kMilliPerCard *
+                        cluster_.pool(cluster_.node_pool(g.node)).price_per_card_hour / 3600.0;
+    r.rent_per_s += rent;
+    if (chips_.at(chip).domestic) r.domestic_rent_per_s += rent;
     live_chip_[chip] += k;
     live_site_[s] += k;
     live_total_ += k;

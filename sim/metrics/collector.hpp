@@ -27,6 +27,9 @@ struct JobRecord {
   uint32_t nodes = 0;
   uint16_t sites = 0;
   NodeId first_node = kNoNode;
+  // Rent of the gang per second, all of it and the part on domestic chips (billing.hpp).
+  double rent_per_s = 0;
+  double domestic_rent_per_s = 0;
 };
 
 inline bool has_started(const JobRecord& r) {
@@ -79,6 +82,7 @@ class MetricsCollector {
   void advance(SimTime now);  // integrates the stranded cards up to `now`
 
   const Cluster& cluster_;
+  const ChipCatalog& chips_;
   std::vector<JobRecord> records_;
   std::vector<TimeseriesRow> rows_;
   std::vector<ChipId> chip_cols_;

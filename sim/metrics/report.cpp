@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "hetsim/metrics/atomic_file.hpp"
+#include "hetsim/metrics/billing.hpp"
 #include "hetsim/metrics/stats.hpp"
 
 namespace hetsim {
@@ -29,6 +30,12 @@ double ratio(int64_t busy_us, int64_t cards, SimTime window) {
 
 // Rounded to 1e-9 so that the JSON text does not depend on the last bits of a division.
 double r9(double x) { return std::round(x * 1e9) / 1e9; }
+// Money to the cent.
+double r2(double x) { return std::round(x * 100) / 100; }
+
+Billing billing_of(const ReportInputs& in) {
+  return bill_jobs(*in.jobs, in.metrics->records(), *in.tenants, *in.vouchers, in.metrics->end_time());
+}
 
 nlohmann::ordered_json dist_json(const Distribution& d, bool with_p95) {
   nlohmann::ordered_json j;
@@ -126,6 +133,22 @@ nlohmann::ordered_json summary_json(const ReportInputs& in) {
                 {"card_hours", r9(mixed_card_s / 3600.0)},
                 {"mean_efficiency", mixed_jobs > 0 ? r9(eta_sum / static_cast<double>(mixed_jobs)) : 0.0}};
 
+  // Rent and vouchers (docs/scenario-format.md, "Prices and vouchers").
+  const Billing bill = billing_of(in);
+  nlohmann::ordered_json by_tenant = nlohmann::ordered_json::object();
+  std::size_t at_budget = 0;
+  for (std::size_t t = 0; t < in.tenants->size(); ++t) {
+    by_tenant[(*in.tenants)[t].name] = {{"rent", r2(bill.tenant_rent[t])}, {"subsidy", r2(bill.tenant_subsidy[t])}};
+    at_budget += bill.tenant_at_budget[t] ? 1 : 0;
+  }
+  s["cost"] = {{"currency", in.vouchers->currency},
+               {"rent", r2(bill.rent)},
+               {"subsidy", r2(bill.subsidy)},
+               {"paid_by_tenants", r2(bill.rent - bill.subsidy)},
+               {"subsidy_share", bill.rent > 0 ? r9(bill.subsidy / bill.rent) : 0.0},
+               {"tenants_at_voucher_budget", at_budget},
+               {"by_tenant", by_tenant}};
+
   // Wall-clock figures live only here: everything above is deterministic.
   s["engine"] = {{"device", in.info->device},
                  {"events", in.info->events},
@@ -152,14 +175,15 @@ void jobs_csv(const ReportInputs& in, const std::function<void(std::string_view)
   constexpr std::size_t kChunk = 1 << 20;
   std::string out =
       "job_id,tenant,class,arrival_s,status,start_s,end_s,wait_s,jct_s,cards,chip,nodes,sites,"
-      "site,provider,steps,estimate_s,mixed_efficiency\n";
+      "site,provider,steps,estimate_s,mixed_efficiency,cost,subsidy\n";
+  const Billing bill = billing_of(in);
   out.reserve(kChunk + 4096);
   for (JobId i = 0; i < jobs.size(); ++i) {
     const Job& j = jobs[i];
     const JobRecord& r = recs[i];
     const bool started = has_started(r);
     const bool done = r.outcome == JobOutcome::Completed;
-    fmt::format_to(std::back_inserter(out), "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{:.3f},{}\n", j.id,
+    fmt::format_to(std::back_inserter(out), "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{:.3f},{},{},{}\n", j.id,
                    (*in.tenants)[j.tenant].name, job_class_name(j.job_class), seconds_str(j.arrival),
                    job_outcome_name(r.outcome), started ? seconds_str(r.start) : "",
                    done ? seconds_str(r.end) : "", started ? seconds_str(r.start - j.arrival) : "",
@@ -168,7 +192,9 @@ void jobs_csv(const ReportInputs& in, const std::function<void(std::string_view)
                    started ? std::to_string(r.sites) : "",
                    started ? c.site(c.node_site(r.first_node)).name : "",
                    started ? c.provider(c.node_provider(r.first_node)).name : "", j.steps,
-                   j.runtime_estimate_s, r.mixed_efficiency > 0 ? fmt::format("{:.6f}", r.mixed_efficiency) : "");
+                   j.runtime_estimate_s, r.mixed_efficiency > 0 ? fmt::format("{:.6f}", r.mixed_efficiency) : "",
+                   started ? fmt::format("{:.2f}", bill.job_rent[i]) : "",
+                   started ? fmt::format("{:.2f}", bill.job_subsidy[i]) : "");
     if (out.size() >= kChunk) {
       sink(out);
       out.clear();
@@ -247,6 +273,15 @@ std::string summary_table(const nlohmann::ordered_json& s) {
     line("mixed-chip gangs", fmt::format("{} started, {:.0f} card-hours, mean efficiency {:.3f}",
                                          mx["jobs_started"].get<uint64_t>(), mx["card_hours"].get<double>(),
                                          mx["mean_efficiency"].get<double>()));
+  const auto& co = s["cost"];
+  if (co["rent"].get<double>() > 0)
+    line("rent", fmt::format("{:.0f} {}, vouchers paid {:.0f} ({:.1f} %){}", co["rent"].get<double>(),
+                             co["currency"].get<std::string>(), co["subsidy"].get<double>(),
+                             100 * co["subsidy_share"].get<double>(),
+                             co["tenants_at_voucher_budget"].get<uint64_t>() > 0
+                                 ? fmt::format("; {} tenants used up their voucher budget",
+                                               co["tenants_at_voucher_budget"].get<uint64_t>())
+                                 : ""));
   const auto& e = s["engine"];
   line("engine", fmt::format("{} events in {:.2f} s wall ({:.2f} M events/s), device {}", e["events"].get<uint64_t>(),
                              e["wall_s"].get<double>(), e["events_per_s"].get<double>() / 1e6,

@@ -34,6 +34,7 @@ struct ReportInputs {
   const std::vector<Job>* jobs;
   const std::vector<Tenant>* tenants;
   const MetricsCollector* metrics;
+  const VoucherRules* vouchers;  // prices and vouchers: the `cost` block and jobs.csv's cost columns
 };
 
 nlohmann::ordered_json summary_json(const ReportInputs& in);

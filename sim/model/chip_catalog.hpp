@@ -24,6 +24,7 @@ struct ChipSpec {
   double achievable_mfu = 0.4;     // share of peak a well-tuned training job reaches
   std::string confidence;          // high | medium | low (from the source)
   std::string source;              // where the numbers come from
+  bool domestic = false;           // made by one of the scenario's vouchers.domestic_vendors
 };
 
 class ChipCatalog {

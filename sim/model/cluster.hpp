@@ -41,6 +41,7 @@ struct Pool {
   NodeId end_node = 0;       // one past the last
   uint32_t first_leaf = 0;   // global leaf id of the pool's first leaf
   uint32_t leaf_count = 0;
+  double price_per_card_hour = 0;  // rent a tenant pays per card-hour here (currency of the scenario)
 };
 
 class Cluster {
@@ -52,6 +53,8 @@ class Cluster {
   PoolId add_pool(SiteId site, ProviderId provider, ChipId chip, uint32_t nodes,
                   uint8_t cards_per_node, int64_t cpu_milli_per_node, int64_t mem_mib_per_node,
                   uint32_t nodes_per_leaf);
+
+  void set_pool_price(PoolId p, double per_card_hour) { pools_.at(p).price_per_card_hour = per_card_hour; }
 
   // ---- sizes
   std::size_t site_count() const { return sites_.size(); }

@@ -1,5 +1,6 @@
 #pragma once
 // Tenant: a company renting cards on the platform.
+#include <limits>
 #include <string>
 
 namespace hetsim {
@@ -9,6 +10,20 @@ struct Tenant {
   double weight = 1.0;  // relative share of the platform's job arrivals
   int priority = 0;
   bool mix_chips = false;  // the tenant's jobs may span chip types (mixed training)
+  double voucher_share = 0;  // district top-up on the city voucher, share of rent
+  double voucher_budget = std::numeric_limits<double>::infinity();  // most subsidy it can receive
+};
+
+// Compute vouchers: the share of a tenant's rent the platform pays. On a card of a domestic
+// chip the share is min(max_share, city_share + tenant top-up + domestic_share), elsewhere
+// min(max_share, city_share + tenant top-up); a tenant's subsidy stops at its budget.
+struct VoucherRules {
+  double city_share = 0;
+  double domestic_share = 0;
+  double max_share = 1;
+  std::string currency = "CNY";
+
+  bool any() const { return city_share > 0 || domestic_share > 0; }
 };
 
 }  // namespace hetsim

@@ -23,6 +23,7 @@ struct SimulationModel {
   Cluster cluster;
   Topology topology;
   std::vector<Tenant> tenants;
+  VoucherRules vouchers;
   std::vector<Job> jobs;
   PerfParams perf;
   MixingParams mixing;  // how gangs spanning chip types are costed (jobs with may_mix_chips)

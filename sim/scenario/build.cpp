@@ -23,7 +23,11 @@ SimulationModel build_scenario(const ScenarioSpec& spec, uint64_t seed) {
   SimulationModel m;
   m.scenario_name = spec.name;
   m.seed = seed;
-  for (const ChipSpec& c : spec.chips) m.chips.add_or_replace(c);
+  for (ChipSpec c : spec.chips) {
+    const auto& dv = spec.vouchers.domestic_vendors;
+    c.domestic = std::find(dv.begin(), dv.end(), c.vendor) != dv.end();
+    m.chips.add_or_replace(std::move(c));
+  }
 
   m.cluster = Cluster(m.chips.size());
   std::map<std::string, SiteId> site_ids;
@@ -38,8 +42,11 @@ SimulationModel build_scenario(const ScenarioSpec& spec, uint64_t seed) {
       const ChipId chip = *m.chips.find(pool.chip);
       const uint32_t cpn = pool.cards_per_node > 0 ? pool.cards_per_node
                                                    : static_cast<uint32_t>(m.chips.at(chip).cards_per_server);
-      m.cluster.add_pool(lookup(site_ids, pool.site, "site"), pid, chip, pool.nodes, static_cast<uint8_t>(cpn),
-                         pool.cpu_milli_per_node, pool.mem_mib_per_node, pool.nodes_per_leaf);
+      const PoolId pool_id = m.cluster.add_pool(lookup(site_ids, pool.site, "site"), pid, chip, pool.nodes,
+                                                static_cast<uint8_t>(cpn), pool.cpu_milli_per_node,
+                                                pool.mem_mib_per_node, pool.nodes_per_leaf);
+      m.cluster.set_pool_price(pool_id, pool.price >= 0 ? pool.price
+                                                        : m.chips.at(chip).price_cny_per_card_hour * p.price_factor);
     }
   }
   std::vector<SiteLink> links;
@@ -48,7 +55,13 @@ SimulationModel build_scenario(const ScenarioSpec& spec, uint64_t seed) {
   }
   m.topology = Topology::build(m.cluster, links, fabrics);
 
-  for (const TenantSpec& t : spec.tenants) m.tenants.push_back(Tenant{t.name, t.weight, t.priority, t.mix_chips});
+  for (const TenantSpec& t : spec.tenants) {
+    m.tenants.push_back(Tenant{t.name, t.weight, t.priority, t.mix_chips, t.voucher_share, t.voucher_budget});
+  }
+  m.vouchers.city_share = spec.vouchers.city_share;
+  m.vouchers.domestic_share = spec.vouchers.domestic_share;
+  m.vouchers.max_share = spec.vouchers.max_share;
+  m.vouchers.currency = spec.vouchers.currency;
   m.perf.comm_overlap = spec.perf.comm_overlap;
   m.perf.memory_usable_fraction = spec.perf.memory_usable_fraction;
   m.mixing.models = spec.perf.mixing.models;

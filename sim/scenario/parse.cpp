@@ -183,8 +183,8 @@ void parse_tree(ParseState& st, const YamlValue& root, const std::string& base_d
     return;
   }
   MapReader top(ctx, root, "scenario file",
-                {"scenario", "catalog", "chips", "sites", "links", "providers", "tenants", "workload", "policy",
-                 "perf", "metrics"});
+                {"scenario", "catalog", "chips", "sites", "links", "providers", "tenants", "vouchers", "workload",
+                 "policy", "perf", "metrics"});
   if (!top.ok()) return;
   if (const YamlValue* v = top.need("scenario")) read_scenario_header(st, *v);
 
@@ -195,6 +195,7 @@ void parse_tree(ParseState& st, const YamlValue& root, const std::string& base_d
   if (const YamlValue* v = top.need("providers")) read_providers(st, *v);
   st.cluster_ok = ctx.error_count() == before_cluster;
 
+  if (const YamlValue* v = top.get("vouchers")) read_vouchers(st, *v);
   if (const YamlValue* v = top.get("policy")) read_policy(st, *v);
   if (const YamlValue* v = top.get("perf")) read_perf(st, *v, base_dir);
   if (const YamlValue* v = top.get("metrics")) read_metrics(st, *v);

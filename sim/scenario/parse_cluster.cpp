@@ -33,7 +33,8 @@ const ChipSpec* find_chip(const ScenarioSpec& spec, const std::string& name) {
 
 void read_pool(ParseState& st, const YamlValue& v, PoolSpec& p) {
   MapReader r(st.ctx, v, "pool",
-              {"site", "chip", "nodes", "cards_per_node", "cpu_per_node", "memory_per_node", "nodes_per_leaf"});
+              {"site", "chip", "nodes", "cards_per_node", "cpu_per_node", "memory_per_node", "nodes_per_leaf",
+               "price_per_card_hour"});
   p.pos = st.ctx.pos(v);
   if (!r.ok()) return;
   if (auto s = r.string("site", true)) {
@@ -60,6 +61,12 @@ void read_pool(ParseState& st, const YamlValue& v, PoolSpec& p) {
   }
   if (auto n = r.whole("nodes_per_leaf", UnitKind::Plain, 1, kMaxNodesPerPool, false)) {
     p.nodes_per_leaf = static_cast<uint32_t>(*n);
+  }
+  if (auto price = r.quantity("price_per_card_hour", UnitKind::Plain, false)) {
+    if (r.check("price_per_card_hour", *price >= 0 && *price <= 1e6,
+                "'price_per_card_hour' must be in [0, 1e6] (currency units per card-hour), got " + num(*price))) {
+      p.price = *price;
+    }
   }
 }
 
@@ -133,13 +140,18 @@ void read_providers(ParseState& st, const YamlValue& v) {
   }
   if (v.items.empty()) st.ctx.error(v, "'providers' must list at least one provider");
   for (const YamlValue& item : v.items) {
-    MapReader r(st.ctx, item, "provider", {"name", "pools"});
+    MapReader r(st.ctx, item, "provider", {"name", "pools", "price_factor"});
     if (!r.ok()) continue;
     ProviderSpec p;
     p.pos = st.ctx.pos(item);
     if (auto n = r.name("name", true)) {
       p.name = *n;
       if (!st.providers.add(*n)) st.ctx.error(*r.get("name"), "duplicate provider '" + *n + "'");
+    }
+    if (auto f = r.quantity("price_factor", UnitKind::Plain, false)) {
+      if (r.check("price_factor", *f >= 0 && *f <= 1000, "'price_factor' must be in [0, 1000], got " + num(*f))) {
+        p.price_factor = *f;
+      }
     }
     if (const auto* pools = r.list("pools", true)) {
       if (pools->empty()) st.ctx.error(*r.get("pools"), "provider '" + p.name + "' has no pools");

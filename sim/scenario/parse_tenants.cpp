@@ -3,6 +3,7 @@
 #include <cmath>
 #include <string>
 
+#include "hetsim/scenario/did_you_mean.hpp"
 #include "hetsim/scenario/sections.hpp"
 
 namespace hetsim {
@@ -18,7 +19,57 @@ std::string numbered(const std::string& prefix, int64_t i, int64_t count) {
   return prefix + "-" + digits;
 }
 
+// A tenant's district top-up (share of rent) and its subsidy budget.
+void read_voucher_fields(const MapReader& r, TenantSpec& t) {
+  if (auto s = r.quantity("voucher_share", UnitKind::Plain, false)) {
+    if (r.check("voucher_share", *s >= 0 && *s <= 1, "'voucher_share' must be in [0, 1], got " + num(*s))) {
+      t.voucher_share = *s;
+    }
+  }
+  if (auto b = r.quantity("voucher_budget", UnitKind::Plain, false)) {
+    if (r.check("voucher_budget", *b >= 0 && std::isfinite(*b),
+                "'voucher_budget' must be a finite amount >= 0, got " + num(*b))) {
+      t.voucher_budget = *b;
+    }
+  }
+}
+
 }  // namespace
+
+void read_vouchers(ParseState& st, const YamlValue& v) {
+  MapReader r(st.ctx, v, "vouchers", {"city_share", "domestic_share", "domestic_vendors", "max_share", "currency"});
+  if (!r.ok()) return;
+  VoucherSpec& out = st.spec.vouchers;
+  auto share = [&](const char* key, double& field) {
+    if (auto s = r.quantity(key, UnitKind::Plain, false)) {
+      if (r.check(key, *s >= 0 && *s <= 1, std::string("'") + key + "' must be in [0, 1], got " + num(*s))) field = *s;
+    }
+  };
+  share("city_share", out.city_share);
+  share("domestic_share", out.domestic_share);
+  share("max_share", out.max_share);
+  if (auto c = r.name("currency", false)) out.currency = *c;
+  std::vector<std::string> vendors;
+  for (const ChipSpec& c : st.spec.chips) {
+    if (std::find(vendors.begin(), vendors.end(), c.vendor) == vendors.end()) vendors.push_back(c.vendor);
+  }
+  if (const auto* list = r.list("domestic_vendors", false)) {
+    for (const YamlValue& item : *list) {
+      auto name = read_string(st.ctx, item, "a vendor");
+      if (!name) continue;
+      if (std::find(vendors.begin(), vendors.end(), *name) == vendors.end()) {
+        const std::string hint = did_you_mean(*name, vendors);
+        st.ctx.error(item, "no chip of the catalog is made by '" + *name + "'" +
+                               (hint.empty() ? "" : " (did you mean '" + hint + "'?)"));
+        continue;
+      }
+      out.domestic_vendors.push_back(*name);
+    }
+  }
+  if (out.domestic_share > 0 && !r.has("domestic_vendors")) {
+    st.ctx.error(*r.get("domestic_share"), "'domestic_share' needs 'domestic_vendors': the vendors whose chips it covers");
+  }
+}
 
 void read_tenants(ParseState& st, const YamlValue& v) {
   MapReader r(st.ctx, v, "tenants", {"generate", "list"});
@@ -31,17 +82,22 @@ void read_tenants(ParseState& st, const YamlValue& v) {
     return;
   }
   if (gen != nullptr) {
-    MapReader g(st.ctx, *gen, "tenants.generate", {"count", "prefix", "mix_chips"});
+    MapReader g(st.ctx, *gen, "tenants.generate",
+                {"count", "prefix", "mix_chips", "voucher_share", "voucher_budget"});
     auto count = g.whole("count", UnitKind::Count, 1, kMaxTenants, true);
     auto prefix = g.name("prefix", true);
     const bool mix = g.boolean("mix_chips", false).value_or(false);
     if (mix && !st.first_mix) st.first_mix = st.ctx.pos(*g.get("mix_chips"));
+    TenantSpec common;
+    common.mix_chips = mix;
+    read_voucher_fields(g, common);
     if (!count || !prefix) return;
     st.tenants_generated = true;
     for (int64_t i = 1; i <= *count; ++i) {
-      const std::string name = numbered(*prefix, i, *count);
-      st.tenants.add(name);
-      st.spec.tenants.push_back(TenantSpec{name, 1.0, 0, mix});
+      TenantSpec t = common;
+      t.name = numbered(*prefix, i, *count);
+      st.tenants.add(t.name);
+      st.spec.tenants.push_back(std::move(t));
     }
     return;
   }
@@ -51,7 +107,7 @@ void read_tenants(ParseState& st, const YamlValue& v) {
   }
   if (list->items.empty()) st.ctx.error(*list, "'tenants.list' must name at least one tenant");
   for (const YamlValue& item : list->items) {
-    MapReader t(st.ctx, item, "tenant", {"name", "weight", "priority", "mix_chips"});
+    MapReader t(st.ctx, item, "tenant", {"name", "weight", "priority", "mix_chips", "voucher_share", "voucher_budget"});
     if (!t.ok()) continue;
     TenantSpec spec;
     if (auto n = t.name("name", true)) {
@@ -66,6 +122,7 @@ void read_tenants(ParseState& st, const YamlValue& v) {
       spec.mix_chips = true;
       if (!st.first_mix) st.first_mix = st.ctx.pos(*t.get("mix_chips"));
     }
+    read_voucher_fields(t, spec);
     st.spec.tenants.push_back(std::move(spec));
   }
 }

@@ -3,6 +3,7 @@
 // milli-cores). Every value that validation may complain about keeps its file position.
 // Produced by parse_scenario(); turned into the model by build_scenario().
 #include <cstdint>
+#include <limits>
 #include <map>
 #include <string>
 #include <vector>
@@ -48,12 +49,14 @@ struct PoolSpec {
   int64_t cpu_milli_per_node = 0;
   int64_t mem_mib_per_node = 0;
   uint32_t nodes_per_leaf = 32;
+  double price = -1;  // CNY per card-hour; < 0: the chip's catalog price x the provider's price_factor
   SourcePos pos, site_pos, chip_pos;
 };
 
 struct ProviderSpec {
   std::string name;
   std::vector<PoolSpec> pools;
+  double price_factor = 1;  // multiplies the catalog price of its pools' chips
   SourcePos pos;
 };
 
@@ -62,6 +65,17 @@ struct TenantSpec {
   double weight = 1;
   int priority = 0;
   bool mix_chips = false;
+  double voucher_share = 0;  // district top-up: share of rent on top of the city voucher
+  double voucher_budget = std::numeric_limits<double>::infinity();  // CNY of subsidy at most
+};
+
+// `vouchers:` compute vouchers that pay a share of the tenants' rent (docs/scenario-format.md).
+struct VoucherSpec {
+  double city_share = 0;      // every tenant
+  double domestic_share = 0;  // extra share on chips of `domestic_vendors`
+  std::vector<std::string> domestic_vendors;
+  double max_share = 1;       // cap of the sum
+  std::string currency = "CNY";
 };
 
 struct PolicySpec {
@@ -135,6 +149,7 @@ struct ScenarioSpec {
   std::vector<LinkSpec> links;
   std::vector<ProviderSpec> providers;
   std::vector<TenantSpec> tenants;
+  VoucherSpec vouchers;
   WorkloadSpec workload;
   PolicySpec policy;
   PerfSpec perf;

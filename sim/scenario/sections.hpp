@@ -58,6 +58,8 @@ void read_sites(ParseState& st, const YamlValue& v);
 void read_links(ParseState& st, const YamlValue& v);
 void read_providers(ParseState& st, const YamlValue& v);
 void read_tenants(ParseState& st, const YamlValue& v);
+// `vouchers:` (after the chips, whose vendors it names).
+void read_vouchers(ParseState& st, const YamlValue& v);
 void read_workload(ParseState& st, const YamlValue& v);
 void read_policy(ParseState& st, const YamlValue& v);
 void read_perf(ParseState& st, const YamlValue& v, const std::string& base_dir);

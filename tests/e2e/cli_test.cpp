@@ -124,7 +124,7 @@ TEST(Cli, UsageErrorsAreClearAndExit2) {
   // Sizes that would exhaust memory or never finish are refused up front, with a position.
   o = run("run scenarios/examples/small-city.yaml --set workload.jobs_per_day=1e12");
   EXPECT_EQ(o.code, 2);
-  EXPECT_NE(o.text.find("small-city.yaml:37:17: error: 'jobs_per_day' x horizon would generate"), std::string::npos)
+  EXPECT_NE(o.text.find("small-city.yaml:44:17: error: 'jobs_per_day' x horizon would generate"), std::string::npos)
       << o.text;
   o = run("run scenarios/examples/small-city.yaml --set scenario.horizon=100000d");
   EXPECT_EQ(o.code, 2);

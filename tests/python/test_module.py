@@ -48,6 +48,12 @@ class ModuleTest(unittest.TestCase):
         waiting = [i for i in range(n) if jobs["status"][i] == "pending"]
         self.assertTrue(all(math.isnan(jobs["start_s"][i]) for i in waiting))
         self.assertTrue(all(jobs["chip"][i] for i in done))
+        # Rent and vouchers: per job, summing to the summary's totals (rounded to the cent there).
+        started = [i for i in range(n) if not math.isnan(jobs["cost"][i])]
+        self.assertEqual(len(started), s["jobs"]["completed"] + s["jobs"]["running_at_end"])
+        self.assertAlmostEqual(sum(jobs["cost"][i] for i in started), s["cost"]["rent"], places=1)
+        self.assertAlmostEqual(sum(jobs["subsidy"][i] for i in started), s["cost"]["subsidy"], places=1)
+        self.assertGreater(s["cost"]["subsidy"], 0)
 
     def test_errors_are_value_errors_with_positions(self):
         with self.assertRaisesRegex(ValueError, r"small-city\.yaml:\d+:\d+: error"):

@@ -76,7 +76,8 @@ class ReportTest(unittest.TestCase):
 
     def test_run(self):
         html = self.check(self.run_dir, "run",
-                          ["jct_cdf", "utilization_by_chip", "utilization_by_site", "queue", "tenant_card_hours"])
+                          ["jct_cdf", "utilization_by_chip", "utilization_by_site", "queue", "tenant_card_hours",
+                           "tenant_cost"])
         self.assertIn("utilization by chip type", html)
         self.assertIn("lab-a", html)  # the per-tenant table
 

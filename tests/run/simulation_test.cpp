@@ -137,7 +137,7 @@ TEST(Simulation, SameModelSameOutputsByteForByte) {
     RunInfo info;
     info.scenario = "mini";
     info.policy = r.policy_name;
-    const ReportInputs in{&info, &m.cluster, &m.chips, &m.jobs, &m.tenants, r.metrics.get()};
+    const ReportInputs in{&info, &m.cluster, &m.chips, &m.jobs, &m.tenants, r.metrics.get(), &m.vouchers};
     csv[k] = jobs_csv(in) + timeseries_csv(in);
     auto s = summary_json(in);
     s.erase("engine");
