@@ -1,6 +1,7 @@
 #include "hetsim/metrics/billing.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <numeric>
 
 namespace hetsim {
@@ -19,7 +20,11 @@ Billing bill_jobs(const std::vector<Job>& jobs, const std::vector<JobRecord>& re
   for (std::size_t i = 0; i < jobs.size(); ++i) {
     if (has_started(records[i])) order.push_back(i);
   }
-  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t c) { return billed_at(a) < billed_at(c); });
+  // Only budgets make the order matter; without any, the sort (1 M+ jobs) is skipped.
+  const bool budgets = std::any_of(tenants.begin(), tenants.end(), [](const Tenant& t) { return std::isfinite(t.voucher_budget); });
+  if (budgets) {
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t c) { return billed_at(a) < billed_at(c); });
+  }
   for (std::size_t i : order) {
     const JobRecord& r = records[i];
     const double seconds = std::max(0.0, (billed_at(i) - r.start).seconds());

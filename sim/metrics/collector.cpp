@@ -49,9 +49,12 @@ void MetricsCollector::on_start(JobId id, const Allocation& a, SimTime now, doub
   r.nodes = static_cast<uint32_t>(a.size());
   r.first_node = a.front().node;
   std::vector<SiteId> sites;
+  std::vector<uint32_t> leaves;
   for (const NodeGrant& g : a) {
     const SiteId s = cluster_.node_site(g.node);
     if (std::find(sites.begin(), sites.end(), s) == sites.end()) sites.push_back(s);
+    const uint32_t leaf = cluster_.node_leaf(g.node);
+    if (std::find(leaves.begin(), leaves.end(), leaf) == leaves.end()) leaves.push_back(leaf);
     const int64_t k = __builtin_popcount(g.card_mask);
     const ChipId chip = cluster_.node_chip(g.node);
     r.chip_mask |= 1ULL << chip;
@@ -65,6 +68,7 @@ void MetricsCollector::on_start(JobId id, const Allocation& a, SimTime now, doub
     live_total_ += k;
   }
   r.sites = static_cast<uint16_t>(sites.size());
+  r.leaves = static_cast<uint16_t>(std::min<std::size_t>(leaves.size(), UINT16_MAX));
 }
 
 void MetricsCollector::accumulate(const Allocation& a, SimTime from, SimTime to) {

@@ -26,6 +26,7 @@ struct JobRecord {
   double mixed_efficiency = 0;  // eta of a gang spanning chip types, else 0
   uint32_t nodes = 0;
   uint16_t sites = 0;
+  uint16_t leaves = 0;  // leaf switches the gang spans
   NodeId first_node = kNoNode;
   // Rent of the gang per second, all of it and the part on domestic chips (billing.hpp).
   double rent_per_s = 0;

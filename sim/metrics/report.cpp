@@ -174,7 +174,7 @@ void jobs_csv(const ReportInputs& in, const std::function<void(std::string_view)
   const auto& jobs = *in.jobs;
   constexpr std::size_t kChunk = 1 << 20;
   std::string out =
-      "job_id,tenant,class,arrival_s,status,start_s,end_s,wait_s,jct_s,cards,chip,nodes,sites,"
+      "job_id,tenant,class,arrival_s,status,start_s,end_s,wait_s,jct_s,cards,chip,nodes,leaves,sites,"
       "site,provider,steps,estimate_s,mixed_efficiency,cost,subsidy\n";
   const Billing bill = billing_of(in);
   out.reserve(kChunk + 4096);
@@ -183,13 +183,13 @@ void jobs_csv(const ReportInputs& in, const std::function<void(std::string_view)
     const JobRecord& r = recs[i];
     const bool started = has_started(r);
     const bool done = r.outcome == JobOutcome::Completed;
-    fmt::format_to(std::back_inserter(out), "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{:.3f},{},{},{}\n", j.id,
+    fmt::format_to(std::back_inserter(out), "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{:.3f},{},{},{}\n", j.id,
                    (*in.tenants)[j.tenant].name, job_class_name(j.job_class), seconds_str(j.arrival),
                    job_outcome_name(r.outcome), started ? seconds_str(r.start) : "",
                    done ? seconds_str(r.end) : "", started ? seconds_str(r.start - j.arrival) : "",
                    done ? seconds_str(r.end - j.arrival) : "", j.cards,
                    started ? chip_label(*in.chips, r) : "", started ? std::to_string(r.nodes) : "",
-                   started ? std::to_string(r.sites) : "",
+                   started ? std::to_string(r.leaves) : "", started ? std::to_string(r.sites) : "",
                    started ? c.site(c.node_site(r.first_node)).name : "",
                    started ? c.provider(c.node_provider(r.first_node)).name : "", j.steps,
                    j.runtime_estimate_s, r.mixed_efficiency > 0 ? fmt::format("{:.6f}", r.mixed_efficiency) : "",

@@ -1,5 +1,7 @@
 // The built-in policies and their parameters (`hetsim list policies` prints this table).
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "hetsim/policy/ordering/easy_backfill.hpp"
 #include "hetsim/policy/ordering/queue_policy.hpp"
@@ -8,26 +10,40 @@
 namespace hetsim {
 
 namespace {
-ParamDef placement_param() {
+ParamDef choice_param(const char* name, const char* default_value, std::vector<std::string> choices,
+                      const char* description) {
   ParamDef d;
-  d.name = "placement";
+  d.name = name;
   d.type = ParamType::Choice;
-  d.default_value = "first-fit";
-  d.choices = placement_names();
-  d.description = "where a job's cards go: first-fit (lowest node id), best-fit (least leftover "
-                  "cards), packing (most allocated node share), spread (most free node share)";
+  d.default_value = default_value;
+  d.choices = std::move(choices);
+  d.description = description;
   return d;
 }
 
+ParamDef placement_param() {
+  return choice_param("placement", "first-fit", placement_names(),
+                      "where a job's cards go: first-fit (lowest node id), best-fit (least leftover "
+                      "cards), packing (most allocated node share), spread (most free node share)");
+}
+
+ParamDef gang_param() {
+  return choice_param("gang_placement", "pool", {"pool", "topology"},
+                      "where gangs larger than a node go: pool (pools ranked by `placement`, fully free nodes "
+                      "first) or topology (fewest nodes, then one leaf switch, then best fit; one site unless "
+                      "the job may span sites)");
+}
+
+GangPlacement gangs_of(const ParamValues& v) {
+  GangPlacement g = GangPlacement::Pool;
+  parse_gang_placement(v.get_choice("gang_placement"), g);
+  return g;
+}
+
 ParamDef mix_param() {
-  ParamDef d;
-  d.name = "mix_chips";
-  d.type = ParamType::Choice;
-  d.default_value = "off";
-  d.choices = {"off", "fallback"};
-  d.description = "gangs spanning chip types (mixed training) for jobs that may mix: off, or fallback "
-                  "when no single pool can take the job (one site, speed from the planner)";
-  return d;
+  return choice_param("mix_chips", "off", {"off", "fallback"},
+                      "gangs spanning chip types (mixed training) for jobs that may mix: off, or fallback "
+                      "when no single pool can take the job (one site, speed from the planner)");
 }
 
 ParamDef int_param(const char* name, const char* default_value, double min, double max, const char* description) {
@@ -58,16 +74,18 @@ void register_builtin_policies(PolicyRegistry& r) {
   r.add(PolicyEntry{
       "fifo",
       "first come, first served; the head of the queue blocks all later jobs",
-      {placement_param(), mix_param(), mix_types_param()},
+      {placement_param(), gang_param(), mix_param(), mix_types_param()},
       [](const ParamValues& v) {
-        return std::make_unique<StrictQueuePolicy>(StrictQueuePolicy::Order::Fifo, placement_of(v), mix_of(v));
+        return std::make_unique<StrictQueuePolicy>(StrictQueuePolicy::Order::Fifo, placement_of(v), mix_of(v),
+                                                   gangs_of(v));
       }});
   r.add(PolicyEntry{
       "sjf",
       "shortest job first by the submitter's runtime estimate; non-preemptive, head blocks",
-      {placement_param(), mix_param(), mix_types_param()},
+      {placement_param(), gang_param(), mix_param(), mix_types_param()},
       [](const ParamValues& v) {
-        return std::make_unique<StrictQueuePolicy>(StrictQueuePolicy::Order::Sjf, placement_of(v), mix_of(v));
+        return std::make_unique<StrictQueuePolicy>(StrictQueuePolicy::Order::Sjf, placement_of(v), mix_of(v),
+                                                   gangs_of(v));
       }});
   const ParamDef scan = int_param("max_scan", "500", 1, 1e9,
                                   "jobs behind the head examined per pass (Slurm's bf_max_job_test)");
@@ -77,11 +95,11 @@ void register_builtin_policies(PolicyRegistry& r) {
   r.add(PolicyEntry{
       "easy-backfill",
       "FIFO with EASY backfilling: a reservation for the head, later jobs start if they do not delay it",
-      {placement_param(), scan, interval, mix_param(), mix_types_param()},
+      {placement_param(), gang_param(), scan, interval, mix_param(), mix_types_param()},
       [](const ParamValues& v) {
         return std::make_unique<EasyBackfillPolicy>(placement_of(v),
                                                     static_cast<uint32_t>(v.get_int("max_scan")), mix_of(v),
-                                                    SimTime::from_s(v.get_int("bf_interval")));
+                                                    SimTime::from_s(v.get_int("bf_interval")), gangs_of(v));
       }});
 }
 

@@ -14,6 +14,7 @@ uint32_t whole_cards(const NodeGrant& g) {
 
 std::string EasyBackfillPolicy::name() const {
   return std::string("easy-backfill[") + placement_name(placement_) + (mix_.enabled ? ",mix" : "") +
+         (gangs_ == GangPlacement::Topology ? ",topology" : "") +
          (bf_interval_ > SimTime::zero() ? ",bf_interval=" + std::to_string(bf_interval_.us() / 1000000) + "s" : "") + "]";
 }
 
@@ -38,14 +39,19 @@ bool EasyBackfillPolicy::reserve(const SchedulingContext& ctx, JobId head) {
     }
   } reset{*this};
 
-  for (const auto& [end, r] : ctx.running_by_estimated_end()) {
-    const Allocation& a = ctx.allocation_of(r);
+  const auto release = [&](const Allocation& a) {
     for (const NodeGrant& g : a) {
       const uint32_t k = whole_cards(g);
       if (extra_[g.node] == 0) extra_nodes_.push_back(g.node);
       extra_[g.node] += k;
       pool_extra_[c.node_pool(g.node)] += k;
     }
+  };
+  const auto& running = ctx.running_by_estimated_end();
+  for (auto it = running.begin(); it != running.end(); ++it) {
+    const auto& [end, r] = *it;
+    const Allocation& a = ctx.allocation_of(r);
+    release(a);
     const SimTime shadow = std::max(end, ctx.now());
     // Single node: only nodes this job released can have become feasible.
     int32_t best = -1;
@@ -74,6 +80,25 @@ bool EasyBackfillPolicy::reserve(const SchedulingContext& ctx, JobId head) {
       const Pool& pool = c.pool(p);
       if (!((usable >> pool.chip) & 1ULL) || pool.cards_per_node >= h.cards) continue;
       if (c.pool_free_cards(p) + pool_extra_[p] < h.cards) continue;
+      if (gangs_ == GangPlacement::Topology) {
+        // Where the topology planner will put the head once these cards are free; jobs ending at
+        // the same instant free their cards too, and may offer a tighter leaf.
+        for (auto same = std::next(it); same != running.end() && same->first == end; ++same) {
+          release(ctx.allocation_of(same->second));
+        }
+        const uint32_t cpn = pool.cards_per_node;
+        GangPlan plan;
+        if (!plan_gang_in_pool(c, p, h.cards, [&](NodeId n) { return std::min(eff_free(n), cpn); }, plan,
+                               /*only_free_nodes=*/false)) {
+          continue;
+        }
+        for (const auto& [n, take] : plan.takes) reservation_.caps.push_back({n, std::min(eff_free(n), cpn) - take});
+        std::sort(reservation_.caps.begin(), reservation_.caps.end(),
+                  [](const NodeCap& x, const NodeCap& y) { return x.node < y.node; });
+        reservation_.valid = true;
+        reservation_.shadow = shadow;
+        return true;
+      }
       // The pool's nodes by free cards at the shadow time, most first, then by id: a counting
       // sort (free cards are 0..cards_per_node), the same order the gang placement takes.
       const uint32_t cpn = pool.cards_per_node;
@@ -111,7 +136,7 @@ bool EasyBackfillPolicy::repaired_hint(const SchedulingContext& ctx, JobId id, c
   const Job& j = ctx.job(id);
   // The batch's best node lost capacity since: its rank is unknown, search afresh.
   if (hint.node >= 0 && std::find(touched_.begin(), touched_.end(), static_cast<NodeId>(hint.node)) != touched_.end()) {
-    return find_placement(j, PlacementInput{&c, &ctx.chips(), &ctx.perf()}, placement_, {}, out);
+    return find_placement(j, PlacementInput{&c, &ctx.chips(), &ctx.perf()}, placement_, {}, out, gangs_);
   }
   // Untouched nodes score as they did; only touched nodes can have changed rank.
   int32_t best = hint.node;
@@ -133,7 +158,7 @@ bool EasyBackfillPolicy::repaired_hint(const SchedulingContext& ctx, JobId id, c
     return true;
   }
   // No single node: a gang over several nodes may still fit.
-  return find_placement(j, PlacementInput{&c, &ctx.chips(), &ctx.perf()}, placement_, {}, out);
+  return find_placement(j, PlacementInput{&c, &ctx.chips(), &ctx.perf()}, placement_, {}, out, gangs_);
 }
 
 void EasyBackfillPolicy::take_from_caps(const Allocation& a) {
@@ -150,7 +175,7 @@ bool EasyBackfillPolicy::try_backfill(SchedulingContext& ctx, JobId id, const ke
   const PlacementInput in{&ctx.cluster(), &ctx.chips(), &ctx.perf()};
   const Job& j = ctx.job(id);
   const bool placed = hint != nullptr ? repaired_hint(ctx, id, *hint, scratch_)
-                                      : find_placement(j, in, placement_, {}, scratch_);
+                                      : find_placement(j, in, placement_, {}, scratch_, gangs_);
   if (!placed) {
     // A mixed gang always keeps to the head's reservation: its runtime is only known once placed.
     if (!place_mixed(ctx, id, mix_, reservation_.caps, scratch_)) return false;
@@ -162,7 +187,7 @@ bool EasyBackfillPolicy::try_backfill(SchedulingContext& ctx, JobId id, const ke
   const SimTime end = ctx.now() + SimTime::from_seconds(std::min(est, 9.0e12 - ctx.now().seconds()));
   if (end > reservation_.shadow) {
     // Runs past the shadow time: must leave the head's reserved cards alone.
-    if (!find_placement(j, in, placement_, reservation_.caps, scratch_)) return false;
+    if (!find_placement(j, in, placement_, reservation_.caps, scratch_, gangs_)) return false;
     take_from_caps(scratch_);
   }
   start(ctx, id, scratch_);
@@ -177,7 +202,7 @@ void EasyBackfillPolicy::schedule(SchedulingContext& ctx) {
   // that arrived into an empty queue is the new head and must start at once if it fits.
   while (!queue_.empty()) {
     const JobId head = *queue_.begin();
-    if (!find_placement(ctx.job(head), in, placement_, {}, scratch_) && !place_mixed(ctx, head, mix_, {}, scratch_)) break;
+    if (!find_placement(ctx.job(head), in, placement_, {}, scratch_, gangs_) && !place_mixed(ctx, head, mix_, {}, scratch_)) break;
     queue_.erase(queue_.begin());
     ctx.start(head, scratch_);
   }

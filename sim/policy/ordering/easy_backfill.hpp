@@ -24,8 +24,8 @@ class EasyBackfillPolicy : public Policy {
  public:
   // bf_interval: backfill at most once per interval (Slurm's bf_interval); zero: at every pass.
   EasyBackfillPolicy(PlacementScore placement, uint32_t max_scan, MixOptions mix = {},
-                     SimTime bf_interval = SimTime::zero())
-      : placement_(placement), max_scan_(max_scan), mix_(mix), bf_interval_(bf_interval) {}
+                     SimTime bf_interval = SimTime::zero(), GangPlacement gangs = GangPlacement::Pool)
+      : placement_(placement), max_scan_(max_scan), mix_(mix), bf_interval_(bf_interval), gangs_(gangs) {}
   std::string name() const override;
   void on_submit(const SchedulingContext& ctx, JobId id) override;
   void on_end(const SchedulingContext&, JobId) override {}
@@ -53,6 +53,7 @@ class EasyBackfillPolicy : public Policy {
   uint32_t max_scan_;
   MixOptions mix_;
   SimTime bf_interval_;
+  GangPlacement gangs_;
   bool backfilled_ = false;   // a backfill scan has run (at last_backfill_)
   SimTime last_backfill_;
   std::set<JobId> queue_;  // ids follow arrival order

@@ -17,8 +17,9 @@ namespace hetsim {
 class StrictQueuePolicy : public Policy {
  public:
   enum class Order { Fifo, Sjf };
-  StrictQueuePolicy(Order order, PlacementScore placement, MixOptions mix = {})
-      : order_(order), placement_(placement), mix_(mix) {}
+  StrictQueuePolicy(Order order, PlacementScore placement, MixOptions mix = {},
+                    GangPlacement gangs = GangPlacement::Pool)
+      : order_(order), placement_(placement), mix_(mix), gangs_(gangs) {}
   std::string name() const override;
   void on_submit(const SchedulingContext& ctx, JobId id) override;
   void on_end(const SchedulingContext&, JobId) override {}
@@ -29,6 +30,7 @@ class StrictQueuePolicy : public Policy {
   Order order_;
   PlacementScore placement_;
   MixOptions mix_;
+  GangPlacement gangs_;
   std::set<std::pair<int64_t, JobId>> queue_;
   uint64_t blocked_version_ = ~0ULL;  // state version at which the head last failed to fit
   JobId blocked_head_ = 0;

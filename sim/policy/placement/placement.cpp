@@ -1,6 +1,7 @@
 #include "hetsim/policy/placement/placement.hpp"
 
 #include <algorithm>
+#include <functional>
 #include <vector>
 
 namespace hetsim {
@@ -122,20 +123,15 @@ int64_t pool_score(PlacementScore kind, int64_t free, int64_t total, int64_t nee
   return kernels::placement_score(kind, std::min<int64_t>(free, total), total, need);
 }
 
-bool place_gang(const Job& job, const Cluster& c, uint64_t chips, PlacementScore kind,
-                std::span<const NodeCap> caps, Allocation& out) {
+using CappedFree = std::function<int64_t(PoolId)>;
+
+// Pool order: pools ranked by the placement rule at pool level, each filled fully free nodes first.
+bool place_gang_by_pool_order(const Job& job, const Cluster& c, uint64_t chips, PlacementScore kind,
+                              const CappedFree& capped_free, std::span<const NodeCap> caps, Allocation& out) {
   struct Candidate {
     int64_t score;
     PoolId pool;
   };
-  // Cards the caps hold back in each pool: a pool whose free cards minus those cannot hold the
-  // gang is skipped without walking its nodes (backfill asks this for every queued gang).
-  std::vector<int64_t> withheld(caps.empty() ? 0 : c.pool_count(), 0);
-  for (const NodeCap& cap : caps) {
-    const uint32_t free = c.node_free_cards(cap.node);
-    withheld[c.node_pool(cap.node)] += free - std::min(free, cap.max_cards);
-  }
-  const auto capped_free = [&](PoolId p) { return c.pool_free_cards(p) - (withheld.empty() ? 0 : withheld[p]); };
   std::vector<Candidate> cands;
   for (PoolId p = 0; p < c.pool_count(); ++p) {
     const Pool& pool = c.pool(p);
@@ -151,6 +147,47 @@ bool place_gang(const Job& job, const Cluster& c, uint64_t chips, PlacementScore
     const PoolId one[1] = {cand.pool};
     if (gather(job, c, one, caps, out)) return true;
   }
+  return false;
+}
+
+// Topology-aware: the best plan over every pool that may hold the gang (topology_gang.hpp).
+bool place_gang_by_topology(const Job& job, const Cluster& c, uint64_t chips, const CappedFree& capped_free,
+                            std::span<const NodeCap> caps, Allocation& out) {
+  GangPlan best, plan;
+  bool found = false;
+  const auto usable = [&](NodeId n) { return usable_cards(c, job, n, caps); };
+  for (PoolId p = 0; p < c.pool_count(); ++p) {
+    const Pool& pool = c.pool(p);
+    if (!((chips >> pool.chip) & 1ULL) || pool.cards_per_node >= job.cards) continue;
+    if (capped_free(p) < job.cards) continue;
+    if (plan_gang_in_pool(c, p, job.cards, usable, plan) && (!found || plan.better_than(best))) {
+      best = std::move(plan);
+      found = true;
+    }
+  }
+  if (!found) return false;
+  out.clear();
+  for (const auto& [n, k] : best.takes) out.push_back(grant_cards(c, job, n, k));
+  std::sort(out.begin(), out.end(), [](const NodeGrant& a, const NodeGrant& b) { return a.node < b.node; });
+  return true;
+}
+
+bool place_gang(const Job& job, const Cluster& c, uint64_t chips, PlacementScore kind,
+                std::span<const NodeCap> caps, Allocation& out, GangPlacement gangs) {
+  // Cards the caps hold back in each pool: a pool whose free cards minus those cannot hold the
+  // gang is skipped without walking its nodes (backfill asks this for every queued gang).
+  std::vector<int64_t> withheld(caps.empty() ? 0 : c.pool_count(), 0);
+  for (const NodeCap& cap : caps) {
+    const uint32_t free = c.node_free_cards(cap.node);
+    withheld[c.node_pool(cap.node)] += free - std::min(free, cap.max_cards);
+  }
+  const CappedFree capped_free = [&](PoolId p) {
+    return c.pool_free_cards(p) - (withheld.empty() ? 0 : withheld[p]);
+  };
+  const bool placed = gangs == GangPlacement::Topology
+                          ? place_gang_by_topology(job, c, chips, capped_free, caps, out)
+                          : place_gang_by_pool_order(job, c, chips, kind, capped_free, caps, out);
+  if (placed) return true;
   if (!job.allow_cross_site) return false;
   // Spanning sites: pools of one chip type, most free first, chip types in id order.
   for (ChipId chip = 0; chip < c.chip_type_slots() && chip < kMaxChipTypes; ++chip) {
@@ -187,13 +224,13 @@ uint64_t usable_chip_mask(const Job& job, const ChipCatalog& chips, const PerfPa
 }
 
 bool find_placement(const Job& job, const PlacementInput& in, PlacementScore kind,
-                    std::span<const NodeCap> caps, Allocation& out) {
+                    std::span<const NodeCap> caps, Allocation& out, GangPlacement gangs) {
   const Cluster& c = *in.cluster;
   if (job.cards == 0 || c.free_cards_total() < job.cards) return false;
   const uint64_t chips = usable_chip_mask(job, *in.chips, *in.perf);
   if (chips == 0) return false;
   if (place_single_node(job, c, chips, kind, caps, out)) return true;
-  return place_gang(job, c, chips, kind, caps, out);
+  return place_gang(job, c, chips, kind, caps, out, gangs);
 }
 
 bool parse_placement(const std::string& name, PlacementScore& out) {

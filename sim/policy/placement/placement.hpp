@@ -12,7 +12,8 @@
 // first and fills the last one partially; pools are ranked by the same rules applied to pool-level
 // free cards. With job.allow_cross_site, a gang no single pool can hold may gather pools of one
 // chip type across sites (the throughput model then charges the inter-site link).
-// Deterministic: no randomness, no unordered iteration.
+// With GangPlacement::Topology, gangs go where they need the fewest nodes, then one leaf
+// (topology_gang.hpp). Deterministic: no randomness, no unordered iteration.
 #include <span>
 #include <string>
 
@@ -22,6 +23,7 @@
 #include "hetsim/model/cluster.hpp"
 #include "hetsim/model/job.hpp"
 #include "hetsim/perf/throughput.hpp"
+#include "hetsim/policy/placement/topology_gang.hpp"
 
 namespace hetsim {
 
@@ -41,7 +43,7 @@ struct PlacementInput {
 };
 
 bool find_placement(const Job& job, const PlacementInput& in, PlacementScore kind,
-                    std::span<const NodeCap> caps, Allocation& out);
+                    std::span<const NodeCap> caps, Allocation& out, GangPlacement gangs = GangPlacement::Pool);
 
 // Cards node `n` can give the job now: free whole cards within its cap, host CPU and memory.
 uint32_t usable_cards(const Cluster& c, const Job& job, NodeId n, std::span<const NodeCap> caps);
