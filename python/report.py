@@ -186,11 +186,13 @@ def report_run(d, rep):
     if cost_cols:
         fig, ax = plt.subplots(figsize=(8, 3.6))
         x = np.arange(len(top))
+        labels = {"cost": "rent billed", "subsidy": "paid by vouchers"}
         for i, c in enumerate(cost_cols):
-            ax.bar(x + i * 0.4, top[c], width=0.4, label=c)
+            ax.bar(x + i * 0.4, top[c], width=0.4, label=labels[c])
+        ax.set_ylabel(summary.get("cost", {}).get("currency", ""))
         ax.set_xticks(x + 0.2, top.tenant.astype(str), rotation=60, fontsize=7)
         ax.legend(fontsize=8)
-        ax.set_title("cost and subsidy per tenant")
+        ax.set_title("rent and voucher subsidy per tenant" + (" (20 largest)" if len(per) > 20 else ""))
         rep.add_figure(fig, "tenant_cost", "Rent each tenant paid and the voucher subsidy it received.")
     rep.add_table(per, "per tenant: jobs started, card-hours, mean wait of started jobs")
 
