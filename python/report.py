@@ -193,7 +193,7 @@ def report_run(d, rep):
         ax.set_xticks(x + 0.2, top.tenant.astype(str), rotation=60, fontsize=7)
         ax.legend(fontsize=8)
         ax.set_title("rent and voucher subsidy per tenant" + (" (20 largest)" if len(per) > 20 else ""))
-        rep.add_figure(fig, "tenant_cost", "Rent each tenant paid and the voucher subsidy it received.")
+        rep.add_figure(fig, "tenant_cost", "Rent billed to each tenant and the part compute vouchers paid.")
     rep.add_table(per, "per tenant: jobs started, card-hours, mean wait of started jobs")
 
 

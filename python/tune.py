@@ -24,6 +24,7 @@ import json
 import math
 import os
 import re
+import shlex
 import sys
 from pathlib import Path
 
@@ -179,18 +180,16 @@ def main(argv=None):
         seeds = parse_seeds(args.seeds)
         sets = parse_sets(args.set)
         objective = Objective(args, params, seeds, sets)
-        # Scenario, policy and parameter names are checked (without simulating) before any trial
-        # is recorded, at the first choice or the middle of each range.
-        probe = {}
+        # Scenario, policy and every value a trial may suggest are checked (without simulating)
+        # before any trial is recorded: each category, both ends of each range.
+        base = {p.name: (p.choices[0] if p.kind == "cat" else p.low) for p in params}
         for p in params:
-            if p.kind == "cat":
-                probe[p.name] = p.choices[0]
-            elif p.kind == "int":
-                probe[p.name] = (p.low + p.high) // 2
-            else:
-                probe[p.name] = (p.low + p.high) / 2
-        policy, probe_sets = objective.run_args(probe)
-        hetsim.check(args.scenario, policy=policy, set=probe_sets)
+            for value in (p.choices if p.kind == "cat" else [p.low, p.high]):
+                policy, probe_sets = objective.run_args({**base, p.name: value})
+                try:
+                    hetsim.check(args.scenario, policy=policy, set=probe_sets)
+                except ValueError as e:
+                    raise ValueError(f"--param {p.name}={value}: {e}")
     except ValueError as e:
         print(f"tune.py: {e}", file=sys.stderr)
         return 2
@@ -214,8 +213,12 @@ def main(argv=None):
     best = study.best_trial
     policy, sets = objective.run_args(best.params)
     print(f"  best: {args.metric} = {best.value:.6g} with {best.params}  (trial {best.number})")
-    print(f"  rerun it: hetsim run {args.scenario}" + (f" --policy {policy}" if policy else "")
-          + "".join(f" --set {k}={v}" for k, v in sets.items()))
+    # compare runs every seed the score averaged; without --policy, run shows one seed at a time.
+    rerun = ["hetsim", "compare", args.scenario, "--policy", policy, "--seeds", args.seeds] if policy else \
+        ["hetsim", "run", args.scenario, "--seed", str(seeds[0])]
+    for k, v in sets.items():
+        rerun += ["--set", f"{k}={v}"]
+    print(f"  rerun it: {shlex.join(rerun)}")
     if args.out:
         study.trials_dataframe().to_csv(os.path.join(args.out, "trials.csv"), index=False)
         with open(os.path.join(args.out, "best.json"), "w") as f:

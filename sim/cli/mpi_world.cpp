@@ -1,6 +1,7 @@
 #include "mpi_world.hpp"
 
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <stdexcept>
 
@@ -66,6 +67,15 @@ MpiWorld::~MpiWorld() {
 #ifdef HETSIM_HAVE_MPI
   if (initialised_) MPI_Finalize();
 #endif
+}
+
+void MpiWorld::abort(int code) const {
+  std::fflush(stdout);
+  std::fflush(stderr);
+#ifdef HETSIM_HAVE_MPI
+  if (initialised_) MPI_Abort(MPI_COMM_WORLD, code);
+#endif
+  std::_Exit(code);
 }
 
 std::string MpiWorld::broadcast(const std::string& text) const {

@@ -26,6 +26,9 @@ class MpiWorld {
   // On rank 0, every rank's `text` in rank order; elsewhere empty.
   std::vector<std::string> gather(const std::string& text) const;
 
+  // Ends every rank of the job at once (after an error that would leave others waiting).
+  [[noreturn]] void abort(int code) const;
+
   // Ranks the launcher announced in the environment (1 when not under a launcher).
   static int launcher_size();
   static bool built_with_mpi();

@@ -96,12 +96,16 @@ Json result_json(const Run& run, const SweepSpec& sweep, const std::string& poli
 // The stored result of `run` when its file holds one for exactly this key.
 std::optional<StoredResult> read_result(const std::string& text, const Run& run) {
   const Json j = Json::parse(text, nullptr, false);
-  if (j.is_discarded() || !j.is_object() || j.value("sweep_run_format", 0) != kResultFormat ||
-      j.value("key", std::string()) != run.key || !j.contains("metrics") || !j["metrics"].is_object()) {
+  // Anything unexpected (another run's file, a damaged one, wrong types) means "run it again".
+  if (j.is_discarded() || !j.is_object()) return std::nullopt;
+  const auto field = [&](const char* name) { return j.contains(name) ? j[name] : Json(nullptr); };
+  if (field("sweep_run_format") != Json(kResultFormat) || !field("key").is_string() ||
+      field("key").get<std::string>() != run.key || !field("metrics").is_object() ||
+      !field("policy_name").is_string()) {
     return std::nullopt;
   }
   StoredResult r;
-  r.policy_name = j.value("policy_name", std::string());
+  r.policy_name = j["policy_name"].get<std::string>();
   for (const RunMetric& rm : run_metrics()) {
     const Json& v = j["metrics"].contains(rm.name) ? j["metrics"][rm.name] : Json(nullptr);
     if (!v.is_null() && !v.is_number()) return std::nullopt;
@@ -185,35 +189,33 @@ std::string summary_csv(const SweepSpec& sweep, const std::vector<Run>& runs,
   return csv;
 }
 
-}  // namespace
+// Everything a rank knows about the sweep before running it.
+struct Setup {
+  SweepSpec sweep;
+  std::vector<ScenarioSpec> specs;  // per point
+  std::vector<Run> runs;
+  std::string fingerprint;  // what every rank must agree on: scenario text, binary, run keys
+};
 
-int cmd_sweep(const SweepOptions& opt) {
-  const auto wall0 = std::chrono::steady_clock::now();
-  if (MpiWorld::launcher_size() > 1 && !MpiWorld::built_with_mpi()) {
-    const char* rank = std::getenv("OMPI_COMM_WORLD_RANK");
-    if (rank == nullptr || std::string(rank) == "0") {
-      fmt::print(stderr, "hetsim sweep: started by an MPI launcher, but this hetsim was built without MPI "
-                         "(install libopenmpi-dev and rebuild); every rank would run the whole sweep\n");
-    }
-    return kExitBadInput;
-  }
-  MpiWorld world;
-  // Every rank reads the same files and reaches the same verdict; only rank 0 says it.
-  auto fail = [&](const std::string& msg) {
-    if (world.is_root()) fmt::print(stderr, "{}\n", msg);
-    return kExitBadInput;
-  };
+// The hetsim binary's own bytes: results of another build (which may schedule differently) are
+// not reused by a resumed sweep.
+std::string binary_id() {
+  std::string text, reason;
+  if (!read_text_file("/proc/self/exe", text, reason)) return "unknown";
+  return fmt::format("{:016x}", fnv1a(text));
+}
 
+// Parses the sweep and checks every point and policy; "" or the error text (file:line:col).
+std::string prepare(const SweepOptions& opt, Setup& st) {
   SweepParseResult parsed = parse_sweep_file(opt.sweep_file);
   if (!parsed.ok()) {
     std::string msg;
     for (const Diagnostic& d : parsed.errors) msg += (msg.empty() ? "" : "\n") + d.format();
-    return fail(msg);
+    return msg;
   }
-  const SweepSpec& sweep = parsed.spec;
-
+  st.sweep = std::move(parsed.spec);
+  const SweepSpec& sweep = st.sweep;
   // Each point must be a valid scenario of the kind a sweep runs.
-  std::vector<ScenarioSpec> specs;
   for (std::size_t p = 0; p < sweep.points.size(); ++p) {
     const SweepPoint& point = sweep.points[p];
     ScenarioOverrides overrides;
@@ -223,13 +225,13 @@ int cmd_sweep(const SweepOptions& opt) {
     if (!sp.ok()) {
       std::string msg = where + fmt::format("point {} ({}) is not a valid scenario:", p, describe_point(point));
       for (const Diagnostic& d : sp.errors) msg += "\n  " + d.format();
-      return fail(msg);
+      return msg;
     }
     if (sp.spec.has_sharing_replay || sp.spec.has_mixed_training) {
-      return fail(where + fmt::format("{} is a {} scenario; a sweep runs cluster simulations", sweep.scenario,
-                                      sp.spec.has_sharing_replay ? "trace-replay" : "mixed-training"));
+      return where + fmt::format("{} is a {} scenario; a sweep runs cluster simulations", sweep.scenario,
+                                 sp.spec.has_sharing_replay ? "trace-replay" : "mixed-training");
     }
-    specs.push_back(std::move(sp.spec));
+    st.specs.push_back(std::move(sp.spec));
   }
   // The policies each point runs: the sweep's list, or the point's own scenario policy.
   std::vector<std::vector<SweepPolicy>> point_policies(sweep.points.size());
@@ -237,7 +239,7 @@ int cmd_sweep(const SweepOptions& opt) {
     if (!sweep.policies.empty()) {
       point_policies[p] = sweep.policies;
     } else {
-      const PolicySpec& own = specs[p].policy;
+      const PolicySpec& own = st.specs[p].policy;
       SweepPolicy sp{own.name, own.name, own.params, own.pos};
       for (const auto& [k, v] : own.params) sp.label += (k == own.params.begin()->first ? ":" : ",") + k + "=" + v;
       point_policies[p].push_back(std::move(sp));
@@ -246,42 +248,86 @@ int cmd_sweep(const SweepOptions& opt) {
       try {
         (void)builtin_policy_registry().create(pol.name, pol.params);
       } catch (const std::invalid_argument& e) {
-        return fail(fmt::format("{}:{}:{}: error: {}{}", pol.pos.file, pol.pos.line, pol.pos.col, e.what(),
-                                sweep.policies.empty() ? " (in point " + std::to_string(p) + ")" : ""));
+        return fmt::format("{}:{}:{}: error: {}{}", pol.pos.file, pol.pos.line, pol.pos.col, e.what(),
+                           sweep.policies.empty() ? " (in point " + std::to_string(p) + ")" : "");
       }
     }
   }
-
-  // The runs, and the key each result is stored under. The key holds the scenario file's text
-  // hash, so editing the scenario invalidates earlier results instead of mixing them in.
+  // The runs, and the key each result is stored under: the scenario file's text and the binary
+  // are in it, so editing the scenario or changing hetsim invalidates earlier results instead of
+  // mixing them in.
   std::string scenario_text, reason;
-  if (!read_text_file(sweep.scenario, scenario_text, reason)) return fail("hetsim sweep: " + sweep.scenario + ": " + reason);
+  if (!read_text_file(sweep.scenario, scenario_text, reason)) return "hetsim sweep: " + sweep.scenario + ": " + reason;
   const std::string scenario_id = fmt::format("{:016x}", fnv1a(scenario_text));
-  std::vector<Run> runs;
+  const std::string binary = binary_id();
+  uint64_t all_keys = 0;
   for (std::size_t p = 0; p < sweep.points.size(); ++p) {
-    const std::vector<uint64_t> seeds = sweep.seeds.empty() ? std::vector<uint64_t>{specs[p].seed} : sweep.seeds;
+    const std::vector<uint64_t> seeds = sweep.seeds.empty() ? std::vector<uint64_t>{st.specs[p].seed} : sweep.seeds;
     for (std::size_t q = 0; q < point_policies[p].size(); ++q) {
       const SweepPolicy& pol = point_policies[p][q];
       for (uint64_t seed : seeds) {
         Run run{p, q, pol.label, pol.name, pol.params, seed, {}, {}};
-        run.key = fmt::format("scenario {} {}\n", sweep.scenario, scenario_id);
+        run.key = fmt::format("hetsim {}\nscenario {} {}\n", binary, sweep.scenario, scenario_id);
         for (const SweepValue& v : sweep.points[p].values) run.key += "set " + v.key + "=" + v.text + "\n";
         run.key += fmt::format("policy {}\nseed {}\n", pol.label, seed);
         run.file = fmt::format("{}/runs/{:016x}.json", opt.out, fnv1a(run.key));
-        runs.push_back(std::move(run));
+        all_keys = all_keys * 1099511628211ull ^ fnv1a(run.key);
+        st.runs.push_back(std::move(run));
       }
     }
   }
+  st.fingerprint = fmt::format("{} runs, scenario {}, hetsim {}, keys {:016x}", st.runs.size(), scenario_id, binary,
+                               all_keys);
+  return "";
+}
 
-  // Rank 0 decides what is left to run (ranks on other machines may not see the same folder).
+// One line per outcome in the gathered text: no newline may hide inside.
+std::string one_line(std::string s) {
+  std::replace(s.begin(), s.end(), '\n', ' ');
+  std::replace(s.begin(), s.end(), '\r', ' ');
+  return s;
+}
+
+int sweep_in_world(const SweepOptions& opt, const MpiWorld& world) {
+  const auto wall0 = std::chrono::steady_clock::now();
+  // Every rank checks the sweep itself (its files may differ on another machine); rank 0 compares
+  // the verdicts, and every rank stops unless all of them are fine and agree.
+  Setup st;
+  const std::string error = prepare(opt, st);
+  const std::vector<std::string> verdicts = world.gather(error.empty() ? "ok " + st.fingerprint : "error " + error);
+  std::string verdict = "ok";
+  if (world.is_root()) {
+    for (std::size_t r = 0; r < verdicts.size() && verdict == "ok"; ++r) {
+      if (verdicts[r].rfind("error ", 0) == 0) {
+        verdict = (r == 0 ? "" : fmt::format("hetsim sweep: rank {} reports:\n", r)) + verdicts[r].substr(6);
+      } else if (verdicts[r] != verdicts[0]) {
+        verdict = fmt::format("hetsim sweep: rank {} sees a different sweep than rank 0 ({} vs {}): the sweep file, "
+                              "scenario and hetsim binary must be the same on every machine",
+                              r, verdicts[r].substr(3), verdicts[0].substr(3));
+      }
+    }
+  }
+  verdict = world.broadcast(verdict);
+  if (verdict != "ok") {
+    if (world.is_root()) fmt::print(stderr, "{}\n", verdict);
+    return kExitBadInput;
+  }
+  const SweepSpec& sweep = st.sweep;
+  const std::vector<ScenarioSpec>& specs = st.specs;
+  const std::vector<Run>& runs = st.runs;
+
+  // Rank 0 decides what is left to run (ranks on other machines may not see the same folder);
+  // every rank writes its results under its own --out as well.
+  std::error_code ec;
+  fs::create_directories(opt.out + "/runs", ec);
   std::string plan;
   if (world.is_root()) {
     if (const std::string why = check_output_dir(opt.out + "/runs"); !why.empty()) {
       plan = "error\nhetsim sweep: --out " + opt.out + ": " + why;
     } else {
       // Temporary files of runs killed while writing (atomic_file.hpp) are garbage now.
-      for (const auto& e : fs::directory_iterator(opt.out + "/runs")) {
-        if (e.path().filename().string().find(".json.tmp.") != std::string::npos) fs::remove(e.path());
+      for (const auto& e : fs::directory_iterator(opt.out + "/runs", ec)) {
+        if (e.path().filename().string().find(".json.tmp.") != std::string::npos) fs::remove(e.path(), ec);
       }
       plan = "ok\n";
       for (std::size_t r = 0; r < runs.size(); ++r) {
@@ -296,7 +342,8 @@ int cmd_sweep(const SweepOptions& opt) {
   if (status != "ok") {
     std::string msg;
     std::getline(plan_in, msg);
-    return fail(msg);
+    if (world.is_root()) fmt::print(stderr, "{}\n", msg);
+    return kExitBadInput;
   }
   std::vector<std::size_t> pending;
   for (std::string line; std::getline(plan_in, line);) pending.push_back(std::stoul(line));
@@ -325,15 +372,21 @@ int cmd_sweep(const SweepOptions& opt) {
       const Json summary = simulate_summary(specs[run.point].name, run.seed, model, *policy);
       const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
       const std::string text = result_json(run, sweep, policy->name(), summary, wall).dump();
-      write_file_atomically(run.file, text + "\n");
       outcome[i] = "R" + text;
+      try {
+        write_file_atomically(run.file, text + "\n");
+      } catch (const std::exception& e) {
+        // Rank 0 writes it after the gather; only a rank-0 failure loses resumability.
+        fmt::print(stderr, "hetsim sweep: rank {}: {}\n", world.rank(), e.what());
+      }
       if (!opt.quiet) {
         fmt::print(stderr, "  run {} done: point {}, {}, seed {} ({:.1f} s)\n", mine[i], run.point, run.policy_label, run.seed,
                    wall);
       }
     } catch (const std::exception& e) {
-      outcome[i] = fmt::format("Erun {} (point {}: {}; policy {}; seed {}): {}", mine[i], run.point,
-                               describe_point(sweep.points[run.point]), run.policy_label, run.seed, e.what());
+      outcome[i] = one_line(fmt::format("Erun {} (point {}: {}; policy {}; seed {}): {}", mine[i], run.point,
+                                        describe_point(sweep.points[run.point]), run.policy_label, run.seed,
+                                        e.what()));
     }
   }
 
@@ -350,6 +403,7 @@ int cmd_sweep(const SweepOptions& opt) {
       std::istringstream in(part);
       for (std::string line; std::getline(in, line);) {
         const std::size_t tab = line.find('\t');
+        if (tab == std::string::npos || tab + 1 >= line.size()) continue;
         const std::size_t r = std::stoul(line.substr(0, tab));
         const std::string body = line.substr(tab + 2);
         if (line[tab + 1] == 'E') {
@@ -358,7 +412,8 @@ int cmd_sweep(const SweepOptions& opt) {
         }
         results[r] = read_result(body, runs[r]);
         fresh[r] = true;
-        if (!fs::exists(runs[r].file)) write_file_atomically(runs[r].file, body + "\n");
+        // Ranks on other machines wrote theirs elsewhere; a stale or damaged file is replaced.
+        if (!read_result_file(runs[r])) write_file_atomically(runs[r].file, body + "\n");
       }
     }
     for (std::size_t r = 0; r < runs.size(); ++r) {
@@ -379,6 +434,29 @@ int cmd_sweep(const SweepOptions& opt) {
     }
   }
   return std::stoi(world.broadcast(std::to_string(code)));
+}
+
+}  // namespace
+
+int cmd_sweep(const SweepOptions& opt) {
+  if (MpiWorld::launcher_size() > 1 && !MpiWorld::built_with_mpi()) {
+    const char* rank = std::getenv("OMPI_COMM_WORLD_RANK");
+    if (rank == nullptr || std::string(rank) == "0") {
+      fmt::print(stderr, "hetsim sweep: started by an MPI launcher, but this hetsim was built without MPI "
+                         "(install libopenmpi-dev and rebuild); every rank would run the whole sweep\n");
+    }
+    return kExitBadInput;
+  }
+  MpiWorld world;
+  try {
+    return sweep_in_world(opt, world);
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "hetsim sweep: internal error{}: {}\n",
+               world.size() > 1 ? " on rank " + std::to_string(world.rank()) : std::string(), e.what());
+    // The other ranks may be waiting in a collective: end them all instead of hanging.
+    if (world.size() > 1) world.abort(1);
+    return 1;
+  }
 }
 
 }  // namespace hetsim

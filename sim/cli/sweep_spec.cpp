@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <map>
 #include <set>
 
 #include "cli_util.hpp"
@@ -94,13 +95,28 @@ class SweepReader {
                         " runs (points x grid x policies x seeds); split it into several sweeps");
       return;
     }
+    const SourcePos whole = ctx_.pos(root);
     for (const SweepPoint& p : listed) {
       for (const SweepPoint& g : grid) {
         SweepPoint point;
-        point.pos = p.values.empty() ? g.pos : p.pos;
+        point.pos = !p.values.empty() ? p.pos : g.pos.line > 0 ? g.pos : whole;
         point.values = fixed;
         if (!append_unique(point, p.values) || !append_unique(point, g.values)) return;
         spec.points.push_back(std::move(point));
+      }
+    }
+    // A repeated point would run the same simulations twice under the same result file.
+    std::map<std::vector<std::pair<std::string, std::string>>, std::size_t> first_at;
+    for (std::size_t i = 0; i < spec.points.size(); ++i) {
+      std::vector<std::pair<std::string, std::string>> id;
+      for (const SweepValue& v : spec.points[i].values) id.emplace_back(v.key, v.text);
+      std::sort(id.begin(), id.end());
+      const auto [it, fresh] = first_at.emplace(std::move(id), i);
+      if (!fresh) {
+        ctx_.error_at(spec.points[i].pos.line, spec.points[i].pos.col,
+                      "point " + std::to_string(i) + " repeats point " + std::to_string(it->second) +
+                          " (the same values): list each point once");
+        return;
       }
     }
     std::set<std::string> seen;
@@ -236,6 +252,7 @@ class SweepReader {
         for (const YamlValue& item : e.value.items) {
           SweepPoint q = p;
           q.values.push_back(SweepValue{e.key, flow_text(item), ctx_.pos(item)});
+          q.pos = ctx_.pos(item);
           next.push_back(std::move(q));
         }
       }

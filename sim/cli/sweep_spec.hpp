@@ -21,7 +21,7 @@ struct SweepValue {
 // One combination of overrides (the fixed `set:` values first, then the point's own).
 struct SweepPoint {
   std::vector<SweepValue> values;
-  SourcePos pos;  // where its varying values start in the sweep file
+  SourcePos pos;  // its map in `points`, else its last grid value, else the file's top level
 };
 
 struct SweepPolicy {

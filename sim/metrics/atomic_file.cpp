@@ -1,6 +1,8 @@
 #include "hetsim/metrics/atomic_file.hpp"
 
+#include <atomic>
 #include <cerrno>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <stdexcept>
@@ -9,8 +11,19 @@
 
 namespace hetsim {
 
+namespace {
+
+// PATH.tmp.PID.N: unique per process and per write, so threads (or two ranks of an MPI job on a
+// shared folder) writing the same file never share a temporary.
+std::string temp_name(const std::string& path) {
+  static std::atomic<uint64_t> counter{0};
+  return path + ".tmp." + std::to_string(::getpid()) + "." + std::to_string(counter.fetch_add(1));
+}
+
+}  // namespace
+
 void write_file_atomically(const std::string& path, const std::string& content) {
-  const std::string tmp = path + ".tmp." + std::to_string(::getpid());
+  const std::string tmp = temp_name(path);
   std::FILE* f = std::fopen(tmp.c_str(), "wb");
   if (f == nullptr) throw std::runtime_error("cannot write " + tmp + ": " + std::strerror(errno));
   const bool ok = std::fwrite(content.data(), 1, content.size(), f) == content.size() &&
@@ -30,7 +43,7 @@ void write_file_atomically(const std::string& path, const std::string& content) 
 }
 
 AtomicFileWriter::AtomicFileWriter(std::string path)
-    : path_(std::move(path)), tmp_(path_ + ".tmp." + std::to_string(::getpid())) {
+    : path_(std::move(path)), tmp_(temp_name(path_)) {
   f_ = std::fopen(tmp_.c_str(), "wb");
   if (f_ == nullptr) throw std::runtime_error("cannot write " + tmp_ + ": " + std::strerror(errno));
 }

@@ -37,7 +37,7 @@ Billing bill_jobs(const std::vector<Job>& jobs, const std::vector<JobRecord>& re
     double subsidy = (rent - domestic) * share + domestic * share_domestic;
     if (t < tenants.size()) {
       const double left = tenants[t].voucher_budget - b.tenant_subsidy[t];
-      if (subsidy >= left) {
+      if (subsidy > 0 && subsidy >= left) {
         subsidy = std::max(0.0, left);
         b.tenant_at_budget[t] = true;
       }

@@ -53,6 +53,7 @@ void read_vouchers(ParseState& st, const YamlValue& v) {
   for (const ChipSpec& c : st.spec.chips) {
     if (std::find(vendors.begin(), vendors.end(), c.vendor) == vendors.end()) vendors.push_back(c.vendor);
   }
+  const std::size_t errors_before = st.ctx.error_count();
   if (const auto* list = r.list("domestic_vendors", false)) {
     for (const YamlValue& item : *list) {
       auto name = read_string(st.ctx, item, "a vendor");
@@ -66,8 +67,8 @@ void read_vouchers(ParseState& st, const YamlValue& v) {
       out.domestic_vendors.push_back(*name);
     }
   }
-  if (out.domestic_share > 0 && !r.has("domestic_vendors")) {
-    st.ctx.error(*r.get("domestic_share"), "'domestic_share' needs 'domestic_vendors': the vendors whose chips it covers");
+  if (out.domestic_share > 0 && out.domestic_vendors.empty() && st.ctx.error_count() == errors_before) {
+    st.ctx.error(*r.get("domestic_share"), "'domestic_share' needs 'domestic_vendors': a non-empty list of the vendors whose chips it covers");
   }
 }
 

@@ -211,7 +211,24 @@ TEST(Sweep, UnderMpirunTheRanksShareTheRunsAndGatherTheSameTable) {
     EXPECT_NE(bad.text.find("cannot read sweep"), std::string::npos) << bad.text;
     fs::remove_all(d);
   }
-  fs::remove_all(ref);
+  // An error on rank 0 after the runs (results.csv cannot be written: it is a folder) ends every
+  // rank with a message instead of leaving the others waiting in a collective.
+  const fs::path blocked = fresh_dir("sweep-mpi-blocked");
+  fs::create_directories(blocked / "results.csv");
+  const Out o = run_command("timeout 120 env " + kMpirun + "2 '" + kBin + "' sweep sweeps/small-city-load.yaml --quiet --out " +
+                            blocked.string());
+  EXPECT_NE(o.code, 0) << o.text;
+  EXPECT_NE(o.code, 124) << "the MPI job hung:\n" << o.text;
+  EXPECT_NE(o.text.find("internal error on rank 0"), std::string::npos) << o.text;
+  // Ranks that see different sweeps (a file differing between machines) all stop, and say so.
+  const fs::path other = write_sweep("mpi-other", "scenario: " + kSrc + "/scenarios/examples/small-city.yaml\n"
+                                                  "policies: [sjf]\nseeds: 1-2\n");
+  const Out differ = run_command("timeout 120 env " + kMpirun + "1 '" + kBin +
+                                 "' sweep sweeps/small-city-load.yaml --out " + blocked.string() + "-2 : -n 1 '" +
+                                 kBin + "' sweep " + other.string() + " --out " + blocked.string() + "-2");
+  EXPECT_EQ(differ.code, 2) << differ.text;
+  EXPECT_NE(differ.text.find("rank 1 sees a different sweep than rank 0"), std::string::npos) << differ.text;
+  for (const auto& d : {ref, blocked, fs::path(blocked.string() + "-2"), other.parent_path()}) fs::remove_all(d);
 }
 #else
 TEST(Sweep, UnderALauncherWithoutMpiItRefusesInsteadOfRunningEverythingTwice) {
@@ -250,6 +267,13 @@ TEST(Sweep, BadSweepFilesExitTwoWithTheirPosition) {
            {"scenario: " + kSrc + "/tests/e2e/data/mixed-sample.yaml\n", "a sweep runs cluster simulations"},
            {"scenario: nowhere.yaml\n", "cannot read scenario"},
            {"[1, 2]\n", "sweep.yaml:1:1: error: wrong type for the sweep's top level"},
+           {scenario + "grid: {workload.jobs_per_day: [300, 300]}\n",
+            "sweep.yaml:2:37: error: point 1 repeats point 0 (the same values)"},
+           {scenario + "points:\n  - {workload.jobs_per_day: 600, scenario.horizon: 1 d}\n"
+                       "  - {scenario.horizon: 1 d, workload.jobs_per_day: 600}\n",
+            "sweep.yaml:4:5: error: point 1 repeats point 0"},
+           {scenario + "set: {workload.jobs_per_day: -3}\n",
+            "sweep.yaml:1:1: error: point 0 (workload.jobs_per_day=-3) is not a valid scenario"},
            {"", "sweep is empty"},
        }) {
     const fs::path f = write_sweep("bad", c.text);

@@ -2,6 +2,8 @@
 // the job may span sites; and EASY backfill reserves where the planner will put the head.
 #include <gtest/gtest.h>
 
+#include <map>
+#include <random>
 #include <set>
 
 #include "../support/mini_model.hpp"
@@ -59,6 +61,17 @@ TEST(TopologyGang, FewerNodesComeBeforeOneLeaf) {
   // Leaf 0 holds 16 cards on 4 nodes; across leaves, 3 nodes do (8 + 4 + 4).
   const SimulationModel m = two_leaves({4, 4, 4, 4, 8, 0, 0, 0});
   EXPECT_EQ(nodes_of(m, 16, GangPlacement::Topology), (std::vector<NodeId>{0, 1, 4}));
+}
+
+TEST(TopologyGang, AcrossLeavesEquallyFreeNodesOfTheFreestLeafComeFirst) {
+  // Leaves of 2 nodes: {0, 1}, {2, 3}, {4, 5}; nodes 1 and 3 busy. 24 cards need 3 nodes, which
+  // no leaf has; nodes 4, 5 (one leaf) and 0 span 2 leaves, where id order (0, 2, 4) spans 3.
+  SimulationModel m = test::mini_model();
+  m.cluster.add_pool(0, 0, 0, 6, 8, 128000, 1 << 20, 2);
+  occupy(m.cluster, 1, 8);
+  occupy(m.cluster, 3, 8);
+  test::finish_topology(m);
+  EXPECT_EQ(nodes_of(m, 24, GangPlacement::Topology), (std::vector<NodeId>{0, 4, 5}));
 }
 
 TEST(TopologyGang, AmongEqualPlansTheTightestLeafWins) {
@@ -125,5 +138,90 @@ TEST(TopologyGang, EasyBackfillReservesWhereTheHeadIsThenPlaced) {
       EXPECT_NEAR(start(5), 100, 1e-3);
       EXPECT_EQ(head, (std::set<NodeId>{0, 2}));
     }
+  }
+}
+
+namespace {
+
+// The planner's definition written plainly (every node sorted, no buckets): the reference the
+// counting-sort implementation must match.
+GangPlan reference_plan(const Cluster& c, PoolId p, uint32_t need) {
+  struct F {
+    NodeId node;
+    uint32_t cards;
+    int64_t leaf_free;
+  };
+  const Pool& pool = c.pool(p);
+  std::vector<F> all;
+  std::map<uint32_t, int64_t> leaf_free;
+  for (NodeId n = pool.first_node; n < pool.end_node; ++n) {
+    if (c.node_free_cards(n) > 0) all.push_back({n, c.node_free_cards(n), 0}), leaf_free[c.node_leaf(n)] += c.node_free_cards(n);
+  }
+  for (F& f : all) f.leaf_free = leaf_free[c.node_leaf(f.node)];
+  const auto take = [&](std::vector<F> v, GangPlan& plan) {
+    uint32_t left = need;
+    for (const F& f : v) {
+      if (left == 0) break;
+      plan.takes.emplace_back(f.node, std::min(f.cards, left));
+      left -= std::min(f.cards, left);
+    }
+  };
+  GangPlan best;
+  bool found = false;
+  for (const auto& [leaf, free] : leaf_free) {
+    if (free < need) continue;
+    std::vector<F> v;
+    for (const F& f : all) if (c.node_leaf(f.node) == leaf) v.push_back(f);
+    std::sort(v.begin(), v.end(), [](const F& a, const F& b) { return a.cards > b.cards || (a.cards == b.cards && a.node < b.node); });
+    GangPlan plan;
+    plan.pool = p;
+    take(v, plan);
+    plan.leaves = 1;
+    plan.leftover = free - need;
+    plan.leaf = leaf;
+    if (!found || plan.better_than(best)) best = plan, found = true;
+  }
+  std::sort(all.begin(), all.end(), [](const F& a, const F& b) {
+    return std::tie(b.cards, b.leaf_free, a.node) < std::tie(a.cards, a.leaf_free, b.node);
+  });
+  GangPlan plan;
+  plan.pool = p;
+  take(all, plan);
+  std::set<uint32_t> leaves;
+  for (const auto& [n, k] : plan.takes) leaves.insert(c.node_leaf(n));
+  plan.leaves = static_cast<uint32_t>(leaves.size());
+  int64_t pool_free = 0;
+  for (const F& f : all) pool_free += f.cards;
+  plan.leftover = pool_free - need;
+  plan.leaf = pool.first_leaf;
+  if (!found || plan.better_than(best)) best = plan;
+  return best;
+}
+
+}  // namespace
+
+TEST(TopologyGang, PlanEqualsThePlainReferenceOnRandomPools) {
+  std::mt19937_64 rng(7);
+  for (int round = 0; round < 300; ++round) {
+    const uint32_t per_leaf = 1 + static_cast<uint32_t>(rng() % 6);
+    const uint32_t nodes = 2 + static_cast<uint32_t>(rng() % 40);
+    const uint32_t cpn = (rng() % 2) ? 8 : 4;
+    SimulationModel m = test::mini_model();
+    m.cluster.add_pool(0, 0, 0, nodes, static_cast<uint8_t>(cpn), 128000, 1 << 20, per_leaf);
+    for (NodeId n = 0; n < nodes; ++n) occupy(m.cluster, n, static_cast<uint32_t>(rng() % (cpn + 1)));
+    test::finish_topology(m);
+    const int64_t free = m.cluster.pool_free_cards(0);
+    if (free <= static_cast<int64_t>(cpn)) continue;
+    const uint32_t need = cpn + 1 + static_cast<uint32_t>(rng() % static_cast<uint64_t>(free - cpn));
+    GangPlan got;
+    ASSERT_TRUE(plan_gang_in_pool(m.cluster, 0, need, [&](NodeId n) { return m.cluster.node_free_cards(n); }, got));
+    const GangPlan want = reference_plan(m.cluster, 0, need);
+    auto sorted = [](std::vector<std::pair<NodeId, uint32_t>> v) {
+      std::sort(v.begin(), v.end());
+      return v;
+    };
+    ASSERT_EQ(sorted(got.takes), sorted(want.takes)) << "round " << round << " need " << need;
+    EXPECT_EQ(got.leaves, want.leaves) << round;
+    EXPECT_EQ(got.leftover, want.leftover) << round;
   }
 }

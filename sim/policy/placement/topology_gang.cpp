@@ -11,6 +11,7 @@ namespace {
 struct Free {
   NodeId node;
   uint32_t cards;
+  int64_t leaf_free = 0;  // free cards of the node's leaf (pool-wide ordering only)
 };
 
 // Most free first, then lowest id: the nodes a gang takes, fewest first.
@@ -59,7 +60,7 @@ bool plan_gang_in_pool(const Cluster& c, PoolId p, uint32_t need, const std::fun
   const auto consider = [&](NodeId n) {
     const uint32_t k = usable(n);
     if (k == 0) return;
-    all.push_back({n, k});
+    all.push_back({n, k, 0});
     pool_free += k;
   };
   if (only_free_nodes) {
@@ -94,9 +95,42 @@ bool plan_gang_in_pool(const Cluster& c, PoolId p, uint32_t need, const std::fun
     }
     i = j;
   }
-  // Pool-wide: fewer nodes may need more than one leaf.
-  most_free_first(all);
-  take_front(all, need, cand.takes);
+  // Pool-wide: fewer nodes may need more than one leaf. Most free nodes first; among equally free
+  // ones, those of the leaf with the most free cards, so that the gang gathers in few leaves
+  // (greedy: the fewest nodes are guaranteed, the fewest leaves for that node count are not).
+  // A counting sort by free cards (1..cards_per_node); only the last bucket the gang takes from
+  // needs the leaf order, so the full O(f log f) sort is avoided on the hot path
+  // (TopologyGang.PlanEqualsThePlainReferenceOnRandomPools checks it against the full sort).
+  std::vector<int64_t> leaf_free(pool.leaf_count, 0);
+  for (const Free& f : all) leaf_free[c.node_leaf(f.node) - pool.first_leaf] += f.cards;
+  for (Free& f : all) f.leaf_free = leaf_free[c.node_leaf(f.node) - pool.first_leaf];
+  const uint32_t cpn = pool.cards_per_node;
+  std::vector<std::size_t> start(cpn + 2, 0);
+  for (const Free& f : all) ++start[cpn - std::min(f.cards, cpn) + 1];
+  for (uint32_t k = 1; k <= cpn + 1; ++k) start[k] += start[k - 1];
+  std::vector<Free> ordered(all.size());
+  {
+    std::vector<std::size_t> at(start.begin(), start.end() - 1);
+    for (const Free& f : all) ordered[at[cpn - std::min(f.cards, cpn)]++] = f;
+  }
+  uint32_t remaining = need;
+  for (uint32_t b = 0; b <= cpn && remaining > 0; ++b) {
+    const std::size_t s = start[b], e = start[b + 1];
+    if (s == e) continue;
+    const uint32_t k = ordered[s].cards;
+    const std::size_t nodes = std::min<std::size_t>(e - s, (remaining + k - 1) / k);
+    // The bucket's order decides which nodes are taken (when not all are) and which one gives
+    // only part of its cards (the last taken).
+    if (nodes < e - s || nodes * k > remaining) {
+      std::partial_sort(ordered.begin() + static_cast<std::ptrdiff_t>(s),
+                        ordered.begin() + static_cast<std::ptrdiff_t>(s + nodes),
+                        ordered.begin() + static_cast<std::ptrdiff_t>(e), [](const Free& x, const Free& y) {
+                          return std::tie(y.leaf_free, x.node) < std::tie(x.leaf_free, y.node);
+                        });
+    }
+    remaining -= std::min<uint32_t>(remaining, static_cast<uint32_t>(nodes) * k);
+  }
+  take_front(ordered, need, cand.takes);
   std::vector<uint32_t> leaves;
   for (const auto& [n, k] : cand.takes) leaves.push_back(c.node_leaf(n));
   std::sort(leaves.begin(), leaves.end());
