@@ -81,6 +81,9 @@ class TuneTest(unittest.TestCase):
             (["--param", "max_scan=int:1:9", "--policy", "easy-backfill", "--param", "nosuch=int:1:3"], "nosuch"),
             (["--param", "max_scan=int:1:9", "--set", "workload.jobs_per_day=-5"], "small-city.yaml:"),
             (["--param", "max_scan=int:1:9", "--seeds", "3-1"], "--seeds"),
+            # Values a trial could suggest are checked up front: a range end, a category.
+            (["--param", "max_scan=int:0:3"], "max_scan=0"),
+            (["--param", "placement=cat:best-fit,bogus"], "placement=bogus"),
         ]:
             r = tune(SCENARIO, "--trials", "1", *args)
             self.assertEqual(r.returncode, 2, (args, r.stdout, r.stderr))
