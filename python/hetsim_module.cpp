@@ -17,7 +17,6 @@
 
 #include "cli_util.hpp"
 #include "run_metrics.hpp"
-#include "hetsim/metrics/billing.hpp"
 #include "hetsim/metrics/report.hpp"
 #include "hetsim/policy/registry.hpp"
 #include "hetsim/run/simulation.hpp"
@@ -92,11 +91,11 @@ RunOutput simulate(const std::string& scenario, const std::optional<std::string>
     const RunResult res = sim.run();
     const RunInfo info = run_info(spec.name, seed, policy->name(), "cpu", model, sim, res);
     const ReportInputs in{&info, &model.cluster, &model.chips, &model.jobs, &model.tenants, &metrics, &model.vouchers};
-    const nlohmann::ordered_json summary = summary_json(in);
+    const Billing bill = bill_run(in);
+    const nlohmann::ordered_json summary = summary_json(in, bill);
     out.summary_json = summary.dump();
     for (const RunMetric& m : run_metrics()) out.metrics.emplace_back(m.name, m.get(summary));
     const auto& records = metrics.records();
-    const Billing bill = bill_jobs(model.jobs, records, model.tenants, model.vouchers, metrics.end_time());
     const std::size_t n = model.jobs.size();
     for (std::size_t i = 0; i < n; ++i) {
       const Job& j = model.jobs[i];
@@ -183,6 +182,15 @@ file:line:col messages of `hetsim validate`. The GIL is released while simulatin
          const std::map<std::string, std::string>& set) { (void)hetsim::prepare(scenario, policy, set); },
       py::arg("scenario"), py::arg("policy") = py::none(), py::arg("set") = std::map<std::string, std::string>{},
       "Check a scenario, its overrides and a policy as run() would, without simulating: ValueError when bad.");
+  m.def(
+      "parse_seeds",
+      [](const std::string& text) {
+        std::vector<uint64_t> seeds;
+        std::string error;
+        if (!hetsim::parse_seed_list(text, seeds, error)) throw py::value_error(error);
+        return seeds;
+      },
+      py::arg("text"), "Seeds as `--seeds` reads them: \"1-5\", \"1,4,9\" or both; ValueError when malformed.");
   m.def(
       "metric_names",
       [] {

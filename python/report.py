@@ -172,9 +172,11 @@ def report_run(d, rep):
     started["card_hours"] = started.cards * (end - started.start_s) / 3600
     per = started.groupby("tenant").agg(jobs=("job_id", "size"), card_hours=("card_hours", "sum"),
                                         wait_mean_s=("wait_s", "mean")).reset_index()
-    cost_cols = [c for c in ("cost", "subsidy") if c in jobs.columns]
-    for c in cost_cols:
-        per[c] = per.tenant.map(jobs.groupby("tenant")[c].sum())
+    # Rent and subsidy per tenant as the simulator billed them (summary.json's cost block).
+    by_tenant = (cost or {}).get("by_tenant", {})
+    cost_cols = ["cost", "subsidy"] if cost and cost["rent"] > 0 else []
+    for c, key in zip(cost_cols, ("rent", "subsidy")):
+        per[c] = per.tenant.map(lambda t: by_tenant.get(t, {}).get(key, 0.0))
     per = per.sort_values("card_hours", ascending=False)
     top = per.head(20)
     fig, ax = plt.subplots(figsize=(8, 3.6))
@@ -189,7 +191,7 @@ def report_run(d, rep):
         labels = {"cost": "rent billed", "subsidy": "paid by vouchers"}
         for i, c in enumerate(cost_cols):
             ax.bar(x + i * 0.4, top[c], width=0.4, label=labels[c])
-        ax.set_ylabel(summary.get("cost", {}).get("currency", ""))
+        ax.set_ylabel(cost["currency"])
         ax.set_xticks(x + 0.2, top.tenant.astype(str), rotation=60, fontsize=7)
         ax.legend(fontsize=8)
         ax.set_title("rent and voucher subsidy per tenant" + (" (20 largest)" if len(per) > 20 else ""))
@@ -226,12 +228,15 @@ def report_compare(d, rep):
     runs = d / "runs"
     if runs.is_dir():
         compare = pd.read_csv(d / "compare.csv")
+
+        def run_dir(label, seed):  # where `hetsim compare --keep-runs` put the run
+            return runs / f"{safe_name(label)}-s{seed}"
+
         rep.section("Per-policy distributions (all seeds pooled)")
         fig, ax = jct_axes()
         for label in policies:
-            frames = [pd.read_csv(p / "jobs.csv") for p in sorted(runs.iterdir()) if (p / "jobs.csv").exists()
-                      and json.loads((p / "summary.json").read_text())["policy"] ==
-                      compare[compare.policy == label].policy_name.iloc[0]]
+            frames = [pd.read_csv(run_dir(label, s) / "jobs.csv") for s in compare[compare.policy == label].seed
+                      if (run_dir(label, s) / "jobs.csv").exists()]
             if frames:
                 jobs = pd.concat(frames)
                 cdf(ax, jobs[jobs.status == "completed"].jct_s, label)
@@ -240,7 +245,7 @@ def report_compare(d, rep):
         fig, ax = plt.subplots(figsize=(8, 3.6))
         seed = compare.seed.iloc[0]
         for label in policies:
-            ts_path = runs / f"{safe_name(label)}-s{seed}" / "timeseries.csv"
+            ts_path = run_dir(label, seed) / "timeseries.csv"
             if ts_path.exists():
                 ts = pd.read_csv(ts_path)
                 ax.plot(ts.t_s / 86400, ts.utilization, label=label, linewidth=1)
@@ -259,6 +264,7 @@ def policy_without(label, keys):
 
 
 def safe_name(s):
+    """The folder name compare_command.cpp gives a policy label (same rule)."""
     return "".join(c if c.isalnum() or c in ".-" else "_" for c in s)
 
 

@@ -81,21 +81,6 @@ class ParamSpec:
         return trial.suggest_categorical(self.name, self.choices)
 
 
-def parse_seeds(text):
-    seeds = []
-    for item in text.split(","):
-        m = re.fullmatch(r"(\d+)(?:-(\d+))?", item.strip())
-        if not m:
-            raise ValueError(f"--seeds {text!r}: expected e.g. 1-5 or 1,4,9")
-        lo, hi = int(m.group(1)), int(m.group(2) or m.group(1))
-        if hi < lo or hi - lo > 10000:
-            raise ValueError(f"--seeds {text!r}: bad range {item}")
-        seeds.extend(range(lo, hi + 1))
-    if len(set(seeds)) != len(seeds):
-        raise ValueError(f"--seeds {text!r}: a seed is repeated")
-    return seeds
-
-
 def parse_sets(items):
     sets = {}
     for item in items:
@@ -177,7 +162,7 @@ def main(argv=None):
             raise ValueError(f"--metric {args.metric!r}: one of {', '.join(hetsim.metric_names())}")
         if args.trials < 1 or args.jobs < 1:
             raise ValueError("--trials and --jobs must be at least 1")
-        seeds = parse_seeds(args.seeds)
+        seeds = hetsim.parse_seeds(args.seeds)  # the CLI's own --seeds reader
         sets = parse_sets(args.set)
         objective = Objective(args, params, seeds, sets)
         # Scenario, policy and every value a trial may suggest are checked (without simulating)

@@ -144,8 +144,7 @@ int cmd_run(const RunOptions& opt) {
 
   const RunInfo info = run_info(spec.name, seed, policy->name(), device_name(device), model, sim, res);
   const ReportInputs in{&info, &model.cluster, &model.chips, &model.jobs, &model.tenants, &metrics, &model.vouchers};
-  const auto summary = summary_json(in);
-  if (!opt.out.empty()) write_run_outputs(opt.out, in);
+  const auto summary = opt.out.empty() ? summary_json(in) : write_run_outputs(opt.out, in);
   if (!opt.quiet) fmt::print("{}", summary_table(summary));
   if (!opt.out.empty() && !opt.quiet) fmt::print("  outputs in {}/\n", opt.out);
   if (!opt.trace_out.empty()) {

@@ -28,6 +28,12 @@ constexpr unsigned long long kChunk = 1ull << 30;
 void check(int rc, const char* what) {
   if (rc != MPI_SUCCESS) throw std::runtime_error(std::string("MPI error in ") + what);
 }
+
+// fn(offset, length) over consecutive pieces of `n` bytes, each at most kChunk.
+template <typename F>
+void in_chunks(unsigned long long n, F fn) {
+  for (unsigned long long at = 0; at < n; at += kChunk) fn(at, static_cast<int>(std::min(kChunk, n - at)));
+}
 #endif
 
 }  // namespace
@@ -84,10 +90,9 @@ std::string MpiWorld::broadcast(const std::string& text) const {
     unsigned long long n = text.size();
     check(MPI_Bcast(&n, 1, MPI_UNSIGNED_LONG_LONG, 0, MPI_COMM_WORLD), "MPI_Bcast");
     std::string out = rank_ == 0 ? text : std::string(n, '\0');
-    for (unsigned long long at = 0; at < n; at += kChunk) {
-      const int len = static_cast<int>(std::min(kChunk, n - at));
+    in_chunks(n, [&](unsigned long long at, int len) {
       check(MPI_Bcast(out.data() + at, len, MPI_CHAR, 0, MPI_COMM_WORLD), "MPI_Bcast");
-    }
+    });
     return out;
   }
 #endif
@@ -102,10 +107,9 @@ std::vector<std::string> MpiWorld::gather(const std::string& text) const {
     unsigned long long n = text.size();
     if (rank_ != 0) {
       check(MPI_Send(&n, 1, MPI_UNSIGNED_LONG_LONG, 0, kTagSize, MPI_COMM_WORLD), "MPI_Send");
-      for (unsigned long long at = 0; at < n; at += kChunk) {
-        const int len = static_cast<int>(std::min(kChunk, n - at));
+      in_chunks(n, [&](unsigned long long at, int len) {
         check(MPI_Send(text.data() + at, len, MPI_CHAR, 0, kTagData, MPI_COMM_WORLD), "MPI_Send");
-      }
+      });
       return {};
     }
     std::vector<std::string> all{text};
@@ -113,10 +117,9 @@ std::vector<std::string> MpiWorld::gather(const std::string& text) const {
       unsigned long long m = 0;
       check(MPI_Recv(&m, 1, MPI_UNSIGNED_LONG_LONG, r, kTagSize, MPI_COMM_WORLD, MPI_STATUS_IGNORE), "MPI_Recv");
       std::string s(m, '\0');
-      for (unsigned long long at = 0; at < m; at += kChunk) {
-        const int len = static_cast<int>(std::min(kChunk, m - at));
+      in_chunks(m, [&](unsigned long long at, int len) {
         check(MPI_Recv(s.data() + at, len, MPI_CHAR, r, kTagData, MPI_COMM_WORLD, MPI_STATUS_IGNORE), "MPI_Recv");
-      }
+      });
       all.push_back(std::move(s));
     }
     return all;

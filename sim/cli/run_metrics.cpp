@@ -43,8 +43,7 @@ Summary simulate_summary(const std::string& scenario_name, uint64_t seed, const 
   const RunResult res = sim.run();
   const RunInfo info = run_info(scenario_name, seed, policy.name(), "cpu", model, sim, res);
   const ReportInputs in{&info, &model.cluster, &model.chips, &model.jobs, &model.tenants, &collector, &model.vouchers};
-  if (!outputs_dir.empty()) write_run_outputs(outputs_dir, in);
-  return summary_json(in);
+  return outputs_dir.empty() ? summary_json(in) : write_run_outputs(outputs_dir, in);
 }
 
 }  // namespace hetsim

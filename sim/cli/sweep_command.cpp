@@ -5,7 +5,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <optional>
 #include <sstream>
@@ -18,6 +17,7 @@
 #include "mpi_world.hpp"
 #include "run_metrics.hpp"
 #include "sweep_spec.hpp"
+#include "hetsim/core/rng.hpp"
 #include "hetsim/metrics/atomic_file.hpp"
 #include "hetsim/metrics/stats.hpp"
 #include "hetsim/policy/registry.hpp"
@@ -37,10 +37,8 @@ constexpr int kResultFormat = 1;  // "sweep_run_format" of the per-run files
 
 struct Run {
   std::size_t point = 0;
-  std::size_t policy = 0;  // index into the sweep's policies (0 when it runs the scenario's own)
-  std::string policy_label;
-  std::string policy_name;
-  std::map<std::string, std::string> policy_params;
+  std::size_t policy = 0;           // index into the point's policies
+  const SweepPolicy* pol = nullptr; // that policy (owned by Setup::point_policies)
   uint64_t seed = 0;
   std::string key;   // everything that determines the run's numbers, as text
   std::string file;  // DIR/runs/<hash of key>.json
@@ -51,12 +49,6 @@ struct StoredResult {
   std::string policy_name;
   std::vector<double> values;
 };
-
-uint64_t fnv1a(const std::string& s) {
-  uint64_t h = 1469598103934665603ull;
-  for (unsigned char c : s) h = (h ^ c) * 1099511628211ull;
-  return h;
-}
 
 std::string csv_field(const std::string& s) {
   if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
@@ -80,7 +72,7 @@ Json result_json(const Run& run, const SweepSpec& sweep, const std::string& poli
   Json params = Json::object();
   for (const SweepValue& v : sweep.points[run.point].values) params[v.key] = v.text;
   j["params"] = params;
-  j["policy"] = run.policy_label;
+  j["policy"] = run.pol->label;
   j["policy_name"] = policy_name;
   j["seed"] = run.seed;
   Json m = Json::object();
@@ -115,11 +107,22 @@ std::optional<StoredResult> read_result(const std::string& text, const Run& run)
 }
 
 std::optional<StoredResult> read_result_file(const Run& run) {
-  std::ifstream in(run.file, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return read_result(ss.str(), run);
+  std::string text, reason;
+  if (!read_text_file(run.file, text, reason)) return std::nullopt;
+  return read_result(text, run);
+}
+
+// The swept keys' cells of one point, each after a comma, empty where the point does not set it.
+std::string point_cells(const SweepSpec& sweep, std::size_t point) {
+  std::string out;
+  for (const std::string& k : sweep.keys) {
+    std::string cell;
+    for (const SweepValue& v : sweep.points[point].values) {
+      if (v.key == k) cell = v.text;
+    }
+    out += "," + csv_field(cell);
+  }
+  return out;
 }
 
 int default_threads(const MpiWorld& world) {
@@ -138,15 +141,8 @@ std::string results_csv(const SweepSpec& sweep, const std::string& scenario_name
   for (std::size_t r = 0; r < runs.size(); ++r) {
     if (!results[r]) continue;
     const Run& run = runs[r];
-    csv += fmt::format("{},{},{}", r, csv_field(scenario_name), run.point);
-    for (const std::string& k : sweep.keys) {
-      std::string cell;
-      for (const SweepValue& v : sweep.points[run.point].values) {
-        if (v.key == k) cell = v.text;
-      }
-      csv += "," + csv_field(cell);
-    }
-    csv += fmt::format(",{},{},{}", csv_field(run.policy_label), csv_field(results[r]->policy_name),
+    csv += fmt::format("{},{},{}", r, csv_field(scenario_name), run.point) + point_cells(sweep, run.point);
+    csv += fmt::format(",{},{},{}", csv_field(run.pol->label), csv_field(results[r]->policy_name),
                        run.seed);
     for (double v : results[r]->values) csv += "," + metric_text(v);
     csv += "\n";
@@ -165,15 +161,8 @@ std::string summary_csv(const SweepSpec& sweep, const std::vector<Run>& runs,
   while (r < runs.size()) {
     std::size_t end = r;
     while (end < runs.size() && runs[end].point == runs[r].point && runs[end].policy == runs[r].policy) ++end;
-    std::string prefix = std::to_string(runs[r].point);
-    for (const std::string& k : sweep.keys) {
-      std::string cell;
-      for (const SweepValue& v : sweep.points[runs[r].point].values) {
-        if (v.key == k) cell = v.text;
-      }
-      prefix += "," + csv_field(cell);
-    }
-    prefix += "," + csv_field(runs[r].policy_label);
+    const std::string prefix = std::to_string(runs[r].point) + point_cells(sweep, runs[r].point) + "," +
+                               csv_field(runs[r].pol->label);
     for (std::size_t k = 0; k < run_metrics().size(); ++k) {
       std::vector<double> xs;
       for (std::size_t i = r; i < end; ++i) {
@@ -192,7 +181,8 @@ std::string summary_csv(const SweepSpec& sweep, const std::vector<Run>& runs,
 // Everything a rank knows about the sweep before running it.
 struct Setup {
   SweepSpec sweep;
-  std::vector<ScenarioSpec> specs;  // per point
+  std::vector<ScenarioSpec> specs;                     // per point
+  std::vector<std::vector<SweepPolicy>> point_policies;  // per point: the sweep's list or its own
   std::vector<Run> runs;
   std::string fingerprint;  // what every rank must agree on: scenario text, binary, run keys
 };
@@ -202,7 +192,7 @@ struct Setup {
 std::string binary_id() {
   std::string text, reason;
   if (!read_text_file("/proc/self/exe", text, reason)) return "unknown";
-  return fmt::format("{:016x}", fnv1a(text));
+  return fmt::format("{:016x}", fnv1a64(text));
 }
 
 // Parses the sweep and checks every point and policy; "" or the error text (file:line:col).
@@ -234,14 +224,16 @@ std::string prepare(const SweepOptions& opt, Setup& st) {
     st.specs.push_back(std::move(sp.spec));
   }
   // The policies each point runs: the sweep's list, or the point's own scenario policy.
-  std::vector<std::vector<SweepPolicy>> point_policies(sweep.points.size());
+  auto& point_policies = st.point_policies;
+  point_policies.resize(sweep.points.size());
   for (std::size_t p = 0; p < sweep.points.size(); ++p) {
     if (!sweep.policies.empty()) {
       point_policies[p] = sweep.policies;
     } else {
       const PolicySpec& own = st.specs[p].policy;
       SweepPolicy sp{own.name, own.name, own.params, own.pos};
-      for (const auto& [k, v] : own.params) sp.label += (k == own.params.begin()->first ? ":" : ",") + k + "=" + v;
+      const char* sep = ":";
+      for (const auto& [k, v] : own.params) sp.label += sep + k + "=" + v, sep = ",";
       point_policies[p].push_back(std::move(sp));
     }
     for (const SweepPolicy& pol : point_policies[p]) {
@@ -258,7 +250,7 @@ std::string prepare(const SweepOptions& opt, Setup& st) {
   // mixing them in.
   std::string scenario_text, reason;
   if (!read_text_file(sweep.scenario, scenario_text, reason)) return "hetsim sweep: " + sweep.scenario + ": " + reason;
-  const std::string scenario_id = fmt::format("{:016x}", fnv1a(scenario_text));
+  const std::string scenario_id = fmt::format("{:016x}", fnv1a64(scenario_text));
   const std::string binary = binary_id();
   uint64_t all_keys = 0;
   for (std::size_t p = 0; p < sweep.points.size(); ++p) {
@@ -266,12 +258,12 @@ std::string prepare(const SweepOptions& opt, Setup& st) {
     for (std::size_t q = 0; q < point_policies[p].size(); ++q) {
       const SweepPolicy& pol = point_policies[p][q];
       for (uint64_t seed : seeds) {
-        Run run{p, q, pol.label, pol.name, pol.params, seed, {}, {}};
+        Run run{p, q, &pol, seed, {}, {}};
         run.key = fmt::format("hetsim {}\nscenario {} {}\n", binary, sweep.scenario, scenario_id);
         for (const SweepValue& v : sweep.points[p].values) run.key += "set " + v.key + "=" + v.text + "\n";
         run.key += fmt::format("policy {}\nseed {}\n", pol.label, seed);
-        run.file = fmt::format("{}/runs/{:016x}.json", opt.out, fnv1a(run.key));
-        all_keys = all_keys * 1099511628211ull ^ fnv1a(run.key);
+        run.file = fmt::format("{}/runs/{:016x}.json", opt.out, fnv1a64(run.key));
+        all_keys = all_keys * 1099511628211ull ^ fnv1a64(run.key);
         st.runs.push_back(std::move(run));
       }
     }
@@ -321,6 +313,7 @@ int sweep_in_world(const SweepOptions& opt, const MpiWorld& world) {
   std::error_code ec;
   fs::create_directories(opt.out + "/runs", ec);
   std::string plan;
+  std::vector<std::optional<StoredResult>> results(runs.size());  // rank 0: what is already done
   if (world.is_root()) {
     if (const std::string why = check_output_dir(opt.out + "/runs"); !why.empty()) {
       plan = "error\nhetsim sweep: --out " + opt.out + ": " + why;
@@ -331,7 +324,8 @@ int sweep_in_world(const SweepOptions& opt, const MpiWorld& world) {
       }
       plan = "ok\n";
       for (std::size_t r = 0; r < runs.size(); ++r) {
-        if (!read_result_file(runs[r])) plan += std::to_string(r) + "\n";
+        results[r] = read_result_file(runs[r]);
+        if (!results[r]) plan += std::to_string(r) + "\n";
       }
     }
   }
@@ -368,7 +362,7 @@ int sweep_in_world(const SweepOptions& opt, const MpiWorld& world) {
     const auto t0 = std::chrono::steady_clock::now();
     try {
       const SimulationModel model = build_scenario(specs[run.point], run.seed);
-      auto policy = builtin_policy_registry().create(run.policy_name, run.policy_params);
+      auto policy = builtin_policy_registry().create(run.pol->name, run.pol->params);
       const Json summary = simulate_summary(specs[run.point].name, run.seed, model, *policy);
       const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
       const std::string text = result_json(run, sweep, policy->name(), summary, wall).dump();
@@ -380,12 +374,12 @@ int sweep_in_world(const SweepOptions& opt, const MpiWorld& world) {
         fmt::print(stderr, "hetsim sweep: rank {}: {}\n", world.rank(), e.what());
       }
       if (!opt.quiet) {
-        fmt::print(stderr, "  run {} done: point {}, {}, seed {} ({:.1f} s)\n", mine[i], run.point, run.policy_label, run.seed,
+        fmt::print(stderr, "  run {} done: point {}, {}, seed {} ({:.1f} s)\n", mine[i], run.point, run.pol->label, run.seed,
                    wall);
       }
     } catch (const std::exception& e) {
       outcome[i] = one_line(fmt::format("Erun {} (point {}: {}; policy {}; seed {}): {}", mine[i], run.point,
-                                        describe_point(sweep.points[run.point]), run.policy_label, run.seed,
+                                        describe_point(sweep.points[run.point]), run.pol->label, run.seed,
                                         e.what()));
     }
   }
@@ -396,9 +390,7 @@ int sweep_in_world(const SweepOptions& opt, const MpiWorld& world) {
   const std::vector<std::string> gathered = world.gather(mine_text);
   int code = 0;
   if (world.is_root()) {
-    std::vector<std::optional<StoredResult>> results(runs.size());
     std::vector<std::string> errors;
-    std::vector<bool> fresh(runs.size(), false);
     for (const std::string& part : gathered) {
       std::istringstream in(part);
       for (std::string line; std::getline(in, line);) {
@@ -411,13 +403,9 @@ int sweep_in_world(const SweepOptions& opt, const MpiWorld& world) {
           continue;
         }
         results[r] = read_result(body, runs[r]);
-        fresh[r] = true;
         // Ranks on other machines wrote theirs elsewhere; a stale or damaged file is replaced.
         if (!read_result_file(runs[r])) write_file_atomically(runs[r].file, body + "\n");
       }
-    }
-    for (std::size_t r = 0; r < runs.size(); ++r) {
-      if (!fresh[r]) results[r] = read_result_file(runs[r]);
     }
     write_file_atomically(opt.out + "/results.csv", results_csv(sweep, specs.front().name, runs, results));
     write_file_atomically(opt.out + "/results_summary.csv", summary_csv(sweep, runs, results));

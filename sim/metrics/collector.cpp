@@ -48,8 +48,11 @@ void MetricsCollector::on_start(JobId id, const Allocation& a, SimTime now, doub
   if (!trace_alloc_.empty()) trace_alloc_[id] = a;
   r.nodes = static_cast<uint32_t>(a.size());
   r.first_node = a.front().node;
-  std::vector<SiteId> sites;
-  std::vector<uint32_t> leaves;
+  // Distinct sites and leaves of the gang, in scratch buffers: every job start passes here.
+  std::vector<SiteId>& sites = scratch_sites_;
+  std::vector<uint32_t>& leaves = scratch_leaves_;
+  sites.clear();
+  leaves.clear();
   for (const NodeGrant& g : a) {
     const SiteId s = cluster_.node_site(g.node);
     if (std::find(sites.begin(), sites.end(), s) == sites.end()) sites.push_back(s);

@@ -91,6 +91,8 @@ class MetricsCollector {
   std::vector<int64_t> live_chip_, live_site_;  // cards allocated right now
   int64_t live_total_ = 0;
   std::vector<Allocation> trace_alloc_;  // per job, when tracing
+  std::vector<SiteId> scratch_sites_;     // on_start's working sets
+  std::vector<uint32_t> scratch_leaves_;
   uint64_t queued_ = 0;
   SimTime last_change_;
   int64_t stranded_us_ = 0;

@@ -33,9 +33,7 @@ double r9(double x) { return std::round(x * 1e9) / 1e9; }
 // Money to the cent.
 double r2(double x) { return std::round(x * 100) / 100; }
 
-Billing billing_of(const ReportInputs& in) {
-  return bill_jobs(*in.jobs, in.metrics->records(), *in.tenants, *in.vouchers, in.metrics->end_time());
-}
+
 
 nlohmann::ordered_json dist_json(const Distribution& d, bool with_p95) {
   nlohmann::ordered_json j;
@@ -50,7 +48,13 @@ nlohmann::ordered_json dist_json(const Distribution& d, bool with_p95) {
 
 }  // namespace
 
-nlohmann::ordered_json summary_json(const ReportInputs& in) {
+Billing bill_run(const ReportInputs& in) {
+  return bill_jobs(*in.jobs, in.metrics->records(), *in.tenants, *in.vouchers, in.metrics->end_time());
+}
+
+nlohmann::ordered_json summary_json(const ReportInputs& in) { return summary_json(in, bill_run(in)); }
+
+nlohmann::ordered_json summary_json(const ReportInputs& in, const Billing& bill) {
   const Cluster& c = *in.cluster;
   const MetricsCollector& m = *in.metrics;
   const auto& recs = m.records();
@@ -134,7 +138,6 @@ nlohmann::ordered_json summary_json(const ReportInputs& in) {
                 {"mean_efficiency", mixed_jobs > 0 ? r9(eta_sum / static_cast<double>(mixed_jobs)) : 0.0}};
 
   // Rent and vouchers (docs/scenario-format.md, "Prices and vouchers").
-  const Billing bill = billing_of(in);
   nlohmann::ordered_json by_tenant = nlohmann::ordered_json::object();
   std::size_t at_budget = 0;
   for (std::size_t t = 0; t < in.tenants->size(); ++t) {
@@ -168,7 +171,7 @@ std::string chip_label(const ChipCatalog& chips, const JobRecord& r) {
   return out;
 }
 
-void jobs_csv(const ReportInputs& in, const std::function<void(std::string_view)>& sink) {
+void jobs_csv(const ReportInputs& in, const Billing& bill, const std::function<void(std::string_view)>& sink) {
   const Cluster& c = *in.cluster;
   const auto& recs = in.metrics->records();
   const auto& jobs = *in.jobs;
@@ -176,7 +179,6 @@ void jobs_csv(const ReportInputs& in, const std::function<void(std::string_view)
   std::string out =
       "job_id,tenant,class,arrival_s,status,start_s,end_s,wait_s,jct_s,cards,chip,nodes,leaves,sites,"
       "site,provider,steps,estimate_s,mixed_efficiency,cost,subsidy\n";
-  const Billing bill = billing_of(in);
   out.reserve(kChunk + 4096);
   for (JobId i = 0; i < jobs.size(); ++i) {
     const Job& j = jobs[i];
@@ -205,7 +207,7 @@ void jobs_csv(const ReportInputs& in, const std::function<void(std::string_view)
 
 std::string jobs_csv(const ReportInputs& in) {
   std::string all;
-  jobs_csv(in, [&](std::string_view chunk) { all.append(chunk); });
+  jobs_csv(in, bill_run(in), [&](std::string_view chunk) { all.append(chunk); });
   return all;
 }
 
@@ -292,19 +294,22 @@ std::string summary_table(const nlohmann::ordered_json& s) {
   return out;
 }
 
-void write_run_outputs(const std::string& dir, const ReportInputs& in) {
+nlohmann::ordered_json write_run_outputs(const std::string& dir, const ReportInputs& in) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) throw std::runtime_error("cannot create output directory " + dir + ": " + ec.message());
+  const Billing bill = bill_run(in);
   {
     // Streamed: a 30-day city run's jobs.csv is over 100 MB.
     AtomicFileWriter jobs(dir + "/jobs.csv");
-    jobs_csv(in, [&](std::string_view chunk) { jobs.write(chunk); });
+    jobs_csv(in, bill, [&](std::string_view chunk) { jobs.write(chunk); });
     jobs.commit();
   }
   write_file_atomically(dir + "/timeseries.csv", timeseries_csv(in));
   // summary.json last: its presence says the run's other files are complete.
-  write_file_atomically(dir + "/summary.json", summary_json(in).dump(2) + "\n");
+  nlohmann::ordered_json summary = summary_json(in, bill);
+  write_file_atomically(dir + "/summary.json", summary.dump(2) + "\n");
+  return summary;
 }
 
 }  // namespace hetsim

@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "hetsim/metrics/billing.hpp"
 #include "hetsim/metrics/collector.hpp"
 #include "hetsim/model/tenant.hpp"
 
@@ -37,17 +38,23 @@ struct ReportInputs {
   const VoucherRules* vouchers;  // prices and vouchers: the `cost` block and jobs.csv's cost columns
 };
 
+// Rent and vouchers of the run (billing.hpp); summary.json and jobs.csv both show it, so callers
+// that write both bill once and pass it on.
+Billing bill_run(const ReportInputs& in);
+
 nlohmann::ordered_json summary_json(const ReportInputs& in);
+nlohmann::ordered_json summary_json(const ReportInputs& in, const Billing& bill);
 // The chip a started job ran on, or for a gang spanning chip types their names joined by '+' in
 // chip-id order (jobs.csv's `chip` column).
 std::string chip_label(const ChipCatalog& chips, const JobRecord& r);
 std::string jobs_csv(const ReportInputs& in);
 // The same rows, handed to `sink` in chunks of about 1 MB (what write_run_outputs streams).
-void jobs_csv(const ReportInputs& in, const std::function<void(std::string_view)>& sink);
+void jobs_csv(const ReportInputs& in, const Billing& bill, const std::function<void(std::string_view)>& sink);
 std::string timeseries_csv(const ReportInputs& in);
 std::string summary_table(const nlohmann::ordered_json& summary);
 
-// Creates `dir` if needed and writes summary.json, jobs.csv and timeseries.csv atomically.
-void write_run_outputs(const std::string& dir, const ReportInputs& in);
+// Creates `dir` if needed and writes summary.json, jobs.csv and timeseries.csv atomically;
+// returns the summary it wrote (callers print or read it without computing it again).
+nlohmann::ordered_json write_run_outputs(const std::string& dir, const ReportInputs& in);
 
 }  // namespace hetsim

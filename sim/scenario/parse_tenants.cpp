@@ -19,13 +19,16 @@ std::string numbered(const std::string& prefix, int64_t i, int64_t count) {
   return prefix + "-" + digits;
 }
 
+// A share of rent in [0, 1] into `field` when written.
+void read_share(const MapReader& r, const char* key, double& field) {
+  if (auto s = r.quantity(key, UnitKind::Plain, false)) {
+    if (r.check(key, *s >= 0 && *s <= 1, std::string("'") + key + "' must be in [0, 1], got " + num(*s))) field = *s;
+  }
+}
+
 // A tenant's district top-up (share of rent) and its subsidy budget.
 void read_voucher_fields(const MapReader& r, TenantSpec& t) {
-  if (auto s = r.quantity("voucher_share", UnitKind::Plain, false)) {
-    if (r.check("voucher_share", *s >= 0 && *s <= 1, "'voucher_share' must be in [0, 1], got " + num(*s))) {
-      t.voucher_share = *s;
-    }
-  }
+  read_share(r, "voucher_share", t.voucher_share);
   if (auto b = r.quantity("voucher_budget", UnitKind::Plain, false)) {
     if (r.check("voucher_budget", *b >= 0 && std::isfinite(*b),
                 "'voucher_budget' must be a finite amount >= 0, got " + num(*b))) {
@@ -40,14 +43,9 @@ void read_vouchers(ParseState& st, const YamlValue& v) {
   MapReader r(st.ctx, v, "vouchers", {"city_share", "domestic_share", "domestic_vendors", "max_share", "currency"});
   if (!r.ok()) return;
   VoucherSpec& out = st.spec.vouchers;
-  auto share = [&](const char* key, double& field) {
-    if (auto s = r.quantity(key, UnitKind::Plain, false)) {
-      if (r.check(key, *s >= 0 && *s <= 1, std::string("'") + key + "' must be in [0, 1], got " + num(*s))) field = *s;
-    }
-  };
-  share("city_share", out.city_share);
-  share("domestic_share", out.domestic_share);
-  share("max_share", out.max_share);
+  read_share(r, "city_share", out.city_share);
+  read_share(r, "domestic_share", out.domestic_share);
+  read_share(r, "max_share", out.max_share);
   if (auto c = r.name("currency", false)) out.currency = *c;
   std::vector<std::string> vendors;
   for (const ChipSpec& c : st.spec.chips) {

@@ -80,40 +80,34 @@ bool EasyBackfillPolicy::reserve(const SchedulingContext& ctx, JobId head) {
       const Pool& pool = c.pool(p);
       if (!((usable >> pool.chip) & 1ULL) || pool.cards_per_node >= h.cards) continue;
       if (c.pool_free_cards(p) + pool_extra_[p] < h.cards) continue;
+      // The nodes and cards the head's gang placement will take at the shadow time.
+      const uint32_t cpn = pool.cards_per_node;
+      const auto free_then = [&](NodeId n) { return std::min(eff_free(n), cpn); };
       if (gangs_ == GangPlacement::Topology) {
-        // Where the topology planner will put the head once these cards are free; jobs ending at
-        // the same instant free their cards too, and may offer a tighter leaf.
+        // The topology planner's choice; jobs ending at the same instant free their cards too,
+        // and may offer a tighter leaf.
         for (auto same = std::next(it); same != running.end() && same->first == end; ++same) {
           release(ctx.allocation_of(same->second));
         }
-        const uint32_t cpn = pool.cards_per_node;
         GangPlan plan;
-        if (!plan_gang_in_pool(c, p, h.cards, [&](NodeId n) { return std::min(eff_free(n), cpn); }, plan,
-                               /*only_free_nodes=*/false)) {
-          continue;
+        if (!plan_gang_in_pool(c, p, h.cards, free_then, plan, /*only_free_nodes=*/false)) continue;
+        for (const auto& [n, take] : plan.takes) reservation_.caps.push_back({n, free_then(n) - take});
+      } else {
+        // Pool order: most free cards first, then by id (a counting sort: free cards are
+        // 0..cards_per_node), the order take_cards fills a gang in.
+        bucket_start_.assign(cpn + 2, 0);
+        for (NodeId n = pool.first_node; n < pool.end_node; ++n) ++bucket_start_[cpn - free_then(n) + 1];
+        for (uint32_t k = 1; k <= cpn + 1; ++k) bucket_start_[k] += bucket_start_[k - 1];
+        order_.resize(pool.end_node - pool.first_node);
+        for (NodeId n = pool.first_node; n < pool.end_node; ++n) order_[bucket_start_[cpn - free_then(n)]++] = n;
+        uint32_t remaining = h.cards;
+        for (NodeId n : order_) {
+          const uint32_t f = free_then(n);
+          if (remaining == 0 || f == 0) break;
+          const uint32_t take = std::min(f, remaining);
+          reservation_.caps.push_back({n, f - take});
+          remaining -= take;
         }
-        for (const auto& [n, take] : plan.takes) reservation_.caps.push_back({n, std::min(eff_free(n), cpn) - take});
-        std::sort(reservation_.caps.begin(), reservation_.caps.end(),
-                  [](const NodeCap& x, const NodeCap& y) { return x.node < y.node; });
-        reservation_.valid = true;
-        reservation_.shadow = shadow;
-        return true;
-      }
-      // The pool's nodes by free cards at the shadow time, most first, then by id: a counting
-      // sort (free cards are 0..cards_per_node), the same order the gang placement takes.
-      const uint32_t cpn = pool.cards_per_node;
-      bucket_start_.assign(cpn + 2, 0);
-      for (NodeId n = pool.first_node; n < pool.end_node; ++n) ++bucket_start_[cpn - std::min(eff_free(n), cpn) + 1];
-      for (uint32_t k = 1; k <= cpn + 1; ++k) bucket_start_[k] += bucket_start_[k - 1];
-      order_.resize(pool.end_node - pool.first_node);
-      for (NodeId n = pool.first_node; n < pool.end_node; ++n) order_[bucket_start_[cpn - std::min(eff_free(n), cpn)]++] = n;
-      uint32_t remaining = h.cards;
-      for (NodeId n : order_) {
-        const uint32_t f = std::min(eff_free(n), cpn);
-        if (remaining == 0 || f == 0) break;
-        const uint32_t take = std::min(f, remaining);
-        reservation_.caps.push_back({n, f - take});
-        remaining -= take;
       }
       std::sort(reservation_.caps.begin(), reservation_.caps.end(),
                 [](const NodeCap& x, const NodeCap& y) { return x.node < y.node; });

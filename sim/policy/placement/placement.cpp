@@ -1,7 +1,6 @@
 #include "hetsim/policy/placement/placement.hpp"
 
 #include <algorithm>
-#include <functional>
 #include <vector>
 
 namespace hetsim {
@@ -123,11 +122,15 @@ int64_t pool_score(PlacementScore kind, int64_t free, int64_t total, int64_t nee
   return kernels::placement_score(kind, std::min<int64_t>(free, total), total, need);
 }
 
-using CappedFree = std::function<int64_t(PoolId)>;
+// Free cards of pool `p` minus those the caps hold back (`withheld`, empty without caps).
+int64_t capped_free(const Cluster& c, const std::vector<int64_t>& withheld, PoolId p) {
+  return c.pool_free_cards(p) - (withheld.empty() ? 0 : withheld[p]);
+}
 
 // Pool order: pools ranked by the placement rule at pool level, each filled fully free nodes first.
 bool place_gang_by_pool_order(const Job& job, const Cluster& c, uint64_t chips, PlacementScore kind,
-                              const CappedFree& capped_free, std::span<const NodeCap> caps, Allocation& out) {
+                              const std::vector<int64_t>& withheld, std::span<const NodeCap> caps,
+                              Allocation& out) {
   struct Candidate {
     int64_t score;
     PoolId pool;
@@ -136,7 +139,7 @@ bool place_gang_by_pool_order(const Job& job, const Cluster& c, uint64_t chips, 
   for (PoolId p = 0; p < c.pool_count(); ++p) {
     const Pool& pool = c.pool(p);
     if (!((chips >> pool.chip) & 1ULL) || pool.cards_per_node >= job.cards) continue;
-    if (capped_free(p) < job.cards) continue;
+    if (capped_free(c, withheld, p) < job.cards) continue;
     const int64_t total = static_cast<int64_t>(pool.end_node - pool.first_node) * pool.cards_per_node;
     cands.push_back({pool_score(kind, c.pool_free_cards(p), total, job.cards), p});
   }
@@ -151,7 +154,7 @@ bool place_gang_by_pool_order(const Job& job, const Cluster& c, uint64_t chips, 
 }
 
 // Topology-aware: the best plan over every pool that may hold the gang (topology_gang.hpp).
-bool place_gang_by_topology(const Job& job, const Cluster& c, uint64_t chips, const CappedFree& capped_free,
+bool place_gang_by_topology(const Job& job, const Cluster& c, uint64_t chips, const std::vector<int64_t>& withheld,
                             std::span<const NodeCap> caps, Allocation& out) {
   GangPlan best, plan;
   bool found = false;
@@ -159,7 +162,7 @@ bool place_gang_by_topology(const Job& job, const Cluster& c, uint64_t chips, co
   for (PoolId p = 0; p < c.pool_count(); ++p) {
     const Pool& pool = c.pool(p);
     if (!((chips >> pool.chip) & 1ULL) || pool.cards_per_node >= job.cards) continue;
-    if (capped_free(p) < job.cards) continue;
+    if (capped_free(c, withheld, p) < job.cards) continue;
     if (plan_gang_in_pool(c, p, job.cards, usable, plan) && (!found || plan.better_than(best))) {
       best = std::move(plan);
       found = true;
@@ -181,12 +184,9 @@ bool place_gang(const Job& job, const Cluster& c, uint64_t chips, PlacementScore
     const uint32_t free = c.node_free_cards(cap.node);
     withheld[c.node_pool(cap.node)] += free - std::min(free, cap.max_cards);
   }
-  const CappedFree capped_free = [&](PoolId p) {
-    return c.pool_free_cards(p) - (withheld.empty() ? 0 : withheld[p]);
-  };
   const bool placed = gangs == GangPlacement::Topology
-                          ? place_gang_by_topology(job, c, chips, capped_free, caps, out)
-                          : place_gang_by_pool_order(job, c, chips, kind, capped_free, caps, out);
+                          ? place_gang_by_topology(job, c, chips, withheld, caps, out)
+                          : place_gang_by_pool_order(job, c, chips, kind, withheld, caps, out);
   if (placed) return true;
   if (!job.allow_cross_site) return false;
   // Spanning sites: pools of one chip type, most free first, chip types in id order.
@@ -197,7 +197,7 @@ bool place_gang(const Job& job, const Cluster& c, uint64_t chips, PlacementScore
     for (PoolId p = 0; p < c.pool_count(); ++p) {
       if (c.pool(p).chip == chip && c.pool_free_cards(p) > 0) {
         pools.push_back(p);
-        free += capped_free(p);
+        free += capped_free(c, withheld, p);
       }
     }
     if (free < job.cards) continue;
