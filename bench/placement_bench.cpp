@@ -63,4 +63,4 @@ static void BM_FindPlacement(benchmark::State& state) {
   state.counters["found_share"] = static_cast<double>(found) / static_cast<double>(state.iterations());
   state.SetLabel(std::string(placement_name(kind)) + " cards=" + std::to_string(cards));
 }
-BENCHMARK(BM_FindPlacement)->ArgsProduct({{0, 1, 2, 3}, {1, 8, 64}});
+BENCHMARK(BM_FindPlacement)->ArgsProduct({{0, 1, 2, 3, 4}, {1, 8, 64}});

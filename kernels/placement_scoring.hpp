@@ -1,5 +1,7 @@
 // Batched placement scoring: for each job of a batch, the best node of a node
-// table under one of four integer scoring rules. Plain arrays only; this header
+// table under one of five integer scoring rules (four node-local ones and one
+// topology rule, leaf-pack, that also reads the free cards of the node's leaf
+// switch). Plain arrays only; this header
 // depends on no other hetsim folder (see kernels/README.md).
 //
 // The scalar rules (placement_feasible, placement_score, placement_better) are
@@ -22,12 +24,15 @@
 
 namespace hetsim::kernels {
 
-enum class PlacementScore : uint8_t { FirstFit = 0, BestFit = 1, Packing = 2, Spread = 3 };
+enum class PlacementScore : uint8_t { FirstFit = 0, BestFit = 1, Packing = 2, Spread = 3, LeafPack = 4 };
+inline constexpr int kPlacementScoreCount = 5;
 
 inline constexpr int kMaxCardsPerNode = 32;  // total_cards and job cards are in 1..32
 inline constexpr int kMaxChipTypes = 64;     // chip ids are in 0..63 (one bit of allowed_chips each)
 inline constexpr int64_t kScoreScale = 1'000'000;
 inline constexpr int64_t kNoScore = std::numeric_limits<int64_t>::min();
+// Leaf-pack ranks by the leaf's leftover first: one leaf card outweighs any node leftover (<= 31).
+inline constexpr int64_t kLeafWeight = 64;
 
 // Struct of arrays; n nodes, all spans the same length.
 struct NodeTable {
@@ -36,6 +41,10 @@ struct NodeTable {
   std::span<const uint16_t> chip;        // chip type id (0..63)
   std::span<const int64_t> cpu_free_milli;
   std::span<const int64_t> mem_free_mib;
+  // Topology, read only by LeafPack (may be empty otherwise): the node's leaf switch, and per
+  // leaf the whole free cards of all its nodes (so leaf_free_cards[leaf[i]] >= free_cards[i]).
+  std::span<const uint32_t> leaf;
+  std::span<const uint32_t> leaf_free_cards;
 
   [[nodiscard]] std::size_t size() const noexcept { return free_cards.size(); }
 };
@@ -71,10 +80,15 @@ HETSIM_HD constexpr bool placement_feasible(uint64_t allowed_chips, int64_t job_
 }
 
 // Higher is better. Only meaningful for a feasible (node, job) pair with
-// total_cards >= 1. Values: FirstFit 0; BestFit -32..0; Packing/Spread 0..1'000'000.
+// total_cards >= 1. Values: FirstFit 0; BestFit -32..0; Packing/Spread 0..1'000'000;
+// LeafPack -((leaf leftover) * 64 + node leftover): the fullest leaf that fits, best fit in it,
+// so single-node jobs fill busy leaves and whole leaves stay free for multi-node gangs.
+// `leaf_free_cards` (the node's leaf, before placing) is read only by LeafPack.
 HETSIM_HD constexpr int64_t placement_score(PlacementScore kind, int64_t free_cards, int64_t total_cards,
-                                            int64_t job_cards) noexcept {
+                                            int64_t job_cards, int64_t leaf_free_cards) noexcept {
   switch (kind) {
+    case PlacementScore::LeafPack:
+      return -((leaf_free_cards - job_cards) * kLeafWeight + (free_cards - job_cards));
     case PlacementScore::FirstFit:
       return 0;
     case PlacementScore::BestFit:
@@ -114,12 +128,15 @@ template <PlacementScore Kind>
   const uint16_t* chip = nodes.chip.data();
   const int64_t* cpu_free = nodes.cpu_free_milli.data();
   const int64_t* mem_free = nodes.mem_free_mib.data();
+  const uint32_t* leaf = nodes.leaf.data();
+  const uint32_t* leaf_free = nodes.leaf_free_cards.data();
   for (std::size_t i = 0; i < n; ++i) {
     if (!placement_feasible(allowed_chips, cards, cpu_milli, mem_mib, chip[i], free_cards[i], cpu_free[i],
                             mem_free[i])) {
       continue;
     }
-    const int64_t s = placement_score(Kind, free_cards[i], total_cards[i], cards);
+    const int64_t lf = Kind == PlacementScore::LeafPack ? int64_t{leaf_free[leaf[i]]} : 0;
+    const int64_t s = placement_score(Kind, free_cards[i], total_cards[i], cards, lf);
     const auto id = static_cast<int32_t>(i);
     if (placement_better(s, id, best.score, best.node)) {
       best.node = id;
@@ -141,6 +158,8 @@ template <PlacementScore Kind>
       return best_node_for_job<PlacementScore::Packing>(nodes, cards, allowed_chips, cpu_milli, mem_mib);
     case PlacementScore::Spread:
       return best_node_for_job<PlacementScore::Spread>(nodes, cards, allowed_chips, cpu_milli, mem_mib);
+    case PlacementScore::LeafPack:
+      return best_node_for_job<PlacementScore::LeafPack>(nodes, cards, allowed_chips, cpu_milli, mem_mib);
   }
   return {};
 }
@@ -151,8 +170,10 @@ template <PlacementScore Kind>
 
 // Throws std::invalid_argument unless: all NodeTable spans have one length n
 // (n <= INT32_MAX); all JobBatch spans have one length m; out.size() == m;
-// kind is one of the four enumerators; every node has 1 <= total_cards <= 32,
-// free_cards <= total_cards, chip < 64; every job has 1 <= cards <= 32.
+// kind is one of the five enumerators; every node has 1 <= total_cards <= 32,
+// free_cards <= total_cards, chip < 64; every job has 1 <= cards <= 32; for
+// LeafPack, NodeTable.leaf has n entries, each < leaf_free_cards.size(), and
+// leaf_free_cards[leaf[i]] >= free_cards[i].
 // Every batched entry point calls it first.
 void validate_placement_inputs(const NodeTable& nodes, const JobBatch& jobs, PlacementScore kind,
                                std::span<const BestNode> out);

@@ -53,8 +53,23 @@ void validate_placement_inputs(const NodeTable& nodes, const JobBatch& jobs, Pla
   check_len(out.size(), m, "output span", "JobBatch.cards");
 
   const auto k = static_cast<unsigned>(kind);
-  if (k > static_cast<unsigned>(PlacementScore::Spread)) {
+  if (k >= static_cast<unsigned>(kPlacementScoreCount)) {
     fail("unknown PlacementScore value " + std::to_string(k));
+  }
+  if (kind == PlacementScore::LeafPack) {
+    check_len(nodes.leaf.size(), n, "NodeTable.leaf", "NodeTable.free_cards");
+    const std::size_t leaves = nodes.leaf_free_cards.size();
+    for (std::size_t i = 0; i < n; ++i) {
+      if (nodes.leaf[i] >= leaves) {
+        fail("node " + std::to_string(i) + ": leaf " + std::to_string(nodes.leaf[i]) +
+             " is outside NodeTable.leaf_free_cards (" + std::to_string(leaves) + " entries)");
+      }
+      if (nodes.leaf_free_cards[nodes.leaf[i]] < nodes.free_cards[i]) {
+        fail("node " + std::to_string(i) + ": its leaf " + std::to_string(nodes.leaf[i]) + " has " +
+             std::to_string(nodes.leaf_free_cards[nodes.leaf[i]]) + " free cards, fewer than the node's " +
+             std::to_string(unsigned{nodes.free_cards[i]}));
+      }
+    }
   }
   for (std::size_t i = 0; i < n; ++i) {
     const unsigned total = nodes.total_cards[i];
@@ -93,6 +108,9 @@ void score_best_nodes_cpu(const NodeTable& nodes, const JobBatch& jobs, Placemen
       return;
     case PlacementScore::Spread:
       score_all<PlacementScore::Spread>(nodes, jobs, out);
+      return;
+    case PlacementScore::LeafPack:
+      score_all<PlacementScore::LeafPack>(nodes, jobs, out);
       return;
   }
 }

@@ -36,6 +36,8 @@ struct DeviceNodes {
   const uint16_t* __restrict__ chip;
   const int64_t* __restrict__ cpu_free;
   const int64_t* __restrict__ mem_free;
+  const uint32_t* __restrict__ leaf;       // LeafPack only
+  const uint32_t* __restrict__ leaf_free;  // LeafPack only
   int32_t n;
 };
 
@@ -76,7 +78,9 @@ __global__ void __launch_bounds__(kThreads) best_node_kernel(DeviceNodes nodes, 
                               nodes.mem_free[i])) {
         continue;
       }
-      const int64_t s = placement_score(Kind, free_cards, nodes.total_cards[i], cards);
+      int64_t leaf_free = 0;
+      if constexpr (Kind == PlacementScore::LeafPack) leaf_free = nodes.leaf_free[nodes.leaf[i]];
+      const int64_t s = placement_score(Kind, free_cards, nodes.total_cards[i], cards, leaf_free);
       // Each thread visits its nodes in increasing id order: strict '>' keeps the lowest id on ties.
       take_if_better(s, i, best_score, best_node);
     }
@@ -111,7 +115,7 @@ __global__ void __launch_bounds__(kThreads) best_node_kernel(DeviceNodes nodes, 
 // Stream + device buffers + launch; CudaPlacementScorer::Impl is this.
 struct ScorerState {
   cuda_support::Stream stream;
-  DeviceBuffer free_cards, total_cards, chip, cpu_free, mem_free;
+  DeviceBuffer free_cards, total_cards, chip, cpu_free, mem_free, leaf, leaf_free;
   DeviceBuffer cards, allowed, cpu, mem;
   DeviceBuffer out;
 
@@ -130,7 +134,13 @@ struct ScorerState {
                    upload(chip, nodes.chip, stream).data(),
                    upload(cpu_free, nodes.cpu_free_milli, stream).data(),
                    upload(mem_free, nodes.mem_free_mib, stream).data(),
+                   nullptr,
+                   nullptr,
                    static_cast<int32_t>(nodes.size())};
+    if (kind == PlacementScore::LeafPack) {
+      dn.leaf = upload(leaf, nodes.leaf, stream).data();
+      dn.leaf_free = upload(leaf_free, nodes.leaf_free_cards, stream).data();
+    }
     DeviceJobs dj{upload(cards, jobs.cards, stream).data(), upload(allowed, jobs.allowed_chips, stream).data(),
                   upload(cpu, jobs.cpu_milli, stream).data(), upload(mem, jobs.mem_mib, stream).data(),
                   static_cast<int64_t>(jobs.size())};
@@ -147,6 +157,9 @@ struct ScorerState {
         break;
       case PlacementScore::Spread:
         launch<PlacementScore::Spread>(dn, dj, dout);
+        break;
+      case PlacementScore::LeafPack:
+        launch<PlacementScore::LeafPack>(dn, dj, dout);
         break;
     }
     HETSIM_CUDA_CHECK(

@@ -22,6 +22,7 @@ struct Inputs {
   std::vector<uint16_t> chip;
   std::vector<int64_t> cpu_free, mem_free, cpu, mem;
   std::vector<uint64_t> allowed;
+  std::vector<uint32_t> leaf, leaf_free;  // leaves of 32 nodes, as in the Shanghai scenario
   std::vector<hk::BestNode> out;
 
   Inputs(int64_t m, int64_t n) {
@@ -33,6 +34,9 @@ struct Inputs {
       chip.push_back(static_cast<uint16_t>(rng() % 6));
       cpu_free.push_back(static_cast<int64_t>(rng() % 128000));
       mem_free.push_back(static_cast<int64_t>(rng() % (1 << 20)));
+      if (i % 32 == 0) leaf_free.push_back(0);
+      leaf.push_back(static_cast<uint32_t>(leaf_free.size() - 1));
+      leaf_free.back() += free_cards.back();
     }
     for (int64_t j = 0; j < m; ++j) {
       cards.push_back(static_cast<uint8_t>(uint64_t{1} << (rng() % 4)));  // 1..8
@@ -42,13 +46,17 @@ struct Inputs {
     }
     out.resize(static_cast<std::size_t>(m));
   }
-  [[nodiscard]] hk::NodeTable nodes() const { return {free_cards, total_cards, chip, cpu_free, mem_free}; }
+  [[nodiscard]] hk::NodeTable nodes() const {
+    return {free_cards, total_cards, chip, cpu_free, mem_free, leaf, leaf_free};
+  }
   [[nodiscard]] hk::JobBatch jobs() const { return {cards, allowed, cpu, mem}; }
 };
 
-void report(benchmark::State& state, int64_t m, int64_t n) {
+void report(benchmark::State& state, int64_t m, int64_t n, hk::PlacementScore kind) {
+  // Leaf-pack also reads the node's leaf id and that leaf's free cards.
+  const int64_t node_bytes = kNodeBytes + (kind == hk::PlacementScore::LeafPack ? 2 * sizeof(uint32_t) : 0);
   state.SetItemsProcessed(state.iterations() * m * n);
-  state.SetBytesProcessed(state.iterations() * (m * n * kNodeBytes + m * kJobBytes));
+  state.SetBytesProcessed(state.iterations() * (m * n * node_bytes + m * kJobBytes));
   state.counters["jobs"] = static_cast<double>(m);
   state.counters["nodes"] = static_cast<double>(n);
 }
@@ -63,7 +71,7 @@ void BM_PlacementCpu(benchmark::State& state) {
     benchmark::DoNotOptimize(in.out.data());
     benchmark::ClobberMemory();
   }
-  report(state, m, n);
+  report(state, m, n, kind);
 }
 
 void BM_PlacementCuda(benchmark::State& state) {
@@ -87,12 +95,12 @@ void BM_PlacementCuda(benchmark::State& state) {
     state.SkipWithError(e.what());
     return;
   }
-  report(state, m, n);
+  report(state, m, n, kind);
 }
 
 void sizes(benchmark::internal::Benchmark* b) {
   b->ArgNames({"jobs", "nodes", "score"});
-  for (int64_t kind : {1, 2}) {  // BestFit, Packing (FirstFit/Spread cost the same)
+  for (int64_t kind : {1, 2, 4}) {  // BestFit, Packing, LeafPack (FirstFit/Spread cost as BestFit/Packing)
     b->Args({64, 1024, kind});
     b->Args({256, 6500, kind});
     b->Args({1024, 6500, kind});

@@ -1,5 +1,6 @@
 #include "hetsim/model/cluster.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace hetsim {
@@ -43,7 +44,11 @@ PoolId Cluster::add_pool(SiteId site, ProviderId provider, ChipId chip, uint32_t
   p.leaf_count = (nodes + nodes_per_leaf - 1) / nodes_per_leaf;
   const auto pid = static_cast<PoolId>(pools_.size());
   pools_.push_back(p);
-  for (uint32_t l = 0; l < p.leaf_count; ++l) leaf_site_.push_back(site);
+  for (uint32_t l = 0; l < p.leaf_count; ++l) {
+    leaf_site_.push_back(site);
+    const uint32_t leaf_nodes = std::min(nodes_per_leaf, nodes - l * nodes_per_leaf);
+    leaf_free_cards_.push_back(leaf_nodes * cards_per_node);
+  }
 
   free_index_.emplace_back(static_cast<std::size_t>(cards_per_node) + 1, NodeBucket(p.first_node, nodes));
   pool_free_cards_.push_back(static_cast<int64_t>(nodes) * cards_per_node);
@@ -135,6 +140,7 @@ void Cluster::allocate(const Allocation& a) {
     node_cpu_free_[g.node] -= g.cpu_milli;
     node_mem_free_[g.node] -= g.mem_mib;
     index_move(g.node, before, node_free_cards_[g.node]);
+    leaf_free_cards_[node_leaf_[g.node]] -= whole_taken;
     const PoolId p = node_pool_[g.node];
     pool_free_cards_[p] -= whole_taken;
     chip_site_free_[pools_[p].chip * sites_.size() + pools_[p].site] -= whole_taken;
@@ -158,6 +164,7 @@ void Cluster::release(const Allocation& a) {
     node_cpu_free_[g.node] += g.cpu_milli;
     node_mem_free_[g.node] += g.mem_mib;
     index_move(g.node, before, node_free_cards_[g.node]);
+    leaf_free_cards_[node_leaf_[g.node]] += whole_freed;
     const PoolId p = node_pool_[g.node];
     pool_free_cards_[p] += whole_freed;
     chip_site_free_[pools_[p].chip * sites_.size() + pools_[p].site] += whole_freed;

@@ -85,6 +85,8 @@ class Cluster {
   // Mask of the node's whole free cards.
   uint32_t node_free_mask(NodeId n) const;
   SiteId leaf_site(uint32_t leaf) const { return leaf_site_[leaf]; }
+  // Whole free cards of all nodes under the leaf switch.
+  uint32_t leaf_free_cards(uint32_t leaf) const { return leaf_free_cards_[leaf]; }
 
   // ---- whole-cluster arrays (struct-of-arrays), for batched kernels; valid until the next change
   std::span<const uint8_t> free_cards_array() const { return node_free_cards_; }
@@ -92,6 +94,8 @@ class Cluster {
   std::span<const uint16_t> chip_array() const { return node_chip_; }
   std::span<const int64_t> cpu_free_array() const { return node_cpu_free_; }
   std::span<const int64_t> mem_free_array() const { return node_mem_free_; }
+  std::span<const uint32_t> leaf_array() const { return node_leaf_; }
+  std::span<const uint32_t> leaf_free_array() const { return leaf_free_cards_; }
 
   // ---- indexes
   // Nodes of `pool` with exactly `free` whole free cards, ascending id.
@@ -128,6 +132,7 @@ class Cluster {
   std::vector<int64_t> node_mem_free_;
   // leaves
   std::vector<SiteId> leaf_site_;
+  std::vector<uint32_t> leaf_free_cards_;
   // cards
   std::vector<uint16_t> card_free_milli_;
   // indexes

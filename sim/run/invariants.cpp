@@ -77,6 +77,7 @@ std::string check_allocations(const Cluster& now, const Cluster& initial, std::s
     }
   }
   int64_t free_total = 0;
+  std::vector<uint32_t> leaf_free(now.leaf_count(), 0);
   for (std::size_t ni = 0; ni < now.node_count(); ++ni) {
     const auto n = static_cast<NodeId>(ni);
     const CardId first = now.node_first_card(n);
@@ -101,6 +102,12 @@ std::string check_allocations(const Cluster& now, const Cluster& initial, std::s
       return node_name(n) + " shows " + std::to_string(now.node_mem_free(n)) + " MiB free, the running jobs leave " +
              std::to_string(initial.node_mem_free(n) - mem[n]);
     free_total += whole_free;
+    leaf_free[now.node_leaf(n)] += whole_free;
+  }
+  for (uint32_t l = 0; l < now.leaf_count(); ++l) {
+    if (leaf_free[l] != now.leaf_free_cards(l))
+      return "leaf switch " + std::to_string(l) + " counts " + std::to_string(now.leaf_free_cards(l)) +
+             " free cards, its nodes " + std::to_string(leaf_free[l]);
   }
   if (free_total != now.free_cards_total())
     return "the cluster counts " + std::to_string(now.free_cards_total()) + " free cards, its nodes " +

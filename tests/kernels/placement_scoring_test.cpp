@@ -39,6 +39,7 @@ std::vector<BestNode> naive(const NodeData& nd, const JobData& jd, PlacementScor
         case PlacementScore::BestFit: s = c - f; break;
         case PlacementScore::Packing: s = ((t - f) + c) * 1000000 / t; break;
         case PlacementScore::Spread: s = (f - c) * 1000000 / t; break;
+        case PlacementScore::LeafPack: s = -((int64_t{nd.leaf_free_cards[nd.leaf[i]]} - c) * 64 + (f - c)); break;
       }
       if (out[j].node < 0 || s > out[j].score) out[j] = BestNode{static_cast<int32_t>(i), s};
     }
@@ -72,13 +73,17 @@ NodeData four_nodes() {
 }  // namespace
 
 TEST(PlacementScore, FormulasAreExact) {
-  EXPECT_EQ(hk::placement_score(PlacementScore::FirstFit, 5, 8, 2), 0);
-  EXPECT_EQ(hk::placement_score(PlacementScore::BestFit, 5, 8, 2), -3);
-  EXPECT_EQ(hk::placement_score(PlacementScore::Packing, 5, 8, 2), 625000);  // (8-5+2)/8
-  EXPECT_EQ(hk::placement_score(PlacementScore::Spread, 5, 8, 2), 375000);   // (5-2)/8
-  EXPECT_EQ(hk::placement_score(PlacementScore::Packing, 3, 3, 1), 333333);  // integer division truncates
-  EXPECT_EQ(hk::placement_score(PlacementScore::Spread, 3, 3, 1), 666666);
-  static_assert(hk::placement_score(PlacementScore::Packing, 32, 32, 32) == 1000000);
+  EXPECT_EQ(hk::placement_score(PlacementScore::FirstFit, 5, 8, 2, 0), 0);
+  EXPECT_EQ(hk::placement_score(PlacementScore::BestFit, 5, 8, 2, 0), -3);
+  EXPECT_EQ(hk::placement_score(PlacementScore::Packing, 5, 8, 2, 0), 625000);  // (8-5+2)/8
+  EXPECT_EQ(hk::placement_score(PlacementScore::Spread, 5, 8, 2, 0), 375000);   // (5-2)/8
+  EXPECT_EQ(hk::placement_score(PlacementScore::Packing, 3, 3, 1, 0), 333333);  // integer division truncates
+  EXPECT_EQ(hk::placement_score(PlacementScore::Spread, 3, 3, 1, 0), 666666);
+  static_assert(hk::placement_score(PlacementScore::Packing, 32, 32, 32, 0) == 1000000);
+  // Leaf-pack: leaf leftover x 64 + node leftover, negated; the leaf term dominates.
+  EXPECT_EQ(hk::placement_score(PlacementScore::LeafPack, 5, 8, 2, 20), -(18 * 64 + 3));
+  static_assert(hk::placement_score(PlacementScore::LeafPack, 31, 32, 1, 31) >
+                hk::placement_score(PlacementScore::LeafPack, 1, 32, 1, 32));
   static_assert(hk::placement_better(0, 1, hk::kNoScore, -1));
   static_assert(!hk::placement_better(0, 3, 0, 2));
   static_assert(hk::placement_better(0, 2, 0, 3));
@@ -118,6 +123,23 @@ TEST(PlacementScoringCpu, SpreadMaximisesFreeFraction) {
   nd2.mem_free_mib[3] = 0;
   // 1 card: node0 1/8=125000, node1 5/8=625000, node2 1/4=250000.
   EXPECT_EQ(one(nd2, 1, PlacementScore::Spread, kAnyChip, 0, 1), (BestNode{1, 625000}));
+}
+
+TEST(PlacementScoringCpu, LeafPackPrefersTheFullestLeafThatFits) {
+  // Leaf 0: nodes 0 (2 free of 8) and 1 (6 free): 8 free. Leaf 1: nodes 2 (4 free) and 3 (0 free): 4 free.
+  NodeData nd;
+  nd.add_in_leaf(2, 8, 0, 64000, 1 << 20, true);
+  nd.add_in_leaf(6, 8, 0, 64000, 1 << 20, false);
+  nd.add_in_leaf(4, 8, 0, 64000, 1 << 20, true);
+  nd.add_in_leaf(0, 8, 0, 64000, 1 << 20, false);
+  ASSERT_EQ(nd.leaf_free_cards, (std::vector<uint32_t>{8, 4}));
+  // 2 cards: node 0 is the exact fit, but node 2's leaf is fuller: -((4-2)*64 + 2).
+  EXPECT_EQ(one(nd, 2, PlacementScore::LeafPack), (BestNode{2, -130}));
+  EXPECT_EQ(one(nd, 2, PlacementScore::BestFit), (BestNode{0, 0}));
+  // 5 cards fit only node 1.
+  EXPECT_EQ(one(nd, 5, PlacementScore::LeafPack), (BestNode{1, -(3 * 64 + 1)}));
+  // Within one leaf, best fit: 1 card goes to node 2 (leaf 1), not to the emptier leaf 0.
+  EXPECT_EQ(one(nd, 1, PlacementScore::LeafPack), (BestNode{2, -(3 * 64 + 3)}));
 }
 
 TEST(PlacementScoringCpu, TieBreakIsLowestNodeIdEverywhere) {
@@ -247,8 +269,15 @@ TEST(PlacementScoringCpu, InvalidInputsThrow) {
   expect_invalid([](NodeData&, JobData& j, V&, PlacementScore&) { j.mem_mib.pop_back(); }, "mem_mib");
   expect_invalid([](NodeData&, JobData&, V& o, PlacementScore&) { o.pop_back(); }, "output span");
   expect_invalid([](NodeData&, JobData&, V& o, PlacementScore&) { o.resize(3); }, "output span");
-  expect_invalid([](NodeData&, JobData&, V&, PlacementScore& k) { k = static_cast<PlacementScore>(4); },
+  expect_invalid([](NodeData&, JobData&, V&, PlacementScore& k) { k = static_cast<PlacementScore>(5); },
                  "PlacementScore");
+  // Leaf-pack reads the topology spans, the other rules do not.
+  expect_invalid([](NodeData& n, JobData&, V&, PlacementScore& k) { k = PlacementScore::LeafPack; n.leaf.pop_back(); },
+                 "NodeTable.leaf has 3");
+  expect_invalid([](NodeData& n, JobData&, V&, PlacementScore& k) { k = PlacementScore::LeafPack; n.leaf[2] = 1; },
+                 "leaf 1 is outside");
+  expect_invalid([](NodeData& n, JobData&, V&, PlacementScore& k) { k = PlacementScore::LeafPack; n.leaf_free_cards[0] = 5; },
+                 "fewer than the node's");
   expect_invalid([](NodeData& n, JobData&, V&, PlacementScore&) { n.total_cards[1] = 0; }, "total_cards 0");
   expect_invalid([](NodeData& n, JobData&, V&, PlacementScore&) { n.total_cards[3] = 33; n.free_cards[3] = 1; },
                  "total_cards 33");
@@ -256,6 +285,13 @@ TEST(PlacementScoringCpu, InvalidInputsThrow) {
   expect_invalid([](NodeData& n, JobData&, V&, PlacementScore&) { n.chip[2] = 64; }, "chip id 64");
   expect_invalid([](NodeData&, JobData& j, V&, PlacementScore&) { j.cards[1] = 0; }, "cards 0");
   expect_invalid([](NodeData&, JobData& j, V&, PlacementScore&) { j.cards[0] = 33; }, "cards 33");
+}
+
+TEST(PlacementScoringCpu, NodeLocalRulesIgnoreMissingTopology) {
+  NodeData nd = four_nodes();
+  nd.leaf.clear();
+  nd.leaf_free_cards.clear();
+  EXPECT_EQ(one(nd, 2, PlacementScore::BestFit), (BestNode{0, 0}));
 }
 
 TEST(PlacementScoringCuda, StubOrDeviceContract) {

@@ -12,20 +12,29 @@
 
 namespace hetsim::kernels::testing {
 
+// Nodes sit under leaf switches in id order; leaf_free_cards sums each leaf's free cards.
 struct NodeData {
   std::vector<uint8_t> free_cards, total_cards;
   std::vector<uint16_t> chip;
   std::vector<int64_t> cpu_free_milli, mem_free_mib;
+  std::vector<uint32_t> leaf, leaf_free_cards;
 
+  // Leaves of four nodes.
   void add(uint8_t free, uint8_t total, uint16_t c, int64_t cpu, int64_t mem) {
+    add_in_leaf(free, total, c, cpu, mem, free_cards.size() % 4 == 0);
+  }
+  void add_in_leaf(uint8_t free, uint8_t total, uint16_t c, int64_t cpu, int64_t mem, bool new_leaf) {
     free_cards.push_back(free);
     total_cards.push_back(total);
     chip.push_back(c);
     cpu_free_milli.push_back(cpu);
     mem_free_mib.push_back(mem);
+    if (new_leaf || leaf_free_cards.empty()) leaf_free_cards.push_back(0);
+    leaf.push_back(static_cast<uint32_t>(leaf_free_cards.size() - 1));
+    leaf_free_cards.back() += free;
   }
   [[nodiscard]] NodeTable view() const {
-    return {free_cards, total_cards, chip, cpu_free_milli, mem_free_mib};
+    return {free_cards, total_cards, chip, cpu_free_milli, mem_free_mib, leaf, leaf_free_cards};
   }
 };
 
@@ -64,7 +73,7 @@ inline NodeData random_nodes(Draw& d, std::size_t n) {
     const auto chip = static_cast<uint16_t>(d.below(8) == 0 ? d.below(64) : d.below(4));
     const auto cpu = static_cast<int64_t>(d.below(9)) * 8000;    // 0..64 cores, coarse => ties
     const auto mem = static_cast<int64_t>(d.below(9)) * 65536;   // 0..512 GiB
-    nodes.add(free, total, chip, cpu, mem);
+    nodes.add_in_leaf(free, total, chip, cpu, mem, d.below(6) == 0);  // leaves of ~6 nodes
   }
   return nodes;
 }
@@ -89,7 +98,8 @@ inline JobData random_jobs(Draw& d, std::size_t m) {
 }
 
 inline constexpr PlacementScore kAllScores[] = {PlacementScore::FirstFit, PlacementScore::BestFit,
-                                                PlacementScore::Packing, PlacementScore::Spread};
+                                                PlacementScore::Packing, PlacementScore::Spread,
+                                                PlacementScore::LeafPack};
 inline constexpr std::size_t kNodeCounts[] = {1, 2, 3, 31, 32, 33, 255, 256, 257, 1000, 4999, 5000};
 inline constexpr std::size_t kJobCounts[] = {1, 2, 17, 64, 300};
 inline constexpr uint64_t kSeeds[] = {1, 42, 0x9e3779b97f4a7c15ULL};

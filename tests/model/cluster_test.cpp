@@ -36,6 +36,12 @@ TEST(Cluster, LayoutAndCounters) {
   EXPECT_EQ(c.free_cards(2, 0), 0);
   EXPECT_EQ(c.nodes_with_free(0, 8).size(), 3u);
   EXPECT_EQ(c.node_first_card(3), 24u);
+  // Leaves of two nodes; pool 0's second leaf holds one node.
+  EXPECT_EQ(c.leaf_free_cards(0), 16u);
+  EXPECT_EQ(c.leaf_free_cards(1), 8u);
+  EXPECT_EQ(c.leaf_free_cards(2), 8u);
+  EXPECT_EQ(c.leaf_free_array().size(), 3u);
+  EXPECT_EQ(c.leaf_array().size(), 5u);
 }
 
 TEST(Cluster, AllocateReleaseKeepsIndexesExact) {
@@ -51,7 +57,10 @@ TEST(Cluster, AllocateReleaseKeepsIndexesExact) {
   EXPECT_EQ(c.free_cards(1, 0), 21);
   EXPECT_EQ(c.node_cpu_free(1), 61000);
   EXPECT_EQ(c.free_cards_total(), 29);
+  EXPECT_EQ(c.leaf_free_cards(c.node_leaf(1)), 13u);
+  EXPECT_EQ(c.leaf_free_cards(c.node_leaf(2)), 8u);
   c.release(a);
+  EXPECT_EQ(c.leaf_free_cards(c.node_leaf(1)), 16u);
   EXPECT_EQ(c.node_free_cards(1), 8);
   EXPECT_EQ(c.nodes_with_free(0, 8).size(), 3u);
   EXPECT_TRUE(c.nodes_with_free(0, 5).empty());

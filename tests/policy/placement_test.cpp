@@ -104,7 +104,8 @@ TEST(Placement, IndexSearchEqualsKernelReferenceOnRandomStates) {
     for (int p = 0; p < pools; ++p) {
       const uint8_t cpn = static_cast<uint8_t>((gen() % 2) ? 8 : 4);
       m.cluster.add_pool(static_cast<SiteId>(gen() % 2), 0, static_cast<ChipId>(gen() % 2),
-                         1 + static_cast<uint32_t>(gen() % 30), cpn, 64000, 1 << 20, 4);
+                         1 + static_cast<uint32_t>(gen() % 30), cpn, 64000, 1 << 20,
+                         1 + static_cast<uint32_t>(gen() % 6));  // leaves of 1-6 nodes, some partial
     }
     test::finish_topology(m);
     for (NodeId n = 0; n < m.cluster.node_count(); ++n) {
@@ -126,8 +127,8 @@ TEST(Placement, IndexSearchEqualsKernelReferenceOnRandomStates) {
       cpu[n] = m.cluster.node_cpu_free(n);
       mem[n] = m.cluster.node_mem_free(n);
     }
-    const kernels::NodeTable table{free, total, chip, cpu, mem};
-    for (int kind = 0; kind < 4; ++kind) {
+    const kernels::NodeTable table{free, total, chip, cpu, mem, m.cluster.leaf_array(), m.cluster.leaf_free_array()};
+    for (int kind = 0; kind < kernels::kPlacementScoreCount; ++kind) {
       std::vector<Job> jobs;
       std::vector<uint8_t> cards;
       std::vector<uint64_t> allowed;

@@ -28,22 +28,31 @@ bool EasyBackfillPolicy::reserve(const SchedulingContext& ctx, JobId head) {
   reservation_ = Reservation{};
   reservation_.head = head;
   extra_.resize(c.node_count(), 0);
+  leaf_extra_.resize(c.leaf_count(), 0);
   pool_extra_.assign(c.pool_count(), 0);
   auto eff_free = [&](NodeId n) { return static_cast<uint32_t>(c.node_free_cards(n)) + extra_[n]; };
   // Clears the overlay (only the nodes it touched) whatever way we leave.
   struct Reset {
     EasyBackfillPolicy& p;
     ~Reset() {
-      for (NodeId n : p.extra_nodes_) p.extra_[n] = 0;
+      for (std::size_t i = 0; i < p.extra_nodes_.size(); ++i) {
+        p.extra_[p.extra_nodes_[i]] = 0;
+        p.leaf_extra_[p.leaf_of_extra_[i]] = 0;
+      }
       p.extra_nodes_.clear();
+      p.leaf_of_extra_.clear();
     }
   } reset{*this};
 
   const auto release = [&](const Allocation& a) {
     for (const NodeGrant& g : a) {
       const uint32_t k = whole_cards(g);
-      if (extra_[g.node] == 0) extra_nodes_.push_back(g.node);
+      if (extra_[g.node] == 0) {
+        extra_nodes_.push_back(g.node);
+        leaf_of_extra_.push_back(c.node_leaf(g.node));
+      }
       extra_[g.node] += k;
+      leaf_extra_[c.node_leaf(g.node)] += k;
       pool_extra_[c.node_pool(g.node)] += k;
     }
   };
@@ -61,7 +70,9 @@ bool EasyBackfillPolicy::reserve(const SchedulingContext& ctx, JobId head) {
       if (!((usable >> pool.chip) & 1ULL) || pool.cards_per_node < h.cards) continue;
       const uint32_t f = eff_free(g.node);
       if (f < h.cards) continue;
-      const int64_t s = kernels::placement_score(placement_, f, pool.cards_per_node, h.cards);
+      const uint32_t leaf = c.node_leaf(g.node);
+      const int64_t s = kernels::placement_score(placement_, f, pool.cards_per_node, h.cards,
+                                                 int64_t{c.leaf_free_cards(leaf)} + leaf_extra_[leaf]);
       if (kernels::placement_better(s, static_cast<int32_t>(g.node), best_score, best)) {
         best = static_cast<int32_t>(g.node);
         best_score = s;
@@ -128,20 +139,37 @@ bool EasyBackfillPolicy::repaired_hint(const SchedulingContext& ctx, JobId id, c
                                        Allocation& out) const {
   const Cluster& c = ctx.cluster();
   const Job& j = ctx.job(id);
-  // The batch's best node lost capacity since: its rank is unknown, search afresh.
-  if (hint.node >= 0 && std::find(touched_.begin(), touched_.end(), static_cast<NodeId>(hint.node)) != touched_.end()) {
+  // Nodes whose score may have changed since the batch: those the starts touched, and under
+  // leaf-pack every node of their leaves (a leaf's free cards are part of each node's score).
+  rescore_.clear();
+  if (placement_ == PlacementScore::LeafPack) {
+    for (NodeId t : touched_) {
+      const Pool& pool = c.pool(c.node_pool(t));
+      const uint32_t l = c.node_leaf(t) - pool.first_leaf;
+      const NodeId first = pool.first_node + l * pool.nodes_per_leaf;
+      const NodeId end = std::min<NodeId>(pool.end_node, first + pool.nodes_per_leaf);
+      for (NodeId n = first; n < end; ++n) rescore_.push_back(n);
+    }
+    std::sort(rescore_.begin(), rescore_.end());
+    rescore_.erase(std::unique(rescore_.begin(), rescore_.end()), rescore_.end());
+  } else {
+    rescore_.assign(touched_.begin(), touched_.end());
+  }
+  // The batch's best node may have lost capacity or rank: the rank of the rest is unknown, search afresh.
+  if (hint.node >= 0 && std::find(rescore_.begin(), rescore_.end(), static_cast<NodeId>(hint.node)) != rescore_.end()) {
     return find_placement(j, PlacementInput{&c, &ctx.chips(), &ctx.perf()}, placement_, {}, out, gangs_);
   }
-  // Untouched nodes score as they did; only touched nodes can have changed rank.
+  // Other nodes score as they did; only the rescored ones can have changed rank.
   int32_t best = hint.node;
   int64_t best_score = hint.score;
   const uint64_t usable = usable_chip_mask(j, ctx.chips(), ctx.perf());
-  for (NodeId n : touched_) {
+  for (NodeId n : rescore_) {
     if (!kernels::placement_feasible(usable, j.cards, j.cpu_milli_per_card * j.cards, j.mem_mib_per_card * j.cards,
                                      c.node_chip(n), c.node_free_cards(n), c.node_cpu_free(n), c.node_mem_free(n))) {
       continue;
     }
-    const int64_t s = kernels::placement_score(placement_, c.node_free_cards(n), c.node_cards(n), j.cards);
+    const int64_t s = kernels::placement_score(placement_, c.node_free_cards(n), c.node_cards(n), j.cards,
+                                               c.leaf_free_cards(c.node_leaf(n)));
     if (kernels::placement_better(s, static_cast<int32_t>(n), best_score, best)) {
       best = static_cast<int32_t>(n);
       best_score = s;

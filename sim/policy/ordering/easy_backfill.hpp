@@ -62,10 +62,13 @@ class EasyBackfillPolicy : public Policy {
   JobId scanned_upto_ = 0;            // jobs with id <= this were scanned at scanned_version_
   Allocation scratch_;
   std::vector<NodeId> touched_;  // nodes allocated since the batch was scored
+  mutable std::vector<NodeId> rescore_;  // repaired_hint's scratch
   // Scratch of reserve(), kept across passes so a pass allocates nothing in steady state:
   // cards released by jobs ending before the shadow time, per node and per pool.
   std::vector<uint32_t> extra_;
   std::vector<NodeId> extra_nodes_;
+  std::vector<uint32_t> leaf_extra_;      // the same per leaf switch (leaf-pack scores)
+  std::vector<uint32_t> leaf_of_extra_;   // leaf of each extra_nodes_ entry, for the reset
   std::vector<int64_t> pool_extra_;
   std::vector<NodeId> order_;
   std::vector<uint32_t> bucket_start_;

@@ -52,8 +52,48 @@ uint32_t usable_cards(const Cluster& c, const Job& job, NodeId n, std::span<cons
 
 namespace {
 
+// Leaf-pack: the score depends on the node's leaf, so the free-card buckets do not order the
+// candidates. Leaves are visited in id order (node ids ascend with them, so a later node only wins
+// on a strictly higher score) and skipped when even a perfect fit in them cannot beat the best so
+// far: O(leaves of the candidate pools + nodes of the leaves that could win).
+int32_t best_node_leaf_pack(const Job& job, const Cluster& c, uint64_t chips, std::span<const NodeCap> caps) {
+  int32_t best_node = -1;
+  int64_t best_score = kernels::kNoScore;
+  const uint32_t need = job.cards;
+  for (PoolId p = 0; p < c.pool_count(); ++p) {
+    const Pool& pool = c.pool(p);
+    if (!((chips >> pool.chip) & 1ULL) || pool.cards_per_node < need) continue;
+    if (c.pool_free_cards(p) < need) continue;
+    for (uint32_t l = 0; l < pool.leaf_count; ++l) {
+      const int64_t leaf_free = c.leaf_free_cards(pool.first_leaf + l);
+      if (leaf_free < need) continue;
+      const int64_t at_most = -(leaf_free - need) * kernels::kLeafWeight;
+      if (best_node >= 0 && at_most <= best_score) continue;
+      const NodeId first = pool.first_node + l * pool.nodes_per_leaf;
+      const NodeId end = std::min<NodeId>(pool.end_node, first + pool.nodes_per_leaf);
+      for (NodeId n = first; n < end; ++n) {
+        const uint32_t f = c.node_free_cards(n);
+        if (f < need || usable_cards(c, job, n, caps) < need) continue;
+        const int64_t s = kernels::placement_score(PlacementScore::LeafPack, f, pool.cards_per_node, need, leaf_free);
+        if (kernels::placement_better(s, static_cast<int32_t>(n), best_score, best_node)) {
+          best_score = s;
+          best_node = static_cast<int32_t>(n);
+        }
+      }
+    }
+  }
+  return best_node;
+}
+
 bool place_single_node(const Job& job, const Cluster& c, uint64_t chips, PlacementScore kind,
                        std::span<const NodeCap> caps, Allocation& out) {
+  if (kind == PlacementScore::LeafPack) {
+    const int32_t n = best_node_leaf_pack(job, c, chips, caps);
+    if (n < 0) return false;
+    out.clear();
+    out.push_back(grant_cards(c, job, static_cast<NodeId>(n), job.cards));
+    return true;
+  }
   int32_t best_node = -1;
   int64_t best_score = kernels::kNoScore;
   const uint32_t need = job.cards;
@@ -64,7 +104,7 @@ bool place_single_node(const Job& job, const Cluster& c, uint64_t chips, Placeme
     for (uint32_t k = need; k <= pool.cards_per_node; ++k) {
       for (NodeId n : c.nodes_with_free(p, k)) {
         if (usable_cards(c, job, n, caps) < need) continue;
-        const int64_t s = kernels::placement_score(kind, k, pool.cards_per_node, need);
+        const int64_t s = kernels::placement_score(kind, k, pool.cards_per_node, need, 0);
         if (kernels::placement_better(s, static_cast<int32_t>(n), best_score, best_node)) {
           best_score = s;
           best_node = static_cast<int32_t>(n);
@@ -117,9 +157,10 @@ bool gather(const Job& job, const Cluster& c, std::span<const PoolId> pools,
 }
 
 int64_t pool_score(PlacementScore kind, int64_t free, int64_t total, int64_t need) {
-  // Pool-level use of the same rules; first-fit is decided by the lower pool id.
-  if (kind == PlacementScore::BestFit) return -(free - need);
-  return kernels::placement_score(kind, std::min<int64_t>(free, total), total, need);
+  // Pool-level use of the same rules; first-fit is decided by the lower pool id. Leaf-pack is
+  // best fit between pools (the leaves of a gang are the gang planner's business).
+  if (kind == PlacementScore::BestFit || kind == PlacementScore::LeafPack) return -(free - need);
+  return kernels::placement_score(kind, std::min<int64_t>(free, total), total, need, 0);
 }
 
 // Free cards of pool `p` minus those the caps hold back (`withheld`, empty without caps).
@@ -234,7 +275,7 @@ bool find_placement(const Job& job, const PlacementInput& in, PlacementScore kin
 }
 
 bool parse_placement(const std::string& name, PlacementScore& out) {
-  for (int i = 0; i < 4; ++i) {
+  for (int i = 0; i < kernels::kPlacementScoreCount; ++i) {
     if (name == placement_name(static_cast<PlacementScore>(i))) {
       out = static_cast<PlacementScore>(i);
       return true;
@@ -249,6 +290,7 @@ const char* placement_name(PlacementScore kind) {
     case PlacementScore::BestFit: return "best-fit";
     case PlacementScore::Packing: return "packing";
     case PlacementScore::Spread: return "spread";
+    case PlacementScore::LeafPack: return "leaf-pack";
   }
   return "?";
 }

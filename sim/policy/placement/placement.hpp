@@ -6,8 +6,9 @@
 // memory) the one with the highest score wins, ties to the lowest node id. Scores are the
 // integer rules shared with the batched kernel (hetsim/kernels/placement_scoring.hpp):
 //   first-fit 0 | best-fit -(leftover cards) | packing allocated share after | spread free share after
+//   leaf-pack -(leftover cards in the node's leaf x 64 + leftover cards on the node)
 // The search walks the per-pool free-card buckets, so it costs O(pools x cards_per_node x log n),
-// not O(nodes).
+// not O(nodes); leaf-pack walks the candidate pools' leaves instead (O(leaves), pruned).
 // A larger gang stays inside one pool (one provider's chips at one site), takes fully free nodes
 // first and fills the last one partially; pools are ranked by the same rules applied to pool-level
 // free cards. With job.allow_cross_site, a gang no single pool can hold may gather pools of one
@@ -65,7 +66,7 @@ uint64_t usable_chip_mask(const Job& job, const ChipCatalog& chips, const PerfPa
 bool parse_placement(const std::string& name, PlacementScore& out);
 const char* placement_name(PlacementScore kind);
 inline const std::vector<std::string>& placement_names() {
-  static const std::vector<std::string> names{"first-fit", "best-fit", "packing", "spread"};
+  static const std::vector<std::string> names{"first-fit", "best-fit", "packing", "spread", "leaf-pack"};
   return names;
 }
 
