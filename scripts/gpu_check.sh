@@ -3,8 +3,9 @@
 #   1. the GPU tests (CTest label `gpu`: CPU vs CUDA equivalence, bit for bit),
 #   2. the kernel micro-benchmarks (CPU reference and CUDA, copy bandwidth),
 #   3. end to end, each with --device cpu, cuda and auto: `hetsim plan` on four chip types, the
-#      mixed-training sensitivity scenario, the mixed city and the default city; wall time and a
-#      hash of the output file, which must be the same for every backend.
+#      mixed-training sensitivity scenario, the mixed city and the default city (also under
+#      leaf-pack placement, the kernel's topology term); wall time and a hash of the output file,
+#      which must be the same for every backend.
 #
 # Usage (from the repository root): scripts/gpu_check.sh BIN_DIR OUT_DIR [OPENB_DIR]
 #   BIN_DIR holds hetsim, test_kernels_gpu, bench_kernels and bench_planner (a CUDA build's binaries; a
@@ -69,6 +70,10 @@ for dev in cpu cuda auto; do timed mixed-sensitivity $dev mixed_plans.csv run sc
 OMP_NUM_THREADS=2 timed mixed-sensitivity cpu mixed_plans.csv run scenarios/repro/mixed-sensitivity.yaml
 for dev in cpu cuda auto; do timed mixed-city $dev jobs.csv run scenarios/repro/mixed-city.yaml; done
 for dev in cpu auto cuda; do timed city $dev jobs.csv run scenarios/shanghai-modu.yaml --quiet; done
+# The kernel's topology term (leaf-pack): batched hints are repaired per touched leaf.
+leafpack="run scenarios/shanghai-modu.yaml --quiet --policy easy-backfill:placement=leaf-pack,gang_placement=topology"
+for dev in cpu cuda; do timed city-leafpack $dev jobs.csv $leafpack; done
+for dev in cpu cuda; do timed city-leafpack-x1.2-4d $dev jobs.csv $leafpack --set workload.jobs_per_day=44400 --set scenario.horizon=4d; done
 if [ -n "$openb" ]; then
   fgd="run scenarios/repro/fgd-openb-default.yaml --quiet --set sharing_replay.nodes=$openb/openb_node_list_gpu_node.csv --set sharing_replay.pods=$openb/openb_pod_list_default.csv"
   for dev in cpu cuda; do timed fgd-one $dev fgd_curve.csv $fgd --policy fgd --seeds 1; done

@@ -24,7 +24,8 @@ ParamDef choice_param(const char* name, const char* default_value, std::vector<s
 ParamDef placement_param() {
   return choice_param("placement", "first-fit", placement_names(),
                       "where a job's cards go: first-fit (lowest node id), best-fit (least leftover "
-                      "cards), packing (most allocated node share), spread (most free node share)");
+                      "cards), packing (most allocated node share), spread (most free node share), leaf-pack "
+                      "(fullest leaf switch that fits, best fit in it)");
 }
 
 ParamDef gang_param() {
