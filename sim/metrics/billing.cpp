@@ -27,9 +27,10 @@ Billing bill_jobs(const std::vector<Job>& jobs, const std::vector<JobRecord>& re
   }
   for (std::size_t i : order) {
     const JobRecord& r = records[i];
-    const double seconds = std::max(0.0, (billed_at(i) - r.start).seconds());
-    const double rent = r.rent_per_s * seconds;
-    const double domestic = r.domestic_rent_per_s * seconds;
+    // The current (last) run at its rate, plus what the runs before a preemption cost.
+    const double seconds = std::max(0.0, (billed_at(i) - r.segment_start).seconds());
+    const double rent = r.prior_rent + r.rent_per_s * seconds;
+    const double domestic = r.prior_domestic_rent + r.domestic_rent_per_s * seconds;
     const std::size_t t = jobs[i].tenant;
     const double top_up = t < tenants.size() ? tenants[t].voucher_share : 0.0;
     const double share = std::min(vouchers.max_share, vouchers.city_share + top_up);

@@ -43,7 +43,12 @@ void MetricsCollector::on_start(JobId id, const Allocation& a, SimTime now, doub
   --queued_;
   JobRecord& r = records_[id];
   r.outcome = JobOutcome::Running;
-  r.start = now;
+  if (r.preemptions == 0) r.start = now;
+  r.segment_start = now;
+  // A restarted job describes its current run: chips, rent and shape are set afresh below.
+  r.chip_mask = 0;
+  r.rent_per_s = 0;
+  r.domestic_rent_per_s = 0;
   r.mixed_efficiency = mixed_efficiency;
   if (!trace_alloc_.empty()) trace_alloc_[id] = a;
   r.nodes = static_cast<uint32_t>(a.size());
@@ -91,13 +96,33 @@ void MetricsCollector::on_end(JobId id, const Allocation& a, SimTime now) {
   JobRecord& r = records_[id];
   r.outcome = JobOutcome::Completed;
   r.end = now;
-  accumulate(a, r.start, now);
+  accumulate(a, r.segment_start, now);
+  drop_live(a);
+}
+
+void MetricsCollector::drop_live(const Allocation& a) {
   for (const NodeGrant& g : a) {
     const int64_t k = __builtin_popcount(g.card_mask);
     live_chip_[cluster_.node_chip(g.node)] -= k;
     live_site_[cluster_.node_site(g.node)] -= k;
     live_total_ -= k;
   }
+}
+
+void MetricsCollector::on_preempt(JobId id, const Allocation& a, SimTime now, double lost_card_s) {
+  advance(now);
+  ++queued_;
+  JobRecord& r = records_[id];
+  r.outcome = JobOutcome::Pending;
+  accumulate(a, r.segment_start, now);
+  drop_live(a);
+  const double held = (now - r.segment_start).seconds();
+  r.prior_rent += r.rent_per_s * held;
+  r.prior_domestic_rent += r.domestic_rent_per_s * held;
+  r.rent_per_s = 0;
+  r.domestic_rent_per_s = 0;
+  ++r.preemptions;
+  r.lost_card_s += lost_card_s;
 }
 
 void MetricsCollector::sample(SimTime now, uint64_t pending, uint64_t running) {
@@ -115,7 +140,7 @@ void MetricsCollector::finish(SimTime end, const std::function<const Allocation&
   advance(end);
   end_ = end;
   for (JobId id = 0; id < records_.size(); ++id) {
-    if (records_[id].outcome == JobOutcome::Running) accumulate(allocation_of(id), records_[id].start, end);
+    if (records_[id].outcome == JobOutcome::Running) accumulate(allocation_of(id), records_[id].segment_start, end);
   }
 }
 

@@ -20,8 +20,9 @@ const char* job_outcome_name(JobOutcome o);
 
 struct JobRecord {
   JobOutcome outcome = JobOutcome::NotArrived;
-  SimTime start;
+  SimTime start;          // first start: the wait ends here
   SimTime end;
+  SimTime segment_start;  // start of the current (last) run; == start unless preempted
   uint64_t chip_mask = 0;       // every chip type the gang holds (bit = chip id)
   double mixed_efficiency = 0;  // eta of a gang spanning chip types, else 0
   uint32_t nodes = 0;
@@ -31,10 +32,17 @@ struct JobRecord {
   // Rent of the gang per second, all of it and the part on domestic chips (billing.hpp).
   double rent_per_s = 0;
   double domestic_rent_per_s = 0;
+  // Preemptions: how many, the card-seconds of work they threw away (since the last checkpoint),
+  // and the rent of the runs before the current one (billing.hpp adds it).
+  uint32_t preemptions = 0;
+  double lost_card_s = 0;
+  double prior_rent = 0;
+  double prior_domestic_rent = 0;
 };
 
+// Started at least once (a preempted job waiting again has started).
 inline bool has_started(const JobRecord& r) {
-  return r.outcome == JobOutcome::Running || r.outcome == JobOutcome::Completed;
+  return r.outcome == JobOutcome::Running || r.outcome == JobOutcome::Completed || r.preemptions > 0;
 }
 
 struct TimeseriesRow {
@@ -54,6 +62,8 @@ class MetricsCollector {
   // `mixed_efficiency`: eta of a gang spanning chip types (0 for one chip type).
   void on_start(JobId id, const Allocation& a, SimTime now, double mixed_efficiency = 0);
   void on_end(JobId id, const Allocation& a, SimTime now);
+  // Job `id` stopped holding `a` at `now` and waits again; `lost_card_s` of its work is lost.
+  void on_preempt(JobId id, const Allocation& a, SimTime now, double lost_card_s);
   void sample(SimTime now, uint64_t pending, uint64_t running);
   // Keep every started job's allocation for trace_json (--trace-out); off by default.
   void enable_trace() { trace_alloc_.assign(records_.size(), {}); }
@@ -80,6 +90,7 @@ class MetricsCollector {
 
  private:
   void accumulate(const Allocation& a, SimTime from, SimTime to);
+  void drop_live(const Allocation& a);  // `a`'s cards are no longer allocated
   void advance(SimTime now);  // integrates the stranded cards up to `now`
 
   const Cluster& cluster_;

@@ -80,7 +80,11 @@ nlohmann::ordered_json summary_json(const ReportInputs& in, const Billing& bill)
     if (r.outcome == JobOutcome::NotArrived) continue;
     ++submitted;
     first_arrival = std::min(first_arrival, jobs[i].arrival);
-    if (r.outcome == JobOutcome::Pending) { ++pending; continue; }
+    if (r.outcome == JobOutcome::Pending) {
+      ++pending;
+      if (r.preemptions > 0) wait.push_back((r.start - jobs[i].arrival).seconds());  // waits again
+      continue;
+    }
     wait.push_back((r.start - jobs[i].arrival).seconds());
     if (r.outcome == JobOutcome::Running) { ++running; continue; }
     ++completed;
@@ -131,11 +135,23 @@ nlohmann::ordered_json summary_json(const ReportInputs& in, const Billing& bill)
     ++mixed_jobs;
     eta_sum += r.mixed_efficiency;
     const SimTime until = r.outcome == JobOutcome::Completed ? r.end : window;
-    mixed_card_s += static_cast<double>(jobs[i].cards) * (until - r.start).seconds();
+    mixed_card_s += static_cast<double>(jobs[i].cards) * (until - r.segment_start).seconds();
   }
   s["mixed"] = {{"jobs_started", mixed_jobs},
                 {"card_hours", r9(mixed_card_s / 3600.0)},
                 {"mean_efficiency", mixed_jobs > 0 ? r9(eta_sum / static_cast<double>(mixed_jobs)) : 0.0}};
+
+  // Preemptions (docs/policies.md, "Preemption"): zero under non-preemptive policies.
+  uint64_t preemptions = 0, preempted_jobs = 0;
+  double lost_card_s = 0;
+  for (const JobRecord& r : recs) {
+    preemptions += r.preemptions;
+    preempted_jobs += r.preemptions > 0 ? 1 : 0;
+    lost_card_s += r.lost_card_s;
+  }
+  s["preemption"] = {{"preemptions", preemptions},
+                     {"jobs_preempted", preempted_jobs},
+                     {"lost_card_hours", r9(lost_card_s / 3600.0)}};
 
   // Rent and vouchers (docs/scenario-format.md, "Prices and vouchers").
   nlohmann::ordered_json by_tenant = nlohmann::ordered_json::object();
@@ -178,14 +194,14 @@ void jobs_csv(const ReportInputs& in, const Billing& bill, const std::function<v
   constexpr std::size_t kChunk = 1 << 20;
   std::string out =
       "job_id,tenant,class,arrival_s,status,start_s,end_s,wait_s,jct_s,cards,chip,nodes,leaves,sites,"
-      "site,provider,steps,estimate_s,mixed_efficiency,cost,subsidy\n";
+      "site,provider,steps,estimate_s,mixed_efficiency,cost,subsidy,preemptions,lost_card_s\n";
   out.reserve(kChunk + 4096);
   for (JobId i = 0; i < jobs.size(); ++i) {
     const Job& j = jobs[i];
     const JobRecord& r = recs[i];
     const bool started = has_started(r);
     const bool done = r.outcome == JobOutcome::Completed;
-    fmt::format_to(std::back_inserter(out), "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{:.3f},{},{},{}\n", j.id,
+    fmt::format_to(std::back_inserter(out), "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{:.3f},{},{},{},{},{:.3f}\n", j.id,
                    (*in.tenants)[j.tenant].name, job_class_name(j.job_class), seconds_str(j.arrival),
                    job_outcome_name(r.outcome), started ? seconds_str(r.start) : "",
                    done ? seconds_str(r.end) : "", started ? seconds_str(r.start - j.arrival) : "",
@@ -196,7 +212,7 @@ void jobs_csv(const ReportInputs& in, const Billing& bill, const std::function<v
                    started ? c.provider(c.node_provider(r.first_node)).name : "", j.steps,
                    j.runtime_estimate_s, r.mixed_efficiency > 0 ? fmt::format("{:.6f}", r.mixed_efficiency) : "",
                    started ? fmt::format("{:.2f}", bill.job_rent[i]) : "",
-                   started ? fmt::format("{:.2f}", bill.job_subsidy[i]) : "");
+                   started ? fmt::format("{:.2f}", bill.job_subsidy[i]) : "", r.preemptions, r.lost_card_s);
     if (out.size() >= kChunk) {
       sink(out);
       out.clear();

@@ -54,7 +54,7 @@ std::string trace_json(const ReportInputs& in) {
         if (((g.card_mask >> card) & 1U) == 0) continue;
         emit(fmt::format("{{\"name\": {}, \"cat\": \"{}\", \"ph\": \"X\", \"ts\": {}, \"dur\": {}, \"pid\": {}, "
                          "\"tid\": {}, \"args\": {}}}",
-                         name, job_class_name(j.job_class), r.start.us(), (stop - r.start).us(), g.node + 1, card + 1,
+                         name, job_class_name(j.job_class), r.segment_start.us(), (stop - r.segment_start).us(), g.node + 1, card + 1,
                          args));
       }
     }

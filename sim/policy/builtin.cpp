@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "hetsim/policy/ordering/easy_backfill.hpp"
+#include "hetsim/policy/ordering/preemptive_priority.hpp"
 #include "hetsim/policy/ordering/queue_policy.hpp"
 #include "hetsim/policy/registry.hpp"
 
@@ -60,6 +61,12 @@ ParamDef int_param(const char* name, const char* default_value, double min, doub
 
 ParamDef mix_types_param() { return int_param("mix_max_types", "2", 2, 6, "most chip types one mixed gang may span"); }
 
+ParamDef real_param(const char* name, const char* default_value, double min, double max, const char* description) {
+  ParamDef d = int_param(name, default_value, min, max, description);
+  d.type = ParamType::Real;
+  return d;
+}
+
 MixOptions mix_of(const ParamValues& v) {
   return MixOptions{v.get_choice("mix_chips") == "fallback", static_cast<uint32_t>(v.get_int("mix_max_types"))};
 }
@@ -70,6 +77,29 @@ PlacementScore placement_of(const ParamValues& v) {
   return k;
 }
 }  // namespace
+
+// srtf, las and tiresias share their placement, lease and scan parameters.
+std::vector<ParamDef> preemptive_params(std::vector<ParamDef> own) {
+  std::vector<ParamDef> defs{placement_param(), gang_param(),
+                             int_param("quantum", "60", 1, 86400,
+                                       "seconds between re-examinations of priorities while jobs wait"),
+                             int_param("min_run", "60", 0, 86400,
+                                       "seconds a run lasts before it may be preempted (a lease against thrashing)"),
+                             int_param("max_scan", "500", 1, 1e9, "waiting jobs examined per pass, in priority order")};
+  defs.insert(defs.end(), own.begin(), own.end());
+  return defs;
+}
+
+PreemptivePriorityPolicy::Options preemptive_options(PreemptivePriorityPolicy::Rule rule, const ParamValues& v) {
+  PreemptivePriorityPolicy::Options o;
+  o.rule = rule;
+  o.placement = placement_of(v);
+  o.gangs = gangs_of(v);
+  o.quantum = SimTime::from_s(v.get_int("quantum"));
+  o.min_run = SimTime::from_s(v.get_int("min_run"));
+  o.max_scan = static_cast<uint32_t>(v.get_int("max_scan"));
+  return o;
+}
 
 void register_builtin_policies(PolicyRegistry& r) {
   r.add(PolicyEntry{
@@ -101,6 +131,40 @@ void register_builtin_policies(PolicyRegistry& r) {
         return std::make_unique<EasyBackfillPolicy>(placement_of(v),
                                                     static_cast<uint32_t>(v.get_int("max_scan")), mix_of(v),
                                                     SimTime::from_s(v.get_int("bf_interval")), gangs_of(v));
+      }});
+  using Rule = PreemptivePriorityPolicy::Rule;
+  r.add(PolicyEntry{
+      "srtf",
+      "shortest remaining time first, preemptive: the estimate times the share of work left",
+      preemptive_params({}),
+      [](const ParamValues& v) { return std::make_unique<PreemptivePriorityPolicy>(preemptive_options(Rule::Srtf, v)); }});
+  r.add(PolicyEntry{
+      "las",
+      "least attained service first, preemptive (card-seconds held so far, or seconds)",
+      preemptive_params({choice_param("service", "card-time", {"card-time", "time"},
+                                      "attained service: card-seconds held (2D) or seconds held (1D)")}),
+      [](const ParamValues& v) {
+        auto o = preemptive_options(Rule::Las, v);
+        o.card_time = v.get_choice("service") == "card-time";
+        return std::make_unique<PreemptivePriorityPolicy>(o);
+      }});
+  r.add(PolicyEntry{
+      "tiresias",
+      "Tiresias 2D-LAS: priority queues by attained card-seconds, FIFO within a queue, starvation guard",
+      preemptive_params({int_param("queues", "2", 1, 16, "priority queues"),
+                         real_param("threshold", "11520", 1, 1e12,
+                                    "attained card-seconds that demote a job from the first queue (48 min x 4 cards)"),
+                         real_param("threshold_growth", "10", 1, 1e6, "each later queue's threshold is this many times the last"),
+                         real_param("starve_factor", "2", 0, 1e6,
+                                    "a job that has waited this many times as long as it has run (both since its "
+                                    "arrival or last promotion) is promoted to the first queue (0: never)")}),
+      [](const ParamValues& v) {
+        auto o = preemptive_options(Rule::Tiresias, v);
+        o.queues = static_cast<uint32_t>(v.get_int("queues"));
+        o.threshold_card_s = v.get_real("threshold");
+        o.threshold_growth = v.get_real("threshold_growth");
+        o.starve_factor = v.get_real("starve_factor");
+        return std::make_unique<PreemptivePriorityPolicy>(o);
       }});
 }
 

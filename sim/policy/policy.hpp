@@ -16,6 +16,8 @@ class Policy {
   virtual void on_submit(const SchedulingContext& ctx, JobId id) = 0;
   virtual void on_end(const SchedulingContext& ctx, JobId id) = 0;
   virtual void schedule(SchedulingContext& ctx) = 0;
+  // A preemptive policy may call ctx.preempt(); the driver then keeps per-job run state.
+  virtual bool preemptive() const { return false; }
 };
 
 // Thrown by the driver when a policy makes an invalid decision: a bug in the policy.

@@ -1,7 +1,7 @@
 #pragma once
 // SchedulingContext: the narrow interface between the simulator and a policy (after Batsim).
-// A policy reads the cluster and the jobs through it and acts only by calling start(); the
-// simulation driver validates every decision (capacity, chip constraints, memory, gang
+// A policy reads the cluster and the jobs through it and acts only by calling start() and, if it
+// declares itself preemptive, preempt(); the simulation driver validates every decision (capacity, chip constraints, memory, gang
 // all-or-nothing) and throws PolicyViolation, naming the policy and the job, on a bad one.
 // Decisions apply immediately, so later queries in the same pass see them.
 #include <cstdint>
@@ -49,6 +49,19 @@ class SchedulingContext {
   virtual BatchScorer* batch_scorer() const { return nullptr; }
 
   virtual void start(JobId id, Allocation a) = 0;
+
+  // Preemption (docs/policies.md "Preemption"), for policies whose preemptive() is true; any other
+  // caller gets a PolicyViolation. preempt() stops running job `id` now, frees its cards and makes
+  // it pending again; it keeps its work up to its last checkpoint and pays the restart cost when it
+  // starts again (sim/perf/checkpoint.hpp). A job that is not running is a PolicyViolation.
+  virtual void preempt(JobId id) = 0;
+  // Seconds job `id` has held cards over all its runs so far (its attained service per card).
+  virtual double executed_s(JobId id) const = 0;
+  // Share of the job's work still to do, in [0, 1], as its progress counter shows it.
+  virtual double remaining_fraction(JobId id) const = 0;
+  // When the current run of running job `id` began training: its start plus the restart cost
+  // (in the future while a resumed job still restores).
+  virtual SimTime run_started(JobId id) const = 0;
 
   // Asks for a scheduling pass at `t` (>= now) even if nothing arrives or ends then; times past
   // the horizon are ignored, a time already asked for is asked once. A time in the past is a

@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "hetsim/perf/allocation_shape.hpp"
+#include "hetsim/perf/checkpoint.hpp"
 #include "hetsim/policy/placement/mixed_placement.hpp"
 
 namespace hetsim {
@@ -33,6 +34,7 @@ Simulation::Simulation(const SimulationModel& model, Policy& policy, MetricsColl
       policy_name_(policy.name()),
       mixing_(model.mixing, model.chips) {
   state_count_[static_cast<int>(State::NotArrived)] = model.jobs.size();
+  if (policy.preemptive()) runs_.resize(model.jobs.size());
   for (std::size_t i = 0; i < model.jobs.size(); ++i) {
     if (model.jobs[i].id != i) throw std::invalid_argument("SimulationModel: job ids must equal their index");
     if (i > 0 && model.jobs[i].arrival < model.jobs[i - 1].arrival) {
@@ -139,14 +141,106 @@ void Simulation::start(JobId id, Allocation a) {
   double eta = 0;
   const double step_s = step_time_on(id, a, mix, shape, &eta);
   if (mix.size() > 1 && !(eta > 0)) violation(id, "no mixed-training plan fits this mix of chips");
-  const SimTime runtime = runtime_for_steps(j.steps, step_s);
-  const double est = std::min(scaled_estimate_s(id, step_s), 9.0e12 - now.seconds());
+  // A first run without periodic checkpoints takes exactly its steps; otherwise the segment
+  // arithmetic of sim/perf/checkpoint.hpp adds restart and checkpoint time.
+  const bool resumed = !runs_.empty() && runs_[id].preemptions > 0;
+  const double done = runs_.empty() ? 0.0 : runs_[id].done_steps;
+  const double left = std::max(0.0, static_cast<double>(j.steps) - done);
+  Segment seg;
+  seg.resume_s = resumed ? model_.checkpoint.resume_s(j) : 0.0;
+  seg.train_s = left * step_s;
+  seg.save_s = model_.checkpoint.transfer_s(j);
+  seg.interval_s = model_.checkpoint.interval_s;
+  SimTime runtime;
+  double est = scaled_estimate_s(id, step_s);
+  if (!resumed && !(seg.interval_s > 0)) {
+    runtime = runtime_for_steps(j.steps, step_s);
+  } else {
+    const double us = std::ceil(seg.wall_s() * 1e6);
+    runtime = std::isfinite(us) ? SimTime::from_us(std::max<int64_t>(1, static_cast<int64_t>(std::min(us, 9.0e18))))
+                                : SimTime::max();
+    est = est * left / static_cast<double>(j.steps) + seg.resume_s + seg.checkpoints() * seg.save_s;
+  }
+  if (!runs_.empty()) {
+    RunState& r = runs_[id];
+    r.start = now;
+    r.step_s = step_s;
+    r.resume_s = seg.resume_s;
+    r.train_s = seg.train_s;
+  }
+  est = std::min(est, 9.0e12 - now.seconds());
   est_end_[id] = now + SimTime::from_seconds(std::max(est, 0.0));
   running_.emplace(est_end_[id], id);
   metrics_.on_start(id, a, now, eta);
   alloc_[id] = std::move(a);
-  if (runtime <= SimTime::max() - now) engine_.schedule_at(now + runtime, kCompletion, id);
+  if (runtime <= SimTime::max() - now) {
+    engine_.schedule_at(now + runtime, kCompletion, id, runs_.empty() ? 0 : runs_[id].epoch);
+  }
   if (check_invariants_) check_local(id);
+}
+
+void Simulation::require_preemptive(JobId id, const char* what) const {
+  if (runs_.empty()) violation(id, std::string(what) + " is only for policies that declare themselves preemptive");
+}
+
+Segment Simulation::segment_of(JobId id) const {
+  const RunState& r = runs_[id];
+  Segment seg;
+  seg.resume_s = r.resume_s;
+  seg.train_s = r.train_s;
+  seg.save_s = model_.checkpoint.transfer_s(model_.jobs[id]);
+  seg.interval_s = model_.checkpoint.interval_s;
+  return seg;
+}
+
+void Simulation::preempt(JobId id) {
+  if (id >= model_.jobs.size()) violation(id, "no such job");
+  require_preemptive(id, "preempt()");
+  if (state_[id] != State::Running) violation(id, "preempt(): job is not running");
+  const Job& j = model_.jobs[id];
+  const SimTime now = engine_.now();
+  RunState& r = runs_[id];
+  const Segment seg = segment_of(id);
+  const double elapsed = (now - r.start).seconds();
+  if (r.step_s > 0 && std::isfinite(r.step_s)) {
+    r.done_steps = std::min(static_cast<double>(j.steps), r.done_steps + seg.kept_at(elapsed) / r.step_s);
+  }
+  r.held_us += (now - r.start).us();
+  ++r.preemptions;
+  ++r.epoch;  // the scheduled completion of this run is now stale
+  cluster_.release(alloc_[id]);
+  ++version_;
+  running_.erase({est_end_[id], id});
+  set_state(id, State::Pending);
+  ++pending_count_;
+  metrics_.on_preempt(id, alloc_[id], now, seg.lost_at(elapsed) * j.cards);
+  alloc_[id] = Allocation{};
+  if (check_invariants_) check_local(kNoJob);
+}
+
+double Simulation::executed_s(JobId id) const {
+  require_preemptive(id, "executed_s()");
+  const RunState& r = runs_.at(id);
+  const int64_t current = state_[id] == State::Running ? (engine_.now() - r.start).us() : 0;
+  return static_cast<double>(r.held_us + current) / 1e6;
+}
+
+double Simulation::remaining_fraction(JobId id) const {
+  require_preemptive(id, "remaining_fraction()");
+  const RunState& r = runs_.at(id);
+  const Job& j = model_.jobs[id];
+  double done = r.done_steps;
+  if (state_[id] == State::Running && r.step_s > 0 && std::isfinite(r.step_s)) {
+    done += segment_of(id).trained_at((engine_.now() - r.start).seconds()) / r.step_s;
+  }
+  return std::clamp(1.0 - done / static_cast<double>(j.steps), 0.0, 1.0);
+}
+
+SimTime Simulation::run_started(JobId id) const {
+  require_preemptive(id, "run_started()");
+  if (state_[id] != State::Running) violation(id, "run_started(): job is not running");
+  const RunState& r = runs_[id];
+  return r.start + SimTime::from_us(static_cast<int64_t>(std::ceil(r.resume_s * 1e6)));
 }
 
 void Simulation::wake_at(SimTime t) {
@@ -221,6 +315,12 @@ RunResult Simulation::run() {
           break;
         case kCompletion: {
           const JobId id = ev.subject;
+          if (!runs_.empty()) {
+            RunState& r = runs_[id];
+            if (ev.payload != r.epoch || state_[id] != State::Running) break;  // a preempted run's
+            r.held_us += (engine_.now() - r.start).us();
+            r.done_steps = static_cast<double>(model_.jobs[id].steps);
+          }
           cluster_.release(alloc_[id]);
           ++version_;
           running_.erase({est_end_[id], id});

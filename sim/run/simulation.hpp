@@ -49,6 +49,10 @@ class Simulation final : public SchedulingContext {
   double estimated_runtime_s(JobId id, const Allocation& a) const override;
   uint64_t state_version() const override { return version_; }
   void start(JobId id, Allocation a) override;
+  void preempt(JobId id) override;
+  double executed_s(JobId id) const override;
+  double remaining_fraction(JobId id) const override;
+  SimTime run_started(JobId id) const override;
   void wake_at(SimTime t) override;
   BatchScorer* batch_scorer() const override { return batch_scorer_; }
   double mixed_efficiency(JobId id, std::span<const ChipCount> mix) const override;
@@ -92,6 +96,21 @@ class Simulation final : public SchedulingContext {
                       double* eta) const;
   // The submitter's estimate scaled by `step_s` against the reference step time.
   double scaled_estimate_s(JobId id, double step_s) const;
+  // The job's current (or last) run segment, for the checkpoint arithmetic.
+  Segment segment_of(JobId id) const;
+  void require_preemptive(JobId id, const char* what) const;
+
+  // Per job, kept only under a preemptive policy (memory: ~56 B per job).
+  struct RunState {
+    SimTime start;          // of the current or last run
+    double step_s = 0;      // seconds per step on that run's allocation
+    double resume_s = 0;    // restart cost paid at that run's beginning
+    double train_s = 0;     // training seconds that run needs
+    double done_steps = 0;  // steps kept by checkpoints before that run
+    int64_t held_us = 0;    // card-holding time of the runs before it
+    uint32_t epoch = 0;     // completion events of earlier runs carry older epochs
+    uint32_t preemptions = 0;
+  };
 
   const SimulationModel& model_;
   Policy& policy_;
@@ -103,6 +122,7 @@ class Simulation final : public SchedulingContext {
   std::vector<SimTime> est_end_;
   std::set<std::pair<SimTime, JobId>> running_;
   std::set<SimTime> wakes_;  // pending wake_at times
+  std::vector<RunState> runs_;  // empty unless the policy is preemptive
   std::size_t next_arrival_ = 0;
   uint64_t pending_count_ = 0;
   uint64_t version_ = 0;

@@ -11,6 +11,7 @@
 #include "hetsim/model/job.hpp"
 #include "hetsim/model/tenant.hpp"
 #include "hetsim/model/topology.hpp"
+#include "hetsim/perf/checkpoint.hpp"
 #include "hetsim/perf/mixed_efficiency.hpp"
 #include "hetsim/perf/throughput.hpp"
 
@@ -27,6 +28,7 @@ struct SimulationModel {
   std::vector<Job> jobs;
   PerfParams perf;
   MixingParams mixing;  // how gangs spanning chip types are costed (jobs with may_mix_chips)
+  CheckpointModel checkpoint;  // checkpoint and restart costs (scenario `preemption:`)
   SimTime horizon;
   SimTime sample_interval = SimTime::from_s(3600);
   ChipId reference_chip = 0;

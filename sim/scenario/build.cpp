@@ -64,6 +64,7 @@ SimulationModel build_scenario(const ScenarioSpec& spec, uint64_t seed) {
   m.vouchers.currency = spec.vouchers.currency;
   m.perf.comm_overlap = spec.perf.comm_overlap;
   m.perf.memory_usable_fraction = spec.perf.memory_usable_fraction;
+  m.checkpoint = spec.checkpoint;
   m.mixing.models = spec.perf.mixing.models;
   m.mixing.fixed_efficiency = spec.perf.mixing.fixed_efficiency;
   m.mixing.cross_vendor_gbps = spec.perf.mixing.cross_vendor_gbps;

@@ -1,5 +1,6 @@
 // The small sections: `scenario` (name, horizon, seed), `policy`, `perf` and `metrics`.
 #include <algorithm>
+#include <cmath>
 
 #include "hetsim/scenario/parse.hpp"
 #include "hetsim/scenario/sections.hpp"
@@ -105,6 +106,35 @@ void read_metrics(ParseState& st, const YamlValue& v) {
   if (auto t = r.quantity("timeseries_interval", UnitKind::Duration, false)) {
     if (r.check("timeseries_interval", *t > 0, "'timeseries_interval' must be > 0")) {
       st.spec.metrics.timeseries_interval_s = *t;
+    }
+  }
+}
+
+void read_preemption(ParseState& st, const YamlValue& v) {
+  MapReader r(st.ctx, v, "preemption", {"checkpoint_interval", "checkpoint_bytes_per_param", "storage_bandwidth",
+                                        "restart_overhead"});
+  if (!r.ok()) return;
+  CheckpointModel& out = st.spec.checkpoint;
+  if (auto t = r.quantity("checkpoint_interval", UnitKind::Duration, false)) {
+    if (r.check("checkpoint_interval", *t == 0 || (*t >= 1 && *t <= 9e12),
+                "'checkpoint_interval' must be 0 (checkpoint only when preempted) or at least 1 s, got " + num(*t) + " s")) {
+      out.interval_s = *t;
+    }
+  }
+  if (auto b = r.quantity("checkpoint_bytes_per_param", UnitKind::Plain, false)) {
+    if (r.check("checkpoint_bytes_per_param", *b >= 0 && *b <= 64,
+                "'checkpoint_bytes_per_param' must be in [0, 64], got " + num(*b))) {
+      out.bytes_per_param = *b;
+    }
+  }
+  if (auto g = r.quantity("storage_bandwidth", UnitKind::Bandwidth, false)) {
+    if (r.check("storage_bandwidth", *g > 0 && std::isfinite(*g), "'storage_bandwidth' must be > 0, got " + num(*g) + " Gb/s")) {
+      out.storage_gbps = *g;
+    }
+  }
+  if (auto t = r.quantity("restart_overhead", UnitKind::Duration, false)) {
+    if (r.check("restart_overhead", *t >= 0 && *t <= 86400, "'restart_overhead' must be in [0, 1 d], got " + num(*t) + " s")) {
+      out.restart_overhead_s = *t;
     }
   }
 }

@@ -10,6 +10,7 @@
 
 #include "hetsim/model/chip_catalog.hpp"
 #include "hetsim/model/topology.hpp"
+#include "hetsim/perf/checkpoint.hpp"
 #include "hetsim/perf/transformer.hpp"
 #include "hetsim/policy/sharing/sharing_policies.hpp"
 #include "hetsim/workload/workload_spec.hpp"
@@ -154,6 +155,7 @@ struct ScenarioSpec {
   PolicySpec policy;
   PerfSpec perf;
   MetricsSpec metrics;
+  CheckpointModel checkpoint;       // `preemption:` (defaults when absent)
   bool has_sharing_replay = false;  // then only `scenario` and `sharing_replay` were read
   SharingReplaySpec sharing_replay;
   bool has_mixed_training = false;  // then only `scenario`, the chips and `mixed_training` were read

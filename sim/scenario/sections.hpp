@@ -66,6 +66,8 @@ void read_perf(ParseState& st, const YamlValue& v, const std::string& base_dir);
 // Loads the model catalog for perf.mixing when some job may span chip types (after the workload).
 void resolve_mixing_models(ParseState& st, const std::string& base_dir);
 void read_metrics(ParseState& st, const YamlValue& v);
+// `preemption:` checkpoint and restart costs (sim/perf/checkpoint.hpp).
+void read_preemption(ParseState& st, const YamlValue& v);
 // The `scenario:` header and the `sharing_replay:` section of a trace-replay scenario;
 // `base_dir` resolves the trace paths.
 void read_replay_header(ParseState& st, const YamlValue& v);

@@ -18,6 +18,7 @@ JobRecord ran(double start_s, double end_s, double rent_per_s, double domestic_p
   JobRecord r;
   r.outcome = completed ? JobOutcome::Completed : JobOutcome::Running;
   r.start = SimTime::from_seconds(start_s);
+  r.segment_start = r.start;
   r.end = SimTime::from_seconds(end_s);
   r.rent_per_s = rent_per_s;
   r.domestic_rent_per_s = domestic_per_s;

@@ -1,0 +1,90 @@
+#pragma once
+// Preemptive priority scheduling: srtf, las and tiresias (docs/policies.md "Preemptive policies").
+//
+// Every pass orders the waiting jobs by priority and, in that order, starts each one that fits
+// (work conserving: a job that does not fit blocks nobody). A waiting job that does not fit may
+// preempt running jobs of a strictly lower priority class, lowest first, but only as many as free
+// a node (single-node jobs) or pool (gangs) where it then fits, and only runs that have trained for
+// at least `min_run` after their restart cost (a lease, against thrashing). Preempted jobs keep the work of their last
+// checkpoint and pay the restart cost (sim/perf/checkpoint.hpp). While jobs wait, priorities are
+// re-examined at least every `quantum`, since attained service grows between events.
+//
+//   srtf     remaining work: the submitter's estimate x the share of steps still to do
+//   las      least attained service: card-seconds held so far (or seconds, service=time)
+//   tiresias 2D-LAS discretised (Gu et al., NSDI'19): queue k holds jobs whose attained
+//            card-seconds reached threshold x growth^(k-1) (queue 0 below `threshold`), FIFO by
+//            arrival within a queue; only a higher queue preempts a lower one. Starvation guard:
+//            a job whose waiting time reaches `starve_factor` x its running time (both counted
+//            since it arrived or was last promoted) is promoted to queue 0, and its service,
+//            waiting and running times are counted afresh from then; starve_factor 0 turns it off.
+#include <cstdint>
+#include <set>
+#include <vector>
+
+#include "hetsim/policy/placement/placement.hpp"
+#include "hetsim/policy/policy.hpp"
+
+namespace hetsim {
+
+class PreemptivePriorityPolicy : public Policy {
+ public:
+  enum class Rule : uint8_t { Srtf, Las, Tiresias };
+  struct Options {
+    Rule rule = Rule::Las;
+    PlacementScore placement = PlacementScore::BestFit;
+    GangPlacement gangs = GangPlacement::Pool;
+    SimTime quantum = SimTime::from_s(60);
+    SimTime min_run = SimTime::from_s(60);
+    uint32_t max_scan = 500;       // waiting jobs examined per pass, in priority order
+    bool card_time = true;         // las: service in card-seconds, else seconds
+    uint32_t queues = 2;           // tiresias
+    double threshold_card_s = 11520;
+    double threshold_growth = 10;
+    double starve_factor = 2;
+  };
+  explicit PreemptivePriorityPolicy(Options o) : o_(o) {}
+  std::string name() const override;
+  bool preemptive() const override { return true; }
+  void on_submit(const SchedulingContext& ctx, JobId id) override;
+  void on_end(const SchedulingContext& ctx, JobId id) override;
+  void schedule(SchedulingContext& ctx) override;
+
+  // Lower sorts first: the priority class (`primary`), then arrival, then id.
+  struct Key {
+    double primary = 0;
+    double arrival = 0;
+    JobId id = 0;
+    bool operator<(const Key& o) const {
+      return primary < o.primary || (primary == o.primary && (arrival < o.arrival || (arrival == o.arrival && id < o.id)));
+    }
+  };
+  // Exposed for tests.
+  Key key_of(const SchedulingContext& ctx, JobId id);
+  uint32_t tiresias_queue(double card_s) const;
+
+ private:
+  struct Track {  // per job, tiresias' starvation guard
+    double service_offset = 0;   // card-seconds before the last promotion
+    double executed_offset = 0;  // seconds run before the last promotion
+    double waited_s = 0;         // waiting since the last promotion, up to waiting_since
+    SimTime waiting_since;       // when the current wait began (pending jobs)
+  };
+  Track& track(JobId id);
+  bool place(SchedulingContext& ctx, JobId id);
+  bool preempt_for(SchedulingContext& ctx, JobId id, const Key& key);
+  void preempt(SchedulingContext& ctx, JobId victim);
+
+  Options o_;
+  std::set<JobId> pending_;
+  std::set<JobId> running_;
+  std::vector<Track> track_;
+  std::vector<std::pair<Key, JobId>> order_, victims_;  // scratch
+  std::vector<uint32_t> freed_node_;
+  std::vector<int64_t> freed_cpu_, freed_mem_, freed_pool_;
+  std::vector<NodeId> freed_nodes_;
+  std::vector<PoolId> freed_pools_;
+  std::vector<JobId> walked_;
+  Allocation scratch_;
+};
+
+}  // namespace hetsim
