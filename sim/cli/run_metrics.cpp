@@ -30,6 +30,8 @@ const std::vector<RunMetric>& run_metrics() {
       {"utilization", [](const Summary& s) { return s["utilization"]["overall"].get<double>(); }, true},
       {"stranded", [](const Summary& s) { return s["utilization"]["stranded"].get<double>(); }, true},
       {"mixed_jobs", [](const Summary& s) { return s["mixed"]["jobs_started"].get<double>(); }, false},
+      {"preemptions", [](const Summary& s) { return s["preemption"]["preemptions"].get<double>(); }, false},
+      {"lost_card_hours", [](const Summary& s) { return s["preemption"]["lost_card_hours"].get<double>(); }, false},
   };
   return m;
 }

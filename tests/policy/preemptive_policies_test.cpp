@@ -42,8 +42,8 @@ TEST(PreemptivePolicies, LasLetsANewcomerOvertakeALongRunAfterItsLease) {
   EXPECT_DOUBLE_EQ(end_s(las, 0), 160 + 7 + 940);
   const auto fifo = test::run_policy(m, "fifo");
   EXPECT_DOUBLE_EQ(end_s(fifo, 1), 1100);
-  // Without a lease the newcomer preempts at once.
-  const auto eager = test::run_policy(m, "las", {{"min_run", "0"}});
+  // Without a lease, and with preemption decided every second, the newcomer preempts at once.
+  const auto eager = test::run_policy(m, "las", {{"min_run", "0"}, {"quantum", "1"}});
   EXPECT_DOUBLE_EQ(test::start_s(eager, 1), 10);
 }
 

@@ -55,6 +55,19 @@ class ModuleTest(unittest.TestCase):
         self.assertAlmostEqual(sum(jobs["subsidy"][i] for i in started), s["cost"]["subsidy"], places=1)
         self.assertGreater(s["cost"]["subsidy"], 0)
 
+    def test_preemptions_match_the_binary(self):
+        r = hetsim.run(SCENARIO, policy="las", set={"preemption.checkpoint_interval": "30min"})
+        with tempfile.TemporaryDirectory() as d:
+            subprocess.run([BIN, "run", SCENARIO, "--policy", "las", "--set", "preemption.checkpoint_interval=30min",
+                            "--quiet", "--out", d], check=True)
+            cli = json.loads(Path(d, "summary.json").read_text())
+        p = r["summary"]["preemption"]
+        self.assertEqual(p, cli["preemption"])
+        self.assertGreater(p["preemptions"], 0)
+        self.assertEqual(int(sum(r["jobs"]["preemptions"])), p["preemptions"])
+        self.assertAlmostEqual(sum(r["jobs"]["lost_card_s"]) / 3600, p["lost_card_hours"], places=3)
+        self.assertEqual(r["metrics"]["preemptions"], p["preemptions"])
+
     def test_errors_are_value_errors_with_positions(self):
         with self.assertRaisesRegex(ValueError, r"small-city\.yaml:\d+:\d+: error"):
             hetsim.run(SCENARIO, set={"workload.jobs_per_day": "-5"})

@@ -163,10 +163,13 @@ void PreemptivePriorityPolicy::schedule(SchedulingContext& ctx) {
   std::sort(order_.begin(), order_.end());
   if (order_.size() > o_.max_scan) order_.resize(o_.max_scan);
   bool victims_ready = false;
+  // Preemption is decided on the quantum grid only (jobs start whenever they fit): one sort of the
+  // running jobs per quantum at most, and no run is stopped by every arrival.
+  const bool may_preempt = ctx.now().us() % o_.quantum.us() == 0;
   for (const auto& [key, id] : order_) {
     if (!ctx.is_pending(id)) continue;
     if (place(ctx, id)) continue;
-    if (running_.empty()) continue;
+    if (!may_preempt || running_.empty()) continue;
     if (!victims_ready) {
       // Running jobs by priority, lowest first; computed once per pass (keys move only with time).
       victims_.clear();

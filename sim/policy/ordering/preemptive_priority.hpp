@@ -4,10 +4,12 @@
 // Every pass orders the waiting jobs by priority and, in that order, starts each one that fits
 // (work conserving: a job that does not fit blocks nobody). A waiting job that does not fit may
 // preempt running jobs of a strictly lower priority class, lowest first, but only as many as free
-// a node (single-node jobs) or pool (gangs) where it then fits, and only runs that have trained for
-// at least `min_run` after their restart cost (a lease, against thrashing). Preempted jobs keep the work of their last
-// checkpoint and pay the restart cost (sim/perf/checkpoint.hpp). While jobs wait, priorities are
-// re-examined at least every `quantum`, since attained service grows between events.
+// a node (single-node jobs) or pool (gangs) where it then fits, and only runs that have trained
+// for at least `min_run` after their restart cost (a lease, against thrashing). Preempted jobs
+// keep the work of their last checkpoint and pay the restart cost (sim/perf/checkpoint.hpp).
+// Jobs start whenever they fit;
+// preemptions are decided only at multiples of `quantum` (like Gavel's rounds), where the policy
+// wakes while jobs wait, since attained service grows between events.
 //
 //   srtf     remaining work: the submitter's estimate x the share of steps still to do
 //   las      least attained service: card-seconds held so far (or seconds, service=time)
