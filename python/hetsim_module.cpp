@@ -32,7 +32,7 @@ namespace {
 struct RunOutput {
   std::string summary_json;
   std::vector<std::pair<std::string, double>> metrics;  // run_metrics(), as `hetsim compare`/`sweep` report them
-  std::vector<int64_t> job_id, cards, nodes, preemptions;
+  std::vector<int64_t> job_id, cards, nodes, preemptions, failures;
   std::vector<double> arrival_s, start_s, end_s, wait_s, jct_s, mixed_efficiency, cost, subsidy, lost_card_s;
   std::vector<std::string> status, chip, tenant, job_class;
 };
@@ -115,6 +115,7 @@ RunOutput simulate(const std::string& scenario, const std::optional<std::string>
       out.cost.push_back(started ? bill.job_rent[i] : NAN);
       out.subsidy.push_back(started ? bill.job_subsidy[i] : NAN);
       out.preemptions.push_back(r.preemptions);
+      out.failures.push_back(r.failures);
       out.lost_card_s.push_back(r.lost_card_s);
       out.status.emplace_back(job_outcome_name(r.outcome));
       out.chip.push_back(started ? chip_label(model.chips, r) : std::string());
@@ -150,6 +151,7 @@ py::dict run(const std::string& scenario, const std::optional<std::string>& poli
   jobs["cost"] = array(o.cost);
   jobs["subsidy"] = array(o.subsidy);
   jobs["preemptions"] = array(o.preemptions);
+  jobs["failures"] = array(o.failures);
   jobs["lost_card_s"] = array(o.lost_card_s);
   py::dict result;
   result["summary"] = py::module_::import("json").attr("loads")(o.summary_json);
@@ -178,7 +180,7 @@ summary is summary.json as a dict; metrics the headline numbers of `hetsim compa
 `hetsim sweep` (metric_names(), NaN where a run has none); jobs holds one entry per job in job-id order: job_id, tenant,
 class, cards, nodes, chip, status, arrival_s, start_s, end_s, wait_s, jct_s (NaN where a job did
 not start or end), mixed_efficiency, cost and subsidy (rent the tenant was billed and the part
-vouchers paid; NaN for jobs that did not start), preemptions and lost_card_s (preemptive policies). Scenario and policy errors raise ValueError with the
+vouchers paid; NaN for jobs that did not start), preemptions, failures (kills by node failures) and lost_card_s. Scenario and policy errors raise ValueError with the
 file:line:col messages of `hetsim validate`. The GIL is released while simulating.)doc");
   m.def(
       "check",

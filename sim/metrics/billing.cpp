@@ -14,7 +14,7 @@ Billing bill_jobs(const std::vector<Job>& jobs, const std::vector<JobRecord>& re
   b.tenant_rent.assign(tenants.size(), 0.0);
   b.tenant_subsidy.assign(tenants.size(), 0.0);
   b.tenant_at_budget.assign(tenants.size(), false);
-  auto billed_at = [&](std::size_t i) { return records[i].outcome == JobOutcome::Completed ? records[i].end : end; };
+  auto billed_at = [&](std::size_t i) { return has_ended(records[i]) ? records[i].end : end; };
   std::vector<std::size_t> order;
   order.reserve(jobs.size());
   for (std::size_t i = 0; i < jobs.size(); ++i) {

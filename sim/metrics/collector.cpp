@@ -10,6 +10,7 @@ const char* job_outcome_name(JobOutcome o) {
     case JobOutcome::Pending: return "pending";
     case JobOutcome::Running: return "running";
     case JobOutcome::Completed: return "completed";
+    case JobOutcome::Failed: return "failed";
   }
   return "?";
 }
@@ -43,7 +44,7 @@ void MetricsCollector::on_start(JobId id, const Allocation& a, SimTime now, doub
   --queued_;
   JobRecord& r = records_[id];
   r.outcome = JobOutcome::Running;
-  if (r.preemptions == 0) r.start = now;
+  if (r.preemptions + r.failures == 0) r.start = now;
   r.segment_start = now;
   // A restarted job describes its current run: chips, rent and shape are set afresh below.
   r.chip_mask = 0;
@@ -109,11 +110,9 @@ void MetricsCollector::drop_live(const Allocation& a) {
   }
 }
 
-void MetricsCollector::on_preempt(JobId id, const Allocation& a, SimTime now, double lost_card_s) {
+void MetricsCollector::stop(JobId id, const Allocation& a, SimTime now, double lost_card_s) {
   advance(now);
-  ++queued_;
   JobRecord& r = records_[id];
-  r.outcome = JobOutcome::Pending;
   accumulate(a, r.segment_start, now);
   drop_live(a);
   const double held = (now - r.segment_start).seconds();
@@ -121,8 +120,42 @@ void MetricsCollector::on_preempt(JobId id, const Allocation& a, SimTime now, do
   r.prior_domestic_rent += r.domestic_rent_per_s * held;
   r.rent_per_s = 0;
   r.domestic_rent_per_s = 0;
-  ++r.preemptions;
   r.lost_card_s += lost_card_s;
+}
+
+void MetricsCollector::on_preempt(JobId id, const Allocation& a, SimTime now, double lost_card_s) {
+  stop(id, a, now, lost_card_s);
+  ++queued_;
+  records_[id].outcome = JobOutcome::Pending;
+  ++records_[id].preemptions;
+}
+
+void MetricsCollector::on_kill(JobId id, const Allocation& a, SimTime now, double lost_card_s) {
+  stop(id, a, now, lost_card_s);
+  ++queued_;
+  records_[id].outcome = JobOutcome::Pending;
+  ++records_[id].failures;
+  records_[id].failure_lost_card_s += lost_card_s;
+}
+
+void MetricsCollector::on_fail(JobId id, const Allocation& a, SimTime now, double lost_card_s) {
+  stop(id, a, now, lost_card_s);
+  JobRecord& r = records_[id];
+  r.outcome = JobOutcome::Failed;
+  r.end = now;
+  ++r.failures;
+  r.failure_lost_card_s += lost_card_s;
+}
+
+void MetricsCollector::on_node_down(NodeId n, SimTime now) {
+  if (down_since_.empty()) down_since_.assign(cluster_.node_count(), SimTime::max());
+  ++node_failures_;
+  down_since_[n] = now;
+}
+
+void MetricsCollector::on_node_up(NodeId n, SimTime now) {
+  down_card_us_ += static_cast<int64_t>(cluster_.node_cards(n)) * (now - down_since_[n]).us();
+  down_since_[n] = SimTime::max();
 }
 
 void MetricsCollector::sample(SimTime now, uint64_t pending, uint64_t running) {
@@ -139,6 +172,12 @@ void MetricsCollector::sample(SimTime now, uint64_t pending, uint64_t running) {
 void MetricsCollector::finish(SimTime end, const std::function<const Allocation&(JobId)>& allocation_of) {
   advance(end);
   end_ = end;
+  for (NodeId n = 0; n < down_since_.size(); ++n) {
+    if (down_since_[n] <= end && down_since_[n] != SimTime::max()) {
+      down_card_us_ += static_cast<int64_t>(cluster_.node_cards(n)) * (end - down_since_[n]).us();
+      down_since_[n] = SimTime::max();
+    }
+  }
   for (JobId id = 0; id < records_.size(); ++id) {
     if (records_[id].outcome == JobOutcome::Running) accumulate(allocation_of(id), records_[id].segment_start, end);
   }

@@ -15,7 +15,7 @@
 
 namespace hetsim {
 
-enum class JobOutcome : uint8_t { NotArrived, Pending, Running, Completed };
+enum class JobOutcome : uint8_t { NotArrived, Pending, Running, Completed, Failed };
 const char* job_outcome_name(JobOutcome o);
 
 struct JobRecord {
@@ -35,15 +35,20 @@ struct JobRecord {
   // Preemptions: how many, the card-seconds of work they threw away (since the last checkpoint),
   // and the rent of the runs before the current one (billing.hpp adds it).
   uint32_t preemptions = 0;
-  double lost_card_s = 0;
+  uint32_t failures = 0;  // kills by node failures or site outages
+  double lost_card_s = 0;          // by preemptions and failures
+  double failure_lost_card_s = 0;  // the part lost to failures
   double prior_rent = 0;
   double prior_domestic_rent = 0;
 };
 
 // Started at least once (a preempted job waiting again has started).
 inline bool has_started(const JobRecord& r) {
-  return r.outcome == JobOutcome::Running || r.outcome == JobOutcome::Completed || r.preemptions > 0;
+  return r.outcome == JobOutcome::Running || r.outcome == JobOutcome::Completed ||
+         r.outcome == JobOutcome::Failed || r.preemptions + r.failures > 0;
 }
+// Left the system: completed, or failed after its last allowed kill.
+inline bool has_ended(const JobRecord& r) { return r.outcome == JobOutcome::Completed || r.outcome == JobOutcome::Failed; }
 
 struct TimeseriesRow {
   SimTime t;
@@ -64,6 +69,15 @@ class MetricsCollector {
   void on_end(JobId id, const Allocation& a, SimTime now);
   // Job `id` stopped holding `a` at `now` and waits again; `lost_card_s` of its work is lost.
   void on_preempt(JobId id, const Allocation& a, SimTime now, double lost_card_s);
+  // The same after a kill by a failure; on_fail: killed for the last time, the job ends failed.
+  void on_kill(JobId id, const Allocation& a, SimTime now, double lost_card_s);
+  void on_fail(JobId id, const Allocation& a, SimTime now, double lost_card_s);
+  // A node went down (its cards unavailable) or came back.
+  void on_node_down(NodeId n, SimTime now);
+  void on_node_up(NodeId n, SimTime now);
+  uint64_t node_failures() const { return node_failures_; }
+  // Card-microseconds of nodes down, up to finish() for nodes still down then.
+  int64_t down_card_us() const { return down_card_us_; }
   void sample(SimTime now, uint64_t pending, uint64_t running);
   // Keep every started job's allocation for trace_json (--trace-out); off by default.
   void enable_trace() { trace_alloc_.assign(records_.size(), {}); }
@@ -91,6 +105,7 @@ class MetricsCollector {
  private:
   void accumulate(const Allocation& a, SimTime from, SimTime to);
   void drop_live(const Allocation& a);  // `a`'s cards are no longer allocated
+  void stop(JobId id, const Allocation& a, SimTime now, double lost_card_s);  // a run ends early
   void advance(SimTime now);  // integrates the stranded cards up to `now`
 
   const Cluster& cluster_;
@@ -108,6 +123,9 @@ class MetricsCollector {
   SimTime last_change_;
   int64_t stranded_us_ = 0;
   SimTime end_;
+  uint64_t node_failures_ = 0;
+  int64_t down_card_us_ = 0;
+  std::vector<SimTime> down_since_;  // per node, while down (sized at the first failure)
 };
 
 }  // namespace hetsim

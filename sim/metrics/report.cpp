@@ -72,7 +72,7 @@ nlohmann::ordered_json summary_json(const ReportInputs& in, const Billing& bill)
                   {"chip_types", chip_types},     {"providers", c.provider_count()},
                   {"sites", c.site_count()},      {"tenants", in.tenants->size()}};
 
-  uint64_t submitted = 0, completed = 0, running = 0, pending = 0;
+  uint64_t submitted = 0, completed = 0, running = 0, pending = 0, failed = 0;
   std::vector<double> jct, wait;
   SimTime first_arrival = SimTime::max(), last_end = SimTime::zero();
   for (JobId i = 0; i < recs.size(); ++i) {
@@ -82,18 +82,19 @@ nlohmann::ordered_json summary_json(const ReportInputs& in, const Billing& bill)
     first_arrival = std::min(first_arrival, jobs[i].arrival);
     if (r.outcome == JobOutcome::Pending) {
       ++pending;
-      if (r.preemptions > 0) wait.push_back((r.start - jobs[i].arrival).seconds());  // waits again
+      if (has_started(r)) wait.push_back((r.start - jobs[i].arrival).seconds());  // waits again
       continue;
     }
     wait.push_back((r.start - jobs[i].arrival).seconds());
     if (r.outcome == JobOutcome::Running) { ++running; continue; }
+    if (r.outcome == JobOutcome::Failed) { ++failed; continue; }
     ++completed;
     jct.push_back((r.end - jobs[i].arrival).seconds());
     last_end = std::max(last_end, r.end);
   }
   s["jobs"] = {{"total", jobs.size()},           {"submitted", submitted}, {"completed", completed},
                {"running_at_end", running},      {"pending_at_end", pending},
-               {"not_arrived", jobs.size() - submitted}};
+               {"failed", failed},               {"not_arrived", jobs.size() - submitted}};
   s["jct_s"] = dist_json(describe(jct), true);
   s["wait_s"] = dist_json(describe(wait), false);
   s["makespan_s"] = completed > 0 ? (last_end - first_arrival).seconds() : 0.0;
@@ -134,7 +135,7 @@ nlohmann::ordered_json summary_json(const ReportInputs& in, const Billing& bill)
     if (r.mixed_efficiency == 0 || !has_started(r)) continue;
     ++mixed_jobs;
     eta_sum += r.mixed_efficiency;
-    const SimTime until = r.outcome == JobOutcome::Completed ? r.end : window;
+    const SimTime until = has_ended(r) ? r.end : window;
     mixed_card_s += static_cast<double>(jobs[i].cards) * (until - r.segment_start).seconds();
   }
   s["mixed"] = {{"jobs_started", mixed_jobs},
@@ -147,11 +148,24 @@ nlohmann::ordered_json summary_json(const ReportInputs& in, const Billing& bill)
   for (const JobRecord& r : recs) {
     preemptions += r.preemptions;
     preempted_jobs += r.preemptions > 0 ? 1 : 0;
-    lost_card_s += r.lost_card_s;
+    lost_card_s += r.lost_card_s - r.failure_lost_card_s;
   }
   s["preemption"] = {{"preemptions", preemptions},
                      {"jobs_preempted", preempted_jobs},
                      {"lost_card_hours", r9(lost_card_s / 3600.0)}};
+
+  // Failures (docs/scenario-format.md, "failures"): zeros without them.
+  uint64_t kills = 0;
+  double failure_lost_card_s = 0;
+  for (const JobRecord& r : recs) {
+    kills += r.failures;
+    failure_lost_card_s += r.failure_lost_card_s;
+  }
+  s["failures"] = {{"node_failures", m.node_failures()},
+                   {"card_hours_down", r9(static_cast<double>(m.down_card_us()) / 3.6e9)},
+                   {"job_kills", kills},
+                   {"jobs_failed", failed},
+                   {"lost_card_hours", r9(failure_lost_card_s / 3600.0)}};
 
   // Rent and vouchers (docs/scenario-format.md, "Prices and vouchers").
   nlohmann::ordered_json by_tenant = nlohmann::ordered_json::object();
@@ -194,17 +208,18 @@ void jobs_csv(const ReportInputs& in, const Billing& bill, const std::function<v
   constexpr std::size_t kChunk = 1 << 20;
   std::string out =
       "job_id,tenant,class,arrival_s,status,start_s,end_s,wait_s,jct_s,cards,chip,nodes,leaves,sites,"
-      "site,provider,steps,estimate_s,mixed_efficiency,cost,subsidy,preemptions,lost_card_s\n";
+      "site,provider,steps,estimate_s,mixed_efficiency,cost,subsidy,preemptions,failures,lost_card_s\n";
   out.reserve(kChunk + 4096);
   for (JobId i = 0; i < jobs.size(); ++i) {
     const Job& j = jobs[i];
     const JobRecord& r = recs[i];
     const bool started = has_started(r);
     const bool done = r.outcome == JobOutcome::Completed;
-    fmt::format_to(std::back_inserter(out), "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{:.3f},{},{},{},{},{:.3f}\n", j.id,
+    const bool ended = has_ended(r);
+    fmt::format_to(std::back_inserter(out), "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{:.3f},{},{},{},{},{},{:.3f}\n", j.id,
                    (*in.tenants)[j.tenant].name, job_class_name(j.job_class), seconds_str(j.arrival),
                    job_outcome_name(r.outcome), started ? seconds_str(r.start) : "",
-                   done ? seconds_str(r.end) : "", started ? seconds_str(r.start - j.arrival) : "",
+                   ended ? seconds_str(r.end) : "", started ? seconds_str(r.start - j.arrival) : "",
                    done ? seconds_str(r.end - j.arrival) : "", j.cards,
                    started ? chip_label(*in.chips, r) : "", started ? std::to_string(r.nodes) : "",
                    started ? std::to_string(r.leaves) : "", started ? std::to_string(r.sites) : "",
@@ -212,7 +227,7 @@ void jobs_csv(const ReportInputs& in, const Billing& bill, const std::function<v
                    started ? c.provider(c.node_provider(r.first_node)).name : "", j.steps,
                    j.runtime_estimate_s, r.mixed_efficiency > 0 ? fmt::format("{:.6f}", r.mixed_efficiency) : "",
                    started ? fmt::format("{:.2f}", bill.job_rent[i]) : "",
-                   started ? fmt::format("{:.2f}", bill.job_subsidy[i]) : "", r.preemptions, r.lost_card_s);
+                   started ? fmt::format("{:.2f}", bill.job_subsidy[i]) : "", r.preemptions, r.failures, r.lost_card_s);
     if (out.size() >= kChunk) {
       sink(out);
       out.clear();

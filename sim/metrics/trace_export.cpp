@@ -41,7 +41,7 @@ std::string trace_json(const ReportInputs& in) {
     const JobRecord& r = recs[i];
     if (!has_started(r)) continue;
     const Job& j = jobs[i];
-    const SimTime stop = r.outcome == JobOutcome::Completed ? r.end : end;
+    const SimTime stop = has_ended(r) ? r.end : end;
     const std::string name = json_string(fmt::format("job {} ({})", i, job_class_name(j.job_class)));
     const std::string args = fmt::format(
         "{{\"job\": {}, \"tenant\": {}, \"class\": \"{}\", \"cards\": {}, \"chip\": {}, \"arrival_us\": {}, "

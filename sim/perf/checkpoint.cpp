@@ -10,9 +10,8 @@ double CheckpointModel::transfer_s(const Job& j) const {
   return storage_gbps > 0 ? bytes * 8.0 / (storage_gbps * 1e9) : 0.0;
 }
 
-double CheckpointModel::resume_s(const Job& j) const {
-  // interval 0: the write made when the job was stopped is paid here, then the read.
-  return restart_overhead_s + transfer_s(j) * (interval_s > 0 ? 1.0 : 2.0);
+double CheckpointModel::resume_s(const Job& j, bool restore, bool write_at_stop) const {
+  return restart_overhead_s + transfer_s(j) * ((restore ? 1.0 : 0.0) + (write_at_stop ? 1.0 : 0.0));
 }
 
 double Segment::checkpoints() const {

@@ -4,8 +4,9 @@
 //
 // A checkpoint holds the model's training state: params x bytes_per_param (14 B by default:
 // BF16 weights, FP32 master weights and two FP32 Adam moments). Writing or reading it takes
-// size / storage bandwidth. A job that resumes after a preemption first pays restart_overhead plus
-// one read (restore); with interval == 0 it also pays the write it made when it was stopped.
+// size / storage bandwidth. A job that starts again after a preemption or a failure first pays
+// restart_overhead, plus one read when it has kept any work; with interval == 0 a preempted job
+// also pays the write it made when it was stopped (a failure leaves no time to write one).
 //
 // With interval > 0 every job writes a checkpoint after each `interval` of training, pausing for
 // the write, whatever the policy: that is the price of being preemptible. A preemption then stops
@@ -25,8 +26,9 @@ struct CheckpointModel {
 
   // Seconds to write (or read) the job's checkpoint.
   double transfer_s(const Job& j) const;
-  // Seconds a resumed job spends before training again.
-  double resume_s(const Job& j) const;
+  // Seconds a job starting again spends before training: the restart, a read of its checkpoint
+  // (`restore`) and the write made when it was stopped (`write_at_stop`).
+  double resume_s(const Job& j, bool restore, bool write_at_stop) const;
 };
 
 // One run segment of a job, from a start until its end or a preemption: `resume_s` of restart

@@ -18,6 +18,10 @@ class Policy {
   virtual void schedule(SchedulingContext& ctx) = 0;
   // A preemptive policy may call ctx.preempt(); the driver then keeps per-job run state.
   virtual bool preemptive() const { return false; }
+  // A running job was killed by a node failure and waits again (scenario `failures:`); by default
+  // it is treated as a new submission with its original id (so arrival order is kept). A job
+  // killed for the last time ends instead: on_end.
+  virtual void on_requeue(const SchedulingContext& ctx, JobId id) { on_submit(ctx, id); }
 };
 
 // Thrown by the driver when a policy makes an invalid decision: a bug in the policy.

@@ -62,6 +62,9 @@ class SchedulingContext {
   // When the current run of running job `id` began training: its start plus the restart cost
   // (in the future while a resumed job still restores).
   virtual SimTime run_started(JobId id) const = 0;
+  // Whether preempting running job `id` now would keep the work of this run: always without
+  // periodic checkpoints (the job writes one as it stops), else once a checkpoint has completed.
+  virtual bool keeps_work_if_preempted(JobId id) const = 0;
 
   // Asks for a scheduling pass at `t` (>= now) even if nothing arrives or ends then; times past
   // the horizon are ignored, a time already asked for is asked once. A time in the past is a

@@ -34,7 +34,8 @@ Simulation::Simulation(const SimulationModel& model, Policy& policy, MetricsColl
       policy_name_(policy.name()),
       mixing_(model.mixing, model.chips) {
   state_count_[static_cast<int>(State::NotArrived)] = model.jobs.size();
-  if (policy.preemptive()) runs_.resize(model.jobs.size());
+  preemptive_ = policy.preemptive();
+  if (preemptive_ || model.failures.any()) runs_.resize(model.jobs.size());
   for (std::size_t i = 0; i < model.jobs.size(); ++i) {
     if (model.jobs[i].id != i) throw std::invalid_argument("SimulationModel: job ids must equal their index");
     if (i > 0 && model.jobs[i].arrival < model.jobs[i - 1].arrival) {
@@ -143,11 +144,11 @@ void Simulation::start(JobId id, Allocation a) {
   if (mix.size() > 1 && !(eta > 0)) violation(id, "no mixed-training plan fits this mix of chips");
   // A first run without periodic checkpoints takes exactly its steps; otherwise the segment
   // arithmetic of sim/perf/checkpoint.hpp adds restart and checkpoint time.
-  const bool resumed = !runs_.empty() && runs_[id].preemptions > 0;
+  const bool resumed = !runs_.empty() && runs_[id].preemptions + runs_[id].failures > 0;
   const double done = runs_.empty() ? 0.0 : runs_[id].done_steps;
   const double left = std::max(0.0, static_cast<double>(j.steps) - done);
   Segment seg;
-  seg.resume_s = resumed ? model_.checkpoint.resume_s(j) : 0.0;
+  seg.resume_s = resumed ? runs_[id].next_resume_s : 0.0;
   seg.train_s = left * step_s;
   seg.save_s = model_.checkpoint.transfer_s(j);
   seg.interval_s = model_.checkpoint.interval_s;
@@ -180,7 +181,7 @@ void Simulation::start(JobId id, Allocation a) {
 }
 
 void Simulation::require_preemptive(JobId id, const char* what) const {
-  if (runs_.empty()) violation(id, std::string(what) + " is only for policies that declare themselves preemptive");
+  if (!preemptive_) violation(id, std::string(what) + " is only for policies that declare themselves preemptive");
 }
 
 Segment Simulation::segment_of(JobId id) const {
@@ -193,29 +194,132 @@ Segment Simulation::segment_of(JobId id) const {
   return seg;
 }
 
-void Simulation::preempt(JobId id) {
-  if (id >= model_.jobs.size()) violation(id, "no such job");
-  require_preemptive(id, "preempt()");
-  if (state_[id] != State::Running) violation(id, "preempt(): job is not running");
+bool Simulation::keeps_work_if_preempted(JobId id) const {
+  require_preemptive(id, "keeps_work_if_preempted()");
+  if (state_[id] != State::Running) violation(id, "keeps_work_if_preempted(): job is not running");
+  const Segment seg = segment_of(id);
+  return !(seg.interval_s > 0) || seg.kept_at((engine_.now() - runs_[id].start).seconds()) > 0;
+}
+
+Allocation Simulation::end_run(JobId id, double kept_train_s) {
   const Job& j = model_.jobs[id];
   const SimTime now = engine_.now();
   RunState& r = runs_[id];
-  const Segment seg = segment_of(id);
-  const double elapsed = (now - r.start).seconds();
   if (r.step_s > 0 && std::isfinite(r.step_s)) {
-    r.done_steps = std::min(static_cast<double>(j.steps), r.done_steps + seg.kept_at(elapsed) / r.step_s);
+    r.done_steps = std::min(static_cast<double>(j.steps), r.done_steps + kept_train_s / r.step_s);
   }
   r.held_us += (now - r.start).us();
-  ++r.preemptions;
   ++r.epoch;  // the scheduled completion of this run is now stale
   cluster_.release(alloc_[id]);
   ++version_;
   running_.erase({est_end_[id], id});
+  Allocation held = std::move(alloc_[id]);
+  alloc_[id] = Allocation{};
+  return held;
+}
+
+void Simulation::preempt(JobId id) {
+  if (id >= model_.jobs.size()) violation(id, "no such job");
+  require_preemptive(id, "preempt()");
+  if (state_[id] != State::Running) violation(id, "preempt(): job is not running");
+  const SimTime now = engine_.now();
+  const Segment seg = segment_of(id);
+  const double elapsed = (now - runs_[id].start).seconds();
+  RunState& r = runs_[id];
+  ++r.preemptions;
+  const Allocation held = end_run(id, seg.kept_at(elapsed));
+  // Without periodic checkpoints the job writes one as it stops (if it has work to keep).
+  const bool kept_any = r.done_steps > 0;
+  r.next_resume_s = model_.checkpoint.resume_s(model_.jobs[id], kept_any, kept_any && !(seg.interval_s > 0));
   set_state(id, State::Pending);
   ++pending_count_;
-  metrics_.on_preempt(id, alloc_[id], now, seg.lost_at(elapsed) * j.cards);
-  alloc_[id] = Allocation{};
+  metrics_.on_preempt(id, held, now, seg.lost_at(elapsed) * model_.jobs[id].cards);
   if (check_invariants_) check_local(kNoJob);
+}
+
+void Simulation::kill(JobId id) {
+  const SimTime now = engine_.now();
+  const Segment seg = segment_of(id);
+  const double elapsed = (now - runs_[id].start).seconds();
+  // A failure leaves no time to write a checkpoint: only periodic ones survive it.
+  const bool periodic = seg.interval_s > 0;
+  const double kept = periodic ? seg.kept_at(elapsed) : 0.0;
+  const double lost_s = periodic ? seg.lost_at(elapsed) : elapsed;
+  RunState& r = runs_[id];
+  ++r.failures;
+  const Allocation held = end_run(id, kept);
+  r.next_resume_s = model_.checkpoint.resume_s(model_.jobs[id], r.done_steps > 0, false);
+  const double lost = lost_s * model_.jobs[id].cards;
+  if (r.failures >= model_.failures.retry_limit) {
+    set_state(id, State::Done);
+    metrics_.on_fail(id, held, now, lost);
+    policy_.on_end(*this, id);
+  } else {
+    set_state(id, State::Pending);
+    ++pending_count_;
+    metrics_.on_kill(id, held, now, lost);
+    policy_.on_requeue(*this, id);
+  }
+}
+
+void Simulation::node_down(NodeId n) {
+  if (down_[n]++ > 0) return;
+  // Kill every job holding a card of the node (in id order: deterministic), then hold the node.
+  std::vector<JobId> victims;
+  for (const auto& [end, id] : running_) {
+    for (const NodeGrant& g : alloc_[id]) {
+      if (g.node == n) {
+        victims.push_back(id);
+        break;
+      }
+    }
+  }
+  std::sort(victims.begin(), victims.end());
+  for (JobId id : victims) kill(id);
+  NodeGrant& h = hold_[n];
+  h = NodeGrant{};
+  h.node = n;
+  h.card_mask = cluster_.node_free_mask(n);
+  h.milli_per_card = kMilliPerCard;
+  h.cpu_milli = cluster_.node_cpu_free(n);
+  h.mem_mib = cluster_.node_mem_free(n);
+  cluster_.allocate(Allocation{h});
+  ++version_;
+  metrics_.on_node_down(n, engine_.now());
+  if (check_invariants_) check_local(kNoJob);
+}
+
+void Simulation::node_up(NodeId n) {
+  if (down_[n] == 0 || --down_[n] > 0) return;
+  cluster_.release(Allocation{hold_[n]});
+  hold_[n] = NodeGrant{};
+  ++version_;
+  metrics_.on_node_up(n, engine_.now());
+  if (check_invariants_) check_local(kNoJob);
+}
+
+void Simulation::schedule_failures() {
+  const FailureModel& f = model_.failures;
+  if (!f.any()) return;
+  down_.assign(cluster_.node_count(), 0);
+  hold_.assign(cluster_.node_count(), NodeGrant{});
+  // One stream per node, so adding a node or a failure elsewhere never shifts its times.
+  const uint64_t root = RngStreams(model_.seed).stream_seed("node-failures");
+  for (NodeId n = 0; n < cluster_.node_count(); ++n) {
+    uint64_t state = root ^ (0x9e3779b97f4a7c15ULL * (static_cast<uint64_t>(n) + 1));
+    node_rng_.emplace_back(splitmix64(state));
+    const ChipId chip = cluster_.node_chip(n);
+    if (chip < f.by_chip.size() && f.by_chip[chip].mtbf_s > 0) {
+      const double t = node_rng_[n].exponential(1.0 / f.by_chip[chip].mtbf_s);
+      if (t < model_.horizon.seconds()) engine_.schedule_at(SimTime::from_seconds(t), kNodeFail, n);
+    }
+  }
+  for (std::size_t i = 0; i < f.site_outages.size(); ++i) {
+    const SiteOutage& o = f.site_outages[i];
+    if (o.at > model_.horizon) continue;
+    engine_.schedule_at(o.at, kOutageStart, static_cast<uint32_t>(i));
+    if (o.at + o.duration <= model_.horizon) engine_.schedule_at(o.at + o.duration, kOutageEnd, static_cast<uint32_t>(i));
+  }
 }
 
 double Simulation::executed_s(JobId id) const {
@@ -280,6 +384,12 @@ void Simulation::check_full() {
     if (alloc_[id].empty()) require("running job " + std::to_string(id) + " holds no cards");
     live.push_back(&alloc_[id]);
   }
+  // Down nodes are held by their failure: those cards are taken too.
+  std::vector<Allocation> holds;
+  for (NodeId n = 0; n < down_.size(); ++n) {
+    if (down_[n] > 0) holds.push_back(Allocation{hold_[n]});
+  }
+  for (const Allocation& h : holds) live.push_back(&h);
   require(check_allocations(cluster_, model_.cluster, live));
 }
 
@@ -301,6 +411,7 @@ RunResult Simulation::run() {
   const auto wall0 = std::chrono::steady_clock::now();
   RunResult res;
   if (!model_.jobs.empty()) engine_.schedule_at(model_.jobs.front().arrival, kArrival);
+  schedule_failures();
   engine_.schedule_at(SimTime::zero(), kSample);
   std::vector<Event> batch;
   uint64_t running_count = 0;
@@ -336,6 +447,34 @@ RunResult Simulation::run() {
           wakes_.erase(engine_.now());
           changed = true;
           break;
+        case kNodeFail: {
+          const NodeId n = ev.subject;
+          node_down(n);
+          const double mttr = model_.failures.by_chip[cluster_.node_chip(n)].mttr_s;
+          const SimTime up = engine_.now() + SimTime::from_seconds(node_rng_[n].exponential(1.0 / mttr));
+          if (up <= model_.horizon) engine_.schedule_at(up, kNodeRepair, n);
+          changed = true;
+          break;
+        }
+        case kNodeRepair: {
+          const NodeId n = ev.subject;
+          node_up(n);
+          const double mtbf = model_.failures.by_chip[cluster_.node_chip(n)].mtbf_s;
+          const SimTime next = engine_.now() + SimTime::from_seconds(node_rng_[n].exponential(1.0 / mtbf));
+          if (next <= model_.horizon) engine_.schedule_at(next, kNodeFail, n);
+          changed = true;
+          break;
+        }
+        case kOutageStart:
+        case kOutageEnd: {
+          const SiteId site = model_.failures.site_outages[ev.subject].site;
+          for (NodeId n = 0; n < cluster_.node_count(); ++n) {
+            if (cluster_.node_site(n) != site) continue;
+            if (ev.kind == kOutageStart) node_down(n); else node_up(n);
+          }
+          changed = true;
+          break;
+        }
         case kSample:
           if (check_invariants_) check_full();
           metrics_.sample(engine_.now(), pending_count_, running_.size());

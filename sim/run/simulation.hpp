@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "hetsim/core/engine.hpp"
+#include "hetsim/core/rng.hpp"
 #include "hetsim/metrics/collector.hpp"
 #include "hetsim/perf/allocation_shape.hpp"
 #include "hetsim/policy/policy.hpp"
@@ -53,6 +54,7 @@ class Simulation final : public SchedulingContext {
   double executed_s(JobId id) const override;
   double remaining_fraction(JobId id) const override;
   SimTime run_started(JobId id) const override;
+  bool keeps_work_if_preempted(JobId id) const override;
   void wake_at(SimTime t) override;
   BatchScorer* batch_scorer() const override { return batch_scorer_; }
   double mixed_efficiency(JobId id, std::span<const ChipCount> mix) const override;
@@ -81,7 +83,10 @@ class Simulation final : public SchedulingContext {
 
  private:
   enum class State : uint8_t { NotArrived, Pending, Running, Done };
-  enum EventKind : uint32_t { kArrival = 1, kCompletion = 2, kSample = 3, kWake = 4 };
+  enum EventKind : uint32_t {
+    kArrival = 1, kCompletion = 2, kSample = 3, kWake = 4,
+    kNodeFail = 5, kNodeRepair = 6, kOutageStart = 7, kOutageEnd = 8,  // scenario `failures:`
+  };
   [[noreturn]] void violation(JobId id, const std::string& what) const;
   void submit_arrivals();
   void set_state(JobId id, State s);
@@ -99,17 +104,28 @@ class Simulation final : public SchedulingContext {
   // The job's current (or last) run segment, for the checkpoint arithmetic.
   Segment segment_of(JobId id) const;
   void require_preemptive(JobId id, const char* what) const;
+  // Ends the current run of running job `id` now, keeping `kept_train_s` of its training: its
+  // cards are released and its pending completion becomes stale. Returns the allocation it held.
+  Allocation end_run(JobId id, double kept_train_s);
+  // Failures: a node goes down (its running jobs are killed, its cards held) or comes back; a
+  // node down for several reasons (its own failure, a site outage) comes back when all have ended.
+  void node_down(NodeId n);
+  void node_up(NodeId n);
+  void kill(JobId id);  // by a failure: back to pending, or failed after the retry limit
+  void schedule_failures();
 
   // Per job, kept only under a preemptive policy (memory: ~56 B per job).
   struct RunState {
     SimTime start;          // of the current or last run
     double step_s = 0;      // seconds per step on that run's allocation
     double resume_s = 0;    // restart cost paid at that run's beginning
+    double next_resume_s = 0;  // what the next start will pay (set when a run is stopped)
     double train_s = 0;     // training seconds that run needs
     double done_steps = 0;  // steps kept by checkpoints before that run
     int64_t held_us = 0;    // card-holding time of the runs before it
     uint32_t epoch = 0;     // completion events of earlier runs carry older epochs
     uint32_t preemptions = 0;
+    uint32_t failures = 0;  // kills by failures
   };
 
   const SimulationModel& model_;
@@ -122,7 +138,13 @@ class Simulation final : public SchedulingContext {
   std::vector<SimTime> est_end_;
   std::set<std::pair<SimTime, JobId>> running_;
   std::set<SimTime> wakes_;  // pending wake_at times
-  std::vector<RunState> runs_;  // empty unless the policy is preemptive
+  std::vector<RunState> runs_;  // empty unless the policy is preemptive or nodes may fail
+  bool preemptive_ = false;
+  // Failures (empty unless the scenario has some): per node, how many reasons keep it down, the
+  // grant that holds its cards meanwhile, and its own random stream of failure and repair times.
+  std::vector<uint16_t> down_;
+  std::vector<NodeGrant> hold_;
+  std::vector<Rng> node_rng_;
   std::size_t next_arrival_ = 0;
   uint64_t pending_count_ = 0;
   uint64_t version_ = 0;

@@ -8,6 +8,7 @@
 #include "hetsim/core/sim_time.hpp"
 #include "hetsim/model/chip_catalog.hpp"
 #include "hetsim/model/cluster.hpp"
+#include "hetsim/model/failures.hpp"
 #include "hetsim/model/job.hpp"
 #include "hetsim/model/tenant.hpp"
 #include "hetsim/model/topology.hpp"
@@ -29,6 +30,7 @@ struct SimulationModel {
   PerfParams perf;
   MixingParams mixing;  // how gangs spanning chip types are costed (jobs with may_mix_chips)
   CheckpointModel checkpoint;  // checkpoint and restart costs (scenario `preemption:`)
+  FailureModel failures;       // node failures and site outages (scenario `failures:`)
   SimTime horizon;
   SimTime sample_interval = SimTime::from_s(3600);
   ChipId reference_chip = 0;

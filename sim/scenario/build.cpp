@@ -65,6 +65,21 @@ SimulationModel build_scenario(const ScenarioSpec& spec, uint64_t seed) {
   m.perf.comm_overlap = spec.perf.comm_overlap;
   m.perf.memory_usable_fraction = spec.perf.memory_usable_fraction;
   m.checkpoint = spec.checkpoint;
+  // Failure rates by chip id: a named chip's entry wins over `all`, whatever the order.
+  if (!spec.failures.nodes.empty()) m.failures.by_chip.assign(m.chips.size(), NodeFailureRate{});
+  for (const bool named : {false, true}) {
+    for (const FailuresSpec::Nodes& n : spec.failures.nodes) {
+      if ((n.chip != "all") != named) continue;
+      for (ChipId c = 0; c < m.chips.size(); ++c) {
+        if (!named || m.chips.at(c).name == n.chip) m.failures.by_chip[c] = NodeFailureRate{n.mtbf_s, n.mttr_s};
+      }
+    }
+  }
+  for (const FailuresSpec::Outage& o : spec.failures.sites) {
+    m.failures.site_outages.push_back(
+        SiteOutage{lookup(site_ids, o.site, "site"), SimTime::from_seconds(o.at_s), SimTime::from_seconds(o.duration_s)});
+  }
+  m.failures.retry_limit = spec.failures.retry_limit;
   m.mixing.models = spec.perf.mixing.models;
   m.mixing.fixed_efficiency = spec.perf.mixing.fixed_efficiency;
   m.mixing.cross_vendor_gbps = spec.perf.mixing.cross_vendor_gbps;

@@ -139,4 +139,55 @@ void read_preemption(ParseState& st, const YamlValue& v) {
   }
 }
 
+void read_failures(ParseState& st, const YamlValue& v) {
+  MapReader r(st.ctx, v, "failures", {"retry_limit", "nodes", "sites"});
+  if (!r.ok()) return;
+  FailuresSpec& out = st.spec.failures;
+  if (auto n = r.whole("retry_limit", UnitKind::Plain, 1, 1000000, false)) out.retry_limit = static_cast<uint32_t>(*n);
+  if (const auto* list = r.list("nodes", false)) {
+    for (const YamlValue& item : *list) {
+      MapReader e(st.ctx, item, "failures.nodes entry", {"chip", "mtbf", "mttr"});
+      if (!e.ok()) continue;
+      FailuresSpec::Nodes n;
+      if (auto c = e.string("chip", true)) {
+        if (*c == "all" || st.chips.check(st.ctx, *e.get("chip"), *c)) n.chip = *c;
+      }
+      if (auto t = e.quantity("mtbf", UnitKind::Duration, true)) {
+        if (e.check("mtbf", *t >= 60 && *t <= 9e12, "'mtbf' must be at least 1 min, got " + num(*t) + " s")) n.mtbf_s = *t;
+      }
+      if (auto t = e.quantity("mttr", UnitKind::Duration, true)) {
+        if (e.check("mttr", *t >= 1 && *t <= 9e12, "'mttr' must be at least 1 s, got " + num(*t) + " s")) n.mttr_s = *t;
+      }
+      if (!n.chip.empty() && n.mtbf_s > 0 && n.mttr_s > 0) out.nodes.push_back(n);
+    }
+  }
+  if (const auto* list = r.list("sites", false)) {
+    for (const YamlValue& item : *list) {
+      MapReader e(st.ctx, item, "failures.sites entry", {"site", "at", "duration"});
+      if (!e.ok()) continue;
+      FailuresSpec::Outage o;
+      bool ok = true;
+      if (auto s2 = e.string("site", true)) {
+        ok = st.sites.check(st.ctx, *e.get("site"), *s2);
+        o.site = *s2;
+      } else {
+        ok = false;
+      }
+      if (auto t = e.quantity("at", UnitKind::Duration, true)) {
+        ok = e.check("at", *t >= 0 && *t <= 9e12, "'at' must be a time >= 0, got " + num(*t) + " s") && ok;
+        o.at_s = *t;
+      } else {
+        ok = false;
+      }
+      if (auto t = e.quantity("duration", UnitKind::Duration, true)) {
+        ok = e.check("duration", *t >= 1 && *t <= 9e12, "'duration' must be at least 1 s, got " + num(*t) + " s") && ok;
+        o.duration_s = *t;
+      } else {
+        ok = false;
+      }
+      if (ok) out.sites.push_back(o);
+    }
+  }
+}
+
 }  // namespace hetsim

@@ -102,6 +102,23 @@ struct PerfSpec {
   MixingSpec mixing;
 };
 
+// `failures:` node failure rates by chip name, site outages by site name (resolved at build).
+struct FailuresSpec {
+  struct Nodes {
+    std::string chip;  // a chip name, or "all"
+    double mtbf_s = 0;
+    double mttr_s = 0;
+  };
+  struct Outage {
+    std::string site;
+    double at_s = 0;
+    double duration_s = 0;
+  };
+  std::vector<Nodes> nodes;
+  std::vector<Outage> sites;
+  uint32_t retry_limit = 3;
+};
+
 struct MetricsSpec {
   double timeseries_interval_s = 3600;
 };
@@ -156,6 +173,7 @@ struct ScenarioSpec {
   PerfSpec perf;
   MetricsSpec metrics;
   CheckpointModel checkpoint;       // `preemption:` (defaults when absent)
+  FailuresSpec failures;
   bool has_sharing_replay = false;  // then only `scenario` and `sharing_replay` were read
   SharingReplaySpec sharing_replay;
   bool has_mixed_training = false;  // then only `scenario`, the chips and `mixed_training` were read

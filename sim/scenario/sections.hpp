@@ -68,6 +68,8 @@ void resolve_mixing_models(ParseState& st, const std::string& base_dir);
 void read_metrics(ParseState& st, const YamlValue& v);
 // `preemption:` checkpoint and restart costs (sim/perf/checkpoint.hpp).
 void read_preemption(ParseState& st, const YamlValue& v);
+// `failures:` node failure rates per chip type and site outages (after the chips and sites).
+void read_failures(ParseState& st, const YamlValue& v);
 // The `scenario:` header and the `sharing_replay:` section of a trace-replay scenario;
 // `base_dir` resolves the trace paths.
 void read_replay_header(ParseState& st, const YamlValue& v);

@@ -10,9 +10,9 @@ TEST(Checkpoint, TransferAndResumeFollowModelSizeAndBandwidth) {
   j.model.params = 7e9;
   CheckpointModel m;  // 14 B per param at 80 Gb/s, 30 s to relaunch
   EXPECT_DOUBLE_EQ(m.transfer_s(j), 7e9 * 14 * 8 / 80e9);  // 9.8 s
-  EXPECT_DOUBLE_EQ(m.resume_s(j), 30 + 2 * 9.8);           // the write at the preemption, then the read
-  m.interval_s = 600;
-  EXPECT_DOUBLE_EQ(m.resume_s(j), 30 + 9.8);               // periodic checkpoints: only the read
+  EXPECT_DOUBLE_EQ(m.resume_s(j, true, true), 30 + 2 * 9.8);  // the write at the preemption, then the read
+  EXPECT_DOUBLE_EQ(m.resume_s(j, true, false), 30 + 9.8);     // a periodic checkpoint: only the read
+  EXPECT_DOUBLE_EQ(m.resume_s(j, false, false), 30);          // nothing kept: only the relaunch
 }
 
 TEST(Checkpoint, PeriodicSegmentPausesAfterEachIntervalButNotAtTheEnd) {

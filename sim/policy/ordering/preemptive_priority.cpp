@@ -31,7 +31,16 @@ void PreemptivePriorityPolicy::on_submit(const SchedulingContext& ctx, JobId id)
   track(id).waiting_since = ctx.now();
 }
 
-void PreemptivePriorityPolicy::on_end(const SchedulingContext&, JobId id) { running_.erase(id); }
+void PreemptivePriorityPolicy::on_end(const SchedulingContext&, JobId id) {
+  running_.erase(id);
+  pending_.erase(id);
+}
+
+void PreemptivePriorityPolicy::on_requeue(const SchedulingContext& ctx, JobId id) {
+  running_.erase(id);
+  pending_.insert(id);
+  track(id).waiting_since = ctx.now();
+}
 
 uint32_t PreemptivePriorityPolicy::tiresias_queue(double card_s) const {
   uint32_t q = 0;
@@ -111,8 +120,10 @@ bool PreemptivePriorityPolicy::preempt_for(SchedulingContext& ctx, JobId id, con
   const int64_t cpu_need = j.cpu_milli_per_card * j.cards, mem_need = j.mem_mib_per_card * j.cards;
   for (const auto& [vkey, v] : victims_) {
     if (!(key.primary < vkey.primary)) break;  // sorted lowest priority first: none further is outranked
-    // Already preempted in this pass, or within its lease.
-    if (running_.count(v) == 0 || ctx.now() - ctx.run_started(v) < o_.min_run) continue;
+    // Already preempted in this pass, within its lease, or before its first checkpoint of this run
+    // (stopping it then would throw the whole run away, and with a lease shorter than the
+    // checkpoint interval no run would ever keep anything: a livelock).
+    if (running_.count(v) == 0 || ctx.now() - ctx.run_started(v) < o_.min_run || !ctx.keeps_work_if_preempted(v)) continue;
     walked_.push_back(v);
     for (const NodeGrant& g : ctx.allocation_of(v)) {
       const NodeId n = g.node;

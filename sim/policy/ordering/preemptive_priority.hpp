@@ -5,7 +5,8 @@
 // (work conserving: a job that does not fit blocks nobody). A waiting job that does not fit may
 // preempt running jobs of a strictly lower priority class, lowest first, but only as many as free
 // a node (single-node jobs) or pool (gangs) where it then fits, and only runs that have trained
-// for at least `min_run` after their restart cost (a lease, against thrashing). Preempted jobs
+// for at least `min_run` after their restart cost (a lease, against thrashing) and, with periodic
+// checkpoints, have completed one (else a lease shorter than the interval can livelock). Preempted jobs
 // keep the work of their last checkpoint and pay the restart cost (sim/perf/checkpoint.hpp).
 // Jobs start whenever they fit;
 // preemptions are decided only at multiples of `quantum` (like Gavel's rounds), where the policy
@@ -49,6 +50,7 @@ class PreemptivePriorityPolicy : public Policy {
   bool preemptive() const override { return true; }
   void on_submit(const SchedulingContext& ctx, JobId id) override;
   void on_end(const SchedulingContext& ctx, JobId id) override;
+  void on_requeue(const SchedulingContext& ctx, JobId id) override;
   void schedule(SchedulingContext& ctx) override;
 
   // Lower sorts first: the priority class (`primary`), then arrival, then id.

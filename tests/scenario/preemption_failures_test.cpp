@@ -1,0 +1,98 @@
+// The `preemption:` and `failures:` sections: values into the model, defaults, positioned errors.
+#include <string>
+
+#include "hetsim/scenario/build.hpp"
+#include "scenario_test_support.hpp"
+
+namespace hetsim {
+namespace {
+
+using test::has_error;
+using test::parse_text;
+using test::valid_with;
+
+const std::string kTenants = "  generate: { count: 12, prefix: co }\npreemption:\n";
+
+TEST(ScenarioPreemption, ValuesReachTheCheckpointModel) {
+  const ParseResult r = parse_text(valid_with({{29, kTenants + "  checkpoint_interval: 30min\n"
+                                                               "  checkpoint_bytes_per_param: 12\n"
+                                                               "  storage_bandwidth: 5GB/s\n"
+                                                               "  restart_overhead: 45s"}}));
+  ASSERT_TRUE(r.ok()) << test::all_errors(r);
+  const SimulationModel m = build_scenario(r.spec, 1);
+  EXPECT_DOUBLE_EQ(m.checkpoint.interval_s, 1800);
+  EXPECT_DOUBLE_EQ(m.checkpoint.bytes_per_param, 12);
+  EXPECT_DOUBLE_EQ(m.checkpoint.storage_gbps, 40);
+  EXPECT_DOUBLE_EQ(m.checkpoint.restart_overhead_s, 45);
+}
+
+TEST(ScenarioPreemption, DefaultsWhenAbsent) {
+  const ParseResult r = parse_text(valid_with({}));
+  ASSERT_TRUE(r.ok()) << test::all_errors(r);
+  const SimulationModel m = build_scenario(r.spec, 1);
+  EXPECT_DOUBLE_EQ(m.checkpoint.interval_s, 0);
+  EXPECT_DOUBLE_EQ(m.checkpoint.bytes_per_param, 14);
+  EXPECT_DOUBLE_EQ(m.checkpoint.storage_gbps, 80);
+  EXPECT_DOUBLE_EQ(m.checkpoint.restart_overhead_s, 30);
+}
+
+TEST(ScenarioPreemption, BadValuesArePositioned) {
+  EXPECT_TRUE(has_error(parse_text(valid_with({{29, kTenants + "  checkpoint_interval: 0.5s"}})), 31, 24,
+                        "'checkpoint_interval' must be 0 (checkpoint only when preempted) or at least 1 s"));
+  EXPECT_TRUE(has_error(parse_text(valid_with({{29, kTenants + "  storage_bandwidth: 0Gbps"}})), 31, 22,
+                        "'storage_bandwidth' must be > 0"));
+  EXPECT_TRUE(has_error(parse_text(valid_with({{29, kTenants + "  checkpoint_bytes_per_param: 100"}})), 31, 31,
+                        "'checkpoint_bytes_per_param' must be in [0, 64]"));
+  EXPECT_TRUE(has_error(parse_text(valid_with({{29, kTenants + "  restart_overhead: 2d"}})), 31, 21,
+                        "'restart_overhead' must be in [0, 1 d]"));
+  EXPECT_TRUE(has_error(parse_text(valid_with({{29, kTenants + "  checkpoint_intervall: 1h"}})), 31, 3,
+                        "unknown key 'checkpoint_intervall' in preemption (did you mean 'checkpoint_interval'?)"));
+  EXPECT_TRUE(has_error(parse_text(valid_with({{29, kTenants + "  storage_bandwidth: fast"}})), 31, 22,
+                        "storage_bandwidth"));
+}
+
+}  // namespace
+}  // namespace hetsim
+
+namespace hetsim {
+namespace {
+
+const std::string kFailures = "  generate: { count: 12, prefix: co }\nfailures:\n";
+
+TEST(ScenarioFailures, RatesByChipAndOutagesBySite) {
+  const ParseResult r = parse_text(valid_with({{29, kFailures + "  retry_limit: 5\n"
+                                                                "  nodes:\n"
+                                                                "    - { chip: Ascend-910B3, mtbf: 100h, mttr: 2h }\n"
+                                                                "    - { chip: all, mtbf: 1000h, mttr: 8h }\n"
+                                                                "  sites:\n"
+                                                                "    - { site: west, at: 1d, duration: 6h }"}}));
+  ASSERT_TRUE(r.ok()) << test::all_errors(r);
+  const SimulationModel m = build_scenario(r.spec, 1);
+  const ChipId ascend = *m.chips.find("Ascend-910B3");
+  const ChipId a100 = *m.chips.find("A100-80G-SXM");
+  EXPECT_DOUBLE_EQ(m.failures.by_chip.at(ascend).mtbf_s, 100 * 3600.0);  // named wins over `all`
+  EXPECT_DOUBLE_EQ(m.failures.by_chip.at(a100).mttr_s, 8 * 3600.0);
+  ASSERT_EQ(m.failures.site_outages.size(), 1u);
+  EXPECT_EQ(m.cluster.site(m.failures.site_outages[0].site).name, "west");
+  EXPECT_EQ(m.failures.site_outages[0].at, SimTime::from_s(86400));
+  EXPECT_EQ(m.failures.retry_limit, 5u);
+  EXPECT_TRUE(m.failures.any());
+  EXPECT_FALSE(build_scenario(parse_text(valid_with({})).spec, 1).failures.any());
+}
+
+TEST(ScenarioFailures, BadEntriesArePositioned) {
+  EXPECT_TRUE(has_error(parse_text(valid_with({{29, kFailures + "  nodes:\n    - { chip: A101, mtbf: 1h, mttr: 1h }"}})),
+                        32, 15, "A101"));
+  EXPECT_TRUE(has_error(parse_text(valid_with({{29, kFailures + "  nodes:\n    - { chip: all, mtbf: 10s, mttr: 1h }"}})),
+                        32, 26, "'mtbf' must be at least 1 min"));
+  EXPECT_TRUE(has_error(parse_text(valid_with({{29, kFailures + "  sites:\n    - { site: uptown, at: 1d, duration: 1h }"}})),
+                        32, 15, "uptown"));
+  EXPECT_TRUE(has_error(parse_text(valid_with({{29, kFailures + "  sites:\n    - { site: west, at: 1d, duration: 0s }"}})),
+                        32, 39, "'duration' must be at least 1 s"));
+  EXPECT_TRUE(has_error(parse_text(valid_with({{29, kFailures + "  retry_limit: 0"}})), 31, 16, "retry_limit"));
+  EXPECT_TRUE(has_error(parse_text(valid_with({{29, kFailures + "  node:\n    - { chip: all, mtbf: 1h, mttr: 1h }"}})),
+                        31, 3, "unknown key 'node' in failures (did you mean 'nodes'?)"));
+}
+
+}  // namespace
+}  // namespace hetsim
