@@ -298,6 +298,14 @@ void Simulation::node_up(NodeId n) {
   if (check_invariants_) check_local(kNoJob);
 }
 
+void Simulation::schedule_node_event(NodeId n, uint32_t kind) {
+  const NodeFailureRate& rate = model_.failures.by_chip[cluster_.node_chip(n)];
+  const double mean = kind == kNodeFail ? rate.mtbf_s : rate.mttr_s;
+  const double dt = node_rng_[n].exponential(1.0 / mean);
+  if (dt >= (model_.horizon - engine_.now()).seconds()) return;
+  engine_.schedule_at(engine_.now() + SimTime::from_seconds(dt), kind, n);
+}
+
 void Simulation::schedule_failures() {
   const FailureModel& f = model_.failures;
   if (!f.any()) return;
@@ -309,10 +317,7 @@ void Simulation::schedule_failures() {
     uint64_t state = root ^ (0x9e3779b97f4a7c15ULL * (static_cast<uint64_t>(n) + 1));
     node_rng_.emplace_back(splitmix64(state));
     const ChipId chip = cluster_.node_chip(n);
-    if (chip < f.by_chip.size() && f.by_chip[chip].mtbf_s > 0) {
-      const double t = node_rng_[n].exponential(1.0 / f.by_chip[chip].mtbf_s);
-      if (t < model_.horizon.seconds()) engine_.schedule_at(SimTime::from_seconds(t), kNodeFail, n);
-    }
+    if (chip < f.by_chip.size() && f.by_chip[chip].mtbf_s > 0) schedule_node_event(n, kNodeFail);
   }
   for (std::size_t i = 0; i < f.site_outages.size(); ++i) {
     const SiteOutage& o = f.site_outages[i];
@@ -447,24 +452,16 @@ RunResult Simulation::run() {
           wakes_.erase(engine_.now());
           changed = true;
           break;
-        case kNodeFail: {
-          const NodeId n = ev.subject;
-          node_down(n);
-          const double mttr = model_.failures.by_chip[cluster_.node_chip(n)].mttr_s;
-          const SimTime up = engine_.now() + SimTime::from_seconds(node_rng_[n].exponential(1.0 / mttr));
-          if (up <= model_.horizon) engine_.schedule_at(up, kNodeRepair, n);
+        case kNodeFail:
+          node_down(ev.subject);
+          schedule_node_event(ev.subject, kNodeRepair);
           changed = true;
           break;
-        }
-        case kNodeRepair: {
-          const NodeId n = ev.subject;
-          node_up(n);
-          const double mtbf = model_.failures.by_chip[cluster_.node_chip(n)].mtbf_s;
-          const SimTime next = engine_.now() + SimTime::from_seconds(node_rng_[n].exponential(1.0 / mtbf));
-          if (next <= model_.horizon) engine_.schedule_at(next, kNodeFail, n);
+        case kNodeRepair:
+          node_up(ev.subject);
+          schedule_node_event(ev.subject, kNodeFail);
           changed = true;
           break;
-        }
         case kOutageStart:
         case kOutageEnd: {
           const SiteId site = model_.failures.site_outages[ev.subject].site;

@@ -113,6 +113,9 @@ class Simulation final : public SchedulingContext {
   void node_up(NodeId n);
   void kill(JobId id);  // by a failure: back to pending, or failed after the retry limit
   void schedule_failures();
+  // The node's next failure (kind kNodeFail, after an exponential time of mean mtbf) or repair
+  // (kNodeRepair, mttr), when it falls inside the horizon.
+  void schedule_node_event(NodeId n, uint32_t kind);
 
   // Per job, kept only under a preemptive policy (memory: ~56 B per job).
   struct RunState {
