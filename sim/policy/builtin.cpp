@@ -82,9 +82,11 @@ PlacementScore placement_of(const ParamValues& v) {
 std::vector<ParamDef> preemptive_params(std::vector<ParamDef> own) {
   std::vector<ParamDef> defs{placement_param(), gang_param(),
                              int_param("quantum", "60", 1, 86400,
-                                       "seconds between re-examinations of priorities while jobs wait"),
+                                       "preemptions are decided on a grid of this many seconds, where the policy also wakes "
+                                       "while jobs wait"),
                              int_param("min_run", "60", 0, 86400,
-                                       "seconds a run lasts before it may be preempted (a lease against thrashing)"),
+                                       "seconds a run trains (after its restart cost) before it may be preempted, a lease "
+                                       "against thrashing; with periodic checkpoints, never before its first"),
                              int_param("max_scan", "500", 1, 1e9, "waiting jobs examined per pass, in priority order")};
   defs.insert(defs.end(), own.begin(), own.end());
   return defs;
