@@ -110,7 +110,7 @@ void MetricsCollector::drop_live(const Allocation& a) {
   }
 }
 
-void MetricsCollector::stop(JobId id, const Allocation& a, SimTime now, double lost_card_s) {
+void MetricsCollector::on_stop(JobId id, const Allocation& a, SimTime now, double lost_card_s, Stop why) {
   advance(now);
   JobRecord& r = records_[id];
   accumulate(a, r.segment_start, now);
@@ -121,30 +121,19 @@ void MetricsCollector::stop(JobId id, const Allocation& a, SimTime now, double l
   r.rent_per_s = 0;
   r.domestic_rent_per_s = 0;
   r.lost_card_s += lost_card_s;
-}
-
-void MetricsCollector::on_preempt(JobId id, const Allocation& a, SimTime now, double lost_card_s) {
-  stop(id, a, now, lost_card_s);
-  ++queued_;
-  records_[id].outcome = JobOutcome::Pending;
-  ++records_[id].preemptions;
-}
-
-void MetricsCollector::on_kill(JobId id, const Allocation& a, SimTime now, double lost_card_s) {
-  stop(id, a, now, lost_card_s);
-  ++queued_;
-  records_[id].outcome = JobOutcome::Pending;
-  ++records_[id].failures;
-  records_[id].failure_lost_card_s += lost_card_s;
-}
-
-void MetricsCollector::on_fail(JobId id, const Allocation& a, SimTime now, double lost_card_s) {
-  stop(id, a, now, lost_card_s);
-  JobRecord& r = records_[id];
-  r.outcome = JobOutcome::Failed;
-  r.end = now;
-  ++r.failures;
-  r.failure_lost_card_s += lost_card_s;
+  if (why == Stop::Preempted) {
+    ++r.preemptions;
+  } else {
+    ++r.failures;
+    r.failure_lost_card_s += lost_card_s;
+  }
+  if (why == Stop::Failed) {
+    r.outcome = JobOutcome::Failed;
+    r.end = now;
+  } else {
+    r.outcome = JobOutcome::Pending;
+    ++queued_;
+  }
 }
 
 void MetricsCollector::on_node_down(NodeId n, SimTime now) {

@@ -67,11 +67,10 @@ class MetricsCollector {
   // `mixed_efficiency`: eta of a gang spanning chip types (0 for one chip type).
   void on_start(JobId id, const Allocation& a, SimTime now, double mixed_efficiency = 0);
   void on_end(JobId id, const Allocation& a, SimTime now);
-  // Job `id` stopped holding `a` at `now` and waits again; `lost_card_s` of its work is lost.
-  void on_preempt(JobId id, const Allocation& a, SimTime now, double lost_card_s);
-  // The same after a kill by a failure; on_fail: killed for the last time, the job ends failed.
-  void on_kill(JobId id, const Allocation& a, SimTime now, double lost_card_s);
-  void on_fail(JobId id, const Allocation& a, SimTime now, double lost_card_s);
+  // Job `id` stopped holding `a` at `now` before completing, losing `lost_card_s` of its work:
+  // preempted or killed by a failure it waits again; failed (its last allowed kill) it ends.
+  enum class Stop : uint8_t { Preempted, Killed, Failed };
+  void on_stop(JobId id, const Allocation& a, SimTime now, double lost_card_s, Stop why);
   // A node went down (its cards unavailable) or came back.
   void on_node_down(NodeId n, SimTime now);
   void on_node_up(NodeId n, SimTime now);
@@ -105,7 +104,6 @@ class MetricsCollector {
  private:
   void accumulate(const Allocation& a, SimTime from, SimTime to);
   void drop_live(const Allocation& a);  // `a`'s cards are no longer allocated
-  void stop(JobId id, const Allocation& a, SimTime now, double lost_card_s);  // a run ends early
   void advance(SimTime now);  // integrates the stranded cards up to `now`
 
   const Cluster& cluster_;

@@ -80,12 +80,9 @@ nlohmann::ordered_json summary_json(const ReportInputs& in, const Billing& bill)
     if (r.outcome == JobOutcome::NotArrived) continue;
     ++submitted;
     first_arrival = std::min(first_arrival, jobs[i].arrival);
-    if (r.outcome == JobOutcome::Pending) {
-      ++pending;
-      if (has_started(r)) wait.push_back((r.start - jobs[i].arrival).seconds());  // waits again
-      continue;
-    }
-    wait.push_back((r.start - jobs[i].arrival).seconds());
+    // A preempted or killed job waiting again has its first wait.
+    if (has_started(r)) wait.push_back((r.start - jobs[i].arrival).seconds());
+    if (r.outcome == JobOutcome::Pending) { ++pending; continue; }
     if (r.outcome == JobOutcome::Running) { ++running; continue; }
     if (r.outcome == JobOutcome::Failed) { ++failed; continue; }
     ++completed;
@@ -142,25 +139,21 @@ nlohmann::ordered_json summary_json(const ReportInputs& in, const Billing& bill)
                 {"card_hours", r9(mixed_card_s / 3600.0)},
                 {"mean_efficiency", mixed_jobs > 0 ? r9(eta_sum / static_cast<double>(mixed_jobs)) : 0.0}};
 
-  // Preemptions (docs/policies.md, "Preemption"): zero under non-preemptive policies.
-  uint64_t preemptions = 0, preempted_jobs = 0;
-  double lost_card_s = 0;
+  // Preemptions (docs/policies.md, "Preemption") and the kills of failures: zeros without them.
+  uint64_t preemptions = 0, preempted_jobs = 0, kills = 0;
+  double lost_card_s = 0, failure_lost_card_s = 0;
   for (const JobRecord& r : recs) {
     preemptions += r.preemptions;
     preempted_jobs += r.preemptions > 0 ? 1 : 0;
     lost_card_s += r.lost_card_s - r.failure_lost_card_s;
+    kills += r.failures;
+    failure_lost_card_s += r.failure_lost_card_s;
   }
   s["preemption"] = {{"preemptions", preemptions},
                      {"jobs_preempted", preempted_jobs},
                      {"lost_card_hours", r9(lost_card_s / 3600.0)}};
 
   // Failures (docs/scenario-format.md, "failures"): zeros without them.
-  uint64_t kills = 0;
-  double failure_lost_card_s = 0;
-  for (const JobRecord& r : recs) {
-    kills += r.failures;
-    failure_lost_card_s += r.failure_lost_card_s;
-  }
   s["failures"] = {{"node_failures", m.node_failures()},
                    {"card_hours_down", r9(static_cast<double>(m.down_card_us()) / 3.6e9)},
                    {"job_kills", kills},

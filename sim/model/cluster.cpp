@@ -78,6 +78,15 @@ int64_t Cluster::total_cards_of_chip(ChipId c) const {
   return t;
 }
 
+std::pair<NodeId, NodeId> Cluster::leaf_nodes(uint32_t leaf) const {
+  // Pools own consecutive leaves; the leaf's pool is the last one starting at or before it.
+  const auto it = std::upper_bound(pools_.begin(), pools_.end(), leaf,
+                                   [](uint32_t l, const Pool& p) { return l < p.first_leaf; });
+  const Pool& p = *std::prev(it);
+  const NodeId first = p.first_node + (leaf - p.first_leaf) * p.nodes_per_leaf;
+  return {first, std::min<NodeId>(p.end_node, first + p.nodes_per_leaf)};
+}
+
 uint32_t Cluster::node_free_mask(NodeId n) const {
   uint32_t mask = 0;
   const CardId first = node_first_card_[n];

@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "hetsim/model/allocation.hpp"
@@ -87,6 +88,8 @@ class Cluster {
   SiteId leaf_site(uint32_t leaf) const { return leaf_site_[leaf]; }
   // Whole free cards of all nodes under the leaf switch.
   uint32_t leaf_free_cards(uint32_t leaf) const { return leaf_free_cards_[leaf]; }
+  // The leaf's nodes: [first, end), contiguous ids of one pool.
+  std::pair<NodeId, NodeId> leaf_nodes(uint32_t leaf) const;
 
   // ---- whole-cluster arrays (struct-of-arrays), for batched kernels; valid until the next change
   std::span<const uint8_t> free_cards_array() const { return node_free_cards_; }

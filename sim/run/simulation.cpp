@@ -144,7 +144,7 @@ void Simulation::start(JobId id, Allocation a) {
   if (mix.size() > 1 && !(eta > 0)) violation(id, "no mixed-training plan fits this mix of chips");
   // A first run without periodic checkpoints takes exactly its steps; otherwise the segment
   // arithmetic of sim/perf/checkpoint.hpp adds restart and checkpoint time.
-  const bool resumed = !runs_.empty() && runs_[id].preemptions + runs_[id].failures > 0;
+  const bool resumed = !runs_.empty() && runs_[id].epoch > 0;  // an earlier run was stopped
   const double done = runs_.empty() ? 0.0 : runs_[id].done_steps;
   const double left = std::max(0.0, static_cast<double>(j.steps) - done);
   Segment seg;
@@ -226,14 +226,13 @@ void Simulation::preempt(JobId id) {
   const Segment seg = segment_of(id);
   const double elapsed = (now - runs_[id].start).seconds();
   RunState& r = runs_[id];
-  ++r.preemptions;
   const Allocation held = end_run(id, seg.kept_at(elapsed));
   // Without periodic checkpoints the job writes one as it stops (if it has work to keep).
   const bool kept_any = r.done_steps > 0;
   r.next_resume_s = model_.checkpoint.resume_s(model_.jobs[id], kept_any, kept_any && !(seg.interval_s > 0));
   set_state(id, State::Pending);
   ++pending_count_;
-  metrics_.on_preempt(id, held, now, seg.lost_at(elapsed) * model_.jobs[id].cards);
+  metrics_.on_stop(id, held, now, seg.lost_at(elapsed) * model_.jobs[id].cards, MetricsCollector::Stop::Preempted);
   if (check_invariants_) check_local(kNoJob);
 }
 
@@ -252,49 +251,59 @@ void Simulation::kill(JobId id) {
   const double lost = lost_s * model_.jobs[id].cards;
   if (r.failures >= model_.failures.retry_limit) {
     set_state(id, State::Done);
-    metrics_.on_fail(id, held, now, lost);
+    metrics_.on_stop(id, held, now, lost, MetricsCollector::Stop::Failed);
     policy_.on_end(*this, id);
   } else {
     set_state(id, State::Pending);
     ++pending_count_;
-    metrics_.on_kill(id, held, now, lost);
+    metrics_.on_stop(id, held, now, lost, MetricsCollector::Stop::Killed);
     policy_.on_requeue(*this, id);
   }
 }
 
-void Simulation::node_down(NodeId n) {
-  if (down_[n]++ > 0) return;
-  // Kill every job holding a card of the node (in id order: deterministic), then hold the node.
+void Simulation::nodes_down(std::span<const NodeId> nodes) {
+  fresh_down_.clear();
+  for (NodeId n : nodes) {
+    if (down_[n]++ == 0) fresh_down_.push_back(n);
+  }
+  if (fresh_down_.empty()) return;
+  // Kill every job holding a card of a node that just went down (in id order: deterministic);
+  // one pass over the running jobs, however many nodes an outage takes down. A node already down
+  // is held, so no running job is on it.
   std::vector<JobId> victims;
   for (const auto& [end, id] : running_) {
-    for (const NodeGrant& g : alloc_[id]) {
-      if (g.node == n) {
-        victims.push_back(id);
-        break;
-      }
+    if (std::any_of(alloc_[id].begin(), alloc_[id].end(), [&](const NodeGrant& g) { return down_[g.node] > 0; })) {
+      victims.push_back(id);
     }
   }
   std::sort(victims.begin(), victims.end());
   for (JobId id : victims) kill(id);
-  NodeGrant& h = hold_[n];
-  h = NodeGrant{};
-  h.node = n;
-  h.card_mask = cluster_.node_free_mask(n);
-  h.milli_per_card = kMilliPerCard;
-  h.cpu_milli = cluster_.node_cpu_free(n);
-  h.mem_mib = cluster_.node_mem_free(n);
-  cluster_.allocate(Allocation{h});
+  for (NodeId n : fresh_down_) {
+    NodeGrant& h = hold_[n];
+    h = NodeGrant{};
+    h.node = n;
+    h.card_mask = cluster_.node_free_mask(n);
+    h.milli_per_card = kMilliPerCard;
+    h.cpu_milli = cluster_.node_cpu_free(n);
+    h.mem_mib = cluster_.node_mem_free(n);
+    cluster_.allocate(Allocation{h});
+    metrics_.on_node_down(n, engine_.now());
+  }
   ++version_;
-  metrics_.on_node_down(n, engine_.now());
   if (check_invariants_) check_local(kNoJob);
 }
 
-void Simulation::node_up(NodeId n) {
-  if (down_[n] == 0 || --down_[n] > 0) return;
-  cluster_.release(Allocation{hold_[n]});
-  hold_[n] = NodeGrant{};
+void Simulation::nodes_up(std::span<const NodeId> nodes) {
+  bool any = false;
+  for (NodeId n : nodes) {
+    if (down_[n] == 0 || --down_[n] > 0) continue;
+    cluster_.release(Allocation{hold_[n]});
+    hold_[n] = NodeGrant{};
+    metrics_.on_node_up(n, engine_.now());
+    any = true;
+  }
+  if (!any) return;
   ++version_;
-  metrics_.on_node_up(n, engine_.now());
   if (check_invariants_) check_local(kNoJob);
 }
 
@@ -321,6 +330,10 @@ void Simulation::schedule_failures() {
   }
   for (std::size_t i = 0; i < f.site_outages.size(); ++i) {
     const SiteOutage& o = f.site_outages[i];
+    outage_nodes_.emplace_back();
+    for (NodeId n = 0; n < cluster_.node_count(); ++n) {
+      if (cluster_.node_site(n) == o.site) outage_nodes_.back().push_back(n);
+    }
     if (o.at > model_.horizon) continue;
     engine_.schedule_at(o.at, kOutageStart, static_cast<uint32_t>(i));
     if (o.at + o.duration <= model_.horizon) engine_.schedule_at(o.at + o.duration, kOutageEnd, static_cast<uint32_t>(i));
@@ -453,22 +466,19 @@ RunResult Simulation::run() {
           changed = true;
           break;
         case kNodeFail:
-          node_down(ev.subject);
+          nodes_down(std::span<const NodeId>(&ev.subject, 1));
           schedule_node_event(ev.subject, kNodeRepair);
           changed = true;
           break;
         case kNodeRepair:
-          node_up(ev.subject);
+          nodes_up(std::span<const NodeId>(&ev.subject, 1));
           schedule_node_event(ev.subject, kNodeFail);
           changed = true;
           break;
         case kOutageStart:
         case kOutageEnd: {
-          const SiteId site = model_.failures.site_outages[ev.subject].site;
-          for (NodeId n = 0; n < cluster_.node_count(); ++n) {
-            if (cluster_.node_site(n) != site) continue;
-            if (ev.kind == kOutageStart) node_down(n); else node_up(n);
-          }
+          const std::vector<NodeId>& site_nodes = outage_nodes_[ev.subject];
+          if (ev.kind == kOutageStart) nodes_down(site_nodes); else nodes_up(site_nodes);
           changed = true;
           break;
         }

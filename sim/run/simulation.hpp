@@ -107,10 +107,10 @@ class Simulation final : public SchedulingContext {
   // Ends the current run of running job `id` now, keeping `kept_train_s` of its training: its
   // cards are released and its pending completion becomes stale. Returns the allocation it held.
   Allocation end_run(JobId id, double kept_train_s);
-  // Failures: a node goes down (its running jobs are killed, its cards held) or comes back; a
+  // Failures: nodes go down (one node, or a site at once; their running jobs are killed, their cards held) or come back; a
   // node down for several reasons (its own failure, a site outage) comes back when all have ended.
-  void node_down(NodeId n);
-  void node_up(NodeId n);
+  void nodes_down(std::span<const NodeId> nodes);
+  void nodes_up(std::span<const NodeId> nodes);
   void kill(JobId id);  // by a failure: back to pending, or failed after the retry limit
   void schedule_failures();
   // The node's next failure (kind kNodeFail, after an exponential time of mean mtbf) or repair
@@ -126,9 +126,8 @@ class Simulation final : public SchedulingContext {
     double train_s = 0;     // training seconds that run needs
     double done_steps = 0;  // steps kept by checkpoints before that run
     int64_t held_us = 0;    // card-holding time of the runs before it
-    uint32_t epoch = 0;     // completion events of earlier runs carry older epochs
-    uint32_t preemptions = 0;
-    uint32_t failures = 0;  // kills by failures
+    uint32_t epoch = 0;     // runs stopped so far; completion events of those carry older epochs
+    uint32_t failures = 0;  // kills by failures (the retry limit)
   };
 
   const SimulationModel& model_;
@@ -148,6 +147,8 @@ class Simulation final : public SchedulingContext {
   std::vector<uint16_t> down_;
   std::vector<NodeGrant> hold_;
   std::vector<Rng> node_rng_;
+  std::vector<std::vector<NodeId>> outage_nodes_;  // per site outage, the site's nodes
+  std::vector<NodeId> fresh_down_;                 // nodes_down's scratch
   std::size_t next_arrival_ = 0;
   uint64_t pending_count_ = 0;
   uint64_t version_ = 0;

@@ -28,31 +28,31 @@ bool EasyBackfillPolicy::reserve(const SchedulingContext& ctx, JobId head) {
   reservation_ = Reservation{};
   reservation_.head = head;
   extra_.resize(c.node_count(), 0);
-  leaf_extra_.resize(c.leaf_count(), 0);
+  // Leaf-pack scores the head's node by its leaf's free cards at the shadow time too.
+  const bool leafy = placement_ == PlacementScore::LeafPack;
+  if (leafy) leaf_extra_.resize(c.leaf_count(), 0);
   pool_extra_.assign(c.pool_count(), 0);
   auto eff_free = [&](NodeId n) { return static_cast<uint32_t>(c.node_free_cards(n)) + extra_[n]; };
   // Clears the overlay (only the nodes it touched) whatever way we leave.
   struct Reset {
     EasyBackfillPolicy& p;
+    const Cluster& c;
+    bool leafy;
     ~Reset() {
-      for (std::size_t i = 0; i < p.extra_nodes_.size(); ++i) {
-        p.extra_[p.extra_nodes_[i]] = 0;
-        p.leaf_extra_[p.leaf_of_extra_[i]] = 0;
+      for (NodeId n : p.extra_nodes_) {
+        p.extra_[n] = 0;
+        if (leafy) p.leaf_extra_[c.node_leaf(n)] = 0;
       }
       p.extra_nodes_.clear();
-      p.leaf_of_extra_.clear();
     }
-  } reset{*this};
+  } reset{*this, c, leafy};
 
   const auto release = [&](const Allocation& a) {
     for (const NodeGrant& g : a) {
       const uint32_t k = whole_cards(g);
-      if (extra_[g.node] == 0) {
-        extra_nodes_.push_back(g.node);
-        leaf_of_extra_.push_back(c.node_leaf(g.node));
-      }
+      if (extra_[g.node] == 0) extra_nodes_.push_back(g.node);
       extra_[g.node] += k;
-      leaf_extra_[c.node_leaf(g.node)] += k;
+      if (leafy) leaf_extra_[c.node_leaf(g.node)] += k;
       pool_extra_[c.node_pool(g.node)] += k;
     }
   };
@@ -71,8 +71,8 @@ bool EasyBackfillPolicy::reserve(const SchedulingContext& ctx, JobId head) {
       const uint32_t f = eff_free(g.node);
       if (f < h.cards) continue;
       const uint32_t leaf = c.node_leaf(g.node);
-      const int64_t s = kernels::placement_score(placement_, f, pool.cards_per_node, h.cards,
-                                                 int64_t{c.leaf_free_cards(leaf)} + leaf_extra_[leaf]);
+      const int64_t leaf_free = leafy ? int64_t{c.leaf_free_cards(leaf)} + leaf_extra_[leaf] : 0;
+      const int64_t s = kernels::placement_score(placement_, f, pool.cards_per_node, h.cards, leaf_free);
       if (kernels::placement_better(s, static_cast<int32_t>(g.node), best_score, best)) {
         best = static_cast<int32_t>(g.node);
         best_score = s;
@@ -144,10 +144,7 @@ bool EasyBackfillPolicy::repaired_hint(const SchedulingContext& ctx, JobId id, c
   rescore_.clear();
   if (placement_ == PlacementScore::LeafPack) {
     for (NodeId t : touched_) {
-      const Pool& pool = c.pool(c.node_pool(t));
-      const uint32_t l = c.node_leaf(t) - pool.first_leaf;
-      const NodeId first = pool.first_node + l * pool.nodes_per_leaf;
-      const NodeId end = std::min<NodeId>(pool.end_node, first + pool.nodes_per_leaf);
+      const auto [first, end] = c.leaf_nodes(c.node_leaf(t));
       for (NodeId n = first; n < end; ++n) rescore_.push_back(n);
     }
     std::sort(rescore_.begin(), rescore_.end());

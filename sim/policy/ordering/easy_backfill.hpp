@@ -67,8 +67,7 @@ class EasyBackfillPolicy : public Policy {
   // cards released by jobs ending before the shadow time, per node and per pool.
   std::vector<uint32_t> extra_;
   std::vector<NodeId> extra_nodes_;
-  std::vector<uint32_t> leaf_extra_;      // the same per leaf switch (leaf-pack scores)
-  std::vector<uint32_t> leaf_of_extra_;   // leaf of each extra_nodes_ entry, for the reset
+  std::vector<uint32_t> leaf_extra_;  // the same per leaf switch (leaf-pack only)
   std::vector<int64_t> pool_extra_;
   std::vector<NodeId> order_;
   std::vector<uint32_t> bucket_start_;

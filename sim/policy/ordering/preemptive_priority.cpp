@@ -167,12 +167,18 @@ bool PreemptivePriorityPolicy::preempt_for(SchedulingContext& ctx, JobId id, con
   return true;
 }
 
-void PreemptivePriorityPolicy::schedule(SchedulingContext& ctx) {
-  if (pending_.empty()) return;
+void PreemptivePriorityPolicy::order_pending(const SchedulingContext& ctx) {
   order_.clear();
   for (JobId id : pending_) order_.emplace_back(key_of(ctx, id), id);
-  std::sort(order_.begin(), order_.end());
-  if (order_.size() > o_.max_scan) order_.resize(o_.max_scan);
+  // Only the first max_scan are examined: a partial sort orders just those.
+  const std::size_t keep = std::min<std::size_t>(order_.size(), o_.max_scan);
+  std::partial_sort(order_.begin(), order_.begin() + static_cast<std::ptrdiff_t>(keep), order_.end());
+  order_.resize(keep);
+}
+
+void PreemptivePriorityPolicy::schedule(SchedulingContext& ctx) {
+  if (pending_.empty()) return;
+  order_pending(ctx);
   bool victims_ready = false;
   // Preemption is decided on the quantum grid only (jobs start whenever they fit): one sort of the
   // running jobs per quantum at most, and no run is stopped by every arrival.
@@ -192,10 +198,7 @@ void PreemptivePriorityPolicy::schedule(SchedulingContext& ctx) {
   }
   // Jobs preempted above may fit elsewhere at once.
   if (victims_ready) {
-    order_.clear();
-    for (JobId id : pending_) order_.emplace_back(key_of(ctx, id), id);
-    std::sort(order_.begin(), order_.end());
-    if (order_.size() > o_.max_scan) order_.resize(o_.max_scan);
+    order_pending(ctx);
     for (const auto& [key, id] : order_) place(ctx, id);
   }
   if (!pending_.empty()) {

@@ -74,6 +74,8 @@ class PreemptivePriorityPolicy : public Policy {
     SimTime waiting_since;       // when the current wait began (pending jobs)
   };
   Track& track(JobId id);
+  // order_ = the waiting jobs by priority, the first max_scan of them.
+  void order_pending(const SchedulingContext& ctx);
   bool place(SchedulingContext& ctx, JobId id);
   bool preempt_for(SchedulingContext& ctx, JobId id, const Key& key);
   void preempt(SchedulingContext& ctx, JobId victim);

@@ -52,70 +52,64 @@ uint32_t usable_cards(const Cluster& c, const Job& job, NodeId n, std::span<cons
 
 namespace {
 
-// Leaf-pack: the score depends on the node's leaf, so the free-card buckets do not order the
-// candidates. Leaves are visited in id order (node ids ascend with them, so a later node only wins
-// on a strictly higher score) and skipped when even a perfect fit in them cannot beat the best so
-// far: O(leaves of the candidate pools + nodes of the leaves that could win).
-int32_t best_node_leaf_pack(const Job& job, const Cluster& c, uint64_t chips, std::span<const NodeCap> caps) {
-  int32_t best_node = -1;
-  int64_t best_score = kernels::kNoScore;
+using kernels::BestNode;
+
+// Keeps node `n` with score `s` when it beats the best so far (kernels::placement_better).
+void offer(BestNode& best, int64_t s, NodeId n) {
+  if (kernels::placement_better(s, static_cast<int32_t>(n), best.score, best.node)) best = {static_cast<int32_t>(n), s};
+}
+
+// Node-local rules: the free-card buckets order the candidates, so the first usable node of each
+// bucket (the lowest id) is the only one of that bucket that can win.
+void offer_by_bucket(const Job& job, const Cluster& c, PoolId p, PlacementScore kind, std::span<const NodeCap> caps,
+                     BestNode& best) {
+  const Pool& pool = c.pool(p);
   const uint32_t need = job.cards;
-  for (PoolId p = 0; p < c.pool_count(); ++p) {
-    const Pool& pool = c.pool(p);
-    if (!((chips >> pool.chip) & 1ULL) || pool.cards_per_node < need) continue;
-    if (c.pool_free_cards(p) < need) continue;
-    for (uint32_t l = 0; l < pool.leaf_count; ++l) {
-      const int64_t leaf_free = c.leaf_free_cards(pool.first_leaf + l);
-      if (leaf_free < need) continue;
-      const int64_t at_most = -(leaf_free - need) * kernels::kLeafWeight;
-      if (best_node >= 0 && at_most <= best_score) continue;
-      const NodeId first = pool.first_node + l * pool.nodes_per_leaf;
-      const NodeId end = std::min<NodeId>(pool.end_node, first + pool.nodes_per_leaf);
-      for (NodeId n = first; n < end; ++n) {
-        const uint32_t f = c.node_free_cards(n);
-        if (f < need || usable_cards(c, job, n, caps) < need) continue;
-        const int64_t s = kernels::placement_score(PlacementScore::LeafPack, f, pool.cards_per_node, need, leaf_free);
-        if (kernels::placement_better(s, static_cast<int32_t>(n), best_score, best_node)) {
-          best_score = s;
-          best_node = static_cast<int32_t>(n);
-        }
-      }
+  for (uint32_t k = need; k <= pool.cards_per_node; ++k) {
+    for (NodeId n : c.nodes_with_free(p, k)) {
+      if (usable_cards(c, job, n, caps) < need) continue;
+      offer(best, kernels::placement_score(kind, k, pool.cards_per_node, need, 0), n);
+      break;  // later nodes of this bucket have the same score and a higher id
     }
   }
-  return best_node;
+}
+
+// Leaf-pack: the score depends on the node's leaf, so the buckets do not order the candidates.
+// Leaves are visited in id order (node ids ascend with them, so a later node only wins on a
+// strictly higher score) and skipped when even a perfect fit in them cannot beat the best so far:
+// O(leaves of the candidate pools + nodes of the leaves that could win).
+void offer_by_leaf(const Job& job, const Cluster& c, PoolId p, std::span<const NodeCap> caps, BestNode& best) {
+  const Pool& pool = c.pool(p);
+  const uint32_t need = job.cards;
+  for (uint32_t leaf = pool.first_leaf; leaf < pool.first_leaf + pool.leaf_count; ++leaf) {
+    const int64_t leaf_free = c.leaf_free_cards(leaf);
+    if (leaf_free < need) continue;
+    if (best.node >= 0 && -(leaf_free - need) * kernels::kLeafWeight <= best.score) continue;
+    const auto [first, end] = c.leaf_nodes(leaf);
+    for (NodeId n = first; n < end; ++n) {
+      const uint32_t f = c.node_free_cards(n);
+      if (f < need || usable_cards(c, job, n, caps) < need) continue;
+      offer(best, kernels::placement_score(PlacementScore::LeafPack, f, pool.cards_per_node, need, leaf_free), n);
+    }
+  }
 }
 
 bool place_single_node(const Job& job, const Cluster& c, uint64_t chips, PlacementScore kind,
                        std::span<const NodeCap> caps, Allocation& out) {
-  if (kind == PlacementScore::LeafPack) {
-    const int32_t n = best_node_leaf_pack(job, c, chips, caps);
-    if (n < 0) return false;
-    out.clear();
-    out.push_back(grant_cards(c, job, static_cast<NodeId>(n), job.cards));
-    return true;
-  }
-  int32_t best_node = -1;
-  int64_t best_score = kernels::kNoScore;
-  const uint32_t need = job.cards;
+  BestNode best;
   for (PoolId p = 0; p < c.pool_count(); ++p) {
     const Pool& pool = c.pool(p);
-    if (!((chips >> pool.chip) & 1ULL) || pool.cards_per_node < need) continue;
-    if (c.pool_free_cards(p) < need) continue;
-    for (uint32_t k = need; k <= pool.cards_per_node; ++k) {
-      for (NodeId n : c.nodes_with_free(p, k)) {
-        if (usable_cards(c, job, n, caps) < need) continue;
-        const int64_t s = kernels::placement_score(kind, k, pool.cards_per_node, need, 0);
-        if (kernels::placement_better(s, static_cast<int32_t>(n), best_score, best_node)) {
-          best_score = s;
-          best_node = static_cast<int32_t>(n);
-        }
-        break;  // later nodes of this bucket have the same score and a higher id
-      }
+    if (!((chips >> pool.chip) & 1ULL) || pool.cards_per_node < job.cards) continue;
+    if (c.pool_free_cards(p) < job.cards) continue;
+    if (kind == PlacementScore::LeafPack) {
+      offer_by_leaf(job, c, p, caps, best);
+    } else {
+      offer_by_bucket(job, c, p, kind, caps, best);
     }
   }
-  if (best_node < 0) return false;
+  if (best.node < 0) return false;
   out.clear();
-  out.push_back(grant_cards(c, job, static_cast<NodeId>(best_node), need));
+  out.push_back(grant_cards(c, job, static_cast<NodeId>(best.node), job.cards));
   return true;
 }
 
