@@ -41,6 +41,7 @@ struct Job {
   int priority = 0;
   bool allow_cross_site = false;       // may a gang span sites (paying the inter-site link)?
   bool may_mix_chips = false;          // may a gang span chip types (mixed training, one site)?
+  int32_t measured_type = -1;          // >= 0: runs at MeasuredThroughputs' rates, not the model's
 
   // Device memory each card needs: model state sharded over the gang (ZeRO-3/FSDP style) plus
   // activations. GB (1e9 bytes).

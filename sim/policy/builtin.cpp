@@ -7,6 +7,7 @@
 #include "hetsim/policy/ordering/preemptive_priority.hpp"
 #include "hetsim/policy/ordering/queue_policy.hpp"
 #include "hetsim/policy/registry.hpp"
+#include "hetsim/policy/rounds/gavel.hpp"
 
 namespace hetsim {
 
@@ -75,6 +76,43 @@ PlacementScore placement_of(const ParamValues& v) {
   PlacementScore k = PlacementScore::FirstFit;
   parse_placement(v.get_choice("placement"), k);
   return k;
+}
+ParamDef bool_param(const char* name, const char* default_value, const char* description) {
+  ParamDef d;
+  d.name = name;
+  d.type = ParamType::Bool;
+  d.default_value = default_value;
+  d.description = description;
+  return d;
+}
+
+// gavel and themis share the round mechanism's parameters.
+std::vector<ParamDef> round_params(std::vector<ParamDef> own) {
+  std::vector<ParamDef> defs = std::move(own);
+  defs.push_back(bool_param("aware", "true",
+                            "heterogeneity-aware (the throughput matrix) or false: the agnostic baseline (every chip "
+                            "type alike, types visited in a random order)"));
+  defs.push_back(int_param("round", "360", 1, 86400, "seconds per scheduling round (Gavel: 360)"));
+  defs.push_back(int_param("reset_interval", "1920", 0, 1e9,
+                           "least seconds between recomputations of the allocation, which happen only after "
+                           "arrivals or ends (Gavel: 1920)"));
+  defs.push_back(int_param("max_jobs", "1000", 1, 1e7,
+                           "jobs in the allocation program, by arrival; later ones get only cards left over"));
+  defs.push_back(placement_param());
+  defs.push_back(gang_param());
+  return defs;
+}
+
+GavelPolicy::Options round_options(const ParamValues& v, const char* label) {
+  GavelPolicy::Options o;
+  o.label = label;
+  o.aware = v.get_bool("aware");
+  o.round = SimTime::from_s(v.get_int("round"));
+  o.reset_interval = SimTime::from_s(v.get_int("reset_interval"));
+  o.max_jobs = static_cast<uint32_t>(v.get_int("max_jobs"));
+  o.placement = placement_of(v);
+  o.gangs = gangs_of(v);
+  return o;
 }
 }  // namespace
 
@@ -167,6 +205,32 @@ void register_builtin_policies(PolicyRegistry& r) {
         o.threshold_growth = v.get_real("threshold_growth");
         o.starve_factor = v.get_real("starve_factor");
         return std::make_unique<PreemptivePriorityPolicy>(o);
+      }});
+  r.add(PolicyEntry{
+      "gavel",
+      "Gavel: an objective solved as a linear program over the job x chip-type throughput matrix, realised by "
+      "rounds of priorities (allocation / time received); preemptive",
+      round_params({choice_param("objective", "max-min", {"max-min", "makespan", "fifo", "finish-time"},
+                                 "max-min (fairness, Gavel's LAS), makespan, fifo (arrival order, each job on its "
+                                 "fastest type with room) or finish-time (Themis' rho)")}),
+      [](const ParamValues& v) {
+        GavelPolicy::Options o = round_options(v, "gavel");
+        const std::string& obj = v.get_choice("objective");
+        o.objective = obj == "makespan"     ? GavelPolicy::Objective::Makespan
+                      : obj == "fifo"        ? GavelPolicy::Objective::Fifo
+                      : obj == "finish-time" ? GavelPolicy::Objective::FinishTime
+                                             : GavelPolicy::Objective::MaxMin;
+        return std::make_unique<GavelPolicy>(o);
+      }});
+  r.add(PolicyEntry{
+      "themis",
+      "Themis-style finish-time fairness: minimise the largest rho = shared finish time / finish time on a 1/N "
+      "share, as Gavel's linear program, in Gavel's rounds; preemptive",
+      round_params({}),
+      [](const ParamValues& v) {
+        GavelPolicy::Options o = round_options(v, "themis");
+        o.objective = GavelPolicy::Objective::FinishTime;
+        return std::make_unique<GavelPolicy>(o);
       }});
 }
 

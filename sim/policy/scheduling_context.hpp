@@ -45,6 +45,12 @@ class SchedulingContext {
   // chip ids, two or more), > 0 when the job may mix chip types and a plan fits, else 0.
   virtual double mixed_efficiency(JobId, std::span<const ChipCount>) const { return 0; }
 
+  // Steps per second of job `id` alone on its gang of `chip` cards, packed onto as few servers as
+  // possible: the measured rate of its job type (scenario `throughputs:`) or the perf model's.
+  // 0 when the job may not use the chip or does not fit its memory. The throughput matrix of the
+  // round-based policies (sim/policy/rounds).
+  virtual double steps_per_s(JobId id, ChipId chip) const = 0;
+
   // A batched placement scorer (--device), or null: policies then use the index search.
   virtual BatchScorer* batch_scorer() const { return nullptr; }
 

@@ -15,6 +15,11 @@ void compute_reference_step_times(SimulationModel& m) {
   const SiteFabric fabric = m.topology.site_count() > 0 ? m.topology.fabric(0) : SiteFabric{};
   m.reference_step_time_s.resize(m.jobs.size());
   for (std::size_t i = 0; i < m.jobs.size(); ++i) {
+    if (m.jobs[i].measured_type >= 0) {
+      const double rate = m.measured.rate(m.jobs[i].measured_type, m.reference_chip);
+      m.reference_step_time_s[i] = rate > 0 ? 1.0 / rate : 0.0;  // 0: estimates are not scaled
+      continue;
+    }
     const AllocationShape shape = packed_shape(m.reference_chip, m.jobs[i].cards,
                                                static_cast<uint32_t>(ref.cards_per_server),
                                                fabric.node_nic_gbps, fabric.hop_latency_us);
@@ -65,6 +70,11 @@ double Simulation::step_time_on(JobId id, const Allocation& a, std::span<const C
                                 const AllocationShape& shape, double* eta) const {
   const Job& j = model_.jobs.at(id);
   *eta = 0;
+  if (j.measured_type >= 0) {
+    // Measured types never mix (the scenario reader refuses mix_chips on them).
+    const double rate = model_.measured.rate(j.measured_type, shape.chip);
+    return rate > 0 ? 1.0 / rate : INFINITY;
+  }
   if (mix.size() == 1) return step_time(j.model, model_.chips.at(shape.chip), shape, model_.perf).total_s;
   const MixedSpeed speed = mixing_.efficiency(j, mix);
   if (!(speed.eta > 0)) return INFINITY;
@@ -81,6 +91,19 @@ double Simulation::step_time_on(JobId id, const Allocation& a, std::span<const C
   }
   *eta = speed.eta;
   return 1.0 / (speed.eta * steps_per_s);
+}
+
+double Simulation::steps_per_s(JobId id, ChipId chip) const {
+  const Job& j = model_.jobs.at(id);
+  if (chip >= model_.chips.size() || !j.chip_allowed(chip)) return 0;
+  if (j.measured_type >= 0) return model_.measured.rate(j.measured_type, chip);
+  const ChipSpec& spec = model_.chips.at(chip);
+  if (!fits_memory(j, spec, model_.perf)) return 0;
+  const SiteFabric fabric = model_.topology.site_count() > 0 ? model_.topology.fabric(0) : SiteFabric{};
+  const AllocationShape shape = packed_shape(chip, j.cards, static_cast<uint32_t>(spec.cards_per_server),
+                                             fabric.node_nic_gbps, fabric.hop_latency_us);
+  const double step_s = step_time(j.model, spec, shape, model_.perf).total_s;
+  return step_s > 0 ? 1.0 / step_s : 0.0;
 }
 
 double Simulation::scaled_estimate_s(JobId id, double step_s) const {

@@ -48,6 +48,7 @@ class Simulation final : public SchedulingContext {
   SimTime estimated_end(JobId id) const override { return est_end_.at(id); }
   const Allocation& allocation_of(JobId id) const override { return alloc_.at(id); }
   double estimated_runtime_s(JobId id, const Allocation& a) const override;
+  double steps_per_s(JobId id, ChipId chip) const override;
   uint64_t state_version() const override { return version_; }
   void start(JobId id, Allocation a) override;
   void preempt(JobId id) override;

@@ -10,6 +10,7 @@
 #include "hetsim/model/cluster.hpp"
 #include "hetsim/model/failures.hpp"
 #include "hetsim/model/job.hpp"
+#include "hetsim/model/measured_throughputs.hpp"
 #include "hetsim/model/tenant.hpp"
 #include "hetsim/model/topology.hpp"
 #include "hetsim/perf/checkpoint.hpp"
@@ -28,6 +29,7 @@ struct SimulationModel {
   VoucherRules vouchers;
   std::vector<Job> jobs;
   PerfParams perf;
+  MeasuredThroughputs measured;  // rates of jobs with a measured type (scenario `throughputs:`)
   MixingParams mixing;  // how gangs spanning chip types are costed (jobs with may_mix_chips)
   CheckpointModel checkpoint;  // checkpoint and restart costs (scenario `preemption:`)
   FailureModel failures;       // node failures and site outages (scenario `failures:`)

@@ -89,7 +89,17 @@ SimulationModel build_scenario(const ScenarioSpec& spec, uint64_t seed) {
   m.horizon = SimTime::from_seconds(spec.horizon_s);
   m.sample_interval = SimTime::from_seconds(spec.metrics.timeseries_interval_s);
 
-  const bool has_work = !spec.workload.classes.empty() || !spec.workload.jobs.empty();
+  const bool has_work = !spec.workload.classes.empty() || !spec.workload.jobs.empty() || spec.workload.gavel.enabled;
+  if (spec.has_throughputs) {
+    MeasuredThroughputs& t = m.measured;
+    t.types = spec.throughputs.types;
+    t.chip_count = m.chips.size();
+    t.steps_per_s.assign(t.types.size() * t.chip_count, 0.0);
+    for (std::size_t e = 0; e < spec.throughputs.chips.size(); ++e) {
+      const ChipId chip = *m.chips.find(spec.throughputs.chips[e].second);
+      for (std::size_t ty = 0; ty < t.types.size(); ++ty) t.steps_per_s[ty * t.chip_count + chip] = spec.throughputs.rates[e][ty];
+    }
+  }
   if (has_work) {
     auto ref = m.chips.find(spec.workload.reference_chip);
     if (!ref) throw std::invalid_argument("undefined reference chip '" + spec.workload.reference_chip + "'");
@@ -125,6 +135,8 @@ SimulationModel build_scenario(const ScenarioSpec& spec, uint64_t seed) {
                                                fabric.node_nic_gbps, fabric.hop_latency_us);
     return step_time(j.model, ref_chip, shape, perf).total_s;
   };
+  ctx.measured = &m.measured;
+  ctx.reference_chip = m.reference_chip;
   if (has_work) {
     m.jobs = generate_workload(spec.workload, ctx, spec.horizon_s, RngStreams(seed));
   }

@@ -1,4 +1,5 @@
 // `workload`: arrival rate, diurnal profile, job classes and explicit jobs.
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstdint>
@@ -274,6 +275,60 @@ void read_diurnal(ParseState& st, const YamlValue& v, std::array<double, 24>& ou
   out = d;
 }
 
+// `gavel:` Gavel's job generator over the measured types of `throughputs:` (GavelStreamSpec).
+void read_gavel(ParseState& st, const YamlValue& v) {
+  GavelStreamSpec& g = st.spec.workload.gavel;
+  MapReader r(st.ctx, v, "workload.gavel", {"jobs_per_hour", "jobs", "multi_gpu", "job_types", "tenant"});
+  if (!r.ok()) return;
+  if (!st.throughputs_written) {
+    st.ctx.error(v, "'workload.gavel' draws job types from measured throughputs: add a `throughputs:` section");
+  }
+  if (auto x = r.quantity("jobs_per_hour", UnitKind::Plain, true)) {
+    if (r.check("jobs_per_hour", *x > 0 && *x <= 1e6, "'jobs_per_hour' must be in (0, 1e6], got " + num(*x))) {
+      g.jobs_per_hour = *x;
+    }
+  }
+  if (auto n = r.whole("jobs", UnitKind::Count, 1, static_cast<int64_t>(kMaxGeneratedJobs), true)) {
+    g.jobs = static_cast<uint32_t>(*n);
+  }
+  if (auto b = r.boolean("multi_gpu", false)) g.multi_gpu = *b;
+  if (const auto* types = r.list("job_types", false)) {
+    if (types->empty()) st.ctx.error(*r.get("job_types"), "'job_types' must not be empty (leave it out for every type)");
+    for (std::size_t i = 0; i < types->size(); ++i) {
+      auto s = read_string(st.ctx, (*types)[i], "workload.gavel.job_types[" + std::to_string(i) + "]");
+      if (!s) continue;
+      const auto& known = st.spec.throughputs.types;
+      const bool found = std::any_of(known.begin(), known.end(), [&](const auto& t) { return t.name == *s; });
+      if (st.spec.has_throughputs && !found) {
+        st.ctx.error((*types)[i], "job type '" + *s + "' is not in the throughput file");
+        continue;
+      }
+      g.job_types.push_back(*s);
+    }
+  }
+  if (auto s = r.string("tenant", false)) {
+    if (st.tenants.check(st.ctx, *r.get("tenant"), *s)) g.tenant = *s;
+  }
+  // Every scale factor the generator may draw needs a type to draw (the chips are checked at build).
+  if (st.spec.has_throughputs) {
+    for (uint32_t sf : {1u, 2u, 4u, 8u}) {
+      if (sf > 1 && !g.multi_gpu) break;
+      const auto& known = st.spec.throughputs.types;
+      const bool any = std::any_of(known.begin(), known.end(), [&](const auto& t) {
+        return t.cards == sf && (g.job_types.empty() || std::find(g.job_types.begin(), g.job_types.end(), t.name) != g.job_types.end());
+      });
+      if (!any) {
+        st.ctx.error(r.get("multi_gpu") ? *r.get("multi_gpu") : v,
+                     "no job type of scale factor " + std::to_string(sf) + " in the throughput file" +
+                         (g.job_types.empty() ? "" : " among 'job_types'") +
+                         (sf > 1 ? " (multi_gpu draws scale factors 1, 2, 4 and 8)" : ""));
+        break;
+      }
+    }
+  }
+  g.enabled = true;
+}
+
 }  // namespace
 
 void read_workload(ParseState& st, const YamlValue& v) {
@@ -281,11 +336,17 @@ void read_workload(ParseState& st, const YamlValue& v) {
   w.diurnal.fill(1.0);
   st.spec.workload_pos = st.ctx.pos(v);
   MapReader r(st.ctx, v, "workload",
-              {"reference_chip", "jobs_per_day", "diurnal", "tenant_zipf", "classes", "jobs"});
+              {"reference_chip", "jobs_per_day", "diurnal", "tenant_zipf", "classes", "jobs", "gavel"});
   if (!r.ok()) return;
   const auto* classes = r.list("classes", false);
   const auto* jobs = r.list("jobs", false);
-  const bool has_work = (classes && !classes->empty()) || (jobs && !jobs->empty());
+  const YamlValue* gavel = r.get("gavel");
+  const bool has_work = (classes && !classes->empty()) || (jobs && !jobs->empty()) || gavel != nullptr;
+  if (gavel != nullptr) {
+    if (classes && !classes->empty()) st.ctx.error(*r.get("classes"), "'classes' cannot be combined with 'gavel' (its jobs are the only ones)");
+    if (jobs && !jobs->empty()) st.ctx.error(*r.get("jobs"), "'jobs' cannot be combined with 'gavel' (its jobs are the only ones)");
+    read_gavel(st, *gavel);
+  }
 
   if (auto s = r.string("reference_chip", has_work)) {
     if (st.chips.check(st.ctx, *r.get("reference_chip"), *s)) {
@@ -295,10 +356,16 @@ void read_workload(ParseState& st, const YamlValue& v) {
       }
     }
   }
+  if (gavel != nullptr && st.spec.has_throughputs && !w.reference_chip.empty()) {
+    const auto& mapped = st.spec.throughputs.chips;
+    const bool measured = std::any_of(mapped.begin(), mapped.end(), [&](const auto& m) { return m.second == w.reference_chip; });
+    r.check("reference_chip", measured,
+            "reference chip '" + w.reference_chip + "' has no measured rates: 'gavel' states durations on it, so map it in `throughputs.chips`");
+  }
   if (const YamlValue* at = r.get("jobs_per_day")) {
     st.spec.jobs_per_day_pos = SourcePos{st.spec.file, at->line, at->col};
   }
-  if (auto x = r.quantity("jobs_per_day", UnitKind::Count, true)) {
+  if (auto x = r.quantity("jobs_per_day", UnitKind::Count, gavel == nullptr)) {
     w.jobs_per_day = *x;
     r.check("jobs_per_day", *x == 0 || (classes && !classes->empty()),
             "'jobs_per_day' is " + num(*x) + " but the workload has no classes to generate jobs from");

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "hetsim/model/chip_catalog.hpp"
+#include "hetsim/model/measured_throughputs.hpp"
 #include "hetsim/model/topology.hpp"
 #include "hetsim/perf/checkpoint.hpp"
 #include "hetsim/perf/transformer.hpp"
@@ -119,6 +120,16 @@ struct FailuresSpec {
   uint32_t retry_limit = 3;
 };
 
+// `throughputs:` measured steps/s per job type and chip (MeasuredThroughputs), read from a file in
+// Gavel's format: {worker type: {"('Model (batch size N)', scale factor)": {"null": steps/s, ...}}}.
+struct ThroughputsSpec {
+  std::string path;                                      // resolved
+  std::vector<MeasuredThroughputs::Type> types;          // sorted by (name, cards)
+  std::vector<std::pair<std::string, std::string>> chips;  // file worker type -> chip name
+  std::vector<std::vector<double>> rates;                // per entry of `chips`, per type (0: none)
+  SourcePos pos;
+};
+
 struct MetricsSpec {
   double timeseries_interval_s = 3600;
 };
@@ -174,6 +185,8 @@ struct ScenarioSpec {
   MetricsSpec metrics;
   CheckpointModel checkpoint;       // `preemption:` (defaults when absent)
   FailuresSpec failures;
+  bool has_throughputs = false;
+  ThroughputsSpec throughputs;
   bool has_sharing_replay = false;  // then only `scenario` and `sharing_replay` were read
   SharingReplaySpec sharing_replay;
   bool has_mixed_training = false;  // then only `scenario`, the chips and `mixed_training` were read

@@ -28,6 +28,7 @@ struct ParseState {
   // The first `mix_chips: true` (class, job or tenant): where a missing model catalog is reported.
   std::optional<SourcePos> first_mix;
   const YamlValue* mixing_models_at = nullptr;  // perf.mixing.models, when written
+  bool throughputs_written = false;  // a `throughputs:` section, valid or not
 };
 
 // A path as written in a scenario: absolute as is, relative from the scenario's directory.
@@ -60,6 +61,8 @@ void read_providers(ParseState& st, const YamlValue& v);
 void read_tenants(ParseState& st, const YamlValue& v);
 // `vouchers:` (after the chips, whose vendors it names).
 void read_vouchers(ParseState& st, const YamlValue& v);
+// `throughputs:` measured rates (after the chips, before the workload whose `gavel:` uses them).
+void read_throughputs(ParseState& st, const YamlValue& v, const std::string& base_dir);
 void read_workload(ParseState& st, const YamlValue& v);
 void read_policy(ParseState& st, const YamlValue& v);
 void read_perf(ParseState& st, const YamlValue& v, const std::string& base_dir);

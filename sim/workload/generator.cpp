@@ -7,6 +7,7 @@
 #include "hetsim/workload/arrivals.hpp"
 #include "hetsim/workload/class_sampler.hpp"
 #include "hetsim/workload/explicit_jobs.hpp"
+#include "hetsim/workload/gavel_stream.hpp"
 #include "hetsim/workload/job_building.hpp"
 #include "hetsim/workload/sampling.hpp"
 
@@ -78,6 +79,7 @@ GeneratedWorkload generate_workload_with_runtimes(const WorkloadSpec& spec,
   if (!spec.reference_chip.empty() && !ctx.catalog->find(spec.reference_chip)) {
     throw std::invalid_argument("workload: unknown reference_chip '" + spec.reference_chip + "'");
   }
+  if (spec.gavel.enabled) return generate_gavel_stream(spec, ctx, horizon_s, streams);
   const std::vector<TimedJob> explicit_jobs = convert_explicit_jobs(spec, ctx);
   const std::vector<TimedJob> generated = generate_stream(spec, ctx, horizon_s, streams);
 

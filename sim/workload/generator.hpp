@@ -16,6 +16,7 @@
 #include "hetsim/core/rng.hpp"
 #include "hetsim/model/chip_catalog.hpp"
 #include "hetsim/model/job.hpp"
+#include "hetsim/model/measured_throughputs.hpp"
 #include "hetsim/workload/workload_spec.hpp"
 
 namespace hetsim {
@@ -36,6 +37,9 @@ struct GeneratorContext {
   // Seconds per step of `job` on the reference chip with job.cards cards packed on as few nodes as
   // possible (the perf model). Must return a finite value > 0.
   std::function<double(const Job&)> reference_step_time_s;
+  // The measured rates (scenario `throughputs:`) and the reference chip's id: Gavel streams only.
+  const MeasuredThroughputs* measured = nullptr;
+  ChipId reference_chip = 0;
 };
 
 struct GeneratedWorkload {

@@ -66,6 +66,21 @@ struct ExplicitJobSpec {
   bool mix_chips = false;
 };
 
+// Gavel's job generator (Narayanan et al., OSDI'20; its scheduler/utils.py generate_job) over the
+// job types of a measured throughput table (scenario `throughputs:`): Poisson arrivals, the first
+// at t = 0; a scale factor (1, or with multi_gpu 2/4/8 with probability 0.1/0.15/0.05); a job type
+// drawn uniformly among the table's types of that scale factor; a duration on the reference chip
+// of 60 x 10^U(1.5, 3) s with probability 0.8, else 60 x 10^U(3, 4) s; steps = duration x the
+// type's measured rate on the reference chip.
+struct GavelStreamSpec {
+  bool enabled = false;
+  double jobs_per_hour = 0;
+  uint32_t jobs = 0;                      // arrivals stop after this many (or at the horizon)
+  bool multi_gpu = false;
+  std::vector<std::string> job_types;     // empty: every type of the table
+  std::string tenant;                     // empty: the first tenant
+};
+
 struct WorkloadSpec {
   double jobs_per_day = 0;                // mean arrival rate of the generated stream
   std::array<double, 24> diurnal{};       // relative rate per hour of day; mean normalised to 1
@@ -74,6 +89,7 @@ struct WorkloadSpec {
   std::string reference_chip;             // chip on which runtime distributions are stated
   uint32_t reference_cards_per_node = 8;  // node size assumed when converting runtimes to steps
   double tenant_zipf_s = 1.0;             // tenant popularity ~ 1 / rank^s
+  GavelStreamSpec gavel;                  // when enabled, the only source of jobs
 };
 
 }  // namespace hetsim

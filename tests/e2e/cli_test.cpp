@@ -27,12 +27,29 @@ TEST(Cli, EveryShippedScenarioValidates) {
     if (rel.find("catalog/") != std::string::npos || rel.find("fragments/") != std::string::npos) continue;
     // The repro scenarios read the openb trace from ../shared, which a clone may not have.
     if (rel.find("repro/fgd-") != std::string::npos && !fs::exists(kSrc + "/../shared/data/openb")) continue;
+    // Likewise Gavel's measured throughputs.
+    if (rel.find("repro/gavel-") != std::string::npos && !fs::exists(kSrc + "/../shared/data/gavel")) continue;
     const Out o = run("validate " + rel);
     EXPECT_EQ(o.code, 0) << rel << "\n" << o.text;
     EXPECT_NE(o.text.find(": ok ("), std::string::npos) << o.text;
     ++count;
   }
   EXPECT_GE(count, 2);
+}
+
+TEST(Cli, GavelToyRunsOnMeasuredThroughputsDeterministically) {
+  const fs::path a = fresh_dir("gavel-a"), b = fresh_dir("gavel-b");
+  const Out o1 = run("run scenarios/examples/gavel-toy.yaml --quiet --out " + a.string());
+  ASSERT_EQ(o1.code, 0) << o1.text;
+  const Out o2 = run("run scenarios/examples/gavel-toy.yaml --quiet --out " + b.string());
+  ASSERT_EQ(o2.code, 0) << o2.text;
+  EXPECT_EQ(slurp(a / "jobs.csv"), slurp(b / "jobs.csv"));
+  const auto j = nlohmann::json::parse(slurp(a / "summary.json"));
+  EXPECT_EQ(j["policy"], "gavel[max-min,first-fit]");
+  EXPECT_EQ(j["jobs"]["completed"], 400);
+  EXPECT_GT(j["preemption"]["preemptions"].get<int>(), 0);  // rounds move jobs between chip types
+  fs::remove_all(a);
+  fs::remove_all(b);
 }
 
 TEST(Cli, RunWritesDocumentedOutputsAndIsDeterministic) {

@@ -40,6 +40,32 @@ TEST(ExperimentScripts, MixedCityGridRunsResumesAndPlots) {
   fs::remove_all(out);
 }
 
+// The Gavel replay's machinery on the toy table (the real one lives in ../shared): two policies,
+// one rate, one seed, a window of the stream; results, ratios, plot, resuming.
+TEST(ExperimentScripts, GavelReplayRunsResumesAndTabulates) {
+  if (!python_has_plotting()) GTEST_SKIP() << "/usr/bin/python3 lacks pandas or matplotlib";
+  const fs::path out = fresh_dir("gavel-replay");
+  const std::string args = "scripts/gavel_replay.py --hetsim '" + kBin +
+                           "' --scenario scenarios/examples/gavel-toy.yaml --rates 1.5 --seeds 1 --jobs-per-run 80"
+                           " --window 20,60 --policies gavel-las,las-agnostic -j 2 --out '" + out.string() + "'";
+  Out o = run_script(args);
+  ASSERT_EQ(o.code, 0) << o.text;
+  const std::string results = slurp(out / "results.csv");
+  EXPECT_EQ(line_count(results), 3) << results;
+  EXPECT_NE(results.find("r1.5-gavel-las-s1,1.5,gavel-las,\"gavel[max-min,first-fit]\",1,80,40,"), std::string::npos) << results;
+  const std::string ratios = slurp(out / "ratios.csv");
+  EXPECT_EQ(ratios.rfind("rate_per_hour,gavel-las_jct_h,las-agnostic_jct_h,las_agnostic_over_gavel\n", 0), 0u) << ratios;
+  EXPECT_GT(fs::file_size(out / "gavel-replay.png"), 10000u);
+  o = run_script(args);
+  ASSERT_EQ(o.code, 0) << o.text;
+  EXPECT_EQ(o.text.find("ran "), std::string::npos) << o.text;
+  // A window beyond the stream is refused before anything runs.
+  o = run_script("scripts/gavel_replay.py --hetsim '" + kBin + "' --jobs-per-run 10 --window 5,20 --out '" + out.string() + "'");
+  EXPECT_NE(o.code, 0);
+  EXPECT_NE(o.text.find("--window"), std::string::npos) << o.text;
+  fs::remove_all(out);
+}
+
 // The scale benchmark's machinery on two small sizes and one simulated day: derived scenarios,
 // one run each, the table, resuming, and a positioned error for an invalid size.
 TEST(ExperimentScripts, ScaleBenchmarkRunsResumesAndTabulates) {

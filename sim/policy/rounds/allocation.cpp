@@ -1,0 +1,247 @@
+#include "hetsim/policy/rounds/allocation.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+#include <utility>
+
+#include "hetsim/policy/rounds/linear_program.hpp"
+
+namespace hetsim {
+
+namespace {
+
+void check(const AllocationProblem& p) {
+  if (p.tput.size() != p.jobs * p.types || p.scale.size() != p.jobs || p.workers.size() != p.types) {
+    throw std::invalid_argument("AllocationProblem: sizes do not match jobs x types");
+  }
+}
+
+// Columns X[j][k] for the pairs with T > 0 (others are fixed at 0) and the base constraints.
+// col[j * types + k] = column or -1.
+std::vector<int> add_base(LinearProgram& lp, const AllocationProblem& p) {
+  std::vector<int> col(p.jobs * p.types, -1);
+  for (std::size_t j = 0; j < p.jobs; ++j) {
+    for (std::size_t k = 0; k < p.types; ++k) {
+      if (p.t(j, k) > 0) col[j * p.types + k] = lp.add_var(0, 1, 0);
+    }
+  }
+  std::vector<std::pair<int, double>> terms;
+  for (std::size_t j = 0; j < p.jobs; ++j) {
+    terms.clear();
+    for (std::size_t k = 0; k < p.types; ++k) {
+      if (col[j * p.types + k] >= 0) terms.emplace_back(col[j * p.types + k], 1.0);
+    }
+    if (!terms.empty()) lp.add_row(terms, -LinearProgram::kInf, 1.0);
+  }
+  for (std::size_t k = 0; k < p.types; ++k) {
+    terms.clear();
+    for (std::size_t j = 0; j < p.jobs; ++j) {
+      if (col[j * p.types + k] >= 0) terms.emplace_back(col[j * p.types + k], static_cast<double>(p.scale[j]));
+    }
+    if (!terms.empty()) lp.add_row(terms, -LinearProgram::kInf, p.workers[k]);
+  }
+  return col;
+}
+
+void extract(const AllocationProblem& p, const std::vector<int>& col, const std::vector<double>& sol, Allocation2D& out) {
+  out.x.assign(p.jobs * p.types, 0.0);
+  for (std::size_t i = 0; i < col.size(); ++i) {
+    if (col[i] >= 0) out.x[i] = std::clamp(sol[static_cast<std::size_t>(col[i])], 0.0, 1.0);
+  }
+  out.solved = true;
+}
+
+// Feasibility of sum_k T X >= need_j for every job (need_j <= 0: no constraint). Of the feasible
+// allocations it returns one of the highest total rate, each job's rate counted as a share of its
+// best type's: a vertex solver would otherwise return an arbitrary one, possibly with cards
+// idle or jobs on their slow types although the bound allowed better.
+bool feasible(const AllocationProblem& p, const std::vector<double>& need, Allocation2D& out) {
+  LinearProgram lp;
+  const std::vector<int> col = add_base(lp, p);
+  for (std::size_t j = 0; j < p.jobs; ++j) {
+    double best = 0;
+    for (std::size_t k = 0; k < p.types; ++k) best = std::max(best, p.t(j, k));
+    for (std::size_t k = 0; k < p.types; ++k) {
+      if (col[j * p.types + k] >= 0) lp.set_objective(col[j * p.types + k], p.t(j, k) / best);
+    }
+  }
+  std::vector<std::pair<int, double>> terms;
+  for (std::size_t j = 0; j < p.jobs; ++j) {
+    if (!(need[j] > 0)) continue;
+    terms.clear();
+    double best = 0;
+    for (std::size_t k = 0; k < p.types; ++k) {
+      if (col[j * p.types + k] >= 0) {
+        terms.emplace_back(col[j * p.types + k], p.t(j, k));
+        best = std::max(best, p.t(j, k));
+      }
+    }
+    if (best < need[j]) return false;  // even the whole of its best type is too slow
+    lp.add_row(terms, need[j], LinearProgram::kInf);
+  }
+  std::vector<double> sol;
+  double obj = 0;
+  ++out.lp_solves;
+  if (lp.maximize(sol, obj) != LinearProgram::Status::Optimal) return false;
+  extract(p, col, sol, out);
+  return true;
+}
+
+}  // namespace
+
+std::vector<double> proportional_throughput(const AllocationProblem& p) {
+  check(p);
+  double total = 0;
+  for (double n : p.workers) total += n;
+  std::vector<double> out(p.jobs, 0.0);
+  if (!(total > 0)) return out;
+  for (std::size_t j = 0; j < p.jobs; ++j) {
+    for (std::size_t k = 0; k < p.types; ++k) out[j] += p.t(j, k) * p.workers[k] / total;
+  }
+  return out;
+}
+
+std::vector<double> isolated_throughput(const AllocationProblem& p) {
+  check(p);
+  std::vector<double> out(p.jobs, 0.0);
+  if (p.jobs == 0) return out;
+  const double m = static_cast<double>(p.jobs);
+  for (std::size_t j = 0; j < p.jobs; ++j) {
+    double row = 0;
+    for (std::size_t k = 0; k < p.types; ++k) row += p.workers[k] / (m * p.scale[j]);
+    const double scale_down = std::max(row, 1.0);
+    for (std::size_t k = 0; k < p.types; ++k) out[j] += p.t(j, k) * p.workers[k] / (m * p.scale[j]) / scale_down;
+  }
+  return out;
+}
+
+Allocation2D max_min_fairness(const AllocationProblem& p, const std::vector<double>& weights) {
+  check(p);
+  if (weights.size() != p.jobs) throw std::invalid_argument("max_min_fairness: one weight per job");
+  Allocation2D out;
+  out.x.assign(p.jobs * p.types, 0.0);
+  const std::vector<double> prop = proportional_throughput(p);
+  LinearProgram lp;
+  const std::vector<int> col = add_base(lp, p);
+  const int t = lp.add_var(0, LinearProgram::kInf, 1.0);
+  std::vector<std::pair<int, double>> terms;
+  for (std::size_t j = 0; j < p.jobs; ++j) {
+    if (!(prop[j] > 0)) continue;
+    const double coef = static_cast<double>(p.scale[j]) / (weights[j] * prop[j]);
+    terms.clear();
+    terms.emplace_back(t, 1.0);
+    for (std::size_t k = 0; k < p.types; ++k) {
+      if (col[j * p.types + k] >= 0) terms.emplace_back(col[j * p.types + k], -coef * p.t(j, k));
+    }
+    lp.add_row(terms, -LinearProgram::kInf, 0.0);  // t <= normalised rate of j
+  }
+  std::vector<double> sol;
+  double obj = 0;
+  out.lp_solves = 1;
+  if (lp.maximize(sol, obj) != LinearProgram::Status::Optimal) return out;
+  extract(p, col, sol, out);
+  out.objective = obj;
+  return out;
+}
+
+Allocation2D min_makespan(const AllocationProblem& p, const std::vector<double>& steps_remaining) {
+  check(p);
+  if (steps_remaining.size() != p.jobs) throw std::invalid_argument("min_makespan: one remaining count per job");
+  Allocation2D best;
+  best.x.assign(p.jobs * p.types, 0.0);
+  std::vector<double> need(p.jobs);
+  auto try_makespan = [&](double m, Allocation2D& into) {
+    for (std::size_t j = 0; j < p.jobs; ++j) need[j] = steps_remaining[j] / m;
+    return feasible(p, need, into);
+  };
+  double lo = 100, hi = 1e6;
+  int solves = 0;
+  // Gavel's search: bisect [lo, hi]; when nothing in it is feasible, move it up tenfold.
+  for (int widen = 0; widen < 12 && !best.solved; ++widen) {
+    while (1.05 * lo < hi) {
+      const double mid = (lo + hi) / 2;
+      Allocation2D cand;
+      const bool ok = try_makespan(mid, cand);
+      solves += cand.lp_solves;
+      if (ok) {
+        hi = mid;
+        best = std::move(cand);
+        best.objective = mid;
+      } else {
+        lo = mid;
+      }
+    }
+    if (!best.solved) {
+      Allocation2D cand;  // the top of the range itself
+      const bool ok = try_makespan(hi, cand);
+      solves += cand.lp_solves;
+      if (ok) {
+        best = std::move(cand);
+        best.objective = hi;
+      } else {
+        lo = hi;
+        hi *= 10;
+      }
+    }
+  }
+  best.lp_solves = solves;
+  return best;
+}
+
+Allocation2D finish_time_fairness(const AllocationProblem& p, const std::vector<double>& steps_remaining,
+                                  const std::vector<double>& since_arrival_s, const std::vector<double>& isolated_finish_s) {
+  check(p);
+  if (steps_remaining.size() != p.jobs || since_arrival_s.size() != p.jobs || isolated_finish_s.size() != p.jobs) {
+    throw std::invalid_argument("finish_time_fairness: one value per job in every vector");
+  }
+  Allocation2D best;
+  best.x.assign(p.jobs * p.types, 0.0);
+  std::vector<double> need(p.jobs);
+  int solves = 0;
+  // rho feasible <=> every job can reach rate remaining / (rho * isolated - since) with rho * isolated > since.
+  auto try_rho = [&](double rho, Allocation2D& into) {
+    for (std::size_t j = 0; j < p.jobs; ++j) {
+      if (!(steps_remaining[j] > 0) || !(isolated_finish_s[j] > 0)) {
+        need[j] = 0;
+        continue;
+      }
+      const double budget = rho * isolated_finish_s[j] - since_arrival_s[j];
+      if (!(budget > 0)) return false;
+      need[j] = steps_remaining[j] / budget;
+    }
+    const bool ok = feasible(p, need, into);
+    solves += into.lp_solves;
+    return ok;
+  };
+  // The smallest rho any job could reach alone bounds the search from below.
+  double lo = 0, hi = 1;
+  Allocation2D cand;
+  int doublings = 0;
+  while (!try_rho(hi, cand)) {
+    cand = Allocation2D{};
+    lo = hi;
+    hi *= 2;
+    if (++doublings > 60) {
+      best.lp_solves = solves;
+      return best;
+    }
+  }
+  best = std::move(cand);
+  best.objective = hi;
+  for (int it = 0; it < 40 && hi - lo > 1e-3 * hi; ++it) {
+    const double mid = (lo + hi) / 2;
+    Allocation2D c;
+    if (try_rho(mid, c)) {
+      hi = mid;
+      best = std::move(c);
+      best.objective = mid;
+    } else {
+      lo = mid;
+    }
+  }
+  best.lp_solves = solves;
+  return best;
+}
+
+}  // namespace hetsim

@@ -1,0 +1,56 @@
+#pragma once
+// The allocation problems of Gavel (Narayanan et al., OSDI'20; docs/policies.md "Gavel"): given a
+// throughput matrix T (jobs x chip types, steps/s), each job's scale factor s (cards) and the cards
+// n_k of each type, find X, the share of time each job should spend on each type, subject to
+//   X >= 0,   sum_k X[j][k] <= 1 (per job),   sum_j s_j X[j][k] <= n_k (per type).
+// Effective throughput of job j under X: sum_k T[j][k] X[j][k]. Pure functions: no policy state.
+#include <cstdint>
+#include <vector>
+
+namespace hetsim {
+
+struct AllocationProblem {
+  std::size_t jobs = 0, types = 0;
+  std::vector<double> tput;       // [j * types + k], steps/s; 0: job j cannot run on type k
+  std::vector<uint32_t> scale;    // per job, cards
+  std::vector<double> workers;    // per type, cards
+  double& t(std::size_t j, std::size_t k) { return tput[j * types + k]; }
+  double t(std::size_t j, std::size_t k) const { return tput[j * types + k]; }
+};
+
+struct Allocation2D {
+  std::vector<double> x;  // [j * types + k], clipped to [0, 1]
+  bool solved = false;    // false: no solution (x all zero)
+  int lp_solves = 0;
+  double objective = 0;   // the policy's own figure: min normalised rate, makespan s, or max rho
+};
+
+// Gavel's proportional share: X[j][k] = n_k / sum(n), whatever the job. Its throughput normalises
+// max-min fairness.
+std::vector<double> proportional_throughput(const AllocationProblem& p);
+
+// Gavel's isolated share (its isolated.py): X[j][k] = n_k / (m * s_j), the row scaled down to sum
+// to at most 1, m the number of jobs: a 1/m share of the cluster. Finish-time fairness' yardstick.
+std::vector<double> isolated_throughput(const AllocationProblem& p);
+
+// Max-min fairness (Gavel's LAS): maximise min_j  s_j / w_j * sum_k T X / proportional_j.
+// `weights` per job (> 0), 1 for all by default. Jobs with proportional throughput 0 get nothing.
+Allocation2D max_min_fairness(const AllocationProblem& p, const std::vector<double>& weights);
+
+// Makespan (Gavel's min_total_duration): the smallest M such that every job can finish its
+// `steps_remaining` within M, sum_k T X >= remaining / M; bisection on M as Gavel's (from
+// [100 s, 1e6 s] while max > 1.05 min, moving the range up tenfold while infeasible). Of the
+// allocations meeting the bound found, one of highest total rate (each job's as a share of its
+// best type's): Gavel's feasibility program has no objective, so its solver's pick is arbitrary.
+Allocation2D min_makespan(const AllocationProblem& p, const std::vector<double>& steps_remaining);
+
+// Finish-time fairness (Themis' rho, as Gavel's finish_time_fairness policy states it): minimise
+// max_j rho_j, rho_j = (since_arrival_j + remaining_j / sum_k T X) / isolated_finish_j, where
+// isolated_finish_j is the job's finish time on its isolated share. Bisection on rho (relative
+// precision 1e-3); each step is a feasibility LP, and of the allocations reaching the best rho it
+// returns one of highest total rate (each job's as a share of its best type's), where Gavel's
+// convex solver returns an interior optimum.
+Allocation2D finish_time_fairness(const AllocationProblem& p, const std::vector<double>& steps_remaining,
+                                  const std::vector<double>& since_arrival_s, const std::vector<double>& isolated_finish_s);
+
+}  // namespace hetsim
