@@ -157,3 +157,87 @@ TEST(GavelAllocation, FinishTimeFairnessFavoursTheJobThatWaited) {
   EXPECT_GT(b.x[0], b.x[1]);
   EXPECT_THROW(finish_time_fairness(p, {1000}, {0, 0}, {1, 1}), std::invalid_argument);
 }
+
+namespace {
+// The max-min program written out job by job, without grouping alike jobs: the reference.
+double plain_max_min(const AllocationProblem& p) {
+  const std::vector<double> prop = proportional_throughput(p);
+  LinearProgram lp;
+  std::vector<int> col(p.jobs * p.types, -1);
+  for (std::size_t i = 0; i < col.size(); ++i) {
+    if (p.tput[i] > 0) col[i] = lp.add_var(0, 1, 0);
+  }
+  const int t = lp.add_var(0, LinearProgram::kInf, 1);
+  std::vector<std::pair<int, double>> row;
+  for (std::size_t j = 0; j < p.jobs; ++j) {
+    row.clear();
+    for (std::size_t k = 0; k < p.types; ++k) {
+      if (col[j * p.types + k] >= 0) row.emplace_back(col[j * p.types + k], 1.0);
+    }
+    if (!row.empty()) lp.add_row(row, -LinearProgram::kInf, 1);
+    if (!(prop[j] > 0)) continue;
+    row.assign(1, {t, 1.0});
+    for (std::size_t k = 0; k < p.types; ++k) {
+      if (col[j * p.types + k] >= 0) row.emplace_back(col[j * p.types + k], -static_cast<double>(p.scale[j]) * p.t(j, k) / prop[j]);
+    }
+    lp.add_row(row, -LinearProgram::kInf, 0);
+  }
+  for (std::size_t k = 0; k < p.types; ++k) {
+    row.clear();
+    for (std::size_t j = 0; j < p.jobs; ++j) {
+      if (col[j * p.types + k] >= 0) row.emplace_back(col[j * p.types + k], p.scale[j]);
+    }
+    if (!row.empty()) lp.add_row(row, -LinearProgram::kInf, p.workers[k]);
+  }
+  std::vector<double> sol;
+  double obj = 0;
+  EXPECT_EQ(lp.maximize(sol, obj), LinearProgram::Status::Optimal);
+  return obj;
+}
+}  // namespace
+
+TEST(GavelAllocation, GroupingAlikeJobsKeepsTheMaxMinOptimum) {
+  // Random problems drawn from a few job kinds (many duplicates, as on the city), 3-6 types.
+  uint64_t seed = 12345;
+  auto next = [&]() {
+    seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+    return static_cast<double>(seed >> 11) / 9007199254740992.0;
+  };
+  for (int trial = 0; trial < 30; ++trial) {
+    const std::size_t types = 3 + static_cast<std::size_t>(next() * 4), kinds = 1 + static_cast<std::size_t>(next() * 5);
+    std::vector<std::vector<double>> kind_rows(kinds);
+    std::vector<uint32_t> kind_scale(kinds);
+    for (std::size_t i = 0; i < kinds; ++i) {
+      for (std::size_t k = 0; k < types; ++k) kind_rows[i].push_back(next() < 0.2 ? 0.0 : 0.5 + 4 * next());
+      kind_scale[i] = 1u << static_cast<uint32_t>(next() * 3);
+    }
+    std::vector<std::vector<double>> rows;
+    std::vector<uint32_t> scale;
+    const std::size_t jobs = 2 + static_cast<std::size_t>(next() * 40);
+    for (std::size_t j = 0; j < jobs; ++j) {
+      const std::size_t i = static_cast<std::size_t>(next() * static_cast<double>(kinds));
+      rows.push_back(kind_rows[i]);
+      scale.push_back(kind_scale[i]);
+    }
+    std::vector<double> workers;
+    for (std::size_t k = 0; k < types; ++k) workers.push_back(1 + std::floor(next() * 16));
+    const AllocationProblem p = problem(rows, scale, workers);
+    const Allocation2D a = max_min_fairness(p, std::vector<double>(jobs, 1.0));
+    ASSERT_TRUE(a.solved) << trial;
+    expect_base_constraints(p, a);
+    const double reference = plain_max_min(p);
+    EXPECT_NEAR(a.objective, reference, 1e-7 * std::max(1.0, reference)) << trial;
+    // Every job reaches the optimum, and alike jobs get the same row.
+    const std::vector<double> prop = proportional_throughput(p);
+    for (std::size_t j = 0; j < jobs; ++j) {
+      if (prop[j] > 0) {
+        EXPECT_GE(p.scale[j] * rate(p, a, j) / prop[j], a.objective - 1e-7) << trial << " job " << j;
+      }
+      for (std::size_t i = 0; i < j; ++i) {
+        if (rows[i] == rows[j] && scale[i] == scale[j]) {
+          for (std::size_t k = 0; k < types; ++k) EXPECT_EQ(a.x[i * types + k], a.x[j * types + k]);
+        }
+      }
+    }
+  }
+}
