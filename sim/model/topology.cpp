@@ -8,12 +8,24 @@
 
 namespace hetsim {
 
+Topology Topology::with_links(const Cluster& cluster, const std::vector<bool>& up) const {
+  if (up.size() != links_.size()) throw std::invalid_argument("Topology::with_links: one flag per link needed");
+  std::vector<SiteLink> kept;
+  for (std::size_t i = 0; i < links_.size(); ++i) {
+    if (up[i]) kept.push_back(links_[i]);
+  }
+  Topology t = build(cluster, kept, fabric_);
+  t.links_ = links_;  // indices stay those of the scenario
+  return t;
+}
+
 Topology Topology::build(const Cluster& cluster, const std::vector<SiteLink>& links,
                          const std::vector<SiteFabric>& fabric) {
   Topology t;
   t.sites_ = cluster.site_count();
   if (fabric.size() != t.sites_) throw std::invalid_argument("Topology: one fabric per site needed");
   t.fabric_ = fabric;
+  t.links_ = links;
   using V = TopologyGraph::vertex_descriptor;
   // Vertex ids: [0, S) spines, [S, S+L) leaves, [S+L, S+L+N) nodes.
   const std::size_t S = t.sites_, L = cluster.leaf_count(), N = cluster.node_count();

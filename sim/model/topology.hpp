@@ -48,6 +48,10 @@ class Topology {
   static Topology build(const Cluster& cluster, const std::vector<SiteLink>& links,
                         const std::vector<SiteFabric>& fabric);
 
+  // The same cluster and fabrics with only the links whose `up` entry is true (one per links()).
+  Topology with_links(const Cluster& cluster, const std::vector<bool>& up) const;
+  const std::vector<SiteLink>& links() const { return links_; }
+
   const TopologyGraph& graph() const { return graph_; }
   std::size_t site_count() const { return sites_; }
   bool sites_connected(SiteId a, SiteId b) const { return site_latency_us(a, b) < kUnreachable; }
@@ -69,6 +73,7 @@ class Topology {
   std::vector<double> latency_;
   std::vector<double> bandwidth_;
   std::vector<SiteFabric> fabric_;
+  std::vector<SiteLink> links_;
   std::vector<uint32_t> leaf_nodes_;  // nodes under each leaf
 };
 

@@ -38,6 +38,7 @@ Simulation::Simulation(const SimulationModel& model, Policy& policy, MetricsColl
       est_end_(model.jobs.size()),
       policy_name_(policy.name()),
       mixing_(model.mixing, model.chips) {
+  topology_ = &model_.topology;
   state_count_[static_cast<int>(State::NotArrived)] = model.jobs.size();
   preemptive_ = policy.preemptive();
   if (preemptive_ || model.failures.any()) runs_.resize(model.jobs.size());
@@ -86,7 +87,7 @@ double Simulation::step_time_on(JobId id, const Allocation& a, std::span<const C
     for (const NodeGrant& n : a) {
       if (cluster_.node_chip(n.node) == g.chip) group.push_back(n);
     }
-    const AllocationShape group_shape = shape_of(group, cluster_, model_.topology);
+    const AllocationShape group_shape = shape_of(group, cluster_, *topology_);
     steps_per_s += 1.0 / step_time(j.model, model_.chips.at(g.chip), group_shape, model_.perf).total_s;
   }
   *eta = speed.eta;
@@ -115,7 +116,7 @@ double Simulation::scaled_estimate_s(JobId id, double step_s) const {
 double Simulation::estimated_runtime_s(JobId id, const Allocation& a) const {
   if (a.empty()) return model_.jobs.at(id).runtime_estimate_s;
   double eta = 0;
-  return scaled_estimate_s(id, step_time_on(id, a, chip_mix(a, cluster_), shape_of(a, cluster_, model_.topology), &eta));
+  return scaled_estimate_s(id, step_time_on(id, a, chip_mix(a, cluster_), shape_of(a, cluster_, *topology_), &eta));
 }
 
 void Simulation::start(JobId id, Allocation a) {
@@ -149,7 +150,7 @@ void Simulation::start(JobId id, Allocation a) {
   }
   const std::string why = cluster_.check(a);
   if (!why.empty()) violation(id, why);
-  const AllocationShape shape = shape_of(a, cluster_, model_.topology);
+  const AllocationShape shape = shape_of(a, cluster_, *topology_);
   // Whole-gang test: comparing each grant with the first misses A@site0, A@site1, B@site0.
   if (mix.size() > 1 && shape.sites > 1) violation(id, "a gang spanning chip types must stay in one site");
   if (shape.sites > 1) {
@@ -284,6 +285,43 @@ void Simulation::kill(JobId id) {
   }
 }
 
+void Simulation::link_change(uint32_t link, int delta) {
+  if (link_down_.empty()) link_down_.assign(model_.topology.links().size(), 0);
+  const bool was_down = link_down_[link] > 0;
+  link_down_[link] = static_cast<uint16_t>(link_down_[link] + delta);
+  if (was_down == (link_down_[link] > 0)) return;  // another outage of the same link still holds it
+  std::vector<bool> up(link_down_.size());
+  bool all_up = true;
+  for (std::size_t i = 0; i < up.size(); ++i) all_up = all_up && (up[i] = link_down_[i] == 0);
+  if (all_up) {
+    degraded_.reset();
+    topology_ = &model_.topology;
+  } else {
+    degraded_ = model_.topology.with_links(cluster_, up);
+    topology_ = &*degraded_;
+  }
+  ++version_;
+  if (delta < 0) return;
+  // Gangs that span sites now without a path between them lose their gradient exchange: killed,
+  // in id order. Gangs whose path merely got slower keep their speed (not modelled).
+  std::vector<JobId> victims;
+  std::vector<SiteId> sites;
+  for (const auto& [end, id] : running_) {
+    sites.clear();
+    for (const NodeGrant& g : alloc_[id]) sites.push_back(cluster_.node_site(g.node));
+    std::sort(sites.begin(), sites.end());
+    sites.erase(std::unique(sites.begin(), sites.end()), sites.end());
+    bool cut = false;
+    for (std::size_t i = 0; i < sites.size() && !cut; ++i) {
+      for (std::size_t k = i + 1; k < sites.size() && !cut; ++k) cut = !topology_->sites_connected(sites[i], sites[k]);
+    }
+    if (cut) victims.push_back(id);
+  }
+  std::sort(victims.begin(), victims.end());
+  for (JobId id : victims) kill(id);
+  if (check_invariants_) check_local(kNoJob);
+}
+
 void Simulation::nodes_down(std::span<const NodeId> nodes) {
   fresh_down_.clear();
   for (NodeId n : nodes) {
@@ -360,6 +398,12 @@ void Simulation::schedule_failures() {
     if (o.at > model_.horizon) continue;
     engine_.schedule_at(o.at, kOutageStart, static_cast<uint32_t>(i));
     if (o.at + o.duration <= model_.horizon) engine_.schedule_at(o.at + o.duration, kOutageEnd, static_cast<uint32_t>(i));
+  }
+  for (const LinkOutage& o : f.link_outages) {
+    if (o.link >= model_.topology.links().size()) throw std::invalid_argument("SimulationModel: link outage of an unknown link");
+    if (o.at > model_.horizon) continue;
+    engine_.schedule_at(o.at, kLinkDown, o.link);
+    if (o.at + o.duration <= model_.horizon) engine_.schedule_at(o.at + o.duration, kLinkUp, o.link);
   }
 }
 
@@ -505,6 +549,11 @@ RunResult Simulation::run() {
           changed = true;
           break;
         }
+        case kLinkDown:
+        case kLinkUp:
+          link_change(ev.subject, ev.kind == kLinkDown ? 1 : -1);
+          changed = true;
+          break;
         case kSample:
           if (check_invariants_) check_full();
           metrics_.sample(engine_.now(), pending_count_, running_.size());

@@ -7,6 +7,7 @@
 // anything arrived or ended. Arrivals are fed lazily (one pending arrival event at a time), so
 // the event queue stays small whatever the workload size.
 #include <cstdint>
+#include <optional>
 #include <set>
 #include <span>
 #include <string>
@@ -40,7 +41,7 @@ class Simulation final : public SchedulingContext {
   SimTime now() const override { return engine_.now(); }
   const Cluster& cluster() const override { return cluster_; }
   const ChipCatalog& chips() const override { return model_.chips; }
-  const Topology& topology() const override { return model_.topology; }
+  const Topology& topology() const override { return *topology_; }
   const PerfParams& perf() const override { return model_.perf; }
   const Job& job(JobId id) const override { return model_.jobs.at(id); }
   bool is_pending(JobId id) const override { return state_.at(id) == State::Pending; }
@@ -87,6 +88,7 @@ class Simulation final : public SchedulingContext {
   enum EventKind : uint32_t {
     kArrival = 1, kCompletion = 2, kSample = 3, kWake = 4,
     kNodeFail = 5, kNodeRepair = 6, kOutageStart = 7, kOutageEnd = 8,  // scenario `failures:`
+    kLinkDown = 9, kLinkUp = 10,
   };
   [[noreturn]] void violation(JobId id, const std::string& what) const;
   void submit_arrivals();
@@ -113,6 +115,9 @@ class Simulation final : public SchedulingContext {
   void nodes_down(std::span<const NodeId> nodes);
   void nodes_up(std::span<const NodeId> nodes);
   void kill(JobId id);  // by a failure: back to pending, or failed after the retry limit
+  // An inter-site link goes down (+1) or comes back (-1): the topology is rebuilt without the
+  // links that are down, and running gangs spanning sites left without a path are killed.
+  void link_change(uint32_t link, int delta);
   void schedule_failures();
   // The node's next failure (kind kNodeFail, after an exponential time of mean mtbf) or repair
   // (kNodeRepair, mttr), when it falls inside the horizon.
@@ -150,6 +155,9 @@ class Simulation final : public SchedulingContext {
   std::vector<Rng> node_rng_;
   std::vector<std::vector<NodeId>> outage_nodes_;  // per site outage, the site's nodes
   std::vector<NodeId> fresh_down_;                 // nodes_down's scratch
+  std::vector<uint16_t> link_down_;                // per link, how many outages hold it down
+  std::optional<Topology> degraded_;               // the topology while some link is down
+  const Topology* topology_ = nullptr;             // the model's, or degraded_
   std::size_t next_arrival_ = 0;
   uint64_t pending_count_ = 0;
   uint64_t version_ = 0;

@@ -79,6 +79,16 @@ SimulationModel build_scenario(const ScenarioSpec& spec, uint64_t seed) {
     m.failures.site_outages.push_back(
         SiteOutage{lookup(site_ids, o.site, "site"), SimTime::from_seconds(o.at_s), SimTime::from_seconds(o.duration_s)});
   }
+  for (const FailuresSpec::LinkOutage& o : spec.failures.links) {
+    const SiteId a = lookup(site_ids, o.a, "site"), b = lookup(site_ids, o.b, "site");
+    const auto& built = m.topology.links();
+    const auto it = std::find_if(built.begin(), built.end(), [&](const SiteLink& l) {
+      return (l.a == a && l.b == b) || (l.a == b && l.b == a);
+    });
+    if (it == built.end()) throw std::invalid_argument("no link between '" + o.a + "' and '" + o.b + "'");
+    m.failures.link_outages.push_back(
+        {static_cast<uint32_t>(it - built.begin()), SimTime::from_seconds(o.at_s), SimTime::from_seconds(o.duration_s)});
+  }
   m.failures.retry_limit = spec.failures.retry_limit;
   m.mixing.models = spec.perf.mixing.models;
   m.mixing.fixed_efficiency = spec.perf.mixing.fixed_efficiency;

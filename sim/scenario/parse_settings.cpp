@@ -140,7 +140,7 @@ void read_preemption(ParseState& st, const YamlValue& v) {
 }
 
 void read_failures(ParseState& st, const YamlValue& v) {
-  MapReader r(st.ctx, v, "failures", {"retry_limit", "nodes", "sites"});
+  MapReader r(st.ctx, v, "failures", {"retry_limit", "nodes", "sites", "links"});
   if (!r.ok()) return;
   FailuresSpec& out = st.spec.failures;
   if (auto n = r.whole("retry_limit", UnitKind::Plain, 1, 1000000, false)) out.retry_limit = static_cast<uint32_t>(*n);
@@ -186,6 +186,53 @@ void read_failures(ParseState& st, const YamlValue& v) {
         ok = false;
       }
       if (ok) out.sites.push_back(o);
+    }
+  }
+  if (const auto* list = r.list("links", false)) {
+    for (const YamlValue& item : *list) {
+      MapReader e(st.ctx, item, "failures.links entry", {"between", "at", "duration"});
+      if (!e.ok()) continue;
+      FailuresSpec::LinkOutage o;
+      bool ok = true;
+      if (const auto* ends = e.list("between", true)) {
+        std::vector<std::string> names;
+        for (const YamlValue& end : *ends) {
+          auto n = read_string(st.ctx, end, "failures.links.between");
+          if (n && st.sites.check(st.ctx, end, *n)) names.push_back(*n);
+          else ok = false;
+        }
+        if (ok && names.size() != 2) {
+          st.ctx.error(*e.get("between"), "'between' names the two sites of a link, got " + std::to_string(names.size()));
+          ok = false;
+        }
+        if (ok) {
+          const auto& links = st.spec.links;
+          const bool linked = std::any_of(links.begin(), links.end(), [&](const LinkSpec& l) {
+            return (l.a == names[0] && l.b == names[1]) || (l.a == names[1] && l.b == names[0]);
+          });
+          if (!linked) {
+            st.ctx.error(*e.get("between"), "no link between '" + names[0] + "' and '" + names[1] + "' in `links:`");
+            ok = false;
+          }
+          o.a = names[0];
+          o.b = names.size() > 1 ? names[1] : "";
+        }
+      } else {
+        ok = false;
+      }
+      if (auto t = e.quantity("at", UnitKind::Duration, true)) {
+        ok = e.check("at", *t >= 0 && *t <= 9e12, "'at' must be a time >= 0, got " + num(*t) + " s") && ok;
+        o.at_s = *t;
+      } else {
+        ok = false;
+      }
+      if (auto t = e.quantity("duration", UnitKind::Duration, true)) {
+        ok = e.check("duration", *t >= 1 && *t <= 9e12, "'duration' must be at least 1 s, got " + num(*t) + " s") && ok;
+        o.duration_s = *t;
+      } else {
+        ok = false;
+      }
+      if (ok) out.links.push_back(o);
     }
   }
 }

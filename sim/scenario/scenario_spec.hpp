@@ -115,8 +115,14 @@ struct FailuresSpec {
     double at_s = 0;
     double duration_s = 0;
   };
+  struct LinkOutage {
+    std::string a, b;  // the sites of a link of `links:`
+    double at_s = 0;
+    double duration_s = 0;
+  };
   std::vector<Nodes> nodes;
   std::vector<Outage> sites;
+  std::vector<LinkOutage> links;
   uint32_t retry_limit = 3;
 };
 

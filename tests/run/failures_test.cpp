@@ -6,6 +6,7 @@
 #include <string>
 
 #include "hetsim/metrics/report.hpp"
+#include "hetsim/policy/placement/placement.hpp"
 #include "../support/mini_model.hpp"
 #include "../support/run_helpers.hpp"
 
@@ -80,10 +81,12 @@ TEST(Failures, RandomNodeFailuresKeepEveryJobAndCardAccountedFor) {
   for (JobId i = 0; i < 400; ++i) {
     t += static_cast<double>(gen() % 40);
     m.jobs.push_back(test::timed_job(i, t, 1 + static_cast<uint32_t>(gen() % 16), 60 + gen() % 2000));
+    m.jobs.back().allow_cross_site = i % 5 == 0;  // gangs that may span the link that fails
   }
   test::finalize(m);
   m.failures.by_chip = {NodeFailureRate{4 * 3600.0, 900}, NodeFailureRate{6 * 3600.0, 1800}};
   m.failures.site_outages.push_back({1, SimTime::from_s(3000), SimTime::from_s(2000)});
+  m.failures.link_outages.push_back({0, SimTime::from_s(8000), SimTime::from_s(4000)});
   m.failures.retry_limit = 2;
   m.checkpoint.interval_s = 300;
   m.horizon = SimTime::from_s(4 * 86400);
@@ -123,4 +126,51 @@ TEST(Failures, NodeFailureTimesDependOnTheSeed) {
   const auto b = test::run_policy(m, "fifo");
   EXPECT_GT(a.metrics->node_failures(), 0u);
   EXPECT_NE(a.metrics->records()[0].end, b.metrics->records()[0].end);
+}
+
+namespace {
+// Three sites in a star (0 in the middle); one 8-card fast node at sites 1 and 2 each. Job 0 needs
+// both (16 cards, may span sites): its gang's path 1-0-2 uses the link 0-1, down from 100 s to 400 s.
+SimulationModel link_model(bool outage) {
+  SimulationModel m = test::mini_model(3);
+  m.cluster.add_pool(1, 0, 0, 1, 8, 128000, 1 << 20, 2);
+  m.cluster.add_pool(2, 0, 0, 1, 8, 128000, 1 << 20, 2);
+  test::finish_topology(m);
+  m.jobs = {test::timed_job(0, 0, 16, 1000)};
+  m.jobs[0].allow_cross_site = true;
+  test::finalize(m);
+  m.checkpoint.restart_overhead_s = 5;
+  if (outage) m.failures.link_outages.push_back({0, SimTime::from_s(100), SimTime::from_s(300)});
+  return m;
+}
+}  // namespace
+
+TEST(Failures, ALinkOutageKillsTheGangsItCutsAndNoneSpansItMeanwhile) {
+  const auto calm = test::run_policy(link_model(false), "fifo");
+  EXPECT_EQ(rec(calm, 0).failures, 0u);
+  EXPECT_DOUBLE_EQ(rec(calm, 0).end.seconds(), 1000);
+  for (const char* policy : {"fifo", "easy-backfill", "las", "gavel"}) {
+    const auto r = test::run_policy(link_model(true), policy);
+    // Killed at 100 s; while the link is down no gang may join sites 1 and 2 (the driver would
+    // throw a PolicyViolation); back at 400 s, from scratch (no checkpoints) after a 5 s relaunch.
+    EXPECT_EQ(rec(r, 0).failures, 1u) << policy;
+    EXPECT_DOUBLE_EQ(rec(r, 0).lost_card_s, 1600) << policy;
+    EXPECT_GE(rec(r, 0).end.seconds(), 400 + 5 + 1000) << policy;
+    EXPECT_LE(rec(r, 0).end.seconds(), 400 + 5 + 1000 + 360) << policy;  // gavel waits for its round
+  }
+}
+
+TEST(Failures, CrossSiteGangsStayWithinSitesJoinedByAPath) {
+  const SimulationModel m = link_model(false);
+  const Job& j = m.jobs[0];
+  Allocation out;
+  const PlacementInput whole{&m.cluster, &m.chips, &m.perf, &m.topology};
+  EXPECT_TRUE(find_placement(j, whole, PlacementScore::FirstFit, {}, out));
+  EXPECT_EQ(out.size(), 2u);
+  const Topology cut = m.topology.with_links(m.cluster, {false, true});
+  EXPECT_FALSE(cut.sites_connected(1, 2));
+  EXPECT_TRUE(cut.sites_connected(0, 2));
+  const PlacementInput split{&m.cluster, &m.chips, &m.perf, &cut};
+  EXPECT_FALSE(find_placement(j, split, PlacementScore::FirstFit, {}, out));
+  EXPECT_EQ(cut.links().size(), 2u);  // the scenario's link indices stay valid
 }

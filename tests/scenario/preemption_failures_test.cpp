@@ -80,6 +80,25 @@ TEST(ScenarioFailures, RatesByChipAndOutagesBySite) {
   EXPECT_FALSE(build_scenario(parse_text(valid_with({})).spec, 1).failures.any());
 }
 
+TEST(ScenarioFailures, LinkOutagesNameALinkOfTheScenario) {
+  const ParseResult r = parse_text(valid_with({{29, kFailures + "  links:\n    - { between: [west, east], at: 2h, duration: 30min }"}}));
+  ASSERT_TRUE(r.ok()) << test::all_errors(r);
+  const SimulationModel m = build_scenario(r.spec, 1);
+  ASSERT_EQ(m.failures.link_outages.size(), 1u);
+  EXPECT_EQ(m.failures.link_outages[0].link, 0u);  // the only link, named in either order
+  EXPECT_EQ(m.failures.link_outages[0].at, SimTime::from_s(7200));
+  EXPECT_EQ(m.failures.link_outages[0].duration, SimTime::from_s(1800));
+  EXPECT_TRUE(m.failures.any());
+  EXPECT_TRUE(has_error(parse_text(valid_with({{29, kFailures + "  links:\n    - { between: [east, east], at: 1h, duration: 1h }"}})),
+                        32, 18, "no link between 'east' and 'east'"));
+  EXPECT_TRUE(has_error(parse_text(valid_with({{29, kFailures + "  links:\n    - { between: [east], at: 1h, duration: 1h }"}})),
+                        32, 18, "'between' names the two sites of a link, got 1"));
+  EXPECT_TRUE(has_error(parse_text(valid_with({{29, kFailures + "  links:\n    - { between: [east, north], at: 1h, duration: 1h }"}})),
+                        32, 25, "undefined site 'north'"));
+  EXPECT_TRUE(has_error(parse_text(valid_with({{29, kFailures + "  links:\n    - { between: [east, west], at: 1h, duration: 0s }"}})),
+                        32, 50, "'duration' must be at least 1 s"));
+}
+
 TEST(ScenarioFailures, BadEntriesArePositioned) {
   EXPECT_TRUE(has_error(parse_text(valid_with({{29, kFailures + "  nodes:\n    - { chip: A101, mtbf: 1h, mttr: 1h }"}})),
                         32, 15, "A101"));

@@ -154,7 +154,7 @@ bool EasyBackfillPolicy::repaired_hint(const SchedulingContext& ctx, JobId id, c
   }
   // The batch's best node may have lost capacity or rank: the rank of the rest is unknown, search afresh.
   if (hint.node >= 0 && std::find(rescore_.begin(), rescore_.end(), static_cast<NodeId>(hint.node)) != rescore_.end()) {
-    return find_placement(j, PlacementInput{&c, &ctx.chips(), &ctx.perf()}, placement_, {}, out, gangs_);
+    return find_placement(j, PlacementInput{&c, &ctx.chips(), &ctx.perf(), &ctx.topology()}, placement_, {}, out, gangs_);
   }
   // Other nodes score as they did; only the rescored ones can have changed rank.
   int32_t best = hint.node;
@@ -177,7 +177,7 @@ bool EasyBackfillPolicy::repaired_hint(const SchedulingContext& ctx, JobId id, c
     return true;
   }
   // No single node: a gang over several nodes may still fit.
-  return find_placement(j, PlacementInput{&c, &ctx.chips(), &ctx.perf()}, placement_, {}, out, gangs_);
+  return find_placement(j, PlacementInput{&c, &ctx.chips(), &ctx.perf(), &ctx.topology()}, placement_, {}, out, gangs_);
 }
 
 void EasyBackfillPolicy::take_from_caps(const Allocation& a) {
@@ -191,7 +191,7 @@ void EasyBackfillPolicy::take_from_caps(const Allocation& a) {
 }
 
 bool EasyBackfillPolicy::try_backfill(SchedulingContext& ctx, JobId id, const kernels::BestNode* hint) {
-  const PlacementInput in{&ctx.cluster(), &ctx.chips(), &ctx.perf()};
+  const PlacementInput in{&ctx.cluster(), &ctx.chips(), &ctx.perf(), &ctx.topology()};
   const Job& j = ctx.job(id);
   const bool placed = hint != nullptr ? repaired_hint(ctx, id, *hint, scratch_)
                                       : find_placement(j, in, placement_, {}, scratch_, gangs_);
@@ -215,7 +215,7 @@ bool EasyBackfillPolicy::try_backfill(SchedulingContext& ctx, JobId id, const ke
 
 void EasyBackfillPolicy::schedule(SchedulingContext& ctx) {
   if (queue_.empty()) return;
-  const PlacementInput in{&ctx.cluster(), &ctx.chips(), &ctx.perf()};
+  const PlacementInput in{&ctx.cluster(), &ctx.chips(), &ctx.perf(), &ctx.topology()};
   const bool changed = ctx.state_version() != scanned_version_;
   // 1. Start jobs in order while they fit. Always tried, even when nothing was released: a job
   // that arrived into an empty queue is the new head and must start at once if it fits.

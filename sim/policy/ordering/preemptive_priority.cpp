@@ -83,7 +83,7 @@ PreemptivePriorityPolicy::Key PreemptivePriorityPolicy::key_of(const SchedulingC
 }
 
 bool PreemptivePriorityPolicy::place(SchedulingContext& ctx, JobId id) {
-  const PlacementInput in{&ctx.cluster(), &ctx.chips(), &ctx.perf()};
+  const PlacementInput in{&ctx.cluster(), &ctx.chips(), &ctx.perf(), &ctx.topology()};
   if (!find_placement(ctx.job(id), in, o_.placement, {}, scratch_, o_.gangs)) return false;
   ctx.start(id, scratch_);
   Track& t = track(id);

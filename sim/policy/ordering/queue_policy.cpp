@@ -20,7 +20,7 @@ void StrictQueuePolicy::on_submit(const SchedulingContext& ctx, JobId id) {
 }
 
 void StrictQueuePolicy::schedule(SchedulingContext& ctx) {
-  const PlacementInput in{&ctx.cluster(), &ctx.chips(), &ctx.perf()};
+  const PlacementInput in{&ctx.cluster(), &ctx.chips(), &ctx.perf(), &ctx.topology()};
   while (!queue_.empty()) {
     const JobId head = queue_.begin()->second;
     // Nothing was released since the head last failed: it still cannot fit.

@@ -113,7 +113,7 @@ bool place_mixed(const SchedulingContext& ctx, JobId id, const MixOptions& mix, 
                  Allocation& out) {
   if (!mix.enabled) return false;
   const auto eta = [&](std::span<const ChipCount> m) { return ctx.mixed_efficiency(id, m); };
-  return find_mixed_placement(ctx.job(id), PlacementInput{&ctx.cluster(), &ctx.chips(), &ctx.perf()}, mix.max_types,
+  return find_mixed_placement(ctx.job(id), PlacementInput{&ctx.cluster(), &ctx.chips(), &ctx.perf(), &ctx.topology()}, mix.max_types,
                               caps, eta, out);
 }
 

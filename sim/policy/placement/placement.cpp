@@ -210,7 +210,7 @@ bool place_gang_by_topology(const Job& job, const Cluster& c, uint64_t chips, co
   return true;
 }
 
-bool place_gang(const Job& job, const Cluster& c, uint64_t chips, PlacementScore kind,
+bool place_gang(const Job& job, const Cluster& c, const Topology* topo, uint64_t chips, PlacementScore kind,
                 std::span<const NodeCap> caps, Allocation& out, GangPlacement gangs) {
   // Cards the caps hold back in each pool: a pool whose free cards minus those cannot hold the
   // gang is skipped without walking its nodes (backfill asks this for every queued gang).
@@ -224,22 +224,45 @@ bool place_gang(const Job& job, const Cluster& c, uint64_t chips, PlacementScore
                           : place_gang_by_pool_order(job, c, chips, kind, withheld, caps, out);
   if (placed) return true;
   if (!job.allow_cross_site) return false;
-  // Spanning sites: pools of one chip type, most free first, chip types in id order.
-  for (ChipId chip = 0; chip < c.chip_type_slots() && chip < kMaxChipTypes; ++chip) {
-    if (!((chips >> chip) & 1ULL)) continue;
-    std::vector<PoolId> pools;
-    int64_t free = 0;
-    for (PoolId p = 0; p < c.pool_count(); ++p) {
-      if (c.pool(p).chip == chip && c.pool_free_cards(p) > 0) {
-        pools.push_back(p);
-        free += capped_free(c, withheld, p);
+  // Spanning sites: pools of one chip type, most free first, chip types in id order, within one
+  // group of sites joined by network paths (all sites when the topology is not given); groups
+  // with more free cards first.
+  const std::size_t sites = c.site_count();
+  std::vector<SiteId> group(sites);
+  for (SiteId s = 0; s < sites; ++s) {
+    group[s] = s;
+    if (topo == nullptr) {
+      group[s] = 0;
+      continue;
+    }
+    for (SiteId t = 0; t < s; ++t) {
+      if (topo->sites_connected(s, t)) {
+        group[s] = group[t];
+        break;
       }
     }
-    if (free < job.cards) continue;
-    std::stable_sort(pools.begin(), pools.end(), [&](PoolId a, PoolId b) {
-      return c.pool_free_cards(a) > c.pool_free_cards(b);
-    });
-    if (gather(job, c, pools, caps, out)) return true;
+  }
+  for (ChipId chip = 0; chip < c.chip_type_slots() && chip < kMaxChipTypes; ++chip) {
+    if (!((chips >> chip) & 1ULL)) continue;
+    std::vector<int64_t> free(sites, 0);
+    for (PoolId p = 0; p < c.pool_count(); ++p) {
+      if (c.pool(p).chip == chip && c.pool_free_cards(p) > 0) free[group[c.pool(p).site]] += capped_free(c, withheld, p);
+    }
+    std::vector<SiteId> order;
+    for (SiteId g = 0; g < sites; ++g) {
+      if (free[g] >= job.cards) order.push_back(g);
+    }
+    std::stable_sort(order.begin(), order.end(), [&](SiteId a, SiteId b) { return free[a] > free[b]; });
+    for (SiteId g : order) {
+      std::vector<PoolId> pools;
+      for (PoolId p = 0; p < c.pool_count(); ++p) {
+        if (c.pool(p).chip == chip && c.pool_free_cards(p) > 0 && group[c.pool(p).site] == g) pools.push_back(p);
+      }
+      std::stable_sort(pools.begin(), pools.end(), [&](PoolId a, PoolId b) {
+        return c.pool_free_cards(a) > c.pool_free_cards(b);
+      });
+      if (gather(job, c, pools, caps, out)) return true;
+    }
   }
   return false;
 }
@@ -265,7 +288,7 @@ bool find_placement(const Job& job, const PlacementInput& in, PlacementScore kin
   const uint64_t chips = usable_chip_mask(job, *in.chips, *in.perf);
   if (chips == 0) return false;
   if (place_single_node(job, c, chips, kind, caps, out)) return true;
-  return place_gang(job, c, chips, kind, caps, out, gangs);
+  return place_gang(job, c, in.topology, chips, kind, caps, out, gangs);
 }
 
 bool parse_placement(const std::string& name, PlacementScore& out) {

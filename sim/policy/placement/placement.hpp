@@ -23,6 +23,7 @@
 #include "hetsim/model/chip_catalog.hpp"
 #include "hetsim/model/cluster.hpp"
 #include "hetsim/model/job.hpp"
+#include "hetsim/model/topology.hpp"
 #include "hetsim/perf/throughput.hpp"
 #include "hetsim/policy/placement/topology_gang.hpp"
 
@@ -41,6 +42,9 @@ struct PlacementInput {
   const Cluster* cluster = nullptr;
   const ChipCatalog* chips = nullptr;
   const PerfParams* perf = nullptr;
+  // Gangs spanning sites stay within sites joined by network paths (a down link splits them);
+  // null: every site counts as reachable (tests, benchmarks).
+  const Topology* topology = nullptr;
 };
 
 bool find_placement(const Job& job, const PlacementInput& in, PlacementScore kind,

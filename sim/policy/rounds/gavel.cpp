@@ -284,7 +284,7 @@ void GavelPolicy::run_round(SchedulingContext& ctx) {
   }
   // Larger gangs first, as Gavel places them, so small jobs do not fragment a type's nodes.
   std::stable_sort(chosen.begin(), chosen.end(), [&](JobId a, JobId b) { return ctx.job(a).cards > ctx.job(b).cards; });
-  const PlacementInput in{&ctx.cluster(), &ctx.chips(), &ctx.perf()};
+  const PlacementInput in{&ctx.cluster(), &ctx.chips(), &ctx.perf(), &ctx.topology()};
   for (JobId id : chosen) {
     if (!ctx.is_pending(id)) continue;  // kept its run
     const auto k = static_cast<std::size_t>(assigned[id]);
