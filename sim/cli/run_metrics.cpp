@@ -32,6 +32,8 @@ const std::vector<RunMetric>& run_metrics() {
       {"mixed_jobs", [](const Summary& s) { return s["mixed"]["jobs_started"].get<double>(); }, false},
       {"preemptions", [](const Summary& s) { return s["preemption"]["preemptions"].get<double>(); }, false},
       {"lost_card_hours", [](const Summary& s) { return s["preemption"]["lost_card_hours"].get<double>(); }, false},
+      {"jobs_staged", [](const Summary& s) { return s["staging"]["jobs_staged"].get<double>(); }, false},
+      {"staging_card_hours", [](const Summary& s) { return s["staging"]["staging_card_hours"].get<double>(); }, false},
   };
   return m;
 }

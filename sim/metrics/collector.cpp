@@ -110,6 +110,14 @@ void MetricsCollector::drop_live(const Allocation& a) {
   }
 }
 
+void MetricsCollector::on_staging_start(JobId id, uint32_t copies, double gb) {
+  JobRecord& r = records_.at(id);
+  r.copies += copies;
+  r.staged_gb += gb;
+}
+
+void MetricsCollector::on_staging_end(JobId id, double seconds) { records_.at(id).staging_s += seconds; }
+
 void MetricsCollector::on_stop(JobId id, const Allocation& a, SimTime now, double lost_card_s, Stop why) {
   advance(now);
   JobRecord& r = records_[id];

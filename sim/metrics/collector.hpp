@@ -40,6 +40,11 @@ struct JobRecord {
   double failure_lost_card_s = 0;  // the part lost to failures
   double prior_rent = 0;
   double prior_domestic_rent = 0;
+  // Data staging: copies of the job's data to other sites, their GB, and the seconds its runs
+  // held cards waiting for them (a run stopped while copying included).
+  uint32_t copies = 0;
+  double staged_gb = 0;
+  double staging_s = 0;
 };
 
 // Started at least once (a preempted job waiting again has started).
@@ -71,6 +76,10 @@ class MetricsCollector {
   // preempted or killed by a failure it waits again; failed (its last allowed kill) it ends.
   enum class Stop : uint8_t { Preempted, Killed, Failed };
   void on_stop(JobId id, const Allocation& a, SimTime now, double lost_card_s, Stop why);
+  // Data staging: a run of job `id` started `copies` copies of `gb` in all; its cards waited
+  // `seconds` for them (until the last arrived or the run stopped).
+  void on_staging_start(JobId id, uint32_t copies, double gb);
+  void on_staging_end(JobId id, double seconds);
   // A node went down (its cards unavailable) or came back.
   void on_node_down(NodeId n, SimTime now);
   void on_node_up(NodeId n, SimTime now);

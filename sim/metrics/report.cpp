@@ -153,6 +153,24 @@ nlohmann::ordered_json summary_json(const ReportInputs& in, const Billing& bill)
                      {"jobs_preempted", preempted_jobs},
                      {"lost_card_hours", r9(lost_card_s / 3600.0)}};
 
+  // Data staging (docs/scenario-format.md, "data_staging"): zeros without it. Jobs still copying
+  // at the end count the seconds up to their last arrival or stop only.
+  uint64_t copies = 0, staged_jobs = 0;
+  double staged_gb = 0, staging_s = 0, staging_card_s = 0;
+  for (JobId i = 0; i < recs.size(); ++i) {
+    const JobRecord& r = recs[i];
+    copies += r.copies;
+    staged_jobs += r.copies > 0 ? 1 : 0;
+    staged_gb += r.staged_gb;
+    staging_s += r.staging_s;
+    staging_card_s += r.staging_s * jobs[i].cards;
+  }
+  s["staging"] = {{"copies", copies},
+                  {"jobs_staged", staged_jobs},
+                  {"staged_tb", r9(staged_gb / 1000.0)},
+                  {"mean_staging_s", staged_jobs > 0 ? r9(staging_s / static_cast<double>(staged_jobs)) : 0.0},
+                  {"staging_card_hours", r9(staging_card_s / 3600.0)}};
+
   // Failures (docs/scenario-format.md, "failures"): zeros without them.
   s["failures"] = {{"node_failures", m.node_failures()},
                    {"card_hours_down", r9(static_cast<double>(m.down_card_us()) / 3.6e9)},
@@ -201,7 +219,7 @@ void jobs_csv(const ReportInputs& in, const Billing& bill, const std::function<v
   constexpr std::size_t kChunk = 1 << 20;
   std::string out =
       "job_id,tenant,class,arrival_s,status,start_s,end_s,wait_s,jct_s,cards,chip,nodes,leaves,sites,"
-      "site,provider,steps,estimate_s,mixed_efficiency,cost,subsidy,preemptions,failures,lost_card_s\n";
+      "site,provider,steps,estimate_s,mixed_efficiency,cost,subsidy,preemptions,failures,lost_card_s,staging_s,staged_gb\n";
   out.reserve(kChunk + 4096);
   for (JobId i = 0; i < jobs.size(); ++i) {
     const Job& j = jobs[i];
@@ -209,7 +227,7 @@ void jobs_csv(const ReportInputs& in, const Billing& bill, const std::function<v
     const bool started = has_started(r);
     const bool done = r.outcome == JobOutcome::Completed;
     const bool ended = has_ended(r);
-    fmt::format_to(std::back_inserter(out), "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{:.3f},{},{},{},{},{},{:.3f}\n", j.id,
+    fmt::format_to(std::back_inserter(out), "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{:.3f},{},{},{},{},{},{:.3f},{:.3f},{:.3f}\n", j.id,
                    (*in.tenants)[j.tenant].name, job_class_name(j.job_class), seconds_str(j.arrival),
                    job_outcome_name(r.outcome), started ? seconds_str(r.start) : "",
                    ended ? seconds_str(r.end) : "", started ? seconds_str(r.start - j.arrival) : "",
@@ -220,7 +238,8 @@ void jobs_csv(const ReportInputs& in, const Billing& bill, const std::function<v
                    started ? c.provider(c.node_provider(r.first_node)).name : "", j.steps,
                    j.runtime_estimate_s, r.mixed_efficiency > 0 ? fmt::format("{:.6f}", r.mixed_efficiency) : "",
                    started ? fmt::format("{:.2f}", bill.job_rent[i]) : "",
-                   started ? fmt::format("{:.2f}", bill.job_subsidy[i]) : "", r.preemptions, r.failures, r.lost_card_s);
+                   started ? fmt::format("{:.2f}", bill.job_subsidy[i]) : "", r.preemptions, r.failures, r.lost_card_s,
+                   r.staging_s, r.staged_gb);
     if (out.size() >= kChunk) {
       sink(out);
       out.clear();

@@ -14,8 +14,15 @@ Topology Topology::with_links(const Cluster& cluster, const std::vector<bool>& u
   for (std::size_t i = 0; i < links_.size(); ++i) {
     if (up[i]) kept.push_back(links_[i]);
   }
+  std::vector<uint32_t> original;  // kept link -> scenario link
+  for (std::size_t i = 0; i < links_.size(); ++i) {
+    if (up[i]) original.push_back(static_cast<uint32_t>(i));
+  }
   Topology t = build(cluster, kept, fabric_);
   t.links_ = links_;  // indices stay those of the scenario
+  for (std::vector<uint32_t>& route : t.routes_) {
+    for (uint32_t& ch : route) ch = 2 * original[ch / 2] + (ch & 1U);
+  }
   return t;
 }
 
@@ -46,17 +53,19 @@ Topology Topology::build(const Cluster& cluster, const std::vector<SiteLink>& li
     boost::add_edge(static_cast<V>(S + L + n), static_cast<V>(S + leaf),
                     LinkProps{fabric[site].hop_latency_us, fabric[site].node_nic_gbps}, t.graph_);
   }
-  for (const SiteLink& k : links) {
+  for (std::size_t i = 0; i < links.size(); ++i) {
+    const SiteLink& k = links[i];
     if (k.a >= S || k.b >= S || k.a == k.b) throw std::invalid_argument("Topology: bad site link");
     if (!(k.latency_us >= 0) || !(k.bandwidth_gbps > 0)) {
       throw std::invalid_argument("Topology: link latency must be >= 0 and bandwidth > 0");
     }
-    boost::add_edge(static_cast<V>(k.a), static_cast<V>(k.b), LinkProps{k.latency_us, k.bandwidth_gbps},
-                    t.graph_);
+    boost::add_edge(static_cast<V>(k.a), static_cast<V>(k.b),
+                    LinkProps{k.latency_us, k.bandwidth_gbps, static_cast<int32_t>(i)}, t.graph_);
   }
 
   t.latency_.assign(S * S, kUnreachable);
   t.bandwidth_.assign(S * S, 0.0);
+  t.routes_.assign(S * S, {});
   const std::size_t V_count = boost::num_vertices(t.graph_);
   std::vector<double> dist(V_count);
   std::vector<V> pred(V_count);
@@ -75,11 +84,16 @@ Topology Topology::build(const Cluster& cluster, const std::vector<SiteLink>& li
       if (!std::isfinite(dist[d]) || dist[d] >= std::numeric_limits<double>::max() / 2) continue;
       t.latency_[s * S + d] = dist[d];
       double bottleneck = std::numeric_limits<double>::infinity();
+      std::vector<uint32_t>& route = t.routes_[s * S + d];
       for (V v = static_cast<V>(d); v != static_cast<V>(s); v = pred[v]) {
         auto [e, ok] = boost::edge(pred[v], v, t.graph_);
         if (!ok) break;
         bottleneck = std::min(bottleneck, t.graph_[e].bandwidth_gbps);
+        const int32_t link = t.graph_[e].link;
+        // Walking back from d: the edge is crossed from pred[v] to v.
+        if (link >= 0) route.push_back(2 * static_cast<uint32_t>(link) + (links[link].a == pred[v] ? 0U : 1U));
       }
+      std::reverse(route.begin(), route.end());
       t.bandwidth_[s * S + d] = bottleneck;
     }
   }

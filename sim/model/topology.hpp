@@ -31,6 +31,7 @@ struct SiteFabric {
 struct LinkProps {
   double latency_us = 0;
   double bandwidth_gbps = 0;
+  int32_t link = -1;  // index of an inter-site link in the list build() was given; -1 inside a site
 };
 
 enum class VertexKind : uint8_t { Spine, Leaf, Node };
@@ -59,6 +60,11 @@ class Topology {
   double site_latency_us(SiteId a, SiteId b) const { return latency_[a * sites_ + b]; }
   // Bottleneck bandwidth on the lowest-latency path; +inf for a == b; 0 when no path.
   double site_bandwidth_gbps(SiteId a, SiteId b) const { return bandwidth_[a * sites_ + b]; }
+  // The inter-site links of the lowest-latency path from site `from` to site `to`, in path order,
+  // as directed channels 2 x link + (0 when the path crosses the link from its `a` to its `b`,
+  // else 1): a transfer's route (sim/run/transfer_network.hpp). Empty for from == to and when no
+  // path exists (sites_connected tells them apart). Link indices are those of links().
+  const std::vector<uint32_t>& site_route(SiteId from, SiteId to) const { return routes_[from * sites_ + to]; }
   const SiteFabric& fabric(SiteId s) const { return fabric_[s]; }
   // Per-node share of bandwidth between two nodes of one site: the NIC, or the leaf uplink
   // divided among the leaf's nodes when the two nodes hang off different leaves.
@@ -74,6 +80,7 @@ class Topology {
   std::vector<double> bandwidth_;
   std::vector<SiteFabric> fabric_;
   std::vector<SiteLink> links_;
+  std::vector<std::vector<uint32_t>> routes_;  // site_route, per ordered pair
   std::vector<uint32_t> leaf_nodes_;  // nodes under each leaf
 };
 

@@ -72,6 +72,30 @@ MixOptions mix_of(const ParamValues& v) {
   return MixOptions{v.get_choice("mix_chips") == "fallback", static_cast<uint32_t>(v.get_int("mix_max_types"))};
 }
 
+// Data locality (sim/policy/placement/data_locality.hpp), for the queue and preemptive policies.
+std::vector<ParamDef> data_params() {
+  return {choice_param("data", "ignore", {"ignore", "home", "weigh"},
+                       "where jobs go relative to their data site (scenario data_staging): ignore (any site, the "
+                       "copy is what it costs), home (only the data site unless it can never hold the job), weigh "
+                       "(the data site if the job fits; else the site with the shortest estimated copy, if that "
+                       "beats the estimated wait at home)"),
+          real_param("stage_factor", "1", 0, 1e6,
+                     "weigh: go elsewhere only if stage_factor x the estimated copy is shorter than the estimated "
+                     "wait at the data site (> 1 favours waiting at home)")};
+}
+
+DataOptions data_of(const ParamValues& v) {
+  DataOptions d;
+  parse_data_locality(v.get_choice("data"), d.mode);
+  d.stage_factor = v.get_real("stage_factor");
+  return d;
+}
+
+std::vector<ParamDef> with_data(std::vector<ParamDef> defs) {
+  for (ParamDef& d : data_params()) defs.push_back(std::move(d));
+  return defs;
+}
+
 PlacementScore placement_of(const ParamValues& v) {
   PlacementScore k = PlacementScore::FirstFit;
   parse_placement(v.get_choice("placement"), k);
@@ -127,7 +151,7 @@ std::vector<ParamDef> preemptive_params(std::vector<ParamDef> own) {
                                        "against thrashing; with periodic checkpoints, never before its first"),
                              int_param("max_scan", "500", 1, 1e9, "waiting jobs examined per pass, in priority order")};
   defs.insert(defs.end(), own.begin(), own.end());
-  return defs;
+  return with_data(std::move(defs));
 }
 
 PreemptivePriorityPolicy::Options preemptive_options(PreemptivePriorityPolicy::Rule rule, const ParamValues& v) {
@@ -138,6 +162,7 @@ PreemptivePriorityPolicy::Options preemptive_options(PreemptivePriorityPolicy::R
   o.quantum = SimTime::from_s(v.get_int("quantum"));
   o.min_run = SimTime::from_s(v.get_int("min_run"));
   o.max_scan = static_cast<uint32_t>(v.get_int("max_scan"));
+  o.data = data_of(v);
   return o;
 }
 
@@ -145,18 +170,18 @@ void register_builtin_policies(PolicyRegistry& r) {
   r.add(PolicyEntry{
       "fifo",
       "first come, first served; the head of the queue blocks all later jobs",
-      {placement_param(), gang_param(), mix_param(), mix_types_param()},
+      with_data({placement_param(), gang_param(), mix_param(), mix_types_param()}),
       [](const ParamValues& v) {
         return std::make_unique<StrictQueuePolicy>(StrictQueuePolicy::Order::Fifo, placement_of(v), mix_of(v),
-                                                   gangs_of(v));
+                                                   gangs_of(v), data_of(v));
       }});
   r.add(PolicyEntry{
       "sjf",
       "shortest job first by the submitter's runtime estimate; non-preemptive, head blocks",
-      {placement_param(), gang_param(), mix_param(), mix_types_param()},
+      with_data({placement_param(), gang_param(), mix_param(), mix_types_param()}),
       [](const ParamValues& v) {
         return std::make_unique<StrictQueuePolicy>(StrictQueuePolicy::Order::Sjf, placement_of(v), mix_of(v),
-                                                   gangs_of(v));
+                                                   gangs_of(v), data_of(v));
       }});
   const ParamDef scan = int_param("max_scan", "500", 1, 1e9,
                                   "jobs behind the head examined per pass (Slurm's bf_max_job_test)");
@@ -166,11 +191,12 @@ void register_builtin_policies(PolicyRegistry& r) {
   r.add(PolicyEntry{
       "easy-backfill",
       "FIFO with EASY backfilling: a reservation for the head, later jobs start if they do not delay it",
-      {placement_param(), gang_param(), scan, interval, mix_param(), mix_types_param()},
+      with_data({placement_param(), gang_param(), scan, interval, mix_param(), mix_types_param()}),
       [](const ParamValues& v) {
         return std::make_unique<EasyBackfillPolicy>(placement_of(v),
                                                     static_cast<uint32_t>(v.get_int("max_scan")), mix_of(v),
-                                                    SimTime::from_s(v.get_int("bf_interval")), gangs_of(v));
+                                                    SimTime::from_s(v.get_int("bf_interval")), gangs_of(v),
+                                                    data_of(v));
       }});
   using Rule = PreemptivePriorityPolicy::Rule;
   r.add(PolicyEntry{

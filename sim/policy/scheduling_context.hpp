@@ -51,6 +51,12 @@ class SchedulingContext {
   // round-based policies (sim/policy/rounds).
   virtual double steps_per_s(JobId id, ChipId chip) const = 0;
 
+  // Data staging (scenario `data_staging:`): estimated seconds to copy job `id`'s data to `site`
+  // if it started there now, with the links shared as they are now (TransferNetwork::estimate_s,
+  // plus the path's latency). 0 when the data is there already (its data site, or copied by an
+  // earlier run), the job has no data, or staging is off; +inf when no path joins the sites.
+  virtual double staging_estimate_s(JobId, SiteId) const { return 0; }
+
   // A batched placement scorer (--device), or null: policies then use the index search.
   virtual BatchScorer* batch_scorer() const { return nullptr; }
 

@@ -41,7 +41,15 @@ Simulation::Simulation(const SimulationModel& model, Policy& policy, MetricsColl
   topology_ = &model_.topology;
   state_count_[static_cast<int>(State::NotArrived)] = model.jobs.size();
   preemptive_ = policy.preemptive();
-  if (preemptive_ || model.failures.any()) runs_.resize(model.jobs.size());
+  if (preemptive_ || model.failures.any() || model.data_staging.enabled) runs_.resize(model.jobs.size());
+  if (model.data_staging.enabled) {
+    std::vector<double> channels;
+    for (const SiteLink& l : model.topology.links()) {
+      channels.push_back(l.bandwidth_gbps * 1e9 * model.data_staging.link_share);
+      channels.push_back(l.bandwidth_gbps * 1e9 * model.data_staging.link_share);
+    }
+    net_ = TransferNetwork(std::move(channels));
+  }
   for (std::size_t i = 0; i < model.jobs.size(); ++i) {
     if (model.jobs[i].id != i) throw std::invalid_argument("SimulationModel: job ids must equal their index");
     if (i > 0 && model.jobs[i].arrival < model.jobs[i - 1].arrival) {
@@ -193,12 +201,23 @@ void Simulation::start(JobId id, Allocation a) {
     r.resume_s = seg.resume_s;
     r.train_s = seg.train_s;
   }
-  est = std::min(est, 9.0e12 - now.seconds());
+  // With data staging the run trains once its copies arrive (copy_arrived); it holds its cards
+  // from now, and its estimated end includes the copies' estimate at current link shares.
+  const uint16_t copies = model_.data_staging.enabled ? begin_staging(id, a) : 0;
+  double staging_est = 0;
+  if (copies > 0) {
+    RunState& r = runs_[id];
+    r.staging = copies;
+    r.pending_runtime = runtime;
+    r.pending_est_s = std::max(est, 0.0);
+    staging_est = staging_in_flight_s(id);
+  }
+  est = std::min(est + std::min(staging_est, 9.0e12), 9.0e12 - now.seconds());
   est_end_[id] = now + SimTime::from_seconds(std::max(est, 0.0));
   running_.emplace(est_end_[id], id);
   metrics_.on_start(id, a, now, eta);
   alloc_[id] = std::move(a);
-  if (runtime <= SimTime::max() - now) {
+  if (copies == 0 && runtime <= SimTime::max() - now) {
     engine_.schedule_at(now + runtime, kCompletion, id, runs_.empty() ? 0 : runs_[id].epoch);
   }
   if (check_invariants_) check_local(id);
@@ -221,6 +240,7 @@ Segment Simulation::segment_of(JobId id) const {
 bool Simulation::keeps_work_if_preempted(JobId id) const {
   require_preemptive(id, "keeps_work_if_preempted()");
   if (state_[id] != State::Running) violation(id, "keeps_work_if_preempted(): job is not running");
+  if (runs_[id].staging > 0) return true;  // nothing trained yet, nothing to lose
   const Segment seg = segment_of(id);
   return !(seg.interval_s > 0) || seg.kept_at((engine_.now() - runs_[id].start).seconds()) > 0;
 }
@@ -229,6 +249,10 @@ Allocation Simulation::end_run(JobId id, double kept_train_s) {
   const Job& j = model_.jobs[id];
   const SimTime now = engine_.now();
   RunState& r = runs_[id];
+  if (r.staging > 0) {
+    cancel_staging(id);
+    kept_train_s = 0;
+  }
   if (r.step_s > 0 && std::isfinite(r.step_s)) {
     r.done_steps = std::min(static_cast<double>(j.steps), r.done_steps + kept_train_s / r.step_s);
   }
@@ -248,12 +272,16 @@ void Simulation::preempt(JobId id) {
   if (state_[id] != State::Running) violation(id, "preempt(): job is not running");
   const SimTime now = engine_.now();
   const Segment seg = segment_of(id);
-  const double elapsed = (now - runs_[id].start).seconds();
   RunState& r = runs_[id];
+  // A run stopped while its data is still copying has not trained: nothing kept, nothing lost,
+  // and its restart cost is still to pay.
+  const bool staging = r.staging > 0;
+  const double elapsed = staging ? 0.0 : (now - r.start).seconds();
   const Allocation held = end_run(id, seg.kept_at(elapsed));
   // Without periodic checkpoints the job writes one as it stops (if it has work to keep).
   const bool kept_any = r.done_steps > 0;
-  r.next_resume_s = model_.checkpoint.resume_s(model_.jobs[id], kept_any, kept_any && !(seg.interval_s > 0));
+  r.next_resume_s = staging ? r.resume_s
+                            : model_.checkpoint.resume_s(model_.jobs[id], kept_any, kept_any && !(seg.interval_s > 0));
   set_state(id, State::Pending);
   ++pending_count_;
   metrics_.on_stop(id, held, now, seg.lost_at(elapsed) * model_.jobs[id].cards, MetricsCollector::Stop::Preempted);
@@ -263,15 +291,17 @@ void Simulation::preempt(JobId id) {
 void Simulation::kill(JobId id) {
   const SimTime now = engine_.now();
   const Segment seg = segment_of(id);
-  const double elapsed = (now - runs_[id].start).seconds();
+  RunState& r = runs_[id];
+  const bool staging = r.staging > 0;  // not training yet: nothing to lose
+  const double elapsed = staging ? 0.0 : (now - r.start).seconds();
   // A failure leaves no time to write a checkpoint: only periodic ones survive it.
   const bool periodic = seg.interval_s > 0;
   const double kept = periodic ? seg.kept_at(elapsed) : 0.0;
   const double lost_s = periodic ? seg.lost_at(elapsed) : elapsed;
-  RunState& r = runs_[id];
   ++r.failures;
+  const double unpaid_resume = r.resume_s;
   const Allocation held = end_run(id, kept);
-  r.next_resume_s = model_.checkpoint.resume_s(model_.jobs[id], r.done_steps > 0, false);
+  r.next_resume_s = staging ? unpaid_resume : model_.checkpoint.resume_s(model_.jobs[id], r.done_steps > 0, false);
   const double lost = lost_s * model_.jobs[id].cards;
   if (r.failures >= model_.failures.retry_limit) {
     set_state(id, State::Done);
@@ -301,6 +331,7 @@ void Simulation::link_change(uint32_t link, int delta) {
     topology_ = &*degraded_;
   }
   ++version_;
+  if (net_.active() > 0) reroute_transfers();
   if (delta < 0) return;
   // Gangs that span sites now without a path between them lose their gradient exchange: killed,
   // in id order. Gangs whose path merely got slower keep their speed (not modelled).
@@ -419,7 +450,7 @@ double Simulation::remaining_fraction(JobId id) const {
   const RunState& r = runs_.at(id);
   const Job& j = model_.jobs[id];
   double done = r.done_steps;
-  if (state_[id] == State::Running && r.step_s > 0 && std::isfinite(r.step_s)) {
+  if (state_[id] == State::Running && r.staging == 0 && r.step_s > 0 && std::isfinite(r.step_s)) {
     done += segment_of(id).trained_at((engine_.now() - r.start).seconds()) / r.step_s;
   }
   return std::clamp(1.0 - done / static_cast<double>(j.steps), 0.0, 1.0);
@@ -429,7 +460,9 @@ SimTime Simulation::run_started(JobId id) const {
   require_preemptive(id, "run_started()");
   if (state_[id] != State::Running) violation(id, "run_started(): job is not running");
   const RunState& r = runs_[id];
-  return r.start + SimTime::from_us(static_cast<int64_t>(std::ceil(r.resume_s * 1e6)));
+  // Still copying its data: training begins no earlier than the restart cost from now.
+  const SimTime from = r.staging > 0 ? engine_.now() : r.start;
+  return from + SimTime::from_us(static_cast<int64_t>(std::ceil(r.resume_s * 1e6)));
 }
 
 void Simulation::wake_at(SimTime t) {
@@ -552,6 +585,13 @@ RunResult Simulation::run() {
         case kLinkDown:
         case kLinkUp:
           link_change(ev.subject, ev.kind == kLinkDown ? 1 : -1);
+          changed = true;
+          break;
+        case kTransfer:
+          if (ev.payload == transfer_generation_) transfers_finished();
+          break;
+        case kStaged:
+          copy_arrived(ev.subject, ev.payload);
           changed = true;
           break;
         case kSample:

@@ -7,6 +7,7 @@
 // anything arrived or ended. Arrivals are fed lazily (one pending arrival event at a time), so
 // the event queue stays small whatever the workload size.
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <set>
 #include <span>
@@ -21,6 +22,7 @@
 #include "hetsim/policy/policy.hpp"
 #include "hetsim/run/invariants.hpp"
 #include "hetsim/run/simulation_model.hpp"
+#include "hetsim/run/transfer_network.hpp"
 
 namespace hetsim {
 
@@ -58,6 +60,7 @@ class Simulation final : public SchedulingContext {
   SimTime run_started(JobId id) const override;
   bool keeps_work_if_preempted(JobId id) const override;
   void wake_at(SimTime t) override;
+  double staging_estimate_s(JobId id, SiteId site) const override;
   BatchScorer* batch_scorer() const override { return batch_scorer_; }
   double mixed_efficiency(JobId id, std::span<const ChipCount> mix) const override;
   // Planner calls and cache use of this run's mixed gangs (wall time is not deterministic).
@@ -89,6 +92,7 @@ class Simulation final : public SchedulingContext {
     kArrival = 1, kCompletion = 2, kSample = 3, kWake = 4,
     kNodeFail = 5, kNodeRepair = 6, kOutageStart = 7, kOutageEnd = 8,  // scenario `failures:`
     kLinkDown = 9, kLinkUp = 10,
+    kTransfer = 11, kStaged = 12,  // scenario `data_staging:`
   };
   [[noreturn]] void violation(JobId id, const std::string& what) const;
   void submit_arrivals();
@@ -119,11 +123,22 @@ class Simulation final : public SchedulingContext {
   // links that are down, and running gangs spanning sites left without a path are killed.
   void link_change(uint32_t link, int delta);
   void schedule_failures();
+  // Data staging: starts the copies job `id` needs for allocation `a` (one per site of the gang
+  // other than its data site that does not hold its data yet) and returns how many; 0 when it can
+  // train at once.
+  uint16_t begin_staging(JobId id, const Allocation& a);
+  void cancel_staging(JobId id);  // its copies stop (preempted or killed while staging)
+  void transfers_finished();      // a kTransfer event: copies whose last bit arrived
+  void copy_arrived(JobId id, uint64_t epoch);  // a kStaged event: one copy done, latency included
+  void schedule_next_transfer();  // one pending kTransfer event, at the network's next finish
+  void reroute_transfers();       // after a link change
+  // Seconds until the last copy of staging job `id` arrives at current rates (+inf if stalled).
+  double staging_in_flight_s(JobId id) const;
   // The node's next failure (kind kNodeFail, after an exponential time of mean mtbf) or repair
   // (kNodeRepair, mttr), when it falls inside the horizon.
   void schedule_node_event(NodeId n, uint32_t kind);
 
-  // Per job, kept only under a preemptive policy (memory: ~56 B per job).
+  // Per job, kept only under a preemptive policy, with failures or with data staging (~72 B per job).
   struct RunState {
     SimTime start;          // of the current or last run
     double step_s = 0;      // seconds per step on that run's allocation
@@ -134,6 +149,9 @@ class Simulation final : public SchedulingContext {
     int64_t held_us = 0;    // card-holding time of the runs before it
     uint32_t epoch = 0;     // runs stopped so far; completion events of those carry older epochs
     uint32_t failures = 0;  // kills by failures (the retry limit)
+    uint16_t staging = 0;   // data copies this run still waits for before it trains
+    SimTime pending_runtime;    // while staging: the run's length once it trains
+    double pending_est_s = 0;   // while staging: its estimated length
   };
 
   const SimulationModel& model_;
@@ -157,6 +175,14 @@ class Simulation final : public SchedulingContext {
   std::vector<NodeId> fresh_down_;                 // nodes_down's scratch
   std::vector<uint16_t> link_down_;                // per link, how many outages hold it down
   std::optional<Topology> degraded_;               // the topology while some link is down
+  // Data staging (scenario `data_staging:`): the copies in flight on the inter-site links, the
+  // job and destination site of each (by transfer id), and the (job, site) pairs whose copy has
+  // arrived, so a job restarted there does not copy again.
+  TransferNetwork net_;
+  std::vector<std::pair<JobId, SiteId>> transfer_owner_;
+  std::map<JobId, std::vector<uint32_t>> job_transfers_;  // the copies in flight of each job
+  std::set<std::pair<JobId, SiteId>> staged_;
+  uint32_t transfer_generation_ = 0;  // kTransfer events of older generations are stale
   const Topology* topology_ = nullptr;             // the model's, or degraded_
   std::size_t next_arrival_ = 0;
   uint64_t pending_count_ = 0;

@@ -7,6 +7,7 @@
 
 #include "hetsim/core/sim_time.hpp"
 #include "hetsim/model/chip_catalog.hpp"
+#include "hetsim/model/data_staging.hpp"
 #include "hetsim/model/cluster.hpp"
 #include "hetsim/model/failures.hpp"
 #include "hetsim/model/job.hpp"
@@ -33,6 +34,7 @@ struct SimulationModel {
   MixingParams mixing;  // how gangs spanning chip types are costed (jobs with may_mix_chips)
   CheckpointModel checkpoint;  // checkpoint and restart costs (scenario `preemption:`)
   FailureModel failures;       // node failures and site outages (scenario `failures:`)
+  DataStaging data_staging;    // copying jobs' data to where they run (scenario `data_staging:`)
   SimTime horizon;
   SimTime sample_interval = SimTime::from_s(3600);
   ChipId reference_chip = 0;

@@ -65,6 +65,7 @@ SimulationModel build_scenario(const ScenarioSpec& spec, uint64_t seed) {
   m.perf.comm_overlap = spec.perf.comm_overlap;
   m.perf.memory_usable_fraction = spec.perf.memory_usable_fraction;
   m.checkpoint = spec.checkpoint;
+  m.data_staging = spec.data_staging;
   // Failure rates by chip id: a named chip's entry wins over `all`, whatever the order.
   if (!spec.failures.nodes.empty()) m.failures.by_chip.assign(m.chips.size(), NodeFailureRate{});
   for (const bool named : {false, true}) {

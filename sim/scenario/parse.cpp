@@ -184,7 +184,8 @@ void parse_tree(ParseState& st, const YamlValue& root, const std::string& base_d
   }
   MapReader top(ctx, root, "scenario file",
                 {"scenario", "catalog", "chips", "sites", "links", "providers", "tenants", "vouchers", "workload",
-                 "policy", "perf", "metrics", "preemption", "failures", "throughputs"});
+                 "policy", "perf", "metrics", "preemption", "failures", "throughputs",
+                 "data_staging"});
   if (!top.ok()) return;
   if (const YamlValue* v = top.need("scenario")) read_scenario_header(st, *v);
 
@@ -201,6 +202,7 @@ void parse_tree(ParseState& st, const YamlValue& root, const std::string& base_d
   if (const YamlValue* v = top.get("metrics")) read_metrics(st, *v);
   if (const YamlValue* v = top.get("preemption")) read_preemption(st, *v);
   if (const YamlValue* v = top.get("failures")) read_failures(st, *v);
+  if (const YamlValue* v = top.get("data_staging")) read_data_staging(st, *v);
   if (const YamlValue* v = top.need("tenants")) read_tenants(st, *v);
   if (const YamlValue* v = top.get("throughputs")) read_throughputs(st, *v, base_dir);
   if (const YamlValue* v = top.need("workload")) {

@@ -139,6 +139,43 @@ void read_preemption(ParseState& st, const YamlValue& v) {
   }
 }
 
+void read_data_staging(ParseState& st, const YamlValue& v) {
+  MapReader r(st.ctx, v, "data_staging", {"enabled", "link_share"});
+  if (!r.ok()) return;
+  DataStaging& out = st.spec.data_staging;
+  if (auto b = r.boolean("enabled", true)) out.enabled = *b;
+  if (out.enabled && st.cluster_ok) {
+    // Copies must be able to reach every site (an outage may cut a path for a while, not forever).
+    const std::size_t n = st.spec.sites.size();
+    std::vector<std::size_t> group(n);
+    for (std::size_t i = 0; i < n; ++i) group[i] = i;
+    const auto index = [&](const std::string& name) {
+      for (std::size_t i = 0; i < n; ++i) {
+        if (st.spec.sites[i].name == name) return i;
+      }
+      return n;
+    };
+    const auto root = [&](std::size_t i) {
+      while (group[i] != i) i = group[i];
+      return i;
+    };
+    for (const LinkSpec& l : st.spec.links) {
+      const std::size_t a = index(l.a), c = index(l.b);
+      if (a < n && c < n) group[root(a)] = root(c);
+    }
+    for (std::size_t i = 1; i < n; ++i) {
+      if (root(i) != root(0)) {
+        r.check("enabled", false, "data staging needs a path between every two sites, but site '" +
+                                      st.spec.sites[i].name + "' has no `links` path to '" + st.spec.sites[0].name + "'");
+        break;
+      }
+    }
+  }
+  if (auto x = r.quantity("link_share", UnitKind::Plain, false)) {
+    if (r.check("link_share", *x > 0 && *x <= 1, "'link_share' must be in (0, 1], got " + num(*x))) out.link_share = *x;
+  }
+}
+
 void read_failures(ParseState& st, const YamlValue& v) {
   MapReader r(st.ctx, v, "failures", {"retry_limit", "nodes", "sites", "links"});
   if (!r.ok()) return;

@@ -11,6 +11,7 @@
 #include "hetsim/model/chip_catalog.hpp"
 #include "hetsim/model/measured_throughputs.hpp"
 #include "hetsim/model/topology.hpp"
+#include "hetsim/model/data_staging.hpp"
 #include "hetsim/perf/checkpoint.hpp"
 #include "hetsim/perf/transformer.hpp"
 #include "hetsim/policy/sharing/sharing_policies.hpp"
@@ -191,6 +192,7 @@ struct ScenarioSpec {
   MetricsSpec metrics;
   CheckpointModel checkpoint;       // `preemption:` (defaults when absent)
   FailuresSpec failures;
+  DataStaging data_staging;         // `data_staging:` (off when absent)
   bool has_throughputs = false;
   ThroughputsSpec throughputs;
   bool has_sharing_replay = false;  // then only `scenario` and `sharing_replay` were read

@@ -69,6 +69,8 @@ void read_perf(ParseState& st, const YamlValue& v, const std::string& base_dir);
 // Loads the model catalog for perf.mixing when some job may span chip types (after the workload).
 void resolve_mixing_models(ParseState& st, const std::string& base_dir);
 void read_metrics(ParseState& st, const YamlValue& v);
+// `data_staging:` copying a job's data to the sites it runs on (sim/model/data_staging.hpp).
+void read_data_staging(ParseState& st, const YamlValue& v);
 // `preemption:` checkpoint and restart costs (sim/perf/checkpoint.hpp).
 void read_preemption(ParseState& st, const YamlValue& v);
 // `failures:` node failure rates per chip type and site outages (after the chips and sites).

@@ -21,7 +21,7 @@ TEST(Compare, RunsEveryPolicyOnEverySeedAndIsTheSameForAnyThreadCount) {
   EXPECT_NE(csv.find("\"easy-backfill:placement=best-fit,mix_chips=fallback\",\"easy-backfill[best-fit,mix]\",2,"),
             std::string::npos) << csv;
   const std::string summary = slurp(a / "compare_summary.csv");
-  EXPECT_EQ(line_count(summary), 1 + 3 * 14) << summary;  // 3 policies x 14 metrics
+  EXPECT_EQ(line_count(summary), 1 + 3 * 16) << summary;  // 3 policies x 16 metrics
   EXPECT_NE(slurp(a / "compare.md").find("| fifo |"), std::string::npos);
   // A compared run is the same run `hetsim run` makes.
   const fs::path single = fresh_dir("compare-single");

@@ -74,9 +74,9 @@ TEST(Sweep, GridTimesPoliciesTimesSeedsIsOneTidyTableTheSameForAnyThreadCount) {
   EXPECT_EQ(rows[18].rfind("17,small-city,2,1 d,900,easy-backfill:placement=best-fit,easy-backfill[best-fit],3,", 0),
             0u) << rows[18];
   EXPECT_EQ(count_results(a / "runs"), 18);
-  // 3 points x 2 policies x 14 metrics, each a mean over 3 seeds.
+  // 3 points x 2 policies x 16 metrics, each a mean over 3 seeds.
   const std::string summary = slurp(a / "results_summary.csv");
-  EXPECT_EQ(lines(summary).size(), 1u + 3 * 2 * 14) << summary;
+  EXPECT_EQ(lines(summary).size(), 1u + 3 * 2 * 16) << summary;
   EXPECT_NE(summary.find("\n1,1 d,600,fifo,jct_mean_s,3,"), std::string::npos) << summary;
 
   // A swept run is the run `hetsim run` makes with the same overrides, policy and seed.

@@ -53,3 +53,24 @@ TEST(Topology, RejectsBadLinks) {
   EXPECT_THROW(Topology::build(c, {{0, 7, 1, 1}}, std::vector<SiteFabric>(2)), std::invalid_argument);
   EXPECT_THROW(Topology::build(c, {}, std::vector<SiteFabric>(1)), std::invalid_argument);
 }
+
+TEST(Topology, SiteRoutesListDirectedLinkChannelsInPathOrder) {
+  Cluster c = sites(3);
+  // Triangle: 0-1 and 0-2 short, 1-2 long, so 1 -> 2 goes through 0.
+  std::vector<SiteLink> links{{0, 1, 100, 10}, {0, 2, 100, 10}, {1, 2, 500, 10}};
+  Topology t = Topology::build(c, links, std::vector<SiteFabric>(3));
+  // Channel 2i runs from link i's a to its b, 2i+1 back.
+  EXPECT_EQ(t.site_route(1, 2), (std::vector<uint32_t>{1, 2}));  // 1 -> 0 on link 0, 0 -> 2 on link 1
+  EXPECT_EQ(t.site_route(2, 1), (std::vector<uint32_t>{3, 0}));
+  EXPECT_EQ(t.site_route(0, 1), (std::vector<uint32_t>{0}));
+  EXPECT_TRUE(t.site_route(1, 1).empty());
+  // Without link 0 the direct link 1-2 (index 2 in the scenario, 1 among the links kept) is used:
+  // routes name the scenario's indices.
+  const Topology cut = t.with_links(c, {false, true, true});
+  EXPECT_EQ(cut.site_route(1, 2), (std::vector<uint32_t>{4}));
+  EXPECT_EQ(cut.site_route(1, 0), (std::vector<uint32_t>{4, 3}));
+  // No path at all: empty.
+  const Topology apart = t.with_links(c, {false, false, true});
+  EXPECT_FALSE(apart.sites_connected(0, 1));
+  EXPECT_TRUE(apart.site_route(0, 1).empty());
+}

@@ -115,3 +115,33 @@ TEST(ScenarioFailures, BadEntriesArePositioned) {
 
 }  // namespace
 }  // namespace hetsim
+
+namespace hetsim {
+namespace {
+
+const std::string kStaging = "  generate: { count: 12, prefix: co }\ndata_staging:\n";
+
+TEST(ScenarioDataStaging, ValuesReachTheModelAndItIsOffWhenAbsent) {
+  const ParseResult r = parse_text(valid_with({{29, kStaging + "  enabled: true\n  link_share: 0.25"}}));
+  ASSERT_TRUE(r.ok()) << test::all_errors(r);
+  const SimulationModel m = build_scenario(r.spec, 1);
+  EXPECT_TRUE(m.data_staging.enabled);
+  EXPECT_DOUBLE_EQ(m.data_staging.link_share, 0.25);
+  const SimulationModel off = build_scenario(parse_text(valid_with({})).spec, 1);
+  EXPECT_FALSE(off.data_staging.enabled);
+}
+
+TEST(ScenarioDataStaging, BadValuesArePositioned) {
+  EXPECT_TRUE(has_error(parse_text(valid_with({{29, kStaging + "  link_share: 0.5"}})), 31, 3, "missing required key 'enabled' in data_staging"));
+  EXPECT_TRUE(has_error(parse_text(valid_with({{29, kStaging + "  enabled: true\n  link_share: 0"}})), 32, 15,
+                        "'link_share' must be in (0, 1], got 0"));
+  EXPECT_TRUE(has_error(parse_text(valid_with({{29, kStaging + "  enabled: yes please"}})), 31, 12, "enabled"));
+  EXPECT_TRUE(has_error(parse_text(valid_with({{29, kStaging + "  enabled: true\n  share: 1"}})), 32, 3,
+                        "unknown key 'share' in data_staging"));
+  // A site no link reaches could never receive a copy.
+  EXPECT_TRUE(has_error(parse_text(valid_with({{6, "  - name: east\n  - name: north"}, {29, kStaging + "  enabled: true"}})),
+                        32, 12, "data staging needs a path between every two sites, but site 'north' has no `links` path"));
+}
+
+}  // namespace
+}  // namespace hetsim

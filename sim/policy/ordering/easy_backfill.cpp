@@ -15,7 +15,8 @@ uint32_t whole_cards(const NodeGrant& g) {
 std::string EasyBackfillPolicy::name() const {
   return std::string("easy-backfill[") + placement_name(placement_) + (mix_.enabled ? ",mix" : "") +
          (gangs_ == GangPlacement::Topology ? ",topology" : "") +
-         (bf_interval_ > SimTime::zero() ? ",bf_interval=" + std::to_string(bf_interval_.us() / 1000000) + "s" : "") + "]";
+         (bf_interval_ > SimTime::zero() ? ",bf_interval=" + std::to_string(bf_interval_.us() / 1000000) + "s" : "") +
+         data_.name_suffix() + "]";
 }
 
 
@@ -25,6 +26,9 @@ bool EasyBackfillPolicy::reserve(const SchedulingContext& ctx, JobId head) {
   const Job& h = ctx.job(head);
   const Cluster& c = ctx.cluster();
   const uint64_t usable = usable_chip_mask(h, ctx.chips(), ctx.perf());
+  // With a data locality rule the head is reserved cards at its data site (when that site can
+  // ever hold it); under weigh it may still start elsewhere earlier.
+  const bool home_only = data_.active() && h.data_gb > 0 && site_can_ever_hold(c, h, usable, h.data_site);
   reservation_ = Reservation{};
   reservation_.head = head;
   extra_.resize(c.node_count(), 0);
@@ -68,6 +72,7 @@ bool EasyBackfillPolicy::reserve(const SchedulingContext& ctx, JobId head) {
     for (const NodeGrant& g : a) {
       const Pool& pool = c.pool(c.node_pool(g.node));
       if (!((usable >> pool.chip) & 1ULL) || pool.cards_per_node < h.cards) continue;
+      if (home_only && pool.site != h.data_site) continue;
       const uint32_t f = eff_free(g.node);
       if (f < h.cards) continue;
       const uint32_t leaf = c.node_leaf(g.node);
@@ -90,6 +95,7 @@ bool EasyBackfillPolicy::reserve(const SchedulingContext& ctx, JobId head) {
       const PoolId p = c.node_pool(g.node);
       const Pool& pool = c.pool(p);
       if (!((usable >> pool.chip) & 1ULL) || pool.cards_per_node >= h.cards) continue;
+      if (home_only && pool.site != h.data_site) continue;
       if (c.pool_free_cards(p) + pool_extra_[p] < h.cards) continue;
       // The nodes and cards the head's gang placement will take at the shadow time.
       const uint32_t cpn = pool.cards_per_node;
@@ -190,11 +196,10 @@ void EasyBackfillPolicy::take_from_caps(const Allocation& a) {
   }
 }
 
-bool EasyBackfillPolicy::try_backfill(SchedulingContext& ctx, JobId id, const kernels::BestNode* hint) {
-  const PlacementInput in{&ctx.cluster(), &ctx.chips(), &ctx.perf(), &ctx.topology()};
+bool EasyBackfillPolicy::try_backfill(SchedulingContext& ctx, JobId id, const kernels::BestNode* hint, uint64_t ahead) {
   const Job& j = ctx.job(id);
   const bool placed = hint != nullptr ? repaired_hint(ctx, id, *hint, scratch_)
-                                      : find_placement(j, in, placement_, {}, scratch_, gangs_);
+                                      : find_placement_for_data(ctx, j, data_, placement_, {}, scratch_, gangs_, ahead);
   if (!placed) {
     // A mixed gang always keeps to the head's reservation: its runtime is only known once placed.
     if (!place_mixed(ctx, id, mix_, reservation_.caps, scratch_)) return false;
@@ -206,7 +211,7 @@ bool EasyBackfillPolicy::try_backfill(SchedulingContext& ctx, JobId id, const ke
   const SimTime end = ctx.now() + SimTime::from_seconds(std::min(est, 9.0e12 - ctx.now().seconds()));
   if (end > reservation_.shadow) {
     // Runs past the shadow time: must leave the head's reserved cards alone.
-    if (!find_placement(j, in, placement_, reservation_.caps, scratch_, gangs_)) return false;
+    if (!find_placement_for_data(ctx, j, data_, placement_, reservation_.caps, scratch_, gangs_, ahead)) return false;
     take_from_caps(scratch_);
   }
   start(ctx, id, scratch_);
@@ -215,13 +220,15 @@ bool EasyBackfillPolicy::try_backfill(SchedulingContext& ctx, JobId id, const ke
 
 void EasyBackfillPolicy::schedule(SchedulingContext& ctx) {
   if (queue_.empty()) return;
-  const PlacementInput in{&ctx.cluster(), &ctx.chips(), &ctx.perf(), &ctx.topology()};
   const bool changed = ctx.state_version() != scanned_version_;
   // 1. Start jobs in order while they fit. Always tried, even when nothing was released: a job
   // that arrived into an empty queue is the new head and must start at once if it fits.
   while (!queue_.empty()) {
     const JobId head = *queue_.begin();
-    if (!find_placement(ctx.job(head), in, placement_, {}, scratch_, gangs_) && !place_mixed(ctx, head, mix_, {}, scratch_)) break;
+    if (!find_placement_for_data(ctx, ctx.job(head), data_, placement_, {}, scratch_, gangs_) &&
+        !place_mixed(ctx, head, mix_, {}, scratch_)) {
+      break;
+    }
     queue_.erase(queue_.begin());
     ctx.start(head, scratch_);
   }
@@ -256,7 +263,9 @@ void EasyBackfillPolicy::schedule(SchedulingContext& ctx) {
     free.refresh(ctx.cluster());
     std::vector<kernels::BestNode> hints;
     BatchScorer* batch = ctx.batch_scorer();
-    if (batch != nullptr && window.size() >= 2) {
+    // The batch scores nodes of every site: under a data locality rule placements go through
+    // find_placement_for_data instead.
+    if (batch != nullptr && window.size() >= 2 && !data_.active()) {
       std::vector<uint8_t> cards;
       std::vector<uint64_t> allowed;
       std::vector<int64_t> cpu, mem;
@@ -272,15 +281,24 @@ void EasyBackfillPolicy::schedule(SchedulingContext& ctx) {
       batch->score(node_table(ctx.cluster()), kernels::JobBatch{cards, allowed, cpu, mem}, placement_, hints);
     }
     touched_.clear();
+    // Under data=weigh the wait at a job's data site counts the cards of the jobs queued before it
+    // there (the head and those of the window that do not start; a window after a partial scan
+    // counts only what it sees).
+    ahead_.clear();
+    if (data_.active()) ahead_.add(ctx.job(head));
     for (std::size_t k = 0; k < window.size(); ++k) {
       const JobId id = window[k];
       scanned_upto_ = std::max(scanned_upto_, id);
       if (free.total_free == 0) break;
       const Job& j = ctx.job(id);
-      if (!free.may_fit(j, usable_chip_mask(j, ctx.chips(), ctx.perf())) && !(mix_.enabled && j.may_mix_chips)) continue;
-      if (try_backfill(ctx, id, hints.empty() ? nullptr : &hints[k])) {
+      const bool started =
+          (free.may_fit(j, usable_chip_mask(j, ctx.chips(), ctx.perf())) || (mix_.enabled && j.may_mix_chips)) &&
+          try_backfill(ctx, id, hints.empty() ? nullptr : &hints[k], ahead_.at(j.data_site));
+      if (started) {
         queue_.erase(id);
         free.refresh(ctx.cluster());
+      } else if (data_.active()) {
+        ahead_.add(j);
       }
     }
     if (!window.empty()) scanned_upto_ = std::max(scanned_upto_, window.back());

@@ -14,6 +14,7 @@
 #include <set>
 #include <vector>
 
+#include "hetsim/policy/placement/data_locality.hpp"
 #include "hetsim/policy/placement/mixed_placement.hpp"
 #include "hetsim/policy/placement/placement.hpp"
 #include "hetsim/policy/policy.hpp"
@@ -24,8 +25,9 @@ class EasyBackfillPolicy : public Policy {
  public:
   // bf_interval: backfill at most once per interval (Slurm's bf_interval); zero: at every pass.
   EasyBackfillPolicy(PlacementScore placement, uint32_t max_scan, MixOptions mix = {},
-                     SimTime bf_interval = SimTime::zero(), GangPlacement gangs = GangPlacement::Pool)
-      : placement_(placement), max_scan_(max_scan), mix_(mix), bf_interval_(bf_interval), gangs_(gangs) {}
+                     SimTime bf_interval = SimTime::zero(), GangPlacement gangs = GangPlacement::Pool,
+                     DataOptions data = {})
+      : placement_(placement), max_scan_(max_scan), mix_(mix), bf_interval_(bf_interval), gangs_(gangs), data_(data) {}
   std::string name() const override;
   void on_submit(const SchedulingContext& ctx, JobId id) override;
   void on_end(const SchedulingContext&, JobId) override {}
@@ -42,7 +44,8 @@ class EasyBackfillPolicy : public Policy {
 
  private:
   bool reserve(const SchedulingContext& ctx, JobId head);
-  bool try_backfill(SchedulingContext& ctx, JobId id, const kernels::BestNode* hint);
+  // `ahead`: cards queued before it with the same data site (data=weigh).
+  bool try_backfill(SchedulingContext& ctx, JobId id, const kernels::BestNode* hint, uint64_t ahead);
   // Best single node for `id` from a batch result computed before this pass's starts, repaired
   // against the nodes those starts touched: equal to what the index search returns now.
   bool repaired_hint(const SchedulingContext& ctx, JobId id, const kernels::BestNode& hint, Allocation& out) const;
@@ -54,6 +57,7 @@ class EasyBackfillPolicy : public Policy {
   MixOptions mix_;
   SimTime bf_interval_;
   GangPlacement gangs_;
+  DataOptions data_;
   bool backfilled_ = false;   // a backfill scan has run (at last_backfill_)
   SimTime last_backfill_;
   std::set<JobId> queue_;  // ids follow arrival order
@@ -61,6 +65,7 @@ class EasyBackfillPolicy : public Policy {
   uint64_t scanned_version_ = ~0ULL;  // state version after the last full scan
   JobId scanned_upto_ = 0;            // jobs with id <= this were scanned at scanned_version_
   Allocation scratch_;
+  QueuedAhead ahead_;            // the backfill scan's count of waiting cards by data site
   std::vector<NodeId> touched_;  // nodes allocated since the batch was scored
   mutable std::vector<NodeId> rescore_;  // repaired_hint's scratch
   // Scratch of reserve(), kept across passes so a pass allocates nothing in steady state:

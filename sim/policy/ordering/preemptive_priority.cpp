@@ -18,7 +18,7 @@ const char* rule_name(PreemptivePriorityPolicy::Rule r) {
 
 std::string PreemptivePriorityPolicy::name() const {
   return std::string(rule_name(o_.rule)) + "[" + placement_name(o_.placement) +
-         (o_.gangs == GangPlacement::Topology ? ",topology" : "") + "]";
+         (o_.gangs == GangPlacement::Topology ? ",topology" : "") + o_.data.name_suffix() + "]";
 }
 
 PreemptivePriorityPolicy::Track& PreemptivePriorityPolicy::track(JobId id) {
@@ -82,9 +82,8 @@ PreemptivePriorityPolicy::Key PreemptivePriorityPolicy::key_of(const SchedulingC
   return k;
 }
 
-bool PreemptivePriorityPolicy::place(SchedulingContext& ctx, JobId id) {
-  const PlacementInput in{&ctx.cluster(), &ctx.chips(), &ctx.perf(), &ctx.topology()};
-  if (!find_placement(ctx.job(id), in, o_.placement, {}, scratch_, o_.gangs)) return false;
+bool PreemptivePriorityPolicy::place(SchedulingContext& ctx, JobId id, uint64_t ahead) {
+  if (!find_placement_for_data(ctx, ctx.job(id), o_.data, o_.placement, {}, scratch_, o_.gangs, ahead)) return false;
   ctx.start(id, scratch_);
   Track& t = track(id);
   t.waited_s += (ctx.now() - t.waiting_since).seconds();
@@ -118,6 +117,8 @@ bool PreemptivePriorityPolicy::preempt_for(SchedulingContext& ctx, JobId id, con
   NodeId target_node = 0;
   PoolId target_pool = 0;
   const int64_t cpu_need = j.cpu_milli_per_card * j.cards, mem_need = j.mem_mib_per_card * j.cards;
+  // With a data locality rule, room is made where the job's data is (when that site can ever hold it).
+  const bool home_only = o_.data.active() && j.data_gb > 0 && site_can_ever_hold(c, j, usable, j.data_site);
   for (const auto& [vkey, v] : victims_) {
     if (!(key.primary < vkey.primary)) break;  // sorted lowest priority first: none further is outranked
     // Already preempted in this pass, within its lease, or before its first checkpoint of this run
@@ -129,7 +130,7 @@ bool PreemptivePriorityPolicy::preempt_for(SchedulingContext& ctx, JobId id, con
       const NodeId n = g.node;
       const PoolId p = c.node_pool(n);
       const Pool& pool = c.pool(p);
-      if (!((usable >> pool.chip) & 1ULL)) continue;
+      if (!((usable >> pool.chip) & 1ULL) || (home_only && pool.site != j.data_site)) continue;
       const auto k = static_cast<uint32_t>(__builtin_popcount(g.card_mask));
       if (freed_node_[n] == 0 && freed_cpu_[n] == 0 && freed_mem_[n] == 0) freed_nodes_.push_back(n);
       if (freed_pool_[p] == 0) freed_pools_.push_back(p);
@@ -183,9 +184,11 @@ void PreemptivePriorityPolicy::schedule(SchedulingContext& ctx) {
   // Preemption is decided on the quantum grid only (jobs start whenever they fit): one sort of the
   // running jobs per quantum at most, and no run is stopped by every arrival.
   const bool may_preempt = ctx.now().us() % o_.quantum.us() == 0;
+  ahead_.clear();
   for (const auto& [key, id] : order_) {
     if (!ctx.is_pending(id)) continue;
-    if (place(ctx, id)) continue;
+    if (place(ctx, id, ahead_.at(ctx.job(id).data_site))) continue;
+    ahead_.add(ctx.job(id));
     if (!may_preempt || running_.empty()) continue;
     if (!victims_ready) {
       // Running jobs by priority, lowest first; computed once per pass (keys move only with time).

@@ -24,6 +24,7 @@
 #include <set>
 #include <vector>
 
+#include "hetsim/policy/placement/data_locality.hpp"
 #include "hetsim/policy/placement/placement.hpp"
 #include "hetsim/policy/policy.hpp"
 
@@ -44,6 +45,7 @@ class PreemptivePriorityPolicy : public Policy {
     double threshold_card_s = 11520;
     double threshold_growth = 10;
     double starve_factor = 2;
+    DataOptions data;              // where jobs go relative to their data (data_locality.hpp)
   };
   explicit PreemptivePriorityPolicy(Options o) : o_(o) {}
   std::string name() const override;
@@ -76,11 +78,13 @@ class PreemptivePriorityPolicy : public Policy {
   Track& track(JobId id);
   // order_ = the waiting jobs by priority, the first max_scan of them.
   void order_pending(const SchedulingContext& ctx);
-  bool place(SchedulingContext& ctx, JobId id);
+  // `ahead`: cards of jobs before it in this pass that could not start, by data site (data=weigh).
+  bool place(SchedulingContext& ctx, JobId id, uint64_t ahead = 0);
   bool preempt_for(SchedulingContext& ctx, JobId id, const Key& key);
   void preempt(SchedulingContext& ctx, JobId victim);
 
   Options o_;
+  QueuedAhead ahead_;  // schedule()'s count of waiting cards by data site
   std::set<JobId> pending_;
   std::set<JobId> running_;
   std::vector<Track> track_;

@@ -6,7 +6,7 @@ namespace hetsim {
 
 std::string StrictQueuePolicy::name() const {
   return std::string(order_ == Order::Fifo ? "fifo" : "sjf") + "[" + placement_name(placement_) +
-         (mix_.enabled ? ",mix" : "") + (gangs_ == GangPlacement::Topology ? ",topology" : "") + "]";
+         (mix_.enabled ? ",mix" : "") + (gangs_ == GangPlacement::Topology ? ",topology" : "") + data_.name_suffix() + "]";
 }
 
 std::pair<int64_t, JobId> StrictQueuePolicy::key(const Job& j) const {
@@ -20,12 +20,12 @@ void StrictQueuePolicy::on_submit(const SchedulingContext& ctx, JobId id) {
 }
 
 void StrictQueuePolicy::schedule(SchedulingContext& ctx) {
-  const PlacementInput in{&ctx.cluster(), &ctx.chips(), &ctx.perf(), &ctx.topology()};
   while (!queue_.empty()) {
     const JobId head = queue_.begin()->second;
     // Nothing was released since the head last failed: it still cannot fit.
     if (blocked_version_ == ctx.state_version() && blocked_head_ == head) return;
-    if (!find_placement(ctx.job(head), in, placement_, {}, scratch_, gangs_) && !place_mixed(ctx, head, mix_, {}, scratch_)) {
+    if (!find_placement_for_data(ctx, ctx.job(head), data_, placement_, {}, scratch_, gangs_) &&
+        !place_mixed(ctx, head, mix_, {}, scratch_)) {
       blocked_version_ = ctx.state_version();
       blocked_head_ = head;
       return;

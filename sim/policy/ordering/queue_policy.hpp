@@ -8,6 +8,7 @@
 #include <set>
 #include <utility>
 
+#include "hetsim/policy/placement/data_locality.hpp"
 #include "hetsim/policy/placement/mixed_placement.hpp"
 #include "hetsim/policy/placement/placement.hpp"
 #include "hetsim/policy/policy.hpp"
@@ -18,8 +19,8 @@ class StrictQueuePolicy : public Policy {
  public:
   enum class Order { Fifo, Sjf };
   StrictQueuePolicy(Order order, PlacementScore placement, MixOptions mix = {},
-                    GangPlacement gangs = GangPlacement::Pool)
-      : order_(order), placement_(placement), mix_(mix), gangs_(gangs) {}
+                    GangPlacement gangs = GangPlacement::Pool, DataOptions data = {})
+      : order_(order), placement_(placement), mix_(mix), gangs_(gangs), data_(data) {}
   std::string name() const override;
   void on_submit(const SchedulingContext& ctx, JobId id) override;
   void on_end(const SchedulingContext&, JobId) override {}
@@ -31,6 +32,7 @@ class StrictQueuePolicy : public Policy {
   PlacementScore placement_;
   MixOptions mix_;
   GangPlacement gangs_;
+  DataOptions data_;
   std::set<std::pair<int64_t, JobId>> queue_;
   uint64_t blocked_version_ = ~0ULL;  // state version at which the head last failed to fit
   JobId blocked_head_ = 0;

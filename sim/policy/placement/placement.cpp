@@ -94,12 +94,14 @@ void offer_by_leaf(const Job& job, const Cluster& c, PoolId p, std::span<const N
   }
 }
 
+bool site_allowed(SiteId only, SiteId site) { return only == kAnySite || only == site; }
+
 bool place_single_node(const Job& job, const Cluster& c, uint64_t chips, PlacementScore kind,
-                       std::span<const NodeCap> caps, Allocation& out) {
+                       std::span<const NodeCap> caps, SiteId only, Allocation& out) {
   BestNode best;
   for (PoolId p = 0; p < c.pool_count(); ++p) {
     const Pool& pool = c.pool(p);
-    if (!((chips >> pool.chip) & 1ULL) || pool.cards_per_node < job.cards) continue;
+    if (!((chips >> pool.chip) & 1ULL) || pool.cards_per_node < job.cards || !site_allowed(only, pool.site)) continue;
     if (c.pool_free_cards(p) < job.cards) continue;
     if (kind == PlacementScore::LeafPack) {
       offer_by_leaf(job, c, p, caps, best);
@@ -164,7 +166,7 @@ int64_t capped_free(const Cluster& c, const std::vector<int64_t>& withheld, Pool
 
 // Pool order: pools ranked by the placement rule at pool level, each filled fully free nodes first.
 bool place_gang_by_pool_order(const Job& job, const Cluster& c, uint64_t chips, PlacementScore kind,
-                              const std::vector<int64_t>& withheld, std::span<const NodeCap> caps,
+                              const std::vector<int64_t>& withheld, std::span<const NodeCap> caps, SiteId only,
                               Allocation& out) {
   struct Candidate {
     int64_t score;
@@ -173,7 +175,7 @@ bool place_gang_by_pool_order(const Job& job, const Cluster& c, uint64_t chips, 
   std::vector<Candidate> cands;
   for (PoolId p = 0; p < c.pool_count(); ++p) {
     const Pool& pool = c.pool(p);
-    if (!((chips >> pool.chip) & 1ULL) || pool.cards_per_node >= job.cards) continue;
+    if (!((chips >> pool.chip) & 1ULL) || pool.cards_per_node >= job.cards || !site_allowed(only, pool.site)) continue;
     if (capped_free(c, withheld, p) < job.cards) continue;
     const int64_t total = static_cast<int64_t>(pool.end_node - pool.first_node) * pool.cards_per_node;
     cands.push_back({pool_score(kind, c.pool_free_cards(p), total, job.cards), p});
@@ -190,13 +192,13 @@ bool place_gang_by_pool_order(const Job& job, const Cluster& c, uint64_t chips, 
 
 // Topology-aware: the best plan over every pool that may hold the gang (topology_gang.hpp).
 bool place_gang_by_topology(const Job& job, const Cluster& c, uint64_t chips, const std::vector<int64_t>& withheld,
-                            std::span<const NodeCap> caps, Allocation& out) {
+                            std::span<const NodeCap> caps, SiteId only, Allocation& out) {
   GangPlan best, plan;
   bool found = false;
   const auto usable = [&](NodeId n) { return usable_cards(c, job, n, caps); };
   for (PoolId p = 0; p < c.pool_count(); ++p) {
     const Pool& pool = c.pool(p);
-    if (!((chips >> pool.chip) & 1ULL) || pool.cards_per_node >= job.cards) continue;
+    if (!((chips >> pool.chip) & 1ULL) || pool.cards_per_node >= job.cards || !site_allowed(only, pool.site)) continue;
     if (capped_free(c, withheld, p) < job.cards) continue;
     if (plan_gang_in_pool(c, p, job.cards, usable, plan) && (!found || plan.better_than(best))) {
       best = std::move(plan);
@@ -211,7 +213,7 @@ bool place_gang_by_topology(const Job& job, const Cluster& c, uint64_t chips, co
 }
 
 bool place_gang(const Job& job, const Cluster& c, const Topology* topo, uint64_t chips, PlacementScore kind,
-                std::span<const NodeCap> caps, Allocation& out, GangPlacement gangs) {
+                std::span<const NodeCap> caps, SiteId only, Allocation& out, GangPlacement gangs) {
   // Cards the caps hold back in each pool: a pool whose free cards minus those cannot hold the
   // gang is skipped without walking its nodes (backfill asks this for every queued gang).
   std::vector<int64_t> withheld(caps.empty() ? 0 : c.pool_count(), 0);
@@ -220,10 +222,10 @@ bool place_gang(const Job& job, const Cluster& c, const Topology* topo, uint64_t
     withheld[c.node_pool(cap.node)] += free - std::min(free, cap.max_cards);
   }
   const bool placed = gangs == GangPlacement::Topology
-                          ? place_gang_by_topology(job, c, chips, withheld, caps, out)
-                          : place_gang_by_pool_order(job, c, chips, kind, withheld, caps, out);
+                          ? place_gang_by_topology(job, c, chips, withheld, caps, only, out)
+                          : place_gang_by_pool_order(job, c, chips, kind, withheld, caps, only, out);
   if (placed) return true;
-  if (!job.allow_cross_site) return false;
+  if (!job.allow_cross_site || only != kAnySite) return false;
   // Spanning sites: pools of one chip type, most free first, chip types in id order, within one
   // group of sites joined by network paths (all sites when the topology is not given); groups
   // with more free cards first.
@@ -287,8 +289,8 @@ bool find_placement(const Job& job, const PlacementInput& in, PlacementScore kin
   if (job.cards == 0 || c.free_cards_total() < job.cards) return false;
   const uint64_t chips = usable_chip_mask(job, *in.chips, *in.perf);
   if (chips == 0) return false;
-  if (place_single_node(job, c, chips, kind, caps, out)) return true;
-  return place_gang(job, c, in.topology, chips, kind, caps, out, gangs);
+  if (place_single_node(job, c, chips, kind, caps, in.only_site, out)) return true;
+  return place_gang(job, c, in.topology, chips, kind, caps, in.only_site, out, gangs);
 }
 
 bool parse_placement(const std::string& name, PlacementScore& out) {

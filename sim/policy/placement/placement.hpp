@@ -15,6 +15,7 @@
 // chip type across sites (the throughput model then charges the inter-site link).
 // With GangPlacement::Topology, gangs go where they need the fewest nodes, then one leaf
 // (topology_gang.hpp). Deterministic: no randomness, no unordered iteration.
+#include <limits>
 #include <span>
 #include <string>
 
@@ -31,6 +32,8 @@ namespace hetsim {
 
 using kernels::PlacementScore;
 
+inline constexpr SiteId kAnySite = std::numeric_limits<SiteId>::max();
+
 // An upper bound on the cards a placement may take from a node (EASY backfill uses it to keep
 // the head job's reservation intact). Spans of caps are sorted by node id.
 struct NodeCap {
@@ -45,6 +48,8 @@ struct PlacementInput {
   // Gangs spanning sites stay within sites joined by network paths (a down link splits them);
   // null: every site counts as reachable (tests, benchmarks).
   const Topology* topology = nullptr;
+  // Only this site's pools (data locality, data_locality.hpp); kAnySite: every site.
+  SiteId only_site = kAnySite;
 };
 
 bool find_placement(const Job& job, const PlacementInput& in, PlacementScore kind,
