@@ -52,6 +52,31 @@ TEST(Cli, GavelToyRunsOnMeasuredThroughputsDeterministically) {
   fs::remove_all(b);
 }
 
+TEST(Cli, DataStagingFromTheCommandLineCopiesAndIsDeterministic) {
+  // The small city's pretraining class given data, staging switched on, both through --set.
+  const fs::path a = fresh_dir("staging-a"), b = fresh_dir("staging-b");
+  const std::string cmd = "run scenarios/examples/small-city.yaml --quiet --set data_staging.enabled=true"
+                          " --set 'workload.classes.0.data={median: 50GB, sigma: 1, min: 1GB, max: 500GB}'"
+                          " --policy easy-backfill:data=weigh --out ";
+  const Out o1 = run(cmd + a.string());
+  ASSERT_EQ(o1.code, 0) << o1.text;
+  const Out o2 = run(cmd + b.string());
+  ASSERT_EQ(o2.code, 0) << o2.text;
+  EXPECT_EQ(slurp(a / "jobs.csv"), slurp(b / "jobs.csv"));
+  const auto j = nlohmann::json::parse(slurp(a / "summary.json"));
+  EXPECT_EQ(j["policy"], "easy-backfill[first-fit,data=weigh]");
+  EXPECT_GT(j["staging"]["jobs_staged"].get<int>(), 0);
+  EXPECT_GT(j["staging"]["staging_card_hours"].get<double>(), 0);
+  const std::string csv = slurp(a / "jobs.csv");
+  EXPECT_NE(csv.substr(0, csv.find('\n')).find(",staging_s,staged_gb"), std::string::npos);
+  // A value of the wrong type is a positioned error naming the override.
+  const Out bad = run("run scenarios/examples/small-city.yaml --quiet --set data_staging.enabled=maybe");
+  EXPECT_NE(bad.code, 0);
+  EXPECT_NE(bad.text.find("wrong type for 'enabled'"), std::string::npos) << bad.text;
+  fs::remove_all(a);
+  fs::remove_all(b);
+}
+
 TEST(Cli, RunWritesDocumentedOutputsAndIsDeterministic) {
   const fs::path a = fresh_dir("a"), b = fresh_dir("b");
   const Out o1 = run("run scenarios/examples/small-city.yaml --out " + a.string());
