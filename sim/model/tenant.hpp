@@ -1,7 +1,9 @@
 #pragma once
 // Tenant: a company renting cards on the platform.
+#include <cstdint>
 #include <limits>
 #include <string>
+#include <vector>
 
 namespace hetsim {
 
@@ -12,6 +14,11 @@ struct Tenant {
   bool mix_chips = false;  // the tenant's jobs may span chip types (mixed training)
   double voucher_share = 0;  // district top-up on the city voucher, share of rent
   double voucher_budget = std::numeric_limits<double>::infinity();  // most subsidy it can receive
+  // Quotas: the most cards the tenant may hold at once, over all providers (-1: no limit) and per
+  // provider id (empty, or -1 for a provider: no limit). Enforced by the driver; docs/policies.md.
+  int64_t quota_cards = -1;
+  std::vector<int64_t> provider_quota{};
+  bool has_quota() const { return quota_cards >= 0 || !provider_quota.empty(); }
 };
 
 // Compute vouchers: the share of a tenant's rent the platform pays. On a card of a domestic

@@ -5,6 +5,7 @@
 // all-or-nothing) and throws PolicyViolation, naming the policy and the job, on a bad one.
 // Decisions apply immediately, so later queries in the same pass see them.
 #include <cstdint>
+#include <limits>
 #include <set>
 #include <span>
 #include <utility>
@@ -56,6 +57,13 @@ class SchedulingContext {
   // plus the path's latency). 0 when the data is there already (its data site, or copied by an
   // earlier run), the job has no data, or staging is off; +inf when no path joins the sites.
   virtual double staging_estimate_s(JobId, SiteId) const { return 0; }
+
+  // Tenant quotas (a tenant's `quota` in the scenario): the cards tenant `t` may still take from
+  // provider `p`, or over all providers with p == kAnyProvider; INT64_MAX without a limit. A start
+  // beyond them is a PolicyViolation.
+  static constexpr ProviderId kAnyProvider = std::numeric_limits<ProviderId>::max();
+  virtual int64_t quota_room(TenantId, ProviderId) const { return std::numeric_limits<int64_t>::max(); }
+  virtual bool has_quotas() const { return false; }
 
   // A batched placement scorer (--device), or null: policies then use the index search.
   virtual BatchScorer* batch_scorer() const { return nullptr; }

@@ -1,6 +1,7 @@
 #include "hetsim/run/simulation.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <chrono>
 #include <cmath>
 
@@ -42,6 +43,10 @@ Simulation::Simulation(const SimulationModel& model, Policy& policy, MetricsColl
   state_count_[static_cast<int>(State::NotArrived)] = model.jobs.size();
   preemptive_ = policy.preemptive();
   if (preemptive_ || model.failures.any() || model.data_staging.enabled) runs_.resize(model.jobs.size());
+  if (std::any_of(model.tenants.begin(), model.tenants.end(), [](const Tenant& t) { return t.has_quota(); })) {
+    tenant_held_.assign(model.tenants.size(), 0);
+    tenant_provider_held_.assign(model.tenants.size() * model.cluster.provider_count(), 0);
+  }
   if (model.data_staging.enabled) {
     std::vector<double> channels;
     for (const SiteLink& l : model.topology.links()) {
@@ -158,6 +163,17 @@ void Simulation::start(JobId id, Allocation a) {
   }
   const std::string why = cluster_.check(a);
   if (!why.empty()) violation(id, why);
+  if (has_quotas()) {
+    std::vector<int64_t> take(cluster_.provider_count(), 0);
+    for (const NodeGrant& g : a) take[cluster_.node_provider(g.node)] += __builtin_popcount(g.card_mask);
+    const std::string& tenant = model_.tenants.at(j.tenant).name;
+    if (quota_room(j.tenant, kAnyProvider) < cards) violation(id, "tenant " + tenant + " would exceed its quota");
+    for (ProviderId p = 0; p < take.size(); ++p) {
+      if (take[p] > 0 && quota_room(j.tenant, p) < take[p]) {
+        violation(id, "tenant " + tenant + " would exceed its quota at provider " + cluster_.provider(p).name);
+      }
+    }
+  }
   const AllocationShape shape = shape_of(a, cluster_, *topology_);
   // Whole-gang test: comparing each grant with the first misses A@site0, A@site1, B@site0.
   if (mix.size() > 1 && shape.sites > 1) violation(id, "a gang spanning chip types must stay in one site");
@@ -167,6 +183,7 @@ void Simulation::start(JobId id, Allocation a) {
   }
 
   cluster_.allocate(a);
+  hold_for_tenant(id, a, +1);
   ++version_;
   set_state(id, State::Running);
   --pending_count_;
@@ -223,6 +240,26 @@ void Simulation::start(JobId id, Allocation a) {
   if (check_invariants_) check_local(id);
 }
 
+void Simulation::hold_for_tenant(JobId id, const Allocation& a, int sign) {
+  if (tenant_held_.empty()) return;
+  const TenantId t = model_.jobs[id].tenant;
+  const std::size_t providers = cluster_.provider_count();
+  for (const NodeGrant& g : a) {
+    const int64_t k = sign * __builtin_popcount(g.card_mask);
+    tenant_held_[t] += k;
+    tenant_provider_held_[t * providers + cluster_.node_provider(g.node)] += k;
+  }
+}
+
+int64_t Simulation::quota_room(TenantId t, ProviderId p) const {
+  constexpr int64_t kUnlimited = std::numeric_limits<int64_t>::max();
+  if (tenant_held_.empty()) return kUnlimited;
+  const Tenant& tenant = model_.tenants.at(t);
+  if (p == kAnyProvider) return tenant.quota_cards < 0 ? kUnlimited : tenant.quota_cards - tenant_held_[t];
+  if (tenant.provider_quota.empty() || tenant.provider_quota.at(p) < 0) return kUnlimited;
+  return tenant.provider_quota[p] - tenant_provider_held_[t * cluster_.provider_count() + p];
+}
+
 void Simulation::require_preemptive(JobId id, const char* what) const {
   if (!preemptive_) violation(id, std::string(what) + " is only for policies that declare themselves preemptive");
 }
@@ -259,6 +296,7 @@ Allocation Simulation::end_run(JobId id, double kept_train_s) {
   r.held_us += (now - r.start).us();
   ++r.epoch;  // the scheduled completion of this run is now stale
   cluster_.release(alloc_[id]);
+  hold_for_tenant(id, alloc_[id], -1);
   ++version_;
   running_.erase({est_end_[id], id});
   Allocation held = std::move(alloc_[id]);
@@ -509,6 +547,19 @@ void Simulation::check_full() {
   }
   for (const Allocation& h : holds) live.push_back(&h);
   require(check_allocations(cluster_, model_.cluster, live));
+  if (has_quotas()) {
+    // The incremental per-tenant counts against a recount of the running jobs, and the quotas.
+    std::vector<int64_t> held(tenant_held_.size(), 0);
+    for (const auto& [end, id] : running_) {
+      for (const NodeGrant& g : alloc_[id]) held[model_.jobs[id].tenant] += __builtin_popcount(g.card_mask);
+    }
+    for (TenantId t = 0; t < held.size(); ++t) {
+      const int64_t quota = model_.tenants[t].quota_cards;
+      if (held[t] != tenant_held_[t]) require("tenant " + model_.tenants[t].name + " holds " + std::to_string(held[t]) +
+                                              " cards, counted " + std::to_string(tenant_held_[t]));
+      if (quota >= 0 && held[t] > quota) require("tenant " + model_.tenants[t].name + " is over its quota");
+    }
+  }
 }
 
 void Simulation::submit_arrivals() {
@@ -551,6 +602,7 @@ RunResult Simulation::run() {
             r.done_steps = static_cast<double>(model_.jobs[id].steps);
           }
           cluster_.release(alloc_[id]);
+          hold_for_tenant(id, alloc_[id], -1);
           ++version_;
           running_.erase({est_end_[id], id});
           set_state(id, State::Done);

@@ -61,6 +61,8 @@ class Simulation final : public SchedulingContext {
   bool keeps_work_if_preempted(JobId id) const override;
   void wake_at(SimTime t) override;
   double staging_estimate_s(JobId id, SiteId site) const override;
+  int64_t quota_room(TenantId t, ProviderId p) const override;
+  bool has_quotas() const override { return !tenant_held_.empty(); }
   BatchScorer* batch_scorer() const override { return batch_scorer_; }
   double mixed_efficiency(JobId id, std::span<const ChipCount> mix) const override;
   // Planner calls and cache use of this run's mixed gangs (wall time is not deterministic).
@@ -123,6 +125,8 @@ class Simulation final : public SchedulingContext {
   // links that are down, and running gangs spanning sites left without a path are killed.
   void link_change(uint32_t link, int delta);
   void schedule_failures();
+  // Tenant quotas: adds (sign +1) or removes (-1) allocation `a` of job `id` to its tenant's held cards.
+  void hold_for_tenant(JobId id, const Allocation& a, int sign);
   // Data staging: starts the copies job `id` needs for allocation `a` (one per site of the gang
   // other than its data site that does not hold its data yet) and returns how many; 0 when it can
   // train at once.
@@ -178,6 +182,10 @@ class Simulation final : public SchedulingContext {
   // Data staging (scenario `data_staging:`): the copies in flight on the inter-site links, the
   // job and destination site of each (by transfer id), and the (job, site) pairs whose copy has
   // arrived, so a job restarted there does not copy again.
+  // Tenant quotas (empty unless some tenant has one): cards each tenant holds, in all and per
+  // (tenant, provider).
+  std::vector<int64_t> tenant_held_;
+  std::vector<int64_t> tenant_provider_held_;
   TransferNetwork net_;
   std::vector<std::pair<JobId, SiteId>> transfer_owner_;
   std::map<JobId, std::vector<uint32_t>> job_transfers_;  // the copies in flight of each job

@@ -57,6 +57,18 @@ SimulationModel build_scenario(const ScenarioSpec& spec, uint64_t seed) {
 
   for (const TenantSpec& t : spec.tenants) {
     m.tenants.push_back(Tenant{t.name, t.weight, t.priority, t.mix_chips, t.voucher_share, t.voucher_budget});
+    for (const auto& [provider, cards] : t.quota) {
+      Tenant& out = m.tenants.back();
+      if (provider == "all") {
+        out.quota_cards = cards;
+        continue;
+      }
+      for (ProviderId p = 0; p < m.cluster.provider_count(); ++p) {
+        if (m.cluster.provider(p).name != provider) continue;
+        if (out.provider_quota.empty()) out.provider_quota.assign(m.cluster.provider_count(), -1);
+        out.provider_quota[p] = cards;
+      }
+    }
   }
   m.vouchers.city_share = spec.vouchers.city_share;
   m.vouchers.domestic_share = spec.vouchers.domestic_share;

@@ -37,6 +37,29 @@ void read_voucher_fields(const MapReader& r, TenantSpec& t) {
   }
 }
 
+// `quota: {all: 2048, china-telecom: 512}`: cards held at once, over all providers or per provider.
+void read_quota(ParseState& st, const MapReader& r, TenantSpec& t) {
+  const YamlValue* q = r.get("quota");
+  if (q == nullptr) return;
+  if (!q->is_map() || q->entries.empty()) {
+    type_error(st.ctx, *q, "'quota'", "a map of 'all' or provider names to card counts");
+    return;
+  }
+  std::vector<std::string> names{"all"};
+  for (const ProviderSpec& p : st.spec.providers) names.push_back(p.name);
+  for (const YamlEntry& e : q->entries) {
+    if (std::find(names.begin(), names.end(), e.key) == names.end()) {
+      const std::string hint = did_you_mean(e.key, names);
+      st.ctx.error_at(e.line, e.col, "quota names no provider '" + e.key + "' (use 'all' or a provider)" +
+                                         (hint.empty() ? "" : " (did you mean '" + hint + "'?)"));
+      continue;
+    }
+    if (auto cards = read_whole(st.ctx, e.value, UnitKind::Count, 0, 1'000'000'000, "quota '" + e.key + "'")) {
+      t.quota.emplace_back(e.key, *cards);
+    }
+  }
+}
+
 }  // namespace
 
 void read_vouchers(ParseState& st, const YamlValue& v) {
@@ -82,7 +105,7 @@ void read_tenants(ParseState& st, const YamlValue& v) {
   }
   if (gen != nullptr) {
     MapReader g(st.ctx, *gen, "tenants.generate",
-                {"count", "prefix", "mix_chips", "voucher_share", "voucher_budget"});
+                {"count", "prefix", "mix_chips", "voucher_share", "voucher_budget", "quota"});
     auto count = g.whole("count", UnitKind::Count, 1, kMaxTenants, true);
     auto prefix = g.name("prefix", true);
     const bool mix = g.boolean("mix_chips", false).value_or(false);
@@ -90,6 +113,7 @@ void read_tenants(ParseState& st, const YamlValue& v) {
     TenantSpec common;
     common.mix_chips = mix;
     read_voucher_fields(g, common);
+    read_quota(st, g, common);
     if (!count || !prefix) return;
     st.tenants_generated = true;
     for (int64_t i = 1; i <= *count; ++i) {
@@ -106,7 +130,8 @@ void read_tenants(ParseState& st, const YamlValue& v) {
   }
   if (list->items.empty()) st.ctx.error(*list, "'tenants.list' must name at least one tenant");
   for (const YamlValue& item : list->items) {
-    MapReader t(st.ctx, item, "tenant", {"name", "weight", "priority", "mix_chips", "voucher_share", "voucher_budget"});
+    MapReader t(st.ctx, item, "tenant",
+                {"name", "weight", "priority", "mix_chips", "voucher_share", "voucher_budget", "quota"});
     if (!t.ok()) continue;
     TenantSpec spec;
     if (auto n = t.name("name", true)) {
@@ -122,6 +147,7 @@ void read_tenants(ParseState& st, const YamlValue& v) {
       if (!st.first_mix) st.first_mix = st.ctx.pos(*t.get("mix_chips"));
     }
     read_voucher_fields(t, spec);
+    read_quota(st, t, spec);
     st.spec.tenants.push_back(std::move(spec));
   }
 }

@@ -70,6 +70,8 @@ struct TenantSpec {
   bool mix_chips = false;
   double voucher_share = 0;  // district top-up: share of rent on top of the city voucher
   double voucher_budget = std::numeric_limits<double>::infinity();  // CNY of subsidy at most
+  // Cards the tenant may hold at once: (provider name or "all", cards), as written.
+  std::vector<std::pair<std::string, int64_t>> quota;
 };
 
 // `vouchers:` compute vouchers that pay a share of the tenants' rent (docs/scenario-format.md).

@@ -145,3 +145,34 @@ TEST(ScenarioDataStaging, BadValuesArePositioned) {
 
 }  // namespace
 }  // namespace hetsim
+
+namespace hetsim {
+namespace {
+
+TEST(ScenarioQuotas, QuotasByProviderAndInAllReachTheModel) {
+  const ParseResult r = parse_text(valid_with(
+      {{29, "  list: [ { name: big, quota: { all: 64, telco: 16 } }, { name: co-001 } ]"}}));
+  ASSERT_TRUE(r.ok()) << test::all_errors(r);
+  const SimulationModel m = build_scenario(r.spec, 1);
+  EXPECT_EQ(m.tenants[0].quota_cards, 64);
+  ASSERT_EQ(m.tenants[0].provider_quota.size(), m.cluster.provider_count());
+  EXPECT_EQ(m.tenants[0].provider_quota[0], 16);
+  EXPECT_TRUE(m.tenants[0].has_quota());
+  EXPECT_FALSE(m.tenants[1].has_quota());
+  const ParseResult g = parse_text(valid_with({{29, "  generate: { count: 3, prefix: co, quota: { all: 8 } }"}}));
+  ASSERT_TRUE(g.ok()) << test::all_errors(g);
+  const SimulationModel gm = build_scenario(g.spec, 1);
+  for (const Tenant& t : gm.tenants) EXPECT_EQ(t.quota_cards, 8);
+}
+
+TEST(ScenarioQuotas, BadQuotasArePositioned) {
+  EXPECT_TRUE(has_error(parse_text(valid_with({{29, "  list: [ { name: co-001, quota: { telcoo: 8 } } ]"}})), 29, 36,
+                        "quota names no provider 'telcoo' (use 'all' or a provider) (did you mean 'telco'?)"));
+  EXPECT_TRUE(has_error(parse_text(valid_with({{29, "  list: [ { name: co-001, quota: { all: -1 } } ]"}})), 29, 41,
+                        "invalid quota 'all': negative value '-1' is not allowed"));
+  EXPECT_TRUE(has_error(parse_text(valid_with({{29, "  list: [ { name: co-001, quota: 8 } ]"}})), 29, 34,
+                        "wrong type for 'quota'"));
+}
+
+}  // namespace
+}  // namespace hetsim

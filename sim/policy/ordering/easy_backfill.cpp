@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "hetsim/policy/ordering/free_summary.hpp"
+#include "hetsim/policy/placement/context_input.hpp"
 
 namespace hetsim {
 
@@ -223,16 +224,23 @@ void EasyBackfillPolicy::schedule(SchedulingContext& ctx) {
   const bool changed = ctx.state_version() != scanned_version_;
   // 1. Start jobs in order while they fit. Always tried, even when nothing was released: a job
   // that arrived into an empty queue is the new head and must start at once if it fits.
-  while (!queue_.empty()) {
-    const JobId head = *queue_.begin();
-    if (!find_placement_for_data(ctx, ctx.job(head), data_, placement_, {}, scratch_, gangs_) &&
-        !place_mixed(ctx, head, mix_, {}, scratch_)) {
+  // Jobs over their tenant's quota are held: they neither start nor become the head.
+  JobId head = kNoJob;
+  for (auto it = queue_.begin(); it != queue_.end();) {
+    const JobId id = *it;
+    if (quota_held(ctx, ctx.job(id))) {
+      ++it;
+      continue;
+    }
+    if (!find_placement_for_data(ctx, ctx.job(id), data_, placement_, {}, scratch_, gangs_) &&
+        !place_mixed(ctx, id, mix_, {}, scratch_)) {
+      head = id;
       break;
     }
-    queue_.erase(queue_.begin());
-    ctx.start(head, scratch_);
+    it = queue_.erase(it);
+    ctx.start(id, scratch_);
   }
-  if (queue_.empty()) {
+  if (head == kNoJob) {
     scanned_version_ = ctx.state_version();
     return;
   }
@@ -245,7 +253,6 @@ void EasyBackfillPolicy::schedule(SchedulingContext& ctx) {
   backfilled_ = true;
   last_backfill_ = ctx.now();
   // 2. Reserve for the blocked head.
-  const JobId head = *queue_.begin();
   const bool full_scan = changed || !reservation_.valid || reservation_.head != head;
   if (full_scan) {
     reserve(ctx, head);
@@ -256,16 +263,19 @@ void EasyBackfillPolicy::schedule(SchedulingContext& ctx) {
   if (reservation_.valid && ctx.cluster().free_cards_total() > 0) {
     std::vector<JobId> window;
     uint32_t seen = 0;
-    for (auto it = std::next(queue_.begin()); it != queue_.end() && seen < max_scan_; ++it, ++seen) {
+    // Held jobs (over quota) are passed over and do not count against max_scan.
+    for (auto it = std::next(queue_.find(head)); it != queue_.end() && seen < max_scan_; ++it) {
+      if (quota_held(ctx, ctx.job(*it))) continue;
+      ++seen;
       if (full_scan || *it > scanned_upto_) window.push_back(*it);
     }
     FreeSummary free;
     free.refresh(ctx.cluster());
     std::vector<kernels::BestNode> hints;
     BatchScorer* batch = ctx.batch_scorer();
-    // The batch scores nodes of every site: under a data locality rule placements go through
-    // find_placement_for_data instead.
-    if (batch != nullptr && window.size() >= 2 && !data_.active()) {
+    // The batch scores nodes of every site and provider: under a data locality rule or quotas
+    // placements go through find_placement_for_data instead.
+    if (batch != nullptr && window.size() >= 2 && !data_.active() && !ctx.has_quotas()) {
       std::vector<uint8_t> cards;
       std::vector<uint64_t> allowed;
       std::vector<int64_t> cpu, mem;

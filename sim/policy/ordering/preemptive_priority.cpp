@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "hetsim/policy/placement/context_input.hpp"
+
 namespace hetsim {
 
 namespace {
@@ -189,7 +191,7 @@ void PreemptivePriorityPolicy::schedule(SchedulingContext& ctx) {
     if (!ctx.is_pending(id)) continue;
     if (place(ctx, id, ahead_.at(ctx.job(id).data_site))) continue;
     ahead_.add(ctx.job(id));
-    if (!may_preempt || running_.empty()) continue;
+    if (!may_preempt || running_.empty() || quota_held(ctx, ctx.job(id))) continue;
     if (!victims_ready) {
       // Running jobs by priority, lowest first; computed once per pass (keys move only with time).
       victims_.clear();

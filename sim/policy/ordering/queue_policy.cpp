@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "hetsim/policy/placement/context_input.hpp"
+
 namespace hetsim {
 
 std::string StrictQueuePolicy::name() const {
@@ -20,8 +22,13 @@ void StrictQueuePolicy::on_submit(const SchedulingContext& ctx, JobId id) {
 }
 
 void StrictQueuePolicy::schedule(SchedulingContext& ctx) {
-  while (!queue_.empty()) {
-    const JobId head = queue_.begin()->second;
+  for (auto it = queue_.begin(); it != queue_.end();) {
+    const JobId head = it->second;
+    // Over its tenant's quota: held, the next job is the head.
+    if (quota_held(ctx, ctx.job(head))) {
+      ++it;
+      continue;
+    }
     // Nothing was released since the head last failed: it still cannot fit.
     if (blocked_version_ == ctx.state_version() && blocked_head_ == head) return;
     if (!find_placement_for_data(ctx, ctx.job(head), data_, placement_, {}, scratch_, gangs_) &&
@@ -30,7 +37,7 @@ void StrictQueuePolicy::schedule(SchedulingContext& ctx) {
       blocked_head_ = head;
       return;
     }
-    queue_.erase(queue_.begin());
+    it = queue_.erase(it);
     ctx.start(head, scratch_);
   }
 }

@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <vector>
 
+#include "hetsim/policy/placement/context_input.hpp"
+
 namespace hetsim {
 
 bool parse_data_locality(const std::string& name, DataLocality& out) {
@@ -76,7 +78,7 @@ double estimated_home_wait_s(const SchedulingContext& ctx, const Job& job, uint6
 bool find_placement_for_data(const SchedulingContext& ctx, const Job& job, const DataOptions& data, PlacementScore kind,
                              std::span<const NodeCap> caps, Allocation& out, GangPlacement gangs,
                              uint64_t queued_ahead_cards) {
-  PlacementInput in{&ctx.cluster(), &ctx.chips(), &ctx.perf(), &ctx.topology()};
+  PlacementInput in = placement_input(ctx, job);
   // A job without data has no home.
   if (data.mode == DataLocality::Ignore || !(job.data_gb > 0)) return find_placement(job, in, kind, caps, out, gangs);
   const Cluster& c = ctx.cluster();

@@ -4,6 +4,7 @@
 #include <array>
 #include <vector>
 
+#include "hetsim/policy/placement/context_input.hpp"
 #include "hetsim/policy/scheduling_context.hpp"
 
 namespace hetsim {
@@ -113,8 +114,11 @@ bool place_mixed(const SchedulingContext& ctx, JobId id, const MixOptions& mix, 
                  Allocation& out) {
   if (!mix.enabled) return false;
   const auto eta = [&](std::span<const ChipCount> m) { return ctx.mixed_efficiency(id, m); };
-  return find_mixed_placement(ctx.job(id), PlacementInput{&ctx.cluster(), &ctx.chips(), &ctx.perf(), &ctx.topology()}, mix.max_types,
-                              caps, eta, out);
+  const Job& job = ctx.job(id);
+  if (!find_mixed_placement(job, placement_input(ctx, job), mix.max_types, caps, eta, out)) return false;
+  if (within_quota(ctx, job, out)) return true;
+  out.clear();
+  return false;
 }
 
 }  // namespace hetsim

@@ -94,14 +94,23 @@ void offer_by_leaf(const Job& job, const Cluster& c, PoolId p, std::span<const N
   }
 }
 
-bool site_allowed(SiteId only, SiteId site) { return only == kAnySite || only == site; }
+// Pools a placement may use: of one site (data locality) and of providers where the tenant's quota
+// leaves room for the whole job (conservative for gangs that could split across providers).
+struct PoolFilter {
+  SiteId only = kAnySite;
+  std::span<const int64_t> room;
+  uint32_t need = 0;
+  bool ok(const Pool& pool) const {
+    return (only == kAnySite || only == pool.site) && (room.empty() || room[pool.provider] >= need);
+  }
+};
 
 bool place_single_node(const Job& job, const Cluster& c, uint64_t chips, PlacementScore kind,
-                       std::span<const NodeCap> caps, SiteId only, Allocation& out) {
+                       std::span<const NodeCap> caps, const PoolFilter& only, Allocation& out) {
   BestNode best;
   for (PoolId p = 0; p < c.pool_count(); ++p) {
     const Pool& pool = c.pool(p);
-    if (!((chips >> pool.chip) & 1ULL) || pool.cards_per_node < job.cards || !site_allowed(only, pool.site)) continue;
+    if (!((chips >> pool.chip) & 1ULL) || pool.cards_per_node < job.cards || !only.ok(pool)) continue;
     if (c.pool_free_cards(p) < job.cards) continue;
     if (kind == PlacementScore::LeafPack) {
       offer_by_leaf(job, c, p, caps, best);
@@ -166,7 +175,7 @@ int64_t capped_free(const Cluster& c, const std::vector<int64_t>& withheld, Pool
 
 // Pool order: pools ranked by the placement rule at pool level, each filled fully free nodes first.
 bool place_gang_by_pool_order(const Job& job, const Cluster& c, uint64_t chips, PlacementScore kind,
-                              const std::vector<int64_t>& withheld, std::span<const NodeCap> caps, SiteId only,
+                              const std::vector<int64_t>& withheld, std::span<const NodeCap> caps, const PoolFilter& only,
                               Allocation& out) {
   struct Candidate {
     int64_t score;
@@ -175,7 +184,7 @@ bool place_gang_by_pool_order(const Job& job, const Cluster& c, uint64_t chips, 
   std::vector<Candidate> cands;
   for (PoolId p = 0; p < c.pool_count(); ++p) {
     const Pool& pool = c.pool(p);
-    if (!((chips >> pool.chip) & 1ULL) || pool.cards_per_node >= job.cards || !site_allowed(only, pool.site)) continue;
+    if (!((chips >> pool.chip) & 1ULL) || pool.cards_per_node >= job.cards || !only.ok(pool)) continue;
     if (capped_free(c, withheld, p) < job.cards) continue;
     const int64_t total = static_cast<int64_t>(pool.end_node - pool.first_node) * pool.cards_per_node;
     cands.push_back({pool_score(kind, c.pool_free_cards(p), total, job.cards), p});
@@ -192,13 +201,13 @@ bool place_gang_by_pool_order(const Job& job, const Cluster& c, uint64_t chips, 
 
 // Topology-aware: the best plan over every pool that may hold the gang (topology_gang.hpp).
 bool place_gang_by_topology(const Job& job, const Cluster& c, uint64_t chips, const std::vector<int64_t>& withheld,
-                            std::span<const NodeCap> caps, SiteId only, Allocation& out) {
+                            std::span<const NodeCap> caps, const PoolFilter& only, Allocation& out) {
   GangPlan best, plan;
   bool found = false;
   const auto usable = [&](NodeId n) { return usable_cards(c, job, n, caps); };
   for (PoolId p = 0; p < c.pool_count(); ++p) {
     const Pool& pool = c.pool(p);
-    if (!((chips >> pool.chip) & 1ULL) || pool.cards_per_node >= job.cards || !site_allowed(only, pool.site)) continue;
+    if (!((chips >> pool.chip) & 1ULL) || pool.cards_per_node >= job.cards || !only.ok(pool)) continue;
     if (capped_free(c, withheld, p) < job.cards) continue;
     if (plan_gang_in_pool(c, p, job.cards, usable, plan) && (!found || plan.better_than(best))) {
       best = std::move(plan);
@@ -213,7 +222,7 @@ bool place_gang_by_topology(const Job& job, const Cluster& c, uint64_t chips, co
 }
 
 bool place_gang(const Job& job, const Cluster& c, const Topology* topo, uint64_t chips, PlacementScore kind,
-                std::span<const NodeCap> caps, SiteId only, Allocation& out, GangPlacement gangs) {
+                std::span<const NodeCap> caps, const PoolFilter& only, Allocation& out, GangPlacement gangs) {
   // Cards the caps hold back in each pool: a pool whose free cards minus those cannot hold the
   // gang is skipped without walking its nodes (backfill asks this for every queued gang).
   std::vector<int64_t> withheld(caps.empty() ? 0 : c.pool_count(), 0);
@@ -225,7 +234,7 @@ bool place_gang(const Job& job, const Cluster& c, const Topology* topo, uint64_t
                           ? place_gang_by_topology(job, c, chips, withheld, caps, only, out)
                           : place_gang_by_pool_order(job, c, chips, kind, withheld, caps, only, out);
   if (placed) return true;
-  if (!job.allow_cross_site || only != kAnySite) return false;
+  if (!job.allow_cross_site || only.only != kAnySite) return false;
   // Spanning sites: pools of one chip type, most free first, chip types in id order, within one
   // group of sites joined by network paths (all sites when the topology is not given); groups
   // with more free cards first.
@@ -248,7 +257,9 @@ bool place_gang(const Job& job, const Cluster& c, const Topology* topo, uint64_t
     if (!((chips >> chip) & 1ULL)) continue;
     std::vector<int64_t> free(sites, 0);
     for (PoolId p = 0; p < c.pool_count(); ++p) {
-      if (c.pool(p).chip == chip && c.pool_free_cards(p) > 0) free[group[c.pool(p).site]] += capped_free(c, withheld, p);
+      if (c.pool(p).chip == chip && c.pool_free_cards(p) > 0 && only.ok(c.pool(p))) {
+        free[group[c.pool(p).site]] += capped_free(c, withheld, p);
+      }
     }
     std::vector<SiteId> order;
     for (SiteId g = 0; g < sites; ++g) {
@@ -258,7 +269,9 @@ bool place_gang(const Job& job, const Cluster& c, const Topology* topo, uint64_t
     for (SiteId g : order) {
       std::vector<PoolId> pools;
       for (PoolId p = 0; p < c.pool_count(); ++p) {
-        if (c.pool(p).chip == chip && c.pool_free_cards(p) > 0 && group[c.pool(p).site] == g) pools.push_back(p);
+        if (c.pool(p).chip == chip && c.pool_free_cards(p) > 0 && group[c.pool(p).site] == g && only.ok(c.pool(p))) {
+          pools.push_back(p);
+        }
       }
       std::stable_sort(pools.begin(), pools.end(), [&](PoolId a, PoolId b) {
         return c.pool_free_cards(a) > c.pool_free_cards(b);
@@ -287,10 +300,12 @@ bool find_placement(const Job& job, const PlacementInput& in, PlacementScore kin
                     std::span<const NodeCap> caps, Allocation& out, GangPlacement gangs) {
   const Cluster& c = *in.cluster;
   if (job.cards == 0 || c.free_cards_total() < job.cards) return false;
+  if (in.total_room < job.cards) return false;
   const uint64_t chips = usable_chip_mask(job, *in.chips, *in.perf);
   if (chips == 0) return false;
-  if (place_single_node(job, c, chips, kind, caps, in.only_site, out)) return true;
-  return place_gang(job, c, in.topology, chips, kind, caps, in.only_site, out, gangs);
+  const PoolFilter filter{in.only_site, in.provider_room, job.cards};
+  if (place_single_node(job, c, chips, kind, caps, filter, out)) return true;
+  return place_gang(job, c, in.topology, chips, kind, caps, filter, out, gangs);
 }
 
 bool parse_placement(const std::string& name, PlacementScore& out) {

@@ -50,6 +50,10 @@ struct PlacementInput {
   const Topology* topology = nullptr;
   // Only this site's pools (data locality, data_locality.hpp); kAnySite: every site.
   SiteId only_site = kAnySite;
+  // Tenant quotas: cards the job's tenant may still take in all (total_room) and per provider id
+  // (provider_room; empty: no limit). Pools of a provider with less room than the job are skipped.
+  int64_t total_room = std::numeric_limits<int64_t>::max();
+  std::span<const int64_t> provider_room{};
 };
 
 bool find_placement(const Job& job, const PlacementInput& in, PlacementScore kind,

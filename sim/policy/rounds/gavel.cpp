@@ -5,6 +5,7 @@
 #include <numeric>
 
 #include "hetsim/core/rng.hpp"
+#include "hetsim/policy/placement/context_input.hpp"
 
 namespace hetsim {
 
@@ -284,12 +285,12 @@ void GavelPolicy::run_round(SchedulingContext& ctx) {
   }
   // Larger gangs first, as Gavel places them, so small jobs do not fragment a type's nodes.
   std::stable_sort(chosen.begin(), chosen.end(), [&](JobId a, JobId b) { return ctx.job(a).cards > ctx.job(b).cards; });
-  const PlacementInput in{&ctx.cluster(), &ctx.chips(), &ctx.perf(), &ctx.topology()};
   for (JobId id : chosen) {
     if (!ctx.is_pending(id)) continue;  // kept its run
     const auto k = static_cast<std::size_t>(assigned[id]);
     Job on_type = ctx.job(id);
     on_type.allowed_chips = 1ULL << types_[k];
+    const PlacementInput in = placement_input(ctx, on_type);
     if (!find_placement(on_type, in, o_.placement, {}, scratch_, o_.gangs)) {
       ++stats_.placement_misses;  // cards of the type are free but not in a shape the gang fits
       continue;

@@ -1,0 +1,136 @@
+// Tenant quotas (a tenant's `quota` in the scenario): the driver counts the cards each tenant holds
+// and rejects starts beyond its quotas; the policies hold jobs over quota without letting them
+// block the queue, and place within per-provider quotas.
+#include <gtest/gtest.h>
+
+#include <random>
+#include <string>
+
+#include "hetsim/metrics/report.hpp"
+#include "hetsim/policy/placement/placement.hpp"
+#include "../support/mini_model.hpp"
+#include "../support/run_helpers.hpp"
+
+using namespace hetsim;
+
+namespace {
+
+// One site; provider 0 ("prov") has nodes 0-1, provider 1 ("prov2") node 2; 8 cards each. Tenant
+// t0 may hold 8 cards; t1 has no quota. Jobs 0 and 1 (t0) and 2 (t1): 8 cards, 100 s, at t = 0.
+SimulationModel quota_model() {
+  SimulationModel m = test::mini_model();
+  m.cluster.add_provider("prov2");
+  m.cluster.add_pool(0, 0, 0, 2, 8, 128000, 1 << 20, 2);
+  m.cluster.add_pool(0, 1, 0, 1, 8, 128000, 1 << 20, 2);
+  test::finish_topology(m);
+  m.tenants[0].quota_cards = 8;
+  m.tenants.push_back(Tenant{"t1", 1, 0});
+  m.jobs = {test::timed_job(0, 0, 8, 100), test::timed_job(1, 0, 8, 100), test::timed_job(2, 0, 8, 100)};
+  m.jobs[2].tenant = 1;
+  test::finalize(m);
+  return m;
+}
+
+const JobRecord& rec(const test::Ran& r, JobId id) { return r.metrics->records()[id]; }
+
+// Starts every pending job on the first node with enough free cards, quotas or not.
+class QuotaBlind : public Policy {
+ public:
+  std::string name() const override { return "quota-blind"; }
+  void on_submit(const SchedulingContext&, JobId id) override { queue_.push_back(id); }
+  void on_end(const SchedulingContext&, JobId) override {}
+  void schedule(SchedulingContext& ctx) override {
+    for (JobId id : queue_) {
+      if (!ctx.is_pending(id)) continue;
+      for (NodeId n = 0; n < ctx.cluster().node_count(); ++n) {
+        if (ctx.cluster().node_free_cards(n) >= ctx.job(id).cards) {
+          ctx.start(id, single_node_allocation(ctx.cluster(), ctx.job(id), n));
+          break;
+        }
+      }
+    }
+  }
+
+ private:
+  std::vector<JobId> queue_;
+};
+
+}  // namespace
+
+TEST(Quotas, AJobOverItsTenantsQuotaWaitsWithoutBlockingOthers) {
+  for (const char* policy : {"fifo", "sjf", "easy-backfill", "srtf", "las", "tiresias"}) {
+    const auto r = test::run_policy(quota_model(), policy);
+    EXPECT_DOUBLE_EQ(rec(r, 0).start.seconds(), 0) << policy;
+    EXPECT_DOUBLE_EQ(rec(r, 2).start.seconds(), 0) << policy;  // behind a held job, not blocked by it
+    EXPECT_GE(rec(r, 1).start.seconds(), 60) << policy;         // cards were free, the quota was not
+    EXPECT_EQ(rec(r, 1).outcome, JobOutcome::Completed) << policy;
+  }
+  // Without the quota job 1 starts at once.
+  SimulationModel free = quota_model();
+  free.tenants[0].quota_cards = -1;
+  EXPECT_DOUBLE_EQ(rec(test::run_policy(free, "fifo"), 1).start.seconds(), 0);
+  // The round-based policies place within it too.
+  for (const char* policy : {"gavel", "themis"}) {
+    const auto r = test::run_policy(quota_model(), policy);
+    EXPECT_FALSE(rec(r, 0).start.seconds() < 100 && rec(r, 1).start.seconds() < 100 &&
+                 rec(r, 0).end.seconds() > rec(r, 1).start.seconds() && rec(r, 1).end.seconds() > rec(r, 0).start.seconds())
+        << policy;  // never both at once
+    EXPECT_EQ(rec(r, 1).outcome, JobOutcome::Completed) << policy;
+  }
+}
+
+TEST(Quotas, APerProviderQuotaSendsJobsToOtherProviders) {
+  // t0 may use nothing of provider 0: its job goes to provider 1's node (node 2), though first-fit
+  // would take node 0.
+  SimulationModel m = quota_model();
+  m.tenants[0].quota_cards = -1;
+  m.tenants[0].provider_quota = {0, -1};
+  m.jobs.resize(1);
+  test::finalize(m);
+  for (const char* policy : {"fifo", "easy-backfill", "las"}) {
+    const auto r = test::run_policy(m, policy);
+    EXPECT_EQ(rec(r, 0).first_node, 2u) << policy;
+  }
+}
+
+TEST(Quotas, TheDriverRejectsAStartBeyondAQuota) {
+  QuotaBlind blind;
+  const std::string v = test::violation_message(quota_model(), blind);
+  EXPECT_NE(v.find("tenant t0 would exceed its quota"), std::string::npos) << v;
+  SimulationModel provider = quota_model();
+  provider.tenants[0].quota_cards = -1;
+  provider.tenants[0].provider_quota = {0, -1};
+  QuotaBlind blind2;
+  const std::string w = test::violation_message(provider, blind2);
+  EXPECT_NE(w.find("would exceed its quota at provider prov"), std::string::npos) << w;
+}
+
+TEST(Quotas, RandomRunsStayWithinQuotasUnderEveryPolicy) {
+  // Invariant checks on (run_policy): every sample recounts each tenant's cards against the
+  // driver's count and its quota; the driver rejects any start beyond one.
+  SimulationModel m = test::mini_model();
+  m.cluster.add_provider("prov2");
+  m.cluster.add_pool(0, 0, 0, 4, 8, 128000, 1 << 20, 2);
+  m.cluster.add_pool(0, 1, 1, 4, 8, 128000, 1 << 20, 2);
+  test::finish_topology(m);
+  m.tenants[0].quota_cards = 16;
+  m.tenants.push_back(Tenant{"t1", 1, 0});
+  m.tenants.back().provider_quota = {8, 24};
+  m.tenants.push_back(Tenant{"t2", 1, 0});
+  std::mt19937_64 gen(3);
+  double t = 0;
+  for (JobId i = 0; i < 300; ++i) {
+    t += static_cast<double>(gen() % 30);
+    m.jobs.push_back(test::timed_job(i, t, 1 + static_cast<uint32_t>(gen() % 8), 60 + gen() % 1500));
+    m.jobs.back().tenant = static_cast<TenantId>(gen() % 3);
+  }
+  test::finalize(m);
+  m.sample_interval = SimTime::from_s(600);
+  m.horizon = SimTime::from_s(10 * 86400);
+  for (const char* policy : {"fifo", "sjf", "easy-backfill", "srtf", "las", "tiresias", "gavel", "themis"}) {
+    const auto r = test::run_policy(m, policy);
+    uint64_t ended = 0;
+    for (const JobRecord& x : r.metrics->records()) ended += has_ended(x) ? 1 : 0;
+    EXPECT_EQ(ended, m.jobs.size()) << policy;
+  }
+}
