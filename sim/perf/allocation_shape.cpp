@@ -6,6 +6,14 @@
 
 namespace hetsim {
 
+std::vector<SiteId> allocation_sites(const Allocation& a, const Cluster& c) {
+  std::vector<SiteId> sites;
+  for (const NodeGrant& g : a) sites.push_back(c.node_site(g.node));
+  std::sort(sites.begin(), sites.end());
+  sites.erase(std::unique(sites.begin(), sites.end()), sites.end());
+  return sites;
+}
+
 AllocationShape shape_of(const Allocation& a, const Cluster& c, const Topology& t) {
   AllocationShape s;
   if (a.empty()) return s;

@@ -2,6 +2,7 @@
 // AllocationShape: what the throughput model needs to know about where a job's cards are.
 // Computed from an Allocation in O(grants^2) for the site pairs (gangs span few sites).
 #include <cstdint>
+#include <vector>
 
 #include "hetsim/model/allocation.hpp"
 #include "hetsim/model/cluster.hpp"
@@ -23,6 +24,9 @@ struct AllocationShape {
 };
 
 AllocationShape shape_of(const Allocation& a, const Cluster& c, const Topology& t);
+
+// The sites of an allocation's nodes, ascending, each once.
+std::vector<SiteId> allocation_sites(const Allocation& a, const Cluster& c);
 
 // The shape of `cards` cards of one chip packed onto full nodes of one leaf: the reference for
 // converting a runtime on the reference chip into steps.

@@ -374,12 +374,8 @@ void Simulation::link_change(uint32_t link, int delta) {
   // Gangs that span sites now without a path between them lose their gradient exchange: killed,
   // in id order. Gangs whose path merely got slower keep their speed (not modelled).
   std::vector<JobId> victims;
-  std::vector<SiteId> sites;
   for (const auto& [end, id] : running_) {
-    sites.clear();
-    for (const NodeGrant& g : alloc_[id]) sites.push_back(cluster_.node_site(g.node));
-    std::sort(sites.begin(), sites.end());
-    sites.erase(std::unique(sites.begin(), sites.end()), sites.end());
+    const std::vector<SiteId> sites = allocation_sites(alloc_[id], cluster_);
     bool cut = false;
     for (std::size_t i = 0; i < sites.size() && !cut; ++i) {
       for (std::size_t k = i + 1; k < sites.size() && !cut; ++k) cut = !topology_->sites_connected(sites[i], sites[k]);

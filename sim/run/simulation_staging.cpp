@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "hetsim/perf/allocation_shape.hpp"
 #include "hetsim/run/simulation.hpp"
 
 namespace hetsim {
@@ -20,13 +21,9 @@ SimTime after_us(SimTime now, double us) {
 uint16_t Simulation::begin_staging(JobId id, const Allocation& a) {
   const Job& j = model_.jobs[id];
   if (!(j.data_gb > 0)) return 0;
-  std::vector<SiteId> sites;
-  for (const NodeGrant& g : a) sites.push_back(cluster_.node_site(g.node));
-  std::sort(sites.begin(), sites.end());
-  sites.erase(std::unique(sites.begin(), sites.end()), sites.end());
   uint16_t copies = 0;
   const SimTime now = engine_.now();
-  for (const SiteId s : sites) {
+  for (const SiteId s : allocation_sites(a, cluster_)) {
     if (s == j.data_site || staged_.count({id, s}) > 0) continue;
     // A cut path stalls the copy (empty route) until a link comes back (reroute_transfers).
     const uint32_t t = net_.add(topology_->site_route(j.data_site, s), j.data_gb * 8e9, now);
