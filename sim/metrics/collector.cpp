@@ -51,6 +51,9 @@ void MetricsCollector::on_start(JobId id, const Allocation& a, SimTime now, doub
   r.rent_per_s = 0;
   r.domestic_rent_per_s = 0;
   r.mixed_efficiency = mixed_efficiency;
+  const uint32_t cards = allocation_cards(a);
+  if (r.cards > 0 && cards != r.cards) ++r.resizes;
+  r.cards = cards;
   if (!trace_alloc_.empty()) trace_alloc_[id] = a;
   r.nodes = static_cast<uint32_t>(a.size());
   r.first_node = a.front().node;
@@ -116,7 +119,11 @@ void MetricsCollector::on_staging_start(JobId id, uint32_t copies, double gb) {
   r.staged_gb += gb;
 }
 
-void MetricsCollector::on_staging_end(JobId id, double seconds) { records_.at(id).staging_s += seconds; }
+void MetricsCollector::on_staging_end(JobId id, double seconds) {
+  JobRecord& r = records_.at(id);
+  r.staging_s += seconds;
+  r.staging_card_s += seconds * r.cards;
+}
 
 void MetricsCollector::on_stop(JobId id, const Allocation& a, SimTime now, double lost_card_s, Stop why) {
   advance(now);

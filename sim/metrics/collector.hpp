@@ -45,6 +45,11 @@ struct JobRecord {
   uint32_t copies = 0;
   double staged_gb = 0;
   double staging_s = 0;
+  double staging_card_s = 0;
+  // Cards of the current (last) run, and how many runs took a different number of cards than the
+  // run before (elastic jobs resized by their policy, docs/policies.md "Sia").
+  uint32_t cards = 0;
+  uint32_t resizes = 0;
 };
 
 // Started at least once (a preempted job waiting again has started).

@@ -133,11 +133,21 @@ nlohmann::ordered_json summary_json(const ReportInputs& in, const Billing& bill)
     ++mixed_jobs;
     eta_sum += r.mixed_efficiency;
     const SimTime until = has_ended(r) ? r.end : window;
-    mixed_card_s += static_cast<double>(jobs[i].cards) * (until - r.segment_start).seconds();
+    mixed_card_s += static_cast<double>(r.cards) * (until - r.segment_start).seconds();
   }
   s["mixed"] = {{"jobs_started", mixed_jobs},
                 {"card_hours", r9(mixed_card_s / 3600.0)},
                 {"mean_efficiency", mixed_jobs > 0 ? r9(eta_sum / static_cast<double>(mixed_jobs)) : 0.0}};
+
+  // Elastic jobs (docs/policies.md "Sia"): zeros when no job may change its gang size.
+  uint64_t elastic_jobs = 0, resized_jobs = 0, resizes = 0;
+  for (JobId i = 0; i < recs.size(); ++i) {
+    if (!jobs[i].elastic()) continue;
+    ++elastic_jobs;
+    resized_jobs += recs[i].resizes > 0 ? 1 : 0;
+    resizes += recs[i].resizes;
+  }
+  s["elastic"] = {{"jobs", elastic_jobs}, {"jobs_resized", resized_jobs}, {"resizes", resizes}};
 
   // Preemptions (docs/policies.md, "Preemption") and the kills of failures: zeros without them.
   uint64_t preemptions = 0, preempted_jobs = 0, kills = 0;
@@ -163,7 +173,7 @@ nlohmann::ordered_json summary_json(const ReportInputs& in, const Billing& bill)
     staged_jobs += r.copies > 0 ? 1 : 0;
     staged_gb += r.staged_gb;
     staging_s += r.staging_s;
-    staging_card_s += r.staging_s * jobs[i].cards;
+    staging_card_s += r.staging_card_s;
   }
   s["staging"] = {{"copies", copies},
                   {"jobs_staged", staged_jobs},
@@ -231,7 +241,7 @@ void jobs_csv(const ReportInputs& in, const Billing& bill, const std::function<v
                    (*in.tenants)[j.tenant].name, job_class_name(j.job_class), seconds_str(j.arrival),
                    job_outcome_name(r.outcome), started ? seconds_str(r.start) : "",
                    ended ? seconds_str(r.end) : "", started ? seconds_str(r.start - j.arrival) : "",
-                   done ? seconds_str(r.end - j.arrival) : "", j.cards,
+                   done ? seconds_str(r.end - j.arrival) : "", started ? r.cards : j.cards,
                    started ? chip_label(*in.chips, r) : "", started ? std::to_string(r.nodes) : "",
                    started ? std::to_string(r.leaves) : "", started ? std::to_string(r.sites) : "",
                    started ? c.site(c.node_site(r.first_node)).name : "",

@@ -42,12 +42,22 @@ struct Job {
   bool allow_cross_site = false;       // may a gang span sites (paying the inter-site link)?
   bool may_mix_chips = false;          // may a gang span chip types (mixed training, one site)?
   int32_t measured_type = -1;          // >= 0: runs at MeasuredThroughputs' rates, not the model's
+  // Elastic jobs (docs/policies.md "Sia"): a policy may run the job on any gang size in
+  // [min_cards, max_cards], changing it between runs; the global batch stays the same, so the
+  // work (steps) does not change, only the step time. 0: rigid, exactly `cards`.
+  uint32_t min_cards = 0;
+  uint32_t max_cards = 0;
+
+  uint32_t min_gang() const { return min_cards > 0 ? min_cards : cards; }
+  uint32_t max_gang() const { return max_cards > 0 ? max_cards : cards; }
+  bool elastic() const { return min_gang() != max_gang(); }
+  bool gang_size_allowed(uint32_t n) const { return n >= min_gang() && n <= max_gang(); }
 
   // Device memory each card needs: model state sharded over the gang (ZeRO-3/FSDP style) plus
   // activations. GB (1e9 bytes).
-  double mem_per_card_gb() const {
-    return model.bytes_per_param * model.params / static_cast<double>(cards) / 1e9 +
-           model.activation_gb_per_card;
+  double mem_per_card_gb() const { return mem_per_card_gb(cards); }
+  double mem_per_card_gb(uint32_t gang) const {
+    return model.bytes_per_param * model.params / static_cast<double>(gang) / 1e9 + model.activation_gb_per_card;
   }
   bool chip_allowed(ChipId c) const { return (allowed_chips >> c) & 1ULL; }
 };

@@ -47,7 +47,11 @@ StepTime step_time(const ModelWork& work, const ChipSpec& chip, const Allocation
 }
 
 bool fits_memory(const Job& job, const ChipSpec& chip, const PerfParams& params) {
-  return job.mem_per_card_gb() <= chip.mem_gb * params.memory_usable_fraction;
+  return fits_memory(job, chip, params, job.cards);
+}
+
+bool fits_memory(const Job& job, const ChipSpec& chip, const PerfParams& params, uint32_t gang) {
+  return job.mem_per_card_gb(gang) <= chip.mem_gb * params.memory_usable_fraction;
 }
 
 SimTime runtime_for_steps(uint64_t steps, double step_s) {

@@ -35,8 +35,10 @@ struct StepTime {
 StepTime step_time(const ModelWork& work, const ChipSpec& chip, const AllocationShape& shape,
                    const PerfParams& params);
 
-// True when the job's per-card memory need fits the chip's usable memory.
+// True when the job's per-card memory need fits the chip's usable memory, on its requested gang
+// or (elastic jobs) on a gang of `gang` cards.
 bool fits_memory(const Job& job, const ChipSpec& chip, const PerfParams& params);
+bool fits_memory(const Job& job, const ChipSpec& chip, const PerfParams& params, uint32_t gang);
 
 // Wall time of `steps` steps of `step_s` seconds, rounded up to whole microseconds (>= 1 us).
 SimTime runtime_for_steps(uint64_t steps, double step_s);

@@ -1,5 +1,6 @@
 // The built-in policies and their parameters (`hetsim list policies` prints this table).
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -8,6 +9,7 @@
 #include "hetsim/policy/ordering/queue_policy.hpp"
 #include "hetsim/policy/registry.hpp"
 #include "hetsim/policy/rounds/gavel.hpp"
+#include "hetsim/policy/rounds/sia.hpp"
 
 namespace hetsim {
 
@@ -257,6 +259,44 @@ void register_builtin_policies(PolicyRegistry& r) {
         GavelPolicy::Options o = round_options(v, "themis");
         o.objective = GavelPolicy::Objective::FinishTime;
         return std::make_unique<GavelPolicy>(o);
+      }});
+  r.add(PolicyEntry{
+      "sia",
+      "Sia: every round an integer program picks each job's chip type and (elastic jobs) gang size, maximising "
+      "normalised goodput with a fairness power p and a restart discount; preemptive",
+      {bool_param("aware", "true",
+                  "heterogeneity-aware, or false: Sia blind to chip types (every type believed as fast as the mean "
+                  "of the job's types at that gang size)"),
+       int_param("round", "60", 1, 86400, "seconds per scheduling round (Sia: 60)"),
+       real_param("p", "-0.5", -8, 8,
+                  "fairness power on normalised goodput, not 0: p < 0 minimises sum G^p (Sia's default -0.5, "
+                  "favouring the jobs with least goodput), p > 0 maximises it (p = 1: total goodput)"),
+       real_param("lambda", "1.1", 0.001, 1e6,
+                  "penalty for leaving a job without cards, in units of normalised goodput^p (Sia: 1.1, > 1 so any "
+                  "allocation beats none)"),
+       real_param("restart_penalty", "0", 0, 1e7,
+                  "seconds a reconfiguration is assumed to cost in the re-allocation factor; 0: the job's restart "
+                  "cost from the checkpoint model (preemption section)"),
+       real_param("mip_gap", "0.0001", 0, 1, "relative optimality gap at which branch and bound stops (Sia: 1e-4)"),
+       int_param("mip_nodes", "200", 0, 1e9,
+                 "branch-and-bound subproblems per round at most, then the best solution found (0: no limit); a "
+                 "bound in work, not time, so runs stay deterministic"),
+       int_param("max_jobs", "1000", 1, 1e7, "jobs in the program, by arrival; later ones wait"),
+       placement_param(), gang_param()},
+      [](const ParamValues& v) {
+        SiaPolicy::Options o;
+        o.aware = v.get_bool("aware");
+        o.round = SimTime::from_s(v.get_int("round"));
+        o.program.p = v.get_real("p");
+        if (o.program.p == 0) throw std::invalid_argument("sia: p must not be 0 (Sia's objective is G^p)");
+        o.program.lambda = v.get_real("lambda");
+        o.program.mip_gap = v.get_real("mip_gap");
+        o.program.mip_nodes = static_cast<uint64_t>(v.get_int("mip_nodes"));
+        o.restart_penalty_s = v.get_real("restart_penalty");
+        o.max_jobs = static_cast<uint32_t>(v.get_int("max_jobs"));
+        o.placement = placement_of(v);
+        o.gangs = gangs_of(v);
+        return std::make_unique<SiaPolicy>(o);
       }});
 }
 

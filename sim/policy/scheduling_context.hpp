@@ -51,6 +51,14 @@ class SchedulingContext {
   // 0 when the job may not use the chip or does not fit its memory. The throughput matrix of the
   // round-based policies (sim/policy/rounds).
   virtual double steps_per_s(JobId id, ChipId chip) const = 0;
+  // The same on a gang of `cards` cards (an elastic job's other sizes, Job::min_cards..max_cards);
+  // 0 also when the size is outside the job's range. Measured types have one rate per card count
+  // only: any other size is 0.
+  virtual double steps_per_s(JobId id, ChipId chip, uint32_t cards) const = 0;
+  // Seconds a job that is stopped now and started again loses to the restart: the checkpoint write
+  // and read and the relaunch (sim/perf/checkpoint.hpp), the restart penalty of the resizing
+  // policies (Sia).
+  virtual double restart_cost_s(JobId) const { return 0; }
 
   // Data staging (scenario `data_staging:`): estimated seconds to copy job `id`'s data to `site`
   // if it started there now, with the links shared as they are now (TransferNetwork::estimate_s,

@@ -11,9 +11,11 @@ std::string node_name(NodeId n) { return "node " + std::to_string(n); }
 }  // namespace
 
 std::string check_started(const Cluster& now, const Job& j, const Allocation& a) {
-  if (allocation_cards(a) != j.cards)
+  if (!j.gang_size_allowed(allocation_cards(a))) {
     return "job " + std::to_string(j.id) + " holds " + std::to_string(allocation_cards(a)) + " cards, its gang is " +
-           std::to_string(j.cards) + " (all-or-nothing)";
+           (j.elastic() ? std::to_string(j.min_gang()) + ".." + std::to_string(j.max_gang()) + " (elastic)"
+                        : std::to_string(j.cards) + " (all-or-nothing)");
+  }
   bool chips_differ = false, sites_differ = false;  // over the whole gang, not against its first grant
   for (const NodeGrant& g : a) {
     if (g.node < now.node_count()) {

@@ -107,17 +107,24 @@ double Simulation::step_time_on(JobId id, const Allocation& a, std::span<const C
   return 1.0 / (speed.eta * steps_per_s);
 }
 
-double Simulation::steps_per_s(JobId id, ChipId chip) const {
+double Simulation::steps_per_s(JobId id, ChipId chip) const { return steps_per_s(id, chip, model_.jobs.at(id).cards); }
+
+double Simulation::steps_per_s(JobId id, ChipId chip, uint32_t cards) const {
   const Job& j = model_.jobs.at(id);
-  if (chip >= model_.chips.size() || !j.chip_allowed(chip)) return 0;
-  if (j.measured_type >= 0) return model_.measured.rate(j.measured_type, chip);
+  if (chip >= model_.chips.size() || !j.chip_allowed(chip) || !j.gang_size_allowed(cards)) return 0;
+  if (j.measured_type >= 0) return cards == j.cards ? model_.measured.rate(j.measured_type, chip) : 0.0;
   const ChipSpec& spec = model_.chips.at(chip);
-  if (!fits_memory(j, spec, model_.perf)) return 0;
+  if (!fits_memory(j, spec, model_.perf, cards)) return 0;
   const SiteFabric fabric = model_.topology.site_count() > 0 ? model_.topology.fabric(0) : SiteFabric{};
-  const AllocationShape shape = packed_shape(chip, j.cards, static_cast<uint32_t>(spec.cards_per_server),
+  const AllocationShape shape = packed_shape(chip, cards, static_cast<uint32_t>(spec.cards_per_server),
                                              fabric.node_nic_gbps, fabric.hop_latency_us);
   const double step_s = step_time(j.model, spec, shape, model_.perf).total_s;
   return step_s > 0 ? 1.0 / step_s : 0.0;
+}
+
+double Simulation::restart_cost_s(JobId id) const {
+  const Job& j = model_.jobs.at(id);
+  return model_.checkpoint.transfer_s(j) + model_.checkpoint.resume_s(j, true, false);
 }
 
 double Simulation::scaled_estimate_s(JobId id, double step_s) const {
@@ -150,15 +157,19 @@ void Simulation::start(JobId id, Allocation a) {
     }
     cards += k;
   }
-  if (cards != j.cards) {
+  if (!j.gang_size_allowed(cards)) {
+    if (j.elastic()) {
+      violation(id, "elastic job takes " + std::to_string(j.min_gang()) + " to " + std::to_string(j.max_gang()) +
+                        " cards, given " + std::to_string(cards));
+    }
     violation(id, "gang of " + std::to_string(j.cards) + " cards given " + std::to_string(cards) + " (all-or-nothing)");
   }
   const std::vector<ChipCount> mix = chip_mix(a, cluster_);
   for (const ChipCount& g : mix) {
     const std::string& name = model_.chips.at(g.chip).name;
     if (!j.chip_allowed(g.chip)) violation(id, "chip " + name + " not allowed for this job");
-    if (!fits_memory(j, model_.chips.at(g.chip), model_.perf)) {
-      violation(id, "job needs " + std::to_string(j.mem_per_card_gb()) + " GB per card, more than " + name + " offers");
+    if (!fits_memory(j, model_.chips.at(g.chip), model_.perf, cards)) {
+      violation(id, "job needs " + std::to_string(j.mem_per_card_gb(cards)) + " GB per card, more than " + name + " offers");
     }
   }
   const std::string why = cluster_.check(a);
@@ -322,7 +333,7 @@ void Simulation::preempt(JobId id) {
                             : model_.checkpoint.resume_s(model_.jobs[id], kept_any, kept_any && !(seg.interval_s > 0));
   set_state(id, State::Pending);
   ++pending_count_;
-  metrics_.on_stop(id, held, now, seg.lost_at(elapsed) * model_.jobs[id].cards, MetricsCollector::Stop::Preempted);
+  metrics_.on_stop(id, held, now, seg.lost_at(elapsed) * allocation_cards(held), MetricsCollector::Stop::Preempted);
   if (check_invariants_) check_local(kNoJob);
 }
 
@@ -340,7 +351,7 @@ void Simulation::kill(JobId id) {
   const double unpaid_resume = r.resume_s;
   const Allocation held = end_run(id, kept);
   r.next_resume_s = staging ? unpaid_resume : model_.checkpoint.resume_s(model_.jobs[id], r.done_steps > 0, false);
-  const double lost = lost_s * model_.jobs[id].cards;
+  const double lost = lost_s * allocation_cards(held);
   if (r.failures >= model_.failures.retry_limit) {
     set_state(id, State::Done);
     metrics_.on_stop(id, held, now, lost, MetricsCollector::Stop::Failed);

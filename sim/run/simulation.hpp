@@ -52,6 +52,8 @@ class Simulation final : public SchedulingContext {
   const Allocation& allocation_of(JobId id) const override { return alloc_.at(id); }
   double estimated_runtime_s(JobId id, const Allocation& a) const override;
   double steps_per_s(JobId id, ChipId chip) const override;
+  double steps_per_s(JobId id, ChipId chip, uint32_t cards) const override;
+  double restart_cost_s(JobId id) const override;
   uint64_t state_version() const override { return version_; }
   void start(JobId id, Allocation a) override;
   void preempt(JobId id) override;

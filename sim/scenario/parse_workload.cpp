@@ -148,11 +148,32 @@ bool read_mix_chips(ParseState& st, const MapReader& r, bool trains) {
   return true;
 }
 
+// A class's `elastic: { share, min_cards?, max_cards? }`: share in [0, 1], 1 <= min <= max.
+std::optional<ElasticClassSpec> read_elastic(Ctx& ctx, const YamlValue& v, const std::string& what) {
+  MapReader r(ctx, v, what, {"share", "min_cards", "max_cards"});
+  if (!r.ok()) return std::nullopt;
+  const std::size_t before = ctx.error_count();
+  ElasticClassSpec e;
+  if (auto x = r.quantity("share", UnitKind::Plain, true)) {
+    if (r.check("share", *x >= 0 && *x <= 1, "'share' of 'elastic' must be in [0, 1], got " + num(*x))) e.share = *x;
+  }
+  if (auto n = r.whole("min_cards", UnitKind::Count, 1, kMaxCards, false)) e.min_cards = static_cast<uint32_t>(*n);
+  if (auto n = r.whole("max_cards", UnitKind::Count, 1, kMaxCards, false)) {
+    if (r.check("max_cards", *n >= e.min_cards,
+                "'max_cards' (" + std::to_string(*n) + ") must be >= 'min_cards' (" +
+                    std::to_string(e.min_cards) + ")")) {
+      e.max_cards = static_cast<uint32_t>(*n);
+    }
+  }
+  if (ctx.error_count() != before) return std::nullopt;
+  return e;
+}
+
 JobClassSpec read_class(ParseState& st, const YamlValue& v, const std::string& what) {
   MapReader r(st.ctx, v, what,
               {"class", "share", "cards", "runtime", "model_params", "tokens_per_step", "trains",
                "bytes_per_param", "activation_per_card", "cpu_per_card", "memory_per_card", "data", "allowed_chips",
-               "estimate_error", "mix_chips"});
+               "estimate_error", "mix_chips", "elastic"});
   JobClassSpec c;
   if (!r.ok()) return c;
   if (auto k = read_class_name(r)) c.job_class = *k;
@@ -185,14 +206,18 @@ JobClassSpec read_class(ParseState& st, const YamlValue& v, const std::string& w
   if (auto a = read_allowed_chips(st, r)) c.allowed_chips = *a;
   if (auto x = r.quantity("estimate_error", UnitKind::Plain, false)) c.estimate_error_sigma = *x;
   c.mix_chips = read_mix_chips(st, r, f.trains);
+  if (const YamlValue* x = r.get("elastic")) {
+    if (auto e = read_elastic(st.ctx, *x, what + ".elastic")) c.elastic = *e;
+  }
   return c;
 }
 
 ExplicitJobSpec read_job(ParseState& st, const YamlValue& v, const std::string& what) {
   MapReader r(st.ctx, v, what,
-              {"tenant", "class", "arrival", "cards", "params", "tokens_per_step", "runtime_on_reference", "steps",
-               "estimate", "allowed_chips", "data_site", "data", "priority", "allow_cross_site", "mix_chips",
-               "trains", "bytes_per_param", "activation_per_card", "cpu_per_card", "memory_per_card"});
+              {"tenant", "class", "arrival", "cards", "min_cards", "max_cards", "params", "tokens_per_step",
+               "runtime_on_reference", "steps", "estimate", "allowed_chips", "data_site", "data", "priority",
+               "allow_cross_site", "mix_chips", "trains", "bytes_per_param", "activation_per_card", "cpu_per_card",
+               "memory_per_card"});
   ExplicitJobSpec j;
   if (!r.ok()) return j;
   if (auto s = r.string("tenant", true)) {
@@ -207,7 +232,23 @@ ExplicitJobSpec read_job(ParseState& st, const YamlValue& v, const std::string& 
       j.arrival_s = *t;
     }
   }
-  if (auto n = r.whole("cards", UnitKind::Count, 1, kMaxCards, true)) j.cards = static_cast<uint32_t>(*n);
+  const auto cards = r.whole("cards", UnitKind::Count, 1, kMaxCards, true);
+  if (cards) j.cards = static_cast<uint32_t>(*cards);
+  // Elastic range (only elastic-aware policies use it): min_cards <= cards <= max_cards.
+  if (auto n = r.whole("min_cards", UnitKind::Count, 1, kMaxCards, false)) {
+    if (!cards || r.check("min_cards", *n <= *cards,
+                          "'min_cards' (" + std::to_string(*n) + ") must be <= 'cards' (" +
+                              std::to_string(*cards) + ")")) {
+      j.min_cards = static_cast<uint32_t>(*n);
+    }
+  }
+  if (auto n = r.whole("max_cards", UnitKind::Count, 1, kMaxCards, false)) {
+    if (!cards || r.check("max_cards", *n >= *cards,
+                          "'max_cards' (" + std::to_string(*n) + ") must be >= 'cards' (" +
+                              std::to_string(*cards) + ")")) {
+      j.max_cards = static_cast<uint32_t>(*n);
+    }
+  }
   if (auto x = r.quantity("params", UnitKind::Count, true)) {
     if (r.check("params", *x > 0, "'params' must be > 0")) j.params = *x;
   }

@@ -1,5 +1,6 @@
 #include "hetsim/workload/class_sampler.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <stdexcept>
@@ -37,6 +38,12 @@ void validate_class(const JobClassSpec& c, const std::string& label) {
     throw std::invalid_argument(
         label + ": activation, host resources and estimate_error must be finite and >= 0");
   }
+  const ElasticClassSpec& e = c.elastic;
+  if (!(e.share >= 0 && e.share <= 1)) throw std::invalid_argument(label + " elastic: share must be in [0, 1]");
+  if (e.min_cards < 1) throw std::invalid_argument(label + " elastic: min_cards must be >= 1");
+  if (e.max_cards != 0 && e.max_cards < e.min_cards) {
+    throw std::invalid_argument(label + " elastic: max_cards must be >= min_cards");
+  }
 }
 
 }  // namespace
@@ -51,7 +58,8 @@ ClassSampler::ClassSampler(const JobClassSpec& spec, std::size_t index,
       model_rng_(streams.stream("workload.model." + std::to_string(index))),
       runtime_rng_(streams.stream("workload.runtime." + std::to_string(index))),
       estimate_rng_(streams.stream("workload.estimate." + std::to_string(index))),
-      data_rng_(streams.stream("workload.data." + std::to_string(index))) {
+      data_rng_(streams.stream("workload.data." + std::to_string(index))),
+      elastic_rng_(streams.stream("workload.elastic." + std::to_string(index))) {
   validate_class(spec, label_);
   cards_ = DiscreteSampler(spec.cards.weights, label_ + " cards");
   model_ = DiscreteSampler(spec.model_params.weights, label_ + " model_params");
@@ -112,6 +120,16 @@ double ClassSampler::draw(Job& job) {
   job.runtime_estimate_s =
       reference_runtime_s * std::exp(spec_.estimate_error_sigma * estimate_rng_.normal());
   job.data_gb = spec_.data_gb.median == 0 ? 0.0 : draw_truncated_lognormal(data_rng_, spec_.data_gb);
+  // Elastic coin last, and only when the class has elastic jobs: a class without them draws
+  // exactly what it always did. Feasibility and steps above are those of the drawn gang.
+  job.min_cards = 0;
+  job.max_cards = 0;
+  const ElasticClassSpec& e = spec_.elastic;
+  if (e.share > 0 && elastic_rng_.uniform01() < e.share) {
+    const uint64_t hi = std::max<uint64_t>(e.max_cards > 0 ? e.max_cards : 4ULL * job.cards, job.cards);
+    set_gang_range(job, std::min(e.min_cards, job.cards),
+                   static_cast<uint32_t>(std::min<uint64_t>(hi, std::numeric_limits<uint32_t>::max())));
+  }
   return reference_runtime_s;
 }
 

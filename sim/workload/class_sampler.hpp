@@ -1,7 +1,8 @@
 #pragma once
 // ClassSampler: draws the attributes of one generated job of a class (gang, model, runtime,
-// estimate, data size). Each kind has its own stream per class, "workload.<kind>.<class index>",
-// so editing one class's distribution leaves every other draw of the workload unchanged.
+// estimate, data size, elastic coin). Each kind has its own stream per class,
+// "workload.<kind>.<class index>", so editing one class's distribution leaves every other draw of
+// the workload unchanged. The elastic coin is drawn only for a class with elastic.share > 0.
 #include <cstdint>
 #include <string>
 
@@ -38,7 +39,7 @@ class ClassSampler {
   std::string label_;
   uint64_t candidates_ = 0;
   DiscreteSampler cards_, model_;
-  Rng cards_rng_, model_rng_, runtime_rng_, estimate_rng_, data_rng_;
+  Rng cards_rng_, model_rng_, runtime_rng_, estimate_rng_, data_rng_, elastic_rng_;
 };
 
 }  // namespace hetsim

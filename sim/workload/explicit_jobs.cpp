@@ -24,6 +24,13 @@ Id lookup(const std::vector<std::string>& names, const std::string& name, const 
 
 TimedJob convert_one(const ExplicitJobSpec& e, const GeneratorContext& ctx, const std::string& what) {
   if (e.cards == 0) throw std::invalid_argument(what + ": cards must be >= 1");
+  // Elastic range: 0 stands for `cards`.
+  const uint32_t min_cards = e.min_cards > 0 ? e.min_cards : e.cards;
+  const uint32_t max_cards = e.max_cards > 0 ? e.max_cards : e.cards;
+  if (min_cards > e.cards || max_cards < e.cards) {
+    throw std::invalid_argument(what + ": needs min_cards <= cards <= max_cards, got " + std::to_string(min_cards) +
+                                " <= " + std::to_string(e.cards) + " <= " + std::to_string(max_cards));
+  }
   if (!std::isfinite(e.params) || !(e.params > 0)) {
     throw std::invalid_argument(what + ": params must be > 0");
   }
@@ -77,6 +84,9 @@ TimedJob convert_one(const ExplicitJobSpec& e, const GeneratorContext& ctx, cons
   j.steps = by_steps ? e.steps : steps_for_runtime(e.reference_runtime_s, step_s);
   out.reference_runtime_s = static_cast<double>(j.steps) * step_s;
   j.runtime_estimate_s = e.runtime_estimate_s > 0 ? e.runtime_estimate_s : out.reference_runtime_s;
+  // Feasibility and steps are those of the requested gang; the batch is global, so the steps hold
+  // for every gang size of the range too.
+  set_gang_range(j, min_cards, max_cards);
   return out;
 }
 

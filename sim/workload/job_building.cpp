@@ -77,6 +77,16 @@ uint64_t steps_for_runtime(double runtime_s, double step_s) {
   return static_cast<uint64_t>(std::clamp(steps, 1.0, 1e18));
 }
 
+void set_gang_range(Job& job, uint32_t lo, uint32_t hi) {
+  if (lo > job.cards || hi < job.cards) {
+    throw std::invalid_argument("gang range [" + std::to_string(lo) + ", " + std::to_string(hi) +
+                                "] does not contain the job's " + std::to_string(job.cards) + " cards");
+  }
+  const bool rigid = lo == job.cards && hi == job.cards;
+  job.min_cards = rigid ? 0 : lo;
+  job.max_cards = rigid ? 0 : hi;
+}
+
 std::string describe_misfit(const Job& job, uint64_t candidates, const GeneratorContext& ctx) {
   double best_usable = 0;
   uint32_t best_gang = 0;

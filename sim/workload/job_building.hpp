@@ -29,6 +29,10 @@ double reference_step_time(const GeneratorContext& ctx, const Job& job, const st
 // Whole steps closest to runtime_s, at least one.
 uint64_t steps_for_runtime(double runtime_s, double step_s);
 
+// Gives `job` the elastic gang range [lo, hi] (lo <= job.cards <= hi), or leaves it rigid
+// (min_cards = max_cards = 0) when lo == hi == job.cards, so rigid jobs look as they always did.
+void set_gang_range(Job& job, uint32_t lo, uint32_t hi);
+
 // Why `job` fits nowhere, for error messages.
 std::string describe_misfit(const Job& job, uint64_t candidates, const GeneratorContext& ctx);
 

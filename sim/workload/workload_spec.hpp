@@ -24,6 +24,15 @@ struct LogNormalDist {
   double max = 1e300;
 };
 
+// Elastic jobs of a class (docs/scenario-format.md, `elastic:`): each generated job is elastic
+// with probability `share`, its gang range then [min(min_cards, cards), max(max_cards, cards)].
+// Only elastic-aware policies (Sia) resize a job; the others run it at `cards`.
+struct ElasticClassSpec {
+  double share = 0;                       // in [0, 1]; 0: no job is elastic and nothing is drawn
+  uint32_t min_cards = 1;                 // >= 1
+  uint32_t max_cards = 0;                 // >= min_cards; 0: 4 x the job's cards
+};
+
 struct JobClassSpec {
   JobClass job_class = JobClass::Eval;
   double share = 0;                       // share of arrivals (normalised over classes)
@@ -40,6 +49,7 @@ struct JobClassSpec {
   std::vector<std::string> allowed_chips; // empty: every chip in the catalog
   double estimate_error_sigma = 0;        // runtime estimate = true runtime * exp(N(0, sigma))
   bool mix_chips = false;                 // gangs may span chip types (mixed training)
+  ElasticClassSpec elastic;               // share 0 (the default): every job rigid
 };
 
 struct ExplicitJobSpec {
@@ -47,6 +57,9 @@ struct ExplicitJobSpec {
   JobClass job_class = JobClass::Eval;
   double arrival_s = 0;
   uint32_t cards = 1;
+  // Elastic gang range, min_cards <= cards <= max_cards; 0: `cards` (both 0 or both `cards`: rigid).
+  uint32_t min_cards = 0;
+  uint32_t max_cards = 0;
   double params = 1e9;
   double tokens_per_step = 1e6;
   bool trains = true;

@@ -101,7 +101,7 @@ TEST(PolicyRegistry, UnknownNamesAndBadParametersAreClearErrors) {
   } catch (const std::invalid_argument& e) {
     const std::string msg = e.what();
     EXPECT_NE(msg.find("unknown policy 'fifoo'"), std::string::npos);
-    EXPECT_NE(msg.find("easy-backfill, fifo, gavel, las, sjf, srtf, themis, tiresias"), std::string::npos);
+    EXPECT_NE(msg.find("easy-backfill, fifo, gavel, las, sia, sjf, srtf, themis, tiresias"), std::string::npos);
   }
   EXPECT_THROW(reg.create("fifo", {{"placement", "worst-fit"}}), std::invalid_argument);
   EXPECT_THROW(reg.create("fifo", {{"max_scan", "5"}}), std::invalid_argument);

@@ -82,6 +82,10 @@ TEST(Failures, RandomNodeFailuresKeepEveryJobAndCardAccountedFor) {
     t += static_cast<double>(gen() % 40);
     m.jobs.push_back(test::timed_job(i, t, 1 + static_cast<uint32_t>(gen() % 16), 60 + gen() % 2000));
     m.jobs.back().allow_cross_site = i % 5 == 0;  // gangs that may span the link that fails
+    if (i % 3 == 0) {  // elastic: sia resizes them; the other policies run them at their request
+      m.jobs.back().min_cards = 1;
+      m.jobs.back().max_cards = 2 * m.jobs.back().cards;
+    }
   }
   test::finalize(m);
   m.failures.by_chip = {NodeFailureRate{4 * 3600.0, 900}, NodeFailureRate{6 * 3600.0, 1800}};
@@ -90,7 +94,7 @@ TEST(Failures, RandomNodeFailuresKeepEveryJobAndCardAccountedFor) {
   m.failures.retry_limit = 2;
   m.checkpoint.interval_s = 300;
   m.horizon = SimTime::from_s(4 * 86400);
-  for (const char* policy : {"fifo", "sjf", "easy-backfill", "srtf", "las", "tiresias", "gavel", "themis"}) {
+  for (const char* policy : {"fifo", "sjf", "easy-backfill", "srtf", "las", "tiresias", "gavel", "themis", "sia"}) {
     const auto r = test::run_policy(m, policy);
     uint64_t ended = 0, failed = 0, kills = 0;
     for (const JobRecord& x : r.metrics->records()) {

@@ -87,7 +87,7 @@ TEST(Invariants, EveryPolicyRunsCleanWithCheckingOn) {
   test::finish_topology(m);
   for (JobId i = 0; i < 60; ++i) m.jobs.push_back(test::timed_job(i, i * 7.0, 1 + (i * 5) % 16, 50 + (i * 37) % 400));
   test::finalize(m);
-  for (const char* policy : {"fifo", "sjf", "easy-backfill", "srtf", "las", "tiresias", "gavel", "themis"}) {
+  for (const char* policy : {"fifo", "sjf", "easy-backfill", "srtf", "las", "tiresias", "gavel", "themis", "sia"}) {
     const auto r = test::run_policy(m, policy);
     EXPECT_GT(r.result.events, 0u) << policy;
   }

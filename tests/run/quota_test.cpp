@@ -70,7 +70,7 @@ TEST(Quotas, AJobOverItsTenantsQuotaWaitsWithoutBlockingOthers) {
   free.tenants[0].quota_cards = -1;
   EXPECT_DOUBLE_EQ(rec(test::run_policy(free, "fifo"), 1).start.seconds(), 0);
   // The round-based policies place within it too.
-  for (const char* policy : {"gavel", "themis"}) {
+  for (const char* policy : {"gavel", "themis", "sia"}) {
     const auto r = test::run_policy(quota_model(), policy);
     EXPECT_FALSE(rec(r, 0).start.seconds() < 100 && rec(r, 1).start.seconds() < 100 &&
                  rec(r, 0).end.seconds() > rec(r, 1).start.seconds() && rec(r, 1).end.seconds() > rec(r, 0).start.seconds())
@@ -127,7 +127,7 @@ TEST(Quotas, RandomRunsStayWithinQuotasUnderEveryPolicy) {
   test::finalize(m);
   m.sample_interval = SimTime::from_s(600);
   m.horizon = SimTime::from_s(10 * 86400);
-  for (const char* policy : {"fifo", "sjf", "easy-backfill", "srtf", "las", "tiresias", "gavel", "themis"}) {
+  for (const char* policy : {"fifo", "sjf", "easy-backfill", "srtf", "las", "tiresias", "gavel", "themis", "sia"}) {
     const auto r = test::run_policy(m, policy);
     uint64_t ended = 0;
     for (const JobRecord& x : r.metrics->records()) ended += has_ended(x) ? 1 : 0;

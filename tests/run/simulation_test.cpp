@@ -88,7 +88,7 @@ SimulationModel random_model(uint64_t seed, int n_jobs) {
 }  // namespace
 
 TEST(Simulation, EveryJobEndsExactlyOnceAndCardsAreConserved) {
-  for (const char* policy : {"fifo", "sjf", "easy-backfill", "srtf", "las", "tiresias", "gavel", "themis"}) {
+  for (const char* policy : {"fifo", "sjf", "easy-backfill", "srtf", "las", "tiresias", "gavel", "themis", "sia"}) {
     const SimulationModel m = random_model(5, 400);
     const auto r = test::run_policy(m, policy);
     int64_t running_cards = 0;

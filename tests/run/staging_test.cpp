@@ -239,9 +239,9 @@ TEST(Staging, RandomRunsKeepEveryJobAndCardAccountedFor) {
   m.failures.link_outages.push_back({1, SimTime::from_s(2000), SimTime::from_s(1500)});
   m.failures.retry_limit = 3;
   m.horizon = SimTime::from_s(5 * 86400);
-  for (const char* policy : {"fifo", "sjf", "easy-backfill", "srtf", "las", "tiresias", "gavel", "themis"}) {
+  for (const char* policy : {"fifo", "sjf", "easy-backfill", "srtf", "las", "tiresias", "gavel", "themis", "sia"}) {
     for (const char* data : {"ignore", "home", "weigh"}) {
-      const bool rounds = std::string(policy) == "gavel" || std::string(policy) == "themis";
+      const bool rounds = std::string(policy) == "gavel" || std::string(policy) == "themis" || std::string(policy) == "sia";
       if (rounds && std::string(data) != "ignore") continue;  // no locality rule in the round policies
       const std::map<std::string, std::string> params =
           rounds ? std::map<std::string, std::string>{} : std::map<std::string, std::string>{{"data", data}};

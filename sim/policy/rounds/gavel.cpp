@@ -305,17 +305,9 @@ void GavelPolicy::run_round(SchedulingContext& ctx) {
 
 void GavelPolicy::schedule(SchedulingContext& ctx) {
   init_types(ctx);
-  if (active_.empty()) {
-    round_pending_ = false;
-    return;
-  }
-  // A round starts on its time, or at once when nothing runs (Gavel's round ends when its last
-  // job does), including the first arrival into an idle cluster.
-  if (round_pending_ && ctx.now() < next_round_ && !running_.empty()) return;
+  if (!clock_.due(ctx, active_.empty(), !running_.empty())) return;
   run_round(ctx);
-  next_round_ = ctx.now() + o_.round;
-  round_pending_ = true;
-  ctx.wake_at(next_round_);
+  clock_.ran(ctx, o_.round);
 }
 
 }  // namespace hetsim

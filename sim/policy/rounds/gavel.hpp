@@ -28,6 +28,7 @@
 #include "hetsim/policy/placement/placement.hpp"
 #include "hetsim/policy/policy.hpp"
 #include "hetsim/policy/rounds/allocation.hpp"
+#include "hetsim/policy/rounds/round_clock.hpp"
 
 namespace hetsim {
 
@@ -93,8 +94,7 @@ class GavelPolicy : public Policy {
   bool need_recompute_ = false;
   bool ever_reset_ = false;
   SimTime last_reset_;
-  SimTime next_round_;
-  bool round_pending_ = false;       // a round is planned at next_round_
+  RoundClock clock_;
   Allocation scratch_;
 };
 

@@ -1,7 +1,9 @@
 #pragma once
 // LinearProgram: a small builder over GLPK's simplex for the round-based allocation policies
-// (Gavel, sim/policy/rounds). Rows and columns are added incrementally; solve() maximises.
-// GLPK's primal simplex is deterministic: the same program gives the same vertex.
+// (Gavel, Sia; sim/policy/rounds). Rows and columns are added incrementally; solve() maximises.
+// GLPK's primal simplex is deterministic: the same program gives the same vertex. With integer
+// columns (add_int_var) maximize() runs GLPK's branch and bound after the relaxation, which is
+// deterministic too (no time limit: a time limit would make the answer depend on the machine).
 #include <cstdint>
 #include <limits>
 #include <span>
@@ -17,18 +19,41 @@ class LinearProgram {
 
   // A column with bounds [lo, hi] (either may be infinite) and objective coefficient `obj`.
   int add_var(double lo, double hi, double obj);
+  // An integer column (branch and bound; binary with lo = 0, hi = 1).
+  int add_int_var(double lo, double hi, double obj);
   void set_objective(int col, double obj);
+  // Branch and bound stops once the incumbent is within this relative gap of the bound (GLPK's
+  // mip_gap; 0: proven optimal).
+  void set_mip_gap(double gap) { mip_gap_ = gap; }
+  // Branch and bound stops after this many subproblems (0: no limit) and keeps its best integer
+  // solution: a bound in work, not time, so the answer does not depend on the machine.
+  void set_mip_node_limit(uint64_t nodes) { mip_node_limit_ = nodes; }
+  // An integer-feasible solution (one value per column) branch and bound starts from as its
+  // incumbent, so a node limit always has an answer at least this good; empty: none.
+  void set_mip_start(std::vector<double> x) { mip_start_ = std::move(x); }
+  // Subproblems the last maximize() explored, and whether it stopped at the node limit.
+  uint64_t mip_nodes() const { return mip_nodes_; }
+  bool mip_stopped() const { return mip_stopped_; }
   // A row lo <= sum(coef * x[col]) <= hi; terms with coefficient 0 are dropped.
   void add_row(std::span<const std::pair<int, double>> terms, double lo, double hi);
   int vars() const { return static_cast<int>(lo_.size()); }
   int rows() const { return static_cast<int>(row_lo_.size()); }
 
   // Maximises; on Optimal fills x (one value per column) and objective.
-  Status maximize(std::vector<double>& x, double& objective) const;
+  Status maximize(std::vector<double>& x, double& objective) const { return solve(x, objective, false); }
+  // The same with every integer column relaxed to a continuous one.
+  Status maximize_relaxation(std::vector<double>& x, double& objective) const { return solve(x, objective, true); }
   void clear();
 
  private:
+  Status solve(std::vector<double>& x, double& objective, bool relax) const;
   std::vector<double> lo_, hi_, obj_;
+  std::vector<int> integer_;  // integer columns
+  double mip_gap_ = 0;
+  uint64_t mip_node_limit_ = 0;
+  std::vector<double> mip_start_;
+  mutable uint64_t mip_nodes_ = 0;
+  mutable bool mip_stopped_ = false;
   std::vector<double> row_lo_, row_hi_;
   std::vector<int> start_;  // row r's terms are entries [start_[r], start_[r+1])
   std::vector<int> col_;
