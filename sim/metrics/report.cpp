@@ -190,10 +190,12 @@ nlohmann::ordered_json summary_json(const ReportInputs& in, const Billing& bill)
 
   // Rent and vouchers (docs/scenario-format.md, "Prices and vouchers").
   nlohmann::ordered_json by_tenant = nlohmann::ordered_json::object();
-  std::size_t at_budget = 0;
+  std::size_t at_budget = 0, rent_budget_spent = 0;
   for (std::size_t t = 0; t < in.tenants->size(); ++t) {
     by_tenant[(*in.tenants)[t].name] = {{"rent", r2(bill.tenant_rent[t])}, {"subsidy", r2(bill.tenant_subsidy[t])}};
     at_budget += bill.tenant_at_budget[t] ? 1 : 0;
+    const Tenant& tenant = (*in.tenants)[t];
+    rent_budget_spent += tenant.has_budget() && bill.tenant_rent[t] >= tenant.budget ? 1 : 0;
   }
   s["cost"] = {{"currency", in.vouchers->currency},
                {"rent", r2(bill.rent)},
@@ -201,6 +203,7 @@ nlohmann::ordered_json summary_json(const ReportInputs& in, const Billing& bill)
                {"paid_by_tenants", r2(bill.rent - bill.subsidy)},
                {"subsidy_share", bill.rent > 0 ? r9(bill.subsidy / bill.rent) : 0.0},
                {"tenants_at_voucher_budget", at_budget},
+               {"tenants_at_budget", rent_budget_spent},
                {"by_tenant", by_tenant}};
 
   // Wall-clock figures live only here: everything above is deterministic.

@@ -46,7 +46,7 @@ std::string trace_json(const ReportInputs& in) {
     const std::string args = fmt::format(
         "{{\"job\": {}, \"tenant\": {}, \"class\": \"{}\", \"cards\": {}, \"chip\": {}, \"arrival_us\": {}, "
         "\"mixed_efficiency\": {}, \"status\": \"{}\"}}",
-        i, json_string((*in.tenants)[j.tenant].name), job_class_name(j.job_class), j.cards, json_string(chip_label(*in.chips, r)), j.arrival.us(),
+        i, json_string((*in.tenants)[j.tenant].name), job_class_name(j.job_class), r.cards > 0 ? r.cards : j.cards, json_string(chip_label(*in.chips, r)), j.arrival.us(),
         r.mixed_efficiency, job_outcome_name(r.outcome));
     for (const NodeGrant& g : in.metrics->traced_allocation(i)) {
       nodes.insert(g.node);

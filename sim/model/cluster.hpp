@@ -146,4 +146,15 @@ class Cluster {
   int64_t free_total_ = 0;
 };
 
+// Rent per second of allocation `a`: each grant's cards at its pool's card-hour price, shared cards
+// at their granted share. The billing (sim/metrics) and the driver's tenant budgets use it.
+inline double allocation_rent_per_s(const Cluster& c, const Allocation& a) {
+  double rent = 0;
+  for (const NodeGrant& g : a) {
+    rent += static_cast<double>(__builtin_popcount(g.card_mask)) * g.milli_per_card / kMilliPerCard *
+            c.pool(c.node_pool(g.node)).price_per_card_hour / 3600.0;
+  }
+  return rent;
+}
+
 }  // namespace hetsim

@@ -18,7 +18,11 @@ struct Tenant {
   // provider id (empty, or -1 for a provider: no limit). Enforced by the driver; docs/policies.md.
   int64_t quota_cards = -1;
   std::vector<int64_t> provider_quota{};
+  // Rent budget: once the tenant has been charged this much rent (before vouchers; its finished
+  // runs and its running ones up to now), none of its jobs may start; running ones finish.
+  double budget = std::numeric_limits<double>::infinity();
   bool has_quota() const { return quota_cards >= 0 || !provider_quota.empty(); }
+  bool has_budget() const { return budget < std::numeric_limits<double>::infinity(); }
 };
 
 // Compute vouchers: the share of a tenant's rent the platform pays. On a card of a domestic

@@ -72,6 +72,11 @@ class SchedulingContext {
   static constexpr ProviderId kAnyProvider = std::numeric_limits<ProviderId>::max();
   virtual int64_t quota_room(TenantId, ProviderId) const { return std::numeric_limits<int64_t>::max(); }
   virtual bool has_quotas() const { return false; }
+  // Tenant budgets (a tenant's `budget`): rent the tenant may still be charged before its jobs may
+  // no longer start (+inf without one). A spent budget makes quota_room 0, so the quota rules
+  // (holds, placement filters, the driver's check) apply to it unchanged; has_quotas() is true
+  // when any tenant has a quota or a budget.
+  virtual double budget_left(TenantId) const { return std::numeric_limits<double>::infinity(); }
 
   // A batched placement scorer (--device), or null: policies then use the index search.
   virtual BatchScorer* batch_scorer() const { return nullptr; }

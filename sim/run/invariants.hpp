@@ -20,7 +20,7 @@ struct InvariantViolation : std::logic_error {
   using std::logic_error::logic_error;
 };
 
-// After a job started on `a`: the gang holds exactly j.cards cards, all on one chip type, none of
+// After a job started on `a`: the gang holds exactly j.cards cards (an elastic job: a size in its range), all on one chip type, none of
 // them over-allocated; the touched nodes' free cards, CPU and memory stay within 0..capacity.
 std::string check_started(const Cluster& now, const Job& j, const Allocation& a);
 

@@ -43,9 +43,14 @@ Simulation::Simulation(const SimulationModel& model, Policy& policy, MetricsColl
   state_count_[static_cast<int>(State::NotArrived)] = model.jobs.size();
   preemptive_ = policy.preemptive();
   if (preemptive_ || model.failures.any() || model.data_staging.enabled) runs_.resize(model.jobs.size());
-  if (std::any_of(model.tenants.begin(), model.tenants.end(), [](const Tenant& t) { return t.has_quota(); })) {
+  if (std::any_of(model.tenants.begin(), model.tenants.end(),
+                  [](const Tenant& t) { return t.has_quota() || t.has_budget(); })) {
     tenant_held_.assign(model.tenants.size(), 0);
     tenant_provider_held_.assign(model.tenants.size() * model.cluster.provider_count(), 0);
+    tenant_rent_closed_.assign(model.tenants.size(), 0.0);
+    tenant_rent_rate_.assign(model.tenants.size(), 0.0);
+    tenant_rent_base_.assign(model.tenants.size(), 0.0);
+    job_rent_base_.assign(model.jobs.size(), 0.0);
   }
   if (model.data_staging.enabled) {
     std::vector<double> channels;
@@ -178,6 +183,7 @@ void Simulation::start(JobId id, Allocation a) {
     std::vector<int64_t> take(cluster_.provider_count(), 0);
     for (const NodeGrant& g : a) take[cluster_.node_provider(g.node)] += __builtin_popcount(g.card_mask);
     const std::string& tenant = model_.tenants.at(j.tenant).name;
+    if (!(budget_left(j.tenant) > 0)) violation(id, "tenant " + tenant + " has spent its budget");
     if (quota_room(j.tenant, kAnyProvider) < cards) violation(id, "tenant " + tenant + " would exceed its quota");
     for (ProviderId p = 0; p < take.size(); ++p) {
       if (take[p] > 0 && quota_room(j.tenant, p) < take[p]) {
@@ -260,12 +266,32 @@ void Simulation::hold_for_tenant(JobId id, const Allocation& a, int sign) {
     tenant_held_[t] += k;
     tenant_provider_held_[t * providers + cluster_.node_provider(g.node)] += k;
   }
+  // Rent charged so far = closed runs + rate x now - sum of rate x start over the open ones.
+  const double rate = allocation_rent_per_s(cluster_, a);
+  const double now = engine_.now().seconds();
+  if (sign > 0) {
+    job_rent_base_[id] = rate * now;
+    tenant_rent_rate_[t] += rate;
+    tenant_rent_base_[t] += job_rent_base_[id];
+  } else {
+    tenant_rent_closed_[t] += rate * now - job_rent_base_[id];
+    tenant_rent_rate_[t] -= rate;
+    tenant_rent_base_[t] -= job_rent_base_[id];
+  }
+}
+
+double Simulation::budget_left(TenantId t) const {
+  const Tenant& tenant = model_.tenants.at(t);
+  if (tenant_held_.empty() || !tenant.has_budget()) return std::numeric_limits<double>::infinity();
+  const double spent = tenant_rent_closed_[t] + tenant_rent_rate_[t] * engine_.now().seconds() - tenant_rent_base_[t];
+  return tenant.budget - spent;
 }
 
 int64_t Simulation::quota_room(TenantId t, ProviderId p) const {
   constexpr int64_t kUnlimited = std::numeric_limits<int64_t>::max();
   if (tenant_held_.empty()) return kUnlimited;
   const Tenant& tenant = model_.tenants.at(t);
+  if (!(budget_left(t) > 0)) return 0;  // a spent budget leaves room for no card
   if (p == kAnyProvider) return tenant.quota_cards < 0 ? kUnlimited : tenant.quota_cards - tenant_held_[t];
   if (tenant.provider_quota.empty() || tenant.provider_quota.at(p) < 0) return kUnlimited;
   return tenant.provider_quota[p] - tenant_provider_held_[t * cluster_.provider_count() + p];

@@ -65,6 +65,7 @@ class Simulation final : public SchedulingContext {
   double staging_estimate_s(JobId id, SiteId site) const override;
   int64_t quota_room(TenantId t, ProviderId p) const override;
   bool has_quotas() const override { return !tenant_held_.empty(); }
+  double budget_left(TenantId t) const override;
   BatchScorer* batch_scorer() const override { return batch_scorer_; }
   double mixed_efficiency(JobId id, std::span<const ChipCount> mix) const override;
   // Planner calls and cache use of this run's mixed gangs (wall time is not deterministic).
@@ -188,6 +189,9 @@ class Simulation final : public SchedulingContext {
   // (tenant, provider).
   std::vector<int64_t> tenant_held_;
   std::vector<int64_t> tenant_provider_held_;
+  // Tenant budgets: rent of finished runs, and the rate and sum of rate x start of running ones
+  // (per tenant), and each running job's rate x start.
+  std::vector<double> tenant_rent_closed_, tenant_rent_rate_, tenant_rent_base_, job_rent_base_;
   TransferNetwork net_;
   std::vector<std::pair<JobId, SiteId>> transfer_owner_;
   std::map<JobId, std::vector<uint32_t>> job_transfers_;  // the copies in flight of each job

@@ -57,6 +57,7 @@ SimulationModel build_scenario(const ScenarioSpec& spec, uint64_t seed) {
 
   for (const TenantSpec& t : spec.tenants) {
     m.tenants.push_back(Tenant{t.name, t.weight, t.priority, t.mix_chips, t.voucher_share, t.voucher_budget});
+    m.tenants.back().budget = t.budget;
     for (const auto& [provider, cards] : t.quota) {
       Tenant& out = m.tenants.back();
       if (provider == "all") {

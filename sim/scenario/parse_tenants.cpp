@@ -26,13 +26,18 @@ void read_share(const MapReader& r, const char* key, double& field) {
   }
 }
 
-// A tenant's district top-up (share of rent) and its subsidy budget.
+// A tenant's district top-up (share of rent), its subsidy budget and its rent budget.
 void read_voucher_fields(const MapReader& r, TenantSpec& t) {
   read_share(r, "voucher_share", t.voucher_share);
   if (auto b = r.quantity("voucher_budget", UnitKind::Plain, false)) {
     if (r.check("voucher_budget", *b >= 0 && std::isfinite(*b),
                 "'voucher_budget' must be a finite amount >= 0, got " + num(*b))) {
       t.voucher_budget = *b;
+    }
+  }
+  if (auto b = r.quantity("budget", UnitKind::Plain, false)) {
+    if (r.check("budget", *b >= 0 && std::isfinite(*b), "'budget' must be a finite amount >= 0, got " + num(*b))) {
+      t.budget = *b;
     }
   }
 }
@@ -105,7 +110,7 @@ void read_tenants(ParseState& st, const YamlValue& v) {
   }
   if (gen != nullptr) {
     MapReader g(st.ctx, *gen, "tenants.generate",
-                {"count", "prefix", "mix_chips", "voucher_share", "voucher_budget", "quota"});
+                {"count", "prefix", "mix_chips", "voucher_share", "voucher_budget", "budget", "quota"});
     auto count = g.whole("count", UnitKind::Count, 1, kMaxTenants, true);
     auto prefix = g.name("prefix", true);
     const bool mix = g.boolean("mix_chips", false).value_or(false);
@@ -131,7 +136,7 @@ void read_tenants(ParseState& st, const YamlValue& v) {
   if (list->items.empty()) st.ctx.error(*list, "'tenants.list' must name at least one tenant");
   for (const YamlValue& item : list->items) {
     MapReader t(st.ctx, item, "tenant",
-                {"name", "weight", "priority", "mix_chips", "voucher_share", "voucher_budget", "quota"});
+                {"name", "weight", "priority", "mix_chips", "voucher_share", "voucher_budget", "budget", "quota"});
     if (!t.ok()) continue;
     TenantSpec spec;
     if (auto n = t.name("name", true)) {

@@ -70,6 +70,7 @@ struct TenantSpec {
   bool mix_chips = false;
   double voucher_share = 0;  // district top-up: share of rent on top of the city voucher
   double voucher_budget = std::numeric_limits<double>::infinity();  // CNY of subsidy at most
+  double budget = std::numeric_limits<double>::infinity();          // rent at most, then no starts
   // Cards the tenant may hold at once: (provider name or "all", cards), as written.
   std::vector<std::pair<std::string, int64_t>> quota;
 };

@@ -221,3 +221,16 @@ TEST(Sia, IsDeterministicAndRejectsPZero) {
   }
   EXPECT_THROW(builtin_policy_registry().create("sia", {{"p", "0"}}), std::invalid_argument);
 }
+
+TEST(Sia, AWaitingJobIsNotDiscountedForARestartItDoesNotMake) {
+  // Job 0 fills the fast node until 1,000 s; job 1 (one card, fast only) waits for it. At 1,000 s
+  // it is 990 s old: with the re-allocation factor applied to waiting jobs (r = 990 / 1,390 with a
+  // 400 s penalty) its gain lambda - (G r)^p would be negative and it would wait until about
+  // 4.8 x 400 s old. Only running jobs are discounted: it starts in the round after job 0 ends.
+  std::vector<Job> jobs{test::timed_job(0, 0, 8, 1000), test::timed_job(1, 10, 1, 100)};
+  for (Job& j : jobs) j.allowed_chips = 1;
+  const SimulationModel m = cluster_model(jobs);
+  const test::Ran r = test::run_policy(m, "sia", {{"restart_penalty", "400"}});
+  EXPECT_EQ(rec(r, 1).outcome, JobOutcome::Completed);
+  EXPECT_LE(test::start_s(r, 1), 1060);
+}

@@ -134,3 +134,55 @@ TEST(Quotas, RandomRunsStayWithinQuotasUnderEveryPolicy) {
     EXPECT_EQ(ended, m.jobs.size()) << policy;
   }
 }
+
+namespace {
+// Tenant budgets: quota_model without the quota, rent 1 per card-second; t0 may be charged 400.
+// Job 0 (t0) runs 8 cards x 100 s = 800 by t = 100; job 1 (t0) arrives at 150, job 2 (t1) too.
+SimulationModel budget_model() {
+  SimulationModel m = quota_model();
+  m.tenants[0].quota_cards = -1;
+  m.tenants[0].budget = 400;
+  for (PoolId p = 0; p < m.cluster.pool_count(); ++p) m.cluster.set_pool_price(p, 3600);
+  m.jobs[1].arrival = SimTime::from_s(150);
+  m.jobs[2].arrival = SimTime::from_s(150);
+  test::finalize(m);
+  return m;
+}
+}  // namespace
+
+TEST(Budgets, ASpentBudgetStopsTheTenantsStartsUnderEveryPolicy) {
+  const SimulationModel m = budget_model();
+  for (const char* policy : {"fifo", "sjf", "easy-backfill", "srtf", "las", "tiresias", "gavel", "themis", "sia"}) {
+    const auto r = test::run_policy(m, policy);
+    EXPECT_EQ(rec(r, 0).outcome, JobOutcome::Completed) << policy;  // started with budget left
+    EXPECT_EQ(rec(r, 1).outcome, JobOutcome::Pending) << policy;    // 800 charged, budget 400
+    EXPECT_EQ(rec(r, 2).outcome, JobOutcome::Completed) << policy;  // another tenant
+  }
+  // Without the budget job 1 runs.
+  SimulationModel free = budget_model();
+  free.tenants[0].budget = std::numeric_limits<double>::infinity();
+  EXPECT_EQ(rec(test::run_policy(free, "fifo"), 1).outcome, JobOutcome::Completed);
+  // A budget above what job 0 costs lets job 1 start too (the check is at the start).
+  SimulationModel roomy = budget_model();
+  roomy.tenants[0].budget = 801;
+  EXPECT_EQ(rec(test::run_policy(roomy, "fifo"), 1).outcome, JobOutcome::Completed);
+}
+
+TEST(Budgets, TheDriverRejectsAStartOnceTheBudgetIsSpent) {
+  QuotaBlind blind;
+  const std::string v = test::violation_message(budget_model(), blind);
+  EXPECT_NE(v.find("tenant t0 has spent its budget"), std::string::npos) << v;
+  EXPECT_NE(v.find("job 1"), std::string::npos) << v;
+}
+
+TEST(Budgets, TheSummaryCountsTenantsAtTheirBudget) {
+  const SimulationModel m = budget_model();
+  const auto r = test::run_policy(m, "fifo");
+  RunInfo info;
+  info.scenario = "mini";
+  info.policy = r.policy_name;
+  const ReportInputs in{&info, &m.cluster, &m.chips, &m.jobs, &m.tenants, r.metrics.get(), &m.vouchers};
+  const auto s = summary_json(in);
+  EXPECT_EQ(s["cost"]["tenants_at_budget"], 1);
+  EXPECT_DOUBLE_EQ(s["cost"]["by_tenant"]["t0"]["rent"].get<double>(), 800);
+}

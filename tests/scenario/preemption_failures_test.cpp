@@ -176,3 +176,26 @@ TEST(ScenarioQuotas, BadQuotasArePositioned) {
 
 }  // namespace
 }  // namespace hetsim
+
+namespace hetsim {
+namespace {
+
+TEST(ScenarioBudgets, RentBudgetsReachTheModelAndBadOnesArePositioned) {
+  const ParseResult r = parse_text(valid_with({{29, "  list: [ { name: big, budget: 5000 }, { name: co-001 } ]"}}));
+  ASSERT_TRUE(r.ok()) << test::all_errors(r);
+  const SimulationModel m = build_scenario(r.spec, 1);
+  EXPECT_DOUBLE_EQ(m.tenants[0].budget, 5000);
+  EXPECT_TRUE(m.tenants[0].has_budget());
+  EXPECT_FALSE(m.tenants[1].has_budget());
+  const ParseResult g = parse_text(valid_with({{29, "  generate: { count: 3, prefix: co, budget: 100 }"}}));
+  ASSERT_TRUE(g.ok()) << test::all_errors(g);
+  for (const Tenant& t : build_scenario(g.spec, 1).tenants) EXPECT_DOUBLE_EQ(t.budget, 100);
+  const ParseResult bad = parse_text(valid_with({{29, "  list: [ { name: co-001, budget: -5 } ]"}}));
+  EXPECT_FALSE(bad.ok());
+  EXPECT_NE(test::all_errors(bad).find("29:"), std::string::npos) << test::all_errors(bad);
+  EXPECT_NE(test::all_errors(bad).find("29:35: error: invalid 'budget': negative value '-5' is not allowed"), std::string::npos)
+      << test::all_errors(bad);
+}
+
+}  // namespace
+}  // namespace hetsim

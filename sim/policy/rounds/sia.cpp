@@ -35,11 +35,14 @@ void SiaPolicy::init_types(const SchedulingContext& ctx) {
     if (c.total_cards_of_chip(k) == 0) continue;
     types_.push_back(k);
     // A gang stays inside one pool (placement.hpp), so the largest pool bounds its size.
-    uint32_t largest = 0;
+    uint32_t largest = 0, per_node = 0;
     for (const Pool& p : c.pools()) {
-      if (p.chip == k) largest = std::max(largest, (p.end_node - p.first_node) * p.cards_per_node);
+      if (p.chip != k) continue;
+      const uint32_t cards = (p.end_node - p.first_node) * p.cards_per_node;
+      if (cards > largest) largest = cards, per_node = p.cards_per_node;
     }
     max_gang_.push_back(largest);
+    per_node_.push_back(per_node);
   }
 }
 
@@ -77,7 +80,7 @@ void SiaPolicy::describe(const SchedulingContext& ctx, JobId id, JobState& s) co
     std::vector<uint32_t> sizes;
     if (job.elastic()) {
       const uint32_t top = std::min(job.max_gang(), max_gang_[k]);
-      for (uint32_t n : sia_gang_sizes(static_cast<uint32_t>(ctx.chips().at(chip).cards_per_server), top)) {
+      for (uint32_t n : sia_gang_sizes(per_node_[k], top)) {
         if (job.gang_size_allowed(n)) sizes.push_back(n);
       }
       // A range holding none of Sia's sizes (say 3..3 of 4-card servers) still runs at its request.
@@ -149,7 +152,9 @@ void SiaPolicy::run_round(SchedulingContext& ctx) {
     }
     const double penalty = o_.restart_penalty_s > 0 ? o_.restart_penalty_s : ctx.restart_cost_s(ids[j]);
     const double age = now_s - ctx.job(ids[j]).arrival.seconds();
-    if (penalty > 0 && age >= penalty) {
+    // Only a running job pays for moving (Sia discounts the configurations other than its current
+    // one); a waiting job has none to keep.
+    if (s.current >= 0 && penalty > 0 && age >= penalty) {
       in.realloc_factor = std::max(age - s.restarts * penalty, 0.0) / (age + penalty);
     }
   }
@@ -162,9 +167,11 @@ void SiaPolicy::run_round(SchedulingContext& ctx) {
     if (sol.choice[j] >= 0) chosen[j] = static_cast<int>(order[j][static_cast<std::size_t>(sol.choice[j])]);
   }
   // Runs that keep their configuration keep their cards; the others stop.
+  std::vector<int> was(ids.size(), -1);  // the configuration a stopped job ran on
   for (std::size_t j = 0; j < ids.size(); ++j) {
     JobState& s = jobs_[ids[j]];
     if (s.current < 0 || chosen[j] == s.current) continue;
+    was[j] = s.current;
     ctx.preempt(ids[j]);
     running_.erase(ids[j]);
     s.current = -1;
@@ -181,22 +188,30 @@ void SiaPolicy::run_round(SchedulingContext& ctx) {
   });
   for (std::size_t j : starts) {
     const JobId id = ids[j];
-    JobState& s = jobs_[id];
-    const SiaConfig& cfg = s.configs[static_cast<std::size_t>(chosen[j])];
-    Job sized = ctx.job(id);
-    sized.cards = cfg.cards;
-    sized.allowed_chips = 1ULL << types_[cfg.type];
-    const PlacementInput in = placement_input(ctx, sized);
-    if (!find_placement(sized, in, o_.placement, {}, scratch_, o_.gangs)) {
-      ++stats_.placement_misses;  // the type has the cards, but not in a shape this gang fits
-      continue;
+    // The program counts cards per type, not per pool, and ignores quotas: a gang may not fit.
+    // A job stopped to move then goes back to the configuration it ran on, if that still fits.
+    int config = chosen[j];
+    if (!place(ctx, id, config)) {
+      ++stats_.placement_misses;
+      if (was[j] < 0 || !place(ctx, id, was[j])) continue;
+      config = was[j];
     }
+    JobState& s = jobs_[id];
+    const SiaConfig& cfg = s.configs[static_cast<std::size_t>(config)];
     ctx.start(id, scratch_);
     if (s.last_cards > 0 && s.last_cards != cfg.cards) ++stats_.resizes;
     s.last_cards = cfg.cards;
-    s.current = chosen[j];
+    s.current = config;
     running_.insert(id);
   }
+}
+
+bool SiaPolicy::place(const SchedulingContext& ctx, JobId id, int config) {
+  const SiaConfig& cfg = jobs_[id].configs[static_cast<std::size_t>(config)];
+  Job sized = ctx.job(id);
+  sized.cards = cfg.cards;
+  sized.allowed_chips = 1ULL << types_[cfg.type];
+  return find_placement(sized, placement_input(ctx, sized), o_.placement, {}, scratch_, o_.gangs);
 }
 
 void SiaPolicy::schedule(SchedulingContext& ctx) {

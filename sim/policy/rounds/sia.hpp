@@ -11,13 +11,13 @@
 // or none; running jobs whose choice changed (type or size) are stopped, those keeping it keep
 // their cards, and the chosen jobs start, larger gangs first. A running job's other configurations
 // are discounted by Pollux's re-allocation factor (age - restarts x penalty) / (age + penalty),
-// 1 while the job is younger than the penalty; the penalty is the job's restart cost
+// 1 while the job is younger than the penalty (waiting jobs are not discounted); the penalty is the job's restart cost
 // (SchedulingContext::restart_cost_s) unless `restart_penalty` sets one.
 //
 // Cards freed within a round stay idle until the next round, which starts after `round` seconds or
 // at once when nothing runs. aware = false is Sia without heterogeneity (the baseline the paper
-// compares against): every type is believed as fast as the job's reference-chip rate, so the
-// program sizes jobs but picks types blindly (types enter it in a fresh random order each round).
+// compares against): every type is believed as fast as the mean of the job's types at that gang
+// size, so the program sizes jobs but picks types blindly (types enter it in a fresh random order each round).
 #include <cstdint>
 #include <set>
 #include <vector>
@@ -66,12 +66,15 @@ class SiaPolicy : public Policy {
   JobState& state(JobId id);
   void describe(const SchedulingContext& ctx, JobId id, JobState& s) const;
   void run_round(SchedulingContext& ctx);
+  // Places job `id` on configuration `config` into scratch_; false when it does not fit now.
+  bool place(const SchedulingContext& ctx, JobId id, int config);
 
   Options o_;
   Stats stats_;
   bool types_ready_ = false;
   std::vector<ChipId> types_;        // chip types with cards
   std::vector<uint32_t> max_gang_;   // per type: the largest gang one placement can give
+  std::vector<uint32_t> per_node_;   // per type: cards per node of that largest pool
   std::vector<JobState> jobs_;
   std::set<JobId> active_;           // pending or running, by id (= arrival order)
   std::set<JobId> running_;

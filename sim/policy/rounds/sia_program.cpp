@@ -136,13 +136,13 @@ SiaSolution solve_sia_program(std::span<const SiaJobInput> jobs, std::span<const
       x = std::move(start);
       objective = rounded;
     } else {
-      lp.set_mip_start(std::move(start));
+      lp.set_mip_start(start);
       const LinearProgram::Status status = lp.maximize(x, objective);
       out.nodes = lp.mip_nodes();
       out.node_limited = lp.mip_stopped();
-      if (status != LinearProgram::Status::Optimal) {
-        for (std::size_t j = 0; j < jobs.size(); ++j) out.choice[j] = jobs[j].current;
-        return out;
+      if (status != LinearProgram::Status::Optimal) {  // the rounded start is feasible: keep it
+        x = std::move(start);
+        objective = rounded;
       }
     }
   }
