@@ -136,8 +136,9 @@ void MetricsCollector::on_stop(JobId id, const Allocation& a, SimTime now, doubl
   r.rent_per_s = 0;
   r.domestic_rent_per_s = 0;
   r.lost_card_s += lost_card_s;
-  if (why == Stop::Preempted) {
+  if (why == Stop::Preempted || why == Stop::Reclaimed) {
     ++r.preemptions;
+    r.reclaims += why == Stop::Reclaimed ? 1 : 0;
   } else {
     ++r.failures;
     r.failure_lost_card_s += lost_card_s;

@@ -50,6 +50,9 @@ struct JobRecord {
   // run before (elastic jobs resized by their policy, docs/policies.md "Sia").
   uint32_t cards = 0;
   uint32_t resizes = 0;
+  // Of the preemptions, those by which the driver took cards back for another tenant's guarantee
+  // (docs/policies.md "Guaranteed shares").
+  uint32_t reclaims = 0;
 };
 
 // Started at least once (a preempted job waiting again has started).
@@ -79,7 +82,7 @@ class MetricsCollector {
   void on_end(JobId id, const Allocation& a, SimTime now);
   // Job `id` stopped holding `a` at `now` before completing, losing `lost_card_s` of its work:
   // preempted or killed by a failure it waits again; failed (its last allowed kill) it ends.
-  enum class Stop : uint8_t { Preempted, Killed, Failed };
+  enum class Stop : uint8_t { Preempted, Killed, Failed, Reclaimed };  // Reclaimed: a preemption for a guarantee
   void on_stop(JobId id, const Allocation& a, SimTime now, double lost_card_s, Stop why);
   // Data staging: a run of job `id` started `copies` copies of `gb` in all; its cards waited
   // `seconds` for them (until the last arrived or the run stopped).

@@ -21,6 +21,11 @@ struct Tenant {
   // Rent budget: once the tenant has been charged this much rent (before vouchers; its finished
   // runs and its running ones up to now), none of its jobs may start; running ones finish.
   double budget = std::numeric_limits<double>::infinity();
+  // Guaranteed shares: cards of each provider id reserved for the tenant (empty: none). Others
+  // may borrow them while it does not need them; the driver takes them back when it does
+  // (sim/run/guarantee_book.hpp, docs/policies.md "Guaranteed shares").
+  std::vector<int64_t> provider_guarantee{};
+  bool has_guarantee() const { return !provider_guarantee.empty(); }
   bool has_quota() const { return quota_cards >= 0 || !provider_quota.empty(); }
   bool has_budget() const { return budget < std::numeric_limits<double>::infinity(); }
 };

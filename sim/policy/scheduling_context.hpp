@@ -77,6 +77,16 @@ class SchedulingContext {
   // (holds, placement filters, the driver's check) apply to it unchanged; has_quotas() is true
   // when any tenant has a quota or a budget.
   virtual double budget_left(TenantId) const { return std::numeric_limits<double>::infinity(); }
+  // Guaranteed shares (a tenant's `guarantee`; docs/policies.md "Guaranteed shares"): free cards of
+  // pool `p` reserved now for other tenants' waiting jobs within their guarantees, which tenant `t`
+  // may not take (0 without guarantees); a start that takes them is a PolicyViolation.
+  // has_reservations(): whether any cards are reserved now. has_quotas() is also true when some
+  // tenant has a guarantee, so placements go through placement_input (context_input.hpp).
+  virtual int64_t reserved_for_others(TenantId, PoolId) const { return 0; }
+  virtual bool has_reservations() const { return false; }
+  // Whether running job `id`'s tenant holds no more than its guarantee at every provider the job
+  // uses: stopping it for another tenant's job would only reserve its cards back for its tenant.
+  virtual bool guaranteed(JobId) const { return false; }
 
   // A batched placement scorer (--device), or null: policies then use the index search.
   virtual BatchScorer* batch_scorer() const { return nullptr; }

@@ -42,9 +42,15 @@ Simulation::Simulation(const SimulationModel& model, Policy& policy, MetricsColl
   topology_ = &model_.topology;
   state_count_[static_cast<int>(State::NotArrived)] = model.jobs.size();
   preemptive_ = policy.preemptive();
-  if (preemptive_ || model.failures.any() || model.data_staging.enabled) runs_.resize(model.jobs.size());
-  if (std::any_of(model.tenants.begin(), model.tenants.end(),
-                  [](const Tenant& t) { return t.has_quota() || t.has_budget(); })) {
+  guarantees_ = GuaranteeBook(model.tenants, model.cluster.provider_count(), model.cluster.pool_count());
+  quotas_or_budgets_ = std::any_of(model.tenants.begin(), model.tenants.end(),
+                                   [](const Tenant& t) { return t.has_quota() || t.has_budget(); });
+  // Reclaiming for a guarantee stops runs under any policy: their checkpoint state is kept.
+  if (preemptive_ || model.failures.any() || model.data_staging.enabled || guarantees_.active()) {
+    runs_.resize(model.jobs.size());
+  }
+  if (guarantees_.active()) tenant_pool_held_.assign(model.tenants.size() * model.cluster.pool_count(), 0);
+  if (quotas_or_budgets_ || guarantees_.active()) {
     tenant_held_.assign(model.tenants.size(), 0);
     tenant_provider_held_.assign(model.tenants.size() * model.cluster.provider_count(), 0);
     tenant_rent_closed_.assign(model.tenants.size(), 0.0);
@@ -191,6 +197,17 @@ void Simulation::start(JobId id, Allocation a) {
       }
     }
   }
+  if (guarantees_.active() && has_reservations()) {
+    std::vector<int64_t> take(cluster_.pool_count(), 0);
+    for (const NodeGrant& g : a) take[cluster_.node_pool(g.node)] += __builtin_popcount(g.card_mask);
+    for (PoolId p = 0; p < take.size(); ++p) {
+      if (take[p] > 0 && take[p] > cluster_.pool_free_cards(p) - reserved_for_others(j.tenant, p)) {
+        violation(id, "takes cards of pool " + std::to_string(p) + " (provider " +
+                          cluster_.provider(cluster_.pool(p).provider).name +
+                          ") reserved for another tenant's guaranteed share");
+      }
+    }
+  }
   const AllocationShape shape = shape_of(a, cluster_, *topology_);
   // Whole-gang test: comparing each grant with the first misses A@site0, A@site1, B@site0.
   if (mix.size() > 1 && shape.sites > 1) violation(id, "a gang spanning chip types must stay in one site");
@@ -265,7 +282,9 @@ void Simulation::hold_for_tenant(JobId id, const Allocation& a, int sign) {
     const int64_t k = sign * __builtin_popcount(g.card_mask);
     tenant_held_[t] += k;
     tenant_provider_held_[t * providers + cluster_.node_provider(g.node)] += k;
+    if (!tenant_pool_held_.empty()) tenant_pool_held_[t * cluster_.pool_count() + cluster_.node_pool(g.node)] += k;
   }
+  if (guarantees_.tracks(t)) guarantees_.invalidate();
   // Rent charged so far = closed runs + rate x now - sum of rate x start over the open ones.
   const double rate = allocation_rent_per_s(cluster_, a);
   const double now = engine_.now().seconds();
@@ -345,6 +364,10 @@ void Simulation::preempt(JobId id) {
   if (id >= model_.jobs.size()) violation(id, "no such job");
   require_preemptive(id, "preempt()");
   if (state_[id] != State::Running) violation(id, "preempt(): job is not running");
+  stop_run(id, MetricsCollector::Stop::Preempted);
+}
+
+void Simulation::stop_run(JobId id, MetricsCollector::Stop why) {
   const SimTime now = engine_.now();
   const Segment seg = segment_of(id);
   RunState& r = runs_[id];
@@ -359,7 +382,7 @@ void Simulation::preempt(JobId id) {
                             : model_.checkpoint.resume_s(model_.jobs[id], kept_any, kept_any && !(seg.interval_s > 0));
   set_state(id, State::Pending);
   ++pending_count_;
-  metrics_.on_stop(id, held, now, seg.lost_at(elapsed) * allocation_cards(held), MetricsCollector::Stop::Preempted);
+  metrics_.on_stop(id, held, now, seg.lost_at(elapsed) * allocation_cards(held), why);
   if (check_invariants_) check_local(kNoJob);
 }
 
@@ -546,6 +569,13 @@ void Simulation::wake_at(SimTime t) {
 }
 
 void Simulation::set_state(JobId id, State s) {
+  if (guarantees_.active() && (state_[id] == State::Pending) != (s == State::Pending)) {
+    if (s == State::Pending) {
+      guarantees_.add_pending(model_.jobs[id].tenant, id);
+    } else {
+      guarantees_.remove_pending(model_.jobs[id].tenant, id);
+    }
+  }
   --state_count_[static_cast<int>(state_[id])];
   ++state_count_[static_cast<int>(s)];
   state_[id] = s;
@@ -591,6 +621,21 @@ void Simulation::check_full() {
       if (held[t] != tenant_held_[t]) require("tenant " + model_.tenants[t].name + " holds " + std::to_string(held[t]) +
                                               " cards, counted " + std::to_string(tenant_held_[t]));
       if (quota >= 0 && held[t] > quota) require("tenant " + model_.tenants[t].name + " is over its quota");
+    }
+  }
+  if (guarantees_.active()) {
+    // Claims only ever reserve a tenant's unused guarantee, whatever happened since.
+    refresh_guarantees();
+    std::vector<int64_t> claimed(model_.tenants.size() * cluster_.provider_count(), 0);
+    for (const GuaranteeBook::Claim& cl : guarantees_.claims()) {
+      if (state_[cl.job] != State::Pending) require("job " + std::to_string(cl.job) + " claims cards but is not waiting");
+      const ProviderId p = cluster_.pool(cl.pool).provider;
+      claimed[cl.tenant * cluster_.provider_count() + p] += cl.cards;
+      if (tenant_provider_held(cl.tenant, p) + claimed[cl.tenant * cluster_.provider_count() + p] >
+          guarantees_.guarantee(cl.tenant, p)) {
+        require("tenant " + model_.tenants[cl.tenant].name + " claims more than its guarantee at provider " +
+                cluster_.provider(p).name);
+      }
     }
   }
 }
@@ -692,6 +737,7 @@ RunResult Simulation::run() {
       }
     }
     if (changed) {
+      if (guarantees_.active()) reclaim_for_guarantees();
       policy_.schedule(*this);
       ++res.scheduling_passes;
     }

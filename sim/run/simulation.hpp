@@ -20,6 +20,7 @@
 #include "hetsim/metrics/collector.hpp"
 #include "hetsim/perf/allocation_shape.hpp"
 #include "hetsim/policy/policy.hpp"
+#include "hetsim/run/guarantee_book.hpp"
 #include "hetsim/run/invariants.hpp"
 #include "hetsim/run/simulation_model.hpp"
 #include "hetsim/run/transfer_network.hpp"
@@ -66,6 +67,9 @@ class Simulation final : public SchedulingContext {
   int64_t quota_room(TenantId t, ProviderId p) const override;
   bool has_quotas() const override { return !tenant_held_.empty(); }
   double budget_left(TenantId t) const override;
+  int64_t reserved_for_others(TenantId t, PoolId p) const override;
+  bool has_reservations() const override;
+  bool guaranteed(JobId id) const override;
   BatchScorer* batch_scorer() const override { return batch_scorer_; }
   double mixed_efficiency(JobId id, std::span<const ChipCount> mix) const override;
   // Planner calls and cache use of this run's mixed gangs (wall time is not deterministic).
@@ -130,6 +134,17 @@ class Simulation final : public SchedulingContext {
   void schedule_failures();
   // Tenant quotas: adds (sign +1) or removes (-1) allocation `a` of job `id` to its tenant's held cards.
   void hold_for_tenant(JobId id, const Allocation& a, int sign);
+  // Stops running job `id` as a preemption does (it keeps its work to its last checkpoint, or
+  // writes one as it stops) and makes it pending again; `why` tells the metrics which.
+  void stop_run(JobId id, MetricsCollector::Stop why);
+  // Guaranteed shares (sim/run/guarantee_book.hpp, sim/run/simulation_guarantees.cpp): the claims
+  // brought up to date (lazily, after any change of a guaranteed tenant's jobs), and, before each
+  // scheduling pass, the borrowers' jobs stopped where free cards cannot serve the claims.
+  void refresh_guarantees() const;
+  void reclaim_for_guarantees();
+  int64_t tenant_provider_held(TenantId t, ProviderId p) const {
+    return tenant_provider_held_[static_cast<std::size_t>(t) * cluster_.provider_count() + p];
+  }
   // Data staging: starts the copies job `id` needs for allocation `a` (one per site of the gang
   // other than its data site that does not hold its data yet) and returns how many; 0 when it can
   // train at once.
@@ -192,6 +207,11 @@ class Simulation final : public SchedulingContext {
   // Tenant budgets: rent of finished runs, and the rate and sum of rate x start of running ones
   // (per tenant), and each running job's rate x start.
   std::vector<double> tenant_rent_closed_, tenant_rent_rate_, tenant_rent_base_, job_rent_base_;
+  // Guaranteed shares: the claims of guaranteed tenants' waiting jobs (refreshed lazily, hence
+  // mutable: queries see them current), and whether any tenant has a quota or a budget.
+  mutable GuaranteeBook guarantees_;
+  std::vector<int64_t> tenant_pool_held_;  // with guarantees: cards per (tenant, pool)
+  bool quotas_or_budgets_ = false;
   TransferNetwork net_;
   std::vector<std::pair<JobId, SiteId>> transfer_owner_;
   std::map<JobId, std::vector<uint32_t>> job_transfers_;  // the copies in flight of each job

@@ -70,6 +70,15 @@ SimulationModel build_scenario(const ScenarioSpec& spec, uint64_t seed) {
         out.provider_quota[p] = cards;
       }
     }
+    for (const TenantSpec::Guarantee& g : t.guarantee) {
+      if (g.cards == 0) continue;
+      Tenant& out = m.tenants.back();
+      for (ProviderId p = 0; p < m.cluster.provider_count(); ++p) {
+        if (m.cluster.provider(p).name != g.provider) continue;
+        if (out.provider_guarantee.empty()) out.provider_guarantee.assign(m.cluster.provider_count(), 0);
+        out.provider_guarantee[p] = g.cards;
+      }
+    }
   }
   m.vouchers.city_share = spec.vouchers.city_share;
   m.vouchers.domestic_share = spec.vouchers.domestic_share;

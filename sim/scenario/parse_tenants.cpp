@@ -65,6 +65,47 @@ void read_quota(ParseState& st, const MapReader& r, TenantSpec& t) {
   }
 }
 
+// `guarantee: {china-telecom: 512}`: cards of a provider reserved for the tenant. The sums per
+// provider are checked against its cards once the whole scenario is read (validate.cpp).
+void read_guarantee(ParseState& st, const MapReader& r, TenantSpec& t) {
+  const YamlValue* g = r.get("guarantee");
+  if (g == nullptr) return;
+  if (!g->is_map() || g->entries.empty()) {
+    type_error(st.ctx, *g, "'guarantee'", "a map of provider names to card counts");
+    return;
+  }
+  std::vector<std::string> names;
+  for (const ProviderSpec& p : st.spec.providers) names.push_back(p.name);
+  for (const YamlEntry& e : g->entries) {
+    if (e.key == "all") {
+      st.ctx.error_at(e.line, e.col, "a guarantee reserves cards of one provider: name a provider, not 'all'");
+      continue;
+    }
+    if (std::find(names.begin(), names.end(), e.key) == names.end()) {
+      const std::string hint = did_you_mean(e.key, names);
+      st.ctx.error_at(e.line, e.col, "guarantee names no provider '" + e.key + "'" +
+                                         (hint.empty() ? "" : " (did you mean '" + hint + "'?)"));
+      continue;
+    }
+    if (auto cards = read_whole(st.ctx, e.value, UnitKind::Count, 0, 1'000'000'000, "guarantee '" + e.key + "'")) {
+      SourcePos pos = st.ctx.pos(e.value);
+      pos.line = e.line;
+      pos.col = e.col;
+      t.guarantee.push_back({e.key, *cards, pos});
+    }
+  }
+  // A guarantee beyond the tenant's own quota could never be used.
+  for (const TenantSpec::Guarantee& gu : t.guarantee) {
+    for (const auto& [name, cap] : t.quota) {
+      if ((name == gu.provider || name == "all") && gu.cards > cap) {
+        st.ctx.error_at(gu.pos.line, gu.pos.col, "guarantee '" + gu.provider + "' of " + std::to_string(gu.cards) +
+                                                     " cards exceeds the tenant's quota '" + name + "' of " +
+                                                     std::to_string(cap));
+      }
+    }
+  }
+}
+
 }  // namespace
 
 void read_vouchers(ParseState& st, const YamlValue& v) {
@@ -110,7 +151,7 @@ void read_tenants(ParseState& st, const YamlValue& v) {
   }
   if (gen != nullptr) {
     MapReader g(st.ctx, *gen, "tenants.generate",
-                {"count", "prefix", "mix_chips", "voucher_share", "voucher_budget", "budget", "quota"});
+                {"count", "prefix", "mix_chips", "voucher_share", "voucher_budget", "budget", "quota", "guarantee"});
     auto count = g.whole("count", UnitKind::Count, 1, kMaxTenants, true);
     auto prefix = g.name("prefix", true);
     const bool mix = g.boolean("mix_chips", false).value_or(false);
@@ -119,6 +160,7 @@ void read_tenants(ParseState& st, const YamlValue& v) {
     common.mix_chips = mix;
     read_voucher_fields(g, common);
     read_quota(st, g, common);
+    read_guarantee(st, g, common);
     if (!count || !prefix) return;
     st.tenants_generated = true;
     for (int64_t i = 1; i <= *count; ++i) {
@@ -136,7 +178,8 @@ void read_tenants(ParseState& st, const YamlValue& v) {
   if (list->items.empty()) st.ctx.error(*list, "'tenants.list' must name at least one tenant");
   for (const YamlValue& item : list->items) {
     MapReader t(st.ctx, item, "tenant",
-                {"name", "weight", "priority", "mix_chips", "voucher_share", "voucher_budget", "budget", "quota"});
+                {"name", "weight", "priority", "mix_chips", "voucher_share", "voucher_budget", "budget", "quota",
+                 "guarantee"});
     if (!t.ok()) continue;
     TenantSpec spec;
     if (auto n = t.name("name", true)) {
@@ -153,6 +196,7 @@ void read_tenants(ParseState& st, const YamlValue& v) {
     }
     read_voucher_fields(t, spec);
     read_quota(st, t, spec);
+    read_guarantee(st, t, spec);
     st.spec.tenants.push_back(std::move(spec));
   }
 }

@@ -73,6 +73,13 @@ struct TenantSpec {
   double budget = std::numeric_limits<double>::infinity();          // rent at most, then no starts
   // Cards the tenant may hold at once: (provider name or "all", cards), as written.
   std::vector<std::pair<std::string, int64_t>> quota;
+  // Guaranteed shares: cards of a provider reserved for the tenant, as written (docs/policies.md).
+  struct Guarantee {
+    std::string provider;
+    int64_t cards = 0;
+    SourcePos pos;
+  };
+  std::vector<Guarantee> guarantee;
 };
 
 // `vouchers:` compute vouchers that pay a share of the tenants' rent (docs/scenario-format.md).

@@ -115,9 +115,41 @@ void check_run_size(ParseState& st) {
 }
 }  // namespace
 
+namespace {
+// The guarantees on each provider must fit its cards, or the driver could not honour them all at
+// once. Reported at the guarantee that overflows the provider first (tenants in order).
+void check_guarantees(ParseState& st) {
+  const ScenarioSpec& spec = st.spec;
+  std::map<std::string, int64_t> cards;
+  for (const ProviderSpec& p : spec.providers) {
+    for (const PoolSpec& pool : p.pools) {
+      const auto chip = std::find_if(spec.chips.begin(), spec.chips.end(),
+                                     [&](const ChipSpec& c) { return c.name == pool.chip; });
+      if (chip == spec.chips.end()) continue;
+      const int64_t cpn = pool.cards_per_node > 0 ? pool.cards_per_node : chip->cards_per_server;
+      cards[p.name] += static_cast<int64_t>(pool.nodes) * cpn;
+    }
+  }
+  std::map<std::string, int64_t> reserved;
+  std::map<std::string, bool> reported;
+  for (const TenantSpec& t : spec.tenants) {
+    for (const TenantSpec::Guarantee& g : t.guarantee) {
+      reserved[g.provider] += g.cards;
+      if (reserved[g.provider] <= cards[g.provider] || reported[g.provider]) continue;
+      reported[g.provider] = true;
+      st.ctx.error_at(g.pos.line, g.pos.col,
+                      "guarantees at provider '" + g.provider + "' reach " + std::to_string(reserved[g.provider]) +
+                          " cards (tenant " + t.name + "), more than its " + std::to_string(cards[g.provider]) +
+                          " cards");
+    }
+  }
+}
+}  // namespace
+
 void validate_scenario(ParseState& st) {
   check_run_size(st);
   if (!st.cluster_ok) return;
+  check_guarantees(st);
   const ScenarioSpec& spec = st.spec;
   const auto caps = capacities(spec);
 

@@ -8,7 +8,9 @@
 
 #include "hetsim/metrics/report.hpp"
 #include "hetsim/policy/placement/placement.hpp"
+#include "../support/blind_policy.hpp"
 #include "../support/mini_model.hpp"
+#include "../support/tenant_load.hpp"
 #include "../support/run_helpers.hpp"
 
 using namespace hetsim;
@@ -33,27 +35,6 @@ SimulationModel quota_model() {
 
 const JobRecord& rec(const test::Ran& r, JobId id) { return r.metrics->records()[id]; }
 
-// Starts every pending job on the first node with enough free cards, quotas or not.
-class QuotaBlind : public Policy {
- public:
-  std::string name() const override { return "quota-blind"; }
-  void on_submit(const SchedulingContext&, JobId id) override { queue_.push_back(id); }
-  void on_end(const SchedulingContext&, JobId) override {}
-  void schedule(SchedulingContext& ctx) override {
-    for (JobId id : queue_) {
-      if (!ctx.is_pending(id)) continue;
-      for (NodeId n = 0; n < ctx.cluster().node_count(); ++n) {
-        if (ctx.cluster().node_free_cards(n) >= ctx.job(id).cards) {
-          ctx.start(id, single_node_allocation(ctx.cluster(), ctx.job(id), n));
-          break;
-        }
-      }
-    }
-  }
-
- private:
-  std::vector<JobId> queue_;
-};
 
 }  // namespace
 
@@ -94,13 +75,13 @@ TEST(Quotas, APerProviderQuotaSendsJobsToOtherProviders) {
 }
 
 TEST(Quotas, TheDriverRejectsAStartBeyondAQuota) {
-  QuotaBlind blind;
+  test::TenantBlindPolicy blind;
   const std::string v = test::violation_message(quota_model(), blind);
   EXPECT_NE(v.find("tenant t0 would exceed its quota"), std::string::npos) << v;
   SimulationModel provider = quota_model();
   provider.tenants[0].quota_cards = -1;
   provider.tenants[0].provider_quota = {0, -1};
-  QuotaBlind blind2;
+  test::TenantBlindPolicy blind2;
   const std::string w = test::violation_message(provider, blind2);
   EXPECT_NE(w.find("would exceed its quota at provider prov"), std::string::npos) << w;
 }
@@ -108,25 +89,9 @@ TEST(Quotas, TheDriverRejectsAStartBeyondAQuota) {
 TEST(Quotas, RandomRunsStayWithinQuotasUnderEveryPolicy) {
   // Invariant checks on (run_policy): every sample recounts each tenant's cards against the
   // driver's count and its quota; the driver rejects any start beyond one.
-  SimulationModel m = test::mini_model();
-  m.cluster.add_provider("prov2");
-  m.cluster.add_pool(0, 0, 0, 4, 8, 128000, 1 << 20, 2);
-  m.cluster.add_pool(0, 1, 1, 4, 8, 128000, 1 << 20, 2);
-  test::finish_topology(m);
+  SimulationModel m = test::random_tenant_load(3);
   m.tenants[0].quota_cards = 16;
-  m.tenants.push_back(Tenant{"t1", 1, 0});
-  m.tenants.back().provider_quota = {8, 24};
-  m.tenants.push_back(Tenant{"t2", 1, 0});
-  std::mt19937_64 gen(3);
-  double t = 0;
-  for (JobId i = 0; i < 300; ++i) {
-    t += static_cast<double>(gen() % 30);
-    m.jobs.push_back(test::timed_job(i, t, 1 + static_cast<uint32_t>(gen() % 8), 60 + gen() % 1500));
-    m.jobs.back().tenant = static_cast<TenantId>(gen() % 3);
-  }
-  test::finalize(m);
-  m.sample_interval = SimTime::from_s(600);
-  m.horizon = SimTime::from_s(10 * 86400);
+  m.tenants[1].provider_quota = {8, 24};
   for (const char* policy : {"fifo", "sjf", "easy-backfill", "srtf", "las", "tiresias", "gavel", "themis", "sia"}) {
     const auto r = test::run_policy(m, policy);
     uint64_t ended = 0;
@@ -169,7 +134,7 @@ TEST(Budgets, ASpentBudgetStopsTheTenantsStartsUnderEveryPolicy) {
 }
 
 TEST(Budgets, TheDriverRejectsAStartOnceTheBudgetIsSpent) {
-  QuotaBlind blind;
+  test::TenantBlindPolicy blind;
   const std::string v = test::violation_message(budget_model(), blind);
   EXPECT_NE(v.find("tenant t0 has spent its budget"), std::string::npos) << v;
   EXPECT_NE(v.find("job 1"), std::string::npos) << v;

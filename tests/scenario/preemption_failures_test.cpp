@@ -199,3 +199,51 @@ TEST(ScenarioBudgets, RentBudgetsReachTheModelAndBadOnesArePositioned) {
 
 }  // namespace
 }  // namespace hetsim
+
+namespace hetsim {
+namespace {
+
+TEST(ScenarioGuarantees, GuaranteesReachTheModelPerProvider) {
+  // telco has 4 x 8 A100 + 2 x 16 Ascend = 64 cards.
+  const ParseResult r = parse_text(valid_with(
+      {{29, "  list: [ { name: big, guarantee: { telco: 48 } }, { name: small, guarantee: { telco: 16 } }, { name: co-001 } ]"}}));
+  ASSERT_TRUE(r.ok()) << test::all_errors(r);
+  const SimulationModel m = build_scenario(r.spec, 1);
+  ASSERT_EQ(m.tenants[0].provider_guarantee.size(), m.cluster.provider_count());
+  EXPECT_EQ(m.tenants[0].provider_guarantee[0], 48);
+  EXPECT_EQ(m.tenants[1].provider_guarantee[0], 16);
+  EXPECT_TRUE(m.tenants[0].has_guarantee());
+  EXPECT_FALSE(m.tenants[2].has_guarantee());
+  // In `generate` every tenant gets it: 4 x 16 = 64 fits.
+  const ParseResult g = parse_text(valid_with({{29, "  generate: { count: 4, prefix: co, guarantee: { telco: 16 } }"}}));
+  ASSERT_TRUE(g.ok()) << test::all_errors(g);
+  for (const Tenant& t : build_scenario(g.spec, 1).tenants) EXPECT_EQ(t.provider_guarantee.at(0), 16);
+  // A guarantee of 0 reserves nothing.
+  const ParseResult z = parse_text(valid_with({{29, "  list: [ { name: co-001, guarantee: { telco: 0 } } ]"}}));
+  ASSERT_TRUE(z.ok()) << test::all_errors(z);
+  EXPECT_FALSE(build_scenario(z.spec, 1).tenants[0].has_guarantee());
+}
+
+TEST(ScenarioGuarantees, BadGuaranteesArePositioned) {
+  EXPECT_TRUE(has_error(parse_text(valid_with({{29, "  list: [ { name: co-001, guarantee: { telcoo: 8 } } ]"}})), 29, 40,
+                        "guarantee names no provider 'telcoo' (did you mean 'telco'?)"));
+  EXPECT_TRUE(has_error(parse_text(valid_with({{29, "  list: [ { name: co-001, guarantee: { all: 8 } } ]"}})), 29, 40,
+                        "a guarantee reserves cards of one provider: name a provider, not 'all'"));
+  EXPECT_TRUE(has_error(parse_text(valid_with({{29, "  list: [ { name: co-001, guarantee: { telco: -1 } } ]"}})), 29, 47,
+                        "invalid guarantee 'telco': negative value '-1' is not allowed"));
+  EXPECT_TRUE(has_error(parse_text(valid_with({{29, "  list: [ { name: co-001, guarantee: 8 } ]"}})), 29, 38,
+                        "wrong type for 'guarantee'"));
+  // More than the provider has, over all tenants: reported where the sum first overflows.
+  EXPECT_TRUE(has_error(
+      parse_text(valid_with({{29, "  list: [ { name: a, guarantee: { telco: 40 } }, { name: b, guarantee: { telco: 32 } } ]"}})),
+      29, 74, "guarantees at provider 'telco' reach 72 cards (tenant b), more than its 64 cards"));
+  EXPECT_TRUE(has_error(parse_text(valid_with({{29, "  generate: { count: 5, prefix: co, guarantee: { telco: 16 } }"}})),
+                        29, 50, "guarantees at provider 'telco' reach 80 cards (tenant co-005), more than its 64 cards"));
+  // Beyond the tenant's own quota it could never be used.
+  EXPECT_TRUE(has_error(
+      parse_text(valid_with({{29, "  list: [ { name: a, quota: { all: 8 }, guarantee: { telco: 16 } } ]"}})), 29, 54,
+      "guarantee 'telco' of 16 cards exceeds the tenant's quota 'all' of 8"));
+}
+
+}  // namespace
+}  // namespace hetsim

@@ -228,7 +228,7 @@ void EasyBackfillPolicy::schedule(SchedulingContext& ctx) {
   JobId head = kNoJob;
   for (auto it = queue_.begin(); it != queue_.end();) {
     const JobId id = *it;
-    if (quota_held(ctx, ctx.job(id))) {
+    if (tenant_held(ctx, ctx.job(id))) {
       ++it;
       continue;
     }
@@ -265,7 +265,7 @@ void EasyBackfillPolicy::schedule(SchedulingContext& ctx) {
     uint32_t seen = 0;
     // Held jobs (over quota) are passed over and do not count against max_scan.
     for (auto it = std::next(queue_.find(head)); it != queue_.end() && seen < max_scan_; ++it) {
-      if (quota_held(ctx, ctx.job(*it))) continue;
+      if (tenant_held(ctx, ctx.job(*it))) continue;
       ++seen;
       if (full_scan || *it > scanned_upto_) window.push_back(*it);
     }

@@ -121,12 +121,18 @@ bool PreemptivePriorityPolicy::preempt_for(SchedulingContext& ctx, JobId id, con
   const int64_t cpu_need = j.cpu_milli_per_card * j.cards, mem_need = j.mem_mib_per_card * j.cards;
   // With a data locality rule, room is made where the job's data is (when that site can ever hold it).
   const bool home_only = o_.data.active() && j.data_gb > 0 && site_can_ever_hold(c, j, usable, j.data_site);
+  // Guaranteed shares: the freed cards must leave the job room outside other tenants' reserved ones.
+  const auto outside_reserved = [&](PoolId p) {
+    return c.pool_free_cards(p) + freed_pool_[p] - ctx.reserved_for_others(j.tenant, p) >= j.cards;
+  };
   for (const auto& [vkey, v] : victims_) {
     if (!(key.primary < vkey.primary)) break;  // sorted lowest priority first: none further is outranked
     // Already preempted in this pass, within its lease, or before its first checkpoint of this run
     // (stopping it then would throw the whole run away, and with a lease shorter than the
     // checkpoint interval no run would ever keep anything: a livelock).
     if (running_.count(v) == 0 || ctx.now() - ctx.run_started(v) < o_.min_run || !ctx.keeps_work_if_preempted(v)) continue;
+    // Within its tenant's guarantee: its cards would be reserved back for that tenant at once.
+    if (ctx.job(v).tenant != j.tenant && ctx.guaranteed(v)) continue;
     walked_.push_back(v);
     for (const NodeGrant& g : ctx.allocation_of(v)) {
       const NodeId n = g.node;
@@ -142,12 +148,12 @@ bool PreemptivePriorityPolicy::preempt_for(SchedulingContext& ctx, JobId id, con
       freed_pool_[p] += k;
       if (pool.cards_per_node >= j.cards) {
         if (c.node_free_cards(n) + freed_node_[n] >= j.cards && c.node_cpu_free(n) + freed_cpu_[n] >= cpu_need &&
-            c.node_mem_free(n) + freed_mem_[n] >= mem_need) {
+            c.node_mem_free(n) + freed_mem_[n] >= mem_need && outside_reserved(p)) {
           found = true;
           on_node = true;
           target_node = n;
         }
-      } else if (c.pool_free_cards(p) + freed_pool_[p] >= j.cards) {
+      } else if (c.pool_free_cards(p) + freed_pool_[p] >= j.cards && outside_reserved(p)) {
         found = true;
         target_pool = p;
       }
@@ -191,7 +197,7 @@ void PreemptivePriorityPolicy::schedule(SchedulingContext& ctx) {
     if (!ctx.is_pending(id)) continue;
     if (place(ctx, id, ahead_.at(ctx.job(id).data_site))) continue;
     ahead_.add(ctx.job(id));
-    if (!may_preempt || running_.empty() || quota_held(ctx, ctx.job(id))) continue;
+    if (!may_preempt || running_.empty() || tenant_held(ctx, ctx.job(id))) continue;
     if (!victims_ready) {
       // Running jobs by priority, lowest first; computed once per pass (keys move only with time).
       victims_.clear();

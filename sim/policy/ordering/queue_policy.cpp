@@ -25,7 +25,7 @@ void StrictQueuePolicy::schedule(SchedulingContext& ctx) {
   for (auto it = queue_.begin(); it != queue_.end();) {
     const JobId head = it->second;
     // Over its tenant's quota: held, the next job is the head.
-    if (quota_held(ctx, ctx.job(head))) {
+    if (tenant_held(ctx, ctx.job(head))) {
       ++it;
       continue;
     }

@@ -1,5 +1,6 @@
 #include "hetsim/policy/placement/context_input.hpp"
 
+#include <algorithm>
 #include <vector>
 
 namespace hetsim {
@@ -13,6 +14,14 @@ PlacementInput placement_input(const SchedulingContext& ctx, const Job& job) {
   for (ProviderId p = 0; p < c.provider_count(); ++p) room[p] = ctx.quota_room(job.tenant, p);
   in.provider_room = room;
   in.total_room = ctx.quota_room(job.tenant, SchedulingContext::kAnyProvider);
+  if (ctx.has_reservations()) {
+    thread_local std::vector<int64_t> pool_room;
+    pool_room.resize(c.pool_count());
+    for (PoolId p = 0; p < c.pool_count(); ++p) {
+      pool_room[p] = std::max<int64_t>(0, c.pool_free_cards(p) - ctx.reserved_for_others(job.tenant, p));
+    }
+    in.pool_room = pool_room;
+  }
   return in;
 }
 
@@ -30,7 +39,40 @@ bool within_quota(const SchedulingContext& ctx, const Job& job, const Allocation
   for (ProviderId p = 0; p < c.provider_count(); ++p) {
     if (take[p] > 0 && take[p] > ctx.quota_room(job.tenant, p)) return false;
   }
+  if (!ctx.has_reservations()) return true;
+  std::vector<int64_t> pool_take(c.pool_count(), 0);
+  for (const NodeGrant& g : a) pool_take[c.node_pool(g.node)] += __builtin_popcount(g.card_mask);
+  for (PoolId p = 0; p < c.pool_count(); ++p) {
+    if (pool_take[p] > 0 && pool_take[p] > c.pool_free_cards(p) - ctx.reserved_for_others(job.tenant, p)) return false;
+  }
   return true;
+}
+
+bool held_by_quota(const SchedulingContext& ctx, const Job& job) {
+  if (ctx.quota_room(job.tenant, SchedulingContext::kAnyProvider) < job.cards) return true;
+  const Cluster& c = ctx.cluster();
+  bool all_have_room = true;  // the common case (no per-provider quota) needs no chip check
+  for (ProviderId p = 0; p < c.provider_count() && all_have_room; ++p) {
+    all_have_room = ctx.quota_room(job.tenant, p) >= job.cards;
+  }
+  if (all_have_room) return false;
+  const uint64_t chips = usable_chip_mask(job, ctx.chips(), ctx.perf());
+  for (PoolId p = 0; p < c.pool_count(); ++p) {
+    const Pool& pool = c.pool(p);
+    if (((chips >> pool.chip) & 1ULL) && ctx.quota_room(job.tenant, pool.provider) >= job.cards) return false;
+  }
+  return true;
+}
+
+bool blocked_by_reservations(const SchedulingContext& ctx, const Job& job) {
+  const Cluster& c = ctx.cluster();
+  const uint64_t chips = usable_chip_mask(job, ctx.chips(), ctx.perf());
+  int64_t room = 0;
+  for (PoolId p = 0; p < c.pool_count() && room < job.cards; ++p) {
+    if (!((chips >> c.pool(p).chip) & 1ULL)) continue;
+    room += std::max<int64_t>(0, c.pool_free_cards(p) - ctx.reserved_for_others(job.tenant, p));
+  }
+  return room < job.cards;
 }
 
 }  // namespace hetsim

@@ -94,14 +94,18 @@ void offer_by_leaf(const Job& job, const Cluster& c, PoolId p, std::span<const N
   }
 }
 
-// Pools a placement may use: of one site (data locality) and of providers where the tenant's quota
-// leaves room for the whole job (conservative for gangs that could split across providers).
+// Pools a placement may use: of one site (data locality), of providers where the tenant's quota
+// leaves room for the whole job, and with room for the whole job outside the cards reserved for
+// other tenants' guarantees (both conservative for gangs that could split across pools).
 struct PoolFilter {
   SiteId only = kAnySite;
   std::span<const int64_t> room;
+  std::span<const int64_t> pool_room;  // guaranteed shares (PlacementInput::pool_room)
   uint32_t need = 0;
-  bool ok(const Pool& pool) const {
-    return (only == kAnySite || only == pool.site) && (room.empty() || room[pool.provider] >= need);
+  bool ok(const Cluster& c, PoolId p) const {
+    const Pool& pool = c.pool(p);
+    return (only == kAnySite || only == pool.site) && (room.empty() || room[pool.provider] >= need) &&
+           (pool_room.empty() || pool_room[p] >= need);
   }
 };
 
@@ -110,7 +114,7 @@ bool place_single_node(const Job& job, const Cluster& c, uint64_t chips, Placeme
   BestNode best;
   for (PoolId p = 0; p < c.pool_count(); ++p) {
     const Pool& pool = c.pool(p);
-    if (!((chips >> pool.chip) & 1ULL) || pool.cards_per_node < job.cards || !only.ok(pool)) continue;
+    if (!((chips >> pool.chip) & 1ULL) || pool.cards_per_node < job.cards || !only.ok(c, p)) continue;
     if (c.pool_free_cards(p) < job.cards) continue;
     if (kind == PlacementScore::LeafPack) {
       offer_by_leaf(job, c, p, caps, best);
@@ -184,7 +188,7 @@ bool place_gang_by_pool_order(const Job& job, const Cluster& c, uint64_t chips, 
   std::vector<Candidate> cands;
   for (PoolId p = 0; p < c.pool_count(); ++p) {
     const Pool& pool = c.pool(p);
-    if (!((chips >> pool.chip) & 1ULL) || pool.cards_per_node >= job.cards || !only.ok(pool)) continue;
+    if (!((chips >> pool.chip) & 1ULL) || pool.cards_per_node >= job.cards || !only.ok(c, p)) continue;
     if (capped_free(c, withheld, p) < job.cards) continue;
     const int64_t total = static_cast<int64_t>(pool.end_node - pool.first_node) * pool.cards_per_node;
     cands.push_back({pool_score(kind, c.pool_free_cards(p), total, job.cards), p});
@@ -207,7 +211,7 @@ bool place_gang_by_topology(const Job& job, const Cluster& c, uint64_t chips, co
   const auto usable = [&](NodeId n) { return usable_cards(c, job, n, caps); };
   for (PoolId p = 0; p < c.pool_count(); ++p) {
     const Pool& pool = c.pool(p);
-    if (!((chips >> pool.chip) & 1ULL) || pool.cards_per_node >= job.cards || !only.ok(pool)) continue;
+    if (!((chips >> pool.chip) & 1ULL) || pool.cards_per_node >= job.cards || !only.ok(c, p)) continue;
     if (capped_free(c, withheld, p) < job.cards) continue;
     if (plan_gang_in_pool(c, p, job.cards, usable, plan) && (!found || plan.better_than(best))) {
       best = std::move(plan);
@@ -257,7 +261,7 @@ bool place_gang(const Job& job, const Cluster& c, const Topology* topo, uint64_t
     if (!((chips >> chip) & 1ULL)) continue;
     std::vector<int64_t> free(sites, 0);
     for (PoolId p = 0; p < c.pool_count(); ++p) {
-      if (c.pool(p).chip == chip && c.pool_free_cards(p) > 0 && only.ok(c.pool(p))) {
+      if (c.pool(p).chip == chip && c.pool_free_cards(p) > 0 && only.ok(c, p)) {
         free[group[c.pool(p).site]] += capped_free(c, withheld, p);
       }
     }
@@ -269,7 +273,7 @@ bool place_gang(const Job& job, const Cluster& c, const Topology* topo, uint64_t
     for (SiteId g : order) {
       std::vector<PoolId> pools;
       for (PoolId p = 0; p < c.pool_count(); ++p) {
-        if (c.pool(p).chip == chip && c.pool_free_cards(p) > 0 && group[c.pool(p).site] == g && only.ok(c.pool(p))) {
+        if (c.pool(p).chip == chip && c.pool_free_cards(p) > 0 && group[c.pool(p).site] == g && only.ok(c, p)) {
           pools.push_back(p);
         }
       }
@@ -303,7 +307,7 @@ bool find_placement(const Job& job, const PlacementInput& in, PlacementScore kin
   if (in.total_room < job.cards) return false;
   const uint64_t chips = usable_chip_mask(job, *in.chips, *in.perf);
   if (chips == 0) return false;
-  const PoolFilter filter{in.only_site, in.provider_room, job.cards};
+  const PoolFilter filter{in.only_site, in.provider_room, in.pool_room, job.cards};
   if (place_single_node(job, c, chips, kind, caps, filter, out)) return true;
   return place_gang(job, c, in.topology, chips, kind, caps, filter, out, gangs);
 }

@@ -54,6 +54,10 @@ struct PlacementInput {
   // (provider_room; empty: no limit). Pools of a provider with less room than the job are skipped.
   int64_t total_room = std::numeric_limits<int64_t>::max();
   std::span<const int64_t> provider_room{};
+  // Guaranteed shares: per pool id, the free cards the tenant may take (free minus those reserved
+  // for other tenants); empty: all. Pools with less room than the job are skipped, and a gang
+  // gathered across pools must stay within each pool's room.
+  std::span<const int64_t> pool_room{};
 };
 
 bool find_placement(const Job& job, const PlacementInput& in, PlacementScore kind,

@@ -267,6 +267,9 @@ void GavelPolicy::run_round(SchedulingContext& ctx) {
     for (const Entry& e : entries) {
       const uint32_t cards = ctx.job(e.id).cards;
       if (assigned[e.id] >= 0 || cards > left[k]) continue;
+      // Held by its tenant's limits (quota, budget, cards reserved for others): it cannot start
+      // now, so it takes none of the type's cards this round.
+      if (ctx.is_pending(e.id) && tenant_held(ctx, ctx.job(e.id))) continue;
       assigned[e.id] = static_cast<int>(k);
       left[k] -= cards;
       chosen.push_back(e.id);

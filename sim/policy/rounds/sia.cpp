@@ -113,6 +113,9 @@ void SiaPolicy::run_round(SchedulingContext& ctx) {
   std::vector<JobId> ids;
   for (JobId id : active_) {
     if (ids.size() >= o_.max_jobs) break;
+    // Held by its tenant's limits (quota, budget, cards reserved for others): it cannot start now,
+    // and a configuration given to it would idle those cards for the round.
+    if (ctx.is_pending(id) && tenant_held(ctx, ctx.job(id))) continue;
     JobState& s = jobs_[id];
     if (!s.known) describe(ctx, id, s);
     if (!s.configs.empty()) ids.push_back(id);

@@ -1,0 +1,104 @@
+#pragma once
+// GuaranteeBook: the driver's ledger of guaranteed shares (a tenant's `guarantee` in the scenario,
+// docs/policies.md "Guaranteed shares").
+//
+// A guarantee reserves G cards of one provider for a tenant. Other tenants may use ("borrow") the
+// reserved cards while the owner does not need them. The owner needs them when it has waiting jobs
+// that fit within its unused guarantee (G minus the cards it holds there): each such job, in job
+// id order, *claims* its cards in one pool of that provider. Claimed cards are reserved: no other
+// tenant may take them. A claim is made where free, unreserved cards suffice; failing that, where
+// free cards plus the cards of borrowers (tenants holding more of the provider than their own
+// guarantee, 0 for tenants without one) suffice, and the driver then takes those back by
+// preempting borrowers (plan_reclaim); but never for a job that free, unreserved cards of some pool
+// (at any provider) could take now.
+//
+// Guarantees are card counts per provider, like the quotas: a claim does not promise that the
+// gang's shape fits (a pool's free cards may be spread over nodes). Everything here is integer
+// arithmetic in a fixed order: deterministic.
+#include <cstdint>
+#include <functional>
+#include <set>
+#include <span>
+#include <vector>
+
+#include "hetsim/model/cluster.hpp"
+#include "hetsim/model/ids.hpp"
+#include "hetsim/model/tenant.hpp"
+
+namespace hetsim {
+
+class GuaranteeBook {
+ public:
+  // What a refresh reads from the driver. `cluster` is the live one (free cards per pool).
+  struct Inputs {
+    const Cluster* cluster = nullptr;
+    std::function<int64_t(TenantId, ProviderId)> held;  // cards the tenant holds there now
+    std::function<uint32_t(JobId)> cards;               // cards the waiting job asks for
+    // Whether the job could run in the pool (its chips, memory and size) and its tenant's quotas
+    // and budget leave it room: a claim it could never use would only idle cards.
+    std::function<bool(JobId, PoolId)> may_use;
+    // Per pool id, the cards held by borrowers now; asked at most once per refresh.
+    std::function<void(std::vector<int64_t>&)> reclaimable;
+  };
+
+  struct Claim {
+    JobId job = 0;
+    TenantId tenant = 0;
+    PoolId pool = 0;
+    uint32_t cards = 0;
+  };
+
+  GuaranteeBook() = default;
+  GuaranteeBook(const std::vector<Tenant>& tenants, std::size_t providers, std::size_t pools);
+
+  bool active() const { return !tenant_index_.empty(); }
+  bool tracks(TenantId t) const { return t < tenant_index_.size() && tenant_index_[t] >= 0; }
+  int64_t guarantee(TenantId t, ProviderId p) const;
+
+  // Waiting jobs of guaranteed tenants (other tenants' jobs are ignored). Any change makes the
+  // claims stale until the next refresh.
+  void add_pending(TenantId t, JobId id);
+  void remove_pending(TenantId t, JobId id);
+  void invalidate() { stale_ = true; }
+  bool stale() const { return stale_; }
+
+  // Recomputes the claims from scratch: guaranteed tenants in id order, each one's waiting jobs in
+  // id order, until its unused guarantee is spent. Scans at most `max_scan` waiting jobs per tenant.
+  void refresh(const Inputs& in, std::size_t max_scan = 4096);
+
+  // Cards of pool `p` claimed by tenants other than `t` (what `t` may not take).
+  int64_t reserved_for_others(TenantId t, PoolId p) const;
+  int64_t reserved(PoolId p) const { return reserved_.empty() ? 0 : reserved_[p]; }
+  bool any_claims() const { return !claims_.empty(); }
+  // In the order made (so, per pool, the order in which reclaiming serves them).
+  const std::vector<Claim>& claims() const { return claims_; }
+
+  // A running job that reclaiming may stop, in the order it would be stopped.
+  struct Candidate {
+    JobId job = 0;
+    TenantId tenant = 0;
+    int64_t cards_in_pool = 0;      // its cards in the pool being reclaimed
+    int64_t cards_at_provider = 0;  // its cards at that pool's provider
+  };
+  // Which candidates (indices, a prefix of the eligible ones in order) to stop so that pool `p`,
+  // with `free` free cards, can serve its claims. A candidate is eligible only while its tenant
+  // still holds more of the provider than its guarantee (`borrowed`: held minus guarantee, per
+  // tenant id, updated as candidates are chosen). When the borrowers cannot serve every claim,
+  // only as many are stopped as serve the longest prefix of the claims (in order); none when not
+  // even the first can be served, so no run is stopped for nothing.
+  std::vector<std::size_t> plan_reclaim(PoolId p, int64_t free, std::span<const Candidate> ordered,
+                                        std::vector<int64_t>& borrowed) const;
+
+ private:
+  std::vector<int> tenant_index_;            // tenant id -> row of guarantee_/own_, -1: none
+  std::vector<TenantId> guaranteed_;         // rows' tenant ids, ascending
+  std::vector<int64_t> guarantee_;           // row x provider
+  std::vector<std::set<JobId>> pending_;     // per row
+  std::size_t providers_ = 0, pools_ = 0;
+  std::vector<Claim> claims_;
+  std::vector<int64_t> reserved_;            // per pool, all claims
+  std::vector<int64_t> own_;                 // row x pool
+  bool stale_ = true;
+};
+
+}  // namespace hetsim

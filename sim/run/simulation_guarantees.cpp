@@ -1,0 +1,116 @@
+// Guaranteed shares in the driver: the claims of guaranteed tenants' waiting jobs, the cards they
+// reserve, and the reclaiming of borrowed cards before each scheduling pass
+// (sim/run/guarantee_book.hpp, docs/policies.md "Guaranteed shares").
+#include <algorithm>
+#include <tuple>
+
+#include "hetsim/run/simulation.hpp"
+
+namespace hetsim {
+
+void Simulation::refresh_guarantees() const {
+  if (!guarantees_.stale()) return;
+  GuaranteeBook::Inputs in;
+  in.cluster = &cluster_;
+  in.held = [this](TenantId t, ProviderId p) { return tenant_provider_held(t, p); };
+  in.cards = [this](JobId id) { return model_.jobs[id].cards; };
+  JobId mask_job = kNoJob;
+  uint64_t mask = 0;
+  in.may_use = [&](JobId id, PoolId q) {
+    const Job& j = model_.jobs[id];
+    if (id != mask_job) {
+      mask_job = id;
+      mask = 0;
+      for (ChipId c = 0; c < model_.chips.size(); ++c) {
+        if (j.chip_allowed(c) && fits_memory(j, model_.chips.at(c), model_.perf, j.cards)) mask |= 1ULL << c;
+      }
+    }
+    const Pool& pool = cluster_.pool(q);
+    const int64_t pool_cards = static_cast<int64_t>(pool.end_node - pool.first_node) * pool.cards_per_node;
+    return ((mask >> pool.chip) & 1ULL) && pool_cards >= j.cards && quota_room(j.tenant, kAnyProvider) >= j.cards &&
+           quota_room(j.tenant, pool.provider) >= j.cards;
+  };
+  in.reclaimable = [this](std::vector<int64_t>& per_pool) {
+    const std::size_t pools = cluster_.pool_count();
+    for (TenantId t = 0; t < model_.tenants.size(); ++t) {
+      for (PoolId q = 0; q < pools; ++q) {
+        const int64_t held = tenant_pool_held_[t * pools + q];
+        if (held == 0) continue;
+        const ProviderId p = cluster_.pool(q).provider;
+        if (tenant_provider_held(t, p) > guarantees_.guarantee(t, p)) per_pool[q] += held;
+      }
+    }
+  };
+  guarantees_.refresh(in);
+}
+
+int64_t Simulation::reserved_for_others(TenantId t, PoolId p) const {
+  if (!guarantees_.active()) return 0;
+  refresh_guarantees();
+  return guarantees_.reserved_for_others(t, p);
+}
+
+bool Simulation::has_reservations() const {
+  if (!guarantees_.active()) return false;
+  refresh_guarantees();
+  return guarantees_.any_claims();
+}
+
+bool Simulation::guaranteed(JobId id) const {
+  const TenantId t = model_.jobs.at(id).tenant;
+  if (!guarantees_.tracks(t) || state_.at(id) != State::Running) return false;
+  for (const NodeGrant& g : alloc_[id]) {
+    const ProviderId p = cluster_.node_provider(g.node);
+    if (tenant_provider_held(t, p) > guarantees_.guarantee(t, p)) return false;
+  }
+  return true;
+}
+
+void Simulation::reclaim_for_guarantees() {
+  // Free cards changed since the last pass (ends, failures, arrivals): claims are made afresh.
+  guarantees_.invalidate();
+  refresh_guarantees();
+  if (!guarantees_.any_claims()) return;
+  std::vector<PoolId> short_pools;
+  for (PoolId q = 0; q < cluster_.pool_count(); ++q) {
+    if (guarantees_.reserved(q) > cluster_.pool_free_cards(q)) short_pools.push_back(q);
+  }
+  std::vector<GuaranteeBook::Candidate> cands;
+  std::vector<std::tuple<int, int64_t, JobId>> order;  // (tenant priority, -run start, -id)
+  std::vector<int64_t> borrowed(model_.tenants.size());
+  for (PoolId q : short_pools) {
+    refresh_guarantees();  // an earlier pool's reclaim may have moved claims
+    if (guarantees_.reserved(q) <= cluster_.pool_free_cards(q)) continue;
+    const ProviderId p = cluster_.pool(q).provider;
+    for (TenantId t = 0; t < borrowed.size(); ++t) borrowed[t] = tenant_provider_held(t, p) - guarantees_.guarantee(t, p);
+    // Borrowers' jobs with cards in the pool: lowest tenant priority first, then the latest run
+    // (the least work since it began), then the highest id.
+    order.clear();
+    for (const auto& [end, id] : running_) {
+      const TenantId t = model_.jobs[id].tenant;
+      if (borrowed[t] <= 0) continue;
+      bool in_pool = false;
+      for (const NodeGrant& g : alloc_[id]) in_pool = in_pool || cluster_.node_pool(g.node) == q;
+      if (in_pool) order.emplace_back(model_.tenants[t].priority, -runs_[id].start.us(), -static_cast<int64_t>(id));
+    }
+    std::sort(order.begin(), order.end());
+    cands.clear();
+    for (const auto& [prio, neg_start, neg_id] : order) {
+      const auto id = static_cast<JobId>(-neg_id);
+      GuaranteeBook::Candidate c{id, model_.jobs[id].tenant, 0, 0};
+      for (const NodeGrant& g : alloc_[id]) {
+        const int64_t k = __builtin_popcount(g.card_mask);
+        if (cluster_.node_pool(g.node) == q) c.cards_in_pool += k;
+        if (cluster_.node_provider(g.node) == p) c.cards_at_provider += k;
+      }
+      cands.push_back(c);
+    }
+    const std::vector<std::size_t> chosen = guarantees_.plan_reclaim(q, cluster_.pool_free_cards(q), cands, borrowed);
+    for (std::size_t i : chosen) {
+      stop_run(cands[i].job, MetricsCollector::Stop::Reclaimed);
+      policy_.on_requeue(*this, cands[i].job);
+    }
+  }
+}
+
+}  // namespace hetsim

@@ -1,0 +1,369 @@
+// Guaranteed shares (a tenant's `guarantee`): others borrow reserved cards while the owner does not
+// need them; the driver reserves free cards for the owner's waiting jobs and takes borrowed ones
+// back by preempting borrowers; the policies pass over jobs that only reserved cards would fit.
+#include <gtest/gtest.h>
+
+#include <random>
+#include <string>
+
+#include "hetsim/metrics/report.hpp"
+#include "hetsim/policy/placement/placement.hpp"
+#include "hetsim/run/guarantee_book.hpp"
+#include "../support/blind_policy.hpp"
+#include "../support/mini_model.hpp"
+#include "../support/tenant_load.hpp"
+#include "../support/run_helpers.hpp"
+
+using namespace hetsim;
+
+namespace {
+
+const char* const kAllPolicies[] = {"fifo", "sjf", "easy-backfill", "srtf", "las", "tiresias", "gavel", "themis", "sia"};
+
+// One site, provider "prov": 2 nodes of 8 "fast" cards. Tenant t0 is guaranteed 8 of them, t1
+// has no guarantee. Job 0 (t1) takes all 16 cards at t = 0 for 1000 s; job 1 (t0, 8 cards,
+// 100 s) arrives at t = 100.
+SimulationModel borrow_model() {
+  SimulationModel m = test::mini_model();
+  m.cluster.add_pool(0, 0, 0, 2, 8, 128000, 1 << 20, 2);
+  test::finish_topology(m);
+  m.tenants[0].provider_guarantee = {8};
+  m.tenants.push_back(Tenant{"t1", 1, 0});
+  m.jobs = {test::timed_job(0, 0, 16, 1000), test::timed_job(1, 100, 8, 100)};
+  m.jobs[0].tenant = 1;
+  test::finalize(m);
+  return m;
+}
+
+const JobRecord& rec(const test::Ran& r, JobId id) { return r.metrics->records()[id]; }
+
+
+}  // namespace
+
+TEST(Guarantees, OthersBorrowReservedCardsAndTheOwnerTakesThemBack) {
+  for (const char* policy : kAllPolicies) {
+    const auto r = test::run_policy(borrow_model(), policy);
+    EXPECT_DOUBLE_EQ(rec(r, 0).start.seconds(), 0) << policy;  // borrows t0's 8 idle cards
+    EXPECT_EQ(rec(r, 0).reclaims, 1u) << policy;               // stopped when t0 needed them
+    EXPECT_EQ(rec(r, 0).preemptions, 1u) << policy;
+    EXPECT_EQ(rec(r, 0).outcome, JobOutcome::Completed) << policy;
+    EXPECT_EQ(rec(r, 1).outcome, JobOutcome::Completed) << policy;
+    EXPECT_EQ(rec(r, 1).reclaims, 0u) << policy;
+    // The round-based policies start it at their next round; the others at once.
+    EXPECT_LT(rec(r, 1).start.seconds(), 1000) << policy;
+    if (std::string(policy) != "gavel" && std::string(policy) != "themis" && std::string(policy) != "sia") {
+      EXPECT_DOUBLE_EQ(rec(r, 1).start.seconds(), 100) << policy;
+    }
+  }
+  // Without the guarantee job 1 waits for job 0.
+  SimulationModel none = borrow_model();
+  none.tenants[0].provider_guarantee.clear();
+  const auto r = test::run_policy(none, "fifo");
+  EXPECT_GE(rec(r, 1).start.seconds(), 1000);
+  EXPECT_EQ(rec(r, 0).reclaims, 0u);
+}
+
+TEST(Guarantees, FreeCardsAreReservedForTheOwnersWaitingJob) {
+  // 16 cards; job 0 (t1, 8 cards) runs from 0 to 1000. At t = 100 job 1 (t1, 8) and job 2 (t0, 8)
+  // arrive: first come first served would give job 1 the last 8 free cards, but they are t0's.
+  SimulationModel m = borrow_model();
+  m.jobs = {test::timed_job(0, 0, 8, 1000), test::timed_job(1, 100, 8, 100), test::timed_job(2, 100, 8, 100)};
+  m.jobs[0].tenant = 1;
+  m.jobs[1].tenant = 1;
+  test::finalize(m);
+  for (const char* policy : {"fifo", "sjf", "easy-backfill", "srtf", "las", "tiresias"}) {
+    const auto r = test::run_policy(m, policy);
+    EXPECT_DOUBLE_EQ(rec(r, 2).start.seconds(), 100) << policy;
+    EXPECT_EQ(rec(r, 0).reclaims, 0u) << policy;  // job 0 holds t1's unreserved half: never reclaimed
+  }
+  // Job 1 waits for job 2 to end (the preemptive policies may stop job 0, t1's own, for it instead).
+  for (const char* policy : {"fifo", "sjf", "easy-backfill"}) {
+    EXPECT_GE(rec(test::run_policy(m, policy), 1).start.seconds(), 200) << policy;
+  }
+  SimulationModel none = m;
+  none.tenants[0].provider_guarantee.clear();
+  const auto r = test::run_policy(none, "fifo");
+  EXPECT_DOUBLE_EQ(rec(r, 1).start.seconds(), 100);
+  EXPECT_GE(rec(r, 2).start.seconds(), 200);
+}
+
+TEST(Guarantees, TheDriverRejectsAStartOnReservedCards) {
+  SimulationModel m = borrow_model();
+  m.jobs = {test::timed_job(0, 0, 8, 1000), test::timed_job(1, 100, 8, 100), test::timed_job(2, 100, 8, 100)};
+  m.jobs[0].tenant = 1;
+  m.jobs[1].tenant = 1;
+  test::finalize(m);
+  test::TenantBlindPolicy blind;
+  const std::string v = test::violation_message(m, blind);
+  EXPECT_NE(v.find("job 1"), std::string::npos) << v;
+  EXPECT_NE(v.find("reserved for another tenant's guaranteed share"), std::string::npos) << v;
+}
+
+TEST(Guarantees, OnlyBorrowersAreStopped) {
+  // t0 and t2 are guaranteed 8 cards each of the 16. At t = 0 job 0 (t1, none) and job 1 (t2)
+  // take 8 each; at t = 100 t0's job 2 needs 8: job 1 is within t2's guarantee and is not stopped,
+  // though it is the most recent run; job 0 is.
+  SimulationModel m = borrow_model();
+  m.tenants.push_back(Tenant{"t2", 1, 0});
+  m.tenants.back().provider_guarantee = {8};
+  m.jobs = {test::timed_job(0, 0, 8, 1000), test::timed_job(1, 50, 8, 1000), test::timed_job(2, 100, 8, 100)};
+  m.jobs[0].tenant = 1;
+  m.jobs[1].tenant = 2;
+  test::finalize(m);
+  for (const char* policy : kAllPolicies) {
+    const auto r = test::run_policy(m, policy);
+    EXPECT_EQ(rec(r, 0).reclaims, 1u) << policy;
+    EXPECT_EQ(rec(r, 1).reclaims, 0u) << policy;
+    EXPECT_EQ(rec(r, 2).outcome, JobOutcome::Completed) << policy;
+  }
+}
+
+TEST(Guarantees, NoRunIsStoppedForAClaimItCannotServe) {
+  // Provider "prov": a pool of 8 "fast" cards and one of 8 "slow" cards. t0 is guaranteed 8 and its
+  // job may only use "fast" cards, which t2 holds within its own guarantee of 8. The borrower t1
+  // holds the "slow" cards: stopping it would not help t0, so it runs on.
+  SimulationModel m = test::mini_model();
+  m.cluster.add_pool(0, 0, 0, 1, 8, 128000, 1 << 20, 2);
+  m.cluster.add_pool(0, 0, 1, 1, 8, 128000, 1 << 20, 2);
+  test::finish_topology(m);
+  m.tenants[0].provider_guarantee = {8};
+  m.tenants.push_back(Tenant{"t1", 1, 0});
+  m.tenants.push_back(Tenant{"t2", 1, 0});
+  m.tenants.back().provider_guarantee = {8};
+  m.jobs = {test::timed_job(0, 0, 8, 1000), test::timed_job(1, 0, 8, 1000), test::timed_job(2, 100, 8, 100)};
+  m.jobs[0].tenant = 2;
+  m.jobs[0].allowed_chips = 1ULL << 0;
+  m.jobs[1].tenant = 1;
+  m.jobs[1].allowed_chips = 1ULL << 1;
+  m.jobs[2].allowed_chips = 1ULL << 0;
+  test::finalize(m);
+  for (const char* policy : {"fifo", "easy-backfill", "las"}) {
+    const auto r = test::run_policy(m, policy);
+    EXPECT_EQ(rec(r, 1).reclaims, 0u) << policy;
+    EXPECT_GE(rec(r, 2).start.seconds(), 1000) << policy;
+  }
+}
+
+TEST(Guarantees, PreemptivePoliciesDoNotStopAJobWithinItsGuaranteeForAnotherTenant) {
+  // LAS would stop t0's long job (most attained service) for t1's fresh one; it is within t0's
+  // guarantee of all 8 cards, so it runs to the end.
+  SimulationModel m = test::mini_model();
+  m.cluster.add_pool(0, 0, 0, 1, 8, 128000, 1 << 20, 2);
+  test::finish_topology(m);
+  m.tenants[0].provider_guarantee = {8};
+  m.tenants.push_back(Tenant{"t1", 1, 0});
+  m.jobs = {test::timed_job(0, 0, 8, 5000), test::timed_job(1, 1000, 8, 100)};
+  m.jobs[1].tenant = 1;
+  test::finalize(m);
+  for (const char* policy : {"las", "tiresias", "srtf"}) {
+    const auto r = test::run_policy(m, policy);
+    EXPECT_EQ(rec(r, 0).preemptions, 0u) << policy;
+    EXPECT_GE(rec(r, 1).start.seconds(), 5000) << policy;
+  }
+  // Without the guarantee LAS does stop it.
+  m.tenants[0].provider_guarantee.clear();
+  EXPECT_GE(rec(test::run_policy(m, "las"), 0).preemptions, 1u);
+}
+
+TEST(Guarantees, RandomRunsEndEveryJobOnceUnderEveryPolicy) {
+  // Two providers, three tenants (two guaranteed), a random load well above capacity. Invariant
+  // checks are on: every sample recounts the tenants' cards and checks that no tenant claims more
+  // than its unused guarantee; the driver rejects any start on cards reserved for another tenant.
+  SimulationModel m = test::random_tenant_load(5);
+  m.tenants[0].provider_guarantee = {16, 8};
+  m.tenants[1].provider_guarantee = {0, 16};
+  for (const char* policy : kAllPolicies) {
+    const auto r = test::run_policy(m, policy);
+    uint64_t ended = 0, reclaims = 0;
+    for (const JobRecord& x : r.metrics->records()) {
+      ended += has_ended(x) ? 1 : 0;
+      reclaims += x.reclaims;
+    }
+    EXPECT_EQ(ended, m.jobs.size()) << policy;
+    EXPECT_GT(reclaims, 0u) << policy;  // the load makes borrowers give cards back
+  }
+}
+
+TEST(Guarantees, AGuaranteeShortensItsTenantsWaitsUnderLoad) {
+  // One provider of 32 cards, t0 guaranteed 16 and sending a fifth of the jobs: its mean first
+  // wait under fifo is shorter with the guarantee than without, and others still use its idle cards.
+  SimulationModel m = test::mini_model();
+  m.cluster.add_pool(0, 0, 0, 4, 8, 128000, 1 << 20, 2);
+  test::finish_topology(m);
+  m.tenants.push_back(Tenant{"t1", 1, 0});
+  std::mt19937_64 gen(11);
+  double t = 0;
+  for (JobId i = 0; i < 400; ++i) {
+    t += static_cast<double>(gen() % 60);
+    m.jobs.push_back(test::timed_job(i, t, 1 + static_cast<uint32_t>(gen() % 8), 60 + gen() % 1200));
+    m.jobs.back().tenant = gen() % 5 == 0 ? 0 : 1;
+  }
+  test::finalize(m);
+  m.horizon = SimTime::from_s(20 * 86400);
+  const auto mean_wait = [&](const test::Ran& r, TenantId tenant) {
+    double sum = 0;
+    int n = 0;
+    for (JobId i = 0; i < m.jobs.size(); ++i) {
+      if (m.jobs[i].tenant != tenant) continue;
+      sum += (rec(r, i).start - m.jobs[i].arrival).seconds();
+      ++n;
+    }
+    return sum / n;
+  };
+  const auto without = test::run_policy(m, "fifo");
+  SimulationModel g = m;
+  g.tenants[0].provider_guarantee = {16};
+  const auto with = test::run_policy(g, "fifo");
+  EXPECT_LT(mean_wait(with, 0), 0.5 * mean_wait(without, 0));
+  uint64_t t1_on_reserved = 0;  // t1 jobs that borrowed: started while t0 held less than 16 cards
+  for (JobId i = 0; i < g.jobs.size(); ++i) t1_on_reserved += g.jobs[i].tenant == 1 && rec(with, i).reclaims > 0 ? 1 : 0;
+  EXPECT_GT(t1_on_reserved, 0u);
+}
+
+TEST(Guarantees, TheSummaryReportsReclaimsAndGuaranteedTenants) {
+  const SimulationModel m = borrow_model();
+  const auto r = test::run_policy(m, "fifo");
+  RunInfo info;
+  info.scenario = "mini";
+  info.policy = r.policy_name;
+  const ReportInputs in{&info, &m.cluster, &m.chips, &m.jobs, &m.tenants, r.metrics.get(), &m.vouchers};
+  const auto s = summary_json(in);
+  EXPECT_EQ(s["guarantees"]["tenants"], 1);
+  EXPECT_EQ(s["guarantees"]["reclaims"], 1);
+  EXPECT_EQ(s["guarantees"]["jobs_reclaimed"], 1);
+  EXPECT_EQ(s["guarantees"]["by_tenant"]["t0"]["cards"], 8);
+  EXPECT_EQ(s["guarantees"]["by_tenant"]["t0"]["jobs_started"], 1);
+  EXPECT_DOUBLE_EQ(s["guarantees"]["by_tenant"]["t0"]["mean_wait_s"].get<double>(), 0);
+  EXPECT_FALSE(s["guarantees"]["by_tenant"].contains("t1"));
+}
+
+// ---- GuaranteeBook on its own
+
+namespace {
+struct BookFixture {
+  Cluster cluster{2};
+  std::vector<Tenant> tenants;
+  std::vector<int64_t> held;  // tenant x provider
+  std::vector<uint32_t> cards;
+  std::vector<int64_t> borrowers;  // per pool
+
+  BookFixture() {
+    cluster.add_site("s");
+    cluster.add_provider("p");
+    cluster.add_pool(0, 0, 0, 2, 8, 1000, 1000, 2);  // pool 0: 16 cards
+    cluster.add_pool(0, 0, 1, 2, 8, 1000, 1000, 2);  // pool 1: 16 cards
+    tenants = {Tenant{"a", 1, 0}, Tenant{"b", 1, 0}};
+    tenants[0].provider_guarantee = {20};
+    held.assign(2, 0);
+    borrowers.assign(2, 0);
+  }
+  GuaranteeBook::Inputs inputs() {
+    GuaranteeBook::Inputs in;
+    in.cluster = &cluster;
+    in.held = [this](TenantId t, ProviderId) { return held[t]; };
+    in.cards = [this](JobId id) { return cards[id]; };
+    in.may_use = [](JobId, PoolId) { return true; };
+    in.reclaimable = [this](std::vector<int64_t>& v) { v = borrowers; };
+    return in;
+  }
+};
+}  // namespace
+
+TEST(GuaranteeBook, ClaimsFollowJobOrderUntilTheUnusedGuaranteeIsSpent) {
+  BookFixture f;
+  f.held[0] = 4;  // 16 of 20 unused
+  f.cards = {8, 8, 8, 1};
+  GuaranteeBook book(f.tenants, 1, 2);
+  for (JobId id = 0; id < 4; ++id) book.add_pending(0, id);
+  book.add_pending(1, 9);  // b has no guarantee: ignored
+  book.refresh(f.inputs());
+  // Jobs 0 and 1 claim 8 each (16 = the unused guarantee); job 2 would exceed it, job 3 too.
+  ASSERT_EQ(book.claims().size(), 2u);
+  EXPECT_EQ(book.claims()[0].job, 0u);
+  EXPECT_EQ(book.claims()[1].job, 1u);
+  // Each in the pool with the most free unreserved cards: pool 0, then pool 1 (16 - 0 > 16 - 8).
+  EXPECT_EQ(book.claims()[0].pool, 0u);
+  EXPECT_EQ(book.claims()[1].pool, 1u);
+  EXPECT_EQ(book.reserved_for_others(1, 0), 8);
+  EXPECT_EQ(book.reserved_for_others(0, 0), 0);  // its own claims do not bind it
+  EXPECT_FALSE(book.stale());
+  book.remove_pending(0, 0);
+  EXPECT_TRUE(book.stale());
+  book.refresh(f.inputs());
+  EXPECT_EQ(book.claims().size(), 2u);  // jobs 1 and 2 now
+  EXPECT_EQ(book.claims()[1].job, 2u);
+}
+
+TEST(GuaranteeBook, ClaimsWithoutFreeCardsGoWhereBorrowersCanServeThem) {
+  BookFixture f;
+  f.cards = {8};
+  // Both pools full; borrowers hold 8 cards of pool 1 only.
+  Allocation all;
+  for (NodeId n = 0; n < 4; ++n) all.push_back(NodeGrant{n, 0xFF, kMilliPerCard, 0, 0});
+  f.cluster.allocate(all);
+  f.borrowers = {0, 8};
+  GuaranteeBook book(f.tenants, 1, 2);
+  book.add_pending(0, 0);
+  book.refresh(f.inputs());
+  ASSERT_EQ(book.claims().size(), 1u);
+  EXPECT_EQ(book.claims()[0].pool, 1u);
+  EXPECT_EQ(book.reserved(1), 8);
+  // No borrowers at all: no claim, so nothing would be stopped.
+  f.borrowers = {0, 0};
+  book.invalidate();
+  book.refresh(f.inputs());
+  EXPECT_FALSE(book.any_claims());
+}
+
+TEST(GuaranteeBook, PlanReclaimStopsBorrowersOnlyAndNoMoreThanServesAPrefixOfTheClaims) {
+  BookFixture f;
+  f.cards = {4, 8};
+  Allocation all;
+  for (NodeId n = 0; n < 4; ++n) all.push_back(NodeGrant{n, 0xFF, kMilliPerCard, 0, 0});
+  f.cluster.allocate(all);
+  f.borrowers = {16, 0};
+  GuaranteeBook book(f.tenants, 1, 2);
+  book.add_pending(0, 0);
+  book.add_pending(0, 1);
+  book.refresh(f.inputs());
+  ASSERT_EQ(book.claims().size(), 2u);  // 4 + 8 cards in pool 0, none free
+  // Candidates in stopping order: a job of b (borrowing 4) of 2 cards, another of b, of 6.
+  std::vector<int64_t> borrowed = {-20, 4};
+  std::vector<GuaranteeBook::Candidate> cands = {{10, 1, 2, 2}, {11, 1, 6, 6}};
+  // b borrows 4: after the first stop (2 cards) it still borrows 2, after the second it borrows
+  // none. 8 cards freed serve the first claim (4) but not both (12): both stops are needed for 4.
+  std::vector<std::size_t> chosen = book.plan_reclaim(0, 0, cands, borrowed);
+  EXPECT_EQ(chosen, (std::vector<std::size_t>{0, 1}));
+  EXPECT_EQ(borrowed[1], -4);
+  // A tenant no longer borrowing is never stopped: with b at its guarantee nothing is chosen.
+  std::vector<int64_t> not_borrowing = {-20, 0};
+  EXPECT_TRUE(book.plan_reclaim(0, 0, cands, not_borrowing).empty());
+  // Enough free cards already: nothing stopped.
+  std::vector<int64_t> b2 = {-20, 4};
+  EXPECT_TRUE(book.plan_reclaim(0, 12, cands, b2).empty());
+  // 2 free + the first stop (2) serve the 4-card claim: the second is not needed.
+  std::vector<int64_t> b3 = {-20, 1};  // b borrows only 1: one stop makes it stop borrowing
+  EXPECT_EQ(book.plan_reclaim(0, 2, cands, b3), (std::vector<std::size_t>{0}));
+}
+
+TEST(GuaranteeBook, NoBorrowerIsStoppedForAJobThatFitsElsewhereNow) {
+  BookFixture f;
+  f.cluster.add_provider("q");
+  f.cluster.add_pool(0, 1, 0, 1, 8, 1000, 1000, 2);  // pool 2 at provider q: 8 free cards
+  f.tenants[0].provider_guarantee = {20, 0};
+  f.cards = {8};
+  Allocation all;
+  for (NodeId n = 0; n < 4; ++n) all.push_back(NodeGrant{n, 0xFF, kMilliPerCard, 0, 0});
+  f.cluster.allocate(all);  // provider p full
+  f.borrowers = {16, 16, 0};
+  GuaranteeBook book(f.tenants, 2, 3);
+  book.add_pending(0, 0);
+  book.refresh(f.inputs());
+  EXPECT_FALSE(book.any_claims());  // it can start at provider q now
+  // Provider q full too: now it claims at p, where borrowers can serve it.
+  f.cluster.allocate(Allocation{NodeGrant{4, 0xFF, kMilliPerCard, 0, 0}});
+  book.invalidate();
+  book.refresh(f.inputs());
+  ASSERT_EQ(book.claims().size(), 1u);
+  EXPECT_EQ(f.cluster.pool(book.claims()[0].pool).provider, 0u);
+}
