@@ -38,6 +38,8 @@ struct Job {
   uint64_t allowed_chips = ~0ULL;      // bit i set: chip id i allowed
   SiteId data_site = 0;
   double data_gb = 0;
+  // Higher first: a strict tier in the ordering and preemptive policies, a weight in gavel
+  // (docs/policies.md "Priorities"). Scenario jobs take their tenant's unless they set their own.
   int priority = 0;
   bool allow_cross_site = false;       // may a gang span sites (paying the inter-site link)?
   bool may_mix_chips = false;          // may a gang span chip types (mixed training, one site)?

@@ -1,6 +1,7 @@
 #include "hetsim/run/guarantee_book.hpp"
 
 #include <algorithm>
+#include <map>
 #include <numeric>
 
 namespace hetsim {
@@ -51,92 +52,163 @@ void GuaranteeBook::refresh(const Inputs& in, std::size_t max_scan) {
   }
   claims_.clear();
   const Cluster& c = *in.cluster;
-  std::vector<int64_t> reclaimable;  // filled on first need
-  std::vector<int64_t> left(providers_);
+  // Each guaranteed tenant's unused guarantee per provider, and its first waiting jobs; the jobs of
+  // all tenants are served in id (arrival) order.
+  std::vector<int64_t> left(guaranteed_.size() * providers_, 0);
+  std::vector<int64_t> unused(guaranteed_.size(), 0);
+  std::vector<std::pair<JobId, std::size_t>> queue;
   for (std::size_t row = 0; row < guaranteed_.size(); ++row) {
-    const TenantId t = guaranteed_[row];
     if (pending_[row].empty()) continue;
-    int64_t unused = 0;
+    const TenantId t = guaranteed_[row];
     for (ProviderId p = 0; p < providers_; ++p) {
-      left[p] = std::max<int64_t>(0, guarantee_[row * providers_ + p] - in.held(t, p));
-      unused += left[p];
+      left[row * providers_ + p] = std::max<int64_t>(0, guarantee_[row * providers_ + p] - in.held(t, p));
+      unused[row] += left[row * providers_ + p];
     }
+    if (unused[row] == 0) continue;
     std::size_t scanned = 0;
-    for (auto it = pending_[row].begin(); it != pending_[row].end() && unused > 0 && scanned < max_scan; ++it, ++scanned) {
-      const JobId id = *it;
-      const int64_t k = in.cards(id);
-      // The pool with the most free unreserved cards that hold the job; failing that, the one with
-      // the most once its borrowers are stopped. Ties: lowest pool id.
-      int best_free = -1, best_reclaim = -1;
-      int64_t best_free_room = 0, best_reclaim_room = 0;
-      for (PoolId q = 0; q < pools_; ++q) {
-        const ProviderId p = c.pool(q).provider;
-        if (left[p] < k || !in.may_use(id, q)) continue;
-        const int64_t room = c.pool_free_cards(q) - reserved_[q];
-        if (room >= k) {
-          if (best_free < 0 || room > best_free_room) best_free = static_cast<int>(q), best_free_room = room;
-          continue;
-        }
-        if (best_free >= 0) continue;
-        if (reclaimable.empty()) {
-          reclaimable.assign(pools_, 0);
-          in.reclaimable(reclaimable);
-        }
-        // Claims already past the pool's free cards have taken their share of its borrowers.
-        const int64_t with_borrowers = room + reclaimable[q];
-        if (with_borrowers >= k && (best_reclaim < 0 || with_borrowers > best_reclaim_room)) {
-          best_reclaim = static_cast<int>(q), best_reclaim_room = with_borrowers;
-        }
-      }
-      // Borrowers are stopped only for a job that cannot start anywhere now: with free cards at
-      // another provider it does not need its guarantee yet (and would leave the cards taken back
-      // idle if its policy placed it there).
-      if (best_free < 0 && best_reclaim >= 0) {
-        for (PoolId q = 0; q < pools_; ++q) {
-          if (c.pool_free_cards(q) - reserved_[q] >= k && in.may_use(id, q)) {
-            best_reclaim = -1;
-            break;
+    for (auto it = pending_[row].begin(); it != pending_[row].end() && scanned < max_scan; ++it, ++scanned) {
+      queue.emplace_back(*it, row);
+    }
+  }
+  if (queue.empty()) return;
+  std::sort(queue.begin(), queue.end());
+  std::vector<int64_t> reclaimable;                 // per pool, filled on first need
+  std::map<PoolId, std::vector<std::pair<NodeId, int64_t>>> node_borrowed;  // likewise, per pool
+  std::map<NodeId, int64_t> earmarked;              // cards of node claims made so far, per node
+  const auto earmark = [&](NodeId n) {
+    const auto it = earmarked.find(n);
+    return it == earmarked.end() ? int64_t{0} : it->second;
+  };
+  for (const auto& [id, row] : queue) {
+    if (unused[row] == 0) continue;
+    const int64_t k = in.cards(id);
+    // A free place: the pool (and, for a job that fits one node, the node) with the most free
+    // unreserved cards that holds the job. Ties: lowest pool id, then lowest node id.
+    int best = -1;
+    NodeId best_node = kNoNode;
+    int64_t best_room = 0;
+    for (PoolId q = 0; q < pools_; ++q) {
+      const Pool& pool = c.pool(q);
+      if (left[row * providers_ + pool.provider] < k || !in.may_use(id, q)) continue;
+      const int64_t room = c.pool_free_cards(q) - reserved_[q];
+      if (room < k || (best >= 0 && room <= best_room)) continue;
+      NodeId node = kNoNode;
+      if (k <= pool.cards_per_node) {
+        for (int64_t f = pool.cards_per_node; f >= k && node == kNoNode; --f) {
+          for (NodeId n : c.nodes_with_free(q, static_cast<uint32_t>(f))) {
+            if (f - earmark(n) >= k) {
+              node = n;
+              break;
+            }
           }
         }
+        if (node == kNoNode) continue;  // free cards, but spread over nodes
       }
-      const int chosen = best_free >= 0 ? best_free : best_reclaim;
-      if (chosen < 0) continue;  // this job waits like any other; a smaller one may still claim
-      const auto q = static_cast<PoolId>(chosen);
-      claims_.push_back({id, t, q, static_cast<uint32_t>(k)});
-      reserved_[q] += k;
-      own_[row * pools_ + q] += k;
-      left[c.pool(q).provider] -= k;
-      unused -= k;
+      best = static_cast<int>(q), best_node = node, best_room = room;
     }
+    // Else, if the job cannot start anywhere now: a place its borrowers' cards make.
+    if (best < 0) {
+      bool fits_elsewhere = false;
+      for (PoolId q = 0; q < pools_ && !fits_elsewhere; ++q) {
+        fits_elsewhere = c.pool_free_cards(q) - reserved_[q] >= k && in.may_use(id, q);
+      }
+      if (!fits_elsewhere) {
+        for (PoolId q = 0; q < pools_; ++q) {
+          const Pool& pool = c.pool(q);
+          if (left[row * providers_ + pool.provider] < k || !in.may_use(id, q)) continue;
+          if (reclaimable.empty()) {
+            reclaimable.assign(pools_, 0);
+            in.reclaimable(reclaimable);
+          }
+          // Claims already past the pool's free cards have taken their share of its borrowers.
+          const int64_t with_borrowers = c.pool_free_cards(q) - reserved_[q] + reclaimable[q];
+          if (with_borrowers < k || (best >= 0 && with_borrowers <= best_room)) continue;
+          NodeId node = kNoNode;
+          if (k <= pool.cards_per_node) {
+            auto found = node_borrowed.find(q);
+            if (found == node_borrowed.end()) {
+              found = node_borrowed.emplace(q, std::vector<std::pair<NodeId, int64_t>>{}).first;
+              in.node_reclaimable(q, found->second);
+            }
+            int64_t best_node_room = 0;
+            for (const auto& [n, borrowed] : found->second) {
+              const int64_t node_room = c.node_free_cards(n) - earmark(n) + borrowed;
+              if (node_room >= k && (node == kNoNode || node_room > best_node_room)) node = n, best_node_room = node_room;
+            }
+            if (node == kNoNode) continue;
+          }
+          best = static_cast<int>(q), best_node = node, best_room = with_borrowers;
+        }
+      }
+    }
+    if (best < 0) continue;  // this job waits like any other; a later, smaller one may still claim
+    const auto q = static_cast<PoolId>(best);
+    claims_.push_back({id, guaranteed_[row], q, static_cast<uint32_t>(k), best_node});
+    reserved_[q] += k;
+    own_[row * pools_ + q] += k;
+    left[row * providers_ + c.pool(q).provider] -= k;
+    unused[row] -= k;
+    if (best_node != kNoNode) earmarked[best_node] += k;
   }
 }
 
-std::vector<std::size_t> GuaranteeBook::plan_reclaim(PoolId p, int64_t free, std::span<const Candidate> ordered,
+std::vector<std::size_t> GuaranteeBook::plan_reclaim(PoolId p, int64_t free, const std::function<int64_t(NodeId)>& node_free,
+                                                     std::span<const Candidate> ordered,
                                                      std::vector<int64_t>& borrowed) const {
-  std::vector<int64_t> claim_prefix;  // cumulative cards of the pool's claims, in order
-  for (const Claim& cl : claims_) {
-    if (cl.pool == p) claim_prefix.push_back((claim_prefix.empty() ? 0 : claim_prefix.back()) + cl.cards);
-  }
   std::vector<std::size_t> chosen;
-  if (claim_prefix.empty() || claim_prefix.back() <= free) return chosen;
-  std::vector<int64_t> freed_after;  // free cards after each chosen candidate
-  int64_t freed = free;
+  std::vector<bool> taken(ordered.size(), false);
   std::vector<int64_t> trial = borrowed;
-  for (std::size_t i = 0; i < ordered.size() && freed < claim_prefix.back(); ++i) {
-    const Candidate& v = ordered[i];
-    if (trial[v.tenant] <= 0 || v.cards_in_pool <= 0) continue;  // not borrowing (any more)
-    trial[v.tenant] -= v.cards_at_provider;
-    freed += v.cards_in_pool;
+  std::map<NodeId, int64_t> freed_on;  // cards freed by chosen candidates, per node
+  int64_t pool_free = free;
+  std::map<NodeId, int64_t> used_on;   // cards of served node claims, per node
+  std::size_t kept = 0;                // stops that serve the claims served so far
+  // The next candidate in order, still borrowing, with cards where the claim needs them (on `node`,
+  // or anywhere in the pool).
+  const auto next = [&](NodeId node) -> int {
+    for (std::size_t i = 0; i < ordered.size(); ++i) {
+      const Candidate& v = ordered[i];
+      if (taken[i] || trial[v.tenant] <= 0 || v.cards_in_pool <= 0) continue;
+      if (node != kNoNode && std::none_of(v.nodes.begin(), v.nodes.end(), [&](const auto& nc) { return nc.first == node; })) continue;
+      return static_cast<int>(i);
+    }
+    return -1;
+  };
+  const auto stop = [&](std::size_t i) {
+    taken[i] = true;
     chosen.push_back(i);
-    freed_after.push_back(freed);
+    trial[ordered[i].tenant] -= ordered[i].cards_at_provider;
+    pool_free += ordered[i].cards_in_pool;
+    for (const auto& [n, k] : ordered[i].nodes) freed_on[n] += k;
+  };
+  for (const Claim& cl : claims_) {
+    if (cl.pool != p) continue;
+    const int64_t k = cl.cards;
+    bool served = true;
+    if (cl.node != kNoNode) {
+      while (node_free(cl.node) + freed_on[cl.node] - used_on[cl.node] < k || pool_free < k) {
+        const int i = next(cl.node);
+        if (i < 0) {
+          served = false;
+          break;
+        }
+        stop(static_cast<std::size_t>(i));
+      }
+    } else {
+      while (pool_free < k) {
+        const int i = next(kNoNode);
+        if (i < 0) {
+          served = false;
+          break;
+        }
+        stop(static_cast<std::size_t>(i));
+      }
+    }
+    if (!served) break;
+    pool_free -= k;
+    if (cl.node != kNoNode) used_on[cl.node] += k;
+    kept = chosen.size();
   }
-  // The longest prefix of the claims the freed cards serve, and the fewest stops that serve it.
-  const auto served = std::upper_bound(claim_prefix.begin(), claim_prefix.end(), freed) - claim_prefix.begin();
-  if (served == 0) return {};
-  const int64_t need = claim_prefix[static_cast<std::size_t>(served) - 1];
-  std::size_t keep = 0;
-  while (keep < chosen.size() && (keep == 0 ? free : freed_after[keep - 1]) < need) ++keep;
-  chosen.resize(keep);
+  chosen.resize(kept);
   for (std::size_t i : chosen) borrowed[ordered[i].tenant] -= ordered[i].cards_at_provider;
   return chosen;
 }

@@ -5,16 +5,16 @@
 // A guarantee reserves G cards of one provider for a tenant. Other tenants may use ("borrow") the
 // reserved cards while the owner does not need them. The owner needs them when it has waiting jobs
 // that fit within its unused guarantee (G minus the cards it holds there): each such job, in job
-// id order, *claims* its cards in one pool of that provider. Claimed cards are reserved: no other
-// tenant may take them. A claim is made where free, unreserved cards suffice; failing that, where
-// free cards plus the cards of borrowers (tenants holding more of the provider than their own
-// guarantee, 0 for tenants without one) suffice, and the driver then takes those back by
-// preempting borrowers (plan_reclaim); but never for a job that free, unreserved cards of some pool
-// (at any provider) could take now.
+// id order over all guaranteed tenants, *claims* its cards in one pool of that provider (a job that
+// fits one node: on one node of it). Claimed cards are reserved: no other tenant may take them. A
+// claim is made where free, unreserved cards hold the job; failing that, where free cards plus the
+// cards of borrowers (tenants holding more of the provider than their own guarantee, 0 for tenants
+// without one) do, and the driver then takes those back by preempting borrowers (plan_reclaim);
+// but never for a job that free, unreserved cards of some pool (at any provider) could take now.
 //
-// Guarantees are card counts per provider, like the quotas: a claim does not promise that the
-// gang's shape fits (a pool's free cards may be spread over nodes). Everything here is integer
-// arithmetic in a fixed order: deterministic.
+// Guarantees are card counts per provider, like the quotas. Claims of jobs that fit one node
+// target a node, so stopping borrowers frees cards where the job can use them; a gang's claim
+// counts the pool's cards. Everything here is integer arithmetic in a fixed order: deterministic.
 #include <cstdint>
 #include <functional>
 #include <set>
@@ -37,8 +37,12 @@ class GuaranteeBook {
     // Whether the job could run in the pool (its chips, memory and size) and its tenant's quotas
     // and budget leave it room: a claim it could never use would only idle cards.
     std::function<bool(JobId, PoolId)> may_use;
-    // Per pool id, the cards held by borrowers now; asked at most once per refresh.
+    // Per pool id, the cards borrowers could give back now (per tenant borrowing at the pool's
+    // provider, the lesser of its cards in the pool and what it borrows); asked at most once.
     std::function<void(std::vector<int64_t>&)> reclaimable;
+    // Per node of pool `p`, the cards of borrowers' jobs on it (nodes without any left out); asked
+    // at most once per pool and refresh, for jobs that fit one node.
+    std::function<void(PoolId, std::vector<std::pair<NodeId, int64_t>>&)> node_reclaimable;
   };
 
   struct Claim {
@@ -46,6 +50,7 @@ class GuaranteeBook {
     TenantId tenant = 0;
     PoolId pool = 0;
     uint32_t cards = 0;
+    NodeId node = kNoNode;  // a job that fits one node: the node it is to go to
   };
 
   GuaranteeBook() = default;
@@ -79,15 +84,21 @@ class GuaranteeBook {
     TenantId tenant = 0;
     int64_t cards_in_pool = 0;      // its cards in the pool being reclaimed
     int64_t cards_at_provider = 0;  // its cards at that pool's provider
+    std::vector<std::pair<NodeId, int64_t>> nodes;  // its cards on each node of the pool
   };
-  // Which candidates (indices, a prefix of the eligible ones in order) to stop so that pool `p`,
-  // with `free` free cards, can serve its claims. A candidate is eligible only while its tenant
-  // still holds more of the provider than its guarantee (`borrowed`: held minus guarantee, per
-  // tenant id, updated as candidates are chosen). When the borrowers cannot serve every claim,
-  // only as many are stopped as serve the longest prefix of the claims (in order); none when not
-  // even the first can be served, so no run is stopped for nothing.
-  std::vector<std::size_t> plan_reclaim(PoolId p, int64_t free, std::span<const Candidate> ordered,
-                                        std::vector<int64_t>& borrowed) const;
+  // Which candidates (indices into `ordered`) to stop so that pool `p` can serve its claims, in
+  // order: a node claim needs its node's free cards (`node_free`) to hold the job, a gang claim
+  // the pool's (`free`). Each claim takes the first candidates in order that free cards where it
+  // needs them; a candidate is eligible only while its tenant still borrows (`borrowed`: held
+  // minus guarantee per tenant id, updated as candidates are chosen), so a whole job's stop may
+  // leave its tenant below its guarantee by less than that job's cards. Only the stops that serve
+  // the longest prefix of the claims are kept: none when not even the first can be served, so no
+  // run is stopped for nothing.
+  std::vector<std::size_t> plan_reclaim(PoolId p, int64_t free, const std::function<int64_t(NodeId)>& node_free,
+                                        std::span<const Candidate> ordered, std::vector<int64_t>& borrowed) const;
+
+  // For the driver's invariant checks: the waiting jobs recorded for guaranteed tenant `t`.
+  const std::set<JobId>& pending_of(TenantId t) const { return pending_[static_cast<std::size_t>(tenant_index_[t])]; }
 
  private:
   std::vector<int> tenant_index_;            // tenant id -> row of guarantee_/own_, -1: none

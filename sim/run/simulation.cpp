@@ -624,8 +624,30 @@ void Simulation::check_full() {
     }
   }
   if (guarantees_.active()) {
-    // Claims only ever reserve a tenant's unused guarantee, whatever happened since.
-    refresh_guarantees();
+    // The ledger's incremental state against a recount: each guaranteed tenant's waiting jobs and
+    // every tenant's cards per pool.
+    std::vector<int64_t> pool_held(tenant_pool_held_.size(), 0);
+    for (const auto& [end, id] : running_) {
+      for (const NodeGrant& g : alloc_[id]) {
+        pool_held[model_.jobs[id].tenant * cluster_.pool_count() + cluster_.node_pool(g.node)] +=
+            __builtin_popcount(g.card_mask);
+      }
+    }
+    if (pool_held != tenant_pool_held_) require("the cards held per tenant and pool differ from their recount");
+    for (TenantId t = 0; t < model_.tenants.size(); ++t) {
+      if (!guarantees_.tracks(t)) continue;
+      std::size_t waiting = 0;
+      for (JobId id : guarantees_.pending_of(t)) {
+        if (state_[id] != State::Pending || model_.jobs[id].tenant != t) require("job " + std::to_string(id) + " is recorded waiting for its guarantee but is not");
+        ++waiting;
+      }
+      std::size_t recount = 0;
+      for (JobId id = 0; id < model_.jobs.size(); ++id) recount += state_[id] == State::Pending && model_.jobs[id].tenant == t ? 1 : 0;
+      if (waiting != recount) require("tenant " + model_.tenants[t].name + " has " + std::to_string(recount) + " waiting jobs, recorded " + std::to_string(waiting));
+    }
+  }
+  if (guarantees_.active() && !guarantees_.stale()) {
+    // Current claims only ever reserve a tenant's unused guarantee.
     std::vector<int64_t> claimed(model_.tenants.size() * cluster_.provider_count(), 0);
     for (const GuaranteeBook::Claim& cl : guarantees_.claims()) {
       if (state_[cl.job] != State::Pending) require("job " + std::to_string(cl.job) + " claims cards but is not waiting");

@@ -2,6 +2,7 @@
 // reserve, and the reclaiming of borrowed cards before each scheduling pass
 // (sim/run/guarantee_book.hpp, docs/policies.md "Guaranteed shares").
 #include <algorithm>
+#include <map>
 #include <tuple>
 
 #include "hetsim/run/simulation.hpp"
@@ -37,9 +38,22 @@ void Simulation::refresh_guarantees() const {
         const int64_t held = tenant_pool_held_[t * pools + q];
         if (held == 0) continue;
         const ProviderId p = cluster_.pool(q).provider;
-        if (tenant_provider_held(t, p) > guarantees_.guarantee(t, p)) per_pool[q] += held;
+        const int64_t borrowed = tenant_provider_held(t, p) - guarantees_.guarantee(t, p);
+        if (borrowed > 0) per_pool[q] += std::min(held, borrowed);
       }
     }
+  };
+  in.node_reclaimable = [this](PoolId q, std::vector<std::pair<NodeId, int64_t>>& per_node) {
+    std::map<NodeId, int64_t> cards;
+    const ProviderId p = cluster_.pool(q).provider;
+    for (const auto& [end, id] : running_) {
+      const TenantId t = model_.jobs[id].tenant;
+      if (tenant_provider_held(t, p) <= guarantees_.guarantee(t, p)) continue;
+      for (const NodeGrant& g : alloc_[id]) {
+        if (cluster_.node_pool(g.node) == q) cards[g.node] += __builtin_popcount(g.card_mask);
+      }
+    }
+    per_node.assign(cards.begin(), cards.end());
   };
   guarantees_.refresh(in);
 }
@@ -71,16 +85,26 @@ void Simulation::reclaim_for_guarantees() {
   guarantees_.invalidate();
   refresh_guarantees();
   if (!guarantees_.any_claims()) return;
+  // Pools whose claims free cards do not serve: more claimed than free, or a node claimed beyond
+  // its free cards.
+  const auto short_of_cards = [this](PoolId q) {
+    if (guarantees_.reserved(q) > cluster_.pool_free_cards(q)) return true;
+    std::map<NodeId, int64_t> on_node;
+    for (const GuaranteeBook::Claim& cl : guarantees_.claims()) {
+      if (cl.pool == q && cl.node != kNoNode && (on_node[cl.node] += cl.cards) > cluster_.node_free_cards(cl.node)) return true;
+    }
+    return false;
+  };
   std::vector<PoolId> short_pools;
   for (PoolId q = 0; q < cluster_.pool_count(); ++q) {
-    if (guarantees_.reserved(q) > cluster_.pool_free_cards(q)) short_pools.push_back(q);
+    if (guarantees_.reserved(q) > 0 && short_of_cards(q)) short_pools.push_back(q);
   }
   std::vector<GuaranteeBook::Candidate> cands;
   std::vector<std::tuple<int, int64_t, JobId>> order;  // (tenant priority, -run start, -id)
   std::vector<int64_t> borrowed(model_.tenants.size());
   for (PoolId q : short_pools) {
     refresh_guarantees();  // an earlier pool's reclaim may have moved claims
-    if (guarantees_.reserved(q) <= cluster_.pool_free_cards(q)) continue;
+    if (!short_of_cards(q)) continue;
     const ProviderId p = cluster_.pool(q).provider;
     for (TenantId t = 0; t < borrowed.size(); ++t) borrowed[t] = tenant_provider_held(t, p) - guarantees_.guarantee(t, p);
     // Borrowers' jobs with cards in the pool: lowest tenant priority first, then the latest run
@@ -97,15 +121,20 @@ void Simulation::reclaim_for_guarantees() {
     cands.clear();
     for (const auto& [prio, neg_start, neg_id] : order) {
       const auto id = static_cast<JobId>(-neg_id);
-      GuaranteeBook::Candidate c{id, model_.jobs[id].tenant, 0, 0};
+      GuaranteeBook::Candidate c{id, model_.jobs[id].tenant, 0, 0, {}};
       for (const NodeGrant& g : alloc_[id]) {
         const int64_t k = __builtin_popcount(g.card_mask);
-        if (cluster_.node_pool(g.node) == q) c.cards_in_pool += k;
+        if (cluster_.node_pool(g.node) == q) {
+          c.cards_in_pool += k;
+          c.nodes.emplace_back(g.node, k);
+        }
         if (cluster_.node_provider(g.node) == p) c.cards_at_provider += k;
       }
-      cands.push_back(c);
+      cands.push_back(std::move(c));
     }
-    const std::vector<std::size_t> chosen = guarantees_.plan_reclaim(q, cluster_.pool_free_cards(q), cands, borrowed);
+    const auto node_free = [this](NodeId n) { return static_cast<int64_t>(cluster_.node_free_cards(n)); };
+    const std::vector<std::size_t> chosen =
+        guarantees_.plan_reclaim(q, cluster_.pool_free_cards(q), node_free, cands, borrowed);
     for (std::size_t i : chosen) {
       stop_run(cands[i].job, MetricsCollector::Stop::Reclaimed);
       policy_.on_requeue(*this, cands[i].job);

@@ -172,6 +172,10 @@ SimulationModel build_scenario(const ScenarioSpec& spec, uint64_t seed) {
   ctx.reference_chip = m.reference_chip;
   if (has_work) {
     m.jobs = generate_workload(spec.workload, ctx, spec.horizon_s, RngStreams(seed));
+    // A job without its own priority takes its tenant's.
+    for (Job& j : m.jobs) {
+      if (j.priority < 0) j.priority = j.tenant < m.tenants.size() ? m.tenants[j.tenant].priority : 0;
+    }
   }
   compute_reference_step_times(m);
   return m;

@@ -91,6 +91,7 @@ GeneratedWorkload generate_gavel_stream(const WorkloadSpec& spec, const Generato
     Job j;
     j.id = static_cast<JobId>(w.jobs.size());
     j.tenant = tenant;
+    j.priority = -1;  // the tenant's
     j.job_class = JobClass::Finetune;
     j.arrival = SimTime::from_seconds(t);
     j.cards = sf;

@@ -63,6 +63,7 @@ std::vector<TimedJob> generate_stream(const WorkloadSpec& spec, const GeneratorC
     TimedJob& tj = out[i];
     tj.job.arrival = SimTime::from_seconds(arrivals[i]);
     tj.job.tenant = static_cast<TenantId>(tenant_pick.draw(tenant_rng));
+    tj.job.priority = -1;  // the tenant's, set by the scenario builder
     tj.job.may_mix_chips = tj.job.tenant < ctx.tenant_mix_chips.size() && ctx.tenant_mix_chips[tj.job.tenant] != 0;
     tj.job.data_site = one_site ? SiteId{0} : static_cast<SiteId>(site_pick.draw(site_rng));
     tj.reference_runtime_s = classes[class_pick.draw(class_rng)].draw(tj.job);

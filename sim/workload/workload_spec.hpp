@@ -74,7 +74,7 @@ struct ExplicitJobSpec {
   std::vector<std::string> allowed_chips;
   std::string data_site;                  // empty: the first site
   double data_gb = 0;
-  int priority = 0;
+  int priority = -1;                      // -1: the tenant's
   bool allow_cross_site = false;
   bool mix_chips = false;
 };

@@ -3,6 +3,7 @@
 // back by preempting borrowers; the policies pass over jobs that only reserved cards would fit.
 #include <gtest/gtest.h>
 
+#include <map>
 #include <random>
 #include <string>
 
@@ -243,15 +244,16 @@ namespace {
 struct BookFixture {
   Cluster cluster{2};
   std::vector<Tenant> tenants;
-  std::vector<int64_t> held;  // tenant x provider
+  std::vector<int64_t> held;  // per tenant (one provider)
   std::vector<uint32_t> cards;
-  std::vector<int64_t> borrowers;  // per pool
+  std::vector<int64_t> borrowers;                                    // per pool
+  std::map<PoolId, std::vector<std::pair<NodeId, int64_t>>> by_node;  // per pool
 
   BookFixture() {
     cluster.add_site("s");
     cluster.add_provider("p");
-    cluster.add_pool(0, 0, 0, 2, 8, 1000, 1000, 2);  // pool 0: 16 cards
-    cluster.add_pool(0, 0, 1, 2, 8, 1000, 1000, 2);  // pool 1: 16 cards
+    cluster.add_pool(0, 0, 0, 2, 8, 1000, 1000, 2);  // pool 0: nodes 0-1
+    cluster.add_pool(0, 0, 1, 2, 8, 1000, 1000, 2);  // pool 1: nodes 2-3
     tenants = {Tenant{"a", 1, 0}, Tenant{"b", 1, 0}};
     tenants[0].provider_guarantee = {20};
     held.assign(2, 0);
@@ -264,9 +266,18 @@ struct BookFixture {
     in.cards = [this](JobId id) { return cards[id]; };
     in.may_use = [](JobId, PoolId) { return true; };
     in.reclaimable = [this](std::vector<int64_t>& v) { v = borrowers; };
+    in.node_reclaimable = [this](PoolId q, std::vector<std::pair<NodeId, int64_t>>& v) { v = by_node[q]; };
     return in;
   }
+  void fill_all() {
+    Allocation all;
+    for (NodeId n = 0; n < cluster.node_count(); ++n) all.push_back(NodeGrant{n, 0xFF, kMilliPerCard, 0, 0});
+    cluster.allocate(all);
+  }
 };
+GuaranteeBook::Candidate candidate(JobId job, TenantId t, NodeId node, int64_t cards) {
+  return GuaranteeBook::Candidate{job, t, cards, cards, {{node, cards}}};
+}
 }  // namespace
 
 TEST(GuaranteeBook, ClaimsFollowJobOrderUntilTheUnusedGuaranteeIsSpent) {
@@ -275,15 +286,17 @@ TEST(GuaranteeBook, ClaimsFollowJobOrderUntilTheUnusedGuaranteeIsSpent) {
   f.cards = {8, 8, 8, 1};
   GuaranteeBook book(f.tenants, 1, 2);
   for (JobId id = 0; id < 4; ++id) book.add_pending(0, id);
-  book.add_pending(1, 9);  // b has no guarantee: ignored
   book.refresh(f.inputs());
   // Jobs 0 and 1 claim 8 each (16 = the unused guarantee); job 2 would exceed it, job 3 too.
   ASSERT_EQ(book.claims().size(), 2u);
   EXPECT_EQ(book.claims()[0].job, 0u);
   EXPECT_EQ(book.claims()[1].job, 1u);
-  // Each in the pool with the most free unreserved cards: pool 0, then pool 1 (16 - 0 > 16 - 8).
+  // Each in the pool with the most free unreserved cards, on a node that holds it: pool 0 node 0,
+  // then pool 1 (16 - 0 > 16 - 8) node 2.
   EXPECT_EQ(book.claims()[0].pool, 0u);
+  EXPECT_EQ(book.claims()[0].node, 0u);
   EXPECT_EQ(book.claims()[1].pool, 1u);
+  EXPECT_EQ(book.claims()[1].node, 2u);
   EXPECT_EQ(book.reserved_for_others(1, 0), 8);
   EXPECT_EQ(book.reserved_for_others(0, 0), 0);  // its own claims do not bind it
   EXPECT_FALSE(book.stale());
@@ -294,68 +307,99 @@ TEST(GuaranteeBook, ClaimsFollowJobOrderUntilTheUnusedGuaranteeIsSpent) {
   EXPECT_EQ(book.claims()[1].job, 2u);
 }
 
+TEST(GuaranteeBook, TenantsAreServedInJobOrderAndSpreadFreeCardsAreNotClaimed) {
+  BookFixture f;
+  f.tenants[1].provider_guarantee = {8};
+  f.tenants[0].provider_guarantee = {8};
+  f.cards = {8, 8, 8, 8};
+  // Pool 0 keeps 4 free cards on each node: 8 free, but no node holds an 8-card job.
+  f.cluster.allocate(Allocation{NodeGrant{0, 0x0F, kMilliPerCard, 0, 0}, NodeGrant{1, 0x0F, kMilliPerCard, 0, 0}});
+  f.cluster.allocate(Allocation{NodeGrant{3, 0xFF, kMilliPerCard, 0, 0}});  // pool 1: node 2 free only
+  GuaranteeBook book(f.tenants, 1, 2);
+  book.add_pending(0, 3);
+  book.add_pending(1, 1);
+  book.refresh(f.inputs());
+  // b's job 1 came first: it takes node 2, the only node with 8 free cards; a's job 3 finds none.
+  ASSERT_EQ(book.claims().size(), 1u);
+  EXPECT_EQ(book.claims()[0].job, 1u);
+  EXPECT_EQ(book.claims()[0].node, 2u);
+}
+
 TEST(GuaranteeBook, ClaimsWithoutFreeCardsGoWhereBorrowersCanServeThem) {
   BookFixture f;
   f.cards = {8};
-  // Both pools full; borrowers hold 8 cards of pool 1 only.
-  Allocation all;
-  for (NodeId n = 0; n < 4; ++n) all.push_back(NodeGrant{n, 0xFF, kMilliPerCard, 0, 0});
-  f.cluster.allocate(all);
-  f.borrowers = {0, 8};
+  f.fill_all();
+  f.borrowers = {0, 8};  // borrowers hold 8 cards of pool 1 only, all on node 3
+  f.by_node[1] = {{3, 8}};
   GuaranteeBook book(f.tenants, 1, 2);
   book.add_pending(0, 0);
   book.refresh(f.inputs());
   ASSERT_EQ(book.claims().size(), 1u);
   EXPECT_EQ(book.claims()[0].pool, 1u);
+  EXPECT_EQ(book.claims()[0].node, 3u);
   EXPECT_EQ(book.reserved(1), 8);
+  // Borrowers' cards spread so that no node can hold the job: no claim.
+  f.by_node[1] = {{2, 4}, {3, 4}};
+  book.invalidate();
+  book.refresh(f.inputs());
+  EXPECT_FALSE(book.any_claims());
   // No borrowers at all: no claim, so nothing would be stopped.
   f.borrowers = {0, 0};
+  f.by_node.clear();
   book.invalidate();
   book.refresh(f.inputs());
   EXPECT_FALSE(book.any_claims());
 }
 
-TEST(GuaranteeBook, PlanReclaimStopsBorrowersOnlyAndNoMoreThanServesAPrefixOfTheClaims) {
+TEST(GuaranteeBook, PlanReclaimStopsBorrowersOnlyWhereTheClaimNeedsThemAndOnlyForServedClaims) {
   BookFixture f;
   f.cards = {4, 8};
-  Allocation all;
-  for (NodeId n = 0; n < 4; ++n) all.push_back(NodeGrant{n, 0xFF, kMilliPerCard, 0, 0});
-  f.cluster.allocate(all);
+  f.fill_all();
   f.borrowers = {16, 0};
+  f.by_node[0] = {{0, 8}, {1, 8}};
   GuaranteeBook book(f.tenants, 1, 2);
   book.add_pending(0, 0);
   book.add_pending(0, 1);
   book.refresh(f.inputs());
-  ASSERT_EQ(book.claims().size(), 2u);  // 4 + 8 cards in pool 0, none free
-  // Candidates in stopping order: a job of b (borrowing 4) of 2 cards, another of b, of 6.
-  std::vector<int64_t> borrowed = {-20, 4};
-  std::vector<GuaranteeBook::Candidate> cands = {{10, 1, 2, 2}, {11, 1, 6, 6}};
-  // b borrows 4: after the first stop (2 cards) it still borrows 2, after the second it borrows
-  // none. 8 cards freed serve the first claim (4) but not both (12): both stops are needed for 4.
-  std::vector<std::size_t> chosen = book.plan_reclaim(0, 0, cands, borrowed);
-  EXPECT_EQ(chosen, (std::vector<std::size_t>{0, 1}));
-  EXPECT_EQ(borrowed[1], -4);
-  // A tenant no longer borrowing is never stopped: with b at its guarantee nothing is chosen.
-  std::vector<int64_t> not_borrowing = {-20, 0};
-  EXPECT_TRUE(book.plan_reclaim(0, 0, cands, not_borrowing).empty());
-  // Enough free cards already: nothing stopped.
-  std::vector<int64_t> b2 = {-20, 4};
-  EXPECT_TRUE(book.plan_reclaim(0, 12, cands, b2).empty());
-  // 2 free + the first stop (2) serve the 4-card claim: the second is not needed.
-  std::vector<int64_t> b3 = {-20, 1};  // b borrows only 1: one stop makes it stop borrowing
-  EXPECT_EQ(book.plan_reclaim(0, 2, cands, b3), (std::vector<std::size_t>{0}));
+  ASSERT_EQ(book.claims().size(), 2u);  // job 0 (4 cards) on node 0, job 1 (8 cards) on node 1
+  EXPECT_EQ(book.claims()[0].node, 0u);
+  EXPECT_EQ(book.claims()[1].node, 1u);
+  const auto none_free = [](NodeId) { return int64_t{0}; };
+  // Candidates in stopping order, all of tenant b: 2 cards on node 0, 8 on node 1, 2 on node 0.
+  const std::vector<GuaranteeBook::Candidate> cands = {candidate(10, 1, 0, 2), candidate(11, 1, 1, 8),
+                                                       candidate(12, 1, 0, 2)};
+  std::vector<int64_t> borrowed = {-20, 20};
+  // Claim 0 needs node 0: jobs 10 and 12 (not 11, on node 1); claim 1 needs node 1: job 11.
+  EXPECT_EQ(book.plan_reclaim(0, 0, none_free, cands, borrowed), (std::vector<std::size_t>{0, 2, 1}));
+  EXPECT_EQ(borrowed[1], 8);
+  // Without job 11 the second claim cannot be served: only the first one's stops are made.
+  const std::vector<GuaranteeBook::Candidate> fewer = {cands[0], cands[2]};
+  std::vector<int64_t> b2 = {-20, 20};
+  EXPECT_EQ(book.plan_reclaim(0, 0, none_free, fewer, b2), (std::vector<std::size_t>{0, 1}));
+  // Not even the first: nothing is stopped.
+  const std::vector<GuaranteeBook::Candidate> one = {cands[0], cands[1]};
+  std::vector<int64_t> b3 = {-20, 20};
+  EXPECT_TRUE(book.plan_reclaim(0, 0, none_free, one, b3).empty());
+  // A tenant that stops borrowing is not stopped further: b borrows 2, so after job 10 it is at
+  // its guarantee and job 12 stays; the claim is not served and nothing is stopped.
+  std::vector<int64_t> b4 = {-20, 2};
+  EXPECT_TRUE(book.plan_reclaim(0, 0, none_free, cands, b4).empty());
+  // Enough free cards on the nodes already: nothing stopped.
+  std::vector<int64_t> b5 = {-20, 20};
+  EXPECT_TRUE(book.plan_reclaim(0, 16, [](NodeId) { return int64_t{8}; }, cands, b5).empty());
 }
 
 TEST(GuaranteeBook, NoBorrowerIsStoppedForAJobThatFitsElsewhereNow) {
   BookFixture f;
   f.cluster.add_provider("q");
-  f.cluster.add_pool(0, 1, 0, 1, 8, 1000, 1000, 2);  // pool 2 at provider q: 8 free cards
+  f.cluster.add_pool(0, 1, 0, 1, 8, 1000, 1000, 2);  // pool 2 at provider q: node 4, 8 free cards
   f.tenants[0].provider_guarantee = {20, 0};
   f.cards = {8};
-  Allocation all;
-  for (NodeId n = 0; n < 4; ++n) all.push_back(NodeGrant{n, 0xFF, kMilliPerCard, 0, 0});
-  f.cluster.allocate(all);  // provider p full
+  Allocation p_full;
+  for (NodeId n = 0; n < 4; ++n) p_full.push_back(NodeGrant{n, 0xFF, kMilliPerCard, 0, 0});
+  f.cluster.allocate(p_full);
   f.borrowers = {16, 16, 0};
+  f.by_node[0] = {{0, 8}, {1, 8}};
   GuaranteeBook book(f.tenants, 2, 3);
   book.add_pending(0, 0);
   book.refresh(f.inputs());

@@ -1,4 +1,5 @@
 // The `preemption:` and `failures:` sections: values into the model, defaults, positioned errors.
+#include <algorithm>
 #include <string>
 
 #include "hetsim/scenario/build.hpp"
@@ -243,6 +244,37 @@ TEST(ScenarioGuarantees, BadGuaranteesArePositioned) {
   EXPECT_TRUE(has_error(
       parse_text(valid_with({{29, "  list: [ { name: a, quota: { all: 8 }, guarantee: { telco: 16 } } ]"}})), 29, 54,
       "guarantee 'telco' of 16 cards exceeds the tenant's quota 'all' of 8"));
+}
+
+}  // namespace
+}  // namespace hetsim
+
+namespace hetsim {
+namespace {
+
+TEST(ScenarioPriorities, JobsTakeTheirTenantsPriorityUnlessTheySetTheirOwn) {
+  // Tenant co-001 has priority 3: its generated jobs and its explicit job (line 46) take it;
+  // another tenant's jobs keep 0.
+  const ParseResult r = parse_text(valid_with({{29, "  list: [ { name: co-001, priority: 3, weight: 1 }, { name: co-002 } ]"}}));
+  ASSERT_TRUE(r.ok()) << test::all_errors(r);
+  const SimulationModel m = build_scenario(r.spec, 1);
+  std::size_t seen[2] = {0, 0};
+  for (const Job& j : m.jobs) {
+    EXPECT_EQ(j.priority, j.tenant == 0 ? 3 : 0) << j.id;
+    ++seen[j.tenant];
+  }
+  EXPECT_GT(seen[0], 0u);
+  EXPECT_GT(seen[1], 0u);
+  // The explicit job's own priority wins, 0 included.
+  for (const char* own : {"      priority: 0", "      priority: 7"}) {
+    const ParseResult e = parse_text(valid_with(
+        {{29, "  list: [ { name: co-001, priority: 3 }, { name: co-002 } ]"}, {53, std::string("      data: 200GB\n") + own}}));
+    ASSERT_TRUE(e.ok()) << test::all_errors(e);
+    const SimulationModel em = build_scenario(e.spec, 1);
+    const auto explicit_job = std::find_if(em.jobs.begin(), em.jobs.end(), [](const Job& j) { return j.cards == 16 && j.arrival == SimTime::from_s(3600); });
+    ASSERT_NE(explicit_job, em.jobs.end());
+    EXPECT_EQ(explicit_job->priority, own[16] - '0');
+  }
 }
 
 }  // namespace

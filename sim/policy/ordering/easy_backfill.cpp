@@ -21,7 +21,13 @@ std::string EasyBackfillPolicy::name() const {
 }
 
 
-void EasyBackfillPolicy::on_submit(const SchedulingContext&, JobId id) { queue_.insert(id); }
+void EasyBackfillPolicy::on_submit(const SchedulingContext& ctx, JobId id) {
+  const QueueKey k = queue_key(ctx.job(id), 0);
+  queue_.insert(k);
+  // Behind the last scanned job is the usual case (arrival order); a job of a higher priority can
+  // land before it, where the incremental scan would not see it.
+  if (k < scanned_upto_) rescan_ = true;
+}
 
 bool EasyBackfillPolicy::reserve(const SchedulingContext& ctx, JobId head) {
   const Job& h = ctx.job(head);
@@ -227,7 +233,7 @@ void EasyBackfillPolicy::schedule(SchedulingContext& ctx) {
   // Jobs over their tenant's quota are held: they neither start nor become the head.
   JobId head = kNoJob;
   for (auto it = queue_.begin(); it != queue_.end();) {
-    const JobId id = *it;
+    const JobId id = it->id;
     if (tenant_held(ctx, ctx.job(id))) {
       ++it;
       continue;
@@ -253,10 +259,12 @@ void EasyBackfillPolicy::schedule(SchedulingContext& ctx) {
   backfilled_ = true;
   last_backfill_ = ctx.now();
   // 2. Reserve for the blocked head.
-  const bool full_scan = changed || !reservation_.valid || reservation_.head != head;
+  const QueueKey head_key = queue_key(ctx.job(head), 0);
+  const bool full_scan = changed || rescan_ || !reservation_.valid || reservation_.head != head;
   if (full_scan) {
     reserve(ctx, head);
-    scanned_upto_ = head;
+    scanned_upto_ = head_key;
+    rescan_ = false;
   }
   // 3. Backfill behind it: the window is the next max_scan queued jobs, minus those already
   // examined at this state version.
@@ -264,10 +272,10 @@ void EasyBackfillPolicy::schedule(SchedulingContext& ctx) {
     std::vector<JobId> window;
     uint32_t seen = 0;
     // Held jobs (over quota) are passed over and do not count against max_scan.
-    for (auto it = std::next(queue_.find(head)); it != queue_.end() && seen < max_scan_; ++it) {
-      if (tenant_held(ctx, ctx.job(*it))) continue;
+    for (auto it = std::next(queue_.find(head_key)); it != queue_.end() && seen < max_scan_; ++it) {
+      if (tenant_held(ctx, ctx.job(it->id))) continue;
       ++seen;
-      if (full_scan || *it > scanned_upto_) window.push_back(*it);
+      if (full_scan || *it > scanned_upto_) window.push_back(it->id);
     }
     FreeSummary free;
     free.refresh(ctx.cluster());
@@ -298,20 +306,20 @@ void EasyBackfillPolicy::schedule(SchedulingContext& ctx) {
     if (data_.active()) ahead_.add(ctx.job(head));
     for (std::size_t k = 0; k < window.size(); ++k) {
       const JobId id = window[k];
-      scanned_upto_ = std::max(scanned_upto_, id);
+      scanned_upto_ = std::max(scanned_upto_, queue_key(ctx.job(id), 0));
       if (free.total_free == 0) break;
       const Job& j = ctx.job(id);
       const bool started =
           (free.may_fit(j, usable_chip_mask(j, ctx.chips(), ctx.perf())) || (mix_.enabled && j.may_mix_chips)) &&
           try_backfill(ctx, id, hints.empty() ? nullptr : &hints[k], ahead_.at(j.data_site));
       if (started) {
-        queue_.erase(id);
+        queue_.erase(queue_key(j, 0));
         free.refresh(ctx.cluster());
       } else if (data_.active()) {
         ahead_.add(j);
       }
     }
-    if (!window.empty()) scanned_upto_ = std::max(scanned_upto_, window.back());
+    if (!window.empty()) scanned_upto_ = std::max(scanned_upto_, queue_key(ctx.job(window.back()), 0));
   }
   scanned_version_ = ctx.state_version();
 }

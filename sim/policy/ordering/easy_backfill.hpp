@@ -14,6 +14,7 @@
 #include <set>
 #include <vector>
 
+#include "hetsim/policy/ordering/queue_key.hpp"
 #include "hetsim/policy/placement/data_locality.hpp"
 #include "hetsim/policy/placement/mixed_placement.hpp"
 #include "hetsim/policy/placement/placement.hpp"
@@ -60,10 +61,11 @@ class EasyBackfillPolicy : public Policy {
   DataOptions data_;
   bool backfilled_ = false;   // a backfill scan has run (at last_backfill_)
   SimTime last_backfill_;
-  std::set<JobId> queue_;  // ids follow arrival order
+  std::set<QueueKey> queue_;  // priority, then arrival (rank 0: ids follow arrival order)
   Reservation reservation_;
   uint64_t scanned_version_ = ~0ULL;  // state version after the last full scan
-  JobId scanned_upto_ = 0;            // jobs with id <= this were scanned at scanned_version_
+  QueueKey scanned_upto_;             // jobs up to this key were scanned at scanned_version_
+  bool rescan_ = false;               // a job arrived ahead of scanned_upto_ (a higher priority)
   Allocation scratch_;
   QueuedAhead ahead_;            // the backfill scan's count of waiting cards by data site
   std::vector<NodeId> touched_;  // nodes allocated since the batch was scored

@@ -57,6 +57,7 @@ uint32_t PreemptivePriorityPolicy::tiresias_queue(double card_s) const {
 PreemptivePriorityPolicy::Key PreemptivePriorityPolicy::key_of(const SchedulingContext& ctx, JobId id) {
   const Job& j = ctx.job(id);
   Key k;
+  k.neg_priority = -static_cast<int64_t>(j.priority);
   k.arrival = j.arrival.seconds();
   k.id = id;
   switch (o_.rule) {
@@ -126,7 +127,7 @@ bool PreemptivePriorityPolicy::preempt_for(SchedulingContext& ctx, JobId id, con
     return c.pool_free_cards(p) + freed_pool_[p] - ctx.reserved_for_others(j.tenant, p) >= j.cards;
   };
   for (const auto& [vkey, v] : victims_) {
-    if (!(key.primary < vkey.primary)) break;  // sorted lowest priority first: none further is outranked
+    if (!key.outranks(vkey)) break;  // sorted lowest priority first: none further is outranked
     // Already preempted in this pass, within its lease, or before its first checkpoint of this run
     // (stopping it then would throw the whole run away, and with a lease shorter than the
     // checkpoint interval no run would ever keep anything: a livelock).

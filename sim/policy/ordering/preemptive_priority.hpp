@@ -56,12 +56,20 @@ class PreemptivePriorityPolicy : public Policy {
   void schedule(SchedulingContext& ctx) override;
 
   // Lower sorts first: the priority class (`primary`), then arrival, then id.
+  // Order: the job's priority (Job::priority, higher first) as a strict tier, then the rule's
+  // primary value (lower first), arrival, id.
   struct Key {
+    int64_t neg_priority = 0;
     double primary = 0;
     double arrival = 0;
     JobId id = 0;
     bool operator<(const Key& o) const {
+      if (neg_priority != o.neg_priority) return neg_priority < o.neg_priority;
       return primary < o.primary || (primary == o.primary && (arrival < o.arrival || (arrival == o.arrival && id < o.id)));
+    }
+    // In a strictly higher class: a higher priority, or the same and a lower primary value.
+    bool outranks(const Key& o) const {
+      return neg_priority < o.neg_priority || (neg_priority == o.neg_priority && primary < o.primary);
     }
   };
   // Exposed for tests.

@@ -11,10 +11,10 @@ std::string StrictQueuePolicy::name() const {
          (mix_.enabled ? ",mix" : "") + (gangs_ == GangPlacement::Topology ? ",topology" : "") + data_.name_suffix() + "]";
 }
 
-std::pair<int64_t, JobId> StrictQueuePolicy::key(const Job& j) const {
-  if (order_ == Order::Fifo) return {j.arrival.us(), j.id};
+QueueKey StrictQueuePolicy::key(const Job& j) const {
+  if (order_ == Order::Fifo) return queue_key(j, j.arrival.us());
   // Estimate in microseconds; ties fall back to the id, which follows arrival order.
-  return {static_cast<int64_t>(std::llround(std::min(j.runtime_estimate_s, 9.0e12) * 1e6)), j.id};
+  return queue_key(j, static_cast<int64_t>(std::llround(std::min(j.runtime_estimate_s, 9.0e12) * 1e6)));
 }
 
 void StrictQueuePolicy::on_submit(const SchedulingContext& ctx, JobId id) {
@@ -23,7 +23,7 @@ void StrictQueuePolicy::on_submit(const SchedulingContext& ctx, JobId id) {
 
 void StrictQueuePolicy::schedule(SchedulingContext& ctx) {
   for (auto it = queue_.begin(); it != queue_.end();) {
-    const JobId head = it->second;
+    const JobId head = it->id;
     // Over its tenant's quota: held, the next job is the head.
     if (tenant_held(ctx, ctx.job(head))) {
       ++it;

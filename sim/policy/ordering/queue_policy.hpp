@@ -8,6 +8,7 @@
 #include <set>
 #include <utility>
 
+#include "hetsim/policy/ordering/queue_key.hpp"
 #include "hetsim/policy/placement/data_locality.hpp"
 #include "hetsim/policy/placement/mixed_placement.hpp"
 #include "hetsim/policy/placement/placement.hpp"
@@ -27,13 +28,13 @@ class StrictQueuePolicy : public Policy {
   void schedule(SchedulingContext& ctx) override;
 
  private:
-  std::pair<int64_t, JobId> key(const Job& j) const;
+  QueueKey key(const Job& j) const;
   Order order_;
   PlacementScore placement_;
   MixOptions mix_;
   GangPlacement gangs_;
   DataOptions data_;
-  std::set<std::pair<int64_t, JobId>> queue_;
+  std::set<QueueKey> queue_;
   uint64_t blocked_version_ = ~0ULL;  // state version at which the head last failed to fit
   JobId blocked_head_ = 0;
   Allocation scratch_;

@@ -67,12 +67,17 @@ bool held_by_quota(const SchedulingContext& ctx, const Job& job) {
 bool blocked_by_reservations(const SchedulingContext& ctx, const Job& job) {
   const Cluster& c = ctx.cluster();
   const uint64_t chips = usable_chip_mask(job, ctx.chips(), ctx.perf());
-  int64_t room = 0;
-  for (PoolId p = 0; p < c.pool_count() && room < job.cards; ++p) {
-    if (!((chips >> c.pool(p).chip) & 1ULL)) continue;
-    room += std::max<int64_t>(0, c.pool_free_cards(p) - ctx.reserved_for_others(job.tenant, p));
+  // As placement: the whole job in one pool (with room under the tenant's provider quota), or, for
+  // a job that may span sites, in the pools of one chip type together.
+  std::vector<int64_t> by_chip(job.allow_cross_site ? c.chip_type_slots() : 0, 0);
+  for (PoolId p = 0; p < c.pool_count(); ++p) {
+    const Pool& pool = c.pool(p);
+    if (!((chips >> pool.chip) & 1ULL) || ctx.quota_room(job.tenant, pool.provider) < job.cards) continue;
+    const int64_t room = c.pool_free_cards(p) - ctx.reserved_for_others(job.tenant, p);
+    if (room >= job.cards) return false;
+    if (!by_chip.empty() && room > 0 && (by_chip[pool.chip] += room) >= job.cards) return false;
   }
-  return room < job.cards;
+  return true;
 }
 
 }  // namespace hetsim

@@ -146,9 +146,13 @@ void GavelPolicy::recompute(const SchedulingContext& ctx) {
   std::vector<double> remaining(p.jobs);
   for (std::size_t j = 0; j < p.jobs; ++j) remaining[j] = ctx.remaining_fraction(ids[j]) * static_cast<double>(ctx.job(ids[j]).steps);
   switch (o_.objective) {
-    case Objective::MaxMin:
-      a = max_min_fairness(p, std::vector<double>(p.jobs, 1.0));
+    case Objective::MaxMin: {
+      // Gavel's priority weights: a job of priority q counts as 1 + q jobs.
+      std::vector<double> weights(p.jobs);
+      for (std::size_t j = 0; j < p.jobs; ++j) weights[j] = 1.0 + static_cast<double>(std::max(0, ctx.job(ids[j]).priority));
+      a = max_min_fairness(p, weights);
       break;
+    }
     case Objective::Makespan:
       a = min_makespan(p, remaining);
       break;
@@ -244,6 +248,13 @@ void GavelPolicy::run_round(SchedulingContext& ctx) {
   std::vector<double> left = workers_;
   std::vector<int> assigned(jobs_.size(), -1);
   std::vector<JobId> chosen;
+  // A run within its tenant's guaranteed share keeps its cards: stopped, it would claim them back
+  // at once and the job chosen in its place could not use them (docs/policies.md "Guaranteed shares").
+  for (JobId id : running_) {
+    if (!ctx.guaranteed(id)) continue;
+    assigned[id] = jobs_[id].running_type;
+    left[static_cast<std::size_t>(jobs_[id].running_type)] -= ctx.job(id).cards;
+  }
   for (std::size_t k : order) {
     entries.clear();
     for (JobId id : active_) {

@@ -116,6 +116,9 @@ void SiaPolicy::run_round(SchedulingContext& ctx) {
     // Held by its tenant's limits (quota, budget, cards reserved for others): it cannot start now,
     // and a configuration given to it would idle those cards for the round.
     if (ctx.is_pending(id) && tenant_held(ctx, ctx.job(id))) continue;
+    // A run within its tenant's guaranteed share keeps its configuration (as in gavel): moved, it
+    // would claim its cards back at once.
+    if (!ctx.is_pending(id) && ctx.guaranteed(id)) continue;
     JobState& s = jobs_[id];
     if (!s.known) describe(ctx, id, s);
     if (!s.configs.empty()) ids.push_back(id);
