@@ -411,3 +411,62 @@ TEST(GuaranteeBook, NoBorrowerIsStoppedForAJobThatFitsElsewhereNow) {
   ASSERT_EQ(book.claims().size(), 1u);
   EXPECT_EQ(f.cluster.pool(book.claims()[0].pool).provider, 0u);
 }
+
+// ---- Cases found in review, each of which went wrong before its fix
+
+TEST(Guarantees, RoundBasedPoliciesKeepARunWithinItsGuarantee) {
+  // t0 is guaranteed the whole 8-card node and runs one job on it; t1's job waits. Gavel used to
+  // stop t0's job every round for t1's, which then could not take the reserved cards back.
+  SimulationModel m = test::mini_model();
+  m.cluster.add_pool(0, 0, 0, 1, 8, 128000, 1 << 20, 2);
+  test::finish_topology(m);
+  m.tenants[0].provider_guarantee = {8};
+  m.tenants.push_back(Tenant{"t1", 1, 0});
+  m.jobs = {test::timed_job(0, 0, 8, 7200), test::timed_job(1, 0, 8, 1800)};
+  m.jobs[1].tenant = 1;
+  test::finalize(m);
+  for (const char* policy : {"gavel", "themis", "sia"}) {
+    const auto r = test::run_policy(m, policy);
+    EXPECT_EQ(rec(r, 0).preemptions, 0u) << policy;
+    EXPECT_NEAR(rec(r, 0).end.seconds(), 7200, 1) << policy;
+  }
+}
+
+TEST(Guarantees, AJobNoSinglePoolCanTakeOutsideReservedCardsIsHeld) {
+  // Provider q: 2 nodes, provider p: 3 nodes (8 cards each). t0 is guaranteed 8 cards of p, t1 16.
+  // At 900 s two short t1 jobs end, leaving 8 free cards in each provider; t0's waiting job 6
+  // claims those of p. The 16-card head (t1) fits 8 + 8 only across pools: it must not block fifo.
+  SimulationModel m = test::mini_model();
+  m.cluster.add_provider("p");
+  m.cluster.add_pool(0, 0, 0, 2, 8, 128000, 1 << 20, 2);
+  m.cluster.add_pool(0, 1, 0, 3, 8, 128000, 1 << 20, 2);
+  test::finish_topology(m);
+  m.tenants[0].provider_guarantee = {0, 8};
+  m.tenants.push_back(Tenant{"t1", 1, 0});
+  m.tenants.back().provider_guarantee = {0, 16};
+  m.jobs = {test::timed_job(0, 0, 8, 36000), test::timed_job(1, 0, 8, 900),  test::timed_job(2, 0, 8, 36000),
+            test::timed_job(3, 0, 8, 900),   test::timed_job(4, 0, 8, 1000), test::timed_job(5, 10, 16, 36000),
+            test::timed_job(6, 20, 8, 600)};
+  for (JobId i : {0u, 1u, 2u, 3u, 5u}) m.jobs[i].tenant = 1;
+  test::finalize(m);
+  const auto r = test::run_policy(m, "fifo");
+  EXPECT_LE(rec(r, 6).start.seconds(), 1000);
+}
+
+TEST(Guarantees, ReclaimingFreesANodeTheOwnersJobCanUse) {
+  // Two 8-card nodes full of t1's 4-card jobs; t0 (guaranteed 8) needs one whole node. The two
+  // latest runs sit on different nodes: stopping both used to free 4 + 4 cards the job could not
+  // use, and those cards then stayed reserved for 10 h. Now the two runs on one node are stopped.
+  SimulationModel m = borrow_model();
+  m.jobs = {test::timed_job(0, 0, 4, 36000), test::timed_job(1, 1, 4, 100),   test::timed_job(2, 2, 4, 36000),
+            test::timed_job(3, 3, 4, 36000), test::timed_job(4, 200, 4, 36000), test::timed_job(5, 300, 8, 600)};
+  for (JobId i = 0; i < 5; ++i) m.jobs[i].tenant = 1;
+  test::finalize(m);
+  for (const char* policy : {"fifo", "easy-backfill"}) {
+    const auto r = test::run_policy(m, policy);
+    EXPECT_DOUBLE_EQ(rec(r, 5).start.seconds(), 300) << policy;
+    uint64_t reclaims = 0;
+    for (const JobRecord& x : r.metrics->records()) reclaims += x.reclaims;
+    EXPECT_EQ(reclaims, 2u) << policy;
+  }
+}
