@@ -54,11 +54,19 @@ void GuaranteeBook::refresh(const Inputs& in, std::size_t max_scan) {
   const Cluster& c = *in.cluster;
   // Each guaranteed tenant's unused guarantee per provider, and its first waiting jobs; the jobs of
   // all tenants are served in id (arrival) order.
-  std::vector<int64_t> left(guaranteed_.size() * providers_, 0);
-  std::vector<int64_t> unused(guaranteed_.size(), 0);
-  std::vector<std::pair<JobId, std::size_t>> queue;
+  // Scratch kept between refreshes (a refresh runs after every start of a guaranteed tenant's job):
+  // only the rows set last time are cleared.
+  std::vector<int64_t>& left = left_;
+  std::vector<int64_t>& unused = unused_;
+  left.resize(guaranteed_.size() * providers_, 0);
+  unused.resize(guaranteed_.size(), 0);
+  for (std::size_t row : rows_set_) unused[row] = 0;
+  rows_set_.clear();
+  std::vector<std::pair<JobId, std::size_t>>& queue = queue_;
+  queue.clear();
   for (std::size_t row = 0; row < guaranteed_.size(); ++row) {
     if (pending_[row].empty()) continue;
+    rows_set_.push_back(row);
     const TenantId t = guaranteed_[row];
     for (ProviderId p = 0; p < providers_; ++p) {
       left[row * providers_ + p] = std::max<int64_t>(0, guarantee_[row * providers_ + p] - in.held(t, p));
@@ -67,11 +75,19 @@ void GuaranteeBook::refresh(const Inputs& in, std::size_t max_scan) {
     if (unused[row] == 0) continue;
     std::size_t scanned = 0;
     for (auto it = pending_[row].begin(); it != pending_[row].end() && scanned < max_scan; ++it, ++scanned) {
-      queue.emplace_back(*it, row);
+      if (skipped_.count(*it) == 0) queue.emplace_back(*it, row);
     }
   }
   if (queue.empty()) return;
-  std::sort(queue.begin(), queue.end());
+  // By priority (higher first), then job id (arrival).
+  if (in.priority) {
+    std::sort(queue.begin(), queue.end(), [&](const auto& a, const auto& b) {
+      const int pa = in.priority(a.first), pb = in.priority(b.first);
+      return pa != pb ? pa > pb : a.first < b.first;
+    });
+  } else {
+    std::sort(queue.begin(), queue.end());
+  }
   std::vector<int64_t> reclaimable;                 // per pool, filled on first need
   std::map<PoolId, std::vector<std::pair<NodeId, int64_t>>> node_borrowed;  // likewise, per pool
   std::map<NodeId, int64_t> earmarked;              // cards of node claims made so far, per node
@@ -153,8 +169,9 @@ void GuaranteeBook::refresh(const Inputs& in, std::size_t max_scan) {
 }
 
 std::vector<std::size_t> GuaranteeBook::plan_reclaim(PoolId p, int64_t free, const std::function<int64_t(NodeId)>& node_free,
-                                                     std::span<const Candidate> ordered,
-                                                     std::vector<int64_t>& borrowed) const {
+                                                     std::span<const Candidate> ordered, std::vector<int64_t>& borrowed,
+                                                     JobId* unserved) const {
+  if (unserved != nullptr) *unserved = kNoJob;
   std::vector<std::size_t> chosen;
   std::vector<bool> taken(ordered.size(), false);
   std::vector<int64_t> trial = borrowed;
@@ -186,7 +203,10 @@ std::vector<std::size_t> GuaranteeBook::plan_reclaim(PoolId p, int64_t free, con
     bool served = true;
     if (cl.node != kNoNode) {
       while (node_free(cl.node) + freed_on[cl.node] - used_on[cl.node] < k || pool_free < k) {
-        const int i = next(cl.node);
+        // Short on the node: runs there; short only in the pool's count (gang claims took the
+        // free cards elsewhere): runs anywhere in the pool.
+        const bool node_short = node_free(cl.node) + freed_on[cl.node] - used_on[cl.node] < k;
+        const int i = next(node_short ? cl.node : kNoNode);
         if (i < 0) {
           served = false;
           break;
@@ -203,7 +223,10 @@ std::vector<std::size_t> GuaranteeBook::plan_reclaim(PoolId p, int64_t free, con
         stop(static_cast<std::size_t>(i));
       }
     }
-    if (!served) break;
+    if (!served) {
+      if (unserved != nullptr) *unserved = cl.job;
+      break;
+    }
     pool_free -= k;
     if (cl.node != kNoNode) used_on[cl.node] += k;
     kept = chosen.size();

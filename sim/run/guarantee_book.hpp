@@ -4,8 +4,8 @@
 //
 // A guarantee reserves G cards of one provider for a tenant. Other tenants may use ("borrow") the
 // reserved cards while the owner does not need them. The owner needs them when it has waiting jobs
-// that fit within its unused guarantee (G minus the cards it holds there): each such job, in job
-// id order over all guaranteed tenants, *claims* its cards in one pool of that provider (a job that
+// that fit within its unused guarantee (G minus the cards it holds there): each such job, by
+// priority and then job id over all guaranteed tenants, *claims* its cards in one pool of that provider (a job that
 // fits one node: on one node of it). Claimed cards are reserved: no other tenant may take them. A
 // claim is made where free, unreserved cards hold the job; failing that, where free cards plus the
 // cards of borrowers (tenants holding more of the provider than their own guarantee, 0 for tenants
@@ -43,6 +43,8 @@ class GuaranteeBook {
     // Per node of pool `p`, the cards of borrowers' jobs on it (nodes without any left out); asked
     // at most once per pool and refresh, for jobs that fit one node.
     std::function<void(PoolId, std::vector<std::pair<NodeId, int64_t>>&)> node_reclaimable;
+    // The job's priority (Job::priority); claims are served by priority, then job id. Optional.
+    std::function<int(JobId)> priority;
   };
 
   struct Claim {
@@ -65,6 +67,16 @@ class GuaranteeBook {
   void add_pending(TenantId t, JobId id);
   void remove_pending(TenantId t, JobId id);
   void invalidate() { stale_ = true; }
+  // A claim reclaiming could not serve: the job claims nothing until clear_skips() (the driver's
+  // next reclaim step), so its reservation does not idle cards meanwhile.
+  void skip(JobId id) {
+    skipped_.insert(id);
+    stale_ = true;
+  }
+  void clear_skips() {
+    if (!skipped_.empty()) stale_ = true;
+    skipped_.clear();
+  }
   bool stale() const { return stale_; }
 
   // Recomputes the claims from scratch: guaranteed tenants in id order, each one's waiting jobs in
@@ -94,8 +106,10 @@ class GuaranteeBook {
   // leave its tenant below its guarantee by less than that job's cards. Only the stops that serve
   // the longest prefix of the claims are kept: none when not even the first can be served, so no
   // run is stopped for nothing.
+  // `*unserved` is set to the job of the first claim that cannot be served (kNoJob: none).
   std::vector<std::size_t> plan_reclaim(PoolId p, int64_t free, const std::function<int64_t(NodeId)>& node_free,
-                                        std::span<const Candidate> ordered, std::vector<int64_t>& borrowed) const;
+                                        std::span<const Candidate> ordered, std::vector<int64_t>& borrowed,
+                                        JobId* unserved = nullptr) const;
 
   // For the driver's invariant checks: the waiting jobs recorded for guaranteed tenant `t`.
   const std::set<JobId>& pending_of(TenantId t) const { return pending_[static_cast<std::size_t>(tenant_index_[t])]; }
@@ -109,6 +123,11 @@ class GuaranteeBook {
   std::vector<Claim> claims_;
   std::vector<int64_t> reserved_;            // per pool, all claims
   std::vector<int64_t> own_;                 // row x pool
+  std::set<JobId> skipped_;                  // claims reclaiming could not serve (skip())
+  // refresh()'s scratch: unused guarantee per row and provider, per row, the rows set, the queue.
+  std::vector<int64_t> left_, unused_;
+  std::vector<std::size_t> rows_set_;
+  std::vector<std::pair<JobId, std::size_t>> queue_;
   bool stale_ = true;
 };
 

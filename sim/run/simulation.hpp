@@ -142,6 +142,9 @@ class Simulation final : public SchedulingContext {
   // scheduling pass, the borrowers' jobs stopped where free cards cannot serve the claims.
   void refresh_guarantees() const;
   void reclaim_for_guarantees();
+  // Running jobs of tenants borrowing at pool `q`'s provider that hold cards in `q`, in the order
+  // reclaiming stops them.
+  std::vector<GuaranteeBook::Candidate> reclaim_candidates(PoolId q) const;
   int64_t tenant_provider_held(TenantId t, ProviderId p) const {
     return tenant_provider_held_[static_cast<std::size_t>(t) * cluster_.provider_count() + p];
   }

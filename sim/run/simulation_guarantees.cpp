@@ -44,17 +44,23 @@ void Simulation::refresh_guarantees() const {
     }
   };
   in.node_reclaimable = [this](PoolId q, std::vector<std::pair<NodeId, int64_t>>& per_node) {
-    std::map<NodeId, int64_t> cards;
+    // What plan_reclaim could stop on each node for a claim there: per node, each borrowing
+    // tenant's runs on it in stopping order while the tenant still borrows.
+    const std::vector<GuaranteeBook::Candidate> cands = reclaim_candidates(q);
     const ProviderId p = cluster_.pool(q).provider;
-    for (const auto& [end, id] : running_) {
-      const TenantId t = model_.jobs[id].tenant;
-      if (tenant_provider_held(t, p) <= guarantees_.guarantee(t, p)) continue;
-      for (const NodeGrant& g : alloc_[id]) {
-        if (cluster_.node_pool(g.node) == q) cards[g.node] += __builtin_popcount(g.card_mask);
+    std::map<std::pair<NodeId, TenantId>, int64_t> left;  // borrowing left per (node, tenant)
+    std::map<NodeId, int64_t> cards;
+    for (const GuaranteeBook::Candidate& c : cands) {
+      for (const auto& [n, k] : c.nodes) {
+        auto it = left.try_emplace({n, c.tenant}, tenant_provider_held(c.tenant, p) - guarantees_.guarantee(c.tenant, p)).first;
+        if (it->second <= 0) continue;
+        it->second -= c.cards_at_provider;
+        cards[n] += k;
       }
     }
     per_node.assign(cards.begin(), cards.end());
   };
+  in.priority = [this](JobId id) { return model_.jobs[id].priority; };
   guarantees_.refresh(in);
 }
 
@@ -81,7 +87,9 @@ bool Simulation::guaranteed(JobId id) const {
 }
 
 void Simulation::reclaim_for_guarantees() {
-  // Free cards changed since the last pass (ends, failures, arrivals): claims are made afresh.
+  // Free cards changed since the last pass (ends, failures, arrivals): claims are made afresh, and
+  // claims skipped last pass may be served now.
+  guarantees_.clear_skips();
   guarantees_.invalidate();
   refresh_guarantees();
   if (!guarantees_.any_claims()) return;
@@ -99,47 +107,59 @@ void Simulation::reclaim_for_guarantees() {
   for (PoolId q = 0; q < cluster_.pool_count(); ++q) {
     if (guarantees_.reserved(q) > 0 && short_of_cards(q)) short_pools.push_back(q);
   }
-  std::vector<GuaranteeBook::Candidate> cands;
-  std::vector<std::tuple<int, int64_t, JobId>> order;  // (tenant priority, -run start, -id)
   std::vector<int64_t> borrowed(model_.tenants.size());
+  const auto node_free = [this](NodeId n) { return static_cast<int64_t>(cluster_.node_free_cards(n)); };
   for (PoolId q : short_pools) {
-    refresh_guarantees();  // an earlier pool's reclaim may have moved claims
-    if (!short_of_cards(q)) continue;
-    const ProviderId p = cluster_.pool(q).provider;
-    for (TenantId t = 0; t < borrowed.size(); ++t) borrowed[t] = tenant_provider_held(t, p) - guarantees_.guarantee(t, p);
-    // Borrowers' jobs with cards in the pool: lowest tenant priority first, then the latest run
-    // (the least work since it began), then the highest id.
-    order.clear();
-    for (const auto& [end, id] : running_) {
-      const TenantId t = model_.jobs[id].tenant;
-      if (borrowed[t] <= 0) continue;
-      bool in_pool = false;
-      for (const NodeGrant& g : alloc_[id]) in_pool = in_pool || cluster_.node_pool(g.node) == q;
-      if (in_pool) order.emplace_back(model_.tenants[t].priority, -runs_[id].start.us(), -static_cast<int64_t>(id));
-    }
-    std::sort(order.begin(), order.end());
-    cands.clear();
-    for (const auto& [prio, neg_start, neg_id] : order) {
-      const auto id = static_cast<JobId>(-neg_id);
-      GuaranteeBook::Candidate c{id, model_.jobs[id].tenant, 0, 0, {}};
-      for (const NodeGrant& g : alloc_[id]) {
-        const int64_t k = __builtin_popcount(g.card_mask);
-        if (cluster_.node_pool(g.node) == q) {
-          c.cards_in_pool += k;
-          c.nodes.emplace_back(g.node, k);
-        }
-        if (cluster_.node_provider(g.node) == p) c.cards_at_provider += k;
+    // A claim the borrowers cannot serve is skipped (it reserves nothing until the next pass) and
+    // the pool planned again for the others; each round serves or skips at least one claim.
+    for (std::size_t round = 0; round <= guarantees_.claims().size(); ++round) {
+      refresh_guarantees();  // an earlier stop may have moved claims
+      if (!short_of_cards(q)) break;
+      const ProviderId p = cluster_.pool(q).provider;
+      for (TenantId t = 0; t < borrowed.size(); ++t) borrowed[t] = tenant_provider_held(t, p) - guarantees_.guarantee(t, p);
+      const std::vector<GuaranteeBook::Candidate> cands = reclaim_candidates(q);
+      JobId unserved = kNoJob;
+      const std::vector<std::size_t> chosen =
+          guarantees_.plan_reclaim(q, cluster_.pool_free_cards(q), node_free, cands, borrowed, &unserved);
+      for (std::size_t i : chosen) {
+        stop_run(cands[i].job, MetricsCollector::Stop::Reclaimed);
+        policy_.on_requeue(*this, cands[i].job);
       }
-      cands.push_back(std::move(c));
-    }
-    const auto node_free = [this](NodeId n) { return static_cast<int64_t>(cluster_.node_free_cards(n)); };
-    const std::vector<std::size_t> chosen =
-        guarantees_.plan_reclaim(q, cluster_.pool_free_cards(q), node_free, cands, borrowed);
-    for (std::size_t i : chosen) {
-      stop_run(cands[i].job, MetricsCollector::Stop::Reclaimed);
-      policy_.on_requeue(*this, cands[i].job);
+      if (unserved == kNoJob) break;
+      guarantees_.skip(unserved);
     }
   }
+}
+
+std::vector<GuaranteeBook::Candidate> Simulation::reclaim_candidates(PoolId q) const {
+  // Borrowers' runs with cards in the pool: lowest job priority first, then the latest run (the
+  // least work since it began), then the highest id.
+  const ProviderId p = cluster_.pool(q).provider;
+  std::vector<std::tuple<int, int64_t, int64_t>> order;  // (priority, -run start, -id)
+  for (const auto& [end, id] : running_) {
+    const TenantId t = model_.jobs[id].tenant;
+    if (tenant_provider_held(t, p) <= guarantees_.guarantee(t, p)) continue;
+    const bool in_pool = std::any_of(alloc_[id].begin(), alloc_[id].end(),
+                                     [&](const NodeGrant& g) { return cluster_.node_pool(g.node) == q; });
+    if (in_pool) order.emplace_back(model_.jobs[id].priority, -runs_[id].start.us(), -static_cast<int64_t>(id));
+  }
+  std::sort(order.begin(), order.end());
+  std::vector<GuaranteeBook::Candidate> cands;
+  cands.reserve(order.size());
+  for (const auto& [prio, neg_start, neg_id] : order) {
+    const auto id = static_cast<JobId>(-neg_id);
+    GuaranteeBook::Candidate c{id, model_.jobs[id].tenant, 0, 0, {}};
+    for (const NodeGrant& g : alloc_[id]) {
+      const int64_t k = __builtin_popcount(g.card_mask);
+      if (cluster_.node_pool(g.node) == q) {
+        c.cards_in_pool += k;
+        c.nodes.emplace_back(g.node, k);
+      }
+      if (cluster_.node_provider(g.node) == p) c.cards_at_provider += k;
+    }
+    cands.push_back(std::move(c));
+  }
+  return cands;
 }
 
 }  // namespace hetsim

@@ -307,6 +307,24 @@ TEST(GuaranteeBook, ClaimsFollowJobOrderUntilTheUnusedGuaranteeIsSpent) {
   EXPECT_EQ(book.claims()[1].job, 2u);
 }
 
+TEST(GuaranteeBook, ClaimsAreServedByPriorityThenArrival) {
+  BookFixture f;
+  f.cards = {8, 8};
+  f.tenants[0].provider_guarantee = {8};
+  GuaranteeBook book(f.tenants, 1, 2);
+  book.add_pending(0, 0);
+  book.add_pending(0, 1);
+  GuaranteeBook::Inputs in = f.inputs();
+  book.refresh(in);
+  ASSERT_EQ(book.claims().size(), 1u);  // 8 of guarantee: the first job only
+  EXPECT_EQ(book.claims()[0].job, 0u);
+  in.priority = [](JobId id) { return id == 1 ? 5 : 0; };
+  book.invalidate();
+  book.refresh(in);
+  ASSERT_EQ(book.claims().size(), 1u);
+  EXPECT_EQ(book.claims()[0].job, 1u);
+}
+
 TEST(GuaranteeBook, TenantsAreServedInJobOrderAndSpreadFreeCardsAreNotClaimed) {
   BookFixture f;
   f.tenants[1].provider_guarantee = {8};
@@ -379,7 +397,15 @@ TEST(GuaranteeBook, PlanReclaimStopsBorrowersOnlyWhereTheClaimNeedsThemAndOnlyFo
   // Not even the first: nothing is stopped.
   const std::vector<GuaranteeBook::Candidate> one = {cands[0], cands[1]};
   std::vector<int64_t> b3 = {-20, 20};
-  EXPECT_TRUE(book.plan_reclaim(0, 0, none_free, one, b3).empty());
+  JobId unserved = kNoJob;
+  EXPECT_TRUE(book.plan_reclaim(0, 0, none_free, one, b3, &unserved).empty());
+  EXPECT_EQ(unserved, 0u);  // job 0's claim: the driver skips it and plans the pool again
+  book.skip(0);
+  book.refresh(f.inputs());
+  ASSERT_EQ(book.claims().size(), 1u);
+  EXPECT_EQ(book.claims()[0].job, 1u);
+  book.clear_skips();
+  EXPECT_TRUE(book.stale());
   // A tenant that stops borrowing is not stopped further: b borrows 2, so after job 10 it is at
   // its guarantee and job 12 stays; the claim is not served and nothing is stopped.
   std::vector<int64_t> b4 = {-20, 2};
@@ -468,5 +494,48 @@ TEST(Guarantees, ReclaimingFreesANodeTheOwnersJobCanUse) {
     uint64_t reclaims = 0;
     for (const JobRecord& x : r.metrics->records()) reclaims += x.reclaims;
     EXPECT_EQ(reclaims, 2u) << policy;
+  }
+}
+
+TEST(Guarantees, AClaimGoesToANodeItsBorrowersCanActuallyClear) {
+  // 2 nodes of 8. t2 (guaranteed 7) holds node 0 with two 4-card runs: it borrows 1 card, so only
+  // one of them may be stopped. t1 (no guarantee) holds 7 cards of node 1. t0's 8-card job must
+  // claim node 1, where stopping t1's run frees the node; node 0 cannot be cleared. (It claimed
+  // node 0 and waited 10 h.)
+  SimulationModel m = borrow_model();
+  m.tenants.push_back(Tenant{"t2", 1, 0});
+  m.tenants.back().provider_guarantee = {7};
+  m.jobs = {test::timed_job(0, 0, 4, 36000), test::timed_job(1, 1, 4, 36000), test::timed_job(2, 2, 7, 36000),
+            test::timed_job(3, 100, 8, 3600)};
+  m.jobs[0].tenant = 2;
+  m.jobs[1].tenant = 2;
+  m.jobs[2].tenant = 1;
+  test::finalize(m);
+  for (const char* policy : {"fifo", "easy-backfill", "las"}) {
+    const auto r = test::run_policy(m, policy);
+    EXPECT_DOUBLE_EQ(rec(r, 3).start.seconds(), 100) << policy;
+    EXPECT_EQ(rec(r, 2).reclaims, 1u) << policy;
+    EXPECT_EQ(rec(r, 0).reclaims + rec(r, 1).reclaims, 0u) << policy;
+  }
+}
+
+TEST(Guarantees, AGangClaimAndANodeClaimInOnePoolAreBothServed) {
+  // 4 nodes of 8, t0 guaranteed 24. t1 fills nodes 1-3 (node 0 frees at 30 s); at 100 s t0 asks
+  // for 16 cards and then 8: the gang's claim takes the pool's free count, and the node claim must
+  // still get its node by stopping t1's runs elsewhere in the pool. (The 8-card job waited 10 h.)
+  SimulationModel m = test::mini_model();
+  m.cluster.add_pool(0, 0, 0, 4, 8, 128000, 1 << 20, 2);
+  test::finish_topology(m);
+  m.tenants[0].provider_guarantee = {24};
+  m.tenants.push_back(Tenant{"t1", 1, 0});
+  m.jobs = {test::timed_job(0, 0, 8, 30),     test::timed_job(1, 0, 8, 10),      test::timed_job(2, 0, 8, 36000),
+            test::timed_job(3, 0, 8, 36000),  test::timed_job(4, 20, 8, 36000), test::timed_job(5, 100, 16, 36000),
+            test::timed_job(6, 100, 8, 3600)};
+  for (JobId i = 0; i < 5; ++i) m.jobs[i].tenant = 1;
+  test::finalize(m);
+  for (const char* policy : {"fifo", "easy-backfill", "las"}) {
+    const auto r = test::run_policy(m, policy);
+    EXPECT_DOUBLE_EQ(rec(r, 5).start.seconds(), 100) << policy;
+    EXPECT_DOUBLE_EQ(rec(r, 6).start.seconds(), 100) << policy;
   }
 }

@@ -55,8 +55,7 @@ class PreemptivePriorityPolicy : public Policy {
   void on_requeue(const SchedulingContext& ctx, JobId id) override;
   void schedule(SchedulingContext& ctx) override;
 
-  // Lower sorts first: the priority class (`primary`), then arrival, then id.
-  // Order: the job's priority (Job::priority, higher first) as a strict tier, then the rule's
+  // Lower sorts first. Order: the job's priority (Job::priority, higher first) as a strict tier, then the rule's
   // primary value (lower first), arrival, id.
   struct Key {
     int64_t neg_priority = 0;

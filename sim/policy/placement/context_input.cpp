@@ -68,14 +68,18 @@ bool blocked_by_reservations(const SchedulingContext& ctx, const Job& job) {
   const Cluster& c = ctx.cluster();
   const uint64_t chips = usable_chip_mask(job, ctx.chips(), ctx.perf());
   // As placement: the whole job in one pool (with room under the tenant's provider quota), or, for
-  // a job that may span sites, in the pools of one chip type together.
+  // a job that may span sites, in the pools of one chip type together, or, for one that may mix
+  // chip types, in the pools of one site together.
   std::vector<int64_t> by_chip(job.allow_cross_site ? c.chip_type_slots() : 0, 0);
+  std::vector<int64_t> by_site(job.may_mix_chips ? c.site_count() : 0, 0);
   for (PoolId p = 0; p < c.pool_count(); ++p) {
     const Pool& pool = c.pool(p);
     if (!((chips >> pool.chip) & 1ULL) || ctx.quota_room(job.tenant, pool.provider) < job.cards) continue;
     const int64_t room = c.pool_free_cards(p) - ctx.reserved_for_others(job.tenant, p);
     if (room >= job.cards) return false;
-    if (!by_chip.empty() && room > 0 && (by_chip[pool.chip] += room) >= job.cards) return false;
+    if (room <= 0) continue;
+    if (!by_chip.empty() && (by_chip[pool.chip] += room) >= job.cards) return false;
+    if (!by_site.empty() && (by_site[pool.site] += room) >= job.cards) return false;
   }
   return true;
 }

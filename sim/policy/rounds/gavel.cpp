@@ -147,9 +147,12 @@ void GavelPolicy::recompute(const SchedulingContext& ctx) {
   for (std::size_t j = 0; j < p.jobs; ++j) remaining[j] = ctx.remaining_fraction(ids[j]) * static_cast<double>(ctx.job(ids[j]).steps);
   switch (o_.objective) {
     case Objective::MaxMin: {
-      // Gavel's priority weights: a job of priority q counts as 1 + q jobs.
+      // Gavel's priority weights: a job of priority q counts as 1 + q jobs (q capped at 100, so the
+      // program's coefficients stay within a few orders of magnitude).
       std::vector<double> weights(p.jobs);
-      for (std::size_t j = 0; j < p.jobs; ++j) weights[j] = 1.0 + static_cast<double>(std::max(0, ctx.job(ids[j]).priority));
+      for (std::size_t j = 0; j < p.jobs; ++j) {
+        weights[j] = 1.0 + static_cast<double>(std::clamp(ctx.job(ids[j]).priority, 0, 100));
+      }
       a = max_min_fairness(p, weights);
       break;
     }
