@@ -83,3 +83,21 @@ TEST(Priorities, GavelGivesAHigherPriorityJobALargerShare) {
   const auto e = test::run_policy(equal, "gavel");
   EXPECT_LT(rec(e, 0).end.seconds(), rec(e, 1).end.seconds());
 }
+
+TEST(Priorities, EasyBackfillSeesAJobThatLandsBeforeItsScanMark) {
+  // 2 nodes of 8. Job 0 (8 cards) runs to 1000 s. Job 1 (priority 1, 16 cards) is the blocked head
+  // from 10 s, reserved for 1000 s. Job 2 (priority 0, 8 cards, 2000 s) is scanned and cannot
+  // backfill. Job 3 (priority 1, 8 cards, 100 s) arrives at 30 s: it sorts before job 2, behind the
+  // last scanned job, while nothing has started or ended; it must still be backfilled at once.
+  SimulationModel m = test::mini_model();
+  m.cluster.add_pool(0, 0, 0, 2, 8, 128000, 1 << 20, 2);
+  test::finish_topology(m);
+  m.jobs = {test::timed_job(0, 0, 8, 1000), test::timed_job(1, 10, 16, 500), test::timed_job(2, 20, 8, 2000),
+            test::timed_job(3, 30, 8, 100)};
+  m.jobs[1].priority = 1;
+  m.jobs[3].priority = 1;
+  test::finalize(m);
+  const auto r = test::run_policy(m, "easy-backfill");
+  EXPECT_DOUBLE_EQ(rec(r, 3).start.seconds(), 30);
+  EXPECT_DOUBLE_EQ(rec(r, 1).start.seconds(), 1000);
+}
