@@ -114,7 +114,7 @@ nlohmann::ordered_json summary_json(const ReportInputs& in, const Billing& bill)
   util["by_site"] = by_site;
   std::vector<int64_t> provider_cards(c.provider_count(), 0);
   for (const Pool& p : c.pools()) {
-    provider_cards[p.provider] += static_cast<int64_t>(p.end_node - p.first_node) * p.cards_per_node;
+    provider_cards[p.provider] += p.cards();
   }
   nlohmann::ordered_json by_provider = nlohmann::ordered_json::object();
   for (ProviderId pr = 0; pr < c.provider_count(); ++pr) {

@@ -43,6 +43,7 @@ struct Pool {
   uint32_t first_leaf = 0;   // global leaf id of the pool's first leaf
   uint32_t leaf_count = 0;
   double price_per_card_hour = 0;  // rent a tenant pays per card-hour here (currency of the scenario)
+  int64_t cards() const { return static_cast<int64_t>(end_node - first_node) * cards_per_node; }
 };
 
 class Cluster {
@@ -145,6 +146,18 @@ class Cluster {
   std::vector<int64_t> chip_site_total_;
   int64_t free_total_ = 0;
 };
+
+// Whole cards of allocation `a` per provider id and per pool id (the quota and guarantee checks).
+inline std::vector<int64_t> allocation_cards_by_provider(const Cluster& c, const Allocation& a) {
+  std::vector<int64_t> take(c.provider_count(), 0);
+  for (const NodeGrant& g : a) take[c.node_provider(g.node)] += __builtin_popcount(g.card_mask);
+  return take;
+}
+inline std::vector<int64_t> allocation_cards_by_pool(const Cluster& c, const Allocation& a) {
+  std::vector<int64_t> take(c.pool_count(), 0);
+  for (const NodeGrant& g : a) take[c.node_pool(g.node)] += __builtin_popcount(g.card_mask);
+  return take;
+}
 
 // Rent per second of allocation `a`: each grant's cards at its pool's card-hour price, shared cards
 // at their granted share. The billing (sim/metrics) and the driver's tenant budgets use it.

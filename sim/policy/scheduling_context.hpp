@@ -83,6 +83,8 @@ class SchedulingContext {
   // has_reservations(): whether any cards are reserved now. has_quotas() is also true when some
   // tenant has a guarantee, so placements go through placement_input (context_input.hpp).
   virtual int64_t reserved_for_others(TenantId, PoolId) const { return 0; }
+  // Free cards of pool `p` that tenant `t` may take now (negative when claims exceed them).
+  int64_t unreserved_free(TenantId t, PoolId p) const { return cluster().pool_free_cards(p) - reserved_for_others(t, p); }
   virtual bool has_reservations() const { return false; }
   // Whether running job `id`'s tenant holds no more than its guarantee at every provider the job
   // uses: stopping it for another tenant's job would only reserve its cards back for its tenant.

@@ -43,14 +43,14 @@ Simulation::Simulation(const SimulationModel& model, Policy& policy, MetricsColl
   state_count_[static_cast<int>(State::NotArrived)] = model.jobs.size();
   preemptive_ = policy.preemptive();
   guarantees_ = GuaranteeBook(model.tenants, model.cluster.provider_count(), model.cluster.pool_count());
-  quotas_or_budgets_ = std::any_of(model.tenants.begin(), model.tenants.end(),
-                                   [](const Tenant& t) { return t.has_quota() || t.has_budget(); });
+  const bool quotas_or_budgets = std::any_of(model.tenants.begin(), model.tenants.end(),
+                                             [](const Tenant& t) { return t.has_quota() || t.has_budget(); });
   // Reclaiming for a guarantee stops runs under any policy: their checkpoint state is kept.
   if (preemptive_ || model.failures.any() || model.data_staging.enabled || guarantees_.active()) {
     runs_.resize(model.jobs.size());
   }
   if (guarantees_.active()) tenant_pool_held_.assign(model.tenants.size() * model.cluster.pool_count(), 0);
-  if (quotas_or_budgets_ || guarantees_.active()) {
+  if (quotas_or_budgets || guarantees_.active()) {
     tenant_held_.assign(model.tenants.size(), 0);
     tenant_provider_held_.assign(model.tenants.size() * model.cluster.provider_count(), 0);
     tenant_rent_closed_.assign(model.tenants.size(), 0.0);
@@ -186,8 +186,7 @@ void Simulation::start(JobId id, Allocation a) {
   const std::string why = cluster_.check(a);
   if (!why.empty()) violation(id, why);
   if (has_quotas()) {
-    std::vector<int64_t> take(cluster_.provider_count(), 0);
-    for (const NodeGrant& g : a) take[cluster_.node_provider(g.node)] += __builtin_popcount(g.card_mask);
+    const std::vector<int64_t> take = allocation_cards_by_provider(cluster_, a);
     const std::string& tenant = model_.tenants.at(j.tenant).name;
     if (!(budget_left(j.tenant) > 0)) violation(id, "tenant " + tenant + " has spent its budget");
     if (quota_room(j.tenant, kAnyProvider) < cards) violation(id, "tenant " + tenant + " would exceed its quota");
@@ -197,11 +196,10 @@ void Simulation::start(JobId id, Allocation a) {
       }
     }
   }
-  if (guarantees_.active() && has_reservations()) {
-    std::vector<int64_t> take(cluster_.pool_count(), 0);
-    for (const NodeGrant& g : a) take[cluster_.node_pool(g.node)] += __builtin_popcount(g.card_mask);
+  if (has_reservations()) {
+    const std::vector<int64_t> take = allocation_cards_by_pool(cluster_, a);
     for (PoolId p = 0; p < take.size(); ++p) {
-      if (take[p] > 0 && take[p] > cluster_.pool_free_cards(p) - reserved_for_others(j.tenant, p)) {
+      if (take[p] > 0 && take[p] > unreserved_free(j.tenant, p)) {
         violation(id, "takes cards of pool " + std::to_string(p) + " (provider " +
                           cluster_.provider(cluster_.pool(p).provider).name +
                           ") reserved for another tenant's guaranteed share");
@@ -634,16 +632,17 @@ void Simulation::check_full() {
       }
     }
     if (pool_held != tenant_pool_held_) require("the cards held per tenant and pool differ from their recount");
+    std::vector<std::size_t> waiting(model_.tenants.size(), 0);  // one pass over the jobs
+    for (JobId id = 0; id < model_.jobs.size(); ++id) waiting[model_.jobs[id].tenant] += state_[id] == State::Pending ? 1 : 0;
     for (TenantId t = 0; t < model_.tenants.size(); ++t) {
       if (!guarantees_.tracks(t)) continue;
-      std::size_t waiting = 0;
       for (JobId id : guarantees_.pending_of(t)) {
         if (state_[id] != State::Pending || model_.jobs[id].tenant != t) require("job " + std::to_string(id) + " is recorded waiting for its guarantee but is not");
-        ++waiting;
       }
-      std::size_t recount = 0;
-      for (JobId id = 0; id < model_.jobs.size(); ++id) recount += state_[id] == State::Pending && model_.jobs[id].tenant == t ? 1 : 0;
-      if (waiting != recount) require("tenant " + model_.tenants[t].name + " has " + std::to_string(recount) + " waiting jobs, recorded " + std::to_string(waiting));
+      if (waiting[t] != guarantees_.pending_of(t).size()) {
+        require("tenant " + model_.tenants[t].name + " has " + std::to_string(waiting[t]) + " waiting jobs, recorded " +
+                std::to_string(guarantees_.pending_of(t).size()));
+      }
     }
   }
   if (guarantees_.active() && !guarantees_.stale()) {

@@ -211,10 +211,9 @@ class Simulation final : public SchedulingContext {
   // (per tenant), and each running job's rate x start.
   std::vector<double> tenant_rent_closed_, tenant_rent_rate_, tenant_rent_base_, job_rent_base_;
   // Guaranteed shares: the claims of guaranteed tenants' waiting jobs (refreshed lazily, hence
-  // mutable: queries see them current), and whether any tenant has a quota or a budget.
+  // mutable: queries see them current).
   mutable GuaranteeBook guarantees_;
   std::vector<int64_t> tenant_pool_held_;  // with guarantees: cards per (tenant, pool)
-  bool quotas_or_budgets_ = false;
   TransferNetwork net_;
   std::vector<std::pair<JobId, SiteId>> transfer_owner_;
   std::map<JobId, std::vector<uint32_t>> job_transfers_;  // the copies in flight of each job

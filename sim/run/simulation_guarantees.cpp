@@ -5,6 +5,7 @@
 #include <map>
 #include <tuple>
 
+#include "hetsim/policy/placement/placement.hpp"
 #include "hetsim/run/simulation.hpp"
 
 namespace hetsim {
@@ -19,16 +20,12 @@ void Simulation::refresh_guarantees() const {
   uint64_t mask = 0;
   in.may_use = [&](JobId id, PoolId q) {
     const Job& j = model_.jobs[id];
-    if (id != mask_job) {
+    if (id != mask_job) {  // asked for every pool of one job in a row
       mask_job = id;
-      mask = 0;
-      for (ChipId c = 0; c < model_.chips.size(); ++c) {
-        if (j.chip_allowed(c) && fits_memory(j, model_.chips.at(c), model_.perf, j.cards)) mask |= 1ULL << c;
-      }
+      mask = usable_chip_mask(j, model_.chips, model_.perf);
     }
     const Pool& pool = cluster_.pool(q);
-    const int64_t pool_cards = static_cast<int64_t>(pool.end_node - pool.first_node) * pool.cards_per_node;
-    return ((mask >> pool.chip) & 1ULL) && pool_cards >= j.cards && quota_room(j.tenant, kAnyProvider) >= j.cards &&
+    return ((mask >> pool.chip) & 1ULL) && pool.cards() >= j.cards && quota_room(j.tenant, kAnyProvider) >= j.cards &&
            quota_room(j.tenant, pool.provider) >= j.cards;
   };
   in.reclaimable = [this](std::vector<int64_t>& per_pool) {

@@ -42,58 +42,52 @@ void read_voucher_fields(const MapReader& r, TenantSpec& t) {
   }
 }
 
-// `quota: {all: 2048, china-telecom: 512}`: cards held at once, over all providers or per provider.
-void read_quota(ParseState& st, const MapReader& r, TenantSpec& t) {
-  const YamlValue* q = r.get("quota");
-  if (q == nullptr) return;
-  if (!q->is_map() || q->entries.empty()) {
-    type_error(st.ctx, *q, "'quota'", "a map of 'all' or provider names to card counts");
-    return;
+// A map of provider names (and, with `allow_all`, `all`) to card counts under `key`, with each
+// entry's position: the shape of `quota` and `guarantee`.
+std::vector<TenantSpec::Guarantee> read_provider_cards(ParseState& st, const MapReader& r, const std::string& key,
+                                                       bool allow_all) {
+  std::vector<TenantSpec::Guarantee> out;
+  const YamlValue* v = r.get(key);
+  if (v == nullptr) return out;
+  if (!v->is_map() || v->entries.empty()) {
+    type_error(st.ctx, *v, "'" + key + "'",
+               allow_all ? "a map of 'all' or provider names to card counts" : "a map of provider names to card counts");
+    return out;
   }
-  std::vector<std::string> names{"all"};
+  std::vector<std::string> names;
+  if (allow_all) names.push_back("all");
   for (const ProviderSpec& p : st.spec.providers) names.push_back(p.name);
-  for (const YamlEntry& e : q->entries) {
+  for (const YamlEntry& e : v->entries) {
+    if (!allow_all && e.key == "all") {
+      st.ctx.error_at(e.line, e.col, "a " + key + " reserves cards of one provider: name a provider, not 'all'");
+      continue;
+    }
     if (std::find(names.begin(), names.end(), e.key) == names.end()) {
       const std::string hint = did_you_mean(e.key, names);
-      st.ctx.error_at(e.line, e.col, "quota names no provider '" + e.key + "' (use 'all' or a provider)" +
+      st.ctx.error_at(e.line, e.col, key + " names no provider '" + e.key + "'" +
+                                         (allow_all ? " (use 'all' or a provider)" : "") +
                                          (hint.empty() ? "" : " (did you mean '" + hint + "'?)"));
       continue;
     }
-    if (auto cards = read_whole(st.ctx, e.value, UnitKind::Count, 0, 1'000'000'000, "quota '" + e.key + "'")) {
-      t.quota.emplace_back(e.key, *cards);
+    if (auto cards = read_whole(st.ctx, e.value, UnitKind::Count, 0, 1'000'000'000, key + " '" + e.key + "'")) {
+      SourcePos pos = st.ctx.pos(e.value);
+      pos.line = e.line;
+      pos.col = e.col;
+      out.push_back({e.key, *cards, pos});
     }
   }
+  return out;
+}
+
+// `quota: {all: 2048, china-telecom: 512}`: cards held at once, over all providers or per provider.
+void read_quota(ParseState& st, const MapReader& r, TenantSpec& t) {
+  for (const TenantSpec::Guarantee& e : read_provider_cards(st, r, "quota", true)) t.quota.emplace_back(e.provider, e.cards);
 }
 
 // `guarantee: {china-telecom: 512}`: cards of a provider reserved for the tenant. The sums per
 // provider are checked against its cards once the whole scenario is read (validate.cpp).
 void read_guarantee(ParseState& st, const MapReader& r, TenantSpec& t) {
-  const YamlValue* g = r.get("guarantee");
-  if (g == nullptr) return;
-  if (!g->is_map() || g->entries.empty()) {
-    type_error(st.ctx, *g, "'guarantee'", "a map of provider names to card counts");
-    return;
-  }
-  std::vector<std::string> names;
-  for (const ProviderSpec& p : st.spec.providers) names.push_back(p.name);
-  for (const YamlEntry& e : g->entries) {
-    if (e.key == "all") {
-      st.ctx.error_at(e.line, e.col, "a guarantee reserves cards of one provider: name a provider, not 'all'");
-      continue;
-    }
-    if (std::find(names.begin(), names.end(), e.key) == names.end()) {
-      const std::string hint = did_you_mean(e.key, names);
-      st.ctx.error_at(e.line, e.col, "guarantee names no provider '" + e.key + "'" +
-                                         (hint.empty() ? "" : " (did you mean '" + hint + "'?)"));
-      continue;
-    }
-    if (auto cards = read_whole(st.ctx, e.value, UnitKind::Count, 0, 1'000'000'000, "guarantee '" + e.key + "'")) {
-      SourcePos pos = st.ctx.pos(e.value);
-      pos.line = e.line;
-      pos.col = e.col;
-      t.guarantee.push_back({e.key, *cards, pos});
-    }
-  }
+  t.guarantee = read_provider_cards(st, r, "guarantee", false);
   // A guarantee beyond the tenant's own quota could never be used.
   for (const TenantSpec::Guarantee& gu : t.guarantee) {
     for (const auto& [name, cap] : t.quota) {

@@ -24,6 +24,11 @@ struct Demand {
   const std::vector<std::string>* allowed = nullptr;  // empty: every chip
 };
 
+// Cards of a pool as written: its nodes x its cards per node, by default its chip's per server.
+int64_t pool_spec_cards(const PoolSpec& pool, const ChipSpec& chip) {
+  return static_cast<int64_t>(pool.nodes) * (pool.cards_per_node > 0 ? pool.cards_per_node : chip.cards_per_server);
+}
+
 std::map<std::string, ChipCapacity> capacities(const ScenarioSpec& spec) {
   std::map<std::string, ChipCapacity> caps;
   for (const ChipSpec& c : spec.chips) caps[c.name].chip = &c;
@@ -31,8 +36,7 @@ std::map<std::string, ChipCapacity> capacities(const ScenarioSpec& spec) {
     for (const PoolSpec& pool : p.pools) {
       auto it = caps.find(pool.chip);
       if (it == caps.end()) continue;
-      const int64_t cpn = pool.cards_per_node > 0 ? pool.cards_per_node : it->second.chip->cards_per_server;
-      const int64_t cards = static_cast<int64_t>(pool.nodes) * cpn;
+      const int64_t cards = pool_spec_cards(pool, *it->second.chip);
       it->second.largest_pool = std::max(it->second.largest_pool, cards);
       it->second.total += cards;
     }
@@ -125,9 +129,7 @@ void check_guarantees(ParseState& st) {
     for (const PoolSpec& pool : p.pools) {
       const auto chip = std::find_if(spec.chips.begin(), spec.chips.end(),
                                      [&](const ChipSpec& c) { return c.name == pool.chip; });
-      if (chip == spec.chips.end()) continue;
-      const int64_t cpn = pool.cards_per_node > 0 ? pool.cards_per_node : chip->cards_per_server;
-      cards[p.name] += static_cast<int64_t>(pool.nodes) * cpn;
+      if (chip != spec.chips.end()) cards[p.name] += pool_spec_cards(pool, *chip);
     }
   }
   std::map<std::string, int64_t> reserved;

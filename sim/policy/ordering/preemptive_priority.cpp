@@ -124,7 +124,7 @@ bool PreemptivePriorityPolicy::preempt_for(SchedulingContext& ctx, JobId id, con
   const bool home_only = o_.data.active() && j.data_gb > 0 && site_can_ever_hold(c, j, usable, j.data_site);
   // Guaranteed shares: the freed cards must leave the job room outside other tenants' reserved ones.
   const auto outside_reserved = [&](PoolId p) {
-    return c.pool_free_cards(p) + freed_pool_[p] - ctx.reserved_for_others(j.tenant, p) >= j.cards;
+    return ctx.unreserved_free(j.tenant, p) + freed_pool_[p] >= j.cards;
   };
   for (const auto& [vkey, v] : victims_) {
     if (!key.outranks(vkey)) break;  // sorted lowest priority first: none further is outranked

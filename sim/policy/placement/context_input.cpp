@@ -18,7 +18,7 @@ PlacementInput placement_input(const SchedulingContext& ctx, const Job& job) {
     thread_local std::vector<int64_t> pool_room;
     pool_room.resize(c.pool_count());
     for (PoolId p = 0; p < c.pool_count(); ++p) {
-      pool_room[p] = std::max<int64_t>(0, c.pool_free_cards(p) - ctx.reserved_for_others(job.tenant, p));
+      pool_room[p] = std::max<int64_t>(0, ctx.unreserved_free(job.tenant, p));
     }
     in.pool_room = pool_room;
   }
@@ -28,22 +28,15 @@ PlacementInput placement_input(const SchedulingContext& ctx, const Job& job) {
 bool within_quota(const SchedulingContext& ctx, const Job& job, const Allocation& a) {
   if (!ctx.has_quotas()) return true;
   const Cluster& c = ctx.cluster();
-  std::vector<int64_t> take(c.provider_count(), 0);
-  int64_t total = 0;
-  for (const NodeGrant& g : a) {
-    const int k = __builtin_popcount(g.card_mask);
-    take[c.node_provider(g.node)] += k;
-    total += k;
-  }
-  if (total > ctx.quota_room(job.tenant, SchedulingContext::kAnyProvider)) return false;
+  const std::vector<int64_t> take = allocation_cards_by_provider(c, a);
+  if (allocation_cards(a) > ctx.quota_room(job.tenant, SchedulingContext::kAnyProvider)) return false;
   for (ProviderId p = 0; p < c.provider_count(); ++p) {
     if (take[p] > 0 && take[p] > ctx.quota_room(job.tenant, p)) return false;
   }
   if (!ctx.has_reservations()) return true;
-  std::vector<int64_t> pool_take(c.pool_count(), 0);
-  for (const NodeGrant& g : a) pool_take[c.node_pool(g.node)] += __builtin_popcount(g.card_mask);
+  const std::vector<int64_t> pool_take = allocation_cards_by_pool(c, a);
   for (PoolId p = 0; p < c.pool_count(); ++p) {
-    if (pool_take[p] > 0 && pool_take[p] > c.pool_free_cards(p) - ctx.reserved_for_others(job.tenant, p)) return false;
+    if (pool_take[p] > 0 && pool_take[p] > ctx.unreserved_free(job.tenant, p)) return false;
   }
   return true;
 }
@@ -75,7 +68,7 @@ bool blocked_by_reservations(const SchedulingContext& ctx, const Job& job) {
   for (PoolId p = 0; p < c.pool_count(); ++p) {
     const Pool& pool = c.pool(p);
     if (!((chips >> pool.chip) & 1ULL) || ctx.quota_room(job.tenant, pool.provider) < job.cards) continue;
-    const int64_t room = c.pool_free_cards(p) - ctx.reserved_for_others(job.tenant, p);
+    const int64_t room = ctx.unreserved_free(job.tenant, p);
     if (room >= job.cards) return false;
     if (room <= 0) continue;
     if (!by_chip.empty() && (by_chip[pool.chip] += room) >= job.cards) return false;

@@ -190,7 +190,7 @@ bool place_gang_by_pool_order(const Job& job, const Cluster& c, uint64_t chips, 
     const Pool& pool = c.pool(p);
     if (!((chips >> pool.chip) & 1ULL) || pool.cards_per_node >= job.cards || !only.ok(c, p)) continue;
     if (capped_free(c, withheld, p) < job.cards) continue;
-    const int64_t total = static_cast<int64_t>(pool.end_node - pool.first_node) * pool.cards_per_node;
+    const int64_t total = pool.cards();
     cands.push_back({pool_score(kind, c.pool_free_cards(p), total, job.cards), p});
   }
   std::sort(cands.begin(), cands.end(), [](const Candidate& a, const Candidate& b) {
