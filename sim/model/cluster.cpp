@@ -52,6 +52,7 @@ PoolId Cluster::add_pool(SiteId site, ProviderId provider, ChipId chip, uint32_t
 
   free_index_.emplace_back(static_cast<std::size_t>(cards_per_node) + 1, NodeBucket(p.first_node, nodes));
   pool_free_cards_.push_back(static_cast<int64_t>(nodes) * cards_per_node);
+  bucket_mask_.push_back(nodes > 0 ? uint64_t{1} << cards_per_node : 0);
   for (uint32_t i = 0; i < nodes; ++i) {
     const NodeId n = p.first_node + i;
     node_pool_.push_back(pid);
@@ -130,9 +131,12 @@ std::string Cluster::check(const Allocation& a) const {
 
 void Cluster::index_move(NodeId n, uint8_t from_free, uint8_t to_free) {
   if (from_free == to_free) return;
-  auto& buckets = free_index_[node_pool_[n]];
+  const PoolId p = node_pool_[n];
+  auto& buckets = free_index_[p];
   buckets[from_free].erase(n);
   buckets[to_free].insert(n);
+  if (buckets[from_free].empty()) bucket_mask_[p] &= ~(uint64_t{1} << from_free);
+  bucket_mask_[p] |= uint64_t{1} << to_free;
 }
 
 void Cluster::allocate(const Allocation& a) {

@@ -106,6 +106,9 @@ class Cluster {
   const NodeBucket& nodes_with_free(PoolId pool, uint32_t free) const {
     return free_index_[pool][free];
   }
+  // Bit k set: some node of `pool` has exactly k whole free cards (nodes_with_free(pool, k) is
+  // not empty). Lets a search skip empty buckets in O(1).
+  uint64_t free_bucket_mask(PoolId pool) const { return bucket_mask_[pool]; }
   int64_t pool_free_cards(PoolId p) const { return pool_free_cards_[p]; }
   int64_t free_cards(ChipId c, SiteId s) const { return chip_site_free_[c * sites_.size() + s]; }
   int64_t total_cards(ChipId c, SiteId s) const { return chip_site_total_[c * sites_.size() + s]; }
@@ -142,6 +145,7 @@ class Cluster {
   // indexes
   std::vector<std::vector<NodeBucket>> free_index_;
   std::vector<int64_t> pool_free_cards_;
+  std::vector<uint64_t> bucket_mask_;
   std::vector<int64_t> chip_site_free_;
   std::vector<int64_t> chip_site_total_;
   int64_t free_total_ = 0;

@@ -21,6 +21,7 @@ struct AllocationShape {
   double inter_node_latency_us = 0;
   double inter_site_gbps = 0;       // bottleneck between the job's sites (0 if one site)
   double inter_site_latency_us = 0; // worst one-way latency between the job's sites
+  bool operator==(const AllocationShape&) const = default;
 };
 
 AllocationShape shape_of(const Allocation& a, const Cluster& c, const Topology& t);

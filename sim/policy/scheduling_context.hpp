@@ -16,6 +16,7 @@
 #include "hetsim/model/cluster.hpp"
 #include "hetsim/model/job.hpp"
 #include "hetsim/model/topology.hpp"
+#include "hetsim/perf/allocation_shape.hpp"
 #include "hetsim/perf/mixed_efficiency.hpp"
 #include "hetsim/perf/throughput.hpp"
 #include "hetsim/policy/placement/batch_scorer.hpp"
@@ -37,8 +38,12 @@ class SchedulingContext {
   virtual SimTime estimated_end(JobId running) const = 0;
   virtual const Allocation& allocation_of(JobId running) const = 0;
   // The submitter's runtime estimate, scaled from the reference chip to this allocation by the
-  // perf model's predicted step-time ratio.
+  // perf model's predicted step-time ratio. For an allocation of one chip type it depends on the
+  // allocation only through its shape (the overload below), so on one node only through the chip.
   virtual double estimated_runtime_s(JobId id, const Allocation& a) const = 0;
+  // The same for an allocation of one chip type with shape `shape` (perf/allocation_shape.hpp):
+  // equal to estimated_runtime_s(id, a) whenever shape == shape_of(a, cluster(), topology()).
+  virtual double estimated_runtime_s(JobId id, const AllocationShape& shape) const = 0;
   // Bumped by every start and every end: a policy may skip work when nothing changed.
   virtual uint64_t state_version() const = 0;
 

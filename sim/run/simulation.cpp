@@ -150,6 +150,14 @@ double Simulation::estimated_runtime_s(JobId id, const Allocation& a) const {
   return scaled_estimate_s(id, step_time_on(id, a, chip_mix(a, cluster_), shape_of(a, cluster_, *topology_), &eta));
 }
 
+double Simulation::estimated_runtime_s(JobId id, const AllocationShape& shape) const {
+  if (shape.cards == 0) return model_.jobs.at(id).runtime_estimate_s;
+  // One chip type: step_time_on's single-type case, without an allocation.
+  const ChipCount one{shape.chip, shape.cards};
+  double eta = 0;
+  return scaled_estimate_s(id, step_time_on(id, Allocation{}, std::span<const ChipCount>(&one, 1), shape, &eta));
+}
+
 void Simulation::start(JobId id, Allocation a) {
   if (id >= model_.jobs.size()) violation(id, "no such job");
   if (state_[id] != State::Pending) violation(id, "job is not pending");

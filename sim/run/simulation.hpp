@@ -52,6 +52,7 @@ class Simulation final : public SchedulingContext {
   SimTime estimated_end(JobId id) const override { return est_end_.at(id); }
   const Allocation& allocation_of(JobId id) const override { return alloc_.at(id); }
   double estimated_runtime_s(JobId id, const Allocation& a) const override;
+  double estimated_runtime_s(JobId id, const AllocationShape& shape) const override;
   double steps_per_s(JobId id, ChipId chip) const override;
   double steps_per_s(JobId id, ChipId chip, uint32_t cards) const override;
   double restart_cost_s(JobId id) const override;

@@ -22,17 +22,21 @@ std::string EasyBackfillPolicy::name() const {
 
 
 void EasyBackfillPolicy::on_submit(const SchedulingContext& ctx, JobId id) {
-  const QueueKey k = queue_key(ctx.job(id), 0);
-  queue_.insert(k);
+  const Job& j = ctx.job(id);
+  const QueueKey k = queue_key(j, 0);
+  Waiting w;
+  w.cls = memo_.class_of(ctx, j);
+  w.mixes = mix_.enabled && j.may_mix_chips;
+  queue_.insert(k, w);
   // Behind the last scanned job is the usual case (arrival order); a job of a higher priority can
   // land before it, where the incremental scan would not see it.
   if (k < scanned_upto_) rescan_ = true;
 }
 
-bool EasyBackfillPolicy::reserve(const SchedulingContext& ctx, JobId head) {
+bool EasyBackfillPolicy::reserve(const SchedulingContext& ctx, JobId head, uint32_t head_class) {
   const Job& h = ctx.job(head);
   const Cluster& c = ctx.cluster();
-  const uint64_t usable = usable_chip_mask(h, ctx.chips(), ctx.perf());
+  const uint64_t usable = memo_.usable(head_class);
   // With a data locality rule the head is reserved cards at its data site (when that site can
   // ever hold it); under weigh it may still start elsewhere earlier.
   const bool home_only = data_.active() && h.data_gb > 0 && site_can_ever_hold(c, h, usable, h.data_site);
@@ -43,6 +47,18 @@ bool EasyBackfillPolicy::reserve(const SchedulingContext& ctx, JobId head) {
   const bool leafy = placement_ == PlacementScore::LeafPack;
   if (leafy) leaf_extra_.resize(c.leaf_count(), 0);
   pool_extra_.assign(c.pool_count(), 0);
+  // The pools that may take the head on one node, and those that may take it as a gang.
+  gang_pool_.assign(c.pool_count(), 0);
+  bool any_single = false;
+  for (PoolId p = 0; p < c.pool_count(); ++p) {
+    const Pool& pool = c.pool(p);
+    if (!((usable >> pool.chip) & 1ULL) || (home_only && pool.site != h.data_site)) continue;
+    if (pool.cards_per_node >= h.cards) {
+      any_single = true;
+    } else {
+      gang_pool_[p] = 1;
+    }
+  }
   auto eff_free = [&](NodeId n) { return static_cast<uint32_t>(c.node_free_cards(n)) + extra_[n]; };
   // Clears the overlay (only the nodes it touched) whatever way we leave.
   struct Reset {
@@ -58,16 +74,107 @@ bool EasyBackfillPolicy::reserve(const SchedulingContext& ctx, JobId head) {
     }
   } reset{*this, c, leafy};
 
+  const auto release_node = [&](const NodeGrant& g) {
+    const uint32_t k = whole_cards(g);
+    if (extra_[g.node] == 0) extra_nodes_.push_back(g.node);
+    extra_[g.node] += k;
+    if (leafy) leaf_extra_[c.node_leaf(g.node)] += k;
+  };
   const auto release = [&](const Allocation& a) {
     for (const NodeGrant& g : a) {
-      const uint32_t k = whole_cards(g);
-      if (extra_[g.node] == 0) extra_nodes_.push_back(g.node);
-      extra_[g.node] += k;
-      if (leafy) leaf_extra_[c.node_leaf(g.node)] += k;
-      pool_extra_[c.node_pool(g.node)] += k;
+      release_node(g);
+      pool_extra_[c.node_pool(g.node)] += whole_cards(g);
     }
   };
+  // The first pool of `a` (in grant order) that may take the head as a gang and whose free cards,
+  // with those released so far, suffice; or kNoPool. A run of grants in one pool is checked once.
+  constexpr PoolId kNoPool = static_cast<PoolId>(-1);
+  const auto gang_pool_filled = [&](const Allocation& a) {
+    PoolId last = kNoPool;
+    for (const NodeGrant& g : a) {
+      const PoolId p = c.node_pool(g.node);
+      if (p == last) continue;
+      last = p;
+      if (gang_pool_[p] && c.pool_free_cards(p) + pool_extra_[p] >= h.cards) return p;
+    }
+    return kNoPool;
+  };
+  // The head's gang in pool `p` at the shadow time `shadow`, released cards in extra_.
+  const auto reserve_gang = [&](PoolId p, SimTime shadow) {
+    const uint32_t cpn = c.pool(p).cards_per_node;
+    const auto free_then = [&](NodeId n) { return std::min(eff_free(n), cpn); };
+    // Pool order: most free cards first, then by id, the order take_cards fills a gang in.
+    // A node's cards free at the shadow time are its free cards now, plus those the walked
+    // jobs release on it (extra_): the nodes without such a release come from the pool's
+    // free-card buckets, the others from extra_nodes_ sorted the same way, merged by id within
+    // each count. O(nodes taken + released nodes), not O(nodes of the pool).
+    uint32_t remaining = h.cards;
+    const auto take_node = [&](NodeId n, uint32_t f) {
+      const uint32_t take = std::min(f, remaining);
+      reservation_.caps.push_back({n, f - take});
+      remaining -= take;
+    };
+    order_.clear();
+    if (reference_) {
+      // The reference: every node of the pool, sorted by its free cards then.
+      const Pool& pool = c.pool(p);
+      for (NodeId n = pool.first_node; n < pool.end_node; ++n) order_.push_back((uint64_t{cpn - free_then(n)} << 32) | n);
+      std::sort(order_.begin(), order_.end());
+      for (uint64_t o : order_) {
+        const auto n = static_cast<NodeId>(o & 0xFFFFFFFFu);
+        if (remaining == 0 || free_then(n) == 0) break;
+        take_node(n, free_then(n));
+      }
+    } else {
+      for (NodeId n : extra_nodes_) {
+        if (c.node_pool(n) == p) order_.push_back((uint64_t{cpn - free_then(n)} << 32) | n);
+      }
+      std::sort(order_.begin(), order_.end());
+      std::size_t released = 0;  // next of order_
+      for (uint32_t k = cpn; k >= 1 && remaining > 0; --k) {
+        const NodeBucket& bucket = c.nodes_with_free(p, k);
+        auto node = bucket.begin();
+        while (remaining > 0) {
+          while (node != bucket.end() && extra_[*node] > 0) ++node;  // counted among the released
+          const bool from_released = released < order_.size() && (order_[released] >> 32) == cpn - k;
+          if (node == bucket.end() && !from_released) break;
+          const auto released_node = static_cast<NodeId>(from_released ? order_[released] & 0xFFFFFFFFu : 0);
+          if (from_released && (node == bucket.end() || released_node < *node)) {
+            take_node(released_node, k);
+            ++released;
+          } else {
+            take_node(*node, k);
+            ++node;
+          }
+        }
+      }
+    }
+    std::sort(reservation_.caps.begin(), reservation_.caps.end(),
+              [](const NodeCap& x, const NodeCap& y) { return x.node < y.node; });
+    reservation_.valid = true;
+    reservation_.shadow = shadow;
+  };
+
   const auto& running = ctx.running_by_estimated_end();
+  if (!any_single && !leafy && gangs_ == GangPlacement::Pool && !reference_) {
+    // A gang head with pool-order gangs: walk with the pool counts only, then release the walked
+    // jobs' cards node by node in the chosen pool alone (the same reservation, less work per job).
+    for (auto it = running.begin(); it != running.end(); ++it) {
+      const Allocation& a = ctx.allocation_of(it->second);
+      for (const NodeGrant& g : a) pool_extra_[c.node_pool(g.node)] += whole_cards(g);
+      const PoolId p = gang_pool_filled(a);
+      if (p == kNoPool) continue;
+      for (auto walked = running.begin();; ++walked) {
+        for (const NodeGrant& g : ctx.allocation_of(walked->second)) {
+          if (c.node_pool(g.node) == p) release_node(g);
+        }
+        if (walked == it) break;
+      }
+      reserve_gang(p, std::max(it->first, ctx.now()));
+      return true;
+    }
+    return false;  // e.g. a cross-site gang: no reservation, so nothing may overtake the head
+  }
   for (auto it = running.begin(); it != running.end(); ++it) {
     const auto& [end, r] = *it;
     const Allocation& a = ctx.allocation_of(r);
@@ -77,6 +184,7 @@ bool EasyBackfillPolicy::reserve(const SchedulingContext& ctx, JobId head) {
     int32_t best = -1;
     int64_t best_score = kernels::kNoScore;
     for (const NodeGrant& g : a) {
+      if (!any_single) break;
       const Pool& pool = c.pool(c.node_pool(g.node));
       if (!((usable >> pool.chip) & 1ULL) || pool.cards_per_node < h.cards) continue;
       if (home_only && pool.site != h.data_site) continue;
@@ -98,47 +206,28 @@ bool EasyBackfillPolicy::reserve(const SchedulingContext& ctx, JobId head) {
       return true;
     }
     // Gang: a pool whose free cards now suffice.
-    for (const NodeGrant& g : a) {
-      const PoolId p = c.node_pool(g.node);
-      const Pool& pool = c.pool(p);
-      if (!((usable >> pool.chip) & 1ULL) || pool.cards_per_node >= h.cards) continue;
-      if (home_only && pool.site != h.data_site) continue;
-      if (c.pool_free_cards(p) + pool_extra_[p] < h.cards) continue;
-      // The nodes and cards the head's gang placement will take at the shadow time.
-      const uint32_t cpn = pool.cards_per_node;
-      const auto free_then = [&](NodeId n) { return std::min(eff_free(n), cpn); };
-      if (gangs_ == GangPlacement::Topology) {
-        // The topology planner's choice; jobs ending at the same instant free their cards too,
-        // and may offer a tighter leaf.
-        for (auto same = std::next(it); same != running.end() && same->first == end; ++same) {
-          release(ctx.allocation_of(same->second));
-        }
-        GangPlan plan;
-        if (!plan_gang_in_pool(c, p, h.cards, free_then, plan, /*only_free_nodes=*/false)) continue;
-        for (const auto& [n, take] : plan.takes) reservation_.caps.push_back({n, free_then(n) - take});
-      } else {
-        // Pool order: most free cards first, then by id (a counting sort: free cards are
-        // 0..cards_per_node), the order take_cards fills a gang in.
-        bucket_start_.assign(cpn + 2, 0);
-        for (NodeId n = pool.first_node; n < pool.end_node; ++n) ++bucket_start_[cpn - free_then(n) + 1];
-        for (uint32_t k = 1; k <= cpn + 1; ++k) bucket_start_[k] += bucket_start_[k - 1];
-        order_.resize(pool.end_node - pool.first_node);
-        for (NodeId n = pool.first_node; n < pool.end_node; ++n) order_[bucket_start_[cpn - free_then(n)]++] = n;
-        uint32_t remaining = h.cards;
-        for (NodeId n : order_) {
-          const uint32_t f = free_then(n);
-          if (remaining == 0 || f == 0) break;
-          const uint32_t take = std::min(f, remaining);
-          reservation_.caps.push_back({n, f - take});
-          remaining -= take;
-        }
+    const PoolId p = gang_pool_filled(a);
+    if (p == kNoPool) continue;
+    if (gangs_ == GangPlacement::Topology) {
+      // The topology planner's choice; jobs ending at the same instant free their cards too,
+      // and may offer a tighter leaf.
+      for (auto same = std::next(it); same != running.end() && same->first == end; ++same) {
+        release(ctx.allocation_of(same->second));
       }
+      const uint32_t cpn = c.pool(p).cards_per_node;
+      const auto free_then = [&](NodeId n) { return std::min(eff_free(n), cpn); };
+      GangPlan plan;
+      // It holds the gang: its free cards at the shadow time suffice.
+      if (!plan_gang_in_pool(c, p, h.cards, free_then, plan, /*only_free_nodes=*/false)) return false;
+      for (const auto& [n, take] : plan.takes) reservation_.caps.push_back({n, free_then(n) - take});
       std::sort(reservation_.caps.begin(), reservation_.caps.end(),
                 [](const NodeCap& x, const NodeCap& y) { return x.node < y.node; });
       reservation_.valid = true;
       reservation_.shadow = shadow;
       return true;
     }
+    reserve_gang(p, shadow);
+    return true;
   }
   return false;  // e.g. a cross-site gang: no reservation, so nothing may overtake the head
 }
@@ -203,8 +292,10 @@ void EasyBackfillPolicy::take_from_caps(const Allocation& a) {
   }
 }
 
-bool EasyBackfillPolicy::try_backfill(SchedulingContext& ctx, JobId id, const kernels::BestNode* hint, uint64_t ahead) {
+bool EasyBackfillPolicy::try_backfill(SchedulingContext& ctx, JobId id, const kernels::BestNode* hint,
+                                      uint64_t ahead) {
   const Job& j = ctx.job(id);
+  ++plain_searches_;
   const bool placed = hint != nullptr ? repaired_hint(ctx, id, *hint, scratch_)
                                       : find_placement_for_data(ctx, j, data_, placement_, {}, scratch_, gangs_, ahead);
   if (!placed) {
@@ -218,6 +309,7 @@ bool EasyBackfillPolicy::try_backfill(SchedulingContext& ctx, JobId id, const ke
   const SimTime end = ctx.now() + SimTime::from_seconds(std::min(est, 9.0e12 - ctx.now().seconds()));
   if (end > reservation_.shadow) {
     // Runs past the shadow time: must leave the head's reserved cards alone.
+    ++plain_searches_;
     if (!find_placement_for_data(ctx, j, data_, placement_, reservation_.caps, scratch_, gangs_, ahead)) return false;
     take_from_caps(scratch_);
   }
@@ -225,25 +317,86 @@ bool EasyBackfillPolicy::try_backfill(SchedulingContext& ctx, JobId id, const ke
   return true;
 }
 
+bool EasyBackfillPolicy::class_may_fit(uint32_t cls, const FreeSummary& free) {
+  if (may_fit_.size() < memo_.class_count()) may_fit_.resize(memo_.class_count());
+  MayFit& m = may_fit_[cls];
+  if (m.version != free_version_) {
+    m.version = free_version_;
+    m.fits = free.may_fit(memo_.cards(cls), memo_.cross_site(cls), memo_.usable(cls));
+  }
+  return m.fits;
+}
+
+bool EasyBackfillPolicy::try_backfill_memo(SchedulingContext& ctx, Queue::Entry& e, const FreeSummary& free) {
+  // try_backfill's decision, from the answers shared by the job's class (placement_memo.hpp).
+  const JobId id = e.key.id;
+  const uint32_t cls = e.rec.cls;
+  if (!class_may_fit(cls, free) && !e.rec.mixes) return false;
+  const Allocation* now = memo_.uncapped(ctx, id, cls, placement_, gangs_);
+  if (now == nullptr) {
+    if (!e.rec.mixes || !place_mixed(ctx, id, mix_, reservation_.caps, scratch_)) return false;
+    take_from_caps(scratch_);
+    start(ctx, id, scratch_);
+    return true;
+  }
+  // The estimate depends on the allocation's shape only (SchedulingContext::estimated_runtime_s):
+  // kept with the job, in microseconds, for the last shape it was placed with.
+  const uint32_t shape = memo_.placed_shape_id(ctx, cls);
+  if (e.rec.est_shape != shape) {
+    const double est = ctx.estimated_runtime_s(id, memo_.shape(shape));
+    e.rec.est_shape = shape;
+    e.rec.est_us = est < 8.0e12 ? SimTime::from_seconds(est).us() : kSlowEstimate;
+  }
+  bool past_shadow;
+  if (e.rec.est_us != kSlowEstimate && ctx.now().seconds() < 1.0e12) {
+    // end = now + from_seconds(est) exactly: est < 9e12 - now, so the clamp below is idle.
+    past_shadow = ctx.now().us() + e.rec.est_us > reservation_.shadow.us();
+  } else {
+    const double est = ctx.estimated_runtime_s(id, memo_.shape(shape));
+    past_shadow = ctx.now() + SimTime::from_seconds(std::min(est, 9.0e12 - ctx.now().seconds())) > reservation_.shadow;
+  }
+  if (past_shadow) {
+    // Runs past the shadow time: must leave the head's reserved cards alone.
+    if (!memo_.capped(ctx, id, cls, placement_, gangs_, reservation_.caps, scratch_)) return false;
+    take_from_caps(scratch_);
+  } else {
+    scratch_ = *now;
+  }
+  start(ctx, id, scratch_);
+  return true;
+}
+
 void EasyBackfillPolicy::schedule(SchedulingContext& ctx) {
   if (queue_.empty()) return;
+  queue_.compact();
+  memo_.begin_pass();
+  BatchScorer* batch = ctx.batch_scorer();
+  memo_on_ = !reference_ && !data_.active() && batch == nullptr;
+  const bool quotas = ctx.has_quotas();
   const bool changed = ctx.state_version() != scanned_version_;
   // 1. Start jobs in order while they fit. Always tried, even when nothing was released: a job
   // that arrived into an empty queue is the new head and must start at once if it fits.
   // Jobs over their tenant's quota are held: they neither start nor become the head.
   JobId head = kNoJob;
-  for (auto it = queue_.begin(); it != queue_.end();) {
-    const JobId id = it->id;
-    if (tenant_held(ctx, ctx.job(id))) {
-      ++it;
-      continue;
+  std::size_t head_pos = Queue::npos;
+  for (std::size_t pos = queue_.first(); pos != Queue::npos; pos = queue_.next(pos)) {
+    Queue::Entry& e = queue_.at(pos);
+    const JobId id = e.key.id;
+    if (quotas && tenant_held(ctx, ctx.job(id))) continue;
+    const Allocation* now = nullptr;
+    if (memo_on_) {
+      now = memo_.uncapped(ctx, id, e.rec.cls, placement_, gangs_);
+    } else {
+      ++plain_searches_;
+      if (find_placement_for_data(ctx, ctx.job(id), data_, placement_, {}, scratch_, gangs_)) now = &scratch_;
     }
-    if (!find_placement_for_data(ctx, ctx.job(id), data_, placement_, {}, scratch_, gangs_) &&
-        !place_mixed(ctx, id, mix_, {}, scratch_)) {
+    if (now == nullptr && !place_mixed(ctx, id, mix_, {}, scratch_)) {
       head = id;
+      head_pos = pos;
       break;
     }
-    it = queue_.erase(it);
+    if (now != nullptr && now != &scratch_) scratch_ = *now;
+    queue_.erase_at(pos);
     ctx.start(id, scratch_);
   }
   if (head == kNoJob) {
@@ -259,43 +412,44 @@ void EasyBackfillPolicy::schedule(SchedulingContext& ctx) {
   backfilled_ = true;
   last_backfill_ = ctx.now();
   // 2. Reserve for the blocked head.
-  const QueueKey head_key = queue_key(ctx.job(head), 0);
+  const QueueKey head_key = queue_.at(head_pos).key;
   const bool full_scan = changed || rescan_ || !reservation_.valid || reservation_.head != head;
   if (full_scan) {
-    reserve(ctx, head);
+    reserve(ctx, head, queue_.at(head_pos).rec.cls);
     scanned_upto_ = head_key;
     rescan_ = false;
   }
   // 3. Backfill behind it: the window is the next max_scan queued jobs, minus those already
   // examined at this state version.
   if (reservation_.valid && ctx.cluster().free_cards_total() > 0) {
-    std::vector<JobId> window;
+    window_.clear();
     uint32_t seen = 0;
     // Held jobs (over quota) are passed over and do not count against max_scan.
-    for (auto it = std::next(queue_.find(head_key)); it != queue_.end() && seen < max_scan_; ++it) {
-      if (tenant_held(ctx, ctx.job(it->id))) continue;
+    for (std::size_t pos = queue_.next(head_pos); pos != Queue::npos && seen < max_scan_; pos = queue_.next(pos)) {
+      const Queue::Entry& e = queue_.at(pos);
+      if (quotas && tenant_held(ctx, ctx.job(e.key.id))) continue;
       ++seen;
-      if (full_scan || *it > scanned_upto_) window.push_back(it->id);
+      if (full_scan || e.key > scanned_upto_) window_.push_back(pos);
     }
     FreeSummary free;
     free.refresh(ctx.cluster());
+    ++free_version_;
     std::vector<kernels::BestNode> hints;
-    BatchScorer* batch = ctx.batch_scorer();
     // The batch scores nodes of every site and provider: under a data locality rule or quotas
     // placements go through find_placement_for_data instead.
-    if (batch != nullptr && window.size() >= 2 && !data_.active() && !ctx.has_quotas()) {
+    if (batch != nullptr && window_.size() >= 2 && !data_.active() && !quotas) {
       std::vector<uint8_t> cards;
       std::vector<uint64_t> allowed;
       std::vector<int64_t> cpu, mem;
-      for (JobId id : window) {
-        const Job& j = ctx.job(id);
+      for (std::size_t pos : window_) {
+        const Job& j = ctx.job(queue_.at(pos).key.id);
         cards.push_back(static_cast<uint8_t>(std::min<uint32_t>(j.cards, kMaxCardsPerNode)));
         // A gang wider than any node has no single-node answer: mask it out of the batch.
         allowed.push_back(j.cards > kMaxCardsPerNode ? 0 : usable_chip_mask(j, ctx.chips(), ctx.perf()));
         cpu.push_back(j.cpu_milli_per_card * j.cards);
         mem.push_back(j.mem_mib_per_card * j.cards);
       }
-      hints.resize(window.size());
+      hints.resize(window_.size());
       batch->score(node_table(ctx.cluster()), kernels::JobBatch{cards, allowed, cpu, mem}, placement_, hints);
     }
     touched_.clear();
@@ -304,22 +458,27 @@ void EasyBackfillPolicy::schedule(SchedulingContext& ctx) {
     // counts only what it sees).
     ahead_.clear();
     if (data_.active()) ahead_.add(ctx.job(head));
-    for (std::size_t k = 0; k < window.size(); ++k) {
-      const JobId id = window[k];
-      scanned_upto_ = std::max(scanned_upto_, queue_key(ctx.job(id), 0));
+    for (std::size_t k = 0; k < window_.size(); ++k) {
+      const std::size_t pos = window_[k];
+      Queue::Entry& e = queue_.at(pos);
+      scanned_upto_ = std::max(scanned_upto_, e.key);
       if (free.total_free == 0) break;
-      const Job& j = ctx.job(id);
-      const bool started =
-          (free.may_fit(j, usable_chip_mask(j, ctx.chips(), ctx.perf())) || (mix_.enabled && j.may_mix_chips)) &&
-          try_backfill(ctx, id, hints.empty() ? nullptr : &hints[k], ahead_.at(j.data_site));
+      bool started;
+      if (memo_on_) {
+        started = try_backfill_memo(ctx, e, free);
+      } else {
+        const Job& j = ctx.job(e.key.id);
+        started = (free.may_fit(j, memo_.usable(e.rec.cls)) || e.rec.mixes) &&
+                  try_backfill(ctx, e.key.id, hints.empty() ? nullptr : &hints[k], ahead_.at(j.data_site));
+        if (!started && data_.active()) ahead_.add(j);
+      }
       if (started) {
-        queue_.erase(queue_key(j, 0));
+        queue_.erase_at(pos);
         free.refresh(ctx.cluster());
-      } else if (data_.active()) {
-        ahead_.add(j);
+        ++free_version_;
       }
     }
-    if (!window.empty()) scanned_upto_ = std::max(scanned_upto_, queue_key(ctx.job(window.back()), 0));
+    if (!window_.empty()) scanned_upto_ = std::max(scanned_upto_, queue_.at(window_.back()).key);
   }
   scanned_version_ = ctx.state_version();
 }

@@ -10,14 +10,25 @@
 // is taken to be now, as a scheduler with walltime limits would see it.
 // Host CPU and memory are assumed to follow cards in the reservation (the placement still checks
 // them when a job actually starts).
+//
+// Cost in the busy regime: the waiting jobs are one sorted array (waiting_queue.hpp), each job's
+// placement class is computed once at submission, and the placement searches of a pass are shared
+// by the jobs of one class (placement_memo.hpp): a class that does not fit, with or without the
+// head's caps, is not searched again in the pass, and a job's estimate on a single node of a chip
+// is kept with it. Decisions are those of searching for every job (bench/decisions_identical.py,
+// tests/policy/easy_backfill_memo_test.cpp). The memo is off under a data locality rule (the
+// answer depends on the job's data site and the queue ahead) and with a batched scorer (--device).
 #include <cstdint>
-#include <set>
+#include <climits>
 #include <vector>
 
 #include "hetsim/policy/ordering/queue_key.hpp"
 #include "hetsim/policy/placement/data_locality.hpp"
+#include "hetsim/policy/ordering/free_summary.hpp"
+#include "hetsim/policy/ordering/waiting_queue.hpp"
 #include "hetsim/policy/placement/mixed_placement.hpp"
 #include "hetsim/policy/placement/placement.hpp"
+#include "hetsim/policy/placement/placement_memo.hpp"
 #include "hetsim/policy/policy.hpp"
 
 namespace hetsim {
@@ -42,11 +53,30 @@ class EasyBackfillPolicy : public Policy {
     std::vector<NodeCap> caps;  // reserved nodes: cards a long job may still take there
   };
   const Reservation& reservation() const { return reservation_; }
+  // Placement searches made so far (tests and benchmarks).
+  uint64_t placement_searches() const { return memo_.searches() + plain_searches_; }
+  // For tests: the reference the fast paths must equal. A placement search for every job (no
+  // memo) and the reservation's walk releasing every node of every walked job.
+  void set_reference(bool on) { reference_ = on; }
 
  private:
-  bool reserve(const SchedulingContext& ctx, JobId head);
+  // What the policy keeps with each waiting job.
+  static constexpr int64_t kSlowEstimate = INT64_MIN;
+  struct Waiting {
+    uint32_t cls = PlacementMemo::kNoClass;  // placement class (PlacementMemo::class_of)
+    uint32_t est_shape = PlacementMemo::kNoClass;  // shape (PlacementMemo::shape) of est_us
+    int64_t est_us = 0;  // estimated runtime on that shape, microseconds (kSlowEstimate: compute it)
+    bool mixes = false;  // may take a mixed gang (mix_chips on and the job may mix)
+  };
+  using Queue = WaitingQueue<Waiting>;
+
+  bool reserve(const SchedulingContext& ctx, JobId head, uint32_t head_class);
   // `ahead`: cards queued before it with the same data site (data=weigh).
   bool try_backfill(SchedulingContext& ctx, JobId id, const kernels::BestNode* hint, uint64_t ahead);
+  // The same decision from the placement memo (no data rule, no batch hints).
+  bool try_backfill_memo(SchedulingContext& ctx, Queue::Entry& e, const FreeSummary& free);
+  // FreeSummary::may_fit for the jobs of a class, once per refresh of `free`.
+  bool class_may_fit(uint32_t cls, const FreeSummary& free);
   // Best single node for `id` from a batch result computed before this pass's starts, repaired
   // against the nodes those starts touched: equal to what the index search returns now.
   bool repaired_hint(const SchedulingContext& ctx, JobId id, const kernels::BestNode& hint, Allocation& out) const;
@@ -61,7 +91,18 @@ class EasyBackfillPolicy : public Policy {
   DataOptions data_;
   bool backfilled_ = false;   // a backfill scan has run (at last_backfill_)
   SimTime last_backfill_;
-  std::set<QueueKey> queue_;  // priority, then arrival (rank 0: ids follow arrival order)
+  Queue queue_;  // priority, then arrival (rank 0: ids follow arrival order)
+  PlacementMemo memo_;
+  bool reference_ = false;
+  bool memo_on_ = false;  // this pass
+  uint64_t plain_searches_ = 0;
+  std::vector<std::size_t> window_;  // slots of this pass's backfill window
+  struct MayFit {
+    uint64_t version = 0;
+    bool fits = false;
+  };
+  std::vector<MayFit> may_fit_;  // per class, at free_version_
+  uint64_t free_version_ = 0;    // refreshes of the backfill scan's FreeSummary
   Reservation reservation_;
   uint64_t scanned_version_ = ~0ULL;  // state version after the last full scan
   QueueKey scanned_upto_;             // jobs up to this key were scanned at scanned_version_
@@ -76,8 +117,8 @@ class EasyBackfillPolicy : public Policy {
   std::vector<NodeId> extra_nodes_;
   std::vector<uint32_t> leaf_extra_;  // the same per leaf switch (leaf-pack only)
   std::vector<int64_t> pool_extra_;
-  std::vector<NodeId> order_;
-  std::vector<uint32_t> bucket_start_;
+  std::vector<uint64_t> order_;   // released nodes of the reserved pool: (cpn - free then) << 32 | node
+  std::vector<uint8_t> gang_pool_;  // pools that may take the head as a gang
 };
 
 }  // namespace hetsim

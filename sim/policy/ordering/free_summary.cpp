@@ -20,12 +20,12 @@ void FreeSummary::refresh(const Cluster& c) {
   }
 }
 
-bool FreeSummary::may_fit(const Job& job, uint64_t usable) const {
-  if (total_free < job.cards) return false;
-  if (job.allow_cross_site) return true;  // may gather pools; let the full search decide
+bool FreeSummary::may_fit(uint32_t cards, bool cross_site, uint64_t usable) const {
+  if (total_free < cards) return false;
+  if (cross_site) return true;  // may gather pools; let the full search decide
   for (uint64_t m = usable; m != 0; m &= m - 1) {
     const int chip = __builtin_ctzll(m);
-    if (max_node_free[chip] >= job.cards || max_pool_free[chip] >= job.cards) return true;
+    if (max_node_free[chip] >= cards || max_pool_free[chip] >= cards) return true;
   }
   return false;
 }

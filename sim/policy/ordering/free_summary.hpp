@@ -17,7 +17,9 @@ struct FreeSummary {
 
   void refresh(const Cluster& c);
   // False when `job` cannot fit anywhere on any of the chips in `usable`.
-  bool may_fit(const Job& job, uint64_t usable) const;
+  bool may_fit(const Job& job, uint64_t usable) const { return may_fit(job.cards, job.allow_cross_site, usable); }
+  // The same for a job of `cards` cards that may (or may not) span sites.
+  bool may_fit(uint32_t cards, bool cross_site, uint64_t usable) const;
 };
 
 }  // namespace hetsim

@@ -109,17 +109,47 @@ struct PoolFilter {
   }
 };
 
+// Best fit ranks nodes by their free cards alone: the first bucket (fewest free cards) with a
+// usable node in any pool holds the answer, its lowest such node; later buckets score lower.
+// The same node offer_by_bucket finds over all buckets, in O(pools x buckets up to the answer).
+void best_fit_by_bucket(const Job& job, const Cluster& c, std::span<const PoolId> pools, std::span<const NodeCap> caps,
+                        BestNode& best) {
+  const uint64_t at_least_need = ~uint64_t{0} << job.cards;
+  uint64_t buckets = 0;  // free-card counts >= need that some candidate pool has nodes with
+  for (PoolId p : pools) buckets |= c.free_bucket_mask(p) & at_least_need;
+  for (; buckets != 0 && best.node < 0; buckets &= buckets - 1) {
+    const auto k = static_cast<uint32_t>(__builtin_ctzll(buckets));
+    for (PoolId p : pools) {
+      if (!((c.free_bucket_mask(p) >> k) & 1U)) continue;
+      for (NodeId n : c.nodes_with_free(p, k)) {
+        if (usable_cards(c, job, n, caps) < job.cards) continue;
+        offer(best, kernels::placement_score(PlacementScore::BestFit, k, c.pool(p).cards_per_node, job.cards, 0), n);
+        break;
+      }
+    }
+  }
+}
+
 bool place_single_node(const Job& job, const Cluster& c, uint64_t chips, PlacementScore kind,
                        std::span<const NodeCap> caps, const PoolFilter& only, Allocation& out) {
   BestNode best;
+  thread_local std::vector<PoolId> pools;
+  pools.clear();
   for (PoolId p = 0; p < c.pool_count(); ++p) {
     const Pool& pool = c.pool(p);
     if (!((chips >> pool.chip) & 1ULL) || pool.cards_per_node < job.cards || !only.ok(c, p)) continue;
     if (c.pool_free_cards(p) < job.cards) continue;
-    if (kind == PlacementScore::LeafPack) {
-      offer_by_leaf(job, c, p, caps, best);
-    } else {
-      offer_by_bucket(job, c, p, kind, caps, best);
+    pools.push_back(p);
+  }
+  if (kind == PlacementScore::BestFit) {
+    best_fit_by_bucket(job, c, pools, caps, best);
+  } else {
+    for (PoolId p : pools) {
+      if (kind == PlacementScore::LeafPack) {
+        offer_by_leaf(job, c, p, caps, best);
+      } else {
+        offer_by_bucket(job, c, p, kind, caps, best);
+      }
     }
   }
   if (best.node < 0) return false;
@@ -227,6 +257,13 @@ bool place_gang_by_topology(const Job& job, const Cluster& c, uint64_t chips, co
 
 bool place_gang(const Job& job, const Cluster& c, const Topology* topo, uint64_t chips, PlacementScore kind,
                 std::span<const NodeCap> caps, const PoolFilter& only, Allocation& out, GangPlacement gangs) {
+  // A job that fits one node of every pool it may use, and may not span sites, has no gang to try
+  // (the common case for small jobs, asked for again and again by a backfill scan).
+  bool gang_pools = job.allow_cross_site && only.only == kAnySite;
+  for (PoolId p = 0; p < c.pool_count() && !gang_pools; ++p) {
+    gang_pools = ((chips >> c.pool(p).chip) & 1ULL) && c.pool(p).cards_per_node < job.cards;
+  }
+  if (!gang_pools) return false;
   // Cards the caps hold back in each pool: a pool whose free cards minus those cannot hold the
   // gang is skipped without walking its nodes (backfill asks this for every queued gang).
   std::vector<int64_t> withheld(caps.empty() ? 0 : c.pool_count(), 0);
