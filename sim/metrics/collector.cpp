@@ -67,7 +67,7 @@ void MetricsCollector::on_start(JobId id, const Allocation& a, SimTime now, doub
     if (std::find(sites.begin(), sites.end(), s) == sites.end()) sites.push_back(s);
     const uint32_t leaf = cluster_.node_leaf(g.node);
     if (std::find(leaves.begin(), leaves.end(), leaf) == leaves.end()) leaves.push_back(leaf);
-    const int64_t k = __builtin_popcount(g.card_mask);
+    const int64_t k = card_count(g.card_mask);
     const ChipId chip = cluster_.node_chip(g.node);
     r.chip_mask |= 1ULL << chip;
     // Shared cards pay their granted share, like their busy time.
@@ -86,7 +86,7 @@ void MetricsCollector::on_start(JobId id, const Allocation& a, SimTime now, doub
 void MetricsCollector::accumulate(const Allocation& a, SimTime from, SimTime to) {
   const int64_t dt = (to - from).us();
   for (const NodeGrant& g : a) {
-    const int64_t k = __builtin_popcount(g.card_mask);
+    const int64_t k = card_count(g.card_mask);
     // Shared cards count their granted share: milli / 1000 of a card.
     const int64_t card_us = k * dt * g.milli_per_card / kMilliPerCard;
     busy_chip_[cluster_.node_chip(g.node)] += card_us;
@@ -106,7 +106,7 @@ void MetricsCollector::on_end(JobId id, const Allocation& a, SimTime now) {
 
 void MetricsCollector::drop_live(const Allocation& a) {
   for (const NodeGrant& g : a) {
-    const int64_t k = __builtin_popcount(g.card_mask);
+    const int64_t k = card_count(g.card_mask);
     live_chip_[cluster_.node_chip(g.node)] -= k;
     live_site_[cluster_.node_site(g.node)] -= k;
     live_total_ -= k;

@@ -1,4 +1,5 @@
 #include "hetsim/metrics/report.hpp"
+#include "hetsim/metrics/csv_row.hpp"
 
 #include <cmath>
 #include <filesystem>
@@ -274,19 +275,31 @@ void jobs_csv(const ReportInputs& in, const Billing& bill, const std::function<v
     const bool started = has_started(r);
     const bool done = r.outcome == JobOutcome::Completed;
     const bool ended = has_ended(r);
-    fmt::format_to(std::back_inserter(out), "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{:.3f},{},{},{},{},{},{:.3f},{:.3f},{:.3f}\n", j.id,
-                   (*in.tenants)[j.tenant].name, job_class_name(j.job_class), seconds_str(j.arrival),
-                   job_outcome_name(r.outcome), started ? seconds_str(r.start) : "",
-                   ended ? seconds_str(r.end) : "", started ? seconds_str(r.start - j.arrival) : "",
-                   done ? seconds_str(r.end - j.arrival) : "", started ? r.cards : j.cards,
-                   started ? chip_label(*in.chips, r) : "", started ? std::to_string(r.nodes) : "",
-                   started ? std::to_string(r.leaves) : "", started ? std::to_string(r.sites) : "",
-                   started ? c.site(c.node_site(r.first_node)).name : "",
-                   started ? c.provider(c.node_provider(r.first_node)).name : "", j.steps,
-                   j.runtime_estimate_s, r.mixed_efficiency > 0 ? fmt::format("{:.6f}", r.mixed_efficiency) : "",
-                   started ? fmt::format("{:.2f}", bill.job_rent[i]) : "",
-                   started ? fmt::format("{:.2f}", bill.job_subsidy[i]) : "", r.preemptions, r.failures, r.lost_card_s,
-                   r.staging_s, r.staged_gb);
+    CsvRow row(out);
+    row.integer(j.id).text((*in.tenants)[j.tenant].name).text(job_class_name(j.job_class)).seconds(j.arrival);
+    row.text(job_outcome_name(r.outcome));
+    if (started) row.seconds(r.start); else row.empty();
+    if (ended) row.seconds(r.end); else row.empty();
+    if (started) row.seconds(r.start - j.arrival); else row.empty();
+    if (done) row.seconds(r.end - j.arrival); else row.empty();
+    row.integer(started ? r.cards : j.cards);
+    if (started) {
+      // The chip label without a temporary: chip names joined by '+'.
+      for (uint64_t m = r.chip_mask; m != 0; m &= m - 1) {
+        out.append(in.chips->at(static_cast<ChipId>(__builtin_ctzll(m))).name);
+        if ((m & (m - 1)) != 0) out.push_back('+');
+      }
+      out.push_back(',');
+      row.integer(r.nodes).integer(r.leaves).integer(r.sites);
+      row.text(c.site(c.node_site(r.first_node)).name).text(c.provider(c.node_provider(r.first_node)).name);
+    } else {
+      row.empty().empty().empty().empty().empty().empty();
+    }
+    row.integer(j.steps).fixed(j.runtime_estimate_s, 3);
+    if (r.mixed_efficiency > 0) row.fixed(r.mixed_efficiency, 6); else row.empty();
+    if (started) row.fixed(bill.job_rent[i], 2).fixed(bill.job_subsidy[i], 2); else row.empty().empty();
+    row.integer(r.preemptions).integer(r.failures).fixed(r.lost_card_s, 3).fixed(r.staging_s, 3).fixed(r.staged_gb, 3);
+    row.end();
     if (out.size() >= kChunk) {
       sink(out);
       out.clear();

@@ -154,12 +154,12 @@ class Cluster {
 // Whole cards of allocation `a` per provider id and per pool id (the quota and guarantee checks).
 inline std::vector<int64_t> allocation_cards_by_provider(const Cluster& c, const Allocation& a) {
   std::vector<int64_t> take(c.provider_count(), 0);
-  for (const NodeGrant& g : a) take[c.node_provider(g.node)] += __builtin_popcount(g.card_mask);
+  for (const NodeGrant& g : a) take[c.node_provider(g.node)] += card_count(g.card_mask);
   return take;
 }
 inline std::vector<int64_t> allocation_cards_by_pool(const Cluster& c, const Allocation& a) {
   std::vector<int64_t> take(c.pool_count(), 0);
-  for (const NodeGrant& g : a) take[c.node_pool(g.node)] += __builtin_popcount(g.card_mask);
+  for (const NodeGrant& g : a) take[c.node_pool(g.node)] += card_count(g.card_mask);
   return take;
 }
 
@@ -168,7 +168,7 @@ inline std::vector<int64_t> allocation_cards_by_pool(const Cluster& c, const All
 inline double allocation_rent_per_s(const Cluster& c, const Allocation& a) {
   double rent = 0;
   for (const NodeGrant& g : a) {
-    rent += static_cast<double>(__builtin_popcount(g.card_mask)) * g.milli_per_card / kMilliPerCard *
+    rent += static_cast<double>(card_count(g.card_mask)) * g.milli_per_card / kMilliPerCard *
             c.pool(c.node_pool(g.node)).price_per_card_hour / 3600.0;
   }
   return rent;

@@ -22,7 +22,7 @@ AllocationShape shape_of(const Allocation& a, const Cluster& c, const Topology& 
   std::vector<SiteId> sites;
   std::vector<uint32_t> leaves;
   for (const NodeGrant& g : a) {
-    const auto k = static_cast<uint32_t>(__builtin_popcount(g.card_mask));
+    const auto k = static_cast<uint32_t>(card_count(g.card_mask));
     s.cards += k;
     s.max_cards_per_node = std::max(s.max_cards_per_node, k);
     const SiteId site = c.node_site(g.node);
@@ -69,6 +69,17 @@ AllocationShape shape_of(const Allocation& a, const Cluster& c, const Topology& 
     s.inter_site_gbps = bw;
     s.inter_site_latency_us = lat;
   }
+  return s;
+}
+
+AllocationShape single_node_shape(ChipId chip, uint32_t cards) {
+  AllocationShape s;
+  s.chip = chip;
+  s.cards = cards;
+  s.nodes = 1;
+  s.max_cards_per_node = cards;
+  s.sites = 1;
+  s.leaves = 1;
   return s;
 }
 

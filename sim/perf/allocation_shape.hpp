@@ -26,6 +26,10 @@ struct AllocationShape {
 
 AllocationShape shape_of(const Allocation& a, const Cluster& c, const Topology& t);
 
+// The shape of any allocation of `cards` cards on one node of `chip`: what shape_of gives for a
+// single grant, whichever node it is on.
+AllocationShape single_node_shape(ChipId chip, uint32_t cards);
+
 // The sites of an allocation's nodes, ascending, each once.
 std::vector<SiteId> allocation_sites(const Allocation& a, const Cluster& c);
 

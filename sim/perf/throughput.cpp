@@ -14,16 +14,27 @@ double ring_allreduce_s(double bytes, uint32_t ranks, double gbps, double latenc
   const double k = ranks;
   return 2.0 * (k - 1.0) / k * bytes * 8.0 / (gbps * 1e9) + 2.0 * (k - 1.0) * latency_us * 1e-6;
 }
+double compute_s(const ModelWork& work, const ChipSpec& chip, uint32_t gang) {
+  const double cards = std::max<uint32_t>(1, gang);
+  const double flops = work.flops_per_param_token * work.params * work.tokens_per_step;
+  return flops / (cards * chip.bf16_tflops * 1e12 * chip.achievable_mfu);
+}
+
+double memory_s(const ModelWork& work, const ChipSpec& chip) {
+  const double passes = work.trains ? 3.0 : 1.0;
+  return passes * kWeightBytesPerParam * work.params / (chip.mem_bw_tbs * 1e12);
+}
 }  // namespace
+
+double step_time_floor_s(const ModelWork& work, const ChipSpec& chip, uint32_t cards) {
+  return std::max(compute_s(work, chip, cards), memory_s(work, chip));
+}
 
 StepTime step_time(const ModelWork& work, const ChipSpec& chip, const AllocationShape& shape,
                    const PerfParams& params) {
   StepTime t;
-  const double cards = std::max<uint32_t>(1, shape.cards);
-  const double flops = work.flops_per_param_token * work.params * work.tokens_per_step;
-  t.compute_s = flops / (cards * chip.bf16_tflops * 1e12 * chip.achievable_mfu);
-  const double passes = work.trains ? 3.0 : 1.0;
-  t.memory_s = passes * kWeightBytesPerParam * work.params / (chip.mem_bw_tbs * 1e12);
+  t.compute_s = compute_s(work, chip, shape.cards);
+  t.memory_s = memory_s(work, chip);
   if (work.trains && shape.cards > 1) {
     const double grad_bytes = kGradientBytesPerParam * work.params;
     // Intra-node reduce-scatter/all-gather over the chip's link, then a ring across nodes. The

@@ -35,6 +35,12 @@ struct StepTime {
 StepTime step_time(const ModelWork& work, const ChipSpec& chip, const AllocationShape& shape,
                    const PerfParams& params);
 
+// A floor of step_time(work, chip, shape, params).total_s over every shape of `cards` cards of
+// `chip`: the larger of the compute and memory times, which every shape pays, communication only
+// adding to it (comm_overlap < 1). Exact in floating point: the same two terms, and adding a
+// non-negative number never rounds below them.
+double step_time_floor_s(const ModelWork& work, const ChipSpec& chip, uint32_t cards);
+
 // True when the job's per-card memory need fits the chip's usable memory, on its requested gang
 // or (elastic jobs) on a gang of `gang` cards.
 bool fits_memory(const Job& job, const ChipSpec& chip, const PerfParams& params);

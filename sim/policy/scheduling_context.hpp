@@ -44,6 +44,10 @@ class SchedulingContext {
   // The same for an allocation of one chip type with shape `shape` (perf/allocation_shape.hpp):
   // equal to estimated_runtime_s(id, a) whenever shape == shape_of(a, cluster(), topology()).
   virtual double estimated_runtime_s(JobId id, const AllocationShape& shape) const = 0;
+  // A floor of estimated_runtime_s(id, a) over every allocation `a` of the job's whole gang on
+  // chip `chip` alone (perf/throughput.hpp step_time_floor_s): a policy may rule a job out without
+  // placing it. Equal to it for jobs of a measured type (their rate depends on the chip only).
+  virtual double estimated_runtime_floor_s(JobId id, ChipId chip) const = 0;
   // Bumped by every start and every end: a policy may skip work when nothing changed.
   virtual uint64_t state_version() const = 0;
 

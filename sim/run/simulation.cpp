@@ -150,6 +150,15 @@ double Simulation::estimated_runtime_s(JobId id, const Allocation& a) const {
   return scaled_estimate_s(id, step_time_on(id, a, chip_mix(a, cluster_), shape_of(a, cluster_, *topology_), &eta));
 }
 
+double Simulation::estimated_runtime_floor_s(JobId id, ChipId chip) const {
+  const Job& j = model_.jobs.at(id);
+  if (j.measured_type >= 0) {  // as step_time_on: the type's rate on the chip, whatever the shape
+    const double rate = model_.measured.rate(j.measured_type, chip);
+    return scaled_estimate_s(id, rate > 0 ? 1.0 / rate : INFINITY);
+  }
+  return scaled_estimate_s(id, step_time_floor_s(j.model, model_.chips.at(chip), j.cards));
+}
+
 double Simulation::estimated_runtime_s(JobId id, const AllocationShape& shape) const {
   if (shape.cards == 0) return model_.jobs.at(id).runtime_estimate_s;
   // One chip type: step_time_on's single-type case, without an allocation.
@@ -170,7 +179,7 @@ void Simulation::start(JobId id, Allocation a) {
     if (cluster_.node_chip(g.node) != chip && !j.may_mix_chips)
       violation(id, "gang spans several chip types but the job may not mix them");
     if (g.milli_per_card != kMilliPerCard) violation(id, "whole cards required, got a fractional grant");
-    const auto k = static_cast<uint32_t>(__builtin_popcount(g.card_mask));
+    const auto k = static_cast<uint32_t>(card_count(g.card_mask));
     if (g.cpu_milli < j.cpu_milli_per_card * k || g.mem_mib < j.mem_mib_per_card * k) {
       violation(id, "host CPU/memory grant on node " + std::to_string(g.node) + " below the job's request");
     }
@@ -285,7 +294,7 @@ void Simulation::hold_for_tenant(JobId id, const Allocation& a, int sign) {
   const TenantId t = model_.jobs[id].tenant;
   const std::size_t providers = cluster_.provider_count();
   for (const NodeGrant& g : a) {
-    const int64_t k = sign * __builtin_popcount(g.card_mask);
+    const int64_t k = sign * card_count(g.card_mask);
     tenant_held_[t] += k;
     tenant_provider_held_[t * providers + cluster_.node_provider(g.node)] += k;
     if (!tenant_pool_held_.empty()) tenant_pool_held_[t * cluster_.pool_count() + cluster_.node_pool(g.node)] += k;
@@ -620,7 +629,7 @@ void Simulation::check_full() {
     // The incremental per-tenant counts against a recount of the running jobs, and the quotas.
     std::vector<int64_t> held(tenant_held_.size(), 0);
     for (const auto& [end, id] : running_) {
-      for (const NodeGrant& g : alloc_[id]) held[model_.jobs[id].tenant] += __builtin_popcount(g.card_mask);
+      for (const NodeGrant& g : alloc_[id]) held[model_.jobs[id].tenant] += card_count(g.card_mask);
     }
     for (TenantId t = 0; t < held.size(); ++t) {
       const int64_t quota = model_.tenants[t].quota_cards;
@@ -636,7 +645,7 @@ void Simulation::check_full() {
     for (const auto& [end, id] : running_) {
       for (const NodeGrant& g : alloc_[id]) {
         pool_held[model_.jobs[id].tenant * cluster_.pool_count() + cluster_.node_pool(g.node)] +=
-            __builtin_popcount(g.card_mask);
+            card_count(g.card_mask);
       }
     }
     if (pool_held != tenant_pool_held_) require("the cards held per tenant and pool differ from their recount");

@@ -53,6 +53,7 @@ class Simulation final : public SchedulingContext {
   const Allocation& allocation_of(JobId id) const override { return alloc_.at(id); }
   double estimated_runtime_s(JobId id, const Allocation& a) const override;
   double estimated_runtime_s(JobId id, const AllocationShape& shape) const override;
+  double estimated_runtime_floor_s(JobId id, ChipId chip) const override;
   double steps_per_s(JobId id, ChipId chip) const override;
   double steps_per_s(JobId id, ChipId chip, uint32_t cards) const override;
   double restart_cost_s(JobId id) const override;

@@ -147,7 +147,7 @@ std::vector<GuaranteeBook::Candidate> Simulation::reclaim_candidates(PoolId q) c
     const auto id = static_cast<JobId>(-neg_id);
     GuaranteeBook::Candidate c{id, model_.jobs[id].tenant, 0, 0, {}};
     for (const NodeGrant& g : alloc_[id]) {
-      const int64_t k = __builtin_popcount(g.card_mask);
+      const int64_t k = card_count(g.card_mask);
       if (cluster_.node_pool(g.node) == q) {
         c.cards_in_pool += k;
         c.nodes.emplace_back(g.node, k);

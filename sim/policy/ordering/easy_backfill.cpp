@@ -9,7 +9,7 @@ namespace hetsim {
 
 namespace {
 uint32_t whole_cards(const NodeGrant& g) {
-  return g.milli_per_card == kMilliPerCard ? static_cast<uint32_t>(__builtin_popcount(g.card_mask)) : 0;
+  return g.milli_per_card == kMilliPerCard ? static_cast<uint32_t>(card_count(g.card_mask)) : 0;
 }
 }  // namespace
 
@@ -27,7 +27,13 @@ void EasyBackfillPolicy::on_submit(const SchedulingContext& ctx, JobId id) {
   Waiting w;
   w.cls = memo_.class_of(ctx, j);
   w.mixes = mix_.enabled && j.may_mix_chips;
-  queue_.insert(k, w);
+  const bool synced = index_synced();
+  const std::size_t pos = queue_.insert(k, w);
+  // An append keeps the index current; anything else rebuilds it before the next scan.
+  if (synced && index_synced()) {
+    Waiting& rec = queue_.at(pos).rec;
+    rec.ci = index_.add(rec.cls, pos, index_value(rec));
+  }
   // Behind the last scanned job is the usual case (arrival order); a job of a higher priority can
   // land before it, where the incremental scan would not see it.
   if (k < scanned_upto_) rescan_ = true;
@@ -159,14 +165,25 @@ bool EasyBackfillPolicy::reserve(const SchedulingContext& ctx, JobId head, uint3
   if (!any_single && !leafy && gangs_ == GangPlacement::Pool && !reference_) {
     // A gang head with pool-order gangs: walk with the pool counts only, then release the walked
     // jobs' cards node by node in the chosen pool alone (the same reservation, less work per job).
+    // A run in one pool (nearly all) counts from the summary kept at its start (run_pool_).
+    const auto one_pool = [&](JobId r) { return r < run_pool_.size() ? run_pool_[r] : RunPool{}; };
     for (auto it = running.begin(); it != running.end(); ++it) {
-      const Allocation& a = ctx.allocation_of(it->second);
-      for (const NodeGrant& g : a) pool_extra_[c.node_pool(g.node)] += whole_cards(g);
-      const PoolId p = gang_pool_filled(a);
+      PoolId p = kNoPool;
+      if (const RunPool one = one_pool(it->second); one.cards > 0) {
+        pool_extra_[one.pool] += one.cards;
+        if (gang_pool_[one.pool] && c.pool_free_cards(one.pool) + pool_extra_[one.pool] >= h.cards) p = one.pool;
+      } else {
+        const Allocation& a = ctx.allocation_of(it->second);
+        for (const NodeGrant& g : a) pool_extra_[c.node_pool(g.node)] += whole_cards(g);
+        p = gang_pool_filled(a);
+      }
       if (p == kNoPool) continue;
       for (auto walked = running.begin();; ++walked) {
-        for (const NodeGrant& g : ctx.allocation_of(walked->second)) {
-          if (c.node_pool(g.node) == p) release_node(g);
+        const RunPool one = one_pool(walked->second);
+        if (one.cards == 0 || one.pool == p) {
+          for (const NodeGrant& g : ctx.allocation_of(walked->second)) {
+            if (c.node_pool(g.node) == p) release_node(g);
+          }
         }
         if (walked == it) break;
       }
@@ -234,7 +251,23 @@ bool EasyBackfillPolicy::reserve(const SchedulingContext& ctx, JobId head, uint3
 
 void EasyBackfillPolicy::start(SchedulingContext& ctx, JobId id, Allocation a) {
   for (const NodeGrant& g : a) touched_.push_back(g.node);
+  note_run(ctx.cluster(), id, a);
   ctx.start(id, std::move(a));
+}
+
+void EasyBackfillPolicy::note_run(const Cluster& c, JobId id, const Allocation& a) {
+  if (id >= run_pool_.size()) run_pool_.resize(static_cast<std::size_t>(id) + 1);
+  RunPool one;
+  for (const NodeGrant& g : a) {
+    const PoolId p = c.node_pool(g.node);
+    if (one.cards > 0 && p != one.pool) {
+      one = RunPool{};  // several pools: the walk reads its grants
+      break;
+    }
+    one.pool = p;
+    one.cards += whole_cards(g);
+  }
+  run_pool_[id] = one;
 }
 
 bool EasyBackfillPolicy::repaired_hint(const SchedulingContext& ctx, JobId id, const kernels::BestNode& hint,
@@ -287,7 +320,7 @@ void EasyBackfillPolicy::take_from_caps(const Allocation& a) {
     auto it = std::lower_bound(reservation_.caps.begin(), reservation_.caps.end(), g.node,
                                [](const NodeCap& cap, NodeId n) { return cap.node < n; });
     if (it != reservation_.caps.end() && it->node == g.node) {
-      it->max_cards -= static_cast<uint32_t>(__builtin_popcount(g.card_mask));
+      it->max_cards -= static_cast<uint32_t>(card_count(g.card_mask));
     }
   }
 }
@@ -317,21 +350,56 @@ bool EasyBackfillPolicy::try_backfill(SchedulingContext& ctx, JobId id, const ke
   return true;
 }
 
-bool EasyBackfillPolicy::class_may_fit(uint32_t cls, const FreeSummary& free) {
+bool EasyBackfillPolicy::class_may_fit(uint32_t cls, const FreeSummary& free, const FreeSummary& capped,
+                                       bool through_caps) {
   if (may_fit_.size() < memo_.class_count()) may_fit_.resize(memo_.class_count());
   MayFit& m = may_fit_[cls];
-  if (m.version != free_version_) {
-    m.version = free_version_;
-    m.fits = free.may_fit(memo_.cards(cls), memo_.cross_site(cls), memo_.usable(cls));
+  if (!through_caps) {
+    if (m.version != free_version_) {
+      m.version = free_version_;
+      m.fits = free.may_fit(memo_.cards(cls), memo_.cross_site(cls), memo_.usable(cls));
+    }
+    return m.fits;
   }
-  return m.fits;
+  if (m.capped_version != free_version_) {
+    m.capped_version = free_version_;
+    m.capped_fits = capped.may_fit(memo_.cards(cls), memo_.cross_site(cls), memo_.usable(cls));
+  }
+  return m.capped_fits;
 }
 
-bool EasyBackfillPolicy::try_backfill_memo(SchedulingContext& ctx, Queue::Entry& e, const FreeSummary& free) {
+int64_t EasyBackfillPolicy::lowest_estimate_us(const SchedulingContext& ctx, JobId id, uint32_t cls) const {
+  double lowest = INFINITY;
+  for (uint64_t m = memo_.usable(cls); m != 0; m &= m - 1) {
+    const auto chip = static_cast<ChipId>(__builtin_ctzll(m));
+    // One node: every placement on the chip has this shape; a gang: the perf model's floor.
+    const double est = memo_.single_node(cls) ? ctx.estimated_runtime_s(id, single_node_shape(chip, memo_.cards(cls)))
+                                              : ctx.estimated_runtime_floor_s(id, chip);
+    if (!(est >= 0)) return kSlowEstimate;  // NaN or negative: no bound, decide the long way
+    lowest = std::min(lowest, est);
+  }
+  return lowest < 8.0e12 ? SimTime::from_seconds(lowest).us() : kSlowEstimate;
+}
+
+bool EasyBackfillPolicy::try_backfill_memo(SchedulingContext& ctx, Queue::Entry& e, const FreeSummary& free,
+                                           const FreeSummary& capped) {
   // try_backfill's decision, from the answers shared by the job's class (placement_memo.hpp).
   const JobId id = e.key.id;
   const uint32_t cls = e.rec.cls;
-  if (!class_may_fit(cls, free) && !e.rec.mixes) return false;
+  if (!class_may_fit(cls, free, capped, false) && !e.rec.mixes) return false;
+  // Estimates in microseconds: end = now + from_seconds(est) exactly while est < 9e12 - now.
+  const bool us_exact = ctx.now().seconds() < 1.0e12;
+  // Where the caps leave the class no room (FreeSummary::may_fit through them is necessary for the
+  // capped search), only a run ending by the shadow time may start: never one whose least
+  // estimate on any chip it may use ends after it.
+  const bool capped_may = class_may_fit(cls, free, capped, true);
+  if (!capped_may && !e.rec.mixes && us_exact) {
+    if (e.rec.est_lo_us == kNoEstimate) {
+      e.rec.est_lo_us = lowest_estimate_us(ctx, id, cls);
+      if (index_synced()) index_.set(cls, e.rec.ci, index_value(e.rec));
+    }
+    if (e.rec.est_lo_us != kSlowEstimate && ctx.now().us() + e.rec.est_lo_us > reservation_.shadow.us()) return false;
+  }
   const Allocation* now = memo_.uncapped(ctx, id, cls, placement_, gangs_);
   if (now == nullptr) {
     if (!e.rec.mixes || !place_mixed(ctx, id, mix_, reservation_.caps, scratch_)) return false;
@@ -348,8 +416,7 @@ bool EasyBackfillPolicy::try_backfill_memo(SchedulingContext& ctx, Queue::Entry&
     e.rec.est_us = est < 8.0e12 ? SimTime::from_seconds(est).us() : kSlowEstimate;
   }
   bool past_shadow;
-  if (e.rec.est_us != kSlowEstimate && ctx.now().seconds() < 1.0e12) {
-    // end = now + from_seconds(est) exactly: est < 9e12 - now, so the clamp below is idle.
+  if (e.rec.est_us != kSlowEstimate && us_exact) {
     past_shadow = ctx.now().us() + e.rec.est_us > reservation_.shadow.us();
   } else {
     const double est = ctx.estimated_runtime_s(id, memo_.shape(shape));
@@ -357,13 +424,201 @@ bool EasyBackfillPolicy::try_backfill_memo(SchedulingContext& ctx, Queue::Entry&
   }
   if (past_shadow) {
     // Runs past the shadow time: must leave the head's reserved cards alone.
-    if (!memo_.capped(ctx, id, cls, placement_, gangs_, reservation_.caps, scratch_)) return false;
+    if (!capped_may || !memo_.capped(ctx, id, cls, placement_, gangs_, reservation_.caps, scratch_)) return false;
     take_from_caps(scratch_);
   } else {
     scratch_ = *now;
   }
   start(ctx, id, scratch_);
   return true;
+}
+
+int64_t EasyBackfillPolicy::index_value(const Waiting& w) {
+  // Jobs without a usable bound (not computed yet, too long, or mixing) are always worth a look.
+  if (w.mixes || w.est_lo_us == kNoEstimate || w.est_lo_us == kSlowEstimate) return ClassIndex::kUnknown;
+  return w.est_lo_us;
+}
+
+void EasyBackfillPolicy::sync_index() {
+  if (index_synced()) return;
+  index_.reset(queue_.slot_count(), memo_.class_count());
+  for (std::size_t pos = queue_.first(); pos != Queue::npos; pos = queue_.next(pos)) {
+    Waiting& w = queue_.at(pos).rec;
+    w.ci = index_.add(w.cls, pos, index_value(w));
+  }
+  index_layout_ = queue_.layout_version();
+}
+
+void EasyBackfillPolicy::dequeue(std::size_t pos) {
+  if (index_synced()) {
+    const Waiting& w = queue_.at(pos).rec;
+    index_.remove(w.cls, w.ci, pos);
+  }
+  queue_.erase_at(pos);
+}
+
+std::size_t EasyBackfillPolicy::open_slot(uint32_t cls, std::size_t from, std::size_t to, const FreeSummary& free,
+                                          const FreeSummary& capped, bool us_exact, int64_t slack_us) {
+  // try_backfill_memo's first two rejections as a verdict on the whole class (both only get
+  // stricter as the pass starts jobs): none of its jobs fits at all, or, the caps leaving it no
+  // room, only those whose least estimate ends by the shadow time may start.
+  if (index_.class_empty(cls) || !class_may_fit(cls, free, capped, false)) return ClassIndex::npos;
+  const bool only_short = us_exact && !class_may_fit(cls, free, capped, true);
+  return index_.first(cls, from, to, only_short ? slack_us : ClassIndex::kGone - 1);
+}
+
+void EasyBackfillPolicy::scan_classes(SchedulingContext& ctx, std::size_t head_pos, bool full_scan) {
+  sync_index();
+  const Cluster& c = ctx.cluster();
+  FreeSummary free, capped;
+  free.refresh(c);
+  capped.refresh(c, reservation_.caps);
+  ++free_version_;
+  // The window: the max_scan jobs behind the head (no job is held without quotas), after a
+  // partial scan only those queued after the last one examined.
+  std::size_t to = index_.kth_after(head_pos, max_scan_);
+  if (to == ClassIndex::npos) to = index_.last_live();
+  if (to == ClassIndex::npos || to <= head_pos) return;
+  const std::size_t from = full_scan ? head_pos + 1 : std::max(head_pos + 1, queue_.upper_slot(scanned_upto_));
+  if (from > to) return;
+  const QueueKey window_end = queue_.at(to).key;
+  const bool us_exact = ctx.now().seconds() < 1.0e12;
+  const int64_t slack_us = reservation_.shadow.us() - ctx.now().us();
+  // Each class's next open job; the least slot goes first, so jobs are tried in queue order.
+  const auto classes = static_cast<uint32_t>(index_.class_count());
+  next_open_.assign(classes, ClassIndex::npos);
+  for (uint32_t cls = 0; cls < classes; ++cls) next_open_[cls] = open_slot(cls, from, to, free, capped, us_exact, slack_us);
+  while (free.total_free > 0) {
+    uint32_t best = classes;
+    for (uint32_t cls = 0; cls < classes; ++cls) {
+      if (next_open_[cls] != ClassIndex::npos && (best == classes || next_open_[cls] < next_open_[best])) best = cls;
+    }
+    if (best == classes) break;
+    const std::size_t pos = next_open_[best];
+    if (try_backfill_memo(ctx, queue_.at(pos), free, capped)) {
+      dequeue(pos);
+      free.refresh(c);
+      capped.refresh(c, reservation_.caps);
+      ++free_version_;
+    }
+    next_open_[best] = open_slot(best, pos + 1, to, free, capped, us_exact, slack_us);
+  }
+  scanned_upto_ = std::max(scanned_upto_, window_end);
+}
+
+void EasyBackfillPolicy::scan_window(SchedulingContext& ctx, std::size_t head_pos, bool full_scan) {
+  // The window streamed: without quotas no job is held, so the max_scan jobs behind the head are
+  // the same whether counted first or on the way (a start removes only the job at hand).
+  const Cluster& c = ctx.cluster();
+  FreeSummary free, capped;
+  free.refresh(c);
+  capped.refresh(c, reservation_.caps);
+  ++free_version_;
+  const QueueKey skip_upto = scanned_upto_;
+  const uint64_t dead_before = queue_.dead_skipped();
+  std::size_t last = Queue::npos, reached = head_pos;
+  bool stopped = false;
+  uint32_t seen = 0;
+  // try_backfill_memo's first rejections, from its class's verdicts cached at this refresh (most
+  // jobs of a long queue end here): no room at all, or none through the caps and too long to end
+  // by the shadow time.
+  const bool us_exact = ctx.now().seconds() < 1.0e12;
+  const int64_t slack_us = reservation_.shadow.us() - ctx.now().us();
+  const auto rejected = [&](const Waiting& w) {
+    if (w.mixes || w.cls >= may_fit_.size()) return false;
+    const MayFit& m = may_fit_[w.cls];
+    if (m.version == free_version_ && !m.fits) return true;
+    return m.capped_version == free_version_ && !m.capped_fits && us_exact && w.est_lo_us > kNoEstimate &&
+           w.est_lo_us > slack_us;
+  };
+  for (std::size_t pos = queue_.next(head_pos); pos != Queue::npos && seen < max_scan_; pos = queue_.next(pos)) {
+    Queue::Entry& e = queue_.at(pos);
+    ++seen;
+    reached = pos;
+    if (!full_scan && !(e.key > skip_upto)) continue;
+    last = pos;
+    if (stopped) continue;
+    scanned_upto_ = std::max(scanned_upto_, e.key);
+    if (free.total_free == 0) {
+      stopped = true;
+      continue;
+    }
+    if (rejected(e.rec)) continue;
+    if (try_backfill_memo(ctx, e, free, capped)) {
+      dequeue(pos);
+      free.refresh(c);
+      capped.refresh(c, reservation_.caps);
+      ++free_version_;
+    }
+  }
+  if (last != Queue::npos) scanned_upto_ = std::max(scanned_upto_, queue_.at(last).key);
+  // Jobs that started here and before left dead slots where the next scans will look again.
+  if (queue_.dead_skipped() - dead_before > kDeadSlotsToPack) queue_.compact_front(reached + 1);
+}
+
+void EasyBackfillPolicy::scan_window_listed(SchedulingContext& ctx, JobId head, std::size_t head_pos, bool full_scan,
+                                            BatchScorer* batch, bool quotas) {
+  const uint64_t dead_before = queue_.dead_skipped();
+  window_.clear();
+  uint32_t seen = 0;
+  // Held jobs (over quota) are passed over and do not count against max_scan.
+  for (std::size_t pos = queue_.next(head_pos); pos != Queue::npos && seen < max_scan_; pos = queue_.next(pos)) {
+    const Queue::Entry& e = queue_.at(pos);
+    if (quotas && tenant_held(ctx, ctx.job(e.key.id))) continue;
+    ++seen;
+    if (full_scan || e.key > scanned_upto_) window_.push_back(pos);
+  }
+  FreeSummary free, capped;
+  free.refresh(ctx.cluster());
+  if (memo_on_) capped.refresh(ctx.cluster(), reservation_.caps);
+  ++free_version_;
+  std::vector<kernels::BestNode> hints;
+  // The batch scores nodes of every site and provider: under a data locality rule or quotas
+  // placements go through find_placement_for_data instead.
+  if (batch != nullptr && window_.size() >= 2 && !data_.active() && !quotas) {
+    std::vector<uint8_t> cards;
+    std::vector<uint64_t> allowed;
+    std::vector<int64_t> cpu, mem;
+    for (std::size_t pos : window_) {
+      const Job& j = ctx.job(queue_.at(pos).key.id);
+      cards.push_back(static_cast<uint8_t>(std::min<uint32_t>(j.cards, kMaxCardsPerNode)));
+      // A gang wider than any node has no single-node answer: mask it out of the batch.
+      allowed.push_back(j.cards > kMaxCardsPerNode ? 0 : usable_chip_mask(j, ctx.chips(), ctx.perf()));
+      cpu.push_back(j.cpu_milli_per_card * j.cards);
+      mem.push_back(j.mem_mib_per_card * j.cards);
+    }
+    hints.resize(window_.size());
+    batch->score(node_table(ctx.cluster()), kernels::JobBatch{cards, allowed, cpu, mem}, placement_, hints);
+  }
+  touched_.clear();
+  // Under data=weigh the wait at a job's data site counts the cards of the jobs queued before it
+  // there (the head and those of the window that do not start; a window after a partial scan
+  // counts only what it sees).
+  ahead_.clear();
+  if (data_.active()) ahead_.add(ctx.job(head));
+  for (std::size_t k = 0; k < window_.size(); ++k) {
+    const std::size_t pos = window_[k];
+    Queue::Entry& e = queue_.at(pos);
+    scanned_upto_ = std::max(scanned_upto_, e.key);
+    if (free.total_free == 0) break;
+    bool started;
+    if (memo_on_) {
+      started = try_backfill_memo(ctx, e, free, capped);
+    } else {
+      const Job& j = ctx.job(e.key.id);
+      started = (free.may_fit(j, memo_.usable(e.rec.cls)) || e.rec.mixes) &&
+                try_backfill(ctx, e.key.id, hints.empty() ? nullptr : &hints[k], ahead_.at(j.data_site));
+      if (!started && data_.active()) ahead_.add(j);
+    }
+    if (started) {
+      dequeue(pos);
+      free.refresh(ctx.cluster());
+      if (memo_on_) capped.refresh(ctx.cluster(), reservation_.caps);
+      ++free_version_;
+    }
+  }
+  if (!window_.empty()) scanned_upto_ = std::max(scanned_upto_, queue_.at(window_.back()).key);
+  if (queue_.dead_skipped() - dead_before > kDeadSlotsToPack && !window_.empty()) queue_.compact_front(window_.back() + 1);
 }
 
 void EasyBackfillPolicy::schedule(SchedulingContext& ctx) {
@@ -396,7 +651,8 @@ void EasyBackfillPolicy::schedule(SchedulingContext& ctx) {
       break;
     }
     if (now != nullptr && now != &scratch_) scratch_ = *now;
-    queue_.erase_at(pos);
+    dequeue(pos);
+    note_run(ctx.cluster(), id, scratch_);
     ctx.start(id, scratch_);
   }
   if (head == kNoJob) {
@@ -422,63 +678,13 @@ void EasyBackfillPolicy::schedule(SchedulingContext& ctx) {
   // 3. Backfill behind it: the window is the next max_scan queued jobs, minus those already
   // examined at this state version.
   if (reservation_.valid && ctx.cluster().free_cards_total() > 0) {
-    window_.clear();
-    uint32_t seen = 0;
-    // Held jobs (over quota) are passed over and do not count against max_scan.
-    for (std::size_t pos = queue_.next(head_pos); pos != Queue::npos && seen < max_scan_; pos = queue_.next(pos)) {
-      const Queue::Entry& e = queue_.at(pos);
-      if (quotas && tenant_held(ctx, ctx.job(e.key.id))) continue;
-      ++seen;
-      if (full_scan || e.key > scanned_upto_) window_.push_back(pos);
+    if (memo_on_ && !quotas && !mix_.enabled) {
+      scan_classes(ctx, head_pos, full_scan);
+    } else if (memo_on_ && !quotas) {
+      scan_window(ctx, head_pos, full_scan);
+    } else {
+      scan_window_listed(ctx, head, head_pos, full_scan, batch, quotas);
     }
-    FreeSummary free;
-    free.refresh(ctx.cluster());
-    ++free_version_;
-    std::vector<kernels::BestNode> hints;
-    // The batch scores nodes of every site and provider: under a data locality rule or quotas
-    // placements go through find_placement_for_data instead.
-    if (batch != nullptr && window_.size() >= 2 && !data_.active() && !quotas) {
-      std::vector<uint8_t> cards;
-      std::vector<uint64_t> allowed;
-      std::vector<int64_t> cpu, mem;
-      for (std::size_t pos : window_) {
-        const Job& j = ctx.job(queue_.at(pos).key.id);
-        cards.push_back(static_cast<uint8_t>(std::min<uint32_t>(j.cards, kMaxCardsPerNode)));
-        // A gang wider than any node has no single-node answer: mask it out of the batch.
-        allowed.push_back(j.cards > kMaxCardsPerNode ? 0 : usable_chip_mask(j, ctx.chips(), ctx.perf()));
-        cpu.push_back(j.cpu_milli_per_card * j.cards);
-        mem.push_back(j.mem_mib_per_card * j.cards);
-      }
-      hints.resize(window_.size());
-      batch->score(node_table(ctx.cluster()), kernels::JobBatch{cards, allowed, cpu, mem}, placement_, hints);
-    }
-    touched_.clear();
-    // Under data=weigh the wait at a job's data site counts the cards of the jobs queued before it
-    // there (the head and those of the window that do not start; a window after a partial scan
-    // counts only what it sees).
-    ahead_.clear();
-    if (data_.active()) ahead_.add(ctx.job(head));
-    for (std::size_t k = 0; k < window_.size(); ++k) {
-      const std::size_t pos = window_[k];
-      Queue::Entry& e = queue_.at(pos);
-      scanned_upto_ = std::max(scanned_upto_, e.key);
-      if (free.total_free == 0) break;
-      bool started;
-      if (memo_on_) {
-        started = try_backfill_memo(ctx, e, free);
-      } else {
-        const Job& j = ctx.job(e.key.id);
-        started = (free.may_fit(j, memo_.usable(e.rec.cls)) || e.rec.mixes) &&
-                  try_backfill(ctx, e.key.id, hints.empty() ? nullptr : &hints[k], ahead_.at(j.data_site));
-        if (!started && data_.active()) ahead_.add(j);
-      }
-      if (started) {
-        queue_.erase_at(pos);
-        free.refresh(ctx.cluster());
-        ++free_version_;
-      }
-    }
-    if (!window_.empty()) scanned_upto_ = std::max(scanned_upto_, queue_.at(window_.back()).key);
   }
   scanned_version_ = ctx.state_version();
 }

@@ -4,19 +4,61 @@
 
 namespace hetsim {
 
+namespace {
+// The most whole free cards of any node of the pool (0 if none has any).
+uint32_t top_bucket(const Cluster& c, PoolId p) {
+  const uint64_t mask = c.free_bucket_mask(p) & ~uint64_t{1};
+  return mask == 0 ? 0 : static_cast<uint32_t>(63 - __builtin_clzll(mask));
+}
+}  // namespace
+
 void FreeSummary::refresh(const Cluster& c) {
   max_node_free.fill(0);
   max_pool_free.fill(0);
   total_free = c.free_cards_total();
   for (PoolId p = 0; p < c.pool_count(); ++p) {
+    const ChipId chip = c.pool(p).chip;
+    max_pool_free[chip] = std::max(max_pool_free[chip], c.pool_free_cards(p));
+    max_node_free[chip] = std::max(max_node_free[chip], top_bucket(c, p));
+  }
+}
+
+void FreeSummary::refresh(const Cluster& c, std::span<const NodeCap> caps) {
+  max_node_free.fill(0);
+  max_pool_free.fill(0);
+  total_free = c.free_cards_total();
+  std::size_t next = 0;  // caps are sorted by node, pools are contiguous node ranges in pool order
+  for (PoolId p = 0; p < c.pool_count(); ++p) {
     const Pool& pool = c.pool(p);
-    max_pool_free[pool.chip] = std::max(max_pool_free[pool.chip], c.pool_free_cards(p));
-    for (uint32_t k = pool.cards_per_node; k > max_node_free[pool.chip]; --k) {
-      if (!c.nodes_with_free(p, k).empty()) {
-        max_node_free[pool.chip] = k;
-        break;
+    int64_t pool_free = c.pool_free_cards(p);
+    uint32_t node_free = 0;
+    while (next < caps.size() && caps[next].node < pool.first_node) ++next;
+    const std::size_t first_cap = next;
+    while (next < caps.size() && caps[next].node < pool.end_node) {
+      const NodeCap& cap = caps[next++];
+      const uint32_t f = c.node_free_cards(cap.node);
+      pool_free -= f - std::min(f, cap.max_cards);
+      node_free = std::max(node_free, std::min(f, cap.max_cards));
+    }
+    if (first_cap == next) {
+      node_free = top_bucket(c, p);
+    } else {
+      // The fullest node without a cap: the highest free-card count with more nodes than capped
+      // ones (caps are few; the buckets know their sizes).
+      std::array<uint32_t, kMaxCardsPerNode + 1> capped_at{};
+      for (std::size_t j = first_cap; j < next; ++j) ++capped_at[c.node_free_cards(caps[j].node)];
+      for (uint64_t m = c.free_bucket_mask(p) & ~uint64_t{1}; m != 0;) {
+        const auto k = static_cast<uint32_t>(63 - __builtin_clzll(m));
+        m &= ~(uint64_t{1} << k);
+        if (k <= node_free) break;
+        if (c.nodes_with_free(p, k).size() > capped_at[k]) {
+          node_free = k;
+          break;
+        }
       }
     }
+    max_pool_free[pool.chip] = std::max(max_pool_free[pool.chip], pool_free);
+    max_node_free[pool.chip] = std::max(max_node_free[pool.chip], node_free);
   }
 }
 

@@ -7,6 +7,7 @@
 
 #include "hetsim/model/cluster.hpp"
 #include "hetsim/model/job.hpp"
+#include "hetsim/policy/placement/placement.hpp"
 
 namespace hetsim {
 
@@ -16,6 +17,10 @@ struct FreeSummary {
   int64_t total_free = 0;
 
   void refresh(const Cluster& c);
+  // The same seen through a reservation's caps (sorted by node): a node gives at most its cap,
+  // a pool its free cards minus those the caps withhold. may_fit is then a necessary condition
+  // for find_placement with those caps. O(pools + caps log caps).
+  void refresh(const Cluster& c, std::span<const NodeCap> caps);
   // False when `job` cannot fit anywhere on any of the chips in `usable`.
   bool may_fit(const Job& job, uint64_t usable) const { return may_fit(job.cards, job.allow_cross_site, usable); }
   // The same for a job of `cards` cards that may (or may not) span sites.

@@ -140,7 +140,7 @@ bool PreemptivePriorityPolicy::preempt_for(SchedulingContext& ctx, JobId id, con
       const PoolId p = c.node_pool(n);
       const Pool& pool = c.pool(p);
       if (!((usable >> pool.chip) & 1ULL) || (home_only && pool.site != j.data_site)) continue;
-      const auto k = static_cast<uint32_t>(__builtin_popcount(g.card_mask));
+      const auto k = static_cast<uint32_t>(card_count(g.card_mask));
       if (freed_node_[n] == 0 && freed_cpu_[n] == 0 && freed_mem_[n] == 0) freed_nodes_.push_back(n);
       if (freed_pool_[p] == 0) freed_pools_.push_back(p);
       freed_node_[n] += k;

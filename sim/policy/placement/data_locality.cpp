@@ -67,7 +67,7 @@ double estimated_home_wait_s(const SchedulingContext& ctx, const Job& job, uint6
     if (wait > horizon_s) break;
     for (const NodeGrant& g : ctx.allocation_of(id)) {
       if (c.node_site(g.node) == site && ((usable_chips >> c.node_chip(g.node)) & 1ULL)) {
-        have += __builtin_popcount(g.card_mask);
+        have += card_count(g.card_mask);
       }
     }
     if (have >= need) return std::max(0.0, wait);

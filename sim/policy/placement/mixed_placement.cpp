@@ -54,7 +54,7 @@ std::vector<ChipCount> chip_mix(const Allocation& a, const Cluster& c) {
     const ChipId chip = c.node_chip(g.node);
     auto it = std::lower_bound(mix.begin(), mix.end(), chip, [](const ChipCount& x, ChipId id) { return x.chip < id; });
     if (it == mix.end() || it->chip != chip) it = mix.insert(it, ChipCount{chip, 0});
-    it->cards += static_cast<uint32_t>(__builtin_popcount(g.card_mask));
+    it->cards += static_cast<uint32_t>(card_count(g.card_mask));
   }
   return mix;
 }

@@ -53,8 +53,14 @@ uint32_t PlacementMemo::class_of(const SchedulingContext& ctx, const Job& j) {
   if (inserted) {
     classes_.emplace_back();
     classes_.back().usable = key.usable;
-    classes_.back().cards = key.cards;
-    classes_.back().cross_site = key.cross_site;
+    State& st = classes_.back();
+    st.cards = key.cards;
+    st.cross_site = key.cross_site;
+    const Cluster& c = ctx.cluster();
+    st.single_node = !key.cross_site;
+    for (PoolId p = 0; p < c.pool_count(); ++p) {
+      if (((key.usable >> c.pool(p).chip) & 1ULL) && c.pool(p).cards_per_node < key.cards) st.single_node = false;
+    }
   }
   return it->second;
 }

@@ -34,6 +34,9 @@ class PlacementMemo {
   uint64_t usable(uint32_t cls) const { return classes_[cls].usable; }
   uint32_t cards(uint32_t cls) const { return classes_[cls].cards; }
   bool cross_site(uint32_t cls) const { return classes_[cls].cross_site; }
+  // Whether every placement of the class is one node: each pool it may use holds it on one node,
+  // and it may not gather pools across sites.
+  bool single_node(uint32_t cls) const { return classes_[cls].single_node; }
   std::size_t class_count() const { return classes_.size(); }
 
   // A new pass: every recorded answer is forgotten.
@@ -89,6 +92,7 @@ class PlacementMemo {
     uint64_t usable = 0;
     uint32_t cards = 0;
     bool cross_site = false;
+    bool single_node = false;
     uint64_t failed_pass = 0;         // pass in which the uncapped search failed
     uint64_t capped_failed_pass = 0;  // pass in which the capped search failed
     uint64_t placed_pass = 0;         // pass and state version of `placed`
