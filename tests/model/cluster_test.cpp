@@ -76,6 +76,9 @@ TEST(Cluster, CheckRejectsEveryKindOfBadGrant) {
   EXPECT_NE(c.check({g(99, 0b1)}).find("does not exist"), std::string::npos);
   EXPECT_NE(c.check({g(3, 0b10000)}).find("beyond"), std::string::npos);         // 4-card node
   EXPECT_NE(c.check({g(1, 0b1), g(1, 0b10)}).find("twice"), std::string::npos);
+  // Out of node order too (the ascending fast path must not hide it).
+  EXPECT_NE(c.check({g(2, 0b1), g(1, 0b1), g(2, 0b10)}).find("node 2 granted twice"), std::string::npos);
+  EXPECT_NE(c.check({g(1, 0b1), g(2, 0b1), g(1, 0b10)}).find("node 1 granted twice"), std::string::npos);
   EXPECT_NE(c.check({g(1, 0)}).find("holds nothing"), std::string::npos);
   EXPECT_EQ(c.check({g(1, 0, 4000, 1024)}), "");  // CPU-only grant
   c.allocate({g(1, 0, 4000, 1024)});

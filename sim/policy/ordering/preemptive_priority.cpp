@@ -29,19 +29,127 @@ PreemptivePriorityPolicy::Track& PreemptivePriorityPolicy::track(JobId id) {
 }
 
 void PreemptivePriorityPolicy::on_submit(const SchedulingContext& ctx, JobId id) {
-  pending_.insert(id);
-  track(id).waiting_since = ctx.now();
+  Track& t = track(id);
+  t.waiting_since = ctx.now();
+  if (t.cls == PlacementMemo::kNoClass) t.cls = memo_.class_of(ctx, ctx.job(id));
+  enqueue(ctx, id);
 }
 
 void PreemptivePriorityPolicy::on_end(const SchedulingContext&, JobId id) {
-  running_.erase(id);
-  pending_.erase(id);
+  set_running(id, false);
+  dequeue(id);
 }
 
 void PreemptivePriorityPolicy::on_requeue(const SchedulingContext& ctx, JobId id) {
-  running_.erase(id);
-  pending_.insert(id);
+  set_running(id, false);
   track(id).waiting_since = ctx.now();
+  enqueue(ctx, id);
+}
+
+void PreemptivePriorityPolicy::set_running(JobId id, bool on) {
+  Track& t = track(id);
+  if (t.running == on) return;
+  t.running = on;
+  if (on) {
+    t.run_index = static_cast<uint32_t>(running_.size());
+    running_.push_back(id);
+  } else {
+    // Swap-remove: running_'s order is never read as such (victims are sorted by their keys).
+    const JobId last = running_.back();
+    running_[t.run_index] = last;
+    track_[last].run_index = t.run_index;
+    running_.pop_back();
+  }
+}
+
+void PreemptivePriorityPolicy::enqueue(const SchedulingContext& ctx, JobId id) {
+  ++track(id).waits;
+  if (reference_) {
+    pending_.insert(id);
+    return;
+  }
+  // Its key as the next pass would order it (same instant): a starving tiresias job is promoted.
+  const Key k = key_of(ctx, id);
+  const auto [it, fresh] = waiting_key_.try_emplace(id, k);
+  if (!fresh) {
+    unlist(it->second, id);
+    it->second = k;
+  }
+  list(k, id);
+  if (o_.rule == Rule::Tiresias) push_promotion(ctx, id);
+}
+
+void PreemptivePriorityPolicy::dequeue(JobId id) {
+  if (reference_) {
+    pending_.erase(id);
+    return;
+  }
+  const auto it = waiting_key_.find(id);
+  if (it == waiting_key_.end()) return;
+  unlist(it->second, id);
+  waiting_key_.erase(it);
+}
+
+void PreemptivePriorityPolicy::list(const Key& k, JobId id) {
+  const std::pair<Key, JobId> entry{k, id};
+  const std::size_t before = waiting_.size();
+  waiting_.insert(entry);
+  const uint32_t cls = track_[id].cls;
+  if (cls >= by_class_.size()) by_class_.resize(static_cast<std::size_t>(cls) + 1);
+  by_class_[cls].insert(entry);
+  // window_last_: the max_scan-th waiting job (end() while fewer wait).
+  if (before + 1 < o_.max_scan) {
+    window_last_ = waiting_.end();
+  } else if (before + 1 == o_.max_scan) {
+    window_last_ = std::prev(waiting_.end());
+  } else if (entry < *window_last_) {
+    window_last_ = std::prev(window_last_);  // it pushes the last one out of the window
+  }
+}
+
+void PreemptivePriorityPolicy::unlist(const Key& k, JobId id) {
+  const std::pair<Key, JobId> entry{k, id};
+  const std::size_t before = waiting_.size();
+  if (before <= o_.max_scan) {
+    waiting_.erase(entry);
+    window_last_ = waiting_.end();
+  } else {
+    if (!(*window_last_ < entry)) window_last_ = std::next(window_last_);  // one from behind moves in
+    waiting_.erase(entry);
+  }
+  by_class_[track_[id].cls].erase(entry);
+}
+
+void PreemptivePriorityPolicy::push_promotion(const SchedulingContext& ctx, JobId id) {
+  // key_of's guard fires once waited_s + (now - waiting_since) >= starve_factor x (executed -
+  // executed_offset); while the job waits, only `now` moves. The time is taken a millisecond early
+  // (rounding), and the exact test decides when it comes up.
+  const Track& t = track_[id];
+  const double executed = ctx.executed_s(id);
+  if (!(o_.starve_factor > 0) || !(executed > t.executed_offset)) return;  // cannot fire while it waits
+  const double need_s = o_.starve_factor * (executed - t.executed_offset) - t.waited_s;
+  if (!(need_s < 1.0e12)) return;  // beyond any horizon
+  const int64_t due = t.waiting_since.us() + static_cast<int64_t>(std::floor(std::max(need_s, -1.0e12) * 1e6)) - 1000;
+  promo_.push({due, id, t.waits});
+}
+
+void PreemptivePriorityPolicy::promote_due(const SchedulingContext& ctx) {
+  const int64_t now = ctx.now().us();
+  while (!promo_.empty() && promo_.top().due_us <= now) {
+    const Promotion p = promo_.top();
+    promo_.pop();
+    const auto it = waiting_key_.find(p.id);
+    if (it == waiting_key_.end() || track_[p.id].waits != p.wait) continue;  // started, or waits anew
+    const Key k = key_of(ctx, p.id);  // promotes it if its guard fires now
+    if (k < it->second || it->second < k) {
+      unlist(it->second, p.id);
+      it->second = k;
+      list(k, p.id);
+    }
+    // Not yet (the guard needed a little longer than estimated): again at the next pass.
+    const Track& t = track_[p.id];
+    if (o_.starve_factor > 0 && ctx.executed_s(p.id) > t.executed_offset) promo_.push({now + 1, p.id, p.wait});
+  }
 }
 
 uint32_t PreemptivePriorityPolicy::tiresias_queue(double card_s) const {
@@ -86,20 +194,30 @@ PreemptivePriorityPolicy::Key PreemptivePriorityPolicy::key_of(const SchedulingC
 }
 
 bool PreemptivePriorityPolicy::place(SchedulingContext& ctx, JobId id, uint64_t ahead) {
-  if (!find_placement_for_data(ctx, ctx.job(id), o_.data, o_.placement, {}, scratch_, o_.gangs, ahead)) return false;
-  ctx.start(id, scratch_);
   Track& t = track(id);
+  if (!reference_ && !o_.data.active()) {
+    // The class's answer (placement_memo.hpp): one search per class until the state changes.
+    const Allocation* a = memo_.uncapped(ctx, id, t.cls, o_.placement, o_.gangs);
+    if (a == nullptr) return false;
+    scratch_ = *a;
+  } else {
+    ++plain_searches_;
+    if (!find_placement_for_data(ctx, ctx.job(id), o_.data, o_.placement, {}, scratch_, o_.gangs, ahead)) return false;
+  }
+  ctx.start(id, scratch_);
   t.waited_s += (ctx.now() - t.waiting_since).seconds();
-  pending_.erase(id);
-  running_.insert(id);
+  t.started_pass = passes_;
+  dequeue(id);
+  set_running(id, true);
   return true;
 }
 
 void PreemptivePriorityPolicy::preempt(SchedulingContext& ctx, JobId victim) {
   track(victim).waiting_since = ctx.now();
   ctx.preempt(victim);
-  running_.erase(victim);
-  pending_.insert(victim);
+  set_running(victim, false);
+  enqueue(ctx, victim);
+  memo_.begin_pass();  // cards came free: placements that failed may not fail now
 }
 
 // Walks the runs `key` outranks, lowest priority first, counting the cards they would free on the
@@ -120,6 +238,7 @@ bool PreemptivePriorityPolicy::preempt_for(SchedulingContext& ctx, JobId id, con
   NodeId target_node = 0;
   PoolId target_pool = 0;
   const int64_t cpu_need = j.cpu_milli_per_card * j.cards, mem_need = j.mem_mib_per_card * j.cards;
+  const bool quotas = ctx.has_quotas();
   // With a data locality rule, room is made where the job's data is (when that site can ever hold it).
   const bool home_only = o_.data.active() && j.data_gb > 0 && site_can_ever_hold(c, j, usable, j.data_site);
   // Guaranteed shares: the freed cards must leave the job room outside other tenants' reserved ones.
@@ -131,9 +250,17 @@ bool PreemptivePriorityPolicy::preempt_for(SchedulingContext& ctx, JobId id, con
     // Already preempted in this pass, within its lease, or before its first checkpoint of this run
     // (stopping it then would throw the whole run away, and with a lease shorter than the
     // checkpoint interval no run would ever keep anything: a livelock).
-    if (running_.count(v) == 0 || ctx.now() - ctx.run_started(v) < o_.min_run || !ctx.keeps_work_if_preempted(v)) continue;
-    // Within its tenant's guarantee: its cards would be reserved back for that tenant at once.
-    if (ctx.job(v).tenant != j.tenant && ctx.guaranteed(v)) continue;
+    const Track& tv = track_[v];
+    if (!tv.running) continue;
+    // Victims were listed only if out of their lease with a checkpoint (prefiltered); a run that
+    // started in this pass (after being preempted in it) is checked as it is now.
+    if ((!prefiltered_ || tv.started_pass == passes_) &&
+        (ctx.now() - ctx.run_started(v) < o_.min_run || !ctx.keeps_work_if_preempted(v))) {
+      continue;
+    }
+    // Within its tenant's guarantee: its cards would be reserved back for that tenant at once
+    // (only with guarantees, which make has_quotas() true).
+    if (quotas && ctx.job(v).tenant != j.tenant && ctx.guaranteed(v)) continue;
     walked_.push_back(v);
     for (const NodeGrant& g : ctx.allocation_of(v)) {
       const NodeId n = g.node;
@@ -179,6 +306,12 @@ bool PreemptivePriorityPolicy::preempt_for(SchedulingContext& ctx, JobId id, con
 
 void PreemptivePriorityPolicy::order_pending(const SchedulingContext& ctx) {
   order_.clear();
+  if (!reference_) {
+    // Kept in order between passes: the first max_scan, after the promotions due by now.
+    if (o_.rule == Rule::Tiresias) promote_due(ctx);
+    for (auto it = waiting_.begin(); it != waiting_.end() && order_.size() < o_.max_scan; ++it) order_.push_back(*it);
+    return;
+  }
   for (JobId id : pending_) order_.emplace_back(key_of(ctx, id), id);
   // Only the first max_scan are examined: a partial sort orders just those.
   const std::size_t keep = std::min<std::size_t>(order_.size(), o_.max_scan);
@@ -186,13 +319,57 @@ void PreemptivePriorityPolicy::order_pending(const SchedulingContext& ctx) {
   order_.resize(keep);
 }
 
+void PreemptivePriorityPolicy::start_in_order(SchedulingContext& ctx) {
+  // The reference pass without preemptions: the first max_scan waiting jobs in order, each started
+  // if its class has a placement now. So the next start is, over the classes with a placement,
+  // the first of their jobs after the last start, if it is within the window (a snapshot taken at
+  // the pass's beginning); the jobs of the other classes in between would fail and do nothing else.
+  if (o_.rule == Rule::Tiresias) promote_due(ctx);
+  const bool limited = waiting_.size() > o_.max_scan;
+  const std::pair<Key, JobId> last_in_window = limited ? *window_last_ : std::pair<Key, JobId>{};
+  const auto classes = static_cast<uint32_t>(by_class_.size());
+  failed_at_.assign(classes, ~0ULL);
+  bool started_any = false;
+  std::pair<Key, JobId> after{};
+  for (;;) {
+    const uint64_t version = ctx.state_version();
+    const std::pair<Key, JobId>* best = nullptr;
+    for (uint32_t cls = 0; cls < classes; ++cls) {
+      const auto& jobs = by_class_[cls];
+      if (jobs.empty() || failed_at_[cls] == version) continue;
+      const auto cand = started_any ? jobs.upper_bound(after) : jobs.begin();
+      if (cand == jobs.end() || (limited && last_in_window < *cand)) continue;
+      if (best != nullptr && *best < *cand) continue;
+      if (memo_.uncapped(ctx, cand->second, cls, o_.placement, o_.gangs) == nullptr) {
+        failed_at_[cls] = version;  // at this state, none of its jobs fits
+        continue;
+      }
+      best = &*cand;
+    }
+    if (best == nullptr) return;
+    after = *best;
+    started_any = true;
+    place(ctx, after.second);
+  }
+}
+
 void PreemptivePriorityPolicy::schedule(SchedulingContext& ctx) {
-  if (pending_.empty()) return;
+  if (!any_waiting()) return;
+  ++passes_;
+  memo_.begin_pass();
+  const bool may_preempt = ctx.now().us() % o_.quantum.us() == 0;
+  if (!may_preempt && !reference_ && !o_.data.active()) {
+    start_in_order(ctx);
+    if (any_waiting()) {
+      const int64_t q = o_.quantum.us();
+      ctx.wake_at(SimTime::from_us((ctx.now().us() / q + 1) * q));
+    }
+    return;
+  }
   order_pending(ctx);
   bool victims_ready = false;
   // Preemption is decided on the quantum grid only (jobs start whenever they fit): one sort of the
   // running jobs per quantum at most, and no run is stopped by every arrival.
-  const bool may_preempt = ctx.now().us() % o_.quantum.us() == 0;
   ahead_.clear();
   for (const auto& [key, id] : order_) {
     if (!ctx.is_pending(id)) continue;
@@ -201,19 +378,36 @@ void PreemptivePriorityPolicy::schedule(SchedulingContext& ctx) {
     if (!may_preempt || running_.empty() || tenant_held(ctx, ctx.job(id))) continue;
     if (!victims_ready) {
       // Running jobs by priority, lowest first; computed once per pass (keys move only with time).
+      // With a lease, those within it or before their first checkpoint cannot be stopped in this
+      // pass (unless they stop and start again in it, which preempt_for checks): not listed.
       victims_.clear();
-      for (JobId r : running_) victims_.emplace_back(key_of(ctx, r), r);
+      prefiltered_ = !reference_ && o_.min_run > SimTime::zero();
+      for (JobId r : running_) {
+        if (prefiltered_ && (ctx.now() - ctx.run_started(r) < o_.min_run || !ctx.keeps_work_if_preempted(r))) continue;
+        victims_.emplace_back(key_of(ctx, r), r);
+      }
       std::sort(victims_.begin(), victims_.end(), [](const auto& a, const auto& b) { return b.first < a.first; });
       victims_ready = true;
     }
-    if (preempt_for(ctx, id, key)) place(ctx, id);
+    // A job of a class whose walk found no room at this state finds none either: it comes later
+    // in the order, so it outranks a prefix of the runs the other one did (same chips, cards,
+    // host needs and, under quotas, tenant).
+    const bool memo = !reference_ && !o_.data.active();
+    const uint32_t cls = track_[id].cls;
+    if (memo && cls < walk_failed_.size() && walk_failed_[cls] == std::make_pair(passes_, ctx.state_version())) continue;
+    if (preempt_for(ctx, id, key)) {
+      place(ctx, id);
+    } else if (memo) {
+      if (cls >= walk_failed_.size()) walk_failed_.resize(static_cast<std::size_t>(cls) + 1);
+      walk_failed_[cls] = {passes_, ctx.state_version()};
+    }
   }
   // Jobs preempted above may fit elsewhere at once.
   if (victims_ready) {
     order_pending(ctx);
     for (const auto& [key, id] : order_) place(ctx, id);
   }
-  if (!pending_.empty()) {
+  if (any_waiting()) {
     // On a fixed grid (multiples of the quantum), so passes at different times ask for the same
     // wake-up instead of each starting its own chain.
     const int64_t q = o_.quantum.us();

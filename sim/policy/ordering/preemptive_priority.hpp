@@ -20,12 +20,25 @@
 //            a job whose waiting time reaches `starve_factor` x its running time (both counted
 //            since it arrived or was last promoted) is promoted to queue 0, and its service,
 //            waiting and running times are counted afresh from then; starve_factor 0 turns it off.
+//
+// Cost in the busy regime: the waiting jobs are kept in priority order between passes (a waiting
+// job's key does not change: its attained service and remaining work stand still; tiresias'
+// starvation guard promotes it at a time known in advance, kept in a heap), so a pass reads only
+// the first max_scan of them instead of ordering every waiting job; placements are shared by the
+// jobs of one placement class within a pass (placement_memo.hpp; forgotten after a preemption,
+// which frees cards). Decisions are those of ordering and searching afresh at every pass
+// (tests/policy/preemptive_fast_test.cpp, bench/decisions_identical.py).
 #include <cstdint>
+#include <functional>
+#include <queue>
 #include <set>
+#include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "hetsim/policy/placement/data_locality.hpp"
 #include "hetsim/policy/placement/placement.hpp"
+#include "hetsim/policy/placement/placement_memo.hpp"
 #include "hetsim/policy/policy.hpp"
 
 namespace hetsim {
@@ -74,6 +87,10 @@ class PreemptivePriorityPolicy : public Policy {
   // Exposed for tests.
   Key key_of(const SchedulingContext& ctx, JobId id);
   uint32_t tiresias_queue(double card_s) const;
+  // For tests: the reference the fast paths must equal: every waiting job's key computed at every
+  // pass, a placement search for every job.
+  void set_reference(bool on) { reference_ = on; }
+  uint64_t placement_searches() const { return memo_.searches() + plain_searches_; }
 
  private:
   struct Track {  // per job, tiresias' starvation guard
@@ -81,10 +98,26 @@ class PreemptivePriorityPolicy : public Policy {
     double executed_offset = 0;  // seconds run before the last promotion
     double waited_s = 0;         // waiting since the last promotion, up to waiting_since
     SimTime waiting_since;       // when the current wait began (pending jobs)
+    uint32_t cls = PlacementMemo::kNoClass;  // placement class (PlacementMemo::class_of)
+    uint32_t waits = 0;          // times it started waiting: promo_ entries of older waits are stale
+    uint64_t started_pass = 0;   // the pass of its last start
+    uint32_t run_index = 0;      // its place in running_ while it runs
+    bool running = false;
   };
   Track& track(JobId id);
   // order_ = the waiting jobs by priority, the first max_scan of them.
   void order_pending(const SchedulingContext& ctx);
+  // A job starts or stops waiting: its key (as key_of computes it now, so a starving job is
+  // promoted as the next pass would) goes into waiting_, and tiresias' promotion time into promo_.
+  void enqueue(const SchedulingContext& ctx, JobId id);
+  void dequeue(JobId id);
+  // Tiresias: the jobs whose starvation guard fires by now get their promoted key.
+  void promote_due(const SchedulingContext& ctx);
+  // waiting_ and by_class_ gain or lose an entry (window_last_ follows).
+  void list(const Key& k, JobId id);
+  void unlist(const Key& k, JobId id);
+  // A pass off the quantum grid (no preemption): its starts found class by class.
+  void start_in_order(SchedulingContext& ctx);
   // `ahead`: cards of jobs before it in this pass that could not start, by data site (data=weigh).
   bool place(SchedulingContext& ctx, JobId id, uint64_t ahead = 0);
   bool preempt_for(SchedulingContext& ctx, JobId id, const Key& key);
@@ -92,8 +125,34 @@ class PreemptivePriorityPolicy : public Policy {
 
   Options o_;
   QueuedAhead ahead_;  // schedule()'s count of waiting cards by data site
-  std::set<JobId> pending_;
-  std::set<JobId> running_;
+  bool reference_ = false;
+  std::set<JobId> pending_;  // reference mode only
+  // The waiting jobs by key, and each one's key there.
+  std::set<std::pair<Key, JobId>> waiting_;
+  std::unordered_map<JobId, Key> waiting_key_;
+  std::set<std::pair<Key, JobId>>::iterator window_last_ = waiting_.end();  // the max_scan-th
+  std::vector<std::set<std::pair<Key, JobId>>> by_class_;  // waiting_ by placement class
+  std::vector<uint64_t> failed_at_;  // start_in_order: per class, the state version it did not fit at
+  uint64_t passes_ = 0;
+  // Per class, the (pass, state version) at which preempt_for found no room for one of its jobs.
+  std::vector<std::pair<uint64_t, uint64_t>> walk_failed_;
+  // Tiresias: (time its starvation guard may fire, job), earliest first; entries of jobs that
+  // started since, or were promoted, are skipped when they come up.
+  struct Promotion {
+    int64_t due_us;
+    JobId id;
+    uint32_t wait;  // Track::waits when it was pushed
+    bool operator>(const Promotion& o) const { return due_us > o.due_us || (due_us == o.due_us && id > o.id); }
+  };
+  std::priority_queue<Promotion, std::vector<Promotion>, std::greater<>> promo_;
+  void push_promotion(const SchedulingContext& ctx, JobId id);
+  bool waiting(JobId id) const { return reference_ ? pending_.count(id) > 0 : waiting_key_.count(id) > 0; }
+  bool any_waiting() const { return reference_ ? !pending_.empty() : !waiting_.empty(); }
+  PlacementMemo memo_;
+  uint64_t plain_searches_ = 0;
+  std::vector<JobId> running_;  // the running jobs, in no particular order (set_running)
+  bool prefiltered_ = false;    // victims_ lists only runs out of their lease with a checkpoint
+  void set_running(JobId id, bool on);
   std::vector<Track> track_;
   std::vector<std::pair<Key, JobId>> order_, victims_;  // scratch
   std::vector<uint32_t> freed_node_;
