@@ -11,6 +11,7 @@
 
 #include "hetsim/metrics/collector.hpp"
 #include "hetsim/policy/ordering/easy_backfill.hpp"
+#include "hetsim/policy/ordering/free_summary.hpp"
 #include "hetsim/policy/ordering/waiting_queue.hpp"
 #include "hetsim/run/simulation.hpp"
 #include "../support/mini_model.hpp"
@@ -147,4 +148,48 @@ TEST(WaitingQueue, KeepsKeyOrderThroughOutOfOrderInsertsErasesAndCompaction) {
   EXPECT_EQ(q.first(), q.npos);
   q.insert(key(0, 500), 500);  // after everything died
   EXPECT_EQ(q.at(q.first()).rec, 500);
+}
+
+TEST(FreeSummary, ThroughCapsItIsTheMostEachNodeAndPoolCouldGive) {
+  // Random fills of a three-pool cluster and random caps, against a count node by node.
+  std::mt19937_64 gen(9);
+  for (int round = 0; round < 300; ++round) {
+    Cluster c(2);
+    c.add_site("s");
+    c.add_provider("p");
+    c.add_pool(0, 0, 0, 9, 8, 1 << 20, 1 << 20, 3);
+    c.add_pool(0, 0, 1, 7, 4, 1 << 20, 1 << 20, 7);
+    c.add_pool(0, 0, 0, 5, 8, 1 << 20, 1 << 20, 5);
+    for (NodeId n = 0; n < c.node_count(); ++n) {
+      const uint32_t take = static_cast<uint32_t>(gen() % (c.node_cards(n) + 1));
+      if (take > 0) c.allocate({NodeGrant{n, (1u << take) - 1, kMilliPerCard, 0, 0}});
+    }
+    std::vector<NodeCap> caps;
+    for (NodeId n = 0; n < c.node_count(); ++n) {
+      if (gen() % 3 == 0) caps.push_back({n, static_cast<uint32_t>(gen() % 9)});
+    }
+    FreeSummary fast;
+    fast.refresh(c, caps);
+    std::array<uint32_t, 2> node_max{};
+    std::array<int64_t, 2> pool_max{};
+    for (PoolId p = 0; p < c.pool_count(); ++p) {
+      int64_t sum = 0;
+      for (NodeId n = c.pool(p).first_node; n < c.pool(p).end_node; ++n) {
+        uint32_t f = c.node_free_cards(n);
+        for (const NodeCap& cap : caps) f = cap.node == n ? std::min(f, cap.max_cards) : f;
+        sum += f;
+        node_max[c.pool(p).chip] = std::max(node_max[c.pool(p).chip], f);
+      }
+      pool_max[c.pool(p).chip] = std::max(pool_max[c.pool(p).chip], sum);
+    }
+    for (ChipId chip = 0; chip < 2; ++chip) {
+      ASSERT_EQ(fast.max_node_free[chip], node_max[chip]) << "round " << round << " chip " << chip;
+      ASSERT_EQ(fast.max_pool_free[chip], pool_max[chip]) << "round " << round << " chip " << chip;
+    }
+    FreeSummary plain, none;
+    plain.refresh(c);
+    none.refresh(c, {});
+    EXPECT_EQ(plain.max_node_free, none.max_node_free);
+    EXPECT_EQ(plain.max_pool_free, none.max_pool_free);
+  }
 }

@@ -70,7 +70,8 @@ std::size_t ClassIndex::first_in(const Class& c, std::size_t node, std::size_t l
 std::size_t ClassIndex::first(uint32_t cls, std::size_t from, std::size_t to, int64_t at_most) const {
   if (cls >= classes_.size() || from > to) return npos;
   const Class& c = classes_[cls];
-  if (c.live == 0) return npos;
+  // The root holds the class's least value: most classes are ruled out here.
+  if (c.live == 0 || c.tree[1] > at_most) return npos;
   const auto lo = static_cast<std::size_t>(std::lower_bound(c.slots.begin(), c.slots.end(), from) - c.slots.begin());
   const auto hi = static_cast<std::size_t>(std::upper_bound(c.slots.begin(), c.slots.end(), to) - c.slots.begin());
   if (lo >= hi) return npos;

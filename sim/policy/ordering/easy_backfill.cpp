@@ -112,8 +112,8 @@ bool EasyBackfillPolicy::reserve(const SchedulingContext& ctx, JobId head, uint3
     // Pool order: most free cards first, then by id, the order take_cards fills a gang in.
     // A node's cards free at the shadow time are its free cards now, plus those the walked
     // jobs release on it (extra_): the nodes without such a release come from the pool's
-    // free-card buckets, the others from extra_nodes_ sorted the same way, merged by id within
-    // each count. O(nodes taken + released nodes), not O(nodes of the pool).
+    // free-card buckets, the others from extra_nodes_ (a bitmap in id order), merged by id within
+    // each count. O(nodes taken + released nodes + pool / 64), not O(nodes of the pool).
     uint32_t remaining = h.cards;
     const auto take_node = [&](NodeId n, uint32_t f) {
       const uint32_t take = std::min(f, remaining);
@@ -132,22 +132,37 @@ bool EasyBackfillPolicy::reserve(const SchedulingContext& ctx, JobId head, uint3
         take_node(n, free_then(n));
       }
     } else {
+      // The released nodes as a bitmap over the pool's ids, walked in id order for each count.
+      const Pool& pool = c.pool(p);
+      released_bits_.assign((pool.end_node - pool.first_node + 63) / 64, 0);
       for (NodeId n : extra_nodes_) {
-        if (c.node_pool(n) == p) order_.push_back((uint64_t{cpn - free_then(n)} << 32) | n);
+        if (c.node_pool(n) == p) released_bits_[(n - pool.first_node) >> 6] |= uint64_t{1} << ((n - pool.first_node) & 63);
       }
-      std::sort(order_.begin(), order_.end());
-      std::size_t released = 0;  // next of order_
+      constexpr NodeId kNone = kNoNode;
       for (uint32_t k = cpn; k >= 1 && remaining > 0; --k) {
+        // The next released node at or after `from` with k cards free then, or kNone.
+        std::size_t word = 0;
+        uint64_t bits = released_bits_.empty() ? 0 : released_bits_[0];
+        const auto next_released = [&]() -> NodeId {
+          for (;;) {
+            while (bits == 0) {
+              if (++word >= released_bits_.size()) return kNone;
+              bits = released_bits_[word];
+            }
+            const NodeId n = pool.first_node + static_cast<NodeId>(word * 64 + static_cast<std::size_t>(__builtin_ctzll(bits)));
+            bits &= bits - 1;
+            if (free_then(n) == k) return n;
+          }
+        };
+        NodeId released = next_released();
         const NodeBucket& bucket = c.nodes_with_free(p, k);
         auto node = bucket.begin();
         while (remaining > 0) {
           while (node != bucket.end() && extra_[*node] > 0) ++node;  // counted among the released
-          const bool from_released = released < order_.size() && (order_[released] >> 32) == cpn - k;
-          if (node == bucket.end() && !from_released) break;
-          const auto released_node = static_cast<NodeId>(from_released ? order_[released] & 0xFFFFFFFFu : 0);
-          if (from_released && (node == bucket.end() || released_node < *node)) {
-            take_node(released_node, k);
-            ++released;
+          if (node == bucket.end() && released == kNone) break;
+          if (released != kNone && (node == bucket.end() || released < *node)) {
+            take_node(released, k);
+            released = next_released();
           } else {
             take_node(*node, k);
             ++node;

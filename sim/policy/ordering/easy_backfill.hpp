@@ -154,6 +154,7 @@ class EasyBackfillPolicy : public Policy {
   std::vector<int64_t> pool_extra_;
   std::vector<uint64_t> order_;   // released nodes of the reserved pool: (cpn - free then) << 32 | node
   std::vector<uint8_t> gang_pool_;  // pools that may take the head as a gang
+  std::vector<uint64_t> released_bits_;  // reserve_gang: the released nodes of the pool
   // Per job, set when it starts: the one pool its run is in and its whole cards there (cards 0:
   // several pools, or never started by this policy). Stale once the run ends, and then unread:
   // the walk visits running jobs only.

@@ -13,8 +13,10 @@ uint32_t top_bucket(const Cluster& c, PoolId p) {
 }  // namespace
 
 void FreeSummary::refresh(const Cluster& c) {
-  max_node_free.fill(0);
-  max_pool_free.fill(0);
+  // Only the chip ids the cluster has: the rest stay 0 (may_fit reads usable chips only).
+  const std::size_t slots = std::min<std::size_t>(c.chip_type_slots(), kMaxChipTypes);
+  std::fill_n(max_node_free.begin(), slots, 0);
+  std::fill_n(max_pool_free.begin(), slots, 0);
   total_free = c.free_cards_total();
   for (PoolId p = 0; p < c.pool_count(); ++p) {
     const ChipId chip = c.pool(p).chip;
@@ -24,36 +26,44 @@ void FreeSummary::refresh(const Cluster& c) {
 }
 
 void FreeSummary::refresh(const Cluster& c, std::span<const NodeCap> caps) {
-  max_node_free.fill(0);
-  max_pool_free.fill(0);
+  const std::size_t slots = std::min<std::size_t>(c.chip_type_slots(), kMaxChipTypes);
+  std::fill_n(max_node_free.begin(), slots, 0);
+  std::fill_n(max_pool_free.begin(), slots, 0);
   total_free = c.free_cards_total();
   std::size_t next = 0;  // caps are sorted by node, pools are contiguous node ranges in pool order
   for (PoolId p = 0; p < c.pool_count(); ++p) {
     const Pool& pool = c.pool(p);
-    int64_t pool_free = c.pool_free_cards(p);
-    uint32_t node_free = 0;
     while (next < caps.size() && caps[next].node < pool.first_node) ++next;
     const std::size_t first_cap = next;
-    while (next < caps.size() && caps[next].node < pool.end_node) {
-      const NodeCap& cap = caps[next++];
-      const uint32_t f = c.node_free_cards(cap.node);
-      pool_free -= f - std::min(f, cap.max_cards);
-      node_free = std::max(node_free, std::min(f, cap.max_cards));
-    }
-    if (first_cap == next) {
-      node_free = top_bucket(c, p);
-    } else {
-      // The fullest node without a cap: the highest free-card count with more nodes than capped
-      // ones (caps are few; the buckets know their sizes).
-      std::array<uint32_t, kMaxCardsPerNode + 1> capped_at{};
-      for (std::size_t j = first_cap; j < next; ++j) ++capped_at[c.node_free_cards(caps[j].node)];
-      for (uint64_t m = c.free_bucket_mask(p) & ~uint64_t{1}; m != 0;) {
-        const auto k = static_cast<uint32_t>(63 - __builtin_clzll(m));
-        m &= ~(uint64_t{1} << k);
-        if (k <= node_free) break;
-        if (c.nodes_with_free(p, k).size() > capped_at[k]) {
-          node_free = k;
-          break;
+    int64_t pool_free = c.pool_free_cards(p);
+    const uint32_t top = top_bucket(c, p);
+    uint32_t node_free = top;
+    if (next < caps.size() && caps[next].node < pool.end_node) {
+      // Capped nodes give at most their caps; the others what they have.
+      node_free = 0;
+      uint32_t capped_at_top = 0;  // capped nodes with `top` free cards
+      while (next < caps.size() && caps[next].node < pool.end_node) {
+        const NodeCap& cap = caps[next++];
+        const uint32_t f = c.node_free_cards(cap.node);
+        pool_free -= f - std::min(f, cap.max_cards);
+        node_free = std::max(node_free, std::min(f, cap.max_cards));
+        capped_at_top += f == top ? 1 : 0;
+      }
+      if (c.nodes_with_free(p, top).size() > capped_at_top) {
+        node_free = std::max(node_free, top);  // a node without a cap has the top count
+      } else {
+        // Every node with the top count is capped: the highest count below it with more nodes
+        // than capped ones.
+        for (uint64_t m = c.free_bucket_mask(p) & ~uint64_t{1} & ((uint64_t{1} << top) - 1); m != 0;) {
+          const auto k = static_cast<uint32_t>(63 - __builtin_clzll(m));
+          m &= ~(uint64_t{1} << k);
+          if (k <= node_free) break;
+          uint32_t capped_here = 0;
+          for (std::size_t j = first_cap; j < next; ++j) capped_here += c.node_free_cards(caps[j].node) == k ? 1 : 0;
+          if (c.nodes_with_free(p, k).size() > capped_here) {
+            node_free = k;
+            break;
+          }
         }
       }
     }
