@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "hetsim/policy/rounds/allocation.hpp"
+#include "hetsim/core/rng.hpp"
 #include "hetsim/policy/rounds/linear_program.hpp"
 
 using namespace hetsim;
@@ -240,4 +241,37 @@ TEST(GavelAllocation, GroupingAlikeJobsKeepsTheMaxMinOptimum) {
       }
     }
   }
+}
+
+// The warm-started search (the default) must return the reference search's allocation bit for bit:
+// the same rho from the bisection, the same vertex from the fresh program at that rho.
+TEST(GavelAllocation, WarmFinishTimeSearchReturnsTheReferenceAllocation) {
+  uint64_t seed = 12345;
+  const auto next = [&seed]() { return splitmix64(seed); };
+  int compared = 0;
+  for (int round = 0; round < 60; ++round) {
+    AllocationProblem p;
+    p.jobs = 20 + next() % 120;
+    p.types = 2 + next() % 4;
+    for (std::size_t k = 0; k < p.types; ++k) p.workers.push_back(static_cast<double>(8 + next() % 64));
+    std::vector<double> remaining, since, isolated;
+    for (std::size_t j = 0; j < p.jobs; ++j) {
+      for (std::size_t k = 0; k < p.types; ++k) p.tput.push_back(next() % 5 == 0 ? 0.0 : 0.5 + static_cast<double>(next() % 1000) / 100.0);
+      p.scale.push_back(1u << (next() % 4));
+      remaining.push_back(static_cast<double>(next() % 50000));
+      since.push_back(static_cast<double>(next() % 20000));
+    }
+    isolated = isolated_throughput(p);
+    for (std::size_t j = 0; j < p.jobs; ++j) isolated[j] = isolated[j] > 0 ? remaining[j] / isolated[j] + 1.0 : 0.0;
+    const Allocation2D warm = finish_time_fairness(p, remaining, since, isolated, FinishTimeSearch::Warm);
+    const Allocation2D ref = finish_time_fairness(p, remaining, since, isolated, FinishTimeSearch::Reference);
+    ASSERT_EQ(warm.solved, ref.solved) << "round " << round;
+    ASSERT_EQ(warm.objective, ref.objective) << "round " << round;
+    ASSERT_EQ(warm.x, ref.x) << "round " << round;
+    if (ref.solved) {
+      EXPECT_FALSE(warm.warm_fell_back) << "round " << round << ": the warm verdicts disagreed with a fresh solve";
+    }
+    compared += ref.solved ? 1 : 0;
+  }
+  EXPECT_GT(compared, 40);
 }

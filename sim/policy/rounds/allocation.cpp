@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <tuple>
 #include <stdexcept>
 #include <utility>
@@ -219,58 +220,140 @@ Allocation2D min_makespan(const AllocationProblem& p, const std::vector<double>&
   return best;
 }
 
-Allocation2D finish_time_fairness(const AllocationProblem& p, const std::vector<double>& steps_remaining,
-                                  const std::vector<double>& since_arrival_s, const std::vector<double>& isolated_finish_s) {
-  check(p);
-  if (steps_remaining.size() != p.jobs || since_arrival_s.size() != p.jobs || isolated_finish_s.size() != p.jobs) {
-    throw std::invalid_argument("finish_time_fairness: one value per job in every vector");
-  }
-  Allocation2D best;
-  best.x.assign(p.jobs * p.types, 0.0);
-  std::vector<double> need(p.jobs);
-  int solves = 0;
-  // rho feasible <=> every job can reach rate remaining / (rho * isolated - since) with rho * isolated > since.
-  auto try_rho = [&](double rho, Allocation2D& into) {
+namespace {
+
+// The finish-time bisection's verdicts: rho is feasible iff every job can reach the rate its
+// remaining work needs to finish by rho x its isolated finish time. try_rho is the reference (a
+// fresh program per rho, as the allocation itself is found); WarmVerdicts answers the same
+// question from one program kept in GLPK, warm-started (WarmSimplex).
+struct FinishTimeNeeds {
+  const AllocationProblem& p;
+  const std::vector<double>& remaining;
+  const std::vector<double>& since;
+  const std::vector<double>& isolated;
+  // Fills need; false when some job cannot finish by rho at any rate (rho x isolated <= since).
+  bool at(double rho, std::vector<double>& need) const {
     for (std::size_t j = 0; j < p.jobs; ++j) {
-      if (!(steps_remaining[j] > 0) || !(isolated_finish_s[j] > 0)) {
+      if (!(remaining[j] > 0) || !(isolated[j] > 0)) {
         need[j] = 0;
         continue;
       }
-      const double budget = rho * isolated_finish_s[j] - since_arrival_s[j];
+      const double budget = rho * isolated[j] - since[j];
       if (!(budget > 0)) return false;
-      need[j] = steps_remaining[j] / budget;
+      need[j] = remaining[j] / budget;
     }
-    const bool ok = feasible(p, need, into);
-    solves += into.lp_solves;
-    return ok;
-  };
-  // The smallest rho any job could reach alone bounds the search from below.
+    return true;
+  }
+};
+
+class WarmVerdicts {
+ public:
+  explicit WarmVerdicts(const AllocationProblem& p) : p_(p) {
+    const std::vector<int> col = add_base(lp_, p);
+    std::vector<std::pair<int, double>> terms;
+    best_.assign(p.jobs, 0.0);
+    for (std::size_t j = 0; j < p.jobs; ++j) {
+      terms.clear();
+      for (std::size_t k = 0; k < p.types; ++k) {
+        if (col[j * p.types + k] >= 0) terms.emplace_back(col[j * p.types + k], p.t(j, k));
+        best_[j] = std::max(best_[j], p.t(j, k));
+      }
+      row_.push_back(terms.empty() ? -1 : lp_.rows());
+      if (!terms.empty()) lp_.add_row(terms, -LinearProgram::kInf, LinearProgram::kInf);
+    }
+    warm_ = std::make_unique<WarmSimplex>(lp_);
+  }
+  // feasible()'s verdict for these needs, solves counted in `solves`.
+  bool feasible(const std::vector<double>& need, int& solves) {
+    for (std::size_t j = 0; j < p_.jobs; ++j) {
+      if (need[j] > 0 && best_[j] < need[j]) return false;  // as feasible(): its best type is too slow
+    }
+    for (std::size_t j = 0; j < p_.jobs; ++j) {
+      if (row_[j] >= 0) warm_->set_row_bounds(row_[j], need[j] > 0 ? need[j] : -LinearProgram::kInf, LinearProgram::kInf);
+    }
+    ++solves;
+    return warm_->solve() == LinearProgram::Status::Optimal;
+  }
+
+ private:
+  const AllocationProblem& p_;
+  LinearProgram lp_;
+  std::unique_ptr<WarmSimplex> warm_;
+  std::vector<int> row_;
+  std::vector<double> best_;
+};
+
+// The bisection of finish_time_fairness on rho, with `verdict(rho)` deciding each step: the last
+// feasible rho (0 when none was found) and the solves made.
+template <class Verdict>
+double bisect_rho(Verdict&& verdict) {
   double lo = 0, hi = 1;
-  Allocation2D cand;
   int doublings = 0;
-  while (!try_rho(hi, cand)) {
-    cand = Allocation2D{};
+  while (!verdict(hi)) {
     lo = hi;
     hi *= 2;
-    if (++doublings > 60) {
-      best.lp_solves = solves;
-      return best;
-    }
+    if (++doublings > 60) return 0;
   }
-  best = std::move(cand);
-  best.objective = hi;
   for (int it = 0; it < 40 && hi - lo > 1e-3 * hi; ++it) {
     const double mid = (lo + hi) / 2;
-    Allocation2D c;
-    if (try_rho(mid, c)) {
+    if (verdict(mid)) {
       hi = mid;
-      best = std::move(c);
-      best.objective = mid;
     } else {
       lo = mid;
     }
   }
+  return hi;
+}
+
+}  // namespace
+
+Allocation2D finish_time_fairness(const AllocationProblem& p, const std::vector<double>& steps_remaining,
+                                  const std::vector<double>& since_arrival_s, const std::vector<double>& isolated_finish_s,
+                                  FinishTimeSearch search) {
+  check(p);
+  if (steps_remaining.size() != p.jobs || since_arrival_s.size() != p.jobs || isolated_finish_s.size() != p.jobs) {
+    throw std::invalid_argument("finish_time_fairness: one value per job in every vector");
+  }
+  const FinishTimeNeeds needs{p, steps_remaining, since_arrival_s, isolated_finish_s};
+  std::vector<double> need(p.jobs);
+  int solves = 0;
+  if (search == FinishTimeSearch::Warm) {
+    // The steps' verdicts from the warm program; the allocation at the rho they settle on from a
+    // fresh program, as the reference's last feasible step finds it. Should the fresh program
+    // disagree (numerically borderline), or no rho be feasible, the reference search runs instead.
+    WarmVerdicts warm(p);
+    const double rho = bisect_rho([&](double r) { return needs.at(r, need) && warm.feasible(need, solves); });
+    if (rho > 0 && needs.at(rho, need)) {
+      Allocation2D best;
+      best.x.assign(p.jobs * p.types, 0.0);
+      if (feasible(p, need, best)) {
+        best.objective = rho;
+        best.lp_solves += solves;
+        return best;
+      }
+    }
+  }
+  // The reference: a fresh program at every step, the last feasible one's allocation kept.
+  Allocation2D best;
+  best.x.assign(p.jobs * p.types, 0.0);
+  const bool fell_back = search == FinishTimeSearch::Warm;
+  const double rho = bisect_rho([&](double r) {
+    if (!needs.at(r, need)) return false;
+    Allocation2D cand;
+    const bool ok = feasible(p, need, cand);
+    solves += cand.lp_solves;
+    if (ok) {
+      best = std::move(cand);
+      best.objective = r;
+    }
+    return ok;
+  });
+  if (rho == 0) {
+    best = Allocation2D{};
+    best.x.assign(p.jobs * p.types, 0.0);
+  }
   best.lp_solves = solves;
+  best.warm_fell_back = fell_back;
   return best;
 }
 

@@ -22,6 +22,7 @@ struct Allocation2D {
   std::vector<double> x;  // [j * types + k], clipped to [0, 1]
   bool solved = false;    // false: no solution (x all zero)
   int lp_solves = 0;
+  bool warm_fell_back = false;  // finish-time fairness: the warm search disagreed, the reference ran
   double objective = 0;   // the policy's own figure: min normalised rate, makespan s, or max rho
 };
 
@@ -50,7 +51,15 @@ Allocation2D min_makespan(const AllocationProblem& p, const std::vector<double>&
 // precision 1e-3); each step is a feasibility LP, and of the allocations reaching the best rho it
 // returns one of highest total rate (each job's as a share of its best type's), where Gavel's
 // convex solver returns an interior optimum.
+//
+// Search: Reference solves a fresh program at every step. Warm (the default) decides the steps
+// from one program kept warm in GLPK (linear_program.hpp WarmSimplex) and solves a fresh program
+// only at the rho they settle on, so it returns the reference's allocation (tests/policy/
+// allocation_test.cpp); if that fresh program disagrees with the warm verdict (a rho within the
+// solver's tolerance of the boundary), it falls back to the reference search.
+enum class FinishTimeSearch : uint8_t { Warm, Reference };
 Allocation2D finish_time_fairness(const AllocationProblem& p, const std::vector<double>& steps_remaining,
-                                  const std::vector<double>& since_arrival_s, const std::vector<double>& isolated_finish_s);
+                                  const std::vector<double>& since_arrival_s, const std::vector<double>& isolated_finish_s,
+                                  FinishTimeSearch search = FinishTimeSearch::Warm);
 
 }  // namespace hetsim

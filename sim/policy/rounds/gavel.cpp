@@ -220,6 +220,7 @@ void GavelPolicy::recompute(const SchedulingContext& ctx) {
   ++stats_.recomputes;
   stats_.lp_solves += static_cast<uint64_t>(a.lp_solves);
   if (!a.solved) ++stats_.unsolved;
+  if (a.warm_fell_back && a.solved) ++stats_.warm_fallbacks;
   for (JobId id : active_) state(id).x.clear();
   for (std::size_t j = 0; j < p.jobs; ++j) {
     std::vector<double>& x = state(ids[j]).x;

@@ -103,40 +103,44 @@ void LinearProgram::clear() {
   start_.clear(), col_.clear(), coef_.clear();
 }
 
-LinearProgram::Status LinearProgram::solve(std::vector<double>& x, double& objective, bool relax) const {
-  glp_term_out(GLP_OFF);  // GLPK's terminal output is per thread and on by default (its scaler talks)
-  std::unique_ptr<glp_prob, ProbDeleter> p(glp_create_prob());
-  glp_set_obj_dir(p.get(), GLP_MAX);
+void LinearProgram::load(glp_prob* p) const {
+  glp_set_obj_dir(p, GLP_MAX);
   const int n = vars(), m = rows();
-  if (n == 0) {
-    x.clear();
-    objective = 0;
-    return Status::Optimal;
-  }
-  glp_add_cols(p.get(), n);
+  glp_add_cols(p, n);
   for (int c = 0; c < n; ++c) {
     const auto i = static_cast<std::size_t>(c);
-    glp_set_col_bnds(p.get(), c + 1, bound_type(lo_[i], hi_[i]), finite_or_zero(lo_[i]), finite_or_zero(hi_[i]));
-    glp_set_obj_coef(p.get(), c + 1, obj_[i]);
+    glp_set_col_bnds(p, c + 1, bound_type(lo_[i], hi_[i]), finite_or_zero(lo_[i]), finite_or_zero(hi_[i]));
+    glp_set_obj_coef(p, c + 1, obj_[i]);
   }
   if (m > 0) {
-    glp_add_rows(p.get(), m);
+    glp_add_rows(p, m);
     // GLPK's arrays are 1-based: element 0 is ignored.
     std::vector<int> ia(1, 0), ja(1, 0);
     std::vector<double> ar(1, 0.0);
     ia.reserve(col_.size() + 1), ja.reserve(col_.size() + 1), ar.reserve(col_.size() + 1);
     for (int r = 0; r < m; ++r) {
       const auto i = static_cast<std::size_t>(r);
-      glp_set_row_bnds(p.get(), r + 1, bound_type(row_lo_[i], row_hi_[i]), finite_or_zero(row_lo_[i]),
-                       finite_or_zero(row_hi_[i]));
+      glp_set_row_bnds(p, r + 1, bound_type(row_lo_[i], row_hi_[i]), finite_or_zero(row_lo_[i]), finite_or_zero(row_hi_[i]));
       for (int e = start_[i]; e < start_[i + 1]; ++e) {
         ia.push_back(r + 1);
         ja.push_back(col_[static_cast<std::size_t>(e)] + 1);
         ar.push_back(coef_[static_cast<std::size_t>(e)]);
       }
     }
-    glp_load_matrix(p.get(), static_cast<int>(ia.size()) - 1, ia.data(), ja.data(), ar.data());
+    glp_load_matrix(p, static_cast<int>(ia.size()) - 1, ia.data(), ja.data(), ar.data());
   }
+}
+
+LinearProgram::Status LinearProgram::solve(std::vector<double>& x, double& objective, bool relax) const {
+  glp_term_out(GLP_OFF);  // GLPK's terminal output is per thread and on by default (its scaler talks)
+  std::unique_ptr<glp_prob, ProbDeleter> p(glp_create_prob());
+  const int n = vars();
+  if (n == 0) {
+    x.clear();
+    objective = 0;
+    return Status::Optimal;
+  }
+  load(p.get());
   glp_smcp parm;
   glp_init_smcp(&parm);
   parm.msg_lev = GLP_MSG_OFF;
@@ -180,6 +184,40 @@ LinearProgram::Status LinearProgram::solve(std::vector<double>& x, double& objec
   for (int c = 0; c < n; ++c) x[static_cast<std::size_t>(c)] = glp_get_col_prim(p.get(), c + 1);
   objective = glp_get_obj_val(p.get());
   return Status::Optimal;
+}
+
+WarmSimplex::WarmSimplex(const LinearProgram& lp) {
+  glp_term_out(GLP_OFF);
+  p_ = glp_create_prob();
+  lp.load(p_);
+  glp_scale_prob(p_, GLP_SF_AUTO);
+}
+
+WarmSimplex::~WarmSimplex() { glp_delete_prob(p_); }
+
+void WarmSimplex::set_row_bounds(int row, double lo, double hi) {
+  if (std::isnan(lo) || std::isnan(hi) || lo > hi) throw std::invalid_argument("WarmSimplex::set_row_bounds: bad bounds");
+  glp_set_row_bnds(p_, row + 1, bound_type(lo, hi), finite_or_zero(lo), finite_or_zero(hi));
+}
+
+LinearProgram::Status WarmSimplex::solve() {
+  if (glp_get_num_cols(p_) == 0) return LinearProgram::Status::Optimal;
+  glp_smcp parm;
+  glp_init_smcp(&parm);
+  parm.msg_lev = GLP_MSG_OFF;
+  parm.presolve = GLP_OFF;
+  // From the last basis: after row bounds move it stays dual feasible (the objective is the same),
+  // so the dual simplex repairs only the rows now violated.
+  parm.meth = GLP_DUALP;
+  const int rc = glp_simplex(p_, &parm);
+  if (rc == GLP_ENOPFS) return LinearProgram::Status::Infeasible;
+  if (rc == GLP_ENODFS) return LinearProgram::Status::Unbounded;
+  if (rc != 0) return LinearProgram::Status::Failed;
+  const int st = glp_get_status(p_);
+  if (st == GLP_NOFEAS) return LinearProgram::Status::Infeasible;
+  if (st == GLP_UNBND) return LinearProgram::Status::Unbounded;
+  if (st != GLP_OPT) return LinearProgram::Status::Failed;
+  return LinearProgram::Status::Optimal;
 }
 
 }  // namespace hetsim

@@ -10,6 +10,8 @@
 #include <utility>
 #include <vector>
 
+struct glp_prob;
+
 namespace hetsim {
 
 class LinearProgram {
@@ -46,7 +48,9 @@ class LinearProgram {
   void clear();
 
  private:
+  friend class WarmSimplex;
   Status solve(std::vector<double>& x, double& objective, bool relax) const;
+  void load(glp_prob* p) const;  // columns, rows and matrix into an empty GLPK problem
   std::vector<double> lo_, hi_, obj_;
   std::vector<int> integer_;  // integer columns
   double mip_gap_ = 0;
@@ -58,6 +62,27 @@ class LinearProgram {
   std::vector<int> start_;  // row r's terms are entries [start_[r], start_[r+1])
   std::vector<int> col_;
   std::vector<double> coef_;
+};
+
+// WarmSimplex: one program kept in GLPK between solves and solved again after its row bounds
+// change, from the last basis by the dual simplex: a few pivots where a fresh solve needs
+// thousands, when the bounds move a little (a bisection over a parameter). Where the optimum is not
+// unique it may end on another vertex than a fresh solve of the same program would, so it answers
+// "feasible or not"; a caller that acts on the solution solves that program afresh
+// (allocation.cpp, finish-time fairness). Deterministic: the same sequence of calls gives the same
+// answers.
+class WarmSimplex {
+ public:
+  explicit WarmSimplex(const LinearProgram& lp);
+  ~WarmSimplex();
+  WarmSimplex(const WarmSimplex&) = delete;
+  WarmSimplex& operator=(const WarmSimplex&) = delete;
+  // Bounds of row `row` (as added), either may be infinite.
+  void set_row_bounds(int row, double lo, double hi);
+  LinearProgram::Status solve();
+
+ private:
+  glp_prob* p_ = nullptr;
 };
 
 const char* lp_status_name(LinearProgram::Status s);
