@@ -69,13 +69,23 @@ class Fgd final : public SharingPlacement {
     batch_.clear();
     choices_.clear();
     before_.clear();
+    nodes_.clear();
+    slot_.clear();
+    distinct_.clear();
+    // An open-addressing table of the distinct candidates, at most half full.
+    std::size_t cap = 64;
+    while (cap < 4 * nodes.size()) cap *= 2;
+    table_.assign(cap, kEmpty);
     for (std::size_t i = 0; i < nodes.size(); ++i) {
       const SharingNode& st = nodes[i];
       if (!fits(st, t)) continue;
       const auto n = static_cast<NodeId>(i);
       const double before = index_.node(n, st);
       auto add = [&](const GpuChoice& c) {
-        FragmentationIndex::add_candidate(batch_, n, st, c);
+        // Nodes in the same state given the same GPUs score the same (the kernel reads only the
+        // node's state): each distinct (state, choice) is scored once, in first-seen order.
+        slot_.push_back(distinct(Candidate{st, c}, n));
+        nodes_.push_back(n);
         choices_.push_back(c);
         before_.push_back(before);
       };
@@ -102,12 +112,12 @@ class Fgd final : public SharingPlacement {
     // GPU), then the best node under the tie-break rule.
     BestOf<double> best(opt_.tie_break, rng);
     std::size_t j = 0;
-    while (j < after_.size()) {
-      const NodeId n = batch_.candidates[j].node;
+    while (j < nodes_.size()) {
+      const NodeId n = nodes_[j];
       std::size_t node_best = j;
-      double node_key = key(after_[j] - before_[j]);
-      for (++j; j < after_.size() && batch_.candidates[j].node == n; ++j) {
-        const double k = key(after_[j] - before_[j]);
+      double node_key = key(after_[slot_[j]] - before_[j]);
+      for (++j; j < nodes_.size() && nodes_[j] == n; ++j) {
+        const double k = key(after_[slot_[j]] - before_[j]);
         if (k < node_key) node_key = k, node_best = j;
       }
       best.offer(node_key, n, choices_[node_best]);
@@ -129,8 +139,44 @@ class Fgd final : public SharingPlacement {
   FragmentationIndex index_;
   std::unique_ptr<kernels::CudaFragmentationScorer> gpu_;  // with SharingOptions::cuda
   SharingOptions opt_;
-  // Scratch reused across tasks.
+  // Scratch reused across tasks: per candidate its node, GPUs, F_n(M) before and the batch entry
+  // (slot) scoring its (state, choice); the batch holds each distinct one once.
+  struct Candidate {
+    SharingNode state;
+    GpuChoice choice;
+    bool operator==(const Candidate&) const = default;
+  };
+  struct CandidateHash {
+    std::size_t operator()(const Candidate& c) const {
+      uint64_t h = 1469598103934665603ULL;
+      const auto mix = [&h](uint64_t v) { h = (h ^ v) * 1099511628211ULL; };
+      mix(static_cast<uint64_t>(c.state.cpu_free_milli));
+      mix(static_cast<uint64_t>(c.state.mem_free_mib));
+      mix(uint64_t{c.state.model} << 8 | c.state.gpus);
+      for (int g = 0; g < c.state.gpus; ++g) mix(c.state.gpu_free_milli[static_cast<std::size_t>(g)]);
+      mix(uint64_t{c.choice.gpu_mask} << 16 | c.choice.milli_per_gpu);
+      return static_cast<std::size_t>(h);
+    }
+  };
+  // The batch entry of candidate `k` (on node `n`), added to the batch if its (state, choice) is new.
+  std::size_t distinct(const Candidate& k, NodeId n) {
+    const std::size_t mask = table_.size() - 1;
+    for (std::size_t h = CandidateHash{}(k) & mask;; h = (h + 1) & mask) {
+      if (table_[h] == kEmpty) {
+        table_[h] = static_cast<uint32_t>(distinct_.size());
+        distinct_.push_back(k);
+        FragmentationIndex::add_candidate(batch_, n, k.state, k.choice);
+        return table_[h];
+      }
+      if (distinct_[table_[h]] == k) return table_[h];
+    }
+  }
+  static constexpr uint32_t kEmpty = 0xFFFFFFFFu;
   FragmentationIndex::Batch batch_;
+  std::vector<NodeId> nodes_;
+  std::vector<std::size_t> slot_;
+  std::vector<Candidate> distinct_;  // batch entry i scores distinct_[i]
+  std::vector<uint32_t> table_;
   std::vector<GpuChoice> choices_;
   std::vector<double> before_, after_;
 };
