@@ -230,3 +230,55 @@ TEST(SharingOptions, ReferenceIntegerKeepsEachPolicysBandOrder) {
 
 }  // namespace
 }  // namespace hetsim
+
+namespace hetsim {
+namespace {
+// FGD scores each distinct (node state, GPU choice) once and hands its score to the nodes in the
+// same state: its choices must be those of scoring every candidate (FragmentationIndex::after),
+// on random clusters where most nodes share a state with others.
+TEST(Fgd, SharedScoresOfNodesInTheSameStateDecideAsScoringEachNode) {
+  Rng gen(5);
+  const std::vector<TaskType> M{{frac(250), 0.3}, {frac(500), 0.2}, {whole(1), 0.3}, {whole(2), 0.2}};
+  const uint16_t levels[] = {0, 250, 500, 750, 1000};
+  for (int round = 0; round < 200; ++round) {
+    std::vector<SharingNode> nodes;
+    for (int n = 0; n < 40; ++n) {
+      const uint16_t a = levels[gen.below(5)], b = levels[gen.below(5)];
+      nodes.push_back(make_node({a, b, 1000, 1000}, gen.below(4) == 0 ? 2000 : 64000));
+    }
+    const SharingTask t = gen.below(2) == 0 ? frac(static_cast<uint32_t>(levels[1 + gen.below(3)])) : whole(1 + static_cast<uint32_t>(gen.below(2)));
+    Rng rng(1);
+    auto fgd = make_sharing_placement("fgd", M);
+    const auto got = fgd->place(nodes, t, rng);
+    // Every candidate scored on its own: the least increase, the first node, the first GPU.
+    FragmentationIndex index(M);
+    std::optional<Choice> want;
+    double best = 0;
+    for (NodeId n = 0; n < nodes.size(); ++n) {
+      if (!fits(nodes[n], t)) continue;
+      const double before = index.node(n, nodes[n]);
+      std::vector<GpuChoice> choices;
+      if (!t.fractional()) {
+        choices.push_back(best_fit_choice(nodes[n], t));
+      } else {
+        for (int g = 0; g < nodes[n].gpus; ++g) {
+          if (nodes[n].gpu_free_milli[static_cast<std::size_t>(g)] >= t.gpu_milli) choices.push_back({1U << g, static_cast<uint16_t>(t.gpu_milli)});
+        }
+      }
+      for (const GpuChoice& c : choices) {
+        const double delta = index.after(n, nodes[n], t, c) - before;
+        if (!want || delta < best) {
+          want = Choice{n, c};
+          best = delta;
+        }
+      }
+    }
+    ASSERT_EQ(got.has_value(), want.has_value()) << "round " << round;
+    if (want) {
+      ASSERT_EQ(got->first, want->first) << "round " << round;
+      ASSERT_EQ(got->second, want->second) << "round " << round;
+    }
+  }
+}
+}  // namespace
+}  // namespace hetsim
