@@ -25,7 +25,9 @@ import sys
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-POLICIES = ["fifo", "sjf", "easy-backfill", "srtf", "las", "tiresias", "gavel", "themis", "sia"]
+# "scenario" runs the scenario's own policy block (the city's easy-backfill with best-fit placement);
+# the others replace it with the policy's defaults (`--policy NAME`).
+POLICIES = ["scenario", "fifo", "sjf", "easy-backfill", "srtf", "las", "tiresias", "gavel", "themis", "sia"]
 CASES = {
     "default": ("scenarios/shanghai-modu.yaml", []),
     "busy": ("scenarios/shanghai-modu-busy.yaml", ["--set", "scenario.horizon=8d"]),
@@ -40,7 +42,9 @@ def run(binary, case, policy, out_dir, extra):
         with open(meta) as f:
             return json.load(f)
     scenario, case_args = CASES[case]
-    cmd = [binary, "run", os.path.join(ROOT, scenario), "--quiet", "--policy", policy, "--out", out_dir]
+    cmd = [binary, "run", os.path.join(ROOT, scenario), "--quiet", "--out", out_dir]
+    if policy != "scenario":  # "scenario": the scenario's own policy block (easy-backfill, best-fit)
+        cmd += ["--policy", policy]
     cmd += case_args + extra
     t0 = time.monotonic()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)

@@ -87,3 +87,59 @@ TEST(ShanghaiScenario, WorkloadMatchesAcmeSerenStatistics) {
   EXPECT_GT(load, 0.5);
   EXPECT_LT(load, 1.0);
 }
+
+// The busy and overloaded cities of docs/performance.md ("Busy regime") and docs/shanghai-scenario.md
+// ("Busy and overloaded"): the default platform unchanged, more jobs (1.2x and 1.49x), so that the
+// offered load is about 0.93 (afternoon peaks above capacity) and about 1.15.
+TEST(ShanghaiScenario, BusyAndOverloadedCitiesAreTheDefaultPlatformAtHigherLoads) {
+  const auto parse = [](const std::string& name) {
+    const ParseResult r = parse_scenario_file(std::string(HETSIM_SOURCE_DIR) + "/scenarios/" + name);
+    if (!r.ok()) throw std::runtime_error(r.errors.front().format());
+    return r.spec;
+  };
+  const ScenarioSpec base = parse("shanghai-modu.yaml");
+  const ScenarioSpec busy = parse("shanghai-modu-busy.yaml");
+  const ScenarioSpec over = parse("shanghai-modu-overload.yaml");
+  EXPECT_EQ(busy.name, "shanghai-modu-busy");
+  EXPECT_EQ(over.name, "shanghai-modu-overload");
+  EXPECT_DOUBLE_EQ(busy.workload.jobs_per_day, 44400);
+  EXPECT_DOUBLE_EQ(over.workload.jobs_per_day, 55000);
+  for (const ScenarioSpec* s : {&busy, &over}) {
+    EXPECT_DOUBLE_EQ(s->horizon_s, base.horizon_s);
+    EXPECT_EQ(s->policy.name, base.policy.name);
+    EXPECT_EQ(s->workload.diurnal, base.workload.diurnal);
+    EXPECT_EQ(s->workload.classes.size(), base.workload.classes.size());
+  }
+  // Same platform: every pool of the default, card for card.
+  const auto week = [](ScenarioSpec s) {
+    s.horizon_s = 7 * 86400.0;
+    return build_scenario(s, 1);
+  };
+  const SimulationModel b = week(base), u = week(busy), o = week(over);
+  ASSERT_EQ(u.cluster.pool_count(), b.cluster.pool_count());
+  for (PoolId p = 0; p < b.cluster.pool_count(); ++p) {
+    EXPECT_EQ(u.cluster.pool(p).cards(), b.cluster.pool(p).cards());
+    EXPECT_EQ(o.cluster.pool(p).cards(), b.cluster.pool(p).cards());
+    EXPECT_EQ(u.cluster.pool(p).chip, b.cluster.pool(p).chip);
+  }
+  EXPECT_EQ(u.tenants.size(), b.tenants.size());
+  // Offered load on 50,000 A100-equivalent cards (docs/workload-calibration.md), one week.
+  const auto load = [](const SimulationModel& m) {
+    std::vector<double> runtime(m.jobs.size());
+    for (std::size_t i = 0; i < m.jobs.size(); ++i) runtime[i] = m.reference_step_time_s[i] * static_cast<double>(m.jobs[i].steps);
+    return offered_load(workload_stats(m.jobs, runtime), 50000, 7 * 86400.0);
+  };
+  const double lb = load(b), lu = load(u), lo = load(o);
+  EXPECT_NEAR(static_cast<double>(u.jobs.size()) / static_cast<double>(b.jobs.size()), 1.2, 0.02);
+  EXPECT_NEAR(static_cast<double>(o.jobs.size()) / static_cast<double>(b.jobs.size()), 55000.0 / 37000.0, 0.03);
+  EXPECT_GT(lu, 0.8);
+  EXPECT_LT(lu, 1.05);
+  EXPECT_GT(lo, 1.0);
+  EXPECT_LT(lo, 1.35);
+  EXPECT_GT(lu, lb);
+  EXPECT_GT(lo, lu);
+  // The busy city's afternoon peak asks for more than the platform has.
+  double peak = 0, mean = 0;
+  for (double d : busy.workload.diurnal) peak = std::max(peak, d), mean += d / 24.0;
+  EXPECT_GT(lu * peak / mean, 1.2);
+}

@@ -1,6 +1,7 @@
 #include "hetsim/policy/sharing/node_state.hpp"
 
 #include <algorithm>
+#include <array>
 #include <numeric>
 
 namespace hetsim {
@@ -32,16 +33,6 @@ bool model_allowed(const SharingNode& n, const SharingTask& t) {
   return n.model < 64 && ((t.allowed_models >> n.model) & 1U) != 0;
 }
 
-// GPU indexes with free >= gpu_milli, smallest free first, index order within equal free.
-std::vector<int> sufficient_gpus_ascending(const SharingNode& n, const SharingTask& t) {
-  std::vector<int> idx;
-  for (int i = 0; i < n.gpus; ++i)
-    if (n.gpu_free_milli[i] >= t.gpu_milli) idx.push_back(i);
-  std::stable_sort(idx.begin(), idx.end(),
-                   [&](int a, int b) { return n.gpu_free_milli[a] < n.gpu_free_milli[b]; });
-  return idx;
-}
-
 }  // namespace
 
 bool fits(const SharingNode& n, const SharingTask& t) {
@@ -55,7 +46,6 @@ bool fits(const SharingNode& n, const SharingTask& t) {
 
 GpuChoice best_fit_choice(const SharingNode& n, const SharingTask& t) {
   if (t.cpu_only()) return GpuChoice{0, 0};
-  const auto idx = sufficient_gpus_ascending(n, t);
   GpuChoice c{0, static_cast<uint16_t>(t.gpu_milli)};
   if (t.gpu_milli == kMilliPerCard) {
     // Fully free GPUs all look alike: the lowest indexes (reference: AllocateExclusiveGpuId).
@@ -64,7 +54,20 @@ GpuChoice best_fit_choice(const SharingNode& n, const SharingTask& t) {
       if (n.gpu_free_milli[i] == kMilliPerCard) c.gpu_mask |= 1U << i, ++taken;
     return c;
   }
-  for (uint32_t k = 0; k < t.num_gpu && k < idx.size(); ++k) c.gpu_mask |= 1U << idx[k];
+  // The GPUs with room, least free first, then by index, by a stable insertion sort in place (no
+  // allocation: this runs for every node at every task).
+  std::array<int, kMaxCardsPerNode> idx{};
+  std::size_t count = 0;
+  for (int i = 0; i < n.gpus; ++i) {
+    if (n.gpu_free_milli[static_cast<std::size_t>(i)] < t.gpu_milli) continue;
+    std::size_t at = count++;
+    while (at > 0 && n.gpu_free_milli[static_cast<std::size_t>(idx[at - 1])] > n.gpu_free_milli[static_cast<std::size_t>(i)]) {
+      idx[at] = idx[at - 1];
+      --at;
+    }
+    idx[at] = i;
+  }
+  for (uint32_t k = 0; k < t.num_gpu && k < count; ++k) c.gpu_mask |= 1U << idx[k];
   return c;
 }
 

@@ -72,10 +72,15 @@ class Fgd final : public SharingPlacement {
     nodes_.clear();
     slot_.clear();
     distinct_.clear();
-    // An open-addressing table of the distinct candidates, at most half full.
+    batch_of_.clear();
+    value_.clear();
+    // An open-addressing table of the distinct candidates, at most a quarter full; emptied by
+    // clearing the entries the last task used.
     std::size_t cap = 64;
-    while (cap < 4 * nodes.size()) cap *= 2;
-    table_.assign(cap, kEmpty);
+    while (cap < 4 * nodes.size() * kMaxCardsPerNode) cap *= 2;
+    if (table_.size() < cap) table_.assign(cap, kEmpty);
+    for (std::size_t h : used_) table_[h] = kEmpty;
+    used_.clear();
     for (std::size_t i = 0; i < nodes.size(); ++i) {
       const SharingNode& st = nodes[i];
       if (!fits(st, t)) continue;
@@ -84,7 +89,7 @@ class Fgd final : public SharingPlacement {
       auto add = [&](const GpuChoice& c) {
         // Nodes in the same state given the same GPUs score the same (the kernel reads only the
         // node's state): each distinct (state, choice) is scored once, in first-seen order.
-        slot_.push_back(distinct(Candidate{st, c}, n));
+        slot_.push_back(distinct(Candidate{st, c}, n, t));
         nodes_.push_back(n);
         choices_.push_back(c);
         before_.push_back(before);
@@ -108,6 +113,12 @@ class Fgd final : public SharingPlacement {
       }
     }
     index_.after_batch(t, batch_, after_);
+    // The scores of the distinct candidates: from earlier tasks of the same shape, or from the batch.
+    for (std::size_t d = 0; d < distinct_.size(); ++d) {
+      if (batch_of_[d] == kEmpty) continue;
+      value_[d] = after_[batch_of_[d]];
+      add_known(Known{t, distinct_[d]}, value_[d]);
+    }
     // Each node's best candidate (the first of equal keys, as the reference keeps its first best
     // GPU), then the best node under the tie-break rule.
     BestOf<double> best(opt_.tie_break, rng);
@@ -115,9 +126,9 @@ class Fgd final : public SharingPlacement {
     while (j < nodes_.size()) {
       const NodeId n = nodes_[j];
       std::size_t node_best = j;
-      double node_key = key(after_[slot_[j]] - before_[j]);
+      double node_key = key(value_[slot_[j]] - before_[j]);
       for (++j; j < nodes_.size() && nodes_[j] == n; ++j) {
-        const double k = key(after_[slot_[j]] - before_[j]);
+        const double k = key(value_[slot_[j]] - before_[j]);
         if (k < node_key) node_key = k, node_best = j;
       }
       best.offer(node_key, n, choices_[node_best]);
@@ -158,25 +169,89 @@ class Fgd final : public SharingPlacement {
       return static_cast<std::size_t>(h);
     }
   };
-  // The batch entry of candidate `k` (on node `n`), added to the batch if its (state, choice) is new.
-  std::size_t distinct(const Candidate& k, NodeId n) {
+  // The distinct candidate of `k` (on node `n`, task `t`); a new one is scored from an earlier
+  // task of the same shape (known_) or goes into the batch.
+  std::size_t distinct(const Candidate& k, NodeId n, const SharingTask& t) {
     const std::size_t mask = table_.size() - 1;
     for (std::size_t h = CandidateHash{}(k) & mask;; h = (h + 1) & mask) {
       if (table_[h] == kEmpty) {
         table_[h] = static_cast<uint32_t>(distinct_.size());
+        used_.push_back(h);
         distinct_.push_back(k);
-        FragmentationIndex::add_candidate(batch_, n, k.state, k.choice);
+        if (const double* v = find_known(Known{t, k})) {
+          value_.push_back(*v);
+          batch_of_.push_back(kEmpty);
+        } else {
+          value_.push_back(0);
+          batch_of_.push_back(static_cast<uint32_t>(batch_.candidates.size()));
+          FragmentationIndex::add_candidate(batch_, n, k.state, k.choice);
+        }
         return table_[h];
       }
       if (distinct_[table_[h]] == k) return table_[h];
     }
   }
+  // F_n(M) after placing a task of this shape with this choice on a node in this state: a pure
+  // function of the three (M is the policy's), kept across tasks since most nodes do not change.
+  struct Known {
+    SharingTask task;
+    Candidate candidate;
+    bool operator==(const Known&) const = default;
+  };
+  struct KnownHash {
+    std::size_t operator()(const Known& k) const {
+      uint64_t h = CandidateHash{}(k.candidate);
+      const auto mix = [&h](uint64_t v) { h = (h ^ v) * 1099511628211ULL; };
+      mix(static_cast<uint64_t>(k.task.cpu_milli));
+      mix(static_cast<uint64_t>(k.task.mem_mib));
+      mix(uint64_t{k.task.num_gpu} << 32 | k.task.gpu_milli);
+      mix(k.task.allowed_models);
+      return static_cast<std::size_t>(h);
+    }
+  };
+  // An open-addressing table of known scores, emptied whole when half full (deterministic: a
+  // score computed again is the same).
+  struct KnownSlot {
+    uint64_t hash = 0;
+    bool used = false;
+    Known key;
+    double value = 0;
+  };
+  static constexpr std::size_t kKnownSlots = std::size_t{1} << 16;
+  const double* find_known(const Known& k) const {
+    if (known_.empty()) return nullptr;
+    const uint64_t h = KnownHash{}(k);
+    for (std::size_t i = h & (kKnownSlots - 1);; i = (i + 1) & (kKnownSlots - 1)) {
+      const KnownSlot& slot = known_[i];
+      if (!slot.used) return nullptr;
+      if (slot.hash == h && slot.key == k) return &slot.value;
+    }
+  }
+  void add_known(const Known& k, double v) {
+    if (known_.empty() || known_count_ >= kKnownSlots / 2) {
+      known_.assign(kKnownSlots, KnownSlot{});
+      known_count_ = 0;
+    }
+    const uint64_t h = KnownHash{}(k);
+    for (std::size_t i = h & (kKnownSlots - 1);; i = (i + 1) & (kKnownSlots - 1)) {
+      KnownSlot& slot = known_[i];
+      if (slot.used && !(slot.hash == h && slot.key == k)) continue;
+      if (!slot.used) ++known_count_;
+      slot = KnownSlot{h, true, k, v};
+      return;
+    }
+  }
+  std::vector<KnownSlot> known_;
+  std::size_t known_count_ = 0;
+  std::vector<uint32_t> batch_of_;  // per distinct candidate: its batch entry, or kEmpty (known)
+  std::vector<double> value_;       // per distinct candidate: F_n(M) after
   static constexpr uint32_t kEmpty = 0xFFFFFFFFu;
   FragmentationIndex::Batch batch_;
   std::vector<NodeId> nodes_;
   std::vector<std::size_t> slot_;
   std::vector<Candidate> distinct_;  // batch entry i scores distinct_[i]
   std::vector<uint32_t> table_;
+  std::vector<std::size_t> used_;  // entries of table_ the current task filled
   std::vector<GpuChoice> choices_;
   std::vector<double> before_, after_;
 };
