@@ -1,6 +1,8 @@
 #include "hetsim/metrics/stats.hpp"
 
 #include <algorithm>
+#include <cstdint>
+#include <cstring>
 #include <cmath>
 
 namespace hetsim {
@@ -44,11 +46,49 @@ double nearest_rank_percentile(const std::vector<double>& sorted, double p) {
   return sorted[idx];
 }
 
+namespace {
+// Ascending order of doubles (no NaN) by a least-significant-digit radix sort on their bits, 16 at
+// a time: the same sequence std::sort gives (equal values are indistinguishable), about 10x faster
+// on the million waits and JCTs of a city month.
+void sort_ascending(std::vector<double>& values) {
+  if (values.size() < 4096) {
+    std::sort(values.begin(), values.end());
+    return;
+  }
+  // Order-preserving map to unsigned: flip all bits of negatives, the sign bit of the rest.
+  std::vector<uint64_t> keys(values.size()), tmp(values.size());
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    uint64_t b;
+    std::memcpy(&b, &values[i], sizeof b);
+    keys[i] = (b >> 63) != 0 ? ~b : b | (uint64_t{1} << 63);
+  }
+  std::vector<std::size_t> count(1 << 16);
+  for (int shift = 0; shift < 64; shift += 16) {
+    std::fill(count.begin(), count.end(), 0);
+    for (uint64_t k : keys) ++count[(k >> shift) & 0xFFFF];
+    if (count[(keys[0] >> shift) & 0xFFFF] == keys.size()) continue;  // one digit value: order kept
+    std::size_t at = 0;
+    for (std::size_t& c : count) {
+      const std::size_t n = c;
+      c = at;
+      at += n;
+    }
+    for (uint64_t k : keys) tmp[count[(k >> shift) & 0xFFFF]++] = k;
+    keys.swap(tmp);
+  }
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    const uint64_t k = keys[i];
+    const uint64_t b = (k >> 63) != 0 ? k & ~(uint64_t{1} << 63) : ~k;
+    std::memcpy(&values[i], &b, sizeof b);
+  }
+}
+}  // namespace
+
 Distribution describe(std::vector<double> values) {
   Distribution d;
   d.count = values.size();
   if (values.empty()) return d;
-  std::sort(values.begin(), values.end());
+  sort_ascending(values);
   // Kahan summation over the sorted values: the mean does not depend on input order.
   double sum = 0, comp = 0;
   for (double v : values) {

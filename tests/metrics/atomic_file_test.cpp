@@ -1,5 +1,9 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
+#include <random>
+
 #include <unistd.h>
 
 #include <cmath>
@@ -78,6 +82,39 @@ TEST(Stats, NearestRankPercentilesAreSampleValues) {
   EXPECT_EQ(describe({}).count, 0u);
   // The mean does not depend on input order (sorted, compensated summation).
   EXPECT_EQ(describe({1e16, 1, -1e16, 1}).mean, describe({1, 1, 1e16, -1e16}).mean);
+}
+
+// describe() sorts large inputs by a radix sort: the same figures as a comparison sort, on
+// negatives, duplicates, zeros, huge and tiny magnitudes.
+TEST(Stats, LargeInputsGiveTheFiguresOfAComparisonSort) {
+  std::mt19937_64 gen(3);
+  for (int round = 0; round < 20; ++round) {
+    std::vector<double> v(5000 + gen() % 20000);
+    for (double& x : v) {
+      switch (gen() % 5) {
+        case 0: x = static_cast<double>(gen() % 100); break;                               // duplicates
+        case 1: x = -static_cast<double>(gen() % 1000) * 0.25; break;                      // negatives
+        case 2: x = std::ldexp(static_cast<double>(gen() % 1000000), static_cast<int>(gen() % 200) - 100); break;
+        case 3: x = 0.0; break;
+        default: x = static_cast<double>(gen()) * 1e-6; break;
+      }
+    }
+    std::vector<double> sorted = v;
+    std::sort(sorted.begin(), sorted.end());
+    double sum = 0, comp = 0;
+    for (double x : sorted) {
+      const double y = x - comp;
+      const double t = sum + y;
+      comp = (t - sum) - y;
+      sum = t;
+    }
+    const Distribution d = describe(v);
+    EXPECT_EQ(d.mean, sum / static_cast<double>(sorted.size())) << round;
+    EXPECT_EQ(d.p50, nearest_rank_percentile(sorted, 50)) << round;
+    EXPECT_EQ(d.p95, nearest_rank_percentile(sorted, 95)) << round;
+    EXPECT_EQ(d.p99, nearest_rank_percentile(sorted, 99)) << round;
+    EXPECT_EQ(d.max, sorted.back()) << round;
+  }
 }
 
 TEST(Stats, StudentTQuantilesAndConfidenceIntervals) {

@@ -170,8 +170,11 @@ bool EasyBackfillPolicy::reserve(const SchedulingContext& ctx, JobId head, uint3
         }
       }
     }
-    std::sort(reservation_.caps.begin(), reservation_.caps.end(),
-              [](const NodeCap& x, const NodeCap& y) { return x.node < y.node; });
+    // Taken in (free cards, id) order: already by id when they all had one count, as is usual.
+    const auto by_node = [](const NodeCap& x, const NodeCap& y) { return x.node < y.node; };
+    if (!std::is_sorted(reservation_.caps.begin(), reservation_.caps.end(), by_node)) {
+      std::sort(reservation_.caps.begin(), reservation_.caps.end(), by_node);
+    }
     reservation_.valid = true;
     reservation_.shadow = shadow;
   };
