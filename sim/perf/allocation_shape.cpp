@@ -19,8 +19,19 @@ AllocationShape shape_of(const Allocation& a, const Cluster& c, const Topology& 
   if (a.empty()) return s;
   s.chip = c.node_chip(a.front().node);
   s.nodes = static_cast<uint32_t>(a.size());
-  std::vector<SiteId> sites;
-  std::vector<uint32_t> leaves;
+  if (a.size() == 1) {
+    // One node (most jobs, at every start and estimate): no site pairs, no leaf set to build.
+    s.cards = static_cast<uint32_t>(card_count(a.front().card_mask));
+    s.max_cards_per_node = s.cards;
+    s.sites = 1;
+    s.leaves = 1;
+    return s;
+  }
+  // Reused per thread: a gang's distinct sites and leaves, without an allocation per call.
+  thread_local std::vector<SiteId> sites;
+  thread_local std::vector<uint32_t> leaves;
+  sites.clear();
+  leaves.clear();
   for (const NodeGrant& g : a) {
     const auto k = static_cast<uint32_t>(card_count(g.card_mask));
     s.cards += k;

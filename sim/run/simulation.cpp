@@ -147,7 +147,9 @@ double Simulation::scaled_estimate_s(JobId id, double step_s) const {
 double Simulation::estimated_runtime_s(JobId id, const Allocation& a) const {
   if (a.empty()) return model_.jobs.at(id).runtime_estimate_s;
   double eta = 0;
-  return scaled_estimate_s(id, step_time_on(id, a, chip_mix(a, cluster_), shape_of(a, cluster_, *topology_), &eta));
+  thread_local std::vector<ChipCount> mix;  // reused: policies ask for estimates at every pass
+  chip_mix(a, cluster_, mix);
+  return scaled_estimate_s(id, step_time_on(id, a, mix, shape_of(a, cluster_, *topology_), &eta));
 }
 
 double Simulation::estimated_runtime_floor_s(JobId id, ChipId chip) const {
@@ -192,7 +194,8 @@ void Simulation::start(JobId id, Allocation a) {
     }
     violation(id, "gang of " + std::to_string(j.cards) + " cards given " + std::to_string(cards) + " (all-or-nothing)");
   }
-  const std::vector<ChipCount> mix = chip_mix(a, cluster_);
+  std::vector<ChipCount>& mix = mix_scratch_;
+  chip_mix(a, cluster_, mix);
   for (const ChipCount& g : mix) {
     const std::string& name = model_.chips.at(g.chip).name;
     if (!j.chip_allowed(g.chip)) violation(id, "chip " + name + " not allowed for this job");

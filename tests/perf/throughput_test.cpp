@@ -94,3 +94,45 @@ TEST(Throughput, RuntimeIsStepsTimesStepTimeRoundedUp) {
   EXPECT_GE(rt.seconds(), 1000 * step);
   EXPECT_LT(rt.seconds(), 1000 * step + 2e-6);
 }
+
+// The estimate floor the backfill scan rules jobs out by (docs/performance.md "Busy regime"):
+// never above the step time of any shape of the gang on the chip, communication included.
+TEST(Throughput, StepTimeFloorIsBelowEveryShapeOfTheGang) {
+  const ChipSpec c = test::chip("fast", 400, 80);
+  for (ModelWork w : {train_7b(), ModelWork{}}) {
+    if (w.params == 0) w = ModelWork{1e9, 1e4, 2, 2, 0, false};  // inference: memory bound
+    for (uint32_t cards : {1u, 8u, 16u, 64u}) {
+      const double floor = step_time_floor_s(w, c, cards);
+      for (const PerfParams& p : {PerfParams{0.0, 0.9}, PerfParams{0.9, 0.9}}) {
+        AllocationShape s = packed_shape(0, cards, 8, 1600, 2);
+        EXPECT_LE(floor, step_time(w, c, s, p).total_s) << cards;
+        s.nodes = cards;  // one card per node, over two sites on a slow link
+        s.max_cards_per_node = 1;
+        s.inter_node_gbps = 100;
+        s.sites = 2;
+        s.inter_site_gbps = 1;
+        s.inter_site_latency_us = 1000;
+        EXPECT_LE(floor, step_time(w, c, s, p).total_s) << cards;
+        // And it is the step time of a shape without communication.
+        AllocationShape quiet = single_node_shape(0, cards);
+        quiet.max_cards_per_node = 1;
+        EXPECT_EQ(floor, step_time(w, c, quiet, p).total_s) << cards;
+      }
+    }
+  }
+}
+
+// A single-grant allocation's shape is single_node_shape of its chip and cards, on any node.
+TEST(AllocationShape, OneNodeIsItsChipAndCardsWhereverItIs) {
+  SimulationModel m = test::mini_model(2);
+  m.cluster.add_pool(0, 0, 0, 4, 8, 128000, 1 << 20, 2);
+  m.cluster.add_pool(1, 0, 1, 4, 8, 128000, 1 << 20, 2);
+  test::finish_topology(m);
+  for (NodeId n = 0; n < m.cluster.node_count(); ++n) {
+    for (uint32_t mask : {0b1u, 0b1011u, 0xFFu}) {
+      const Allocation a{NodeGrant{n, mask, kMilliPerCard, 0, 0}};
+      EXPECT_EQ(shape_of(a, m.cluster, m.topology),
+                single_node_shape(m.cluster.node_chip(n), static_cast<uint32_t>(card_count(mask))));
+    }
+  }
+}

@@ -50,13 +50,18 @@ bool take_group(const Job& job, const Cluster& c, SiteId site, ChipId chip, uint
 
 std::vector<ChipCount> chip_mix(const Allocation& a, const Cluster& c) {
   std::vector<ChipCount> mix;
+  chip_mix(a, c, mix);
+  return mix;
+}
+
+void chip_mix(const Allocation& a, const Cluster& c, std::vector<ChipCount>& mix) {
+  mix.clear();
   for (const NodeGrant& g : a) {
     const ChipId chip = c.node_chip(g.node);
     auto it = std::lower_bound(mix.begin(), mix.end(), chip, [](const ChipCount& x, ChipId id) { return x.chip < id; });
     if (it == mix.end() || it->chip != chip) it = mix.insert(it, ChipCount{chip, 0});
     it->cards += static_cast<uint32_t>(card_count(g.card_mask));
   }
-  return mix;
 }
 
 bool find_mixed_placement(const Job& job, const PlacementInput& in, uint32_t max_types,

@@ -39,5 +39,7 @@ bool place_mixed(const SchedulingContext& ctx, JobId id, const MixOptions& mix, 
 
 // The chip groups of an allocation, ascending chip id.
 std::vector<ChipCount> chip_mix(const Allocation& a, const Cluster& c);
+// The same into `out` (cleared first), for callers that reuse a buffer.
+void chip_mix(const Allocation& a, const Cluster& c, std::vector<ChipCount>& out);
 
 }  // namespace hetsim
