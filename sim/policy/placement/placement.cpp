@@ -114,6 +114,9 @@ struct PoolFilter {
 // The same node offer_by_bucket finds over all buckets, in O(pools x buckets up to the answer).
 void best_fit_by_bucket(const Job& job, const Cluster& c, std::span<const PoolId> pools, std::span<const NodeCap> caps,
                         BestNode& best) {
+  // A node holds at most kMaxCardsPerNode (< 64) cards: a larger job has no bucket (and a shift
+  // by 64 or more is undefined).
+  if (job.cards > static_cast<uint32_t>(kMaxCardsPerNode)) return;
   const uint64_t at_least_need = ~uint64_t{0} << job.cards;
   uint64_t buckets = 0;  // free-card counts >= need that some candidate pool has nodes with
   for (PoolId p : pools) buckets |= c.free_bucket_mask(p) & at_least_need;
