@@ -106,13 +106,26 @@ int cmd_run(const RunOptions& opt) {
     }
   }
 
+  // The trace streams to "-", devices and FIFOs (the summary table then goes to stderr when it
+  // would share stdout); a file is replaced whole (atomic_file.hpp's rule).
+  bool trace_streams = false;
   if (!opt.trace_out.empty()) {
-    const std::filesystem::path parent = std::filesystem::path(opt.trace_out).parent_path();
-    if (const std::string why = check_output_dir(parent.empty() ? "." : parent.string()); !why.empty()) {
-      fmt::print(stderr, "hetsim: --trace-out {}: {}\n", opt.trace_out, why);
+    if (const std::string why = output_path_problem(opt.trace_out); !why.empty()) {
+      fmt::print(stderr, "hetsim: --trace-out {}\n", why);
       return kExitBadInput;
     }
+    trace_streams = resolve_output_path(opt.trace_out).stream;
+    const std::filesystem::path parent = std::filesystem::path(opt.trace_out).parent_path();
+    if (!trace_streams) {
+      if (const std::string why = check_output_dir(parent.empty() ? "." : parent.string()); !why.empty()) {
+        fmt::print(stderr, "hetsim: --trace-out {}: {}\n", opt.trace_out, why);
+        return kExitBadInput;
+      }
+    }
   }
+  const bool trace_on_stdout = opt.trace_out == "-" || opt.trace_out == "/dev/stdout" ||
+                               opt.trace_out == "/dev/fd/1" || opt.trace_out == "/proc/self/fd/1";
+  std::FILE* const table_to = trace_on_stdout ? stderr : stdout;
 
   SimulationModel model;
   try {
@@ -145,8 +158,8 @@ int cmd_run(const RunOptions& opt) {
   const RunInfo info = run_info(spec.name, seed, policy->name(), device_name(device), model, sim, res);
   const ReportInputs in{&info, &model.cluster, &model.chips, &model.jobs, &model.tenants, &metrics, &model.vouchers};
   const auto summary = opt.out.empty() ? summary_json(in) : write_run_outputs(opt.out, in);
-  if (!opt.quiet) fmt::print("{}", summary_table(summary));
-  if (!opt.out.empty() && !opt.quiet) fmt::print("  outputs in {}/\n", opt.out);
+  if (!opt.quiet) fmt::print(table_to, "{}", summary_table(summary));
+  if (!opt.out.empty() && !opt.quiet) fmt::print(table_to, "  outputs in {}/\n", opt.out);
   if (!opt.trace_out.empty()) {
     // A trace viewer cannot open a city-month: a few million slices is already hundreds of MB.
     constexpr uint64_t kMaxTraceSlices = 2'000'000;
@@ -157,8 +170,9 @@ int cmd_run(const RunOptions& opt) {
                  opt.trace_out, slices, kMaxTraceSlices);
       return kExitBadInput;
     }
+    if (trace_on_stdout) std::fflush(stdout);
     write_file_atomically(opt.trace_out, trace_json(in));
-    if (!opt.quiet) fmt::print("  trace ({} slices) in {}\n", slices, opt.trace_out);
+    if (!opt.quiet) fmt::print(table_to, "  trace ({} slices) in {}\n", slices, opt.trace_out);
   }
   return 0;
 }

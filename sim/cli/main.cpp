@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "commands.hpp"
+#include "hetsim/metrics/atomic_file.hpp"
 #include "compare_command.hpp"
 #include "plan_command.hpp"
 #include "report_command.hpp"
@@ -110,6 +111,9 @@ int main(int argc, char** argv) {
     if (*report_cmd) return hetsim::cmd_report(report_dir, report_out);
     if (*validate_cmd) return hetsim::cmd_validate(validate_files);
     if (*list_cmd) return list_what == "policies" ? hetsim::cmd_list_policies() : hetsim::cmd_list_chips(list_catalog);
+  } catch (const hetsim::OutputPathError& e) {
+    fmt::print(stderr, "hetsim: {}\n", e.what());  // an output path the rule refuses is bad input
+    return 2;
   } catch (const std::exception& e) {
     fmt::print(stderr, "hetsim: internal error: {}\n", e.what());
     return 1;

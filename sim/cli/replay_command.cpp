@@ -58,11 +58,20 @@ std::vector<TaskType> target_of(const ScenarioSpec& spec, const SharingTrace& tr
   return target_workload(trace.tasks, o);
 }
 
+// The arrivals' problem is the pod list's: the error points at `sharing_replay.pods`.
+std::string arrivals_diagnostic(const ScenarioSpec& spec, const std::string& why) {
+  return Diagnostic{spec.sharing_replay.pods_pos, "sharing_replay.pods: " + why}.format();
+}
+
 }  // namespace
 
 int validate_sharing_replay(const ScenarioSpec& spec, const std::string& file) {
   SharingTrace trace;
   if (!load_trace(spec, trace)) return kExitBadInput;
+  if (const std::string why = fgd_arrivals_problem(trace, spec.sharing_replay.inflation_pct); !why.empty()) {
+    fmt::print(stderr, "{}\n", arrivals_diagnostic(spec, why));
+    return kExitBadInput;
+  }
   const auto M = target_of(spec, trace);
   fmt::print("{}: ok (trace replay: {} nodes, {} GPUs of {} models, {} tasks, {} task types in M, {} policies x {} seeds)\n",
              file, trace.nodes.size(), trace.gpu_count, trace.models.size(), trace.tasks.size(), M.size(),
@@ -103,6 +112,10 @@ int run_sharing_replay(const ScenarioSpec& spec, const RunOptions& opt, Device d
 
   SharingTrace trace;
   if (!load_trace(spec, trace)) return kExitBadInput;
+  if (const std::string why = fgd_arrivals_problem(trace, rs.inflation_pct); !why.empty()) {
+    fmt::print(stderr, "{}\n", arrivals_diagnostic(spec, why));
+    return kExitBadInput;
+  }
   const auto M = target_of(spec, trace);
   FgdExperimentConfig cfg;
   cfg.inflation_pct = rs.inflation_pct;

@@ -2,11 +2,15 @@
 
 #include <atomic>
 #include <cerrno>
+#include <climits>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
-#include <stdexcept>
 #include <utility>
+
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace hetsim {
@@ -20,10 +24,98 @@ std::string temp_name(const std::string& path) {
   return path + ".tmp." + std::to_string(::getpid()) + "." + std::to_string(counter.fetch_add(1));
 }
 
+bool starts_with(const std::string& s, std::string_view prefix) { return s.compare(0, prefix.size(), prefix) == 0; }
+
+// Names of an already open descriptor: written through, never replaced (a regular file behind one
+// is what a shell redirection opened).
+bool names_a_descriptor(const std::string& path) {
+  return path == "-" || path == "/dev/stdout" || path == "/dev/stderr" || starts_with(path, "/dev/fd/") ||
+         starts_with(path, "/proc/self/fd/");
+}
+
+const char* kind_of(mode_t m) {
+  if (S_ISDIR(m)) return "a directory";
+  if (S_ISBLK(m)) return "a block device";
+  if (S_ISSOCK(m)) return "a socket";
+  return "not a regular file, character device or FIFO";
+}
+
+std::FILE* open_stream(const OutputTarget& t) {
+  if (t.path == "-") return stdout;
+  // Append, never truncate or create: the node exists and belongs to someone else.
+  const int fd = ::open(t.path.c_str(), O_WRONLY | O_APPEND | O_NOCTTY | O_CLOEXEC);
+  if (fd < 0) throw std::runtime_error("cannot write " + t.path + ": " + std::strerror(errno));
+  std::FILE* f = ::fdopen(fd, "ab");
+  if (f == nullptr) {
+    const int e = errno;
+    ::close(fd);
+    throw std::runtime_error("cannot write " + t.path + ": " + std::strerror(e));
+  }
+  return f;
+}
+
+// Flushes and closes (stdout stays open); the error number or 0.
+int finish_stream(std::FILE* f) {
+  if (std::fflush(f) != 0) return errno;
+  if (f != stdout && std::fclose(f) != 0) return errno;
+  return 0;
+}
+
+void rename_into_place(const std::string& tmp, const std::string& path) {
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    const int e = errno;
+    std::remove(tmp.c_str());
+    throw std::runtime_error("cannot rename " + tmp + " to " + path + ": " + std::strerror(e));
+  }
+}
+
 }  // namespace
 
+OutputTarget resolve_output_path(const std::string& path) {
+  if (path.empty()) throw OutputPathError("an empty path");
+  if (path == "-") return {true, path};
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) {
+    const int e = errno;
+    struct stat link {};
+    if (e == ENOENT && ::lstat(path.c_str(), &link) == 0)
+      throw OutputPathError(path + " is a symbolic link to nothing (not followed, not replaced)");
+    if (e == ENOENT) return {false, path};  // a new file (a missing folder fails at the write)
+    throw OutputPathError(path + ": " + std::strerror(e));
+  }
+  if (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode)) return {true, path};
+  if (!S_ISREG(st.st_mode)) throw OutputPathError(path + " is " + kind_of(st.st_mode) + ": refused as an output");
+  if (names_a_descriptor(path)) return {true, path};
+  struct stat link {};
+  if (::lstat(path.c_str(), &link) == 0 && S_ISLNK(link.st_mode)) {
+    char resolved[PATH_MAX];
+    if (::realpath(path.c_str(), resolved) == nullptr)
+      throw OutputPathError(path + ": cannot resolve the link: " + std::strerror(errno));
+    return {false, resolved};
+  }
+  return {false, path};
+}
+
+std::string output_path_problem(const std::string& path) {
+  try {
+    (void)resolve_output_path(path);
+    return "";
+  } catch (const OutputPathError& e) {
+    return e.what();
+  }
+}
+
 void write_file_atomically(const std::string& path, const std::string& content) {
-  const std::string tmp = temp_name(path);
+  const OutputTarget t = resolve_output_path(path);
+  if (t.stream) {
+    std::FILE* f = open_stream(t);
+    const bool ok = std::fwrite(content.data(), 1, content.size(), f) == content.size();
+    const int err = ok ? finish_stream(f) : errno;
+    if (!ok && f != stdout) std::fclose(f);
+    if (!ok || err != 0) throw std::runtime_error("cannot write " + path + ": " + std::strerror(err));
+    return;
+  }
+  const std::string tmp = temp_name(t.path);
   std::FILE* f = std::fopen(tmp.c_str(), "wb");
   if (f == nullptr) throw std::runtime_error("cannot write " + tmp + ": " + std::strerror(errno));
   const bool ok = std::fwrite(content.data(), 1, content.size(), f) == content.size() &&
@@ -35,35 +127,44 @@ void write_file_atomically(const std::string& path, const std::string& content) 
     std::remove(tmp.c_str());
     throw std::runtime_error("cannot write " + tmp + ": " + std::strerror(err));
   }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    const int e = errno;
-    std::remove(tmp.c_str());
-    throw std::runtime_error("cannot rename " + tmp + " to " + path + ": " + std::strerror(e));
-  }
+  rename_into_place(tmp, t.path);
 }
 
-AtomicFileWriter::AtomicFileWriter(std::string path)
-    : path_(std::move(path)), tmp_(temp_name(path_)) {
+AtomicFileWriter::AtomicFileWriter(std::string path) : target_(resolve_output_path(path)) {
+  if (target_.stream) {
+    f_ = open_stream(target_);
+    return;
+  }
+  tmp_ = temp_name(target_.path);
   f_ = std::fopen(tmp_.c_str(), "wb");
   if (f_ == nullptr) throw std::runtime_error("cannot write " + tmp_ + ": " + std::strerror(errno));
 }
 
 AtomicFileWriter::~AtomicFileWriter() {
-  if (f_ != nullptr) {
-    std::fclose(f_);
-    std::remove(tmp_.c_str());
+  if (f_ == nullptr) return;
+  if (target_.stream) {
+    (void)finish_stream(f_);
+    return;
   }
+  std::fclose(f_);
+  std::remove(tmp_.c_str());
 }
 
 void AtomicFileWriter::write(std::string_view chunk) {
   if (f_ == nullptr) throw std::logic_error("AtomicFileWriter: write after commit");
   if (std::fwrite(chunk.data(), 1, chunk.size(), f_) != chunk.size()) {
-    throw std::runtime_error("cannot write " + tmp_ + ": " + std::strerror(errno));
+    throw std::runtime_error("cannot write " + (target_.stream ? target_.path : tmp_) + ": " + std::strerror(errno));
   }
 }
 
 void AtomicFileWriter::commit() {
   if (f_ == nullptr) throw std::logic_error("AtomicFileWriter: committed twice");
+  if (target_.stream) {
+    const int err = finish_stream(f_);
+    f_ = nullptr;
+    if (err != 0) throw std::runtime_error("cannot write " + target_.path + ": " + std::strerror(err));
+    return;
+  }
   const bool ok = std::fflush(f_) == 0 && ::fsync(::fileno(f_)) == 0;
   int err = errno;
   const bool closed = std::fclose(f_) == 0;
@@ -73,11 +174,7 @@ void AtomicFileWriter::commit() {
     std::remove(tmp_.c_str());
     throw std::runtime_error("cannot write " + tmp_ + ": " + std::strerror(err));
   }
-  if (std::rename(tmp_.c_str(), path_.c_str()) != 0) {
-    const int e = errno;
-    std::remove(tmp_.c_str());
-    throw std::runtime_error("cannot rename " + tmp_ + " to " + path_ + ": " + std::strerror(e));
-  }
+  rename_into_place(tmp_, target_.path);
 }
 
 }  // namespace hetsim

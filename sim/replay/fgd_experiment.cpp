@@ -16,12 +16,33 @@ double pct(double part, double whole) { return 100.0 * part / whole; }
 
 }  // namespace
 
+std::string fgd_arrivals_problem(const SharingTrace& trace, int inflation_pct) {
+  if (trace.tasks.empty() || trace.gpu_count <= 0) return "";  // refused elsewhere, with its own message
+  int64_t requested = 0;  // milli-GPUs over the pod list (at most 2^63 / 1000 even for 1e6 pods x 32 x 1000)
+  for (const SharingTask& t : trace.tasks) requested += t.gpu_milli_total();
+  if (requested == 0)
+    return fmt::format("no pod of the {} in the pod list asks for a GPU, so arrivals never reach {}% of the "
+                       "cluster's GPUs",
+                       trace.tasks.size(), inflation_pct);
+  // Expected draws: inflation% of capacity over the mean request per task, in doubles (no overflow).
+  const double capacity = static_cast<double>(trace.gpu_count) * kMilliPerCard;
+  const double mean = static_cast<double>(requested) / static_cast<double>(trace.tasks.size());
+  const double expected = inflation_pct / 100.0 * capacity / mean;
+  if (expected > static_cast<double>(kMaxFgdArrivalDraws / 2))
+    return fmt::format("reaching {}% of the cluster's {} GPUs takes about {:.3g} task draws per run (mean GPU "
+                       "request {:.4g} milli-GPU per pod); the cap is {} (kMaxFgdArrivalDraws / 2)",
+                       inflation_pct, trace.gpu_count, expected, mean, kMaxFgdArrivalDraws / 2);
+  return "";
+}
+
 FgdRunResult run_fgd_experiment(const SharingTrace& trace, std::span<const TaskType> target_workload,
                                 const std::string& policy, uint64_t seed, const FgdExperimentConfig& cfg) {
   if (trace.tasks.empty()) throw std::invalid_argument("the trace has no tasks");
   if (trace.gpu_count <= 0) throw std::invalid_argument("the cluster has no GPUs");
   if (cfg.inflation_pct < 1 || cfg.inflation_pct > 1000)
     throw std::invalid_argument("inflation_pct must be in 1..1000, got " + std::to_string(cfg.inflation_pct));
+  if (const std::string why = fgd_arrivals_problem(trace, cfg.inflation_pct); !why.empty())
+    throw std::invalid_argument(why);
   auto placement =
       make_sharing_placement(policy, {target_workload.begin(), target_workload.end()}, cfg.placement);
 
@@ -55,6 +76,10 @@ FgdRunResult run_fgd_experiment(const SharingTrace& trace, std::span<const TaskT
   record_reached();
   const int64_t stop = int64_t{cfg.inflation_pct} * capacity;
   while (100 * r.gpu_milli_arrived < stop) {
+    if (r.tasks_arrived >= kMaxFgdArrivalDraws)
+      throw std::runtime_error(fmt::format("arrivals reached only {:.2f}% of the cluster's GPUs after {} task draws",
+                                           pct(static_cast<double>(r.gpu_milli_arrived), capacity_d),
+                                           kMaxFgdArrivalDraws));
     const SharingTask& t = trace.tasks[draws.below(trace.tasks.size())];
     ++r.tasks_arrived;
     r.gpu_milli_arrived += t.gpu_milli_total();

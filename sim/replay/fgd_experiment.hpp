@@ -20,6 +20,18 @@ struct FgdExperimentConfig {
   SharingOptions placement;  // tie-break rule and score resolution (defaults: lowest id, exact)
 };
 
+// A run draws tasks until their GPU request reaches inflation_pct % of the cluster's GPUs; the
+// number of draws this takes depends on the trace alone (capacity x inflation / mean GPU request
+// per task), so a pod list of CPU-only tasks would never stop and one of 1-milli-GPU tasks would
+// draw millions. A run refuses a trace expected to need more than half this many draws (the other
+// half is room for chance), and stops with an error should a run reach it anyway.
+inline constexpr uint64_t kMaxFgdArrivalDraws = 10'000'000;
+
+// Why the arrivals of one run cannot reach inflation_pct % of the trace's GPUs within the cap
+// above, in words ("" when they can): no GPU request in the pod list, or too small a mean request.
+// `validate` and `run` both ask it, so validate refuses what run would not finish.
+std::string fgd_arrivals_problem(const SharingTrace& trace, int inflation_pct);
+
 struct FgdCurvePoint {
   int arrived_pct = 0;
   double allocated_pct = 0;   // GPU share allocated, % of cluster GPUs
@@ -42,7 +54,7 @@ struct FgdRunResult {
 // task sequence. A step that crosses
 // several integer percentages (a large task on a small cluster) records the state after it for
 // each of them. Throws std::invalid_argument for an unknown policy, an empty trace or a cluster
-// without GPUs, or inflation_pct outside 1..1000.
+// without GPUs, inflation_pct outside 1..1000, or arrivals fgd_arrivals_problem refuses.
 FgdRunResult run_fgd_experiment(const SharingTrace& trace, std::span<const TaskType> target_workload,
                                 const std::string& policy, uint64_t seed, const FgdExperimentConfig& cfg = {});
 

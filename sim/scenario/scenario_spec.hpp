@@ -222,5 +222,10 @@ struct ScenarioSpec {
 // for the 1M-card city month of the scale benchmark (~20 M jobs; docs/performance.md).
 inline constexpr double kMaxGeneratedJobs = 3.0e7;
 inline constexpr double kMaxTimeseriesSamples = 1.0e6;
+// The platform's size over all pools: the model keeps per-card and per-node arrays, so 4 pools of
+// 1e7 nodes x 32 cards (1.28e9 cards) died with bad_alloc. 73x and 145x the city (55,056 cards in
+// 6,882 nodes).
+inline constexpr int64_t kMaxPlatformCards = 4'000'000;
+inline constexpr int64_t kMaxPlatformNodes = 1'000'000;
 
 }  // namespace hetsim

@@ -148,9 +148,35 @@ void check_guarantees(ParseState& st) {
 }
 }  // namespace
 
+namespace {
+// The platform must fit in memory: reported once, at the pool that crosses a limit.
+void check_platform_size(ParseState& st) {
+  int64_t cards = 0, nodes = 0;
+  for (const ProviderSpec& p : st.spec.providers) {
+    for (const PoolSpec& pool : p.pools) {
+      const auto chip = std::find_if(st.spec.chips.begin(), st.spec.chips.end(),
+                                     [&](const ChipSpec& c) { return c.name == pool.chip; });
+      if (chip == st.spec.chips.end()) continue;
+      cards += pool_spec_cards(pool, *chip);
+      nodes += pool.nodes;
+      if (cards <= kMaxPlatformCards && nodes <= kMaxPlatformNodes) continue;
+      const bool by_cards = cards > kMaxPlatformCards;
+      st.ctx.error_at(pool.pos.line, pool.pos.col,
+                      "the platform reaches " + std::to_string(by_cards ? cards : nodes) +
+                          (by_cards ? " cards" : " nodes") + " at this pool, more than the limit of " +
+                          std::to_string(by_cards ? kMaxPlatformCards : kMaxPlatformNodes) +
+                          (by_cards ? " cards (kMaxPlatformCards" : " nodes (kMaxPlatformNodes") +
+                          "; the Shanghai city has 55,056 cards in 6,882 nodes)");
+      return;
+    }
+  }
+}
+}  // namespace
+
 void validate_scenario(ParseState& st) {
   check_run_size(st);
   if (!st.cluster_ok) return;
+  check_platform_size(st);
   check_guarantees(st);
   const ScenarioSpec& spec = st.spec;
   const auto caps = capacities(spec);

@@ -15,11 +15,15 @@ namespace {
 // Aliases make yaml-cpp share (and possibly cycle) nodes; copying them out must stay bounded.
 constexpr int kMaxDepth = 64;
 constexpr std::size_t kMaxNodes = 2'000'000;
+// Bytes of scalars once aliases are expanded: a 1 MB file aliasing a 1 MiB string a thousand times
+// stays under kMaxNodes but would copy out 1 GB. Twice the largest scenario file read (64 MiB).
+constexpr std::size_t kMaxExpandedBytes = std::size_t{128} << 20;
 
 struct Converter {
   const std::string& file;
   std::vector<Diagnostic>& errors;
   std::size_t nodes = 0;
+  std::size_t bytes = 0;
   bool aborted = false;
 
   void error(int line, int col, std::string msg) {
@@ -46,6 +50,13 @@ struct Converter {
     }
     switch (n.Type()) {
       case YAML::NodeType::Scalar:
+        bytes += n.Scalar().size();
+        if (bytes > kMaxExpandedBytes) {
+          error(out.line, out.col,
+                "YAML document too large: its values expand to more than 128 MiB (aliases of a long value?)");
+          aborted = true;
+          return;
+        }
         out.kind = YamlValue::Kind::Scalar;
         out.scalar = n.Scalar();
         break;

@@ -106,6 +106,11 @@ TEST(FgdReplayCli, BadInputIsRefusedWithExitTwo) {
       {"run " + kSample + " --set sharing_replay.pods=missing.csv", "cannot read pod list"},
       {"run " + kSample + " --set sharing_replay.nodes=../../workload/data/openb/bad_nodes.csv", "bad_nodes.csv:"},
       {"run " + kSample + " --set sharing_replay.inflation_pct=0", "inflation_pct"},
+      // Arrivals that can never reach the inflation point: run used to loop forever, validate said ok.
+      {"run " + kSample + " --set sharing_replay.pods=../../workload/data/openb/cpu_only_pods.csv",
+       "fgd-sample.yaml:9:9: error: sharing_replay.pods: no pod of the 3 in the pod list asks for a GPU"},
+      {"validate tests/e2e/data/fgd-cpu-only.yaml",
+       "fgd-cpu-only.yaml:9:9: error: sharing_replay.pods: no pod of the 3 in the pod list asks for a GPU"},
       {"run scenarios/examples/small-city.yaml --seeds 1-2", "--seeds is for trace-replay scenarios"},
   };
   for (const auto& c : cases) {

@@ -1,6 +1,7 @@
 // `hetsim run --trace-out FILE`: the schedule as Chrome/Perfetto trace-event JSON.
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <map>
 #include <sstream>
 #include <utility>
@@ -66,4 +67,50 @@ TEST(TraceOut, RefusedWhereItCannotApplyOrBeWritten) {
   o = run("run scenarios/examples/small-city.yaml --trace-out /proc/no/such/t.json");
   EXPECT_EQ(o.code, 2) << o.text;
   EXPECT_NE(o.text.find("--trace-out"), std::string::npos) << o.text;
+}
+
+// Outputs replace only what the run owns (atomic_file.hpp's rule): a symlink is written through,
+// a device or a pipe is streamed to, stdout ("-") gets the trace alone, the rest is refused.
+TEST(TraceOut, OutputPathsAreWrittenThroughNeverReplaced) {
+  const fs::path dir = fresh_dir("trace-paths");
+  fs::create_directories(dir / "out");
+  const std::string small = "run scenarios/examples/small-city.yaml --set scenario.horizon=1d ";
+
+  // A symlink to a regular file: the target gets the trace, the link stays a link.
+  { std::ofstream(dir / "real.json") << "old"; }
+  fs::create_symlink(dir / "real.json", dir / "link.json");
+  Out o = run(small + "--quiet --trace-out " + (dir / "link.json").string());
+  ASSERT_EQ(o.code, 0) << o.text;
+  EXPECT_TRUE(fs::is_symlink(dir / "link.json"));
+  const nlohmann::json doc = nlohmann::json::parse(slurp(dir / "real.json"));
+  EXPECT_EQ(doc["otherData"]["scenario"], "small-city");
+
+  // Inside --out too: jobs.csv as a link to a file elsewhere.
+  { std::ofstream(dir / "elsewhere.csv") << "old"; }
+  fs::create_symlink(dir / "elsewhere.csv", dir / "out/jobs.csv");
+  o = run(small + "--quiet --out " + (dir / "out").string());
+  ASSERT_EQ(o.code, 0) << o.text;
+  EXPECT_TRUE(fs::is_symlink(dir / "out/jobs.csv"));
+  EXPECT_EQ(slurp(dir / "elsewhere.csv").rfind("job_id,", 0), 0u) << "jobs.csv went through the link";
+
+  // A character device stays one (as root, rename used to turn /dev/null into a regular file).
+  o = run(small + "--quiet --trace-out /dev/null");
+  ASSERT_EQ(o.code, 0) << o.text;
+  EXPECT_TRUE(fs::is_character_file("/dev/null"));
+
+  // stdout: the trace alone (the summary table goes to stderr), through a pipe.
+  o = run_command("'" + kBin + "' " + small + "--trace-out - 2>/dev/null | cat");
+  ASSERT_EQ(o.code, 0) << o.text;
+  EXPECT_EQ(nlohmann::json::parse(o.text)["otherData"]["scenario"], "small-city");
+
+  // Refused with exit 2 before the run: a directory, a link to nothing.
+  o = run(small + "--trace-out " + dir.string());
+  EXPECT_EQ(o.code, 2) << o.text;
+  EXPECT_NE(o.text.find("is a directory"), std::string::npos) << o.text;
+  fs::create_symlink(dir / "nothing.json", dir / "dangling.json");
+  o = run(small + "--trace-out " + (dir / "dangling.json").string());
+  EXPECT_EQ(o.code, 2) << o.text;
+  EXPECT_NE(o.text.find("symbolic link to nothing"), std::string::npos) << o.text;
+  EXPECT_FALSE(fs::exists(dir / "nothing.json"));
+  fs::remove_all(dir);
 }

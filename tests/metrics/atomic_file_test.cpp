@@ -4,6 +4,8 @@
 #include <cmath>
 #include <random>
 
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmath>
@@ -134,4 +136,56 @@ TEST(Stats, StudentTQuantilesAndConfidenceIntervals) {
   EXPECT_DOUBLE_EQ(one.mean, 7);
   EXPECT_TRUE(std::isnan(one.half_width));
   EXPECT_EQ(hetsim::mean_ci95({}).n, 0u);
+}
+
+// The output-path rule (atomic_file.hpp): rename only over what the run owns.
+TEST(AtomicFile, WritesThroughSymlinksStreamsToFifosAndRefusesTheRest) {
+  const fs::path real = scratch("real.txt");
+  const fs::path dir = real.parent_path();
+  write_file_atomically(real.string(), "old\n");
+  fs::create_symlink(real, dir / "link.txt");
+  write_file_atomically((dir / "link.txt").string(), "through the link\n");
+  EXPECT_TRUE(fs::is_symlink(dir / "link.txt"));
+  EXPECT_EQ(slurp(real), "through the link\n");
+  {
+    AtomicFileWriter w((dir / "link.txt").string());
+    w.write("streamed ");
+    w.write("through\n");
+    w.commit();
+  }
+  EXPECT_TRUE(fs::is_symlink(dir / "link.txt"));
+  EXPECT_EQ(slurp(real), "streamed through\n");
+  EXPECT_EQ(resolve_output_path((dir / "link.txt").string()).path, fs::canonical(real).string());
+
+  // A FIFO is written to, not replaced (a reader is open so the writer's open does not block).
+  const fs::path fifo = dir / "pipe";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  const int rd = ::open(fifo.c_str(), O_RDONLY | O_NONBLOCK);
+  ASSERT_GE(rd, 0);
+  EXPECT_TRUE(resolve_output_path(fifo.string()).stream);
+  write_file_atomically(fifo.string(), "to the pipe\n");
+  char buf[64] = {};
+  EXPECT_EQ(::read(rd, buf, sizeof buf), 12);
+  EXPECT_EQ(std::string(buf), "to the pipe\n");
+  ::close(rd);
+  EXPECT_TRUE(fs::is_fifo(fifo));
+
+  // A character device stays one; "-" is stdout.
+  EXPECT_TRUE(resolve_output_path("/dev/null").stream);
+  write_file_atomically("/dev/null", "nothing\n");
+  EXPECT_TRUE(fs::is_character_file("/dev/null"));
+  testing::internal::CaptureStdout();
+  write_file_atomically("-", "on stdout\n");
+  EXPECT_EQ(testing::internal::GetCapturedStdout(), "on stdout\n");
+
+  // Refused, and nothing written: a directory, a link to nothing, an empty path.
+  EXPECT_THROW(write_file_atomically(dir.string(), "x"), OutputPathError);
+  fs::create_symlink(dir / "absent.txt", dir / "dangling.txt");
+  EXPECT_THROW(write_file_atomically((dir / "dangling.txt").string(), "x"), OutputPathError);
+  EXPECT_THROW(AtomicFileWriter((dir / "dangling.txt").string()), OutputPathError);
+  EXPECT_FALSE(fs::exists(dir / "absent.txt"));
+  EXPECT_NE(output_path_problem(dir.string()).find("is a directory"), std::string::npos);
+  EXPECT_NE(output_path_problem("").find("empty"), std::string::npos);
+  EXPECT_EQ(output_path_problem((dir / "new.txt").string()), "");
+  fs::remove_all(dir);
 }

@@ -33,6 +33,31 @@ SharingTrace sample() {
   return t;
 }
 
+// A run's stop depends on the pod list: arrivals that cannot reach the inflation point within
+// kMaxFgdArrivalDraws are refused before the run, with the reason (a CPU-only list looped forever).
+TEST(FgdExperiment, ArrivalsThatCannotReachTheInflationPointAreRefusedBeforeTheRun) {
+  const SharingTask cpu_only{1000, 1024, 0, 0, ~0ULL};
+  SharingTrace t = one_node_two_gpus({cpu_only, cpu_only});
+  const auto M = target_workload(t.tasks);
+  EXPECT_NE(fgd_arrivals_problem(t, 130).find("no pod of the 2 in the pod list asks for a GPU"), std::string::npos);
+  EXPECT_THROW(run_fgd_experiment(t, M, "fgd", 1), std::invalid_argument);
+
+  // 1 milli-GPU per pod on 6,212 GPUs: about 8.1 M draws at 130 %, above the cap's half.
+  const SharingTask sliver{1000, 1024, 1, 1, ~0ULL};
+  t = one_node_two_gpus({sliver});
+  t.gpu_count = 6212;
+  const std::string why = fgd_arrivals_problem(t, 130);
+  EXPECT_NE(why.find("about 8.08e+06 task draws"), std::string::npos) << why;
+  EXPECT_THROW(run_fgd_experiment(t, target_workload(t.tasks), "best-fit", 1), std::invalid_argument);
+  // The same pods on the 2-GPU cluster need 2,600 draws: accepted, and the run reaches 130 %.
+  t.gpu_count = 2;
+  EXPECT_EQ(fgd_arrivals_problem(t, 130), "");
+  EXPECT_EQ(run_fgd_experiment(t, target_workload(t.tasks), "best-fit", 1).tasks_arrived, 2600u);
+  // Mixed with GPU pods the mean request decides, the sample trace is accepted at every inflation.
+  const SharingTrace s = sample();
+  EXPECT_EQ(fgd_arrivals_problem(s, 1000), "");
+}
+
 TEST(FgdExperiment, RecordsEveryIntegerPercentOnceWithTheStateAfterTheCrossingTask) {
   // Each task asks for one whole GPU = 50 % of the cluster: arrivals 50 %, 100 %, 150 %.
   const SharingTask whole{1000, 1024, 1, 1000, ~0ULL};

@@ -87,6 +87,17 @@ TEST(ScenarioErrors, NegativeAndZeroCapacities) {
   EXPECT_TRUE(has_error(with({{49, "      cards: 0"}}), 49, 14, "'cards' must be > 0, got 0"));
 }
 
+// The platform must fit in memory: a pool of 1e7 nodes x 8 cards passed the per-pool limit and
+// died with bad_alloc. Refused at the pool that crosses the total, cards or nodes.
+TEST(ScenarioErrors, PlatformLargerThanTheLimitsIsRefusedAtThePoolThatCrossesThem) {
+  const ParseResult r = with({{18, "        nodes: 10000000"}});
+  EXPECT_TRUE(has_error(r, 16, 9, "the platform reaches 80000000 cards at this pool, more than the limit of 4000000 cards"))
+      << test::all_errors(r);
+  EXPECT_TRUE(has_error(with({{18, "        nodes: 100000"}, {23, "        nodes: 950000"}, {24, "        cards_per_node: 1"}}),
+                        21, 9, "the platform reaches 1050000 nodes at this pool, more than the limit of 1000000 nodes"));
+  EXPECT_TRUE(with({{18, "        nodes: 400000"}}).ok());  // 3.2 M cards: within both
+}
+
 TEST(ScenarioErrors, ImpossibleJobMemory) {
   const ParseResult r = with({{50, "      params: 700B"}});
   EXPECT_TRUE(has_error(r, 46, 7,
@@ -251,6 +262,15 @@ TEST(ScenarioErrors, SurvivesHostileYaml) {
   const ParseResult r = parse_text(bomb);
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.errors[0].message.find("too large"), std::string::npos) << test::all_errors(r);
+  // Few values, many bytes: a 1 MiB string aliased 200 times (a 1 MB file that expanded to 1 GB
+  // with a thousand aliases) is refused by the expanded size, at the value whose copies cross it.
+  std::string wide = "s: &s " + std::string(1 << 20, 'x') + "\nl: [";
+  for (int i = 0; i < 200; ++i) wide += i == 0 ? "*s" : ", *s";
+  wide += "]\n";
+  const ParseResult w = parse_text(wide);
+  ASSERT_FALSE(w.ok());
+  EXPECT_NE(w.errors[0].message.find("expand to more than 128 MiB"), std::string::npos) << test::all_errors(w);
+  EXPECT_EQ(w.errors[0].pos.line, 1);  // the aliased value (yaml-cpp keeps no position per alias)
   EXPECT_FALSE(parse_text("? [a, b]\n: 1\n").ok());  // non-scalar key
   EXPECT_FALSE(parse_text("---\na: 1\n---\nb: 2\n").ok());
 }
