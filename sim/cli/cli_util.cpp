@@ -1,5 +1,7 @@
 #include "cli_util.hpp"
 
+#include <fcntl.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -9,6 +11,7 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <set>
 
 namespace hetsim {
 
@@ -113,6 +116,34 @@ std::string check_output_dir(const std::string& dir) {
   if (f == nullptr) return std::string("cannot write there: ") + std::strerror(errno);
   std::fclose(f);
   std::remove(probe.c_str());
+  return {};
+}
+
+std::string lock_output_dir(const std::string& dir) {
+  static std::set<std::string> held;  // canonical paths this process locked
+  std::error_code ec;
+  const std::string key = std::filesystem::weakly_canonical(dir, ec).string();
+  if (held.count(key) != 0) return {};
+  const std::string path = dir + "/.hetsim.lock";
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+  if (fd < 0) return "cannot open " + path + ": " + std::strerror(errno);
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    const int e = errno;
+    char buf[32] = {};
+    const ssize_t n = ::pread(fd, buf, sizeof buf - 1, 0);
+    ::close(fd);
+    if (e != EWOULDBLOCK) return "cannot lock " + path + ": " + std::strerror(e);
+    std::string pid = n > 0 ? std::string(buf, static_cast<std::size_t>(n)) : "";
+    while (!pid.empty() && (pid.back() == '\n' || pid.back() == ' ')) pid.pop_back();
+    return "another hetsim process" + (pid.empty() ? std::string() : " (pid " + pid + ")") +
+           " is writing there; wait for it or choose another --out";
+  }
+  // The holder's pid, for the message above; the descriptor stays open (and locked) until exit.
+  const std::string me = std::to_string(::getpid()) + "\n";
+  if (::ftruncate(fd, 0) != 0 || ::pwrite(fd, me.data(), me.size(), 0) < 0) {
+    // The lock holds without the pid; the message then names no process.
+  }
+  held.insert(key);
   return {};
 }
 

@@ -35,4 +35,10 @@ RunInfo run_info(const std::string& scenario, uint64_t seed, const std::string& 
 // otherwise why not ("cannot create directory: ...", "not a directory", "cannot write there: ...").
 std::string check_output_dir(const std::string& dir);
 
+// Takes `dir`'s lock for the rest of the process (an exclusive flock on DIR/.hetsim.lock, which
+// the kernel releases when the process ends, killed or not): two processes writing one --out
+// would leave files of both runs side by side. Empty string on success (also when this process
+// holds it already), otherwise why not ("another hetsim process (pid N) is writing there").
+std::string lock_output_dir(const std::string& dir);
+
 }  // namespace hetsim

@@ -99,7 +99,8 @@ int cmd_run(const RunOptions& opt) {
 
   if (!opt.out.empty()) {
     // Fail before simulating, not after, when the results could not be saved.
-    const std::string why = check_output_dir(opt.out);
+    std::string why = check_output_dir(opt.out);
+    if (why.empty()) why = lock_output_dir(opt.out);
     if (!why.empty()) {
       fmt::print(stderr, "hetsim: --out {}: {}\n", opt.out, why);
       return kExitBadInput;

@@ -108,7 +108,9 @@ int cmd_compare(const CompareOptions& opt) {
     return kExitBadInput;
   }
   // Fail before simulating, not after, when the results could not be saved.
-  if (const std::string why = opt.out.empty() ? "" : check_output_dir(opt.out); !why.empty()) {
+  std::string why = opt.out.empty() ? "" : check_output_dir(opt.out);
+  if (why.empty() && !opt.out.empty()) why = lock_output_dir(opt.out);
+  if (!why.empty()) {
     fmt::print(stderr, "hetsim: --out {}: {}\n", opt.out, why);
     return kExitBadInput;
   }

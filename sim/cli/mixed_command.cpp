@@ -60,7 +60,9 @@ int run_mixed_training(const ScenarioSpec& spec, const RunOptions& opt, Device d
     return kExitBadInput;
   }
   if (!opt.out.empty()) {
-    if (const std::string why = check_output_dir(opt.out + "/plans"); !why.empty()) {
+    std::string why = check_output_dir(opt.out + "/plans");
+    if (why.empty()) why = lock_output_dir(opt.out);
+    if (!why.empty()) {
       fmt::print(stderr, "hetsim: --out {}: {}\n", opt.out, why);
       return kExitBadInput;
     }

@@ -81,6 +81,7 @@ int cmd_plan(const PlanOptions& opt) {
 
   if (!opt.out.empty()) {
     if (const std::string why = check_output_dir(opt.out); !why.empty()) return bad("--out " + opt.out + ": " + why);
+    if (const std::string why = lock_output_dir(opt.out); !why.empty()) return bad("--out " + opt.out + ": " + why);
   }
   MixingReport r;
   try {

@@ -104,7 +104,9 @@ int run_sharing_replay(const ScenarioSpec& spec, const RunOptions& opt, Device d
     }
   }
   if (!opt.out.empty()) {
-    if (const std::string why = check_output_dir(opt.out); !why.empty()) {
+    std::string why = check_output_dir(opt.out);
+    if (why.empty()) why = lock_output_dir(opt.out);
+    if (!why.empty()) {
       fmt::print(stderr, "hetsim: --out {}: {}\n", opt.out, why);
       return kExitBadInput;
     }

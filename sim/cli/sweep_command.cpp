@@ -315,7 +315,9 @@ int sweep_in_world(const SweepOptions& opt, const MpiWorld& world) {
   std::string plan;
   std::vector<std::optional<StoredResult>> results(runs.size());  // rank 0: what is already done
   if (world.is_root()) {
-    if (const std::string why = check_output_dir(opt.out + "/runs"); !why.empty()) {
+    std::string why = check_output_dir(opt.out + "/runs");
+    if (why.empty()) why = lock_output_dir(opt.out);  // rank 0 holds it for the whole sweep
+    if (!why.empty()) {
       plan = "error\nhetsim sweep: --out " + opt.out + ": " + why;
     } else {
       // Temporary files of runs killed while writing (atomic_file.hpp) are garbage now.

@@ -397,21 +397,56 @@ std::string summary_table(const nlohmann::ordered_json& s) {
   return out;
 }
 
+namespace {
+// FNV-1a, 64 bits: enough to tell files of two runs apart (not against tampering).
+struct Fnv1a64 {
+  uint64_t h = 14695981039346656037ULL;
+  uint64_t bytes = 0;
+  void add(std::string_view s) {
+    for (const char c : s) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
+    bytes += s.size();
+  }
+};
+
+nlohmann::ordered_json manifest_entry(const char* name, const Fnv1a64& f) {
+  return {{"file", name}, {"bytes", f.bytes}, {"fnv1a64", fmt::format("{:016x}", f.h)}};
+}
+}  // namespace
+
 nlohmann::ordered_json write_run_outputs(const std::string& dir, const ReportInputs& in) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) throw std::runtime_error("cannot create output directory " + dir + ": " + ec.message());
+  // No manifest while the set is being replaced: a reader that finds none knows it is not whole.
+  std::filesystem::remove(dir + "/manifest.json", ec);
+  if (ec) throw std::runtime_error("cannot remove " + dir + "/manifest.json: " + ec.message());
   const Billing bill = bill_run(in);
+  Fnv1a64 jobs_hash, series_hash, summary_hash;
   {
     // Streamed: a 30-day city run's jobs.csv is over 100 MB.
     AtomicFileWriter jobs(dir + "/jobs.csv");
-    jobs_csv(in, bill, [&](std::string_view chunk) { jobs.write(chunk); });
+    jobs_csv(in, bill, [&](std::string_view chunk) {
+      jobs_hash.add(chunk);
+      jobs.write(chunk);
+    });
     jobs.commit();
   }
-  write_file_atomically(dir + "/timeseries.csv", timeseries_csv(in));
-  // summary.json last: its presence says the run's other files are complete.
+  const std::string series = timeseries_csv(in);
+  series_hash.add(series);
+  write_file_atomically(dir + "/timeseries.csv", series);
   nlohmann::ordered_json summary = summary_json(in, bill);
-  write_file_atomically(dir + "/summary.json", summary.dump(2) + "\n");
+  const std::string summary_text = summary.dump(2) + "\n";
+  summary_hash.add(summary_text);
+  write_file_atomically(dir + "/summary.json", summary_text);
+  // Last: its presence says the files it lists are complete and of this run.
+  const RunInfo& info = *in.info;
+  nlohmann::ordered_json manifest;
+  manifest["format"] = "hetsim-run-outputs/1";
+  manifest["run"] = {{"scenario", info.scenario}, {"seed", info.seed}, {"policy", info.policy}, {"device", info.device}};
+  manifest["files"] = nlohmann::ordered_json::array({manifest_entry("jobs.csv", jobs_hash),
+                                                     manifest_entry("timeseries.csv", series_hash),
+                                                     manifest_entry("summary.json", summary_hash)});
+  write_file_atomically(dir + "/manifest.json", manifest.dump(2) + "\n");
   return summary;
 }
 

@@ -53,7 +53,10 @@ void jobs_csv(const ReportInputs& in, const Billing& bill, const std::function<v
 std::string timeseries_csv(const ReportInputs& in);
 std::string summary_table(const nlohmann::ordered_json& summary);
 
-// Creates `dir` if needed and writes summary.json, jobs.csv and timeseries.csv atomically;
+// Creates `dir` if needed and writes summary.json, jobs.csv and timeseries.csv atomically, then
+// manifest.json: the run's identity (scenario, seed, policy, device) and each file's size and
+// FNV-1a 64 hash. The manifest is removed before the first file and written after the last, so a
+// set whose manifest is present and matches its files is one run's, complete (docs/outputs.md);
 // returns the summary it wrote (callers print or read it without computing it again).
 nlohmann::ordered_json write_run_outputs(const std::string& dir, const ReportInputs& in);
 

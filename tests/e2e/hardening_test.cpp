@@ -2,7 +2,9 @@
 // count or the scoring device, and a run killed at any moment leaves the previous results whole.
 #include <gtest/gtest.h>
 
+#include <fcntl.h>
 #include <signal.h>
+#include <sys/file.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -11,6 +13,9 @@
 #include <thread>
 #include <vector>
 
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
 #include "cli_support.hpp"
 
 using namespace hetsim::e2e;
@@ -18,6 +23,58 @@ using namespace hetsim::e2e;
 namespace {
 
 const char* const kFiles[] = {"jobs.csv", "timeseries.csv"};
+
+// What manifest.json says of DIR: "" when it is absent, "whole" when every file it lists has its
+// size and FNV-1a 64 hash and the run is `scenario`/`seed`, otherwise what does not match.
+std::string manifest_check(const fs::path& dir, const std::string& scenario, uint64_t seed) {
+  if (!fs::exists(dir / "manifest.json")) return "";
+  const nlohmann::json m = nlohmann::json::parse(slurp(dir / "manifest.json"));
+  if (m["format"] != "hetsim-run-outputs/1") return "format";
+  if (m["run"]["scenario"] != scenario || m["run"]["seed"] != seed) return "run identity " + m["run"].dump();
+  if (m["files"].size() != 3u) return "file count";
+  for (const auto& f : m["files"]) {
+    const std::string text = slurp(dir / f["file"].get<std::string>());
+    uint64_t h = 14695981039346656037ULL;
+    for (const char c : text) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
+    if (f["bytes"] != text.size() || f["fnv1a64"] != fmt::format("{:016x}", h)) return f["file"].get<std::string>();
+  }
+  return "whole";
+}
+
+TEST(AtomicOutputs, ManifestNamesTheRunAndMatchesItsFiles) {
+  const fs::path d = fresh_dir("manifest");
+  ASSERT_EQ(run("run scenarios/examples/small-city.yaml --quiet --seed 7 --out " + d.string()).code, 0);
+  EXPECT_EQ(manifest_check(d, "small-city", 7), "whole");
+  const nlohmann::json m = nlohmann::json::parse(slurp(d / "manifest.json"));
+  EXPECT_EQ(m["run"]["policy"], "easy-backfill[best-fit]");  // the policy with its parameters, as in summary.json
+  // A changed file no longer matches.
+  { std::ofstream(d / "timeseries.csv", std::ios::app) << "x"; }
+  EXPECT_EQ(manifest_check(d, "small-city", 7), "timeseries.csv");
+  fs::remove_all(d);
+}
+
+// Two writers into one --out would leave files of both runs side by side: the second is refused
+// while the first holds DIR/.hetsim.lock (here the test holds it), and runs once it is released.
+TEST(AtomicOutputs, ASecondWriterOfOneOutIsRefusedWhileTheFirstHoldsIt) {
+  const fs::path d = fresh_dir("locked");
+  fs::create_directories(d);
+  const int fd = ::open((d / ".hetsim.lock").c_str(), O_RDWR | O_CREAT, 0644);
+  ASSERT_GE(fd, 0);
+  ASSERT_EQ(::flock(fd, LOCK_EX | LOCK_NB), 0);
+  ASSERT_EQ(::pwrite(fd, "4242\n", 5, 0), 5);
+  for (const std::string cmd : {"run scenarios/examples/small-city.yaml --quiet --out ",
+                                "compare scenarios/examples/small-city.yaml --policies fifo --seeds 1 --out ",
+                                "run tests/e2e/data/fgd-sample.yaml --quiet --out "}) {
+    const Out o = run(cmd + d.string());
+    EXPECT_EQ(o.code, 2) << cmd << o.text;
+    EXPECT_NE(o.text.find("another hetsim process (pid 4242) is writing there"), std::string::npos) << cmd << o.text;
+  }
+  EXPECT_FALSE(fs::exists(d / "jobs.csv"));
+  ::close(fd);  // released: the next run takes it
+  const Out o = run("run scenarios/examples/small-city.yaml --quiet --out " + d.string());
+  EXPECT_EQ(o.code, 0) << o.text;
+  fs::remove_all(d);
+}
 
 TEST(Determinism, OpenMpThreadCountDoesNotChangeResults) {
   for (const char* policy : {"easy-backfill", "fifo:placement=packing"}) {
@@ -59,11 +116,16 @@ TEST(AtomicOutputs, KilledRunLeavesEachFileOldOrCompleteNeverHalfWritten) {
   const std::string args = "run scenarios/shanghai-modu.yaml --quiet --set scenario.horizon=5d --out ";
   ASSERT_EQ(run(args + new_dir.string()).code, 0);
   const auto full_ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count();
-  int saw_old = 0, saw_new = 0;
+  int saw_old = 0, saw_new = 0, saw_manifest = 0;
   for (int pct : {60, 85, 93, 97, 100, 105}) {
     fs::remove_all(dir);
     fs::copy(old_dir, dir);
     run_and_kill(args + dir.string(), static_cast<int>(full_ms * pct / 100));
+    // The set as a unit: a manifest present is the old run's over the old files or the new run's
+    // over the new ones, never one over a mix.
+    const std::string m = manifest_check(dir, "shanghai-modu", 1);
+    EXPECT_TRUE(m.empty() || m == "whole") << "killed at " << pct << "%: manifest " << m;
+    if (m == "whole") ++saw_manifest;
     for (const char* f : {"jobs.csv", "timeseries.csv", "summary.json"}) {
       const std::string got = slurp(dir / f), was = slurp(old_dir / f);
       if (got == was) {
@@ -80,6 +142,7 @@ TEST(AtomicOutputs, KilledRunLeavesEachFileOldOrCompleteNeverHalfWritten) {
     }
   }
   EXPECT_GT(saw_old, 0);
+  EXPECT_GT(saw_manifest, 0);  // at least the kills before the writing left the old set whole
   RecordProperty("files_old", saw_old);
   RecordProperty("files_new", saw_new);
 }
