@@ -86,7 +86,11 @@ bool parse_policy_arg(const std::string& arg, std::string& name, std::map<std::s
       error = "--policy: expected key=value, got '" + kv + "'";
       return false;
     }
-    params[kv.substr(0, eq)] = kv.substr(eq + 1);
+    // A repeated key is a typo or a merge gone wrong, as a duplicate YAML key is: not "last wins".
+    if (!params.emplace(kv.substr(0, eq), kv.substr(eq + 1)).second) {
+      error = "--policy: '" + kv.substr(0, eq) + "' is given twice in '" + arg + "'";
+      return false;
+    }
   }
   return true;
 }

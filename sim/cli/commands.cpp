@@ -101,6 +101,11 @@ int cmd_run(const RunOptions& opt) {
     // Fail before simulating, not after, when the results could not be saved.
     std::string why = check_output_dir(opt.out);
     if (why.empty()) why = lock_output_dir(opt.out);
+    // Each file the run will write must be one the rule lets it write (a directory named
+    // jobs.csv was found only after the run, with the files before it already replaced).
+    for (const char* f : {"jobs.csv", "timeseries.csv", "summary.json", "manifest.json"}) {
+      if (why.empty()) why = output_path_problem(opt.out + "/" + f);
+    }
     if (!why.empty()) {
       fmt::print(stderr, "hetsim: --out {}: {}\n", opt.out, why);
       return kExitBadInput;

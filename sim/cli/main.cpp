@@ -16,6 +16,7 @@
 #include "sweep_command.hpp"
 
 int main(int argc, char** argv) {
+  hetsim::install_signal_cleanup();  // SIGINT/SIGTERM/SIGHUP: remove temporaries, exit 128 + signal
   CLI::App app{"hetsim: discrete-event simulator of heterogeneous, city-scale GPU platforms"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "hetsim 0.1.0");
@@ -102,6 +103,18 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     const int code = app.exit(e);
     return code == 0 ? 0 : 2;
+  }
+  // An empty value (`--out ''`, `--seeds ''`, an empty scenario path) is never what was meant;
+  // read as "not given" it silently dropped outputs or seeds. Flags take no value.
+  for (const CLI::App* sub : app.get_subcommands()) {
+    for (const CLI::Option* o : sub->get_options()) {
+      if (o->get_expected_max() == 0 || o->count() == 0) continue;
+      for (const std::string& v : o->results()) {
+        if (!v.empty()) continue;
+        fmt::print(stderr, "hetsim {}: {}: an empty value is not allowed\n", sub->get_name(), o->get_name());
+        return 2;
+      }
+    }
   }
   try {
     if (*run_cmd) return hetsim::cmd_run(run);

@@ -9,6 +9,10 @@
 #include <cstring>
 #include <utility>
 
+#include <array>
+#include <csignal>
+#include <filesystem>
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -16,6 +20,35 @@
 namespace hetsim {
 
 namespace {
+
+// Temporaries being written, for the signal handler: fixed slots it can read without allocating
+// or locking (0 free, 1 being filled, 2 ready). A write beyond the slots goes unregistered.
+constexpr std::size_t kTempSlots = 64;
+std::array<std::atomic<int>, kTempSlots> g_slot_state{};
+char g_slot_path[kTempSlots][PATH_MAX];
+
+int register_temp(const std::string& tmp) {
+  if (tmp.size() >= PATH_MAX) return -1;
+  for (std::size_t i = 0; i < kTempSlots; ++i) {
+    int free_slot = 0;
+    if (!g_slot_state[i].compare_exchange_strong(free_slot, 1)) continue;
+    std::memcpy(g_slot_path[i], tmp.c_str(), tmp.size() + 1);
+    g_slot_state[i].store(2);
+    return static_cast<int>(i);
+  }
+  return -1;
+}
+
+void unregister_temp(int slot) {
+  if (slot >= 0) g_slot_state[static_cast<std::size_t>(slot)].store(0);
+}
+
+extern "C" void cleanup_and_exit(int sig) {
+  for (std::size_t i = 0; i < kTempSlots; ++i) {
+    if (g_slot_state[i].load() == 2) ::unlink(g_slot_path[i]);  // async-signal-safe
+  }
+  ::_exit(128 + sig);
+}
 
 // PATH.tmp.PID.N: unique per process and per write, so threads (or two ranks of an MPI job on a
 // shared folder) writing the same file never share a temporary.
@@ -116,8 +149,12 @@ void write_file_atomically(const std::string& path, const std::string& content) 
     return;
   }
   const std::string tmp = temp_name(t.path);
+  const int slot = register_temp(tmp);
   std::FILE* f = std::fopen(tmp.c_str(), "wb");
-  if (f == nullptr) throw std::runtime_error("cannot write " + tmp + ": " + std::strerror(errno));
+  if (f == nullptr) {
+    unregister_temp(slot);
+    throw std::runtime_error("cannot write " + tmp + ": " + std::strerror(errno));
+  }
   const bool ok = std::fwrite(content.data(), 1, content.size(), f) == content.size() &&
                   std::fflush(f) == 0 && ::fsync(::fileno(f)) == 0;
   int err = errno;
@@ -125,9 +162,47 @@ void write_file_atomically(const std::string& path, const std::string& content) 
   if (ok && !closed) err = errno;
   if (!ok || !closed) {
     std::remove(tmp.c_str());
+    unregister_temp(slot);
     throw std::runtime_error("cannot write " + tmp + ": " + std::strerror(err));
   }
-  rename_into_place(tmp, t.path);
+  try {
+    rename_into_place(tmp, t.path);
+  } catch (...) {
+    unregister_temp(slot);
+    throw;
+  }
+  unregister_temp(slot);
+}
+
+void install_signal_cleanup() {
+  struct sigaction sa {};
+  sa.sa_handler = cleanup_and_exit;
+  sigemptyset(&sa.sa_mask);
+  for (int sig : {SIGINT, SIGTERM, SIGHUP}) ::sigaction(sig, &sa, nullptr);
+}
+
+std::size_t remove_stale_temporaries(const std::string& dir) {
+  std::size_t removed = 0;
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator(dir, ec)) {
+    const std::string name = e.path().filename().string();
+    // NAME.tmp.PID.N
+    const auto at = name.rfind(".tmp.");
+    if (at == std::string::npos) continue;
+    const std::string rest = name.substr(at + 5);
+    const auto dot = rest.find('.');
+    if (dot == std::string::npos || dot == 0 || dot + 1 == rest.size()) continue;
+    const std::string pid_text = rest.substr(0, dot), n_text = rest.substr(dot + 1);
+    if (pid_text.find_first_not_of("0123456789") != std::string::npos ||
+        n_text.find_first_not_of("0123456789") != std::string::npos || pid_text.size() > 9) {
+      continue;
+    }
+    const auto pid = static_cast<pid_t>(std::stol(pid_text));
+    if (pid <= 0 || pid == ::getpid()) continue;
+    if (::kill(pid, 0) == 0 || errno != ESRCH) continue;  // alive (or not ours to judge)
+    if (std::filesystem::remove(e.path(), ec)) ++removed;
+  }
+  return removed;
 }
 
 AtomicFileWriter::AtomicFileWriter(std::string path) : target_(resolve_output_path(path)) {
@@ -136,8 +211,12 @@ AtomicFileWriter::AtomicFileWriter(std::string path) : target_(resolve_output_pa
     return;
   }
   tmp_ = temp_name(target_.path);
+  slot_ = register_temp(tmp_);
   f_ = std::fopen(tmp_.c_str(), "wb");
-  if (f_ == nullptr) throw std::runtime_error("cannot write " + tmp_ + ": " + std::strerror(errno));
+  if (f_ == nullptr) {
+    unregister_temp(slot_);
+    throw std::runtime_error("cannot write " + tmp_ + ": " + std::strerror(errno));
+  }
 }
 
 AtomicFileWriter::~AtomicFileWriter() {
@@ -148,6 +227,7 @@ AtomicFileWriter::~AtomicFileWriter() {
   }
   std::fclose(f_);
   std::remove(tmp_.c_str());
+  unregister_temp(slot_);
 }
 
 void AtomicFileWriter::write(std::string_view chunk) {
@@ -172,9 +252,16 @@ void AtomicFileWriter::commit() {
   f_ = nullptr;
   if (!ok || !closed) {
     std::remove(tmp_.c_str());
+    unregister_temp(slot_);
     throw std::runtime_error("cannot write " + tmp_ + ": " + std::strerror(err));
   }
-  rename_into_place(tmp_, target_.path);
+  try {
+    rename_into_place(tmp_, target_.path);
+  } catch (...) {
+    unregister_temp(slot_);
+    throw;
+  }
+  unregister_temp(slot_);
 }
 
 }  // namespace hetsim

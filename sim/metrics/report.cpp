@@ -417,6 +417,7 @@ nlohmann::ordered_json write_run_outputs(const std::string& dir, const ReportInp
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) throw std::runtime_error("cannot create output directory " + dir + ": " + ec.message());
+  remove_stale_temporaries(dir);  // of runs killed (SIGKILL, a crash) while writing here
   // No manifest while the set is being replaced: a reader that finds none knows it is not whole.
   std::filesystem::remove(dir + "/manifest.json", ec);
   if (ec) throw std::runtime_error("cannot remove " + dir + "/manifest.json: " + ec.message());

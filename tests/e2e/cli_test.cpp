@@ -247,6 +247,31 @@ TEST(Cli, UsageErrorsAreClearAndExit2) {
   EXPECT_EQ(o.code, 2);
 }
 
+// Input that used to be taken silently or fail late (issue 22): empty option values were read as
+// "not given", a repeated policy parameter kept its last value, and an output name that is a
+// directory failed after the run with "internal error" and the files before it replaced.
+TEST(Cli, EmptyValuesRepeatedParametersAndUnwritableOutputNamesAreRefusedUpFront) {
+  for (const std::string args : {"run scenarios/examples/small-city.yaml --out ''",
+                                 "run scenarios/examples/small-city.yaml --trace-out ''",
+                                 "run tests/e2e/data/fgd-sample.yaml --seeds ''",
+                                 "compare scenarios/examples/small-city.yaml --seeds ''", "run ''"}) {
+    const Out o = run(args);
+    EXPECT_EQ(o.code, 2) << args << "\n" << o.text;
+    EXPECT_NE(o.text.find("an empty value is not allowed"), std::string::npos) << args << "\n" << o.text;
+  }
+  Out o = run("run scenarios/examples/small-city.yaml --quiet --policy fifo:placement=packing,placement=spread");
+  EXPECT_EQ(o.code, 2) << o.text;
+  EXPECT_NE(o.text.find("'placement' is given twice"), std::string::npos) << o.text;
+  const fs::path d = fresh_dir("dir-named-summary");
+  fs::create_directories(d / "summary.json");
+  { std::ofstream(d / "jobs.csv") << "previous"; }
+  o = run("run scenarios/examples/small-city.yaml --quiet --out " + d.string());
+  EXPECT_EQ(o.code, 2) << o.text;
+  EXPECT_NE(o.text.find("summary.json is a directory"), std::string::npos) << o.text;
+  EXPECT_EQ(slurp(d / "jobs.csv"), "previous");  // refused before anything was written
+  fs::remove_all(d);
+}
+
 // --progress on draws the line on stderr and ends it; auto stays silent when stderr is not a
 // terminal (as here); neither changes an output byte.
 TEST(Cli, ProgressLineOnlyWhenAskedOrOnATerminal) {
