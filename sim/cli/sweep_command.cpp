@@ -184,6 +184,7 @@ struct Setup {
   std::vector<ScenarioSpec> specs;                     // per point
   std::vector<std::vector<SweepPolicy>> point_policies;  // per point: the sweep's list or its own
   std::vector<Run> runs;
+  std::vector<std::string> point_inputs;  // per point: "input PATH HASH BYTES" lines of every file it read
   std::string fingerprint;  // what every rank must agree on: scenario text, binary, run keys
 };
 
@@ -221,6 +222,9 @@ std::string prepare(const SweepOptions& opt, Setup& st) {
       return where + fmt::format("{} is a {} scenario; a sweep runs cluster simulations", sweep.scenario,
                                  sp.spec.has_sharing_replay ? "trace-replay" : "mixed-training");
     }
+    std::string inputs;
+    for (const InputFile& f : sp.inputs) inputs += fmt::format("input {} {:016x} {}\n", f.path, f.fnv1a64, f.bytes);
+    st.point_inputs.push_back(std::move(inputs));
     st.specs.push_back(std::move(sp.spec));
   }
   // The policies each point runs: the sweep's list, or the point's own scenario policy.
@@ -245,9 +249,9 @@ std::string prepare(const SweepOptions& opt, Setup& st) {
       }
     }
   }
-  // The runs, and the key each result is stored under: the scenario file's text and the binary
-  // are in it, so editing the scenario or changing hetsim invalidates earlier results instead of
-  // mixing them in.
+  // The runs, and the key each result is stored under: the binary and every file the point's
+  // scenario read (itself, its base chain, catalogs, throughputs: path, hash and size) are in it,
+  // so editing any of them or changing hetsim invalidates earlier results instead of mixing them in.
   std::string scenario_text, reason;
   if (!read_text_file(sweep.scenario, scenario_text, reason)) return "hetsim sweep: " + sweep.scenario + ": " + reason;
   const std::string scenario_id = fmt::format("{:016x}", fnv1a64(scenario_text));
@@ -259,7 +263,7 @@ std::string prepare(const SweepOptions& opt, Setup& st) {
       const SweepPolicy& pol = point_policies[p][q];
       for (uint64_t seed : seeds) {
         Run run{p, q, &pol, seed, {}, {}};
-        run.key = fmt::format("hetsim {}\nscenario {} {}\n", binary, sweep.scenario, scenario_id);
+        run.key = fmt::format("hetsim {}\nscenario {} {}\n", binary, sweep.scenario, scenario_id) + st.point_inputs[p];
         for (const SweepValue& v : sweep.points[p].values) run.key += "set " + v.key + "=" + v.text + "\n";
         run.key += fmt::format("policy {}\nseed {}\n", pol.label, seed);
         run.file = fmt::format("{}/runs/{:016x}.json", opt.out, fnv1a64(run.key));

@@ -20,8 +20,42 @@ namespace {
 constexpr std::uintmax_t kMaxFileBytes = 64u << 20;
 }  // namespace
 
+namespace {
+// The inputs of the parse in progress on this thread (ParseResult::inputs), or none.
+thread_local std::vector<InputFile>* t_inputs = nullptr;
+
+// Records the files read while alive; nested parses (a base file) add to the outermost record.
+class InputRecorder {
+ public:
+  explicit InputRecorder(std::vector<InputFile>& into) : owner_(t_inputs == nullptr) {
+    if (owner_) t_inputs = &into;
+  }
+  ~InputRecorder() {
+    if (owner_) t_inputs = nullptr;
+  }
+  InputRecorder(const InputRecorder&) = delete;
+  InputRecorder& operator=(const InputRecorder&) = delete;
+
+ private:
+  bool owner_;
+};
+
+void record_input(const std::string& path, const std::string& text) {
+  if (t_inputs == nullptr) return;
+  uint64_t h = 14695981039346656037ULL;
+  for (const char c : text) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
+  t_inputs->push_back(InputFile{path, h, text.size()});
+}
+}  // namespace
+
 // Whole file into `text`; false with a human reason otherwise.
 bool read_text_file(const std::string& path, std::string& text, std::string& reason) {
+  if (!read_text_file_unrecorded(path, text, reason)) return false;
+  record_input(path, text);
+  return true;
+}
+
+bool read_text_file_unrecorded(const std::string& path, std::string& text, std::string& reason) {
   std::error_code ec;
   const fs::file_status st = fs::status(path, ec);
   if (ec || !fs::exists(st)) {
@@ -313,19 +347,32 @@ ParseResult parse_text(const std::string& text, const std::string& file, const s
 ParseResult parse_scenario_file(const std::string& path) { return parse_scenario_file(path, {}); }
 
 ParseResult parse_scenario_file(const std::string& path, const ScenarioOverrides& overrides) {
-  std::string text, reason;
-  if (!read_text_file(path, text, reason)) {
-    ParseResult res;
-    res.spec.file = path;
-    res.errors.push_back(Diagnostic{SourcePos{path, 0, 0}, "cannot read scenario: " + reason});
-    return res;
+  std::vector<InputFile> inputs;
+  ParseResult res;
+  {
+    const InputRecorder record(inputs);
+    std::string text, reason;
+    if (!read_text_file(path, text, reason)) {
+      res.spec.file = path;
+      res.errors.push_back(Diagnostic{SourcePos{path, 0, 0}, "cannot read scenario: " + reason});
+      return res;
+    }
+    res = parse_text(text, path, parent_dir(path), overrides);
   }
-  return parse_text(text, path, parent_dir(path), overrides);
+  res.inputs = std::move(inputs);
+  return res;
 }
 
 ParseResult parse_scenario_string(const std::string& yaml_text, const std::string& display_name,
                                   const std::string& base_dir, const ScenarioOverrides& overrides) {
-  return parse_text(yaml_text, display_name, base_dir, overrides);
+  std::vector<InputFile> inputs;
+  ParseResult res;
+  {
+    const InputRecorder record(inputs);
+    res = parse_text(yaml_text, display_name, base_dir, overrides);
+  }
+  res.inputs = std::move(inputs);
+  return res;
 }
 
 std::vector<ChipSpec> parse_chip_catalog_file(const std::string& path, std::vector<Diagnostic>& errors) {

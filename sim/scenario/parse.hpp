@@ -10,9 +10,20 @@
 
 namespace hetsim {
 
+// A file a parse read, with what it held (FNV-1a 64 of its bytes).
+struct InputFile {
+  std::string path;
+  uint64_t fnv1a64 = 0;
+  std::size_t bytes = 0;
+};
+
 struct ParseResult {
   ScenarioSpec spec;
   std::vector<Diagnostic> errors;  // sorted by file, line, column
+  // Every file the scenario's numbers depend on, in reading order: the scenario, its `base:`
+  // chain, the chip and model catalogs, throughput files. A resumed sweep keys its results on
+  // them, so an edited base file is not silently reused.
+  std::vector<InputFile> inputs;
   bool ok() const { return errors.empty(); }
 };
 

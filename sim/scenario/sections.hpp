@@ -50,6 +50,8 @@ bool read_model_catalog(Ctx& ctx, const std::string& path, const SourcePos& at, 
 
 // Whole file into `text` (at most 64 MiB); false with a human reason otherwise.
 bool read_text_file(const std::string& path, std::string& text, std::string& reason);
+// The same without entering the file in the inputs of a parse in progress (ParseResult::inputs).
+bool read_text_file_unrecorded(const std::string& path, std::string& text, std::string& reason);
 
 // A `chips:` list (catalog file or scenario). Names must be unique within the list.
 std::vector<ChipSpec> read_chip_list(Ctx& ctx, const YamlValue& v);

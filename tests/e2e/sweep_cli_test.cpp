@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <fstream>
 #include <thread>
 
 #include <nlohmann/json.hpp>
@@ -141,6 +142,35 @@ TEST(Sweep, RerunSkipsFinishedRunsAndRedoesMissingOnes) {
   EXPECT_NE(again.text.find("17 done before, 1 to run"), std::string::npos) << again.text;
   EXPECT_EQ(slurp(a / "results.csv"), csv);
   fs::remove_all(a);
+}
+
+// A resumed sweep reuses a result only if no file its scenario read has changed: editing the
+// `base:` file of a derived scenario used to reuse the old runs (stale numbers, silently).
+TEST(Sweep, EditingABaseFileInvalidatesTheResultsThatReadIt) {
+  const fs::path dir = fresh_dir("sweep-base");
+  fs::create_directories(dir);
+  const auto write_base = [&](const char* horizon) {
+    std::ofstream(dir / "base.yaml") << "base: " << kSrc << "/scenarios/examples/small-city.yaml\nset:\n  scenario.horizon: "
+                                     << horizon << "\n";
+  };
+  write_base("1d");
+  std::ofstream(dir / "derived.yaml") << "base: base.yaml\nset:\n  scenario.name: derived\n";
+  std::ofstream(dir / "sweep.yaml") << "scenario: derived.yaml\npolicies: [fifo]\nseeds: 1\n"
+                                       "grid:\n  workload.jobs_per_day: [300, 600]\n";
+  const fs::path a = dir / "out", fresh = dir / "fresh";
+  Out o = run("sweep " + (dir / "sweep.yaml").string() + " --out " + a.string());
+  ASSERT_EQ(o.code, 0) << o.text;
+  const std::string one_day = slurp(a / "results.csv");
+  o = run("sweep " + (dir / "sweep.yaml").string() + " --out " + a.string());
+  EXPECT_NE(o.text.find("2 done before, 0 to run"), std::string::npos) << o.text;  // unchanged: reused
+  write_base("20h");  // two files down the chain from the sweep
+  o = run("sweep " + (dir / "sweep.yaml").string() + " --out " + a.string());
+  ASSERT_EQ(o.code, 0) << o.text;
+  EXPECT_NE(o.text.find("0 done before, 2 to run"), std::string::npos) << o.text;
+  ASSERT_EQ(run("sweep " + (dir / "sweep.yaml").string() + " --quiet --out " + fresh.string()).code, 0);
+  EXPECT_EQ(slurp(a / "results.csv"), slurp(fresh / "results.csv"));
+  EXPECT_NE(slurp(a / "results.csv"), one_day);
+  fs::remove_all(dir);
 }
 
 TEST(Sweep, AKilledSweepLosesOnlyTheRunsInFlight) {

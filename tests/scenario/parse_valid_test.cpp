@@ -1,4 +1,5 @@
 // A valid scenario and catalog parse into the expected values, defaults included.
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -294,3 +295,28 @@ TEST(ModelCatalog, ShippedCatalogReadsAndBrokenEntriesAreReported) {
   EXPECT_EQ(errors[0].pos.line, 6);
   EXPECT_NE(errors[0].message.find("'kv_heads' (3) must divide 'heads' (8)"), std::string::npos) << errors[0].format();
 }
+
+namespace hetsim {
+
+// Every file a scenario's numbers depend on is listed with its hash (a resumed sweep keys on
+// them): the file, its base chain and the catalogs, whatever the depth.
+TEST(ScenarioInputs, ListsTheScenarioItsBaseChainAndCatalogs) {
+  const std::string dir = std::string(HETSIM_SOURCE_DIR) + "/scenarios/";
+  const ParseResult r = parse_scenario_file(dir + "shanghai-modu-busy.yaml");
+  ASSERT_TRUE(r.ok());
+  std::vector<std::string> names;
+  for (const InputFile& f : r.inputs) {
+    names.push_back(std::filesystem::path(f.path).filename().string());
+    EXPECT_GT(f.bytes, 0u) << f.path;
+    EXPECT_NE(f.fnv1a64, 0u) << f.path;
+  }
+  for (const char* want : {"shanghai-modu-busy.yaml", "shanghai-modu.yaml", "chips.yaml"}) {
+    EXPECT_NE(std::find(names.begin(), names.end(), want), names.end()) << want;
+  }
+  EXPECT_EQ(names.front(), "shanghai-modu-busy.yaml");
+  // The base alone reads fewer files: one parse's record does not leak into the next.
+  const ParseResult again = parse_scenario_file(dir + "shanghai-modu.yaml");
+  EXPECT_LT(again.inputs.size(), r.inputs.size());
+}
+
+}  // namespace hetsim
