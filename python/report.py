@@ -125,8 +125,39 @@ def series_figure(ts, prefix, title, ylabel):
     return fig
 
 
+def fnv1a64(path):
+    h = 14695981039346656037
+    with open(path, "rb") as f:
+        for b in f.read():
+            h = ((h ^ b) * 1099511628211) & 0xFFFFFFFFFFFFFFFF
+    return f"{h:016x}"
+
+
+def check_run_set(d, summary):
+    """Raises ValueError when the run's files are not one complete set: manifest.json (written
+    last by hetsim, docs/scenario-format.md) must match every file's size, and the hash of those
+    under 4 MB (pure Python hashes about 10 MB/s); without a manifest (older outputs), jobs.csv
+    must end its last row and hold one row per job of summary.json."""
+    manifest = d / "manifest.json"
+    if manifest.exists():
+        m = json.loads(manifest.read_text())
+        for f in m["files"]:
+            path = d / f["file"]
+            size = path.stat().st_size if path.exists() else -1
+            if size != f["bytes"]:
+                raise ValueError(f"{f['file']} has {size} bytes, manifest.json says {f['bytes']} (not the run's file)")
+            if size < (4 << 20) and fnv1a64(path) != f["fnv1a64"]:
+                raise ValueError(f"{f['file']} does not match manifest.json's hash (not the run's file)")
+        return
+    data = (d / "jobs.csv").read_bytes()
+    rows = data.count(b"\n") - 1
+    if not data.endswith(b"\n") or rows != summary["jobs"]["total"]:
+        raise ValueError(f"jobs.csv holds {rows} complete rows for {summary['jobs']['total']} jobs (truncated?)")
+
+
 def report_run(d, rep):
     summary = json.loads((d / "summary.json").read_text())
+    check_run_set(d, summary)
     jobs = pd.read_csv(d / "jobs.csv")
     ts = pd.read_csv(d / "timeseries.csv")
     rep.section("Summary")

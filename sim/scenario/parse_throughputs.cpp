@@ -51,10 +51,29 @@ void read_throughputs(ParseState& st, const YamlValue& v, const std::string& bas
     return;
   }
   nlohmann::json doc;
+  // A key given twice in one object would keep one of the two values silently (duplicate YAML keys
+  // are errors too): the parser's callback keeps the keys of each open object.
+  std::vector<std::set<std::string>> open_objects;
+  std::string duplicate;
+  const auto watch_keys = [&](int, nlohmann::json::parse_event_t event, nlohmann::json& parsed) {
+    using Event = nlohmann::json::parse_event_t;
+    if (event == Event::object_start) open_objects.emplace_back();
+    if (event == Event::object_end && !open_objects.empty()) open_objects.pop_back();
+    if (event == Event::key && duplicate.empty() && !open_objects.empty() &&
+        !open_objects.back().insert(parsed.get<std::string>()).second) {
+      duplicate = parsed.get<std::string>();
+    }
+    return true;
+  };
   try {
-    doc = nlohmann::json::parse(text);
-  } catch (const nlohmann::json::parse_error& e) {
+    doc = nlohmann::json::parse(text, watch_keys);
+  } catch (const nlohmann::json::exception& e) {
+    // parse_error, and out_of_range for a number beyond a double (1e400): both are bad input.
     r.check("file", false, "throughput file '" + path + "' is not valid JSON: " + e.what());
+    return;
+  }
+  if (!duplicate.empty()) {
+    r.check("file", false, "throughput file '" + path + "' gives the key '" + duplicate + "' twice in one object");
     return;
   }
   if (!r.check("file", doc.is_object() && !doc.empty(),

@@ -104,6 +104,31 @@ class ReportTest(unittest.TestCase):
             self.assertEqual(r.returncode, 2, r.stderr)
             self.assertIn("unreadable run outputs", r.stderr)
 
+    def test_truncated_or_mixed_run_outputs_are_refused(self):
+        # A truncated jobs.csv used to give a report (exit 0) from part of the jobs.
+        with tempfile.TemporaryDirectory() as other:
+            o = Path(other)
+            for f in ("summary.json", "jobs.csv", "timeseries.csv", "manifest.json"):
+                shutil.copy(self.run_dir / f, o / f)
+            data = (o / "jobs.csv").read_bytes()
+            (o / "jobs.csv").write_bytes(data[: len(data) // 2])
+            r = hetsim("report", other)
+            self.assertEqual(r.returncode, 2, r.stderr)
+            self.assertIn("jobs.csv has", r.stderr)
+            # Without a manifest (older outputs) the row count against summary.json tells.
+            (o / "manifest.json").unlink()
+            r = hetsim("report", other)
+            self.assertEqual(r.returncode, 2, r.stderr)
+            self.assertIn("complete rows for", r.stderr)
+            # A file of another run of the same size: the hash tells.
+            (o / "jobs.csv").write_bytes(data)
+            shutil.copy(self.run_dir / "manifest.json", o / "manifest.json")
+            ts = (o / "timeseries.csv").read_bytes()
+            (o / "timeseries.csv").write_bytes(ts[:-2] + (b"9" if ts[-2:-1] != b"9" else b"8") + ts[-1:])
+            r = hetsim("report", other)
+            self.assertEqual(r.returncode, 2, r.stderr)
+            self.assertIn("does not match manifest.json's hash", r.stderr)
+
 
 if __name__ == "__main__":
     unittest.main()

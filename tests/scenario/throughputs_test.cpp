@@ -124,6 +124,12 @@ TEST(ScenarioThroughputs, BadInputIsPositioned) {
   };
   EXPECT_TRUE(has_error(parse_text(gavel("", table("throughputs/none.json"))), 14, 9, "cannot read throughput file"));
   EXPECT_TRUE(has_error(parse_text(gavel("", table("throughputs/truncated.json"))), 14, 9, "is not valid JSON"));
+  // A number beyond a double escaped as "internal error ... out_of_range.406" without a position;
+  // a key given twice kept one value silently.
+  EXPECT_TRUE(has_error(parse_text(gavel("", table("throughputs/overflow.json"))), 14, 9,
+                        "is not valid JSON: [json.exception.out_of_range.406] number overflow parsing '1e400'"));
+  EXPECT_TRUE(has_error(parse_text(gavel("", table("throughputs/duplicate.json"))), 14, 9,
+                        "gives the key '('Vision (batch size 64)', 1)' twice in one object"));
   EXPECT_TRUE(has_error(parse_text(gavel("", table("throughputs/bad_key.json"))), 15, 12,
                         "entry 'Vision, batch 64' is not \"('Model', scale factor)\""));
   EXPECT_TRUE(has_error(parse_text(gavel("", table("throughputs/negative.json"))), 15, 12, "must be a finite number >= 0"));
