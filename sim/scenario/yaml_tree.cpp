@@ -124,6 +124,13 @@ bool check_text(const std::string& text, const std::string& file, std::vector<Di
                                   std::string("not a YAML text file: invalid byte ") + buf});
       return false;
     }
+    // Classic Mac line endings: yaml-cpp reads the whole file as one line and says "empty".
+    if (c == '\r' && (i + 1 == text.size() || text[i + 1] != '\n') && i + 1 < text.size()) {
+      errors.push_back(Diagnostic{SourcePos{file, line, col},
+                                  "a line ends with a lone carriage return (CR-only line endings): save the file "
+                                  "with LF or CRLF line endings"});
+      return false;
+    }
     if (c == '\n') {
       ++line;
       col = 1;
@@ -198,6 +205,20 @@ std::string syntax_message(const std::string& text, const YAML::Exception& e) {
   const std::size_t at = offset_of(text, e.mark);
   if (at != std::string::npos && text[at] == ',')
     msg += " (a ',' separates items only inside a [list] or {map})";
+  // yaml-cpp names tabs nowhere ("illegal map value"): point at the first line, up to the error's,
+  // that indents with one.
+  int line = 1;
+  for (std::size_t i = 0; i < text.size() && (e.mark.line < 0 || line <= e.mark.line + 1);) {
+    std::size_t j = i;
+    while (j < text.size() && (text[j] == ' ' || text[j] == '\t')) {
+      if (text[j] == '\t') return msg + " (line " + std::to_string(line) + " indents with a tab; YAML indents with spaces only)";
+      ++j;
+    }
+    const std::size_t nl = text.find('\n', i);
+    if (nl == std::string::npos) break;
+    i = nl + 1;
+    ++line;
+  }
   return msg;
 }
 

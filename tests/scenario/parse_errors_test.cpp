@@ -248,6 +248,17 @@ TEST(ScenarioErrors, ReportsManyErrorsInOneRunSortedByPosition) {
             "ms, s, min, h, d)");
 }
 
+// Line endings and tabs that yaml-cpp misreports: CR-only files parsed as one line ("scenario is
+// empty"), a tab in the indentation as "illegal map value" without naming the tab.
+TEST(ScenarioErrors, CrOnlyLineEndingsAndTabIndentationAreNamed) {
+  EXPECT_TRUE(has_error(parse_text("scenario:\r  name: x\r"), 1, 10, "lone carriage return (CR-only line endings)"));
+  EXPECT_TRUE(parse_text(test::read_fixture("valid.yaml")).ok());  // LF
+  const ParseResult tab = parse_text("scenario:\n  name: x\n\thorizon: 1d\n");
+  ASSERT_FALSE(tab.ok());
+  EXPECT_NE(tab.errors[0].message.find("line 3 indents with a tab; YAML indents with spaces only"), std::string::npos)
+      << test::all_errors(tab);
+}
+
 TEST(ScenarioErrors, SurvivesHostileYaml) {
   // A self-referencing alias and an alias bomb end in one diagnostic each, not a crash or a hang.
   EXPECT_FALSE(parse_text("a: &x [*x]\n").ok());
