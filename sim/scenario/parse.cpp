@@ -58,6 +58,10 @@ bool read_text_file(const std::string& path, std::string& text, std::string& rea
 bool read_text_file_unrecorded(const std::string& path, std::string& text, std::string& reason) {
   std::error_code ec;
   const fs::file_status st = fs::status(path, ec);
+  if (ec && ec != std::errc::no_such_file_or_directory) {
+    reason = ec.message();  // e.g. a loop of symbolic links: "Too many levels of symbolic links"
+    return false;
+  }
   if (ec || !fs::exists(st)) {
     reason = std::strerror(ENOENT);
     return false;
@@ -96,8 +100,11 @@ bool read_text_file_unrecorded(const std::string& path, std::string& text, std::
 
 std::string not_regular_file_reason(const std::string& path) {
   std::error_code ec;
-  if (fs::is_regular_file(path, ec)) return "";
-  return fs::exists(path, ec) ? "not a regular file" : std::strerror(ENOENT);
+  const fs::file_status st = fs::status(path, ec);
+  // A loop of symbolic links (or a path through a file) is not "No such file": say what it is.
+  if (ec && ec != std::errc::no_such_file_or_directory) return ec.message();
+  if (fs::is_regular_file(st)) return "";
+  return fs::exists(st) ? "not a regular file" : std::strerror(ENOENT);
 }
 
 std::string resolve_scenario_path(const std::string& base_dir, const std::string& written) {

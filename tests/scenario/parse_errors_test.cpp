@@ -2,6 +2,9 @@
 // Most cases swap one line of data/valid.yaml (see the line numbers there).
 #include <string>
 
+#include <filesystem>
+#include <fstream>
+#include <unistd.h>
 #include "scenario_test_support.hpp"
 
 namespace hetsim {
@@ -257,6 +260,19 @@ TEST(ScenarioErrors, CrOnlyLineEndingsAndTabIndentationAreNamed) {
   ASSERT_FALSE(tab.ok());
   EXPECT_NE(tab.errors[0].message.find("line 3 indents with a tab; YAML indents with spaces only"), std::string::npos)
       << test::all_errors(tab);
+}
+
+// A `base:` that is a loop of symbolic links was reported as "No such file or directory".
+TEST(ScenarioErrors, ABaseThatIsALoopOfSymlinksIsNamedSo) {
+  const std::filesystem::path d = std::filesystem::temp_directory_path() / ("hetsim-loop-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(d);
+  std::filesystem::create_symlink(d / "b.yaml", d / "a.yaml");
+  std::filesystem::create_symlink(d / "a.yaml", d / "b.yaml");
+  { std::ofstream(d / "derived.yaml") << "base: a.yaml\n"; }
+  const ParseResult r = parse_scenario_file((d / "derived.yaml").string());
+  EXPECT_TRUE(has_error(r, 1, 7, "cannot read base scenario", (d / "derived.yaml").string()));
+  EXPECT_NE(test::all_errors(r).find("Too many levels of symbolic links"), std::string::npos) << test::all_errors(r);
+  std::filesystem::remove_all(d);
 }
 
 TEST(ScenarioErrors, SurvivesHostileYaml) {
