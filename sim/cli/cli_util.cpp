@@ -1,5 +1,7 @@
 #include "cli_util.hpp"
 
+#include "hetsim/scenario/scenario_spec.hpp"
+
 #include <fcntl.h>
 #include <sys/file.h>
 #include <unistd.h>
@@ -42,8 +44,9 @@ bool parse_seed_list(const std::string& text, std::vector<uint64_t>& out, std::s
                         ? parse_u64(item, a) && (b = a, true)
                         : parse_u64(std::string_view(item).substr(0, dash), a) &&
                               parse_u64(std::string_view(item).substr(dash + 1), b);
-    if (!ok || b < a || b - a >= 100000) {
-      error = "--seeds: expected N, A-B (A <= B, at most 100000 seeds) or a comma list of those, got '" + item + "'";
+    if (!ok || b < a || b - a >= 100000 || b > kMaxSeed) {
+      error = "--seeds: expected N, A-B (A <= B, at most 100000 seeds, each at most " + std::to_string(kMaxSeed) +
+              ") or a comma list of those, got '" + item + "'";
       return false;
     }
     for (uint64_t s = a;; ++s) {

@@ -81,8 +81,9 @@ int cmd_run(const RunOptions& opt) {
     const char* b = opt.seed_text.data();
     const char* e = b + opt.seed_text.size();
     auto [p, ec] = std::from_chars(b, e, seed);
-    if (ec != std::errc() || p != e || opt.seed_text.front() == '-' || opt.seed_text.front() == '+') {
-      fmt::print(stderr, "hetsim: --seed: expected an integer in [0, 18446744073709551615], got '{}'\n", opt.seed_text);
+    if (ec != std::errc() || p != e || opt.seed_text.front() == '-' || opt.seed_text.front() == '+' || seed > kMaxSeed) {
+      fmt::print(stderr, "hetsim: --seed: expected an integer in [0, {}] (scenario.seed's range), got '{}'\n", kMaxSeed,
+                 opt.seed_text);
       return kExitBadInput;
     }
   }

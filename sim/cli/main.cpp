@@ -27,7 +27,7 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--policy", run.policy,
                       "replace the scenario's policy: NAME or NAME:key=value,key=value (see `hetsim list policies`); "
                       "trace-replay scenarios: a comma list of sharing policies or `all`");
-  run_cmd->add_option("--seed", run.seed_text, "root seed, an integer in [0, 2^64) (overrides scenario.seed)");
+  run_cmd->add_option("--seed", run.seed_text, "root seed, an integer in [0, 1e15] (overrides scenario.seed)");
   run_cmd->add_option("--seeds", run.seeds_text,
                       "trace-replay scenarios: seeds to run, e.g. 1-10 or 1,4,9 (overrides sharing_replay.seeds)");
   run_cmd->add_option("--set", run.sets, "override a scenario value: KEY=VALUE with a dotted KEY, e.g. workload.jobs_per_day=5000")

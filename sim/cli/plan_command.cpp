@@ -54,6 +54,11 @@ int cmd_plan(const PlanOptions& opt) {
     const char* b = item.data() + (colon == std::string::npos ? 0 : colon + 1);
     const char* e = item.data() + item.size();
     auto [p, ec] = std::from_chars(b, e, count);
+    // A count too large is not a malformed one: say which limit it passes (the platform's).
+    if (colon != std::string::npos && colon > 0 && p == e && b != e &&
+        (ec == std::errc::result_out_of_range || (ec == std::errc() && count > kMaxPlatformCards)))
+      return bad("--chips: " + std::string(b, e) + " cards of " + item.substr(0, colon) + " are more than " +
+                 std::to_string(kMaxPlatformCards) + ", the most a platform may have (kMaxPlatformCards)");
     if (colon == std::string::npos || colon == 0 || ec != std::errc() || p != e || count == 0)
       return bad("--chips: expected TYPE:COUNT with COUNT >= 1, got '" + item + "'");
     const std::string name = item.substr(0, colon);

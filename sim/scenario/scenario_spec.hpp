@@ -226,6 +226,9 @@ inline constexpr double kMaxTimeseriesSamples = 1.0e6;
 // 1e7 nodes x 32 cards (1.28e9 cards) died with bad_alloc. 73x and 145x the city (55,056 cards in
 // 6,882 nodes).
 inline constexpr int64_t kMaxPlatformCards = 4'000'000;
+// Seeds, wherever given (scenario.seed, --seed, --seeds, a sweep's seeds): YAML numbers are read
+// exactly up to 1e15 (below 2^53), so the command line takes the same range.
+inline constexpr uint64_t kMaxSeed = 1'000'000'000'000'000;
 inline constexpr int64_t kMaxPlatformNodes = 1'000'000;
 
 }  // namespace hetsim

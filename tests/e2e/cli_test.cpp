@@ -236,7 +236,8 @@ TEST(Cli, UsageErrorsAreClearAndExit2) {
   o = run("run scenarios/examples/small-city.yaml --set metrics.timeseries_interval=1us");
   EXPECT_EQ(o.code, 2);
   EXPECT_NE(o.text.find("'timeseries_interval' of 1e-06 s gives"), std::string::npos) << o.text;
-  for (const char* bad : {"-1", "99999999999999999999999", "1.5", "abc", "+3"}) {
+  // Seeds take scenario.seed's range, [0, 1e15] (2^64 - 1 was taken here while the scenario refused it).
+  for (const char* bad : {"-1", "99999999999999999999999", "1.5", "abc", "+3", "18446744073709551615", "1000000000000001"}) {
     o = run(std::string("run scenarios/examples/small-city.yaml --quiet --seed ") + bad);
     EXPECT_EQ(o.code, 2) << bad;
     EXPECT_NE(o.text.find("--seed"), std::string::npos) << o.text;

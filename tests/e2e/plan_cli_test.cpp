@@ -67,6 +67,10 @@ TEST(PlanCli, BadRequestsExitTwoWithAReason) {
       {"plan --model llama2-7b --chips A100:8", "unknown chip 'A100'"},
       {"plan --model llama2-7b --chips A100-80G-SXM", "expected TYPE:COUNT"},
       {"plan --model llama2-7b --chips A100-80G-SXM:0", "expected TYPE:COUNT"},
+      // Too large is not malformed (was "expected TYPE:COUNT with COUNT >= 1").
+      {"plan --model llama2-7b --chips A100-80G-SXM:1000000000000",
+       "1000000000000 cards of A100-80G-SXM are more than 4000000, the most a platform may have"},
+      {"plan --model llama2-7b --chips A100-80G-SXM:5000000", "more than 4000000"},
       {"plan --model llama2-7b --chips A100-80G-SXM:8,A100-80G-SXM:8", "listed twice"},
       {"plan --model gpt3-175b --chips RTX4090:2", "no plan fits"},
       {"plan --model llama2-7b --chips A100-80G-SXM:8 --cross-vendor-gbps 0", "must be > 0"},
