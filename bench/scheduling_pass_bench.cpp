@@ -115,13 +115,18 @@ void BM_SchedulingPass(benchmark::State& state, const std::string& policy) {
 
 }  // namespace
 
-// The round-based policies solve programs of at most max_jobs (1,000) jobs, whatever the queue.
-BENCHMARK_CAPTURE(BM_SchedulingPass, fifo, std::string("fifo"))->Arg(100)->Arg(1000)->Arg(10000)->Arg(100000)->Iterations(1)->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(BM_SchedulingPass, sjf, std::string("sjf"))->Arg(100)->Arg(1000)->Arg(10000)->Arg(100000)->Iterations(1)->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(BM_SchedulingPass, easy_backfill, std::string("easy-backfill"))->Arg(100)->Arg(1000)->Arg(10000)->Arg(100000)->Iterations(1)->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(BM_SchedulingPass, srtf, std::string("srtf"))->Arg(100)->Arg(1000)->Arg(10000)->Arg(100000)->Iterations(1)->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(BM_SchedulingPass, las, std::string("las"))->Arg(100)->Arg(1000)->Arg(10000)->Arg(100000)->Iterations(1)->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(BM_SchedulingPass, tiresias, std::string("tiresias"))->Arg(100)->Arg(1000)->Arg(10000)->Arg(100000)->Iterations(1)->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(BM_SchedulingPass, gavel, std::string("gavel"))->Arg(100)->Arg(1000)->Arg(10000)->Arg(100000)->Iterations(1)->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(BM_SchedulingPass, themis, std::string("themis"))->Arg(100)->Arg(1000)->Arg(10000)->Arg(100000)->Iterations(1)->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(BM_SchedulingPass, sia, std::string("sia"))->Arg(100)->Arg(1000)->Arg(10000)->Arg(100000)->Iterations(1)->Unit(benchmark::kMillisecond);
+// Every policy of the registry, so a new one is benchmarked without editing this file (registered
+// before benchmark_main's main() runs the benchmarks). The round-based policies solve programs of
+// at most max_jobs (1,000) jobs, whatever the queue.
+static const bool kRegistered = [] {
+  for (const std::string& name : builtin_policy_registry().names()) {
+    benchmark::RegisterBenchmark(("BM_SchedulingPass/" + name).c_str(), BM_SchedulingPass, name)
+        ->Arg(100)
+        ->Arg(1000)
+        ->Arg(10000)
+        ->Arg(100000)
+        ->Iterations(1)
+        ->Unit(benchmark::kMillisecond);
+  }
+  return true;
+}();

@@ -9,11 +9,11 @@
 #include <algorithm>
 #include <cerrno>
 #include <charconv>
-#include <string_view>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <set>
+#include <string_view>
 
 namespace hetsim {
 
@@ -40,10 +40,9 @@ bool parse_seed_list(const std::string& text, std::vector<uint64_t>& out, std::s
   for (const std::string& item : split_commas(text)) {
     const auto dash = item.find('-');
     uint64_t a = 0, b = 0;
-    const bool ok = dash == std::string::npos
-                        ? parse_u64(item, a) && (b = a, true)
-                        : parse_u64(std::string_view(item).substr(0, dash), a) &&
-                              parse_u64(std::string_view(item).substr(dash + 1), b);
+    const bool ok = dash == std::string::npos ? parse_u64(item, a) && (b = a, true)
+                                              : parse_u64(std::string_view(item).substr(0, dash), a) &&
+                                                    parse_u64(std::string_view(item).substr(dash + 1), b);
     if (!ok || b < a || b - a >= 100000 || b > kMaxSeed) {
       error = "--seeds: expected N, A-B (A <= B, at most 100000 seeds, each at most " + std::to_string(kMaxSeed) +
               ") or a comma list of those, got '" + item + "'";

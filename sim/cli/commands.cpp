@@ -1,5 +1,6 @@
 #include "commands.hpp"
 
+#include <unistd.h>
 #include <algorithm>
 #include <cerrno>
 #include <charconv>
@@ -7,15 +8,11 @@
 #include <cstring>
 #include <filesystem>
 #include <memory>
-#include <unistd.h>
 
 #include <fmt/format.h>
 
 #include "cli_util.hpp"
 #include "device.hpp"
-#include "progress_bar.hpp"
-#include "mixed_command.hpp"
-#include "replay_command.hpp"
 #include "hetsim/metrics/atomic_file.hpp"
 #include "hetsim/metrics/report.hpp"
 #include "hetsim/metrics/trace_export.hpp"
@@ -24,6 +21,9 @@
 #include "hetsim/run/simulation.hpp"
 #include "hetsim/scenario/build.hpp"
 #include "hetsim/scenario/parse.hpp"
+#include "mixed_command.hpp"
+#include "progress_bar.hpp"
+#include "replay_command.hpp"
 
 namespace hetsim {
 
@@ -81,7 +81,8 @@ int cmd_run(const RunOptions& opt) {
     const char* b = opt.seed_text.data();
     const char* e = b + opt.seed_text.size();
     auto [p, ec] = std::from_chars(b, e, seed);
-    if (ec != std::errc() || p != e || opt.seed_text.front() == '-' || opt.seed_text.front() == '+' || seed > kMaxSeed) {
+    if (ec != std::errc() || p != e || opt.seed_text.front() == '-' || opt.seed_text.front() == '+' ||
+        seed > kMaxSeed) {
       fmt::print(stderr, "hetsim: --seed: expected an integer in [0, {}] (scenario.seed's range), got '{}'\n", kMaxSeed,
                  opt.seed_text);
       return kExitBadInput;
@@ -93,8 +94,10 @@ int cmd_run(const RunOptions& opt) {
     policy = builtin_policy_registry().create(spec.policy.name, spec.policy.params);
   } catch (const std::invalid_argument& e) {
     const SourcePos& p = spec.policy.pos;
-    if (opt.policy.empty() && p.line > 0) fmt::print(stderr, "{}:{}:{}: error: {}\n", p.file, p.line, p.col, e.what());
-    else fmt::print(stderr, "hetsim: {}\n", e.what());
+    if (opt.policy.empty() && p.line > 0)
+      fmt::print(stderr, "{}:{}:{}: error: {}\n", p.file, p.line, p.col, e.what());
+    else
+      fmt::print(stderr, "hetsim: {}\n", e.what());
     return kExitBadInput;
   }
 
@@ -130,8 +133,8 @@ int cmd_run(const RunOptions& opt) {
       }
     }
   }
-  const bool trace_on_stdout = opt.trace_out == "-" || opt.trace_out == "/dev/stdout" ||
-                               opt.trace_out == "/dev/fd/1" || opt.trace_out == "/proc/self/fd/1";
+  const bool trace_on_stdout = opt.trace_out == "-" || opt.trace_out == "/dev/stdout" || opt.trace_out == "/dev/fd/1" ||
+                               opt.trace_out == "/proc/self/fd/1";
   std::FILE* const table_to = trace_on_stdout ? stderr : stdout;
 
   SimulationModel model;
@@ -172,8 +175,9 @@ int cmd_run(const RunOptions& opt) {
     constexpr uint64_t kMaxTraceSlices = 2'000'000;
     const uint64_t slices = trace_slice_count(in);
     if (slices > kMaxTraceSlices) {
-      fmt::print(stderr, "hetsim: --trace-out {}: the schedule has {} card slices, more than {} a trace viewer can "
-                         "open; not written (shorten the horizon or lower the load)\n",
+      fmt::print(stderr,
+                 "hetsim: --trace-out {}: the schedule has {} card slices, more than {} a trace viewer can "
+                 "open; not written (shorten the horizon or lower the load)\n",
                  opt.trace_out, slices, kMaxTraceSlices);
       return kExitBadInput;
     }
@@ -216,13 +220,14 @@ int cmd_validate(const std::vector<std::string>& files) {
       for (const auto& pool : p.pools) {
         int64_t cpn = pool.cards_per_node;
         if (cpn == 0) {
-          for (const auto& c : r.spec.chips) if (c.name == pool.chip) cpn = c.cards_per_server;
+          for (const auto& c : r.spec.chips)
+            if (c.name == pool.chip) cpn = c.cards_per_server;
         }
         cards += static_cast<int64_t>(pool.nodes) * cpn;
       }
     }
-    fmt::print("{}: ok ({} sites, {} providers, {} pools, {} cards, {} tenants, policy {})\n", f,
-               r.spec.sites.size(), r.spec.providers.size(), pools, cards, r.spec.tenants.size(), r.spec.policy.name);
+    fmt::print("{}: ok ({} sites, {} providers, {} pools, {} cards, {} tenants, policy {})\n", f, r.spec.sites.size(),
+               r.spec.providers.size(), pools, cards, r.spec.tenants.size(), r.spec.policy.name);
   }
   return rc;
 }
@@ -242,9 +247,11 @@ int cmd_list_policies() {
                  d.default_value, d.description);
     }
   }
-  fmt::print("\nGPU-sharing placements (trace-replay scenarios: sharing_replay.policies, --policy a,b or all;\n"
-             "docs/fgd.md):\n");
-  for (const std::string& n : sharing_placement_names()) fmt::print("{}\n    {}\n", n, sharing_placement_description(n));
+  fmt::print(
+      "\nGPU-sharing placements (trace-replay scenarios: sharing_replay.policies, --policy a,b or all;\n"
+      "docs/fgd.md):\n");
+  for (const std::string& n : sharing_placement_names())
+    fmt::print("{}\n    {}\n", n, sharing_placement_description(n));
   return 0;
 }
 
@@ -259,8 +266,8 @@ int cmd_list_chips(const std::string& catalog) {
              "link GB/s", "MFU", "CNY/h", "confidence");
   for (const ChipSpec& c : chips) {
     fmt::print("{:<20} {:<16} {:>8.1f} {:>7.0f} {:>7.3f} {:>8.0f} {:>6.2f} {:>9.2f} {}\n", c.name, c.vendor,
-               c.bf16_tflops, c.mem_gb, c.mem_bw_tbs, c.intra_node_gbs, c.achievable_mfu,
-               c.price_cny_per_card_hour, c.confidence);
+               c.bf16_tflops, c.mem_gb, c.mem_bw_tbs, c.intra_node_gbs, c.achievable_mfu, c.price_cny_per_card_hour,
+               c.confidence);
   }
   return 0;
 }

@@ -10,7 +10,6 @@
 #include <nlohmann/json.hpp>
 
 #include "cli_util.hpp"
-#include "run_metrics.hpp"
 #include "hetsim/metrics/atomic_file.hpp"
 #include "hetsim/metrics/report.hpp"
 #include "hetsim/metrics/stats.hpp"
@@ -18,6 +17,7 @@
 #include "hetsim/run/simulation.hpp"
 #include "hetsim/scenario/build.hpp"
 #include "hetsim/scenario/parse.hpp"
+#include "run_metrics.hpp"
 
 namespace hetsim {
 
@@ -76,7 +76,8 @@ int cmd_compare(const CompareOptions& opt) {
   if (!opt.policies.empty()) specs = split_commas(opt.policies);
   for (const std::string& s : opt.policy_specs) specs.push_back(s);
   if (specs.empty()) {
-    fmt::print(stderr, "hetsim compare: name the policies with --policies a,b,c or --policy NAME[:k=v,...] (repeatable)\n");
+    fmt::print(stderr,
+               "hetsim compare: name the policies with --policies a,b,c or --policy NAME[:k=v,...] (repeatable)\n");
     return kExitBadInput;
   }
   for (const std::string& s : specs) {
@@ -176,13 +177,15 @@ int cmd_compare(const CompareOptions& opt) {
       for (std::size_t si = 0; si < seeds.size(); ++si) xs.push_back(values[p * seeds.size() + si][k]);
       const MeanCi c = mean_ci95(xs);
       cis[p].push_back(c);
-      summary += fmt::format("\"{}\",{},{},{},{},{},{}\n", choices[p].label, run_metrics()[k].name, c.n, metric_text(c.mean),
-                             metric_text(c.sd), metric_text(c.mean - c.half_width), metric_text(c.mean + c.half_width));
+      summary +=
+          fmt::format("\"{}\",{},{},{},{},{},{}\n", choices[p].label, run_metrics()[k].name, c.n, metric_text(c.mean),
+                      metric_text(c.sd), metric_text(c.mean - c.half_width), metric_text(c.mean + c.half_width));
     }
   }
   // Markdown: every metric, mean ± 95 % CI half-width over the seeds.
-  std::string md = fmt::format("Scenario `{}`, seeds {}: mean ± half-width of the 95 % confidence interval (Student t, n = {}).\n\n| policy |",
-                               spec.name, opt.seeds_text.empty() ? std::to_string(spec.seed) : opt.seeds_text, seeds.size());
+  std::string md = fmt::format(
+      "Scenario `{}`, seeds {}: mean ± half-width of the 95 % confidence interval (Student t, n = {}).\n\n| policy |",
+      spec.name, opt.seeds_text.empty() ? std::to_string(spec.seed) : opt.seeds_text, seeds.size());
   std::string rule = "|---|";
   for (const RunMetric& m : run_metrics()) md += std::string(" ") + m.name + " |", rule += "---:|";
   md += "\n" + rule + "\n";

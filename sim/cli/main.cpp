@@ -5,12 +5,12 @@
 #include <string>
 #include <vector>
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 
 #include "commands.hpp"
-#include "hetsim/metrics/atomic_file.hpp"
 #include "compare_command.hpp"
+#include "hetsim/metrics/atomic_file.hpp"
 #include "plan_command.hpp"
 #include "report_command.hpp"
 #include "sweep_command.hpp"
@@ -30,26 +30,33 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--seed", run.seed_text, "root seed, an integer in [0, 1e15] (overrides scenario.seed)");
   run_cmd->add_option("--seeds", run.seeds_text,
                       "trace-replay scenarios: seeds to run, e.g. 1-10 or 1,4,9 (overrides sharing_replay.seeds)");
-  run_cmd->add_option("--set", run.sets, "override a scenario value: KEY=VALUE with a dotted KEY, e.g. workload.jobs_per_day=5000")
+  run_cmd
+      ->add_option("--set", run.sets,
+                   "override a scenario value: KEY=VALUE with a dotted KEY, e.g. workload.jobs_per_day=5000")
       ->take_all();
-  run_cmd->add_option("--out", run.out, "directory for summary.json, jobs.csv, timeseries.csv (created; files replaced atomically)");
-  run_cmd->add_option("--trace-out", run.trace_out,
-                      "write the schedule as Chrome/Perfetto trace-event JSON (cards as tracks, jobs as slices; small scenarios)");
-  run_cmd->add_option("--device", run.device,
-                      "backend of the hot paths with CUDA kernels (placement batches, plan search): cpu, cuda or auto; same results")
+  run_cmd->add_option("--out", run.out,
+                      "directory for summary.json, jobs.csv, timeseries.csv (created; files replaced atomically)");
+  run_cmd->add_option(
+      "--trace-out", run.trace_out,
+      "write the schedule as Chrome/Perfetto trace-event JSON (cards as tracks, jobs as slices; small scenarios)");
+  run_cmd
+      ->add_option("--device", run.device,
+                   "backend of the hot paths with CUDA kernels (placement batches, plan search): cpu, cuda or auto; "
+                   "same results")
       ->check(CLI::IsMember({"cpu", "cuda", "auto"}));
-  run_cmd->add_option("--progress", run.progress,
-                      "progress line on stderr: auto (a terminal, runs over 2 s), on, off")
+  run_cmd->add_option("--progress", run.progress, "progress line on stderr: auto (a terminal, runs over 2 s), on, off")
       ->check(CLI::IsMember({"auto", "on", "off"}));
   run_cmd->add_flag("--quiet", run.quiet, "do not print the summary table");
   run_cmd->add_flag("--check-invariants", run.check_invariants,
                     "check the simulator's state after every decision (on by default in debug builds)");
 
   hetsim::CompareOptions cmp;
-  auto* compare_cmd = app.add_subcommand("compare", "run several policies on several seeds of one scenario and compare them");
+  auto* compare_cmd =
+      app.add_subcommand("compare", "run several policies on several seeds of one scenario and compare them");
   compare_cmd->add_option("scenario", cmp.scenario, "scenario YAML file")->required();
   compare_cmd->add_option("--policies", cmp.policies, "comma list of policy names (see `hetsim list policies`)");
-  compare_cmd->add_option("--policy", cmp.policy_specs, "a policy with parameters, NAME:key=value,key=value (repeatable)")
+  compare_cmd
+      ->add_option("--policy", cmp.policy_specs, "a policy with parameters, NAME:key=value,key=value (repeatable)")
       ->take_all();
   compare_cmd->add_option("--seeds", cmp.seeds_text, "seeds, e.g. 1-5 or 1,4,9 (default: the scenario's seed)");
   compare_cmd->add_option("--set", cmp.sets, "override a scenario value: KEY=VALUE")->take_all();
@@ -59,12 +66,16 @@ int main(int argc, char** argv) {
 
   hetsim::SweepOptions sweep;
   auto* sweep_cmd = app.add_subcommand(
-      "sweep", "run a grid or list of scenario overrides x policies x seeds (OpenMP; under mpirun, over the ranks); resumable");
+      "sweep",
+      "run a grid or list of scenario overrides x policies x seeds (OpenMP; under mpirun, over the ranks); resumable");
   sweep_cmd->add_option("sweep", sweep.sweep_file, "sweep YAML file (docs/workflow.md)")->required();
-  sweep_cmd->add_option("--out", sweep.out, "directory for results.csv, results_summary.csv and runs/ (rerun to resume)")
+  sweep_cmd
+      ->add_option("--out", sweep.out, "directory for results.csv, results_summary.csv and runs/ (rerun to resume)")
       ->required();
-  sweep_cmd->add_option("--threads", sweep.threads,
-                        "simulations at once per process (default: OMP_NUM_THREADS, else the cores shared by the ranks on a machine)")
+  sweep_cmd
+      ->add_option(
+          "--threads", sweep.threads,
+          "simulations at once per process (default: OMP_NUM_THREADS, else the cores shared by the ranks on a machine)")
       ->check(CLI::Range(1, 4096));
   sweep_cmd->add_flag("--quiet", sweep.quiet, "print nothing but errors");
 
@@ -85,15 +96,19 @@ int main(int argc, char** argv) {
   list_cmd->add_option("--catalog", list_catalog, "chip catalog to list (for `list chips`)");
 
   hetsim::PlanOptions plan;
-  auto* plan_cmd = app.add_subcommand("plan", "plan one model's training over several chip types and report its efficiency");
+  auto* plan_cmd =
+      app.add_subcommand("plan", "plan one model's training over several chip types and report its efficiency");
   plan_cmd->add_option("--model", plan.model, "model name from the model catalog")->required();
   plan_cmd->add_option("--chips", plan.chips, "TYPE:COUNT[,TYPE:COUNT...], cards of each chip type")->required();
   plan_cmd->add_option("--global-batch", plan.global_batch, "samples per step (default: the model's)");
-  plan_cmd->add_option("--cross-vendor-gbps", plan.cross_vendor_gbps, "per-card bandwidth between vendors, Gb/s (default 100)");
-  plan_cmd->add_option("--inter-node-gbps", plan.inter_node_gbps, "per-card RDMA bandwidth between nodes, Gb/s (default 200)");
+  plan_cmd->add_option("--cross-vendor-gbps", plan.cross_vendor_gbps,
+                       "per-card bandwidth between vendors, Gb/s (default 100)");
+  plan_cmd->add_option("--inter-node-gbps", plan.inter_node_gbps,
+                       "per-card RDMA bandwidth between nodes, Gb/s (default 200)");
   plan_cmd->add_option("--device", plan.device, "plan-search backend: cpu, cuda or auto (same results)")
       ->check(CLI::IsMember({"cpu", "cuda", "auto"}));
-  plan_cmd->add_flag("--uniform-dp", plan.uniform_dp, "one data-parallel degree for all chip groups (default: per group)");
+  plan_cmd->add_flag("--uniform-dp", plan.uniform_dp,
+                     "one data-parallel degree for all chip groups (default: per group)");
   plan_cmd->add_option("--out", plan.out, "directory for plan.json");
   plan_cmd->add_option("--catalog", plan.catalog, "chip catalog");
   plan_cmd->add_option("--models", plan.models, "model catalog");

@@ -443,7 +443,8 @@ nlohmann::ordered_json write_run_outputs(const std::string& dir, const ReportInp
   const RunInfo& info = *in.info;
   nlohmann::ordered_json manifest;
   manifest["format"] = "hetsim-run-outputs/1";
-  manifest["run"] = {{"scenario", info.scenario}, {"seed", info.seed}, {"policy", info.policy}, {"device", info.device}};
+  manifest["run"] = {
+      {"scenario", info.scenario}, {"seed", info.seed}, {"policy", info.policy}, {"device", info.device}};
   manifest["files"] = nlohmann::ordered_json::array({manifest_entry("jobs.csv", jobs_hash),
                                                      manifest_entry("timeseries.csv", series_hash),
                                                      manifest_entry("summary.json", summary_hash)});

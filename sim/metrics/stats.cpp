@@ -1,9 +1,9 @@
 #include "hetsim/metrics/stats.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <cstring>
-#include <cmath>
 
 namespace hetsim {
 

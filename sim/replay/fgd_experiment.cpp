@@ -21,17 +21,19 @@ std::string fgd_arrivals_problem(const SharingTrace& trace, int inflation_pct) {
   int64_t requested = 0;  // milli-GPUs over the pod list (at most 2^63 / 1000 even for 1e6 pods x 32 x 1000)
   for (const SharingTask& t : trace.tasks) requested += t.gpu_milli_total();
   if (requested == 0)
-    return fmt::format("no pod of the {} in the pod list asks for a GPU, so arrivals never reach {}% of the "
-                       "cluster's GPUs",
-                       trace.tasks.size(), inflation_pct);
+    return fmt::format(
+        "no pod of the {} in the pod list asks for a GPU, so arrivals never reach {}% of the "
+        "cluster's GPUs",
+        trace.tasks.size(), inflation_pct);
   // Expected draws: inflation% of capacity over the mean request per task, in doubles (no overflow).
   const double capacity = static_cast<double>(trace.gpu_count) * kMilliPerCard;
   const double mean = static_cast<double>(requested) / static_cast<double>(trace.tasks.size());
   const double expected = inflation_pct / 100.0 * capacity / mean;
   if (expected > static_cast<double>(kMaxFgdArrivalDraws / 2))
-    return fmt::format("reaching {}% of the cluster's {} GPUs takes about {:.3g} task draws per run (mean GPU "
-                       "request {:.4g} milli-GPU per pod); the cap is {} (kMaxFgdArrivalDraws / 2)",
-                       inflation_pct, trace.gpu_count, expected, mean, kMaxFgdArrivalDraws / 2);
+    return fmt::format(
+        "reaching {}% of the cluster's {} GPUs takes about {:.3g} task draws per run (mean GPU "
+        "request {:.4g} milli-GPU per pod); the cap is {} (kMaxFgdArrivalDraws / 2)",
+        inflation_pct, trace.gpu_count, expected, mean, kMaxFgdArrivalDraws / 2);
   return "";
 }
 

@@ -235,7 +235,7 @@ class Simulation final : public SchedulingContext {
   bool check_invariants_ = true;
 #endif
   SimTime last_checked_ = SimTime::zero();
-  std::vector<ChipCount> mix_scratch_;  // start()'s chip mix of the allocation
+  std::vector<ChipCount> mix_scratch_;      // start()'s chip mix of the allocation
   uint64_t state_count_[4] = {0, 0, 0, 0};  // by State
 };
 

@@ -97,7 +97,6 @@ bool read_text_file_unrecorded(const std::string& path, std::string& text, std::
   return true;
 }
 
-
 std::string not_regular_file_reason(const std::string& path) {
   std::error_code ec;
   const fs::file_status st = fs::status(path, ec);

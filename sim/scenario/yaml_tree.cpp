@@ -211,7 +211,8 @@ std::string syntax_message(const std::string& text, const YAML::Exception& e) {
   for (std::size_t i = 0; i < text.size() && (e.mark.line < 0 || line <= e.mark.line + 1);) {
     std::size_t j = i;
     while (j < text.size() && (text[j] == ' ' || text[j] == '\t')) {
-      if (text[j] == '\t') return msg + " (line " + std::to_string(line) + " indents with a tab; YAML indents with spaces only)";
+      if (text[j] == '\t')
+        return msg + " (line " + std::to_string(line) + " indents with a tab; YAML indents with spaces only)";
       ++j;
     }
     const std::size_t nl = text.find('\n', i);

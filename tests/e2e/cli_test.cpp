@@ -237,7 +237,8 @@ TEST(Cli, UsageErrorsAreClearAndExit2) {
   EXPECT_EQ(o.code, 2);
   EXPECT_NE(o.text.find("'timeseries_interval' of 1e-06 s gives"), std::string::npos) << o.text;
   // Seeds take scenario.seed's range, [0, 1e15] (2^64 - 1 was taken here while the scenario refused it).
-  for (const char* bad : {"-1", "99999999999999999999999", "1.5", "abc", "+3", "18446744073709551615", "1000000000000001"}) {
+  for (const char* bad :
+       {"-1", "99999999999999999999999", "1.5", "abc", "+3", "18446744073709551615", "1000000000000001"}) {
     o = run(std::string("run scenarios/examples/small-city.yaml --quiet --seed ") + bad);
     EXPECT_EQ(o.code, 2) << bad;
     EXPECT_NE(o.text.find("--seed"), std::string::npos) << o.text;
@@ -252,10 +253,10 @@ TEST(Cli, UsageErrorsAreClearAndExit2) {
 // "not given", a repeated policy parameter kept its last value, and an output name that is a
 // directory failed after the run with "internal error" and the files before it replaced.
 TEST(Cli, EmptyValuesRepeatedParametersAndUnwritableOutputNamesAreRefusedUpFront) {
-  for (const std::string args : {"run scenarios/examples/small-city.yaml --out ''",
-                                 "run scenarios/examples/small-city.yaml --trace-out ''",
-                                 "run tests/e2e/data/fgd-sample.yaml --seeds ''",
-                                 "compare scenarios/examples/small-city.yaml --seeds ''", "run ''"}) {
+  for (const std::string args :
+       {"run scenarios/examples/small-city.yaml --out ''", "run scenarios/examples/small-city.yaml --trace-out ''",
+        "run tests/e2e/data/fgd-sample.yaml --seeds ''", "compare scenarios/examples/small-city.yaml --seeds ''",
+        "run ''"}) {
     const Out o = run(args);
     EXPECT_EQ(o.code, 2) << args << "\n" << o.text;
     EXPECT_NE(o.text.find("an empty value is not allowed"), std::string::npos) << args << "\n" << o.text;

@@ -156,10 +156,12 @@ TEST(AtomicOutputs, TerminatedRunsLeaveNoTemporariesAndTheNextRunClearsAKilledOn
   const std::string args = "run scenarios/shanghai-modu.yaml --quiet --set scenario.horizon=5d --out " + dir.string();
   const auto t0 = std::chrono::steady_clock::now();
   ASSERT_EQ(run(args).code, 0);
-  const auto full_ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count();
+  const auto full_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count();
   const auto temporaries = [&] {
     int n = 0;
-    for (const auto& e : fs::directory_iterator(dir)) n += e.path().filename().string().find(".tmp.") != std::string::npos;
+    for (const auto& e : fs::directory_iterator(dir))
+      n += e.path().filename().string().find(".tmp.") != std::string::npos;
     return n;
   };
   int stopped = 0;

@@ -126,7 +126,8 @@ TEST(ShanghaiScenario, BusyAndOverloadedCitiesAreTheDefaultPlatformAtHigherLoads
   // Offered load on 50,000 A100-equivalent cards (docs/workload-calibration.md), one week.
   const auto load = [](const SimulationModel& m) {
     std::vector<double> runtime(m.jobs.size());
-    for (std::size_t i = 0; i < m.jobs.size(); ++i) runtime[i] = m.reference_step_time_s[i] * static_cast<double>(m.jobs[i].steps);
+    for (std::size_t i = 0; i < m.jobs.size(); ++i)
+      runtime[i] = m.reference_step_time_s[i] * static_cast<double>(m.jobs[i].steps);
     return offered_load(workload_stats(m.jobs, runtime), 50000, 7 * 86400.0);
   };
   const double lb = load(b), lu = load(u), lo = load(o);

@@ -150,8 +150,9 @@ TEST(Sweep, EditingABaseFileInvalidatesTheResultsThatReadIt) {
   const fs::path dir = fresh_dir("sweep-base");
   fs::create_directories(dir);
   const auto write_base = [&](const char* horizon) {
-    std::ofstream(dir / "base.yaml") << "base: " << kSrc << "/scenarios/examples/small-city.yaml\nset:\n  scenario.horizon: "
-                                     << horizon << "\n";
+    std::ofstream(dir / "base.yaml") << "base: " << kSrc
+                                     << "/scenarios/examples/small-city.yaml\nset:\n  scenario.horizon: " << horizon
+                                     << "\n";
   };
   write_base("1d");
   std::ofstream(dir / "derived.yaml") << "base: base.yaml\nset:\n  scenario.name: derived\n";

@@ -94,11 +94,21 @@ TEST(Stats, LargeInputsGiveTheFiguresOfAComparisonSort) {
     std::vector<double> v(5000 + gen() % 20000);
     for (double& x : v) {
       switch (gen() % 5) {
-        case 0: x = static_cast<double>(gen() % 100); break;                               // duplicates
-        case 1: x = -static_cast<double>(gen() % 1000) * 0.25; break;                      // negatives
-        case 2: x = std::ldexp(static_cast<double>(gen() % 1000000), static_cast<int>(gen() % 200) - 100); break;
-        case 3: x = 0.0; break;
-        default: x = static_cast<double>(gen()) * 1e-6; break;
+        case 0:
+          x = static_cast<double>(gen() % 100);
+          break;  // duplicates
+        case 1:
+          x = -static_cast<double>(gen() % 1000) * 0.25;
+          break;  // negatives
+        case 2:
+          x = std::ldexp(static_cast<double>(gen() % 1000000), static_cast<int>(gen() % 200) - 100);
+          break;
+        case 3:
+          x = 0.0;
+          break;
+        default:
+          x = static_cast<double>(gen()) * 1e-6;
+          break;
       }
     }
     std::vector<double> sorted = v;

@@ -4,8 +4,8 @@
 
 #include <cmath>
 
-#include "hetsim/policy/rounds/allocation.hpp"
 #include "hetsim/core/rng.hpp"
+#include "hetsim/policy/rounds/allocation.hpp"
 #include "hetsim/policy/rounds/linear_program.hpp"
 
 using namespace hetsim;
@@ -256,7 +256,8 @@ TEST(GavelAllocation, WarmFinishTimeSearchReturnsTheReferenceAllocation) {
     for (std::size_t k = 0; k < p.types; ++k) p.workers.push_back(static_cast<double>(8 + next() % 64));
     std::vector<double> remaining, since, isolated;
     for (std::size_t j = 0; j < p.jobs; ++j) {
-      for (std::size_t k = 0; k < p.types; ++k) p.tput.push_back(next() % 5 == 0 ? 0.0 : 0.5 + static_cast<double>(next() % 1000) / 100.0);
+      for (std::size_t k = 0; k < p.types; ++k)
+        p.tput.push_back(next() % 5 == 0 ? 0.0 : 0.5 + static_cast<double>(next() % 1000) / 100.0);
       p.scale.push_back(1u << (next() % 4));
       remaining.push_back(static_cast<double>(next() % 50000));
       since.push_back(static_cast<double>(next() % 20000));

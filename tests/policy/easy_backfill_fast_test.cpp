@@ -9,12 +9,12 @@
 #include <random>
 #include <string>
 
+#include "../support/mini_model.hpp"
 #include "hetsim/metrics/collector.hpp"
 #include "hetsim/policy/ordering/easy_backfill.hpp"
 #include "hetsim/policy/ordering/free_summary.hpp"
 #include "hetsim/policy/ordering/waiting_queue.hpp"
 #include "hetsim/run/simulation.hpp"
-#include "../support/mini_model.hpp"
 
 using namespace hetsim;
 

@@ -2,9 +2,9 @@
 // Most cases swap one line of data/valid.yaml (see the line numbers there).
 #include <string>
 
+#include <unistd.h>
 #include <filesystem>
 #include <fstream>
-#include <unistd.h>
 #include "scenario_test_support.hpp"
 
 namespace hetsim {
@@ -94,10 +94,12 @@ TEST(ScenarioErrors, NegativeAndZeroCapacities) {
 // died with bad_alloc. Refused at the pool that crosses the total, cards or nodes.
 TEST(ScenarioErrors, PlatformLargerThanTheLimitsIsRefusedAtThePoolThatCrossesThem) {
   const ParseResult r = with({{18, "        nodes: 10000000"}});
-  EXPECT_TRUE(has_error(r, 16, 9, "the platform reaches 80000000 cards at this pool, more than the limit of 4000000 cards"))
+  EXPECT_TRUE(
+      has_error(r, 16, 9, "the platform reaches 80000000 cards at this pool, more than the limit of 4000000 cards"))
       << test::all_errors(r);
-  EXPECT_TRUE(has_error(with({{18, "        nodes: 100000"}, {23, "        nodes: 950000"}, {24, "        cards_per_node: 1"}}),
-                        21, 9, "the platform reaches 1050000 nodes at this pool, more than the limit of 1000000 nodes"));
+  EXPECT_TRUE(
+      has_error(with({{18, "        nodes: 100000"}, {23, "        nodes: 950000"}, {24, "        cards_per_node: 1"}}),
+                21, 9, "the platform reaches 1050000 nodes at this pool, more than the limit of 1000000 nodes"));
   EXPECT_TRUE(with({{18, "        nodes: 400000"}}).ok());  // 3.2 M cards: within both
 }
 
@@ -264,7 +266,8 @@ TEST(ScenarioErrors, CrOnlyLineEndingsAndTabIndentationAreNamed) {
 
 // A `base:` that is a loop of symbolic links was reported as "No such file or directory".
 TEST(ScenarioErrors, ABaseThatIsALoopOfSymlinksIsNamedSo) {
-  const std::filesystem::path d = std::filesystem::temp_directory_path() / ("hetsim-loop-" + std::to_string(::getpid()));
+  const std::filesystem::path d =
+      std::filesystem::temp_directory_path() / ("hetsim-loop-" + std::to_string(::getpid()));
   std::filesystem::create_directories(d);
   std::filesystem::create_symlink(d / "b.yaml", d / "a.yaml");
   std::filesystem::create_symlink(d / "a.yaml", d / "b.yaml");
@@ -297,7 +300,7 @@ TEST(ScenarioErrors, SurvivesHostileYaml) {
   const ParseResult w = parse_text(wide);
   ASSERT_FALSE(w.ok());
   EXPECT_NE(w.errors[0].message.find("expand to more than 128 MiB"), std::string::npos) << test::all_errors(w);
-  EXPECT_EQ(w.errors[0].pos.line, 1);  // the aliased value (yaml-cpp keeps no position per alias)
+  EXPECT_EQ(w.errors[0].pos.line, 1);                // the aliased value (yaml-cpp keeps no position per alias)
   EXPECT_FALSE(parse_text("? [a, b]\n: 1\n").ok());  // non-scalar key
   EXPECT_FALSE(parse_text("---\na: 1\n---\nb: 2\n").ok());
 }

@@ -136,7 +136,8 @@ bool EasyBackfillPolicy::reserve(const SchedulingContext& ctx, JobId head, uint3
       const Pool& pool = c.pool(p);
       released_bits_.assign((pool.end_node - pool.first_node + 63) / 64, 0);
       for (NodeId n : extra_nodes_) {
-        if (c.node_pool(n) == p) released_bits_[(n - pool.first_node) >> 6] |= uint64_t{1} << ((n - pool.first_node) & 63);
+        if (c.node_pool(n) == p)
+          released_bits_[(n - pool.first_node) >> 6] |= uint64_t{1} << ((n - pool.first_node) & 63);
       }
       constexpr NodeId kNone = kNoNode;
       for (uint32_t k = cpn; k >= 1 && remaining > 0; --k) {
@@ -149,7 +150,8 @@ bool EasyBackfillPolicy::reserve(const SchedulingContext& ctx, JobId head, uint3
               if (++word >= released_bits_.size()) return kNone;
               bits = released_bits_[word];
             }
-            const NodeId n = pool.first_node + static_cast<NodeId>(word * 64 + static_cast<std::size_t>(__builtin_ctzll(bits)));
+            const NodeId n =
+                pool.first_node + static_cast<NodeId>(word * 64 + static_cast<std::size_t>(__builtin_ctzll(bits)));
             bits &= bits - 1;
             if (free_then(n) == k) return n;
           }

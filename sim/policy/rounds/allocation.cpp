@@ -5,8 +5,8 @@
 #include <cstdint>
 #include <map>
 #include <memory>
-#include <tuple>
 #include <stdexcept>
+#include <tuple>
 #include <utility>
 
 #include "hetsim/policy/rounds/linear_program.hpp"
@@ -269,7 +269,8 @@ class WarmVerdicts {
       if (need[j] > 0 && best_[j] < need[j]) return false;  // as feasible(): its best type is too slow
     }
     for (std::size_t j = 0; j < p_.jobs; ++j) {
-      if (row_[j] >= 0) warm_->set_row_bounds(row_[j], need[j] > 0 ? need[j] : -LinearProgram::kInf, LinearProgram::kInf);
+      if (row_[j] >= 0)
+        warm_->set_row_bounds(row_[j], need[j] > 0 ? need[j] : -LinearProgram::kInf, LinearProgram::kInf);
     }
     ++solves;
     return warm_->solve() == LinearProgram::Status::Optimal;
@@ -308,8 +309,8 @@ double bisect_rho(Verdict&& verdict) {
 }  // namespace
 
 Allocation2D finish_time_fairness(const AllocationProblem& p, const std::vector<double>& steps_remaining,
-                                  const std::vector<double>& since_arrival_s, const std::vector<double>& isolated_finish_s,
-                                  FinishTimeSearch search) {
+                                  const std::vector<double>& since_arrival_s,
+                                  const std::vector<double>& isolated_finish_s, FinishTimeSearch search) {
   check(p);
   if (steps_remaining.size() != p.jobs || since_arrival_s.size() != p.jobs || isolated_finish_s.size() != p.jobs) {
     throw std::invalid_argument("finish_time_fairness: one value per job in every vector");

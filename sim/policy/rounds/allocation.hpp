@@ -59,7 +59,8 @@ Allocation2D min_makespan(const AllocationProblem& p, const std::vector<double>&
 // solver's tolerance of the boundary), it falls back to the reference search.
 enum class FinishTimeSearch : uint8_t { Warm, Reference };
 Allocation2D finish_time_fairness(const AllocationProblem& p, const std::vector<double>& steps_remaining,
-                                  const std::vector<double>& since_arrival_s, const std::vector<double>& isolated_finish_s,
+                                  const std::vector<double>& since_arrival_s,
+                                  const std::vector<double>& isolated_finish_s,
                                   FinishTimeSearch search = FinishTimeSearch::Warm);
 
 }  // namespace hetsim

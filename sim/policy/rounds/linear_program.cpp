@@ -120,7 +120,8 @@ void LinearProgram::load(glp_prob* p) const {
     ia.reserve(col_.size() + 1), ja.reserve(col_.size() + 1), ar.reserve(col_.size() + 1);
     for (int r = 0; r < m; ++r) {
       const auto i = static_cast<std::size_t>(r);
-      glp_set_row_bnds(p, r + 1, bound_type(row_lo_[i], row_hi_[i]), finite_or_zero(row_lo_[i]), finite_or_zero(row_hi_[i]));
+      glp_set_row_bnds(p, r + 1, bound_type(row_lo_[i], row_hi_[i]), finite_or_zero(row_lo_[i]),
+                       finite_or_zero(row_hi_[i]));
       for (int e = start_[i]; e < start_[i + 1]; ++e) {
         ia.push_back(r + 1);
         ja.push_back(col_[static_cast<std::size_t>(e)] + 1);
@@ -196,7 +197,8 @@ WarmSimplex::WarmSimplex(const LinearProgram& lp) {
 WarmSimplex::~WarmSimplex() { glp_delete_prob(p_); }
 
 void WarmSimplex::set_row_bounds(int row, double lo, double hi) {
-  if (std::isnan(lo) || std::isnan(hi) || lo > hi) throw std::invalid_argument("WarmSimplex::set_row_bounds: bad bounds");
+  if (std::isnan(lo) || std::isnan(hi) || lo > hi)
+    throw std::invalid_argument("WarmSimplex::set_row_bounds: bad bounds");
   glp_set_row_bnds(p_, row + 1, bound_type(lo, hi), finite_or_zero(lo), finite_or_zero(hi));
 }
 

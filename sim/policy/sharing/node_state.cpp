@@ -61,7 +61,8 @@ GpuChoice best_fit_choice(const SharingNode& n, const SharingTask& t) {
   for (int i = 0; i < n.gpus; ++i) {
     if (n.gpu_free_milli[static_cast<std::size_t>(i)] < t.gpu_milli) continue;
     std::size_t at = count++;
-    while (at > 0 && n.gpu_free_milli[static_cast<std::size_t>(idx[at - 1])] > n.gpu_free_milli[static_cast<std::size_t>(i)]) {
+    while (at > 0 &&
+           n.gpu_free_milli[static_cast<std::size_t>(idx[at - 1])] > n.gpu_free_milli[static_cast<std::size_t>(i)]) {
       idx[at] = idx[at - 1];
       --at;
     }

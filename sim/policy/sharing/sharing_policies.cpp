@@ -173,7 +173,7 @@ class Fgd final : public SharingPlacement {
   // task of the same shape (known_) or goes into the batch.
   std::size_t distinct(const Candidate& k, NodeId n, const SharingTask& t) {
     const std::size_t mask = table_.size() - 1;
-    for (std::size_t h = CandidateHash{}(k) & mask;; h = (h + 1) & mask) {
+    for (std::size_t h = CandidateHash{}(k)&mask;; h = (h + 1) & mask) {
       if (table_[h] == kEmpty) {
         table_[h] = static_cast<uint32_t>(distinct_.size());
         used_.push_back(h);

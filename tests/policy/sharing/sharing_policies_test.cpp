@@ -246,7 +246,8 @@ TEST(Fgd, SharedScoresOfNodesInTheSameStateDecideAsScoringEachNode) {
       const uint16_t a = levels[gen.below(5)], b = levels[gen.below(5)];
       nodes.push_back(make_node({a, b, 1000, 1000}, gen.below(4) == 0 ? 2000 : 64000));
     }
-    const SharingTask t = gen.below(2) == 0 ? frac(static_cast<uint32_t>(levels[1 + gen.below(3)])) : whole(1 + static_cast<uint32_t>(gen.below(2)));
+    const SharingTask t = gen.below(2) == 0 ? frac(static_cast<uint32_t>(levels[1 + gen.below(3)]))
+                                            : whole(1 + static_cast<uint32_t>(gen.below(2)));
     Rng rng(1);
     auto fgd = make_sharing_placement("fgd", M);
     const auto got = fgd->place(nodes, t, rng);
@@ -262,7 +263,8 @@ TEST(Fgd, SharedScoresOfNodesInTheSameStateDecideAsScoringEachNode) {
         choices.push_back(best_fit_choice(nodes[n], t));
       } else {
         for (int g = 0; g < nodes[n].gpus; ++g) {
-          if (nodes[n].gpu_free_milli[static_cast<std::size_t>(g)] >= t.gpu_milli) choices.push_back({1U << g, static_cast<uint16_t>(t.gpu_milli)});
+          if (nodes[n].gpu_free_milli[static_cast<std::size_t>(g)] >= t.gpu_milli)
+            choices.push_back({1U << g, static_cast<uint16_t>(t.gpu_milli)});
         }
       }
       for (const GpuChoice& c : choices) {
