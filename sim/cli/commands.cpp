@@ -107,7 +107,7 @@ int cmd_run(const RunOptions& opt) {
     if (why.empty()) why = lock_output_dir(opt.out);
     // Each file the run will write must be one the rule lets it write (a directory named
     // jobs.csv was found only after the run, with the files before it already replaced).
-    for (const char* f : {"jobs.csv", "timeseries.csv", "summary.json", "manifest.json"}) {
+    for (const char* f : kRunOutputFiles) {
       if (why.empty()) why = output_path_problem(opt.out + "/" + f);
     }
     if (!why.empty()) {

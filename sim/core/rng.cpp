@@ -13,8 +13,7 @@ uint64_t splitmix64(uint64_t& state) {
   return z ^ (z >> 31);
 }
 
-uint64_t fnv1a64(std::string_view s) {
-  uint64_t h = 0xCBF29CE484222325ULL;
+uint64_t fnv1a64(std::string_view s, uint64_t h) {
   for (unsigned char c : s) {
     h ^= c;
     h *= 0x100000001B3ULL;

@@ -37,6 +37,9 @@ class RngStreams {
 };
 
 uint64_t splitmix64(uint64_t& state);
-uint64_t fnv1a64(std::string_view s);
+// FNV-1a over the bytes of s, continuing from `h` (the offset basis by default), so a text hashed
+// in pieces gives the hash of the whole.
+inline constexpr uint64_t kFnv1a64Basis = 0xCBF29CE484222325ULL;
+uint64_t fnv1a64(std::string_view s, uint64_t h = kFnv1a64Basis);
 
 }  // namespace hetsim

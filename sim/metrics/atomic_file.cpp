@@ -139,39 +139,10 @@ std::string output_path_problem(const std::string& path) {
 }
 
 void write_file_atomically(const std::string& path, const std::string& content) {
-  const OutputTarget t = resolve_output_path(path);
-  if (t.stream) {
-    std::FILE* f = open_stream(t);
-    const bool ok = std::fwrite(content.data(), 1, content.size(), f) == content.size();
-    const int err = ok ? finish_stream(f) : errno;
-    if (!ok && f != stdout) std::fclose(f);
-    if (!ok || err != 0) throw std::runtime_error("cannot write " + path + ": " + std::strerror(err));
-    return;
-  }
-  const std::string tmp = temp_name(t.path);
-  const int slot = register_temp(tmp);
-  std::FILE* f = std::fopen(tmp.c_str(), "wb");
-  if (f == nullptr) {
-    unregister_temp(slot);
-    throw std::runtime_error("cannot write " + tmp + ": " + std::strerror(errno));
-  }
-  const bool ok = std::fwrite(content.data(), 1, content.size(), f) == content.size() &&
-                  std::fflush(f) == 0 && ::fsync(::fileno(f)) == 0;
-  int err = errno;
-  const bool closed = std::fclose(f) == 0;
-  if (ok && !closed) err = errno;
-  if (!ok || !closed) {
-    std::remove(tmp.c_str());
-    unregister_temp(slot);
-    throw std::runtime_error("cannot write " + tmp + ": " + std::strerror(err));
-  }
-  try {
-    rename_into_place(tmp, t.path);
-  } catch (...) {
-    unregister_temp(slot);
-    throw;
-  }
-  unregister_temp(slot);
+  // One writer for both: the rule, the temporary, its registration and the rename live there.
+  AtomicFileWriter w(path);
+  w.write(content);
+  w.commit();
 }
 
 void install_signal_cleanup() {

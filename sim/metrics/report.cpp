@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "hetsim/core/rng.hpp"
 #include "hetsim/metrics/atomic_file.hpp"
 #include "hetsim/metrics/billing.hpp"
 #include "hetsim/metrics/stats.hpp"
@@ -398,12 +399,13 @@ std::string summary_table(const nlohmann::ordered_json& s) {
 }
 
 namespace {
-// FNV-1a, 64 bits: enough to tell files of two runs apart (not against tampering).
+// A file's size and FNV-1a 64 as it is written: enough to tell files of two runs apart (not
+// against tampering).
 struct Fnv1a64 {
-  uint64_t h = 14695981039346656037ULL;
+  uint64_t h = kFnv1a64Basis;
   uint64_t bytes = 0;
   void add(std::string_view s) {
-    for (const char c : s) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
+    h = fnv1a64(s, h);
     bytes += s.size();
   }
 };

@@ -59,5 +59,7 @@ std::string summary_table(const nlohmann::ordered_json& summary);
 // set whose manifest is present and matches its files is one run's, complete (docs/outputs.md);
 // returns the summary it wrote (callers print or read it without computing it again).
 nlohmann::ordered_json write_run_outputs(const std::string& dir, const ReportInputs& in);
+// The files write_run_outputs writes in DIR, in writing order (callers check them before a run).
+inline constexpr const char* kRunOutputFiles[] = {"jobs.csv", "timeseries.csv", "summary.json", "manifest.json"};
 
 }  // namespace hetsim

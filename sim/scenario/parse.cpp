@@ -1,3 +1,4 @@
+#include "hetsim/core/rng.hpp"
 #include "hetsim/scenario/parse.hpp"
 
 #include <algorithm>
@@ -41,10 +42,7 @@ class InputRecorder {
 };
 
 void record_input(const std::string& path, const std::string& text) {
-  if (t_inputs == nullptr) return;
-  uint64_t h = 14695981039346656037ULL;
-  for (const char c : text) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
-  t_inputs->push_back(InputFile{path, h, text.size()});
+  if (t_inputs != nullptr) t_inputs->push_back(InputFile{path, fnv1a64(text), text.size()});
 }
 }  // namespace
 

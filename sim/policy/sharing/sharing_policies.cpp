@@ -5,9 +5,15 @@
 #include <memory>
 #include <stdexcept>
 
+#include "hetsim/core/rng.hpp"
+
 namespace hetsim {
 
 namespace {
+
+// One FNV-1a step over a whole word (not its bytes), for the candidate tables below: only their
+// lookups depend on it, never an order.
+uint64_t fnv_mix(uint64_t h, uint64_t v) { return (h ^ v) * 1099511628211ULL; }
 
 // Normalisers of best-fit and dot-product: the reference simulator's largest node spec
 // (MaxSpecCpu = 128 cores, MaxSpecGpu = 8 GPUs), fixed so scores do not depend on the cluster.
@@ -159,8 +165,8 @@ class Fgd final : public SharingPlacement {
   };
   struct CandidateHash {
     std::size_t operator()(const Candidate& c) const {
-      uint64_t h = 1469598103934665603ULL;
-      const auto mix = [&h](uint64_t v) { h = (h ^ v) * 1099511628211ULL; };
+      uint64_t h = kFnv1a64Basis;
+      const auto mix = [&h](uint64_t v) { h = fnv_mix(h, v); };
       mix(static_cast<uint64_t>(c.state.cpu_free_milli));
       mix(static_cast<uint64_t>(c.state.mem_free_mib));
       mix(uint64_t{c.state.model} << 8 | c.state.gpus);
@@ -201,7 +207,7 @@ class Fgd final : public SharingPlacement {
   struct KnownHash {
     std::size_t operator()(const Known& k) const {
       uint64_t h = CandidateHash{}(k.candidate);
-      const auto mix = [&h](uint64_t v) { h = (h ^ v) * 1099511628211ULL; };
+      const auto mix = [&h](uint64_t v) { h = fnv_mix(h, v); };
       mix(static_cast<uint64_t>(k.task.cpu_milli));
       mix(static_cast<uint64_t>(k.task.mem_mib));
       mix(uint64_t{k.task.num_gpu} << 32 | k.task.gpu_milli);
