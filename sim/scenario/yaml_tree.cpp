@@ -8,6 +8,8 @@
 #include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
+#include "hetsim/scenario/yaml_quotes.hpp"
+
 namespace hetsim {
 
 namespace {
@@ -257,10 +259,24 @@ std::optional<YamlValue> load_yaml(const std::string& text, const std::string& f
     if (!check_single_document(text, file, errors)) return std::nullopt;
     doc = YAML::Load(text);
   } catch (const YAML::Exception& e) {
+    // A quote left open moves yaml-cpp's complaint to wherever the next quote closes it: point at
+    // the opening instead, and keep where the parser stopped.
+    if (const auto q = find_runaway_quote(text, e.mark.line >= 0 ? e.mark.line + 1 : 0)) {
+      const SourcePos stop = pos_of(file, e.mark);
+      errors.push_back(Diagnostic{SourcePos{file, q->line, q->col},
+                                  "YAML syntax error: " + describe_runaway_quote(text, *q) + " (the parser stopped at " +
+                                      std::to_string(stop.line) + ":" + std::to_string(stop.col) + ": " + e.msg + ")"});
+      return std::nullopt;
+    }
     errors.push_back(Diagnostic{pos_of(file, e.mark), syntax_message(text, e)});
     return std::nullopt;
   } catch (const std::exception& e) {
     errors.push_back(Diagnostic{SourcePos{file, 1, 1}, std::string("cannot parse YAML: ") + e.what()});
+    return std::nullopt;
+  }
+  // yaml-cpp 0.7 accepts a quoted string that runs to the end of the text; YAML does not.
+  if (const auto q = find_runaway_quote(text); q && q->end_line == 0) {
+    errors.push_back(Diagnostic{SourcePos{file, q->line, q->col}, "YAML syntax error: " + describe_runaway_quote(text, *q)});
     return std::nullopt;
   }
   if (doc.IsNull()) {

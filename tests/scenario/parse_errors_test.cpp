@@ -264,6 +264,23 @@ TEST(ScenarioErrors, CrOnlyLineEndingsAndTabIndentationAreNamed) {
       << test::all_errors(tab);
 }
 
+// An unclosed quote was reported where the next quote closed it (line 4 reported at 34:98), or,
+// run to the end of the file, not at all. Both now name the opening quote.
+TEST(ScenarioErrors, AnUnclosedQuoteIsReportedWhereItOpens) {
+  const ParseResult r = with({{3, "  horizon: \"2d"}, {11, "    latency: \"0.5ms\""}});
+  ASSERT_FALSE(r.ok());
+  EXPECT_TRUE(has_error(r, 3, 12, "YAML syntax error: the \"...\" string opened here runs on to line 11 and swallows 'seed:' on line 4"))
+      << test::all_errors(r);
+  EXPECT_NE(r.errors[0].message.find("is its closing \" missing? (the parser stopped at"), std::string::npos)
+      << test::all_errors(r);
+  const ParseResult at_end = parse_text("scenario:\n  name: 'x\n  horizon: 1d\n");
+  EXPECT_TRUE(has_error(at_end, 2, 9,
+                        "YAML syntax error: the '...' string opened here is never closed and swallows 'horizon:' on "
+                        "line 3: is its closing ' missing?"))
+      << test::all_errors(at_end);
+  EXPECT_EQ(at_end.errors.size(), 1u) << test::all_errors(at_end);
+}
+
 // A `base:` that is a loop of symbolic links was reported as "No such file or directory".
 TEST(ScenarioErrors, ABaseThatIsALoopOfSymlinksIsNamedSo) {
   const std::filesystem::path d =
