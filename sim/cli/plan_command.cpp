@@ -69,6 +69,11 @@ int cmd_plan(const PlanOptions& opt) {
     req.groups.push_back(ChipGroup{*cit, count});
   }
   if (req.groups.size() > 6) return bad("--chips: at most 6 chip types");
+  uint64_t all_cards = 0;
+  for (const auto& g : req.groups) all_cards += g.cards;
+  if (all_cards > static_cast<uint64_t>(kMaxPlatformCards))
+    return bad("--chips: " + std::to_string(all_cards) + " cards in all are more than " +
+               std::to_string(kMaxPlatformCards) + ", the most a platform may have (kMaxPlatformCards)");
   if (!(opt.cross_vendor_gbps > 0) || !(opt.inter_node_gbps > 0)) return bad("link bandwidths must be > 0");
   req.global_batch = opt.global_batch;
   req.cross_vendor_gbps = opt.cross_vendor_gbps;
@@ -95,7 +100,7 @@ int cmd_plan(const PlanOptions& opt) {
     return bad(e.what());
   }
   if (!r.mixed.feasible)
-    return bad("no plan fits: " + req.model.name + " needs more memory than these chips offer in any pipeline layout");
+    return bad("no plan fits: " + r.mixed.why_infeasible);
 
   const uint32_t gb = req.global_batch > 0 ? req.global_batch : req.model.default_global_batch;
   fmt::print("{} on {} (global batch {} x {} tokens)\n", req.model.name, opt.chips, gb, req.model.seq_len);

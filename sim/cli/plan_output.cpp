@@ -7,7 +7,10 @@ namespace hetsim {
 nlohmann::ordered_json plan_json(const MixedPlan& p) {
   nlohmann::ordered_json j;
   j["feasible"] = p.feasible;
-  if (!p.feasible) return j;
+  if (!p.feasible) {
+    j["why_infeasible"] = p.why_infeasible;
+    return j;
+  }
   j["tokens_per_s"] = p.tokens_per_s;
   j["mfu"] = p.mfu;
   j["step_s"] = p.step_s;

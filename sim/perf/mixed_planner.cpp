@@ -120,6 +120,44 @@ void check_request(const PlanRequest& r) {
     throw std::invalid_argument("model " + r.model.name + ": layers, hidden size and sequence length must be set");
 }
 
+// A plan puts S_k = cards_k / (d m_k t_k) stages on group k. When no (d, m, t) the global batch
+// allows gives a pipeline the model can be cut into, no layout exists: that, not memory, is why
+// nothing fits. The explanation names the fewest stages any allowed layout needs.
+std::string why_no_layout_fits(const PlanRequest& req, uint32_t gb, const std::vector<std::vector<uint32_t>>& tp_options,
+                               const std::vector<std::vector<uint32_t>>& mults, uint32_t min_cards, uint64_t layouts) {
+  if (layouts > 0) return req.model.name + " needs more memory than these chips offer in every pipeline layout";
+  uint64_t fewest = UINT64_MAX;
+  uint32_t fewest_d = 1;
+  for (uint32_t d = 1; d <= min_cards; ++d) {
+    if (gb % d != 0) continue;
+    for (const std::vector<uint32_t>& mlt : mults) {
+      const uint32_t max_mult = *std::max_element(mlt.begin(), mlt.end());
+      bool batch_ok = false;
+      for (uint32_t b : kMicrobatchChoices) batch_ok = batch_ok || (gb % (d * b) == 0 && b % max_mult == 0);
+      if (!batch_ok) continue;
+      uint64_t total = 0;
+      for (std::size_t g = 0; g < req.groups.size() && total != UINT64_MAX; ++g) {
+        uint64_t best_g = 0;  // the fewest stages of at least one card group each
+        for (uint32_t t : tp_options[g]) {
+          const uint64_t st = req.groups[g].cards / (uint64_t{d} * mlt[g] * t);
+          if (st >= 1 && (best_g == 0 || st < best_g)) best_g = st;
+        }
+        total = best_g == 0 ? UINT64_MAX : total + best_g;
+      }
+      if (total < fewest) fewest = total, fewest_d = d;
+    }
+  }
+  const uint32_t most = std::min(req.model.layers, kernels::kMaxPlanStages);
+  if (fewest == UINT64_MAX)
+    return "no pipeline layout uses these cards: no data-parallel degree that divides the global batch of " +
+           std::to_string(gb) + " gives every chip group a stage";
+  return "no pipeline layout uses these cards: the fewest pipeline stages any layout needs is " + std::to_string(fewest) +
+         " (data-parallel degree " + std::to_string(fewest_d) + ", which divides the global batch of " +
+         std::to_string(gb) + "), more than the " + std::to_string(most) + " stages " + req.model.name +
+         " can be cut into (one layer or more each, at most " + std::to_string(kernels::kMaxPlanStages) +
+         "); use fewer cards or a larger global batch";
+}
+
 }  // namespace
 
 MixedPlan best_plan(const PlanRequest& req, PlannerStats* stats) {
@@ -246,6 +284,7 @@ MixedPlan best_plan(const PlanRequest& req, PlannerStats* stats) {
     }
   } while (std::next_permutation(order.begin(), order.end()));
 
+  if (!best.feasible) best.why_infeasible = why_no_layout_fits(req, gb, tp_options, mults, min_cards, evaluated);
   if (best.feasible) {
     const double tokens = static_cast<double>(gb) * req.model.seq_len;
     best.tokens_per_s = tokens / best.step_s;

@@ -61,6 +61,10 @@ struct MixedPlan {
   bool recompute = false;
   std::vector<uint32_t> cards_used;       // per group
   double step_s = 0, tokens_per_s = 0, mfu = 0;  // mfu: model FLOPs / (step x peak of the cards used)
+  // When infeasible, why, in words: no layout of these cards at all (too many pipeline stages for
+  // the model at every data-parallel degree the global batch allows), or layouts that all overflow
+  // some card's memory.
+  std::string why_infeasible;
 };
 
 struct PlannerStats {

@@ -39,10 +39,17 @@ std::optional<MixedPlanSpec> read_plan(ParseState& st, const YamlValue& v, const
                        e.value.origin);
           continue;
         }
-        if (auto n = read_whole(ctx, e.value, UnitKind::Count, 1, 10'000'000, "cards of " + e.key))
+        if (auto n = read_whole(ctx, e.value, UnitKind::Count, 1, static_cast<double>(kMaxPlatformCards), "cards of " + e.key))
           p.chips.emplace_back(e.key, static_cast<uint32_t>(*n));
       }
       if (chips->entries.size() > 6) ctx.error(*chips, "at most 6 chip types per plan");
+      // The planner's work grows with the cards (one data-parallel degree per divisor of the
+      // batch up to the smallest group): a plan is a platform, and takes a platform's limit.
+      uint64_t all_cards = 0;
+      for (const auto& [chip, cards] : p.chips) all_cards += cards;
+      if (all_cards > static_cast<uint64_t>(kMaxPlatformCards))
+        ctx.error(*chips, std::to_string(all_cards) + " cards in all are more than " + std::to_string(kMaxPlatformCards) +
+                              ", the most a platform may have (kMaxPlatformCards)");
     }
   }
   if (auto n = r.whole("global_batch", UnitKind::Plain, 1, 1 << 24, false)) p.global_batch = static_cast<uint32_t>(*n);

@@ -72,7 +72,15 @@ TEST(PlanCli, BadRequestsExitTwoWithAReason) {
        "1000000000000 cards of A100-80G-SXM are more than 4000000, the most a platform may have"},
       {"plan --model llama2-7b --chips A100-80G-SXM:5000000", "more than 4000000"},
       {"plan --model llama2-7b --chips A100-80G-SXM:8,A100-80G-SXM:8", "listed twice"},
-      {"plan --model gpt3-175b --chips RTX4090:2", "no plan fits"},
+      {"plan --model llama2-7b --chips A100-80G-SXM:3000000,H20:3000000",
+       "6000000 cards in all are more than 4000000"},
+      {"plan --model gpt3-175b --chips RTX4090:2",
+       "no plan fits: gpt3-175b needs more memory than these chips offer in every pipeline layout"},
+      // Too many cards for the batch is not a memory problem (was blamed on memory).
+      {"plan --model llama2-7b --chips A100-80G-SXM:645120",
+       "no plan fits: no pipeline layout uses these cards: the fewest pipeline stages any layout needs is 78 "
+       "(data-parallel degree 1024, which divides the global batch of 1024), more than the 32 stages llama2-7b can "
+       "be cut into"},
       {"plan --model llama2-7b --chips A100-80G-SXM:8 --cross-vendor-gbps 0", "must be > 0"},
   };
   for (const auto& c : cases) {
