@@ -1,5 +1,6 @@
 #include "cli_util.hpp"
 
+#include "hetsim/policy/registry.hpp"
 #include "hetsim/scenario/scenario_spec.hpp"
 
 #include <fcntl.h>
@@ -151,6 +152,17 @@ std::string lock_output_dir(const std::string& dir) {
   }
   held.insert(key);
   return {};
+}
+
+std::vector<Diagnostic> policy_diagnostics(const PolicySpec& policy, const std::string& file) {
+  std::vector<Diagnostic> out;
+  for (ParamProblem& p : builtin_policy_registry().check(policy.name, policy.params)) {
+    SourcePos at = policy.pos;
+    if (const auto it = policy.param_pos.find(p.param); it != policy.param_pos.end()) at = it->second;
+    if (at.line <= 0) at = SourcePos{file, 0, 0};
+    out.push_back(Diagnostic{at, std::move(p.message)});
+  }
+  return out;
 }
 
 }  // namespace hetsim

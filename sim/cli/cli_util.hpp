@@ -8,6 +8,7 @@
 
 #include "hetsim/metrics/report.hpp"
 #include "hetsim/run/simulation.hpp"
+#include "hetsim/scenario/scenario_spec.hpp"
 
 namespace hetsim {
 
@@ -40,5 +41,10 @@ std::string check_output_dir(const std::string& dir);
 // would leave files of both runs side by side. Empty string on success (also when this process
 // holds it already), otherwise why not ("another hetsim process (pid N) is writing there").
 std::string lock_output_dir(const std::string& dir);
+
+// The policy's problems (PolicyRegistry::check) as diagnostics, each at its parameter's value in
+// the scenario, else at the policy, else (a --policy argument) with no position: `validate` and
+// `run` report them with the scenario's own errors, in one round.
+std::vector<Diagnostic> policy_diagnostics(const PolicySpec& policy, const std::string& file);
 
 }  // namespace hetsim

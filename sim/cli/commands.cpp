@@ -8,6 +8,7 @@
 #include <cstring>
 #include <filesystem>
 #include <memory>
+#include <tuple>
 
 #include <fmt/format.h>
 
@@ -38,6 +39,18 @@ void print_errors(const std::vector<Diagnostic>& errors) {
 
 }  // namespace
 
+// The policy's name and parameters are checked with the rest of the scenario, in one round (they
+// were checked only once the scenario had no other error).
+static void add_policy_diagnostics(ParseResult& r, const std::string& file) {
+  if (r.spec.has_sharing_replay || r.spec.has_mixed_training || !r.spec.policy.read_ok) return;
+  std::vector<Diagnostic> bad = policy_diagnostics(r.spec.policy, file);
+  if (bad.empty()) return;
+  r.errors.insert(r.errors.end(), std::make_move_iterator(bad.begin()), std::make_move_iterator(bad.end()));
+  std::stable_sort(r.errors.begin(), r.errors.end(), [](const Diagnostic& a, const Diagnostic& b) {
+    return std::tie(a.pos.file, a.pos.line, a.pos.col) < std::tie(b.pos.file, b.pos.line, b.pos.col);
+  });
+}
+
 int cmd_run(const RunOptions& opt) {
   std::vector<std::pair<std::string, std::string>> overrides;
   if (std::string error; !parse_set_args(opt.sets, overrides, error)) {
@@ -45,6 +58,7 @@ int cmd_run(const RunOptions& opt) {
     return kExitBadInput;
   }
   ParseResult parsed = parse_scenario_file(opt.scenario, overrides);
+  if (opt.policy.empty()) add_policy_diagnostics(parsed, opt.scenario);
   if (!parsed.ok()) {
     print_errors(parsed.errors);
     return kExitBadInput;
@@ -89,17 +103,14 @@ int cmd_run(const RunOptions& opt) {
     }
   }
 
-  std::unique_ptr<Policy> policy;
-  try {
-    policy = builtin_policy_registry().create(spec.policy.name, spec.policy.params);
-  } catch (const std::invalid_argument& e) {
-    const SourcePos& p = spec.policy.pos;
-    if (opt.policy.empty() && p.line > 0)
-      fmt::print(stderr, "{}:{}:{}: error: {}\n", p.file, p.line, p.col, e.what());
-    else
-      fmt::print(stderr, "hetsim: {}\n", e.what());
+  if (!opt.policy.empty()) spec.policy.pos = {}, spec.policy.param_pos.clear();  // --policy has no place in a file
+  if (const std::vector<Diagnostic> bad = policy_diagnostics(spec.policy, opt.scenario); !bad.empty()) {
+    for (const Diagnostic& d : bad)
+      if (d.pos.line > 0) fmt::print(stderr, "{}\n", d.format());
+      else fmt::print(stderr, "hetsim: {}\n", d.message);
     return kExitBadInput;
   }
+  std::unique_ptr<Policy> policy = builtin_policy_registry().create(spec.policy.name, spec.policy.params);
 
   if (!opt.out.empty()) {
     // Fail before simulating, not after, when the results could not be saved.
@@ -192,8 +203,10 @@ int cmd_validate(const std::vector<std::string>& files) {
   int rc = 0;
   for (const std::string& f : files) {
     ParseResult r = parse_scenario_file(f);
+    add_policy_diagnostics(r, f);
     if (!r.ok()) {
       print_errors(r.errors);
+      if (r.spec.has_sharing_replay) (void)validate_sharing_trace_rows(r.spec);  // the same round
       rc = kExitBadInput;
       continue;
     }
@@ -203,14 +216,6 @@ int cmd_validate(const std::vector<std::string>& files) {
     }
     if (r.spec.has_mixed_training) {
       (void)validate_mixed_training(r.spec, f);
-      continue;
-    }
-    try {
-      (void)builtin_policy_registry().create(r.spec.policy.name, r.spec.policy.params);
-    } catch (const std::invalid_argument& e) {
-      const SourcePos& p = r.spec.policy.pos;
-      fmt::print(stderr, "{}:{}:{}: error: {}\n", p.file, p.line, p.col, e.what());
-      rc = kExitBadInput;
       continue;
     }
     std::size_t pools = 0;

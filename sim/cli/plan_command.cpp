@@ -9,7 +9,7 @@
 
 #include "hetsim/metrics/atomic_file.hpp"
 #include "hetsim/perf/mixed_planner.hpp"
-#include "hetsim/scenario/did_you_mean.hpp"
+#include "hetsim/core/did_you_mean.hpp"
 #include "hetsim/scenario/parse.hpp"
 #include "cli_util.hpp"
 #include "device.hpp"

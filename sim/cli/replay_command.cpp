@@ -79,6 +79,12 @@ int validate_sharing_replay(const ScenarioSpec& spec, const std::string& file) {
   return 0;
 }
 
+bool validate_sharing_trace_rows(const ScenarioSpec& spec) {
+  if (spec.sharing_replay.nodes_file.empty() || spec.sharing_replay.pods_file.empty()) return true;
+  SharingTrace trace;
+  return load_trace(spec, trace);
+}
+
 int run_sharing_replay(const ScenarioSpec& spec, const RunOptions& opt, Device device) {
   const SharingReplaySpec& rs = spec.sharing_replay;
   std::vector<std::string> policies = rs.policies;

@@ -12,5 +12,8 @@ namespace hetsim {
 int run_sharing_replay(const ScenarioSpec& spec, const RunOptions& opt, Device device);
 // One line for `hetsim validate`, after reading the trace files; prints their errors otherwise.
 int validate_sharing_replay(const ScenarioSpec& spec, const std::string& file);
+// For `hetsim validate` of a scenario with errors: the trace files' row errors too, in the same
+// round, when both files were found. Returns whether the rows were clean (or not read).
+bool validate_sharing_trace_rows(const ScenarioSpec& spec);
 
 }  // namespace hetsim

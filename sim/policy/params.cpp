@@ -5,6 +5,8 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "hetsim/core/did_you_mean.hpp"
+
 namespace hetsim {
 
 namespace {
@@ -45,57 +47,67 @@ std::string param_type_name(ParamType t) {
   return "?";
 }
 
-ParamValues resolve_params(const std::string& policy, const std::vector<ParamDef>& defs,
-                           const std::map<std::string, std::string>& given) {
-  std::vector<std::string> problems;
-  ParamValues out;
+std::vector<ParamProblem> param_problems(const std::vector<ParamDef>& defs,
+                                        const std::map<std::string, std::string>& given, ParamValues* out) {
+  std::vector<ParamProblem> problems;
+  std::vector<std::string> names;
+  for (const auto& d : defs) names.push_back(d.name);
   for (const auto& [k, v] : given) {
     const std::string& key = k;  // clang 14 cannot capture a structured binding
     auto it = std::find_if(defs.begin(), defs.end(), [&](const ParamDef& d) { return d.name == key; });
     if (it == defs.end()) {
       std::string valid;
       for (const auto& d : defs) valid += (valid.empty() ? "" : ", ") + d.name;
-      problems.push_back("unknown parameter '" + k + "' (valid: " + (valid.empty() ? "none" : valid) + ")");
+      problems.push_back({k, "unknown parameter '" + k + "'" + did_you_mean_note(k, names) +
+                                 " (valid: " + (valid.empty() ? "none" : valid) + ")"});
     }
   }
   for (const ParamDef& d : defs) {
     auto it = given.find(d.name);
     const std::string value = it == given.end() ? d.default_value : it->second;
     const std::string where = "parameter '" + d.name + "' = '" + value + "'";
+    std::string problem;
     switch (d.type) {
       case ParamType::Int: {
         int64_t x = 0;
-        if (!parse_int(value, x)) problems.push_back(where + ": expected an integer");
+        if (!parse_int(value, x)) problem = where + ": expected an integer";
         else if (static_cast<double>(x) < d.min || static_cast<double>(x) > d.max)
-          problems.push_back(where + ": must be in [" + fmt_num(d.min) + ", " + fmt_num(d.max) + "]");
+          problem = where + ": must be in [" + fmt_num(d.min) + ", " + fmt_num(d.max) + "]";
         break;
       }
       case ParamType::Real: {
         double x = 0;
-        if (!parse_real(value, x)) problems.push_back(where + ": expected a number");
-        else if (x < d.min || x > d.max)
-          problems.push_back(where + ": must be in [" + fmt_num(d.min) + ", " + fmt_num(d.max) + "]");
+        if (!parse_real(value, x)) problem = where + ": expected a number";
+        else if (x < d.min || x > d.max) problem = where + ": must be in [" + fmt_num(d.min) + ", " + fmt_num(d.max) + "]";
         break;
       }
       case ParamType::Choice: {
         if (std::find(d.choices.begin(), d.choices.end(), value) == d.choices.end()) {
           std::string valid;
           for (const auto& c : d.choices) valid += (valid.empty() ? "" : ", ") + c;
-          problems.push_back(where + ": expected one of " + valid);
+          problem = where + ": expected one of " + valid + did_you_mean_note(value, d.choices);
         }
         break;
       }
       case ParamType::Bool: {
         bool b = false;
-        if (!parse_bool(value, b)) problems.push_back(where + ": expected true or false");
+        if (!parse_bool(value, b)) problem = where + ": expected true or false";
         break;
       }
     }
-    out.raw[d.name] = value;
+    if (!problem.empty()) problems.push_back({d.name, std::move(problem)});
+    if (out != nullptr) out->raw[d.name] = value;
   }
+  return problems;
+}
+
+ParamValues resolve_params(const std::string& policy, const std::vector<ParamDef>& defs,
+                           const std::map<std::string, std::string>& given) {
+  ParamValues out;
+  const std::vector<ParamProblem> problems = param_problems(defs, given, &out);
   if (!problems.empty()) {
     std::string msg = "policy '" + policy + "': ";
-    for (std::size_t i = 0; i < problems.size(); ++i) msg += (i ? "; " : "") + problems[i];
+    for (std::size_t i = 0; i < problems.size(); ++i) msg += (i ? "; " : "") + problems[i].message;
     throw std::invalid_argument(msg);
   }
   return out;

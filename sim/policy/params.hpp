@@ -30,9 +30,20 @@ class ParamValues {
   std::map<std::string, std::string> raw;  // validated and defaulted
 };
 
+// One problem with the parameters given: which parameter, and what is wrong, in words.
+struct ParamProblem {
+  std::string param;
+  std::string message;
+};
+
+// Every problem of `given` against `defs`, each on its parameter: unknown names (with a
+// did-you-mean and the valid names), bad types, out-of-range values, unknown choices. Fills
+// `out`, when given, with the values and the defaults.
+std::vector<ParamProblem> param_problems(const std::vector<ParamDef>& defs,
+                                         const std::map<std::string, std::string>& given, ParamValues* out = nullptr);
+
 // Validates `given` against `defs`; returns the values with defaults filled in, or throws
-// std::invalid_argument listing every problem (unknown names with did-you-mean-free list of valid
-// names, bad types, out-of-range values, unknown choices).
+// std::invalid_argument listing every problem param_problems finds.
 ParamValues resolve_params(const std::string& policy, const std::vector<ParamDef>& defs,
                            const std::map<std::string, std::string>& given);
 

@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 
+#include "hetsim/core/did_you_mean.hpp"
+
 namespace hetsim {
 
 void PolicyRegistry::add(PolicyEntry e) {
@@ -16,14 +18,27 @@ const PolicyEntry* PolicyRegistry::find(const std::string& name) const {
   return it == entries_.end() ? nullptr : &it->second;
 }
 
+namespace {
+std::string unknown_policy(const std::string& name, const std::vector<std::string>& names) {
+  std::string valid;
+  for (const auto& n : names) valid += (valid.empty() ? "" : ", ") + n;
+  return "unknown policy '" + name + "'" + did_you_mean_note(name, names) + " (valid: " + valid + ")";
+}
+}  // namespace
+
+std::vector<ParamProblem> PolicyRegistry::check(const std::string& name,
+                                                const std::map<std::string, std::string>& params) const {
+  const PolicyEntry* e = find(name);
+  if (e == nullptr) return {ParamProblem{"", unknown_policy(name, names())}};
+  std::vector<ParamProblem> problems = param_problems(e->params, params);
+  for (ParamProblem& p : problems) p.message = "policy '" + name + "': " + p.message;
+  return problems;
+}
+
 std::unique_ptr<Policy> PolicyRegistry::create(const std::string& name,
                                                const std::map<std::string, std::string>& params) const {
   const PolicyEntry* e = find(name);
-  if (e == nullptr) {
-    std::string valid;
-    for (const auto& [n, _] : entries_) valid += (valid.empty() ? "" : ", ") + n;
-    throw std::invalid_argument("unknown policy '" + name + "' (valid: " + valid + ")");
-  }
+  if (e == nullptr) throw std::invalid_argument(unknown_policy(name, names()));
   return e->make(resolve_params(name, e->params, params));
 }
 

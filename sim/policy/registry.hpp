@@ -24,6 +24,10 @@ class PolicyRegistry {
  public:
   void add(PolicyEntry e);  // throws on a duplicate name
   const PolicyEntry* find(const std::string& name) const;
+  // Every problem of a request, each on its parameter (param "" for the policy's name): an
+  // unknown name (with a did-you-mean and the valid names) or param_problems. Empty: create()
+  // will succeed. Lets `validate` place each problem at its line with the scenario's errors.
+  std::vector<ParamProblem> check(const std::string& name, const std::map<std::string, std::string>& params) const;
   // Throws std::invalid_argument: unknown name (listing the valid ones) or bad parameters.
   std::unique_ptr<Policy> create(const std::string& name,
                                  const std::map<std::string, std::string>& params) const;

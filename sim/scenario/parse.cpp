@@ -235,7 +235,11 @@ void parse_tree(ParseState& st, const YamlValue& root, const std::string& base_d
   st.cluster_ok = ctx.error_count() == before_cluster;
 
   if (const YamlValue* v = top.get("vouchers")) read_vouchers(st, *v);
-  if (const YamlValue* v = top.get("policy")) read_policy(st, *v);
+  if (const YamlValue* v = top.get("policy")) {
+    const std::size_t before = ctx.error_count();
+    read_policy(st, *v);
+    st.spec.policy.read_ok = ctx.error_count() == before;
+  }
   if (const YamlValue* v = top.get("perf")) read_perf(st, *v, base_dir);
   if (const YamlValue* v = top.get("metrics")) read_metrics(st, *v);
   if (const YamlValue* v = top.get("preemption")) read_preemption(st, *v);

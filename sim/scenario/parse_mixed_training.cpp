@@ -1,6 +1,6 @@
 // The `mixed_training:` section of a planning scenario (docs/scenario-format.md, "Mixed-training
 // scenarios"): the model catalog and a list of planner requests, some expanded over a `vary` list.
-#include "hetsim/scenario/did_you_mean.hpp"
+#include "hetsim/core/did_you_mean.hpp"
 #include "hetsim/scenario/parse.hpp"
 #include "hetsim/scenario/sections.hpp"
 

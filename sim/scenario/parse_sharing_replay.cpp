@@ -7,7 +7,7 @@
 #include <fstream>
 
 #include "hetsim/policy/sharing/sharing_policies.hpp"
-#include "hetsim/scenario/did_you_mean.hpp"
+#include "hetsim/core/did_you_mean.hpp"
 #include "hetsim/scenario/sections.hpp"
 
 namespace hetsim {

@@ -3,7 +3,7 @@
 #include <cmath>
 #include <string>
 
-#include "hetsim/scenario/did_you_mean.hpp"
+#include "hetsim/core/did_you_mean.hpp"
 #include "hetsim/scenario/sections.hpp"
 
 namespace hetsim {

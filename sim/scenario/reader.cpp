@@ -2,7 +2,7 @@
 
 #include <cstdio>
 
-#include "hetsim/scenario/did_you_mean.hpp"
+#include "hetsim/core/did_you_mean.hpp"
 
 namespace hetsim {
 

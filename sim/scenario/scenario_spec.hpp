@@ -96,6 +96,7 @@ struct PolicySpec {
   std::map<std::string, std::string> params;  // validated by the policy registry
   SourcePos pos;
   std::map<std::string, SourcePos> param_pos;
+  bool read_ok = true;  // the `policy:` section parsed without errors: its name and params can be checked
 };
 
 // perf.mixing: how gangs that span chip types are costed (docs/mixed-training.md).

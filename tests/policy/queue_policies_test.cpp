@@ -108,6 +108,21 @@ TEST(PolicyRegistry, UnknownNamesAndBadParametersAreClearErrors) {
   EXPECT_THROW(reg.create("easy-backfill", {{"max_scan", "0"}}), std::invalid_argument);
   EXPECT_THROW(reg.create("easy-backfill", {{"max_scan", "1.5"}}), std::invalid_argument);
   EXPECT_NO_THROW(reg.create("easy-backfill", {{"max_scan", "10"}, {"placement", "packing"}}));
+  // check(): every problem on its own parameter, with a suggestion for a near miss.
+  EXPECT_TRUE(reg.check("easy-backfill", {{"max_scan", "10"}}).empty());
+  const auto name = reg.check("easy-backfil", {});
+  ASSERT_EQ(name.size(), 1u);
+  EXPECT_EQ(name[0].param, "");
+  EXPECT_NE(name[0].message.find("unknown policy 'easy-backfil' (did you mean 'easy-backfill'?)"), std::string::npos)
+      << name[0].message;
+  const auto params = reg.check("easy-backfill", {{"max_scna", "5"}, {"placement", "best-fitt"}, {"max_scan", "0"}});
+  ASSERT_EQ(params.size(), 3u);
+  EXPECT_EQ(params[0].param, "max_scna");
+  EXPECT_NE(params[0].message.find("unknown parameter 'max_scna' (did you mean 'max_scan'?)"), std::string::npos)
+      << params[0].message;
+  EXPECT_EQ(params[1].param, "placement");
+  EXPECT_NE(params[1].message.find("(did you mean 'best-fit'?)"), std::string::npos) << params[1].message;
+  EXPECT_EQ(params[2].param, "max_scan");
   for (const auto* e : reg.entries()) {
     EXPECT_FALSE(e->description.empty());
     for (const auto& d : e->params) EXPECT_FALSE(d.description.empty()) << e->name << "." << d.name;

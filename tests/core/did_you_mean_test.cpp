@@ -3,7 +3,7 @@
 
 #include <gtest/gtest.h>
 
-#include "hetsim/scenario/did_you_mean.hpp"
+#include "hetsim/core/did_you_mean.hpp"
 
 namespace hetsim {
 namespace {

@@ -1,4 +1,4 @@
-#include "hetsim/scenario/did_you_mean.hpp"
+#include "hetsim/core/did_you_mean.hpp"
 
 #include <algorithm>
 #include <cctype>
