@@ -148,13 +148,20 @@ void split_fields(std::string_view text, std::vector<std::string_view>& out) {
 // Reads the whole file; false when it cannot be opened or read.
 // The real files are under 1 MB; a file this large is not a trace, and reading it whole could
 // exhaust memory.
-constexpr std::uintmax_t kMaxTraceBytes = 256u << 20;
+constexpr std::uintmax_t kMaxTraceBytes = 128u << 20;
+// Rows: the largest of the 26 openb files has about 10,000. Each row costs a few hundred bytes
+// once parsed (a 169 MB list of short rows took 2.95 GB), so the count is capped before the
+// split, about 100x the real files.
+constexpr std::size_t kMaxTraceRows = 1'000'000;
+// Row errors kept per file: a file of millions of bad rows would hold one message each. The CLI
+// shows 20; the rest are counted in one last error.
+constexpr std::size_t kMaxRowErrors = 1000;
 
 // "" on success, else why the file could not be read.
 std::string slurp(const std::string& path, std::string& buf) {
   std::error_code ec;
   if (std::filesystem::is_regular_file(path, ec) && std::filesystem::file_size(path, ec) > kMaxTraceBytes)
-    return "file larger than 256 MiB: not an openb trace";
+    return "file larger than 128 MiB: not an openb trace";
   std::ifstream in(path, std::ios::binary);
   if (!in) return "cannot open the file";
   std::ostringstream ss;
@@ -191,6 +198,13 @@ class TableReader {
   int open_text(const std::vector<std::string_view>& headers) {
     std::string_view view = buf_;
     if (view.substr(0, 3) == "\xEF\xBB\xBF") view.remove_prefix(3);  // tolerate a UTF-8 BOM
+    if (const auto newlines = static_cast<std::size_t>(std::count(view.begin(), view.end(), '\n'));
+        newlines > kMaxTraceRows + 1) {
+      report(static_cast<int>(kMaxTraceRows) + 2,
+             "more than " + std::to_string(kMaxTraceRows) + " rows (" + std::to_string(newlines) +
+                 " lines; the largest openb file has about 10,000): not an openb trace");
+      return -1;
+    }
     lines_ = split_lines(view);
     if (lines_.empty()) {
       report(1, "empty file: no rows");
@@ -234,8 +248,12 @@ class TableReader {
           p = parse_row(fields, line.number);
         }
       }
-      if (!p.empty()) report(line.number, std::move(p));
+      if (p.empty()) continue;
+      if (++row_errors_ <= kMaxRowErrors) report(line.number, std::move(p));
     }
+    if (row_errors_ > kMaxRowErrors)
+      report(0, std::to_string(row_errors_ - kMaxRowErrors) + " more rows with errors (only the first " +
+                    std::to_string(kMaxRowErrors) + " are listed)");
   }
 
   size_t row_count() const { return lines_.empty() ? 0 : lines_.size() - 1; }
@@ -258,6 +276,7 @@ class TableReader {
 
   const std::string& path_;
   std::vector<TraceError>& errors_;
+  std::size_t row_errors_ = 0;
   std::string buf_;
   std::vector<Line> lines_;
   std::unordered_map<std::string_view, int> first_line_;  // lookup only, never iterated

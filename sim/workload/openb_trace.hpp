@@ -46,7 +46,8 @@ std::vector<OpenbNode> read_openb_nodes(const std::string& path, std::vector<Tra
 std::vector<OpenbPod> read_openb_pods(const std::string& path, std::vector<TraceError>& errors);
 
 // The same for text already in memory (fuzzing, tests); `name` labels the errors. Files over
-// 256 MiB are refused by the readers above with one error at line 0.
+// 128 MiB, or of more than 1,000,000 rows, are refused with one error; at most 1,000 row errors
+// are listed per file, then one error counting the rest.
 std::vector<OpenbNode> parse_openb_nodes(std::string_view text, const std::string& name,
                                          std::vector<TraceError>& errors);
 std::vector<OpenbPod> parse_openb_pods(std::string_view text, const std::string& name,

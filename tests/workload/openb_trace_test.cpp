@@ -287,8 +287,29 @@ TEST(OpenbTrace, HugeFileIsRefusedWithoutReadingIt) {
   std::vector<TraceError> errors;
   EXPECT_TRUE(read_openb_nodes(path, errors).empty());
   const TraceError e = single_error(errors);
-  EXPECT_EQ(e.format(), path + ":0: error: file larger than 256 MiB: not an openb trace");
+  EXPECT_EQ(e.format(), path + ":0: error: file larger than 128 MiB: not an openb trace");
   std::filesystem::remove(path);
+}
+
+// A pod list of millions of short rows took 2.95 GB (169 MB of text): the row count is capped
+// before the lines are split, and so are the row errors kept.
+TEST(OpenbTrace, TooManyRowsAreRefusedBeforeParsingAndRowErrorsAreCapped) {
+  std::string text = "name,cpu_milli,memory_mib,num_gpu,gpu_milli\n";
+  std::string many = text;
+  for (int i = 0; i < 1'000'001; ++i) many += "p,1,1,0,0\n";
+  std::vector<TraceError> errors;
+  EXPECT_TRUE(parse_openb_pods(many, "many.csv", errors).empty());
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0].format(),
+            "many.csv:1000002: error: more than 1000000 rows (1000002 lines; the largest openb file has about "
+            "10,000): not an openb trace");
+  // 1,500 bad rows (under the row cap): the first 1,000 listed, the rest counted.
+  for (int i = 0; i < 1500; ++i) text += "p,x,1,0,0\n";
+  errors.clear();
+  EXPECT_TRUE(parse_openb_pods(text, "bad.csv", errors).empty());
+  ASSERT_EQ(errors.size(), 1001u);
+  EXPECT_EQ(errors[999].line, 1001);
+  EXPECT_EQ(errors[1000].format(), "bad.csv:0: error: 500 more rows with errors (only the first 1000 are listed)");
 }
 
 TEST(OpenbTrace, TextInMemoryReadsLikeAFile) {
