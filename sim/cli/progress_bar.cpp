@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <stdexcept>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -60,6 +61,40 @@ void ProgressBar::finish(SimTime end, uint64_t events) {
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
   fmt::print(out_, "\r{}, done in {:.1f} s   \n", line(end.seconds(), end.seconds(), events, wall), wall);
   std::fflush(out_);
+}
+
+CountProgress::CountProgress(std::FILE* out, ProgressMode mode, std::string what, uint64_t total)
+    : out_(out),
+      enabled_(mode == ProgressMode::On || (mode == ProgressMode::Auto && isatty(fileno(out)) == 1)),
+      immediate_(mode == ProgressMode::On),
+      what_(std::move(what)),
+      total_(total) {}
+
+std::string CountProgress::line(const std::string& what, uint64_t done, uint64_t total, double wall_s) {
+  const double frac = total > 0 ? std::clamp(static_cast<double>(done) / static_cast<double>(total), 0.0, 1.0) : 1.0;
+  std::string s = fmt::format("{} {} / {} ({:3.0f} %)", what, done, total, 100 * frac);
+  if (frac > 0 && frac < 1) s += fmt::format(", ETA {:.0f} s", wall_s * (1 - frac) / frac);
+  return s;
+}
+
+void CountProgress::at(uint64_t done) {
+  done_ = done;
+  if (!enabled_) return;
+  const auto t = std::chrono::steady_clock::now();
+  if (!immediate_ && t - start_ < kDelay) return;
+  if (shown_ && t - last_ < kInterval) return;
+  last_ = t;
+  shown_ = true;
+  fmt::print(out_, "\r{}   ", line(what_, done, total_, std::chrono::duration<double>(t - start_).count()));
+  std::fflush(out_);
+}
+
+void CountProgress::finish() {
+  if (!enabled_ || !shown_) return;
+  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+  fmt::print(out_, "\r{}, done in {:.1f} s   \n", line(what_, done_, total_, wall), wall);
+  std::fflush(out_);
+  shown_ = false;
 }
 
 }  // namespace hetsim

@@ -35,4 +35,27 @@ class ProgressBar final : public Simulation::ProgressSink {
   std::chrono::steady_clock::time_point last_{};
 };
 
+// The same line for a phase counted in items rather than simulated time (a sweep's points being
+// checked, a replay's runs): "hetsim sweep: checking points 1,200 / 100,000 (1 %), ETA 812 s".
+// Same modes and pacing as ProgressBar; at() may be called from one thread at a time.
+class CountProgress final {
+ public:
+  CountProgress(std::FILE* out, ProgressMode mode, std::string what, uint64_t total);
+  void at(uint64_t done);
+  void finish();
+
+  // The line for the given state (no carriage return); exposed for tests.
+  static std::string line(const std::string& what, uint64_t done, uint64_t total, double wall_s);
+
+ private:
+  std::FILE* out_;
+  bool enabled_;
+  bool immediate_;
+  bool shown_ = false;
+  std::string what_;
+  uint64_t total_ = 0, done_ = 0;
+  std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
+  std::chrono::steady_clock::time_point last_{};
+};
+
 }  // namespace hetsim

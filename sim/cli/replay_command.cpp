@@ -2,6 +2,7 @@
 
 #include "cli_util.hpp"
 #include "device.hpp"
+#include "progress_bar.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -131,7 +132,10 @@ int run_sharing_replay(const ScenarioSpec& spec, const RunOptions& opt, Device d
   cfg.placement.cuda = device == Device::Cuda;
 
   const auto t0 = std::chrono::steady_clock::now();
-  const auto runs = run_fgd_grid(trace, M, policies, seeds, cfg);
+  CountProgress progress(stderr, parse_progress_mode(opt.progress),
+                         "hetsim: replay runs", policies.size() * seeds.size());
+  const auto runs = run_fgd_grid(trace, M, policies, seeds, cfg, [&](std::size_t done) { progress.at(done); });
+  progress.finish();
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
   const int at = std::min(100, rs.inflation_pct);

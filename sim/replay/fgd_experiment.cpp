@@ -102,12 +102,14 @@ FgdRunResult run_fgd_experiment(const SharingTrace& trace, std::span<const TaskT
 
 std::vector<FgdRunResult> run_fgd_grid(const SharingTrace& trace, std::span<const TaskType> target_workload,
                                        std::span<const std::string> policies, std::span<const uint64_t> seeds,
-                                       const FgdExperimentConfig& cfg) {
+                                       const FgdExperimentConfig& cfg,
+                                       const std::function<void(std::size_t runs_done)>& on_run_done) {
   // Fail on a bad policy name before starting threads (exceptions must not leave a parallel region).
   for (const auto& p : policies) (void)make_sharing_placement(p, {});
   const std::size_t n = policies.size() * seeds.size();
   std::vector<FgdRunResult> out(n);
   std::vector<std::string> errors(n);
+  std::size_t done = 0;  // runs finished, under the critical section below
 #pragma omp parallel for schedule(dynamic, 1)
   for (std::ptrdiff_t k = 0; k < static_cast<std::ptrdiff_t>(n); ++k) {
     const auto i = static_cast<std::size_t>(k);
@@ -115,6 +117,10 @@ std::vector<FgdRunResult> run_fgd_grid(const SharingTrace& trace, std::span<cons
       out[i] = run_fgd_experiment(trace, target_workload, policies[i / seeds.size()], seeds[i % seeds.size()], cfg);
     } catch (const std::exception& e) {
       errors[i] = e.what();
+    }
+    if (on_run_done) {
+#pragma omp critical(hetsim_fgd_grid_progress)
+      on_run_done(++done);
     }
   }
   for (const auto& e : errors)

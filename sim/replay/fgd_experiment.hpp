@@ -5,6 +5,7 @@
 // integer percentage of arrived GPU demand the run records the share of cluster GPUs allocated and
 // the share fragmented (F(cluster) against the target workload M, docs/fgd.md).
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <string>
 #include <vector>
@@ -60,10 +61,12 @@ FgdRunResult run_fgd_experiment(const SharingTrace& trace, std::span<const TaskT
 
 // Every (policy, seed) pair, run in parallel with OpenMP (dynamic schedule, one run per thread at a
 // time). The result is ordered policy-major in the order given, then seeds in the order given, and
-// is identical for any thread count.
+// is identical for any thread count. `on_run_done`, when given, is called after each run (one
+// call at a time, from the worker threads) with the number of runs finished: a progress line.
 std::vector<FgdRunResult> run_fgd_grid(const SharingTrace& trace, std::span<const TaskType> target_workload,
                                        std::span<const std::string> policies, std::span<const uint64_t> seeds,
-                                       const FgdExperimentConfig& cfg = {});
+                                       const FgdExperimentConfig& cfg,
+                                       const std::function<void(std::size_t runs_done)>& on_run_done = {});
 
 // DIR/fgd_curve.csv: policy,seed,arrived_pct,allocated_pct,fragmented_pct,unallocated_pct
 // (percentages with 4 decimals; unallocated = 100 - allocated), one row per curve point.

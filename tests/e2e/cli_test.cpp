@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli_support.hpp"
+#include "progress_bar.hpp"
 
 namespace fs = std::filesystem;
 
@@ -349,6 +350,21 @@ TEST(Cli, ProgressLineOnlyWhenAskedOrOnATerminal) {
   const Out bad = run("run scenarios/examples/small-city.yaml --progress sometimes");
   EXPECT_EQ(bad.code, 2) << bad.text;
   EXPECT_NE(bad.text.find("--progress"), std::string::npos) << bad.text;
+  // A trace replay counts its runs the same way (it was silent until the whole grid was done).
+  const fs::path c = fresh_dir("progress-replay-on"), e = fresh_dir("progress-replay-off");
+  const Out replay = run("run tests/e2e/data/fgd-sample.yaml --quiet --seeds 1-3 --progress on --out " + c.string());
+  ASSERT_EQ(replay.code, 0) << replay.text;
+  EXPECT_NE(replay.text.find("hetsim: replay runs 6 / 6 (100 %), done in "), std::string::npos) << replay.text;
+  const Out silent = run("run tests/e2e/data/fgd-sample.yaml --quiet --seeds 1-3 --out " + e.string());
+  ASSERT_EQ(silent.code, 0) << silent.text;
+  EXPECT_EQ(silent.text.find("replay runs"), std::string::npos) << silent.text;
+  EXPECT_EQ(slurp(c / "fgd_curve.csv"), slurp(e / "fgd_curve.csv"));
+}
+
+TEST(Cli, CountProgressLine) {
+  EXPECT_EQ(hetsim::CountProgress::line("hetsim sweep: checking points", 250, 1000, 10.0),
+            "hetsim sweep: checking points 250 / 1000 ( 25 %), ETA 30 s");
+  EXPECT_EQ(hetsim::CountProgress::line("x", 0, 0, 1.0), "x 0 / 0 (100 %)");
 }
 
 TEST(Cli, DeviceCudaWithoutAGpuIsAClearError) {
