@@ -65,7 +65,7 @@ FgdRunResult run_fgd_experiment(const SharingTrace& trace, std::span<const TaskT
 // call at a time, from the worker threads) with the number of runs finished: a progress line.
 std::vector<FgdRunResult> run_fgd_grid(const SharingTrace& trace, std::span<const TaskType> target_workload,
                                        std::span<const std::string> policies, std::span<const uint64_t> seeds,
-                                       const FgdExperimentConfig& cfg,
+                                       const FgdExperimentConfig& cfg = {},
                                        const std::function<void(std::size_t runs_done)>& on_run_done = {});
 
 // DIR/fgd_curve.csv: policy,seed,arrived_pct,allocated_pct,fragmented_pct,unallocated_pct

@@ -132,7 +132,9 @@ void FragmentationIndex::refresh(NodeId n, const SharingNode& st) {
     total_.resize(size, 0);
     count_.resize(size * d_, 0);
     below_.resize(size * d_, 0);
+    state_id_.resize(size, 0);
   }
+  state_id_[n] = ids_.try_emplace(st, static_cast<uint32_t>(ids_.size())).first->second;
   state_[n] = st;
   valid_[n] = 1;
   cpu_free_[n] = st.cpu_free_milli;
@@ -149,6 +151,16 @@ void FragmentationIndex::refresh(NodeId n, const SharingNode& st) {
     below_[n * d_ + i] = b;
   }
   frag_[n] = kernels::fragmentation_after(type_table(), node_table(), n, 0, 0, nullptr, 0);
+}
+
+std::size_t FragmentationIndex::StateHash::operator()(const SharingNode& s) const {
+  uint64_t h = 0xCBF29CE484222325ULL;  // FNV-1a's basis and prime, one 64-bit word at a time
+  const auto mix = [&h](uint64_t v) { h = (h ^ v) * 1099511628211ULL; };
+  mix(static_cast<uint64_t>(s.cpu_free_milli));
+  mix(static_cast<uint64_t>(s.mem_free_mib));
+  mix(uint64_t{s.model} << 8 | s.gpus);
+  for (int g = 0; g < s.gpus; ++g) mix(s.gpu_free_milli[static_cast<std::size_t>(g)]);
+  return static_cast<std::size_t>(h);
 }
 
 double FragmentationIndex::node(NodeId n, const SharingNode& st) {

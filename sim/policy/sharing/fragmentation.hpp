@@ -10,6 +10,7 @@
 // The cluster's fragmentation is the sum over nodes.
 #include <cstdint>
 #include <span>
+#include <unordered_map>
 #include <vector>
 
 #include "hetsim/kernels/fragmentation_scoring.hpp"
@@ -70,6 +71,10 @@ class FragmentationIndex {
   void after_batch(const SharingTask& t, const Batch& b, std::vector<double>& out) const;
   // Score batches with this GPU scorer (not owned; nullptr: the CPU reference). Same results.
   void set_cuda(kernels::CudaFragmentationScorer* scorer) { cuda_ = scorer; }
+  // A number naming node n's state: equal states (of any nodes) have equal numbers, different
+  // states different ones, for the index's lifetime. Precondition: node(n, state) was called. FGD
+  // keys its per-task and cross-task score caches on it instead of hashing whole states.
+  uint32_t state_id(NodeId n) const { return state_id_[n]; }
 
  private:
   void refresh(NodeId n, const SharingNode& state);
@@ -94,6 +99,11 @@ class FragmentationIndex {
   std::vector<int64_t> total_;   // free GPU milli of the node
   std::vector<int64_t> count_;   // [n * d_ + i]: GPUs with free >= thresholds_[i]
   std::vector<int64_t> below_;   // [n * d_ + i]: sum of free over GPUs with free < thresholds_[i]
+  std::vector<uint32_t> state_id_;
+  struct StateHash {
+    std::size_t operator()(const SharingNode& s) const;
+  };
+  std::unordered_map<SharingNode, uint32_t, StateHash> ids_;  // lookup only, never iterated
 };
 
 }  // namespace hetsim

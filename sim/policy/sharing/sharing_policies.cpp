@@ -95,7 +95,7 @@ class Fgd final : public SharingPlacement {
       auto add = [&](const GpuChoice& c) {
         // Nodes in the same state given the same GPUs score the same (the kernel reads only the
         // node's state): each distinct (state, choice) is scored once, in first-seen order.
-        slot_.push_back(distinct(Candidate{st, c}, n, t));
+        slot_.push_back(distinct(Candidate{index_.state_id(n), c}, n, st, t));
         nodes_.push_back(n);
         choices_.push_back(c);
         before_.push_back(before);
@@ -158,26 +158,23 @@ class Fgd final : public SharingPlacement {
   SharingOptions opt_;
   // Scratch reused across tasks: per candidate its node, GPUs, F_n(M) before and the batch entry
   // (slot) scoring its (state, choice); the batch holds each distinct one once.
+  // A node state (FragmentationIndex::state_id: equal ids, equal states) and the GPUs chosen.
   struct Candidate {
-    SharingNode state;
+    uint32_t state = 0;
     GpuChoice choice;
     bool operator==(const Candidate&) const = default;
   };
   struct CandidateHash {
     std::size_t operator()(const Candidate& c) const {
       uint64_t h = kFnv1a64Basis;
-      const auto mix = [&h](uint64_t v) { h = fnv_mix(h, v); };
-      mix(static_cast<uint64_t>(c.state.cpu_free_milli));
-      mix(static_cast<uint64_t>(c.state.mem_free_mib));
-      mix(uint64_t{c.state.model} << 8 | c.state.gpus);
-      for (int g = 0; g < c.state.gpus; ++g) mix(c.state.gpu_free_milli[static_cast<std::size_t>(g)]);
-      mix(uint64_t{c.choice.gpu_mask} << 16 | c.choice.milli_per_gpu);
+      h = fnv_mix(h, c.state);
+      h = fnv_mix(h, uint64_t{c.choice.gpu_mask} << 16 | c.choice.milli_per_gpu);
       return static_cast<std::size_t>(h);
     }
   };
-  // The distinct candidate of `k` (on node `n`, task `t`); a new one is scored from an earlier
-  // task of the same shape (known_) or goes into the batch.
-  std::size_t distinct(const Candidate& k, NodeId n, const SharingTask& t) {
+  // The distinct candidate of `k` (node `n` in state `st`, task `t`); a new one is scored from an
+  // earlier task of the same shape (known_) or goes into the batch.
+  std::size_t distinct(const Candidate& k, NodeId n, const SharingNode& st, const SharingTask& t) {
     const std::size_t mask = table_.size() - 1;
     for (std::size_t h = CandidateHash{}(k)&mask;; h = (h + 1) & mask) {
       if (table_[h] == kEmpty) {
@@ -190,7 +187,7 @@ class Fgd final : public SharingPlacement {
         } else {
           value_.push_back(0);
           batch_of_.push_back(static_cast<uint32_t>(batch_.candidates.size()));
-          FragmentationIndex::add_candidate(batch_, n, k.state, k.choice);
+          FragmentationIndex::add_candidate(batch_, n, st, k.choice);
         }
         return table_[h];
       }
