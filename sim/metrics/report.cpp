@@ -10,6 +10,7 @@
 
 #include "hetsim/core/rng.hpp"
 #include "hetsim/metrics/atomic_file.hpp"
+#include "hetsim/metrics/chunk_pipeline.hpp"
 #include "hetsim/metrics/billing.hpp"
 #include "hetsim/metrics/stats.hpp"
 
@@ -427,11 +428,15 @@ nlohmann::ordered_json write_run_outputs(const std::string& dir, const ReportInp
   Fnv1a64 jobs_hash, series_hash, summary_hash;
   {
     // Streamed: a 30-day city run's jobs.csv is over 100 MB.
+    // The hash and the write run on a second thread while the rows are formatted
+    // (chunk_pipeline.hpp); declared after the writer, so it is joined before the writer goes.
     AtomicFileWriter jobs(dir + "/jobs.csv");
-    jobs_csv(in, bill, [&](std::string_view chunk) {
+    ChunkPipeline pipeline([&](std::string_view chunk) {
       jobs_hash.add(chunk);
       jobs.write(chunk);
     });
+    jobs_csv(in, bill, [&](std::string_view chunk) { pipeline.push(chunk); });
+    pipeline.finish();
     jobs.commit();
   }
   const std::string series = timeseries_csv(in);

@@ -39,7 +39,7 @@ std::optional<MixedPlanSpec> read_plan(ParseState& st, const YamlValue& v, const
                        e.value.origin);
           continue;
         }
-        if (auto n = read_whole(ctx, e.value, UnitKind::Count, 1, static_cast<double>(kMaxPlatformCards), "cards of " + e.key))
+        if (auto n = read_whole(ctx, e.value, UnitKind::Count, 1, kMaxPlatformCards, "cards of " + e.key))
           p.chips.emplace_back(e.key, static_cast<uint32_t>(*n));
       }
       if (chips->entries.size() > 6) ctx.error(*chips, "at most 6 chip types per plan");
