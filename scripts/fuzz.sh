@@ -6,7 +6,7 @@
 # (tests/fuzz_replay.cmake).
 #   bash scripts/fuzz.sh [SECONDS]   exploratory: random mutations for SECONDS per target (default 60)
 #   bash scripts/fuzz.sh --ci        CI: a fixed seed and a fixed number of inputs per target, so the
-#                                    same code always gets the same verdict (about 2 minutes in all)
+#                                    same code always gets the same verdict (about 3.5 minutes in all)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode="explore"
@@ -21,7 +21,7 @@ fi
 
 CC=clang CXX=clang++ cmake -S . -B build-fuzz -DHETSIM_FUZZ=ON -DHETSIM_TESTS=OFF -DHETSIM_BENCH=OFF \
   -DHETSIM_CUDA=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-targets=(fuzz_scenario fuzz_units fuzz_openb_nodes fuzz_openb_pods)
+targets=(fuzz_scenario fuzz_units fuzz_openb_nodes fuzz_openb_pods fuzz_output_path fuzz_fgd_arrivals fuzz_sweep_keys)
 cmake --build build-fuzz -j2 --target "${targets[@]}"
 
 seed_dirs() {
@@ -30,6 +30,9 @@ seed_dirs() {
     fuzz_units) echo fuzz/corpus/units fuzz/regressions/units ;;
     fuzz_openb_nodes) echo tests/workload/data/openb fuzz/regressions/openb_nodes ;;
     fuzz_openb_pods) echo tests/workload/data/openb fuzz/regressions/openb_pods ;;
+    fuzz_output_path) echo fuzz/corpus/output_path fuzz/regressions/output_path ;;
+    fuzz_fgd_arrivals) echo fuzz/corpus/fgd_arrivals fuzz/regressions/fgd_arrivals ;;
+    fuzz_sweep_keys) echo sweeps fuzz/corpus/sweep_keys fuzz/regressions/sweep_keys ;;
   esac
 }
 
@@ -45,7 +48,8 @@ for t in "${targets[@]}"; do
   if [ "$mode" = ci ]; then
     # Inputs per target sized for about 30 s each on a 2-core machine (docs/hardening.md).
     case "$t" in
-      fuzz_scenario) runs=15000 ;; fuzz_units) runs=3000000 ;; *) runs=300000 ;;
+      fuzz_scenario) runs=15000 ;; fuzz_units) runs=3000000 ;; fuzz_output_path) runs=15000 ;;
+      fuzz_fgd_arrivals) runs=8000 ;; fuzz_sweep_keys) runs=250000 ;; *) runs=300000 ;;
     esac
     budget=(-seed=1 -runs="$runs")
     echo "fuzz: $t, $runs inputs from seed 1 ($(ls "$corpus" | wc -l) seeds)"

@@ -78,6 +78,10 @@ int main(int argc, char** argv) {
           "simulations at once per process (default: OMP_NUM_THREADS, else the cores shared by the ranks on a machine)")
       ->check(CLI::Range(1, 4096));
   sweep_cmd->add_flag("--quiet", sweep.quiet, "print nothing but errors");
+  sweep_cmd
+      ->add_option("--progress", sweep.progress,
+                   "progress line on stderr while the points are checked: auto (a terminal, over 2 s), on, off")
+      ->check(CLI::IsMember({"auto", "on", "off"}));
 
   std::string report_dir, report_out;
   auto* report_cmd = app.add_subcommand(

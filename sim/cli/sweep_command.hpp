@@ -14,6 +14,7 @@ struct SweepOptions {
   std::string out;
   int threads = 0;  // per rank; 0: OMP_NUM_THREADS, else this machine's cores shared by its ranks
   bool quiet = false;
+  std::string progress = "auto";  // checking the points: auto, on, off (progress_bar.hpp)
 };
 
 int cmd_sweep(const SweepOptions& opt);

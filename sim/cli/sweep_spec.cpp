@@ -5,6 +5,8 @@
 #include <map>
 #include <set>
 
+#include <fmt/format.h>
+
 #include "cli_util.hpp"
 #include "hetsim/scenario/reader.hpp"
 #include "hetsim/scenario/sections.hpp"
@@ -204,7 +206,11 @@ class SweepReader {
   }
 
   bool valid_key(const YamlEntry& e) {
-    if (e.key.empty() || e.key.front() == '.' || e.key.back() == '.' || e.key.find("..") != std::string::npos) {
+    // '=' or a control character (a newline) in a key would let two points write the same run key
+    // (sweep_run_key); no scenario key has one, and --set KEY=VALUE could not name it either.
+    const bool odd = std::any_of(e.key.begin(), e.key.end(),
+                                 [](char c) { return c == '=' || static_cast<unsigned char>(c) < 0x20 || c == 0x7f; });
+    if (odd || e.key.empty() || e.key.front() == '.' || e.key.back() == '.' || e.key.find("..") != std::string::npos) {
       ctx_.error_at(e.line, e.col, "'" + e.key + "' is not a dotted scenario key (like workload.jobs_per_day)");
       return false;
     }
@@ -267,17 +273,38 @@ class SweepReader {
 }  // namespace
 
 SweepParseResult parse_sweep_file(const std::string& path) {
-  SweepParseResult res;
-  res.spec.file = path;
   std::string text, reason = not_regular_file_reason(path);
   if (!reason.empty() || !read_text_file(path, text, reason)) {
+    SweepParseResult res;
+    res.spec.file = path;
     res.errors.push_back(Diagnostic{SourcePos{path, 0, 0}, "cannot read sweep: " + reason});
     return res;
   }
+  return parse_sweep_text(text, path);
+}
+
+SweepParseResult parse_sweep_text(const std::string& text, const std::string& path) {
+  SweepParseResult res;
+  res.spec.file = path;
   auto root = load_yaml(text, path, "sweep", res.errors);
   if (!root) return res;
   SweepReader(path, res).read(*root);
   return res;
+}
+
+std::string sweep_inputs_text(const std::vector<InputFile>& inputs) {
+  std::string out;
+  for (const InputFile& f : inputs) out += fmt::format("input {} {:016x} {}\n", f.path, f.fnv1a64, f.bytes);
+  return out;
+}
+
+std::string sweep_run_key(const std::string& binary_id, const std::string& scenario, const std::string& scenario_id,
+                          const std::string& inputs_text, const SweepPoint& point, const std::string& policy_label,
+                          uint64_t seed) {
+  std::string key = fmt::format("hetsim {}\nscenario {} {}\n", binary_id, scenario, scenario_id) + inputs_text;
+  for (const SweepValue& v : point.values) key += "set " + v.key + "=" + v.text + "\n";
+  key += fmt::format("policy {}\nseed {}\n", policy_label, seed);
+  return key;
 }
 
 }  // namespace hetsim

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "hetsim/scenario/parse.hpp"
 #include "hetsim/scenario/scenario_spec.hpp"
 
 namespace hetsim {
@@ -58,5 +59,22 @@ constexpr std::size_t kMaxSweepRuns = 100'000;
 // keys, the run count). Whether each point is a valid scenario and each policy exists is checked
 // by the caller, which has the scenario parser and the policy registry.
 SweepParseResult parse_sweep_file(const std::string& path);
+// The same for text in memory (fuzzing, tests); `path` names the file in diagnostics and the
+// scenario is resolved against its folder, as for a file.
+SweepParseResult parse_sweep_text(const std::string& text, const std::string& path);
+
+// A point's scenario inputs (ParseResult::inputs) as key lines: "input PATH HASH BYTES\n" each,
+// the hash as 16 hex digits.
+std::string sweep_inputs_text(const std::vector<InputFile>& inputs);
+
+// The key a resumed sweep stores a run's result under (DIR/runs/<FNV-1a 64 of it>.json) and
+// compares before reusing one: everything that determines the run's numbers, one field a line:
+//   hetsim BINARY_ID\nscenario PATH HASH\n<inputs_text>set KEY=TEXT\n...policy LABEL\nseed N\n
+// (the point's values in order). Distinct points of one parsed sweep give distinct keys: a key
+// has no '=' or control character (the reader refuses them) and a TEXT is a plain scalar or a
+// self-delimiting flow value, so the lines read back into one (key, text) list only.
+std::string sweep_run_key(const std::string& binary_id, const std::string& scenario, const std::string& scenario_id,
+                          const std::string& inputs_text, const SweepPoint& point, const std::string& policy_label,
+                          uint64_t seed);
 
 }  // namespace hetsim

@@ -310,6 +310,10 @@ TEST(Sweep, BadSweepFilesExitTwoWithTheirPosition) {
            {scenario + "set: {workload.jobs_per_day: -3}\n",
             "sweep.yaml:1:1: error: point 0 (workload.jobs_per_day=-3) is not a valid scenario"},
            {"", "sweep is empty"},
+           // Found by fuzz/fuzz_sweep_keys: a key with '=' or a newline let two different points
+           // write the same resume key ("set a=1\nset b=2" from {"a=1\nset b": 2} and {a: 1, b: 2}).
+           {scenario + "points:\n  - {\"a=1\\nset b\": 2}\n", "sweep.yaml:3:6: error: 'a=1\nset b' is not a dotted scenario key"},
+           {scenario + "grid: {\"workload.jobs_per_day=1\": [1]}\n", "is not a dotted scenario key"},
        }) {
     const fs::path f = write_sweep("bad", c.text);
     const Out o = run("sweep " + f.string() + " --out " + (f.parent_path() / "out").string());
@@ -317,6 +321,15 @@ TEST(Sweep, BadSweepFilesExitTwoWithTheirPosition) {
     EXPECT_NE(o.text.find(c.says), std::string::npos) << c.text << "\n" << o.text;
     EXPECT_FALSE(fs::exists(f.parent_path() / "out" / "results.csv"));
     fs::remove_all(f.parent_path());
+  }
+  // Checking the points counts them on stderr with --progress on (auto: a terminal, after 2 s).
+  {
+    const fs::path out = fresh_dir("sweep-progress");
+    const Out o = run("sweep sweeps/small-city-load.yaml --progress on --out " + out.string());
+    EXPECT_EQ(o.code, 0) << o.text;
+    EXPECT_NE(o.text.find("hetsim sweep: checking points 3 / 3 (100 %), done in "), std::string::npos) << o.text;
+    EXPECT_EQ(run("sweep sweeps/small-city-load.yaml --progress sometimes --out " + out.string()).code, 2);
+    fs::remove_all(out);
   }
   const Out missing = run("sweep no-such-sweep.yaml --out /tmp/never");
   EXPECT_EQ(missing.code, 2);
