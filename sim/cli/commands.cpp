@@ -106,8 +106,10 @@ int cmd_run(const RunOptions& opt) {
   if (!opt.policy.empty()) spec.policy.pos = {}, spec.policy.param_pos.clear();  // --policy has no place in a file
   if (const std::vector<Diagnostic> bad = policy_diagnostics(spec.policy, opt.scenario); !bad.empty()) {
     for (const Diagnostic& d : bad)
-      if (d.pos.line > 0) fmt::print(stderr, "{}\n", d.format());
-      else fmt::print(stderr, "hetsim: {}\n", d.message);
+      if (d.pos.line > 0)
+        fmt::print(stderr, "{}\n", d.format());
+      else
+        fmt::print(stderr, "hetsim: {}\n", d.message);
     return kExitBadInput;
   }
   std::unique_ptr<Policy> policy = builtin_policy_registry().create(spec.policy.name, spec.policy.params);

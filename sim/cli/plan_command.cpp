@@ -7,12 +7,12 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "hetsim/metrics/atomic_file.hpp"
-#include "hetsim/perf/mixed_planner.hpp"
-#include "hetsim/core/did_you_mean.hpp"
-#include "hetsim/scenario/parse.hpp"
 #include "cli_util.hpp"
 #include "device.hpp"
+#include "hetsim/core/did_you_mean.hpp"
+#include "hetsim/metrics/atomic_file.hpp"
+#include "hetsim/perf/mixed_planner.hpp"
+#include "hetsim/scenario/parse.hpp"
 #include "plan_output.hpp"
 
 namespace hetsim {
@@ -99,8 +99,7 @@ int cmd_plan(const PlanOptions& opt) {
   } catch (const std::invalid_argument& e) {
     return bad(e.what());
   }
-  if (!r.mixed.feasible)
-    return bad("no plan fits: " + r.mixed.why_infeasible);
+  if (!r.mixed.feasible) return bad("no plan fits: " + r.mixed.why_infeasible);
 
   const uint32_t gb = req.global_batch > 0 ? req.global_batch : req.model.default_global_batch;
   fmt::print("{} on {} (global batch {} x {} tokens)\n", req.model.name, opt.chips, gb, req.model.seq_len);

@@ -132,8 +132,8 @@ int run_sharing_replay(const ScenarioSpec& spec, const RunOptions& opt, Device d
   cfg.placement.cuda = device == Device::Cuda;
 
   const auto t0 = std::chrono::steady_clock::now();
-  CountProgress progress(stderr, parse_progress_mode(opt.progress),
-                         "hetsim: replay runs", policies.size() * seeds.size());
+  CountProgress progress(stderr, parse_progress_mode(opt.progress), "hetsim: replay runs",
+                         policies.size() * seeds.size());
   const auto runs = run_fgd_grid(trace, M, policies, seeds, cfg, [&](std::size_t done) { progress.at(done); });
   progress.finish();
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

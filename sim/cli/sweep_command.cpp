@@ -14,10 +14,6 @@
 #include <omp.h>
 
 #include "cli_util.hpp"
-#include "progress_bar.hpp"
-#include "mpi_world.hpp"
-#include "run_metrics.hpp"
-#include "sweep_spec.hpp"
 #include "hetsim/core/rng.hpp"
 #include "hetsim/metrics/atomic_file.hpp"
 #include "hetsim/metrics/stats.hpp"
@@ -25,6 +21,10 @@
 #include "hetsim/scenario/build.hpp"
 #include "hetsim/scenario/parse.hpp"
 #include "hetsim/scenario/sections.hpp"
+#include "mpi_world.hpp"
+#include "progress_bar.hpp"
+#include "run_metrics.hpp"
+#include "sweep_spec.hpp"
 
 namespace hetsim {
 

@@ -10,8 +10,8 @@
 
 #include "hetsim/core/rng.hpp"
 #include "hetsim/metrics/atomic_file.hpp"
-#include "hetsim/metrics/chunk_pipeline.hpp"
 #include "hetsim/metrics/billing.hpp"
+#include "hetsim/metrics/chunk_pipeline.hpp"
 #include "hetsim/metrics/stats.hpp"
 
 namespace hetsim {

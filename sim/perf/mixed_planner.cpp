@@ -123,7 +123,8 @@ void check_request(const PlanRequest& r) {
 // A plan puts S_k = cards_k / (d m_k t_k) stages on group k. When no (d, m, t) the global batch
 // allows gives a pipeline the model can be cut into, no layout exists: that, not memory, is why
 // nothing fits. The explanation names the fewest stages any allowed layout needs.
-std::string why_no_layout_fits(const PlanRequest& req, uint32_t gb, const std::vector<std::vector<uint32_t>>& tp_options,
+std::string why_no_layout_fits(const PlanRequest& req, uint32_t gb,
+                               const std::vector<std::vector<uint32_t>>& tp_options,
                                const std::vector<std::vector<uint32_t>>& mults, uint32_t min_cards, uint64_t layouts) {
   if (layouts > 0) return req.model.name + " needs more memory than these chips offer in every pipeline layout";
   uint64_t fewest = UINT64_MAX;
@@ -151,11 +152,11 @@ std::string why_no_layout_fits(const PlanRequest& req, uint32_t gb, const std::v
   if (fewest == UINT64_MAX)
     return "no pipeline layout uses these cards: no data-parallel degree that divides the global batch of " +
            std::to_string(gb) + " gives every chip group a stage";
-  return "no pipeline layout uses these cards: the fewest pipeline stages any layout needs is " + std::to_string(fewest) +
-         " (data-parallel degree " + std::to_string(fewest_d) + ", which divides the global batch of " +
-         std::to_string(gb) + "), more than the " + std::to_string(most) + " stages " + req.model.name +
-         " can be cut into (one layer or more each, at most " + std::to_string(kernels::kMaxPlanStages) +
-         "); use fewer cards or a larger global batch";
+  return "no pipeline layout uses these cards: the fewest pipeline stages any layout needs is " +
+         std::to_string(fewest) + " (data-parallel degree " + std::to_string(fewest_d) +
+         ", which divides the global batch of " + std::to_string(gb) + "), more than the " + std::to_string(most) +
+         " stages " + req.model.name + " can be cut into (one layer or more each, at most " +
+         std::to_string(kernels::kMaxPlanStages) + "); use fewer cards or a larger global batch";
 }
 
 }  // namespace

@@ -48,7 +48,7 @@ std::string param_type_name(ParamType t) {
 }
 
 std::vector<ParamProblem> param_problems(const std::vector<ParamDef>& defs,
-                                        const std::map<std::string, std::string>& given, ParamValues* out) {
+                                         const std::map<std::string, std::string>& given, ParamValues* out) {
   std::vector<ParamProblem> problems;
   std::vector<std::string> names;
   for (const auto& d : defs) names.push_back(d.name);
@@ -70,15 +70,18 @@ std::vector<ParamProblem> param_problems(const std::vector<ParamDef>& defs,
     switch (d.type) {
       case ParamType::Int: {
         int64_t x = 0;
-        if (!parse_int(value, x)) problem = where + ": expected an integer";
+        if (!parse_int(value, x))
+          problem = where + ": expected an integer";
         else if (static_cast<double>(x) < d.min || static_cast<double>(x) > d.max)
           problem = where + ": must be in [" + fmt_num(d.min) + ", " + fmt_num(d.max) + "]";
         break;
       }
       case ParamType::Real: {
         double x = 0;
-        if (!parse_real(value, x)) problem = where + ": expected a number";
-        else if (x < d.min || x > d.max) problem = where + ": must be in [" + fmt_num(d.min) + ", " + fmt_num(d.max) + "]";
+        if (!parse_real(value, x))
+          problem = where + ": expected a number";
+        else if (x < d.min || x > d.max)
+          problem = where + ": must be in [" + fmt_num(d.min) + ", " + fmt_num(d.max) + "]";
         break;
       }
       case ParamType::Choice: {

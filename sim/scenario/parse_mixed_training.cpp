@@ -48,8 +48,8 @@ std::optional<MixedPlanSpec> read_plan(ParseState& st, const YamlValue& v, const
       uint64_t all_cards = 0;
       for (const auto& [chip, cards] : p.chips) all_cards += cards;
       if (all_cards > static_cast<uint64_t>(kMaxPlatformCards))
-        ctx.error(*chips, std::to_string(all_cards) + " cards in all are more than " + std::to_string(kMaxPlatformCards) +
-                              ", the most a platform may have (kMaxPlatformCards)");
+        ctx.error(*chips, std::to_string(all_cards) + " cards in all are more than " +
+                              std::to_string(kMaxPlatformCards) + ", the most a platform may have (kMaxPlatformCards)");
     }
   }
   if (auto n = r.whole("global_batch", UnitKind::Plain, 1, 1 << 24, false)) p.global_batch = static_cast<uint32_t>(*n);

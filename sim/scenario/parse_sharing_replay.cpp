@@ -6,8 +6,8 @@
 #include <algorithm>
 #include <fstream>
 
-#include "hetsim/policy/sharing/sharing_policies.hpp"
 #include "hetsim/core/did_you_mean.hpp"
+#include "hetsim/policy/sharing/sharing_policies.hpp"
 #include "hetsim/scenario/sections.hpp"
 
 namespace hetsim {

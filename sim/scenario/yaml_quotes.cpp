@@ -40,8 +40,8 @@ std::string_view key_like(std::string_view l) {
   std::size_t i = indent_of(l);
   if (l.substr(i, 2) == "- ") i = indent_of(l.substr(i + 2)) + i + 2;
   const std::size_t start = i;
-  while (i < l.size() && (std::isalnum(static_cast<unsigned char>(l[i])) != 0 || l[i] == '_' || l[i] == '-' ||
-                          l[i] == '.'))
+  while (i < l.size() &&
+         (std::isalnum(static_cast<unsigned char>(l[i])) != 0 || l[i] == '_' || l[i] == '-' || l[i] == '.'))
     ++i;
   if (i == start || i >= l.size() || l[i] != ':') return {};
   if (i + 1 < l.size() && l[i + 1] != ' ' && l[i + 1] != '\t') return {};
@@ -80,7 +80,7 @@ bool starts_block_scalar(std::string_view l, std::size_t from) {
 
 std::optional<RunawayQuote> find_runaway_quote(const std::string& text, int until_line) {
   const std::vector<std::string_view> lines = split_lines(text);
-  std::optional<RunawayQuote> open;  // the quoted string being read, if any
+  std::optional<RunawayQuote> open;                   // the quoted string being read, if any
   std::size_t block_parent = std::string_view::npos;  // indentation of a block scalar's header
   for (std::size_t n = 0; n < lines.size(); ++n) {
     const std::string_view l = lines[n];

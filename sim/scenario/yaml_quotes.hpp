@@ -10,9 +10,9 @@
 namespace hetsim {
 
 struct RunawayQuote {
-  int line = 0, col = 0;            // the opening quote, 1-based
-  int end_line = 0;                 // where the string closes (0: never, it runs to the end)
-  int swallowed_line = 0;           // the first line inside it that looks like a `key:` entry
+  int line = 0, col = 0;   // the opening quote, 1-based
+  int end_line = 0;        // where the string closes (0: never, it runs to the end)
+  int swallowed_line = 0;  // the first line inside it that looks like a `key:` entry
   char quote = '"';
 };
 

@@ -263,9 +263,10 @@ std::optional<YamlValue> load_yaml(const std::string& text, const std::string& f
     // the opening instead, and keep where the parser stopped.
     if (const auto q = find_runaway_quote(text, e.mark.line >= 0 ? e.mark.line + 1 : 0)) {
       const SourcePos stop = pos_of(file, e.mark);
-      errors.push_back(Diagnostic{SourcePos{file, q->line, q->col},
-                                  "YAML syntax error: " + describe_runaway_quote(text, *q) + " (the parser stopped at " +
-                                      std::to_string(stop.line) + ":" + std::to_string(stop.col) + ": " + e.msg + ")"});
+      errors.push_back(
+          Diagnostic{SourcePos{file, q->line, q->col}, "YAML syntax error: " + describe_runaway_quote(text, *q) +
+                                                           " (the parser stopped at " + std::to_string(stop.line) +
+                                                           ":" + std::to_string(stop.col) + ": " + e.msg + ")"});
       return std::nullopt;
     }
     errors.push_back(Diagnostic{pos_of(file, e.mark), syntax_message(text, e)});
@@ -276,7 +277,8 @@ std::optional<YamlValue> load_yaml(const std::string& text, const std::string& f
   }
   // yaml-cpp 0.7 accepts a quoted string that runs to the end of the text; YAML does not.
   if (const auto q = find_runaway_quote(text); q && q->end_line == 0) {
-    errors.push_back(Diagnostic{SourcePos{file, q->line, q->col}, "YAML syntax error: " + describe_runaway_quote(text, *q)});
+    errors.push_back(
+        Diagnostic{SourcePos{file, q->line, q->col}, "YAML syntax error: " + describe_runaway_quote(text, *q)});
     return std::nullopt;
   }
   if (doc.IsNull()) {

@@ -34,7 +34,7 @@ TEST(DidYouMean, SuggestsWithinThreshold) {
 
 TEST(DidYouMean, ShortWordsUseDistanceTwo) {
   const std::vector<std::string> names{"east", "west"};
-  EXPECT_EQ(did_you_mean("eats", names), "east");   // distance 2 (two substitutions)
+  EXPECT_EQ(did_you_mean("eats", names), "east");  // distance 2 (two substitutions)
   EXPECT_EQ(did_you_mean("north", names), "");
 }
 

@@ -258,7 +258,7 @@ TEST(Cli, ValidateReportsAReplaysTraceRowsWithItsScenarioErrors) {
   const Out o = run("validate " + (d / "replay.yaml").string());
   EXPECT_EQ(o.code, 2) << o.text;
   EXPECT_NE(o.text.find("replay.yaml:7:18: error:"), std::string::npos) << o.text;  // inflation_pct
-  EXPECT_NE(o.text.find("bad_nodes.csv:"), std::string::npos) << o.text;           // and the rows, at once
+  EXPECT_NE(o.text.find("bad_nodes.csv:"), std::string::npos) << o.text;            // and the rows, at once
   fs::remove_all(d);
 }
 

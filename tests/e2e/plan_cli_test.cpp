@@ -72,8 +72,7 @@ TEST(PlanCli, BadRequestsExitTwoWithAReason) {
        "1000000000000 cards of A100-80G-SXM are more than 4000000, the most a platform may have"},
       {"plan --model llama2-7b --chips A100-80G-SXM:5000000", "more than 4000000"},
       {"plan --model llama2-7b --chips A100-80G-SXM:8,A100-80G-SXM:8", "listed twice"},
-      {"plan --model llama2-7b --chips A100-80G-SXM:3000000,H20:3000000",
-       "6000000 cards in all are more than 4000000"},
+      {"plan --model llama2-7b --chips A100-80G-SXM:3000000,H20:3000000", "6000000 cards in all are more than 4000000"},
       {"plan --model gpt3-175b --chips RTX4090:2",
        "no plan fits: gpt3-175b needs more memory than these chips offer in every pipeline layout"},
       // Too many cards for the batch is not a memory problem (was blamed on memory).

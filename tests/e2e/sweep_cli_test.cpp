@@ -312,7 +312,8 @@ TEST(Sweep, BadSweepFilesExitTwoWithTheirPosition) {
            {"", "sweep is empty"},
            // Found by fuzz/fuzz_sweep_keys: a key with '=' or a newline let two different points
            // write the same resume key ("set a=1\nset b=2" from {"a=1\nset b": 2} and {a: 1, b: 2}).
-           {scenario + "points:\n  - {\"a=1\\nset b\": 2}\n", "sweep.yaml:3:6: error: 'a=1\nset b' is not a dotted scenario key"},
+           {scenario + "points:\n  - {\"a=1\\nset b\": 2}\n",
+            "sweep.yaml:3:6: error: 'a=1\nset b' is not a dotted scenario key"},
            {scenario + "grid: {\"workload.jobs_per_day=1\": [1]}\n", "is not a dotted scenario key"},
        }) {
     const fs::path f = write_sweep("bad", c.text);

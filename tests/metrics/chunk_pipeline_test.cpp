@@ -54,7 +54,11 @@ TEST(ChunkPipeline, TheConsumersFailureReachesTheProducer) {
 
 TEST(ChunkPipeline, DestroyedWithoutFinishStillJoins) {
   int consumed = 0;
-  { ChunkPipeline p([&](std::string_view) { ++consumed; }); p.push("x"); p.push("y"); }
+  {
+    ChunkPipeline p([&](std::string_view) { ++consumed; });
+    p.push("x");
+    p.push("y");
+  }
   EXPECT_EQ(consumed, 2);
 }
 

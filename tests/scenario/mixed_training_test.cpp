@@ -47,10 +47,11 @@ TEST(MixedTrainingScenario, BadInputsPointAtTheirValue) {
   EXPECT_TRUE(has_error(parse_text(mixed("")), 5, 3, "plans"));
   // A plan is a platform: its cards in all take the platform's limit (was 1e7 per chip type, 6e7
   // in all, which planned for minutes a plan).
-  EXPECT_TRUE(has_error(parse_text(mixed(head + "      chips: {A100-80G-SXM: 4000001}\n")), 8, 29,
-                        "cards of A100-80G-SXM"));
-  EXPECT_TRUE(has_error(parse_text(mixed(head + "      chips: {A100-80G-SXM: 3000000, H800-SXM: 3000000}\n")), 8, 14,
-                        "6000000 cards in all are more than 4000000, the most a platform may have (kMaxPlatformCards)"));
+  EXPECT_TRUE(
+      has_error(parse_text(mixed(head + "      chips: {A100-80G-SXM: 4000001}\n")), 8, 29, "cards of A100-80G-SXM"));
+  EXPECT_TRUE(
+      has_error(parse_text(mixed(head + "      chips: {A100-80G-SXM: 3000000, H800-SXM: 3000000}\n")), 8, 14,
+                "6000000 cards in all are more than 4000000, the most a platform may have (kMaxPlatformCards)"));
 }
 
 }  // namespace

@@ -269,7 +269,8 @@ TEST(ScenarioErrors, CrOnlyLineEndingsAndTabIndentationAreNamed) {
 TEST(ScenarioErrors, AnUnclosedQuoteIsReportedWhereItOpens) {
   const ParseResult r = with({{3, "  horizon: \"2d"}, {11, "    latency: \"0.5ms\""}});
   ASSERT_FALSE(r.ok());
-  EXPECT_TRUE(has_error(r, 3, 12, "YAML syntax error: the \"...\" string opened here runs on to line 11 and swallows 'seed:' on line 4"))
+  EXPECT_TRUE(has_error(
+      r, 3, 12, "YAML syntax error: the \"...\" string opened here runs on to line 11 and swallows 'seed:' on line 4"))
       << test::all_errors(r);
   EXPECT_NE(r.errors[0].message.find("is its closing \" missing? (the parser stopped at"), std::string::npos)
       << test::all_errors(r);

@@ -38,13 +38,13 @@ TEST(RunawayQuote, AStringNeverClosedRunsToTheEnd) {
 TEST(RunawayQuote, ValidQuotingIsLeftAlone) {
   for (const char* ok : {
            "a: \"x\"\nb: 'it''s'\nc: \"esc \\\" quote\"\n",  // escapes of both styles
-           "name: it's fine\nb: don't\n",                     // apostrophes in plain scalars
-           "a: 1 # it's a comment with a \" quote\n",         // quotes in comments
-           "d: >-\n  \"quoted\n  e: text\nf: 1\n",             // quotes in a folded block scalar
-           "d: |2 # keep\n  'x\n  y: z\ng: 1\n",               // and a literal one with a comment
-           "l: [\"a\", 'b', {k: \"v\"}]\n- 'x'\n",            // flow collections and list items
-           "m: \"line one\n  line two\"\n",                    // a multi-line string holding no key
-           "desc: \"see:\n  x\"\n",                            // ...nor a key-like line of its own
+           "name: it's fine\nb: don't\n",                    // apostrophes in plain scalars
+           "a: 1 # it's a comment with a \" quote\n",        // quotes in comments
+           "d: >-\n  \"quoted\n  e: text\nf: 1\n",           // quotes in a folded block scalar
+           "d: |2 # keep\n  'x\n  y: z\ng: 1\n",             // and a literal one with a comment
+           "l: [\"a\", 'b', {k: \"v\"}]\n- 'x'\n",           // flow collections and list items
+           "m: \"line one\n  line two\"\n",                  // a multi-line string holding no key
+           "desc: \"see:\n  x\"\n",                          // ...nor a key-like line of its own
            "anchor: &a \"x\"\nalias: *a\n",
        }) {
     EXPECT_FALSE(find_runaway_quote(ok).has_value()) << ok;
