@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli_util.hpp"
+#include "progress_bar.hpp"
 #include "hetsim/metrics/atomic_file.hpp"
 #include "hetsim/metrics/report.hpp"
 #include "hetsim/metrics/stats.hpp"
@@ -138,6 +139,9 @@ int cmd_compare(const CompareOptions& opt) {
   const std::size_t n_runs = choices.size() * seeds.size();
   std::vector<std::vector<double>> values(n_runs);
   std::vector<std::string> run_errors(n_runs);
+  // Policies x seeds of the city are minutes of silence otherwise.
+  CountProgress progress(stderr, parse_progress_mode(opt.progress), "hetsim compare: runs", n_runs);
+  std::size_t runs_done = 0;
 #pragma omp parallel for schedule(dynamic, 1)
   for (std::size_t r = 0; r < n_runs; ++r) {
     const PolicyChoice& c = choices[r / seeds.size()];
@@ -152,7 +156,10 @@ int cmd_compare(const CompareOptions& opt) {
     } catch (const std::exception& e) {
       run_errors[r] = "policy " + c.label + ", seed " + std::to_string(seeds[si]) + ": " + e.what();
     }
+#pragma omp critical(hetsim_compare_progress)
+    progress.at(++runs_done);
   }
+  progress.finish();
   for (const std::string& e : run_errors) {
     if (!e.empty()) {
       fmt::print(stderr, "hetsim compare: internal error: {}\n", e);

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli_util.hpp"
+#include "progress_bar.hpp"
 #include "device.hpp"
 #include "hetsim/core/did_you_mean.hpp"
 #include "hetsim/metrics/atomic_file.hpp"
@@ -94,11 +95,17 @@ int cmd_plan(const PlanOptions& opt) {
     if (const std::string why = lock_output_dir(opt.out); !why.empty()) return bad("--out " + opt.out + ": " + why);
   }
   MixingReport r;
+  CountProgress progress(stderr, parse_progress_mode(opt.progress), "hetsim plan: pipeline orders", 0);
+  req.on_order_done = [&](uint64_t done, uint64_t total) {
+    progress.set_total(total);
+    progress.at(done);
+  };
   try {
     r = evaluate_mixing(req);
   } catch (const std::invalid_argument& e) {
     return bad(e.what());
   }
+  progress.finish();
   if (!r.mixed.feasible) return bad("no plan fits: " + r.mixed.why_infeasible);
 
   const uint32_t gb = req.global_batch > 0 ? req.global_batch : req.model.default_global_batch;

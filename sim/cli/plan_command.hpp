@@ -16,6 +16,7 @@ struct PlanOptions {
   std::string out;
   std::string catalog = "scenarios/catalog/chips.yaml";
   std::string models = "scenarios/catalog/models.yaml";
+  std::string progress = "auto";  // pipeline orders searched, on stderr: auto, on, off
 };
 
 int cmd_plan(const PlanOptions& opt);

@@ -43,6 +43,7 @@ class CountProgress final {
   CountProgress(std::FILE* out, ProgressMode mode, std::string what, uint64_t total);
   void at(uint64_t done);
   void finish();
+  void set_total(uint64_t total) { total_ = total; }  // when known only once the work starts
 
   // The line for the given state (no carriage return); exposed for tests.
   static std::string line(const std::string& what, uint64_t done, uint64_t total, double wall_s);

@@ -207,7 +207,11 @@ MixedPlan best_plan(const PlanRequest& req, PlannerStats* stats) {
 
   std::vector<uint32_t> order(K);
   std::iota(order.begin(), order.end(), 0U);
+  uint64_t orders_total = 1, orders_done = 0;
+  for (uint32_t k = 2; k <= K; ++k) orders_total *= k;
   do {  // every pipeline order of the groups, one batch per order
+    if (req.on_order_done && orders_done > 0) req.on_order_done(orders_done, orders_total);
+    ++orders_done;
     stages.clear(), group_of.clear(), cands.clear(), shapes.clear();
     for (uint32_t d = 1; d <= min_cards; ++d) {
       if (gb % d != 0) continue;
@@ -285,6 +289,7 @@ MixedPlan best_plan(const PlanRequest& req, PlannerStats* stats) {
     }
   } while (std::next_permutation(order.begin(), order.end()));
 
+  if (req.on_order_done) req.on_order_done(orders_done, orders_total);
   if (!best.feasible) best.why_infeasible = why_no_layout_fits(req, gb, tp_options, mults, min_cards, evaluated);
   if (best.feasible) {
     const double tokens = static_cast<double>(gb) * req.model.seq_len;
@@ -307,6 +312,7 @@ MixingReport evaluate_mixing(const PlanRequest& req) {
   for (const auto& g : req.groups) {
     PlanRequest alone = req;
     alone.groups = {g};
+    alone.on_order_done = {};
     r.homogeneous.push_back(best_plan(alone, &r.stats));
     if (r.homogeneous.back().feasible) r.pooled_tokens_per_s += r.homogeneous.back().tokens_per_s;
   }

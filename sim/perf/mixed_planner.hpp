@@ -9,6 +9,7 @@
 // dynamic programming (kernels/plan_search.hpp) under each stage's memory cap. The global batch
 // is d x b x m samples: microbatch b, m microbatches per replica, 1F1B schedule.
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -40,6 +41,10 @@ struct PlanRequest {
   // where a GPU launch would cost more than it saves.
   kernels::CudaPlanEvaluator* cuda = nullptr;
   std::size_t cuda_min_batch = 1;
+  // Called after each pipeline order of the groups is searched (K! of them; 720 for 6 groups,
+  // a minute or more for millions of cards) with the orders done and the total: a progress line.
+  // Only the mixed search reports; evaluate_mixing's single-group searches do not.
+  std::function<void(uint64_t done, uint64_t total)> on_order_done;
 };
 
 struct StagePlan {

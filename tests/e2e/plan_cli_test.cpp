@@ -43,7 +43,10 @@ TEST(PlanCli, UniformDpKeepsOneDegreeAndIsNeverFaster) {
   // BAAI-like: with per-group degrees the small BI-V150 group runs at half the BI-V100 degree.
   const std::string req = "plan --model aquila2-70b --chips Iluvatar-BI-V100:960,Iluvatar-BI-V150:64 --out ";
   const fs::path per = fresh_dir("plan-per"), uni = fresh_dir("plan-uni");
-  ASSERT_EQ(run(req + per.string()).code, 0);
+  const Out shown = run(req + per.string() + " --progress on");
+  ASSERT_EQ(shown.code, 0) << shown.text;
+  // Two groups, two pipeline orders, counted on stderr (six groups are 720 orders, minutes).
+  EXPECT_NE(shown.text.find("hetsim plan: pipeline orders 2 / 2 (100 %), done in "), std::string::npos) << shown.text;
   const Out o = run(req + uni.string() + " --uniform-dp");
   ASSERT_EQ(o.code, 0) << o.text;
   const auto a = nlohmann::json::parse(slurp(per / "plan.json"));
