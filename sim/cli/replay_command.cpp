@@ -130,6 +130,8 @@ int run_sharing_replay(const ScenarioSpec& spec, const RunOptions& opt, Device d
   cfg.inflation_pct = rs.inflation_pct;
   cfg.placement = rs.placement;
   cfg.placement.cuda = device == Device::Cuda;
+  cfg.arrivals = rs.arrivals == FgdArrivalMode::Reference ? FgdArrivals::Reference : FgdArrivals::Draws;
+  cfg.reading = rs.reading == FgdReadingMode::Reference ? FgdReading::Reference : FgdReading::Crossing;
 
   const auto t0 = std::chrono::steady_clock::now();
   CountProgress progress(stderr, parse_progress_mode(opt.progress), "hetsim: replay runs",
@@ -149,8 +151,13 @@ int run_sharing_replay(const ScenarioSpec& spec, const RunOptions& opt, Device d
   fmt::print("{}: {} nodes, {} GPUs, {} trace tasks, {} task types in M; {} policies x {} seeds in {:.2f} s ({} threads)\n",
              spec.name, trace.nodes.size(), trace.gpu_count, trace.tasks.size(), M.size(), policies.size(),
              seeds.size(), wall, omp_get_max_threads());
-  fmt::print("ties: {}; scores: {}\n", rs.placement.tie_break == TieBreak::Random ? "random" : "lowest-id",
-             rs.placement.scores == ScoreResolution::ReferenceInteger ? "reference-integer" : "exact");
+  fmt::print("ties: {}; scores: {}; arrivals: {}; reading: {}\n",
+             rs.placement.tie_break == TieBreak::Random            ? "random"
+             : rs.placement.tie_break == TieBreak::NodePermutation ? "node-permutation"
+                                                                   : "lowest-id",
+             rs.placement.scores == ScoreResolution::ReferenceInteger ? "reference-integer" : "exact",
+             rs.arrivals == FgdArrivalMode::Reference ? "reference" : "draws",
+             rs.reading == FgdReadingMode::Reference ? "reference" : "crossing");
   fmt::print("at {}% arrived GPU demand (mean, sd over seeds):\n", at);
   fmt::print("  {:<16} {:>5} {:>22} {:>22}\n", "policy", "runs", "unallocated GPU %", "fragmented GPU %");
   for (const auto& s : summary)

@@ -37,6 +37,70 @@ std::string fgd_arrivals_problem(const SharingTrace& trace, int inflation_pct) {
   return "";
 }
 
+std::vector<uint32_t> random_node_ranks(std::size_t n, Rng& rng) {
+  std::vector<uint32_t> rank(n);
+  for (std::size_t i = 0; i < n; ++i) rank[i] = static_cast<uint32_t>(i);
+  for (std::size_t i = n; i > 1; --i) std::swap(rank[i - 1], rank[rng.below(i)]);
+  return rank;
+}
+
+std::vector<uint32_t> reference_arrivals(const SharingTrace& trace, int inflation_pct, Rng& rng) {
+  const std::size_t n = trace.tasks.size();
+  std::vector<uint32_t> seq(n);
+  for (std::size_t i = 0; i < n; ++i) seq[i] = static_cast<uint32_t>(i);
+  for (std::size_t i = n; i > 1; --i) std::swap(seq[i - 1], seq[rng.below(i)]);
+  // In integers: 100 x the request against inflation_pct x capacity.
+  const int64_t target = int64_t{inflation_pct} * trace.gpu_count * int64_t{kMilliPerCard};
+  int64_t total = 0;
+  for (const SharingTask& t : trace.tasks) total += 100 * t.gpu_milli_total();
+  if (total < target) {
+    // tuneUpPods: stop, without adding, at the first clone whose per-GPU share would pass the
+    // target; the request grows by the clone's whole share.
+    for (uint64_t clones = 0;; ++clones) {
+      if (clones >= kMaxFgdArrivalDraws)
+        throw std::runtime_error(fmt::format("the arrivals did not reach {}% of the cluster's GPUs after {} clones",
+                                             inflation_pct, kMaxFgdArrivalDraws));
+      const auto i = static_cast<uint32_t>(rng.below(n));
+      const SharingTask& t = trace.tasks[i];
+      if (total + 100 * int64_t{t.gpu_milli} > target) break;
+      total += 100 * t.gpu_milli_total();
+      seq.push_back(i);
+    }
+  } else {
+    // tuneDownPods: random pods out until the request is at most the target.
+    while (total > target && !seq.empty()) {
+      const auto at = static_cast<std::size_t>(rng.below(seq.size()));
+      total -= 100 * trace.tasks[seq[at]].gpu_milli_total();
+      seq.erase(seq.begin() + static_cast<std::ptrdiff_t>(at));
+    }
+  }
+  return seq;
+}
+
+std::vector<FgdCurvePoint> reference_curve(std::span<const FgdEvent> events, int inflation_pct,
+                                           double initial_fragmented_pct) {
+  std::vector<FgdCurvePoint> curve;
+  curve.reserve(static_cast<std::size_t>(inflation_pct) + 1);
+  for (int k = 0; k <= inflation_pct; ++k) {
+    double alloc = 0, frag = 0;
+    std::size_t count = 0;
+    for (int width = 0; width <= 1 && count == 0; ++width)
+      for (const FgdEvent& e : events)
+        if (e.arrived_bucket >= k - width && e.arrived_bucket <= k + width)
+          alloc += e.allocated_pct, frag += e.fragmented_pct, ++count;
+    FgdCurvePoint p{k, 0, initial_fragmented_pct};
+    if (count > 0) {
+      p.allocated_pct = alloc / static_cast<double>(count);
+      p.fragmented_pct = frag / static_cast<double>(count);
+    } else if (!curve.empty()) {
+      p.allocated_pct = curve.back().allocated_pct;
+      p.fragmented_pct = curve.back().fragmented_pct;
+    }
+    curve.push_back(p);
+  }
+  return curve;
+}
+
 FgdRunResult run_fgd_experiment(const SharingTrace& trace, std::span<const TaskType> target_workload,
                                 const std::string& policy, uint64_t seed, const FgdExperimentConfig& cfg) {
   if (trace.tasks.empty()) throw std::invalid_argument("the trace has no tasks");
@@ -45,17 +109,28 @@ FgdRunResult run_fgd_experiment(const SharingTrace& trace, std::span<const TaskT
     throw std::invalid_argument("inflation_pct must be in 1..1000, got " + std::to_string(cfg.inflation_pct));
   if (const std::string why = fgd_arrivals_problem(trace, cfg.inflation_pct); !why.empty())
     throw std::invalid_argument(why);
-  auto placement =
-      make_sharing_placement(policy, {target_workload.begin(), target_workload.end()}, cfg.placement);
 
   const RngStreams streams(seed);
   Rng draws(streams.stream_seed("fgd.draws"));
   Rng policy_rng(streams.stream_seed("fgd.policy"));
+  SharingOptions options = cfg.placement;
+  if (options.tie_break == TieBreak::NodePermutation && options.node_rank.empty()) {
+    Rng order(streams.stream_seed("fgd.node-order"));
+    options.node_rank = random_node_ranks(trace.nodes.size(), order);
+  }
+  if (options.tie_break == TieBreak::NodePermutation && options.node_rank.size() != trace.nodes.size())
+    throw std::invalid_argument("node-permutation ties need one rank per node");
+  auto placement = make_sharing_placement(policy, {target_workload.begin(), target_workload.end()}, options);
 
   std::vector<SharingNode> nodes = trace.nodes;
   // Each node's F_n(M), kept current as nodes change; the cluster's value is their sum in node order.
   std::vector<double> node_frag(nodes.size());
   for (std::size_t i = 0; i < nodes.size(); ++i) node_frag[i] = node_fragmentation(nodes[i], target_workload);
+  const auto cluster_frag = [&] {
+    double frag = 0;
+    for (double f : node_frag) frag += f;
+    return frag;
+  };
 
   const int64_t capacity = trace.gpu_count * int64_t{kMilliPerCard};
   const auto capacity_d = static_cast<double>(capacity);
@@ -67,22 +142,25 @@ FgdRunResult run_fgd_experiment(const SharingTrace& trace, std::span<const TaskT
   auto record_reached = [&] {
     // arrived >= next_pct % of capacity, in integers: 100 * arrived >= next_pct * capacity.
     if (100 * r.gpu_milli_arrived < int64_t{next_pct} * capacity) return;
-    double frag = 0;
-    for (double f : node_frag) frag += f;
-    const FgdCurvePoint p{0, pct(static_cast<double>(r.gpu_milli_allocated), capacity_d), pct(frag, capacity_d)};
+    const FgdCurvePoint p{0, pct(static_cast<double>(r.gpu_milli_allocated), capacity_d), pct(cluster_frag(), capacity_d)};
     while (next_pct <= cfg.inflation_pct && 100 * r.gpu_milli_arrived >= int64_t{next_pct} * capacity) {
       r.curve.push_back(p);
       r.curve.back().arrived_pct = next_pct++;
     }
   };
-  record_reached();
-  const int64_t stop = int64_t{cfg.inflation_pct} * capacity;
-  while (100 * r.gpu_milli_arrived < stop) {
-    if (r.tasks_arrived >= kMaxFgdArrivalDraws)
-      throw std::runtime_error(fmt::format("arrivals reached only {:.2f}% of the cluster's GPUs after {} task draws",
-                                           pct(static_cast<double>(r.gpu_milli_arrived), capacity_d),
-                                           kMaxFgdArrivalDraws));
-    const SharingTask& t = trace.tasks[draws.below(trace.tasks.size())];
+  // The reference reading keeps every arrival: (arrived %, allocated % to 2 decimals, fragmented %).
+  std::vector<FgdEvent> events;
+  const double initial_frag = pct(cluster_frag(), capacity_d);
+  const bool by_event = cfg.reading == FgdReading::Reference;
+  const auto gpus = static_cast<double>(trace.gpu_count);
+  auto record = [&] {
+    if (!by_event) return record_reached();
+    // merge_alloc_discrete.py: round(arrived_milli / gpus / 10) (half to even), round(used / gpus / 10, 2).
+    events.push_back(FgdEvent{std::nearbyint(static_cast<double>(r.gpu_milli_arrived) / gpus / 10.0),
+                           std::nearbyint(static_cast<double>(r.gpu_milli_allocated) / gpus / 10.0 * 100.0) / 100.0,
+                           pct(cluster_frag(), capacity_d)});
+  };
+  auto arrive = [&](const SharingTask& t) {
     ++r.tasks_arrived;
     r.gpu_milli_arrived += t.gpu_milli_total();
     if (!t.cpu_only()) ++r.gpu_tasks_arrived;
@@ -95,7 +173,34 @@ FgdRunResult run_fgd_experiment(const SharingTrace& trace, std::span<const TaskT
       if (!t.cpu_only()) ++r.gpu_tasks_placed;
       r.gpu_milli_allocated += t.gpu_milli_total();
     }
-    record_reached();
+    record();
+  };
+
+  if (!by_event) record_reached();
+  if (cfg.arrivals == FgdArrivals::Reference) {
+    Rng arrivals(streams.stream_seed("fgd.arrivals"));
+    for (uint32_t i : reference_arrivals(trace, cfg.inflation_pct, arrivals)) arrive(trace.tasks[i]);
+  } else {
+    const int64_t stop = int64_t{cfg.inflation_pct} * capacity;
+    while (100 * r.gpu_milli_arrived < stop) {
+      if (r.tasks_arrived >= kMaxFgdArrivalDraws)
+        throw std::runtime_error(fmt::format("arrivals reached only {:.2f}% of the cluster's GPUs after {} task draws",
+                                             pct(static_cast<double>(r.gpu_milli_arrived), capacity_d),
+                                             kMaxFgdArrivalDraws));
+      arrive(trace.tasks[draws.below(trace.tasks.size())]);
+    }
+  }
+
+  if (by_event) {
+    r.curve = reference_curve(events, cfg.inflation_pct, initial_frag);
+  } else {
+    // Arrivals that end short of the last percentages (reference arrivals tuned down) repeat the
+    // final state there, so every curve has 0..inflation_pct.
+    while (next_pct <= cfg.inflation_pct) {
+      const FgdCurvePoint p{next_pct++, pct(static_cast<double>(r.gpu_milli_allocated), capacity_d),
+                            pct(cluster_frag(), capacity_d)};
+      r.curve.push_back(p);
+    }
   }
   return r;
 }

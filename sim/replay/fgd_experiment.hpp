@@ -12,14 +12,60 @@
 
 #include "hetsim/policy/sharing/fragmentation.hpp"
 #include "hetsim/policy/sharing/sharing_policies.hpp"
+#include "hetsim/core/rng.hpp"
 #include "hetsim/replay/sharing_trace.hpp"
 
 namespace hetsim {
 
+// How the tasks of a run arrive. Draws: drawn from the pod list with replacement until their GPU
+// request reaches inflation_pct % of the cluster (the paper's text). Reference: as the paper's
+// simulator builds them (its --shuffle-pod and -tune options): the pod list in file order,
+// shuffled; then, below the target, clones of pods drawn with replacement from the unshuffled list
+// appended until one would take the request past it (its rule compares the clone's per-GPU share,
+// so a multi-GPU clone may overshoot; CPU-only clones are always appended), or, above the target,
+// random pods removed until the request is at most the target.
+enum class FgdArrivals : uint8_t { Draws, Reference };
+// How the curve is read. Crossing: the state when the arrived request first reaches each integer
+// percentage. Reference: as the paper's analysis scripts read it, the mean over every arrival
+// whose arrived percentage rounds (half to even) to k, of the allocated and fragmented shares; a k
+// no arrival rounds to takes the mean over those within k-1..k+1.
+enum class FgdReading : uint8_t { Crossing, Reference };
+
 struct FgdExperimentConfig {
   int inflation_pct = 130;  // stop once the arrived GPU request reaches this share of the cluster
-  SharingOptions placement;  // tie-break rule and score resolution (defaults: lowest id, exact)
+  // Tie-break rule and score resolution (defaults: lowest id, exact). With NodePermutation and no
+  // node_rank, the run draws the permutation from its seed's stream "fgd.node-order".
+  SharingOptions placement;
+  FgdArrivals arrivals = FgdArrivals::Draws;
+  FgdReading reading = FgdReading::Crossing;
 };
+
+// A permutation of 0..n-1 (rank per node id) drawn from `rng`: Fisher-Yates from the top.
+std::vector<uint32_t> random_node_ranks(std::size_t n, Rng& rng);
+
+struct FgdCurvePoint {
+  int arrived_pct = 0;
+  double allocated_pct = 0;   // GPU share allocated, % of cluster GPUs
+  double fragmented_pct = 0;  // F(cluster) / cluster GPUs, %
+  bool operator==(const FgdCurvePoint&) const = default;
+};
+
+// One arrival as the reference analysis reads it: the arrived share of the cluster's GPUs in
+// percent, rounded half to even; the allocated share in percent, rounded to 2 decimals; the
+// fragmented share in percent.
+struct FgdEvent {
+  double arrived_bucket = 0, allocated_pct = 0, fragmented_pct = 0;
+};
+// FgdReading::Reference over a run's arrivals: for k = 0..inflation_pct the mean over the events
+// of bucket k, else over those of buckets k-1..k+1, else (past the last arrival) the previous
+// point's values; `initial_fragmented_pct` for a k before any event.
+std::vector<FgdCurvePoint> reference_curve(std::span<const FgdEvent> events, int inflation_pct,
+                                           double initial_fragmented_pct);
+
+// The task sequence of FgdArrivals::Reference (indices into trace.tasks), from `rng`: shuffle,
+// then tune up or down to inflation_pct % of the cluster's GPUs. Throws std::runtime_error past
+// kMaxFgdArrivalDraws clones (fgd_arrivals_problem refuses such traces first).
+std::vector<uint32_t> reference_arrivals(const SharingTrace& trace, int inflation_pct, Rng& rng);
 
 // A run draws tasks until their GPU request reaches inflation_pct % of the cluster's GPUs; the
 // number of draws this takes depends on the trace alone (capacity x inflation / mean GPU request
@@ -33,12 +79,6 @@ inline constexpr uint64_t kMaxFgdArrivalDraws = 10'000'000;
 // `validate` and `run` both ask it, so validate refuses what run would not finish.
 std::string fgd_arrivals_problem(const SharingTrace& trace, int inflation_pct);
 
-struct FgdCurvePoint {
-  int arrived_pct = 0;
-  double allocated_pct = 0;   // GPU share allocated, % of cluster GPUs
-  double fragmented_pct = 0;  // F(cluster) / cluster GPUs, %
-  bool operator==(const FgdCurvePoint&) const = default;
-};
 
 struct FgdRunResult {
   std::string policy;

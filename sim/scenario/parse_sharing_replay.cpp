@@ -46,7 +46,8 @@ void read_sharing_replay(ParseState& st, const YamlValue& v, const std::string& 
   SharingReplaySpec& spec = st.spec.sharing_replay;
   spec.pos = st.ctx.pos(v);
   MapReader r(st.ctx, v, "sharing_replay",
-              {"nodes", "pods", "inflation_pct", "target_workload", "policies", "seeds", "tie_break", "scores"});
+              {"nodes", "pods", "inflation_pct", "target_workload", "policies", "seeds", "tie_break", "scores", "arrivals",
+               "reading"});
   if (!r.ok()) return;
   if (const YamlValue* n = r.get("nodes")) spec.nodes_pos = st.ctx.pos(*n);
   if (const YamlValue* p = r.get("pods")) spec.pods_pos = st.ctx.pos(*p);
@@ -54,9 +55,21 @@ void read_sharing_replay(ParseState& st, const YamlValue& v, const std::string& 
   if (auto p = trace_path(r, "pods", base_dir)) spec.pods_file = *p;
   if (auto n = r.whole("inflation_pct", UnitKind::Plain, 1, 1000, false)) spec.inflation_pct = static_cast<int>(*n);
   if (auto s = r.string("tie_break", false)) {
-    if (r.check("tie_break", *s == "lowest-id" || *s == "random",
-                "'tie_break' must be lowest-id or random, got '" + *s + "'"))
-      spec.placement.tie_break = *s == "random" ? TieBreak::Random : TieBreak::LowestId;
+    if (r.check("tie_break", *s == "lowest-id" || *s == "random" || *s == "node-permutation",
+                "'tie_break' must be lowest-id, random or node-permutation, got '" + *s + "'"))
+      spec.placement.tie_break = *s == "random"             ? TieBreak::Random
+                                 : *s == "node-permutation" ? TieBreak::NodePermutation
+                                                            : TieBreak::LowestId;
+  }
+  if (auto s = r.string("arrivals", false)) {
+    if (r.check("arrivals", *s == "draws" || *s == "reference",
+                "'arrivals' must be draws or reference, got '" + *s + "'"))
+      spec.arrivals = *s == "reference" ? FgdArrivalMode::Reference : FgdArrivalMode::Draws;
+  }
+  if (auto s = r.string("reading", false)) {
+    if (r.check("reading", *s == "crossing" || *s == "reference",
+                "'reading' must be crossing or reference, got '" + *s + "'"))
+      spec.reading = *s == "reference" ? FgdReadingMode::Reference : FgdReadingMode::Crossing;
   }
   if (auto s = r.string("scores", false)) {
     if (r.check("scores", *s == "exact" || *s == "reference-integer",

@@ -155,6 +155,11 @@ struct MetricsSpec {
 // A GPU-sharing trace replay (the FGD paper's experiment, docs/validation.md): a scenario with a
 // `sharing_replay:` section has no sites, providers, tenants or workload; its cluster is an openb
 // node list and its tasks an openb pod list.
+// How a replay's tasks arrive and how its curve is read (replay/fgd_experiment.hpp, FgdArrivals
+// and FgdReading; the scenario layer names them without depending on the replay).
+enum class FgdArrivalMode : uint8_t { Draws, Reference };
+enum class FgdReadingMode : uint8_t { Crossing, Reference };
+
 struct SharingReplaySpec {
   std::string nodes_file, pods_file;  // resolved relative to the scenario file
   int inflation_pct = 130;
@@ -162,7 +167,9 @@ struct SharingReplaySpec {
   int popularity_threshold_pct = 95;  // M: the most popular types covering this share of tasks
   std::vector<std::string> policies;  // run by default (sharing placements)
   std::vector<uint64_t> seeds;        // run by default
-  SharingOptions placement;           // tie_break, fgd_score
+  SharingOptions placement;           // tie_break, scores
+  FgdArrivalMode arrivals = FgdArrivalMode::Draws;
+  FgdReadingMode reading = FgdReadingMode::Crossing;
   SourcePos pos, nodes_pos, pods_pos;
 };
 

@@ -42,6 +42,28 @@ TEST(ExperimentScripts, MixedCityGridRunsResumesAndPlots) {
 
 // The Gavel replay's machinery on the toy table (the real one lives in ../shared): two policies,
 // one rate, one seed, a window of the stream; results, ratios, plot, resuming.
+// scripts/fgd_protocols.py (docs/validation.md): every setting's table and FGD's lead, here on the
+// self-made openb sample instead of ../shared's traces.
+TEST(ExperimentScripts, FgdProtocolsTabulatesEachSettingAndTheLead) {
+  const fs::path out = fresh_dir("fgd-protocols");
+  const std::string data = kSrc + "/tests/workload/data/openb/";
+  const Out o = run_script("scripts/fgd_protocols.py --binary '" + kBin + "' --traces default --settings reference,exact" +
+                           " --set sharing_replay.nodes=" + data + "nodes.csv --set sharing_replay.pods=" + data +
+                           "pods.csv --out '" + out.string() + "'");
+  ASSERT_EQ(o.code, 0) << o.text;
+  EXPECT_NE(o.text.find("**reference**: the reference simulator's protocol"), std::string::npos) << o.text;
+  EXPECT_NE(o.text.find("**exact**: hetsim's former default"), std::string::npos) << o.text;
+  EXPECT_NE(o.text.find("| policy | default |"), std::string::npos) << o.text;
+  EXPECT_NE(o.text.find("| random-fit | "), std::string::npos) << o.text;
+  EXPECT_NE(o.text.find("| reference | "), std::string::npos) << o.text;
+  EXPECT_TRUE(fs::exists(out / "default-reference" / "fgd_summary.csv"));
+  EXPECT_TRUE(fs::exists(out / "default-exact" / "fgd_curve.csv"));
+  // The two protocols are different runs: the reference one is tuned to 130 %, not drawn.
+  EXPECT_NE(slurp(out / "default-reference" / "fgd_runs.csv"), slurp(out / "default-exact" / "fgd_runs.csv"));
+  EXPECT_EQ(run_script("scripts/fgd_protocols.py --binary '" + kBin + "' --settings nosuch --out '" + out.string() + "'").code, 2);
+  fs::remove_all(out);
+}
+
 TEST(ExperimentScripts, GavelReplayRunsResumesAndTabulates) {
   if (!python_has_plotting()) GTEST_SKIP() << "/usr/bin/python3 lacks pandas or matplotlib";
   const fs::path out = fresh_dir("gavel-replay");

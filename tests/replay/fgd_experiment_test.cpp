@@ -3,6 +3,8 @@
 
 #include <omp.h>
 
+#include <algorithm>
+
 #include "hetsim/policy/sharing/sharing_policies.hpp"
 #include "hetsim/replay/fgd_experiment.hpp"
 
@@ -167,6 +169,133 @@ TEST(FgdExperiment, SummaryAveragesOverSeedsAtTheRequestedPercent) {
   EXPECT_EQ(s[1].runs, 1);
   EXPECT_EQ(s[1].unallocated_sd, 0.0);
   EXPECT_EQ(fgd_summary_csv(s, 100).substr(0, 7), "policy,");
+}
+
+}  // namespace
+}  // namespace hetsim
+
+// The reference protocol (issue 20, docs/validation.md): node-permutation ties, the reference's
+// arrival generation and its reading of the curve.
+namespace hetsim {
+namespace {
+
+SharingTrace identical_nodes(std::size_t count) {
+  SharingTrace t;
+  for (std::size_t i = 0; i < count; ++i) {
+    SharingNode n;
+    n.cpu_free_milli = 64000;
+    n.mem_free_mib = 1 << 20;
+    n.gpus = 2;
+    n.gpu_free_milli[0] = n.gpu_free_milli[1] = 1000;
+    t.nodes.push_back(n);
+    t.node_names.push_back("n" + std::to_string(i));
+  }
+  t.models = {"T4"};
+  t.gpu_count = static_cast<int64_t>(2 * count);
+  return t;
+}
+
+TEST(FgdReferenceProtocol, NodeRanksAreAPermutationFixedBySeed) {
+  const auto draw = [](uint64_t seed) {
+    Rng rng(seed);
+    return random_node_ranks(1213, rng);
+  };
+  const std::vector<uint32_t> a = draw(42), b = draw(42), c = draw(43);
+  EXPECT_EQ(a, b);
+  EXPECT_NE(a, c);
+  std::vector<uint32_t> sorted = a;
+  std::sort(sorted.begin(), sorted.end());
+  for (uint32_t i = 0; i < sorted.size(); ++i) ASSERT_EQ(sorted[i], i);
+}
+
+TEST(FgdReferenceProtocol, EqualScoresGoToTheNodeOfLowestRank) {
+  const SharingTrace t = identical_nodes(3);
+  const SharingTask task{1000, 1024, 1, 1000, ~0ULL};
+  for (const std::string policy : {"fgd", "best-fit", "dot-product", "gpu-packing", "gpu-clustering"}) {
+    for (const auto& [ranks, winner] :
+         std::vector<std::pair<std::vector<uint32_t>, NodeId>>{{{2, 0, 1}, 1}, {{0, 2, 1}, 0}, {{1, 2, 0}, 2}}) {
+      SharingOptions o;
+      o.tie_break = TieBreak::NodePermutation;
+      o.node_rank = ranks;
+      auto p = make_sharing_placement(policy, target_workload(std::vector<SharingTask>{task}), o);
+      Rng rng(1);
+      const auto choice = p->place(t.nodes, task, rng);
+      ASSERT_TRUE(choice.has_value()) << policy;
+      EXPECT_EQ(choice->first, winner) << policy;
+    }
+    SharingOptions missing;
+    missing.tie_break = TieBreak::NodePermutation;
+    missing.node_rank = {0, 1};  // no rank for node 2
+    auto p = make_sharing_placement(policy, target_workload(std::vector<SharingTask>{task}), missing);
+    Rng rng(1);
+    EXPECT_THROW(p->place(t.nodes, task, rng), std::invalid_argument) << policy;
+  }
+}
+
+TEST(FgdReferenceProtocol, ArrivalsAreTheShuffledListTunedUpWithClones) {
+  SharingTrace t = identical_nodes(5);  // 10 GPUs, 10,000 milli
+  const SharingTask half{1000, 1024, 1, 500, ~0ULL}, cpu{1000, 1024, 0, 0, ~0ULL};
+  t.tasks = {half, cpu, half, half};  // 1,500 milli: 15 %
+  Rng rng(7);
+  const std::vector<uint32_t> seq = reference_arrivals(t, 130, rng);
+  ASSERT_GE(seq.size(), 4u);
+  std::vector<uint32_t> first(seq.begin(), seq.begin() + 4);
+  std::sort(first.begin(), first.end());
+  EXPECT_EQ(first, (std::vector<uint32_t>{0, 1, 2, 3}));  // every pod once, then the clones
+  int64_t milli = 0;
+  for (uint32_t i : seq) milli += t.tasks[i].gpu_milli_total();
+  // Stopped at the first GPU clone that would pass 13,000: within one clone of it.
+  EXPECT_LE(milli, 13000);
+  EXPECT_GT(milli + 500, 13000);
+  Rng again(7);
+  EXPECT_EQ(reference_arrivals(t, 130, again), seq);
+}
+
+TEST(FgdReferenceProtocol, ArrivalsAboveTheTargetAreTunedDownByRandomRemovals) {
+  SharingTrace t = identical_nodes(1);  // 2 GPUs
+  const SharingTask whole{1000, 1024, 1, 1000, ~0ULL};
+  t.tasks.assign(10, whole);  // 10,000 milli: 500 %
+  Rng rng(3);
+  const std::vector<uint32_t> seq = reference_arrivals(t, 130, rng);
+  EXPECT_EQ(seq.size(), 2u);  // 2,000 milli <= 2,600 < 3,000
+  std::vector<uint32_t> sorted = seq;
+  std::sort(sorted.begin(), sorted.end());
+  EXPECT_EQ(std::adjacent_find(sorted.begin(), sorted.end()), sorted.end());  // no pod twice, no clone
+}
+
+TEST(FgdReferenceProtocol, TheCurveIsTheMeanOfEachRoundedBucket) {
+  // Buckets are the rounded arrived share: 99.5 -> 100 (half to even), 100.4 -> 100, 101.5 -> 102.
+  const std::vector<FgdEvent> events{{0, 0, 1}, {98, 90, 2}, {100, 94, 4}, {100, 96, 6}, {102, 97, 8}};
+  const auto curve = reference_curve(events, 103, 0.5);
+  ASSERT_EQ(curve.size(), 104u);
+  EXPECT_DOUBLE_EQ(curve[100].allocated_pct, 95);  // mean of the two events of bucket 100
+  EXPECT_DOUBLE_EQ(curve[100].fragmented_pct, 5);
+  EXPECT_DOUBLE_EQ(curve[99].allocated_pct, (90 + 94 + 96) / 3.0);  // none at 99: buckets 98..100
+  EXPECT_DOUBLE_EQ(curve[103].allocated_pct, 97);  // none at 103: bucket 102
+  EXPECT_DOUBLE_EQ(curve[50].allocated_pct, curve[49].allocated_pct);  // past every event: carried
+  EXPECT_DOUBLE_EQ(curve[0].fragmented_pct, 1);
+  for (int k = 0; k <= 103; ++k) EXPECT_EQ(curve[static_cast<std::size_t>(k)].arrived_pct, k);
+}
+
+TEST(FgdReferenceProtocol, AWholeRunIsDeterministicAndEndsAtTheTarget) {
+  const SharingTrace s = sample();
+  FgdExperimentConfig cfg;
+  cfg.placement.tie_break = TieBreak::NodePermutation;
+  cfg.placement.scores = ScoreResolution::ReferenceInteger;
+  cfg.arrivals = FgdArrivals::Reference;
+  cfg.reading = FgdReading::Reference;
+  const auto M = target_workload(s.tasks);
+  for (const std::string policy : {"fgd", "best-fit", "random-fit"}) {
+    const FgdRunResult a = run_fgd_experiment(s, M, policy, 5, cfg), b = run_fgd_experiment(s, M, policy, 5, cfg);
+    EXPECT_EQ(a, b) << policy;
+    EXPECT_EQ(a.curve.size(), 131u);
+    // The sample asks for more than 130 %: tuned down, a subset of the list at most at the target.
+    EXPECT_LT(a.tasks_arrived, s.tasks.size());
+    EXPECT_LE(100 * a.gpu_milli_arrived, 130 * s.gpu_count * 1000);
+  }
+  int64_t listed = 0;
+  for (const SharingTask& task : s.tasks) listed += task.gpu_milli_total();
+  EXPECT_GT(100 * listed, 130 * s.gpu_count * 1000);
 }
 
 }  // namespace

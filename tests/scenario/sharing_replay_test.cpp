@@ -37,6 +37,12 @@ TEST(SharingReplayScenario, ValidFileWithEveryKey) {
   EXPECT_EQ(s.seeds, (std::vector<uint64_t>{3, 1}));
   EXPECT_EQ(s.placement.tie_break, TieBreak::Random);
   EXPECT_EQ(s.placement.scores, ScoreResolution::ReferenceInteger);
+  // The reference protocol's keys.
+  const auto ref = parse_text(replay("  tie_break: node-permutation\n  arrivals: reference\n  reading: reference\n"));
+  ASSERT_TRUE(ref.ok()) << all_errors(ref);
+  EXPECT_EQ(ref.spec.sharing_replay.placement.tie_break, TieBreak::NodePermutation);
+  EXPECT_EQ(ref.spec.sharing_replay.arrivals, FgdArrivalMode::Reference);
+  EXPECT_EQ(ref.spec.sharing_replay.reading, FgdReadingMode::Reference);
 }
 
 TEST(SharingReplayScenario, DefaultsAreThePapersSettingsAndTheHeaderSeed) {
@@ -50,6 +56,8 @@ TEST(SharingReplayScenario, DefaultsAreThePapersSettingsAndTheHeaderSeed) {
   EXPECT_EQ(s.seeds, (std::vector<uint64_t>{4}));
   EXPECT_EQ(s.placement.tie_break, TieBreak::LowestId);
   EXPECT_EQ(s.placement.scores, ScoreResolution::Exact);
+  EXPECT_EQ(s.arrivals, FgdArrivalMode::Draws);
+  EXPECT_EQ(s.reading, FgdReadingMode::Crossing);
 }
 
 TEST(SharingReplayScenario, BadInputsPointAtTheirValue) {
@@ -62,7 +70,9 @@ TEST(SharingReplayScenario, BadInputsPointAtTheirValue) {
   EXPECT_TRUE(has_error(parse_text(replay("  target_workload: {popularity_threshold_pct: 101}\n")), 7, 47,
                         "popularity_threshold_pct"));
   EXPECT_TRUE(has_error(parse_text(replay("  inflation: 130\n")), 7, 3, "inflation_pct"));
-  EXPECT_TRUE(has_error(parse_text(replay("  tie_break: first\n")), 7, 14, "lowest-id or random"));
+  EXPECT_TRUE(has_error(parse_text(replay("  tie_break: first\n")), 7, 14, "lowest-id, random or node-permutation"));
+  EXPECT_TRUE(has_error(parse_text(replay("  arrivals: shuffled\n")), 7, 13, "'arrivals' must be draws or reference"));
+  EXPECT_TRUE(has_error(parse_text(replay("  reading: mean\n")), 7, 12, "'reading' must be crossing or reference"));
   EXPECT_TRUE(has_error(parse_text(replay("  scores: integer\n")), 7, 11, "exact or reference-integer"));
   const auto missing = parse_text(replay("").replace(replay("").find("pods.csv"), 8, "nope.csv"));
   EXPECT_TRUE(has_error(missing, 6, 9, "cannot read pod list"));

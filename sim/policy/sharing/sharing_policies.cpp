@@ -22,35 +22,47 @@ constexpr double kMaxSpecGpuMilli = 8000.0;
 
 using Placement = std::optional<std::pair<NodeId, GpuChoice>>;
 
-// Keeps the best (lowest key) candidate seen so far. Candidates must arrive in node id order;
-// with LowestId a strict '<' keeps the first of equal keys, with Random each of the k equal best
-// replaces the incumbent with probability 1/k (reservoir sampling: uniform over them).
+// Keeps the best (lowest key) candidate seen so far, one per node. Candidates must arrive in node
+// id order; with LowestId a strict '<' keeps the first of equal keys, with Random each of the k
+// equal best replaces the incumbent with probability 1/k (reservoir sampling: uniform over them),
+// with NodePermutation the one of lowest rank wins.
 template <class Key>
 class BestOf {
  public:
-  BestOf(TieBreak tb, Rng& rng) : tb_(tb), rng_(rng) {}
+  BestOf(const SharingOptions& o, Rng& rng) : tb_(o.tie_break), rank_(o.node_rank), rng_(rng) {}
   void offer(const Key& k, NodeId n, const GpuChoice& c) {
     if (!best_ || k < key_) {
       best_ = std::make_pair(n, c), key_ = k, ties_ = 1;
+      if (tb_ == TieBreak::NodePermutation) best_rank_ = rank_of(n);
     } else if (tb_ == TieBreak::Random && !(key_ < k)) {
       if (rng_.below(++ties_) == 0) best_ = std::make_pair(n, c);
+    } else if (tb_ == TieBreak::NodePermutation && !(key_ < k)) {
+      if (const uint32_t r = rank_of(n); r < best_rank_) best_ = std::make_pair(n, c), best_rank_ = r;
     }
   }
   const Placement& result() const { return best_; }
 
  private:
+  uint32_t rank_of(NodeId n) const {
+    if (n >= rank_.size())
+      throw std::invalid_argument("node-permutation ties: node " + std::to_string(n) + " has no rank (" +
+                                  std::to_string(rank_.size()) + " ranks given)");
+    return rank_[n];
+  }
   TieBreak tb_;
+  std::span<const uint32_t> rank_;
   Rng& rng_;
   Placement best_;
   Key key_{};
   uint64_t ties_ = 0;
+  uint32_t best_rank_ = 0;
 };
 
 // Argmin over feasible nodes of a score; GPUs as best_fit_choice.
 template <class Key, class ScoreFn>
-Placement argmin_node(std::span<const SharingNode> nodes, const SharingTask& t, TieBreak tb, Rng& rng,
+Placement argmin_node(std::span<const SharingNode> nodes, const SharingTask& t, const SharingOptions& o, Rng& rng,
                       ScoreFn score) {
-  BestOf<Key> best(tb, rng);
+  BestOf<Key> best(o, rng);
   for (std::size_t i = 0; i < nodes.size(); ++i) {
     if (!fits(nodes[i], t)) continue;
     best.offer(score(nodes[i]), static_cast<NodeId>(i), best_fit_choice(nodes[i], t));
@@ -127,7 +139,7 @@ class Fgd final : public SharingPlacement {
     }
     // Each node's best candidate (the first of equal keys, as the reference keeps its first best
     // GPU), then the best node under the tie-break rule.
-    BestOf<double> best(opt_.tie_break, rng);
+    BestOf<double> best(opt_, rng);
     std::size_t j = 0;
     while (j < nodes_.size()) {
       const NodeId n = nodes_[j];
@@ -266,7 +278,7 @@ class BestFit final : public SharingPlacement {
   explicit BestFit(SharingOptions o) : opt_(o) {}
   std::string name() const override { return "best-fit"; }
   Placement place(std::span<const SharingNode> nodes, const SharingTask& t, Rng& rng) override {
-    return argmin_node<double>(nodes, t, opt_.tie_break, rng, [&](const SharingNode& n) {
+    return argmin_node<double>(nodes, t, opt_, rng, [&](const SharingNode& n) {
       const double left = 0.5 * static_cast<double>(n.cpu_free_milli - t.cpu_milli) / kMaxSpecCpuMilli +
                           0.5 * static_cast<double>(n.gpu_free_total() - t.gpu_milli_total()) / kMaxSpecGpuMilli;
       if (opt_.scores == ScoreResolution::Exact) return left;
@@ -286,7 +298,7 @@ class DotProduct final : public SharingPlacement {
   explicit DotProduct(SharingOptions o) : opt_(o) {}
   std::string name() const override { return "dot-product"; }
   Placement place(std::span<const SharingNode> nodes, const SharingTask& t, Rng& rng) override {
-    return argmin_node<double>(nodes, t, opt_.tie_break, rng, [&](const SharingNode& n) {
+    return argmin_node<double>(nodes, t, opt_, rng, [&](const SharingNode& n) {
       const double cpu = (static_cast<double>(n.cpu_free_milli) / kMaxSpecCpuMilli) *
                          (static_cast<double>(t.cpu_milli) / kMaxSpecCpuMilli);
       const double gpu = (static_cast<double>(n.gpu_free_total()) / kMaxSpecGpuMilli) *
@@ -313,7 +325,7 @@ class GpuPacking final : public SharingPlacement {
   Placement place(std::span<const SharingNode> nodes, const SharingTask& t, Rng& rng) override {
     using Key = std::pair<int, int64_t>;
     const bool ref = opt_.scores == ScoreResolution::ReferenceInteger;
-    return argmin_node<Key>(nodes, t, opt_.tie_break, rng, [&](const SharingNode& n) -> Key {
+    return argmin_node<Key>(nodes, t, opt_, rng, [&](const SharingNode& n) -> Key {
       if (t.cpu_only()) return {0, 0};
       int fully_free = 0;
       for (int g = 0; g < n.gpus; ++g) fully_free += n.gpu_free_milli[g] == kMilliPerCard ? 1 : 0;
@@ -353,7 +365,7 @@ class GpuClustering final : public SharingPlacement {
     const uint32_t cls = class_of(t);
     using Key = std::pair<int, int64_t>;
     const bool ref = opt_.scores == ScoreResolution::ReferenceInteger;
-    auto p = argmin_node<Key>(nodes, t, opt_.tie_break, rng, [&](const SharingNode& n) -> Key {
+    auto p = argmin_node<Key>(nodes, t, opt_, rng, [&](const SharingNode& n) -> Key {
       if (t.cpu_only()) return {0, 0};
       auto& on = classes_[static_cast<std::size_t>(&n - nodes.data())];
       if (all_free(n)) on.clear();  // no GPU task left on it

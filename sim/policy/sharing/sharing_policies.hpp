@@ -29,11 +29,14 @@ class SharingPlacement {
   virtual void on_placed(NodeId /*node*/, const SharingNode& /*new_state*/) {}
 };
 
-// How equal best scores are resolved. LowestId: the lowest node id, then the lowest GPU mask
-// (deterministic without randomness). Random: uniformly among the nodes with the best score, drawn
-// from the Rng passed to place() (the Kubernetes scheduler's selectHost, which the paper's
-// simulator inherits); within a node the first best GPU still wins, as in the reference.
-enum class TieBreak : uint8_t { LowestId, Random };
+// How equal best scores are resolved; within a node the first best GPU wins in every mode, as in
+// the reference. LowestId: the lowest node id (deterministic without randomness). Random:
+// uniformly among the nodes with the best score, drawn per decision from the Rng passed to
+// place() (upstream Kubernetes' selectHost). NodePermutation: the node of lowest rank in
+// SharingOptions::node_rank, one permutation for a whole run, as the paper's simulator decides:
+// it renames every node with a prefix from a random permutation at start-up and its pinned
+// Kubernetes fork keeps the smallest name among equal top scores (docs/fgd.md).
+enum class TieBreak : uint8_t { LowestId, Random, NodePermutation };
 // How a policy's rule becomes a comparable score. Exact: the rule's own quantity, unrounded (for
 // fgd the fragmentation change itself, as the paper's Algorithm 1 states). ReferenceInteger: the
 // integer score 0..100 of the paper's simulator's plugin for that policy (docs/fgd.md gives each
@@ -43,6 +46,10 @@ enum class ScoreResolution : uint8_t { Exact, ReferenceInteger };
 struct SharingOptions {
   TieBreak tie_break = TieBreak::LowestId;
   ScoreResolution scores = ScoreResolution::Exact;
+  // NodePermutation: node id -> rank, lower wins; a permutation of 0..nodes-1, one entry per node
+  // (place() throws std::invalid_argument for a node without one). The FGD experiment draws it
+  // from the run's seed (fgd_experiment.hpp).
+  std::vector<uint32_t> node_rank;
   // FGD scores its candidate batches on the GPU (kernels/fragmentation_scoring.hpp); the same
   // scores bit for bit, hence the same placements. Creating the policy throws std::runtime_error
   // without a device.
