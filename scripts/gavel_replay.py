@@ -3,25 +3,34 @@
 (36 K80, 36 P100, 36 V100; Gavel's job types and measured throughputs) over input job rates, with
 Gavel's heterogeneity-aware policies against their agnostic twins and hetsim's own las and fifo.
 
-    /usr/bin/python3 scripts/gavel_replay.py --out out/gavel \\
-        [--rates 1,2,3,4,5,6,7,8] [--seeds 0,1,2] [--jobs-per-run 2000] [--window 500,1500] [-j 2]
-        [--scenario scenarios/repro/gavel-36-36-36.yaml] [--multi-gpu]
+    /usr/bin/python3 scripts/gavel_replay.py --out out/gavel [--multi-gpu] [--rates ...] [--seeds 0,1,2]
+        [--policies ...] [-j 2] [--scenario scenarios/repro/gavel-36-36-36.yaml]
+    /usr/bin/python3 scripts/gavel_replay.py --quick --out out/gavel-quick      # the short protocol
+
+Protocol (default, Gavel's: scheduler/scripts/sweeps/run_sweep_continuous.py with -s 4000 -e 5000):
+arrivals continue while the jobs with ids 4000-4999 run, and each run ends when all of them have
+finished (scenario.stop_when_jobs_end); the figure of merit is their mean JCT. Rates: Gavel's grid,
+0.4-6.0 jobs/h in steps of 0.4 (single-GPU trace, its Figure 8) or 0.2-3.0 in steps of 0.2
+(--multi-gpu, Figures 9 and 10). A rate past saturation never finishes its window (Gavel's sweeps
+were stopped by hand there): a run is cut 30 days after the window's last expected arrival and
+reported as not finished (empty JCT). The stream is long enough never to run dry before that.
+--quick: the short protocol of earlier versions, 2,000 jobs run to completion, window 500-1500,
+rates 1-8: the queue never builds up as it does by job 4000, so near saturation it understates
+the ratios (docs/validation.md shows both).
 
 Policies (label: hetsim policy):
   gavel-las          gavel (objective max-min, heterogeneity-aware: Gavel's "Gavel (LAS)")
   las-agnostic       gavel:aware=false (Gavel's baseline "LAS": equal time shares, types alike)
   gavel-fifo         gavel:objective=fifo (each job on its fastest type with room)
-  fifo-agnostic      gavel:objective=fifo,aware=false (a random type with room)
+  fifo-agnostic      gavel:objective=fifo,aware=false (a random type with room; Gavel's own
+                     agnostic fifo takes V100s first, docs/validation.md)
   las, fifo          hetsim's own las and fifo (event driven, first-fit, no rounds)
-  themis, themis-agnostic   finish-time fairness in Gavel's rounds (not run unless named)
-As in Gavel (its scripts run jobs 4000-5000 of a continuous stream), the figure of merit is the mean
-JCT of the jobs in a window of arrivals (ids in [first, last)), so that the warm-up and the drain
-of the finite stream do not count; every run continues until all of its jobs finish.
+  themis, themis-agnostic   finish-time fairness in Gavel's rounds (Gavel's Figure 10)
 Each run goes to OUT/runs/<name>/ and is skipped when its summary.json exists (rerunning resumes).
 Writes OUT/results.csv (one row per run), OUT/ratios.csv (per rate: mean windowed JCT of each
-policy over seeds, and the ratios las-agnostic / gavel-las and fifo-agnostic / gavel-fifo) and
-OUT/gavel-replay.png/.svg. Needs Debian's python3-pandas and python3-matplotlib, and the shared
-Gavel data (or --set-like --throughputs PATH).
+policy over seeds, and the ratios las-agnostic / gavel-las, fifo-agnostic / gavel-fifo and
+themis-agnostic / themis) and OUT/gavel-replay.png/.svg. Needs Debian's python3-pandas and
+python3-matplotlib, and the shared Gavel data (or --throughputs PATH).
 """
 import argparse
 import concurrent.futures
@@ -56,14 +65,31 @@ def runs(rates, seeds, policies):
                 yield (f"r{rate:g}-{label}-s{seed}", rate, label, policy, seed)
 
 
+SATURATION_CUT_DAYS = 30  # a window not done this long after its last expected arrival never will be
+
+
+def stream(args, rate, window):
+    """Jobs per run and the run's horizon (days): Gavel's protocol keeps arrivals coming until the
+    window is done, so the stream outlasts the cut; the quick protocol runs a fixed stream out."""
+    if args.quick:
+        return args.jobs_per_run, None
+    cut_h = window[1] / rate + SATURATION_CUT_DAYS * 24
+    jobs = args.jobs_per_run or int(window[1] + rate * SATURATION_CUT_DAYS * 24 * 1.2 + 200)
+    return jobs, cut_h / 24
+
+
 def run_one(args, spec):
     name, rate, _label, policy, seed = spec
     d = os.path.join(args.out, "runs", name)
     if os.path.exists(os.path.join(d, "summary.json")):
         return name, "cached"
+    jobs, horizon_d = stream(args, rate, args.window_ids)
     cmd = [args.hetsim, "run", args.scenario, "--quiet", "--seed", str(seed), "--policy", policy, "--out", d,
-           "--set", f"workload.gavel.jobs_per_hour={rate:g}", "--set", f"workload.gavel.jobs={args.jobs_per_run}",
+           "--set", f"workload.gavel.jobs_per_hour={rate:g}", "--set", f"workload.gavel.jobs={jobs}",
            "--set", f"workload.gavel.multi_gpu={'true' if args.multi_gpu else 'false'}"]
+    if horizon_d is not None:
+        cmd += ["--set", f"scenario.horizon={horizon_d:.3f}d",
+                "--set", f"scenario.stop_when_jobs_end=[{args.window_ids[0]}, {args.window_ids[1]}]"]
     if args.throughputs:
         cmd += ["--set", f"throughputs.file={os.path.abspath(args.throughputs)}"]
     env = dict(os.environ, OMP_NUM_THREADS="1")
@@ -80,12 +106,17 @@ def collect(args, spec, window):
         s = json.load(f)
     jobs = pd.read_csv(os.path.join(d, "jobs.csv"))
     w = jobs[(jobs.job_id >= window[0]) & (jobs.job_id < window[1])]
-    if (w.status != "completed").any():
+    finished = bool((w.status == "completed").all())
+    if not finished and args.quick:
         raise RuntimeError(f"{name}: jobs of the window did not finish; lengthen the scenario's horizon")
+    if not args.quick and (jobs.status != "not_arrived").all():
+        raise RuntimeError(f"{name}: the stream ran dry before the run ended; give a larger --jobs-per-run")
     return {
         "run": name, "rate_per_hour": rate, "label": label, "policy": s["policy"], "seed": seed,
-        "jobs_completed": s["jobs"]["completed"], "window_jobs": len(w),
-        "window_jct_mean_s": w.jct_s.mean(), "window_jct_p50_s": w.jct_s.median(),
+        "jobs_completed": s["jobs"]["completed"], "window_jobs": len(w), "window_finished": finished,
+        # Past saturation the window does not finish (Gavel's sweeps never end there): no value.
+        "window_jct_mean_s": w.jct_s.mean() if finished else float("nan"),
+        "window_jct_p50_s": w.jct_s.median() if finished else float("nan"),
         "jct_mean_s": s["jct_s"]["mean"], "makespan_s": s["makespan_s"],
         "utilization": s["utilization"]["overall"], "preemptions": s["preemption"]["preemptions"]
         if "preemption" in s else 0,
@@ -94,7 +125,8 @@ def collect(args, spec, window):
 
 
 def ratios(df):
-    m = df.groupby(["rate_per_hour", "label"]).window_jct_mean_s.mean().unstack("label")
+    # A rate counts for a policy only if every seed finished its window (as Gavel's plotted means).
+    m = df.groupby(["rate_per_hour", "label"]).window_jct_mean_s.agg(lambda x: x.mean(skipna=False)).unstack("label")
     out = pd.DataFrame(index=m.index)
     for c in m.columns:
         out[f"{c}_jct_h"] = m[c] / 3600
@@ -134,19 +166,33 @@ def main() -> int:
     ap.add_argument("--hetsim", default="build/hetsim")
     ap.add_argument("--scenario", default="scenarios/repro/gavel-36-36-36.yaml")
     ap.add_argument("--throughputs", default=None, help="Gavel's simulation_throughputs.json, if not at the scenario's path")
-    ap.add_argument("--rates", default="1,2,3,4,5,6,7,8")
+    ap.add_argument("--quick", action="store_true", help="the short protocol: 2,000 jobs run out, window 500-1500")
+    ap.add_argument("--rates", default=None,
+                    help="jobs/hour (default: Gavel's grid, 0.4-6.0 step 0.4, or 0.2-3.0 step 0.2 with --multi-gpu; "
+                         "--quick: 1-8)")
     ap.add_argument("--seeds", default="0,1,2")
-    ap.add_argument("--jobs-per-run", type=int, default=2000)
-    ap.add_argument("--window", default="500,1500", help="job ids [first,last) whose JCT is averaged")
+    ap.add_argument("--jobs-per-run", type=int, default=None,
+                    help="jobs generated per run (default: enough to outlast the window; --quick: 2000)")
+    ap.add_argument("--window", default=None, help="job ids [first,last) whose JCT is averaged (default 4000,5000; "
+                                                   "--quick: 500,1500)")
     ap.add_argument("--multi-gpu", action="store_true", help="Gavel's continuous-multiple (scale factors 1-8)")
     ap.add_argument("--policies", default=",".join(DEFAULT),
                     help="labels among " + ", ".join(label for label, _ in POLICIES))
     ap.add_argument("-j", "--jobs", type=int, default=2)
     args = ap.parse_args()
+    if args.rates is None:
+        grid = [round(0.2 * i, 1) for i in range(1, 16)] if args.multi_gpu else [round(0.4 * i, 1) for i in range(1, 16)]
+        args.rates = ",".join(f"{r:g}" for r in grid) if not args.quick else "1,2,3,4,5,6,7,8"
+    if args.window is None:
+        args.window = "500,1500" if args.quick else "4000,5000"
+    if args.quick and args.jobs_per_run is None:
+        args.jobs_per_run = 2000
     rates = [float(x) for x in args.rates.split(",")]
     seeds = [int(x) for x in args.seeds.split(",")]
     window = [int(x) for x in args.window.split(",")]
-    if len(window) != 2 or not 0 <= window[0] < window[1] <= args.jobs_per_run:
+    args.window_ids = window
+    limit = args.jobs_per_run if args.jobs_per_run is not None else float("inf")
+    if len(window) != 2 or not 0 <= window[0] < window[1] <= limit:
         ap.error("--window needs first,last with 0 <= first < last <= --jobs-per-run")
     chosen = args.policies.split(",")
     unknown = [c for c in chosen if c not in dict(POLICIES)]

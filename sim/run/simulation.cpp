@@ -41,6 +41,7 @@ Simulation::Simulation(const SimulationModel& model, Policy& policy, MetricsColl
       mixing_(model.mixing, model.chips) {
   topology_ = &model_.topology;
   state_count_[static_cast<int>(State::NotArrived)] = model.jobs.size();
+  if (model.stop_last > model.stop_first) window_left_ = model.stop_last - model.stop_first;
   preemptive_ = policy.preemptive();
   guarantees_ = GuaranteeBook(model.tenants, model.cluster.provider_count(), model.cluster.pool_count());
   const bool quotas_or_budgets = std::any_of(model.tenants.begin(), model.tenants.end(),
@@ -596,6 +597,7 @@ void Simulation::set_state(JobId id, State s) {
   }
   --state_count_[static_cast<int>(state_[id])];
   ++state_count_[static_cast<int>(s)];
+  if (s == State::Done && state_[id] != State::Done && id >= model_.stop_first && id < model_.stop_last) --window_left_;
   state_[id] = s;
 }
 
@@ -785,6 +787,10 @@ RunResult Simulation::run() {
     running_count = running_.size();
     if (next_arrival_ == model_.jobs.size() && pending_count_ == 0 && running_count == 0) {
       end = engine_.now();  // workload drained before the horizon
+      break;
+    }
+    if (model_.stop_last > model_.stop_first && window_left_ == 0) {
+      end = engine_.now();  // the measurement window is done (scenario.stop_when_jobs_end)
       break;
     }
   }

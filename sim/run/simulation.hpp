@@ -224,6 +224,7 @@ class Simulation final : public SchedulingContext {
   const Topology* topology_ = nullptr;             // the model's, or degraded_
   std::size_t next_arrival_ = 0;
   uint64_t pending_count_ = 0;
+  uint64_t window_left_ = 0;  // jobs of [model.stop_first, stop_last) not yet ended
   uint64_t version_ = 0;
   std::string policy_name_;
   BatchScorer* batch_scorer_ = nullptr;

@@ -177,6 +177,14 @@ SimulationModel build_scenario(const ScenarioSpec& spec, uint64_t seed) {
       if (j.priority < 0) j.priority = j.tenant < m.tenants.size() ? m.tenants[j.tenant].priority : 0;
     }
   }
+  if (spec.stop_last > 0) {
+    if (spec.stop_first >= m.jobs.size())
+      throw std::invalid_argument("scenario.stop_when_jobs_end: the window starts at job " +
+                                  std::to_string(spec.stop_first) + " but the workload has " +
+                                  std::to_string(m.jobs.size()) + " jobs");
+    m.stop_first = static_cast<JobId>(spec.stop_first);
+    m.stop_last = static_cast<JobId>(std::min<uint64_t>(spec.stop_last, m.jobs.size()));
+  }
   compute_reference_step_times(m);
   return m;
 }

@@ -8,7 +8,7 @@
 namespace hetsim {
 
 void read_scenario_header(ParseState& st, const YamlValue& v) {
-  MapReader r(st.ctx, v, "scenario", {"name", "description", "horizon", "seed"});
+  MapReader r(st.ctx, v, "scenario", {"name", "description", "horizon", "seed", "stop_when_jobs_end"});
   if (auto s = r.name("name", true)) st.spec.name = *s;
   if (auto s = r.string("description", false)) st.spec.description = *s;
   if (auto t = r.quantity("horizon", UnitKind::Duration, true)) {
@@ -18,6 +18,22 @@ void read_scenario_header(ParseState& st, const YamlValue& v) {
     }
   }
   if (auto n = r.whole("seed", UnitKind::Plain, 0, INT64_MAX, false)) st.spec.seed = static_cast<uint64_t>(*n);
+  if (const YamlValue* w = r.get("stop_when_jobs_end")) {
+    st.spec.stop_pos = st.ctx.pos(*w);
+    if (!w->is_list() || w->items.size() != 2) {
+      type_error(st.ctx, *w, "'stop_when_jobs_end'", "a list [first, last) of two job ids");
+      return;
+    }
+    const auto first = read_whole(st.ctx, w->items[0], UnitKind::Plain, 0, 1'000'000'000, "the window's first job id");
+    const auto last = read_whole(st.ctx, w->items[1], UnitKind::Plain, 1, 1'000'000'000, "the window's end job id");
+    if (first && last) {
+      if (*first >= *last)
+        st.ctx.error(*w, "'stop_when_jobs_end' needs first < last, got [" + std::to_string(*first) + ", " +
+                             std::to_string(*last) + ")");
+      else
+        st.spec.stop_first = static_cast<uint64_t>(*first), st.spec.stop_last = static_cast<uint64_t>(*last);
+    }
+  }
 }
 
 void read_policy(ParseState& st, const YamlValue& v) {

@@ -196,6 +196,11 @@ struct ScenarioSpec {
   std::string name;
   std::string description;
   double horizon_s = 0;
+  // scenario.stop_when_jobs_end: [first, last): the run ends as soon as every job with an id in
+  // this range (ids count arrivals from 0) has ended, as Gavel's continuous experiments stop once
+  // their measurement window is done; last == 0: no such stop.
+  uint64_t stop_first = 0, stop_last = 0;
+  SourcePos stop_pos;
   uint64_t seed = 1;
   std::string catalog_path;         // resolved relative to the scenario file
   std::vector<ChipSpec> chips;      // catalog, then the scenario's own chips: override by name

@@ -262,6 +262,36 @@ TEST(Cli, ValidateReportsAReplaysTraceRowsWithItsScenarioErrors) {
   fs::remove_all(d);
 }
 
+// scenario.stop_when_jobs_end (Gavel's measurement window): the run ends once the window's jobs
+// have all ended, with later arrivals still to come; bad windows are positioned errors.
+TEST(Cli, ARunStopsWhenItsWindowOfJobsHasEnded) {
+  const fs::path d = fresh_dir("stop-window");
+  const Out o = run("run scenarios/examples/small-city.yaml --quiet --set 'scenario.stop_when_jobs_end=[0, 10]' --out " +
+                    d.string());
+  ASSERT_EQ(o.code, 0) << o.text;
+  const std::string jobs = slurp(d / "jobs.csv");
+  std::istringstream in(jobs);
+  std::string line;
+  std::getline(in, line);
+  int window_done = 0, not_arrived = 0;
+  while (std::getline(in, line)) {
+    const int id = std::stoi(line.substr(0, line.find(',')));
+    if (id < 10) window_done += line.find(",completed,") != std::string::npos ? 1 : 0;
+    not_arrived += line.find(",not_arrived,") != std::string::npos ? 1 : 0;
+  }
+  EXPECT_EQ(window_done, 10);
+  EXPECT_GT(not_arrived, 0);  // stopped long before the 2-day horizon
+  for (const auto& [value, message] : std::vector<std::pair<std::string, std::string>>{
+           {"[5, 3]", "'stop_when_jobs_end' needs first < last, got [5, 3)"},
+           {"[5]", "wrong type for 'stop_when_jobs_end': expected a list [first, last) of two job ids"},
+           {"[1000000, 1000001]", "the window starts at job 1000000 but the workload has"}}) {
+    const Out bad = run("run scenarios/examples/small-city.yaml --quiet --set 'scenario.stop_when_jobs_end=" + value + "'");
+    EXPECT_EQ(bad.code, 2) << value << "\n" << bad.text;
+    EXPECT_NE(bad.text.find(message), std::string::npos) << value << "\n" << bad.text;
+  }
+  fs::remove_all(d);
+}
+
 TEST(Cli, UsageErrorsAreClearAndExit2) {
   Out o = run("run does/not/exist.yaml");
   EXPECT_EQ(o.code, 2);

@@ -69,7 +69,7 @@ TEST(ExperimentScripts, GavelReplayRunsResumesAndTabulates) {
   const fs::path out = fresh_dir("gavel-replay");
   const std::string args = "scripts/gavel_replay.py --hetsim '" + kBin +
                            "' --scenario scenarios/examples/gavel-toy.yaml --rates 1.5 --seeds 1 --jobs-per-run 80"
-                           " --window 20,60 --policies gavel-las,las-agnostic -j 2 --out '" + out.string() + "'";
+                           " --window 20,60 --policies gavel-las,las-agnostic -j 2 --quick --out '" + out.string() + "'";
   Out o = run_script(args);
   ASSERT_EQ(o.code, 0) << o.text;
   const std::string results = slurp(out / "results.csv");
@@ -85,7 +85,24 @@ TEST(ExperimentScripts, GavelReplayRunsResumesAndTabulates) {
   o = run_script("scripts/gavel_replay.py --hetsim '" + kBin + "' --jobs-per-run 10 --window 5,20 --out '" + out.string() + "'");
   EXPECT_NE(o.code, 0);
   EXPECT_NE(o.text.find("--window"), std::string::npos) << o.text;
+  // Gavel's protocol (the default): arrivals go on while the window runs, and each run ends when
+  // the window is done, long before the stream of 400 would be.
+  const fs::path gavel = fresh_dir("gavel-protocol");
+  o = run_script("scripts/gavel_replay.py --hetsim '" + kBin + "' --scenario scenarios/examples/gavel-toy.yaml --rates 1.5 "
+                 "--seeds 1 --jobs-per-run 400 --window 20,60 --policies gavel-las -j 1 --out '" + gavel.string() + "'");
+  ASSERT_EQ(o.code, 0) << o.text;
+  const std::string stopped = slurp(gavel / "results.csv");
+  EXPECT_NE(stopped.find("r1.5-gavel-las-s1,1.5,gavel-las,\"gavel[max-min,first-fit]\",1,"), std::string::npos) << stopped;
+  EXPECT_NE(stopped.find(",40,True,"), std::string::npos) << stopped;  // the window's 40 jobs, all finished
+  const std::string jobs = slurp(gavel / "runs/r1.5-gavel-las-s1/jobs.csv");
+  EXPECT_NE(jobs.find(",not_arrived,"), std::string::npos);  // stopped with the stream still flowing
+  // A stream too short to outlast the window is an error, not a drained result.
+  o = run_script("scripts/gavel_replay.py --hetsim '" + kBin + "' --scenario scenarios/examples/gavel-toy.yaml --rates 1.5 "
+                 "--seeds 1 --jobs-per-run 61 --window 20,60 --policies gavel-las -j 1 --out '" + gavel.string() + "/dry'");
+  EXPECT_NE(o.code, 0);
+  EXPECT_NE(o.text.find("the stream ran dry"), std::string::npos) << o.text;
   fs::remove_all(out);
+  fs::remove_all(gavel);
 }
 
 // The scale benchmark's machinery on two small sizes and one simulated day: derived scenarios,
