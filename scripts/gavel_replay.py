@@ -12,8 +12,8 @@ arrivals continue while the jobs with ids 4000-4999 run, and each run ends when 
 finished (scenario.stop_when_jobs_end); the figure of merit is their mean JCT. Rates: Gavel's grid,
 0.4-6.0 jobs/h in steps of 0.4 (single-GPU trace, its Figure 8) or 0.2-3.0 in steps of 0.2
 (--multi-gpu, Figures 9 and 10). A rate past saturation never finishes its window (Gavel's sweeps
-were stopped by hand there): a run is cut 30 days after the window's last expected arrival and
-reported as not finished (empty JCT). The stream is long enough never to run dry before that.
+were stopped by hand there): a run is cut 90 days after the window's last expected arrival and
+reported as not finished (empty JCT); so is one whose queue passes 1,500 waiting jobs. The stream is long enough never to run dry before that.
 --quick: the short protocol of earlier versions, 2,000 jobs run to completion, window 500-1500,
 rates 1-8: the queue never builds up as it does by job 4000, so near saturation it understates
 the ratios (docs/validation.md shows both).
@@ -65,7 +65,12 @@ def runs(rates, seeds, policies):
                 yield (f"r{rate:g}-{label}-s{seed}", rate, label, policy, seed)
 
 
-SATURATION_CUT_DAYS = 30  # a window not done this long after its last expected arrival never will be
+# Past saturation the queue grows without end: a run stops once more than this many jobs wait (at
+# Gavel's highest finished rates a few hundred wait), and in any case this long after the window's
+# last expected arrival (longer than the longest job on the slowest GPU: 10^4 minutes on a V100,
+# about 10x that on a K80).
+SATURATION_WAITING = 1500
+SATURATION_CUT_DAYS = 90
 
 
 def stream(args, rate, window):
@@ -89,7 +94,8 @@ def run_one(args, spec):
            "--set", f"workload.gavel.multi_gpu={'true' if args.multi_gpu else 'false'}"]
     if horizon_d is not None:
         cmd += ["--set", f"scenario.horizon={horizon_d:.3f}d",
-                "--set", f"scenario.stop_when_jobs_end=[{args.window_ids[0]}, {args.window_ids[1]}]"]
+                "--set", f"scenario.stop_when_jobs_end=[{args.window_ids[0]}, {args.window_ids[1]}]",
+                "--set", f"scenario.stop_when_waiting_exceeds={SATURATION_WAITING}"]
     if args.throughputs:
         cmd += ["--set", f"throughputs.file={os.path.abspath(args.throughputs)}"]
     env = dict(os.environ, OMP_NUM_THREADS="1")
@@ -109,7 +115,10 @@ def collect(args, spec, window):
     finished = bool((w.status == "completed").all())
     if not finished and args.quick:
         raise RuntimeError(f"{name}: jobs of the window did not finish; lengthen the scenario's horizon")
-    if not args.quick and (jobs.status != "not_arrived").all():
+    # Dry: every job of the stream arrived before the run ended. (The generator also stops at the
+    # horizon, where the run ends anyway: fewer jobs than asked is not dry.)
+    asked = stream(args, rate, window)[0]
+    if not args.quick and (jobs.status != "not_arrived").all() and len(jobs) >= asked:
         raise RuntimeError(f"{name}: the stream ran dry before the run ended; give a larger --jobs-per-run")
     return {
         "run": name, "rate_per_hour": rate, "label": label, "policy": s["policy"], "seed": seed,

@@ -789,6 +789,10 @@ RunResult Simulation::run() {
       end = engine_.now();  // workload drained before the horizon
       break;
     }
+    if (model_.stop_waiting > 0 && pending_count_ > model_.stop_waiting) {
+      end = engine_.now();  // past saturation (scenario.stop_when_waiting_exceeds)
+      break;
+    }
     if (model_.stop_last > model_.stop_first && window_left_ == 0) {
       end = engine_.now();  // the measurement window is done (scenario.stop_when_jobs_end)
       break;

@@ -39,6 +39,7 @@ struct SimulationModel {
   // The run ends once every job with an id in [stop_first, stop_last) has ended (stop_last == 0:
   // only at the horizon or when the workload drains). Ids past the workload are ignored.
   JobId stop_first = 0, stop_last = 0;
+  uint64_t stop_waiting = 0;  // end the run once more jobs than this wait (0: never)
   SimTime sample_interval = SimTime::from_s(3600);
   ChipId reference_chip = 0;
   // Seconds per step of each job on the reference chip, packed (see perf/allocation_shape.hpp):

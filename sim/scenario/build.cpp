@@ -177,6 +177,7 @@ SimulationModel build_scenario(const ScenarioSpec& spec, uint64_t seed) {
       if (j.priority < 0) j.priority = j.tenant < m.tenants.size() ? m.tenants[j.tenant].priority : 0;
     }
   }
+  m.stop_waiting = spec.stop_waiting;
   if (spec.stop_last > 0) {
     if (spec.stop_first >= m.jobs.size())
       throw std::invalid_argument("scenario.stop_when_jobs_end: the window starts at job " +

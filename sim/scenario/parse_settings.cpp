@@ -8,7 +8,7 @@
 namespace hetsim {
 
 void read_scenario_header(ParseState& st, const YamlValue& v) {
-  MapReader r(st.ctx, v, "scenario", {"name", "description", "horizon", "seed", "stop_when_jobs_end"});
+  MapReader r(st.ctx, v, "scenario", {"name", "description", "horizon", "seed", "stop_when_jobs_end", "stop_when_waiting_exceeds"});
   if (auto s = r.name("name", true)) st.spec.name = *s;
   if (auto s = r.string("description", false)) st.spec.description = *s;
   if (auto t = r.quantity("horizon", UnitKind::Duration, true)) {
@@ -18,6 +18,8 @@ void read_scenario_header(ParseState& st, const YamlValue& v) {
     }
   }
   if (auto n = r.whole("seed", UnitKind::Plain, 0, INT64_MAX, false)) st.spec.seed = static_cast<uint64_t>(*n);
+  if (auto n = r.whole("stop_when_waiting_exceeds", UnitKind::Plain, 1, 1'000'000'000, false))
+    st.spec.stop_waiting = static_cast<uint64_t>(*n);
   if (const YamlValue* w = r.get("stop_when_jobs_end")) {
     st.spec.stop_pos = st.ctx.pos(*w);
     if (!w->is_list() || w->items.size() != 2) {

@@ -201,6 +201,10 @@ struct ScenarioSpec {
   // their measurement window is done; last == 0: no such stop.
   uint64_t stop_first = 0, stop_last = 0;
   SourcePos stop_pos;
+  // scenario.stop_when_waiting_exceeds: end the run once more than this many jobs wait (0: never):
+  // past saturation a queue grows without end, and so would the run (Gavel's sweeps there never
+  // finished; its authors stopped them by hand).
+  uint64_t stop_waiting = 0;
   uint64_t seed = 1;
   std::string catalog_path;         // resolved relative to the scenario file
   std::vector<ChipSpec> chips;      // catalog, then the scenario's own chips: override by name

@@ -281,6 +281,14 @@ TEST(Cli, ARunStopsWhenItsWindowOfJobsHasEnded) {
   }
   EXPECT_EQ(window_done, 10);
   EXPECT_GT(not_arrived, 0);  // stopped long before the 2-day horizon
+  // Past saturation: the run ends once more jobs than the limit wait.
+  const fs::path q = fresh_dir("stop-waiting");
+  ASSERT_EQ(run("run scenarios/examples/small-city.yaml --quiet --set workload.jobs_per_day=20000 "
+                "--set scenario.stop_when_waiting_exceeds=50 --out " + q.string()).code, 0);
+  const std::string summary = slurp(q / "summary.json");
+  EXPECT_NE(summary.find("\"not_arrived\": "), std::string::npos);
+  EXPECT_EQ(summary.find("\"not_arrived\": 0,"), std::string::npos) << summary;  // stopped early
+  fs::remove_all(q);
   for (const auto& [value, message] : std::vector<std::pair<std::string, std::string>>{
            {"[5, 3]", "'stop_when_jobs_end' needs first < last, got [5, 3)"},
            {"[5]", "wrong type for 'stop_when_jobs_end': expected a list [first, last) of two job ids"},
