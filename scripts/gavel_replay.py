@@ -158,7 +158,9 @@ def plot(df, path):
               "fifo": "^:"}
     for i, family in enumerate([["gavel-las", "las-agnostic", "las"], ["gavel-fifo", "fifo-agnostic", "fifo"]]):
         for label in family:
-            g = df[df.label == label].groupby("rate_per_hour").window_jct_mean_s.mean() / 3600
+            # Rates where a seed did not finish its window are left out, as in the ratios.
+            g = df[df.label == label].groupby("rate_per_hour").window_jct_mean_s.agg(lambda x: x.mean(skipna=False))
+            g = g.dropna() / 3600
             if len(g):
                 ax[i].plot(g.index, g.values, styles[label], label=label)
         ax[i].set_xlabel("input job rate (jobs/hour)")
