@@ -10,7 +10,6 @@
 #include <nlohmann/json.hpp>
 
 #include "cli_util.hpp"
-#include "progress_bar.hpp"
 #include "hetsim/metrics/atomic_file.hpp"
 #include "hetsim/metrics/report.hpp"
 #include "hetsim/metrics/stats.hpp"
@@ -18,6 +17,7 @@
 #include "hetsim/run/simulation.hpp"
 #include "hetsim/scenario/build.hpp"
 #include "hetsim/scenario/parse.hpp"
+#include "progress_bar.hpp"
 #include "run_metrics.hpp"
 
 namespace hetsim {

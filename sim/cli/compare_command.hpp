@@ -16,7 +16,7 @@ struct CompareOptions {
   std::string out;                       // optional: compare.csv, compare_summary.csv, compare.md
   bool keep_runs = false;                // also each run's summary.json, jobs.csv, timeseries.csv
   bool quiet = false;
-  std::string progress = "auto";         // runs done on stderr: auto, on, off (progress_bar.hpp)
+  std::string progress = "auto";  // runs done on stderr: auto, on, off (progress_bar.hpp)
 };
 
 int cmd_compare(const CompareOptions& opt);

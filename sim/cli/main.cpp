@@ -63,8 +63,7 @@ int main(int argc, char** argv) {
   compare_cmd->add_option("--out", cmp.out, "directory for compare.csv, compare_summary.csv and compare.md");
   compare_cmd->add_flag("--keep-runs", cmp.keep_runs, "also write each run's outputs under OUT/runs/POLICY-sSEED/");
   compare_cmd->add_flag("--quiet", cmp.quiet, "do not print the table");
-  compare_cmd
-      ->add_option("--progress", cmp.progress, "progress line on stderr: auto (a terminal, over 2 s), on, off")
+  compare_cmd->add_option("--progress", cmp.progress, "progress line on stderr: auto (a terminal, over 2 s), on, off")
       ->check(CLI::IsMember({"auto", "on", "off"}));
 
   hetsim::SweepOptions sweep;
@@ -117,8 +116,7 @@ int main(int argc, char** argv) {
   plan_cmd->add_flag("--uniform-dp", plan.uniform_dp,
                      "one data-parallel degree for all chip groups (default: per group)");
   plan_cmd->add_option("--out", plan.out, "directory for plan.json");
-  plan_cmd
-      ->add_option("--progress", plan.progress, "progress line on stderr: auto (a terminal, over 2 s), on, off")
+  plan_cmd->add_option("--progress", plan.progress, "progress line on stderr: auto (a terminal, over 2 s), on, off")
       ->check(CLI::IsMember({"auto", "on", "off"}));
   plan_cmd->add_option("--catalog", plan.catalog, "chip catalog");
   plan_cmd->add_option("--models", plan.models, "model catalog");

@@ -8,13 +8,13 @@
 #include <nlohmann/json.hpp>
 
 #include "cli_util.hpp"
-#include "progress_bar.hpp"
 #include "device.hpp"
 #include "hetsim/core/did_you_mean.hpp"
 #include "hetsim/metrics/atomic_file.hpp"
 #include "hetsim/perf/mixed_planner.hpp"
 #include "hetsim/scenario/parse.hpp"
 #include "plan_output.hpp"
+#include "progress_bar.hpp"
 
 namespace hetsim {
 

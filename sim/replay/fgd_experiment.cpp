@@ -142,7 +142,8 @@ FgdRunResult run_fgd_experiment(const SharingTrace& trace, std::span<const TaskT
   auto record_reached = [&] {
     // arrived >= next_pct % of capacity, in integers: 100 * arrived >= next_pct * capacity.
     if (100 * r.gpu_milli_arrived < int64_t{next_pct} * capacity) return;
-    const FgdCurvePoint p{0, pct(static_cast<double>(r.gpu_milli_allocated), capacity_d), pct(cluster_frag(), capacity_d)};
+    const FgdCurvePoint p{0, pct(static_cast<double>(r.gpu_milli_allocated), capacity_d),
+                          pct(cluster_frag(), capacity_d)};
     while (next_pct <= cfg.inflation_pct && 100 * r.gpu_milli_arrived >= int64_t{next_pct} * capacity) {
       r.curve.push_back(p);
       r.curve.back().arrived_pct = next_pct++;
@@ -157,8 +158,8 @@ FgdRunResult run_fgd_experiment(const SharingTrace& trace, std::span<const TaskT
     if (!by_event) return record_reached();
     // merge_alloc_discrete.py: round(arrived_milli / gpus / 10) (half to even), round(used / gpus / 10, 2).
     events.push_back(FgdEvent{std::nearbyint(static_cast<double>(r.gpu_milli_arrived) / gpus / 10.0),
-                           std::nearbyint(static_cast<double>(r.gpu_milli_allocated) / gpus / 10.0 * 100.0) / 100.0,
-                           pct(cluster_frag(), capacity_d)});
+                              std::nearbyint(static_cast<double>(r.gpu_milli_allocated) / gpus / 10.0 * 100.0) / 100.0,
+                              pct(cluster_frag(), capacity_d)});
   };
   auto arrive = [&](const SharingTask& t) {
     ++r.tasks_arrived;

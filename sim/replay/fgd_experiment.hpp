@@ -10,9 +10,9 @@
 #include <string>
 #include <vector>
 
+#include "hetsim/core/rng.hpp"
 #include "hetsim/policy/sharing/fragmentation.hpp"
 #include "hetsim/policy/sharing/sharing_policies.hpp"
-#include "hetsim/core/rng.hpp"
 #include "hetsim/replay/sharing_trace.hpp"
 
 namespace hetsim {
@@ -78,7 +78,6 @@ inline constexpr uint64_t kMaxFgdArrivalDraws = 10'000'000;
 // above, in words ("" when they can): no GPU request in the pod list, or too small a mean request.
 // `validate` and `run` both ask it, so validate refuses what run would not finish.
 std::string fgd_arrivals_problem(const SharingTrace& trace, int inflation_pct);
-
 
 struct FgdRunResult {
   std::string policy;

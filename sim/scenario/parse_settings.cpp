@@ -8,7 +8,8 @@
 namespace hetsim {
 
 void read_scenario_header(ParseState& st, const YamlValue& v) {
-  MapReader r(st.ctx, v, "scenario", {"name", "description", "horizon", "seed", "stop_when_jobs_end", "stop_when_waiting_exceeds"});
+  MapReader r(st.ctx, v, "scenario",
+              {"name", "description", "horizon", "seed", "stop_when_jobs_end", "stop_when_waiting_exceeds"});
   if (auto s = r.name("name", true)) st.spec.name = *s;
   if (auto s = r.string("description", false)) st.spec.description = *s;
   if (auto t = r.quantity("horizon", UnitKind::Duration, true)) {

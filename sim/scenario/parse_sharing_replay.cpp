@@ -46,8 +46,8 @@ void read_sharing_replay(ParseState& st, const YamlValue& v, const std::string& 
   SharingReplaySpec& spec = st.spec.sharing_replay;
   spec.pos = st.ctx.pos(v);
   MapReader r(st.ctx, v, "sharing_replay",
-              {"nodes", "pods", "inflation_pct", "target_workload", "policies", "seeds", "tie_break", "scores", "arrivals",
-               "reading"});
+              {"nodes", "pods", "inflation_pct", "target_workload", "policies", "seeds", "tie_break", "scores",
+               "arrivals", "reading"});
   if (!r.ok()) return;
   if (const YamlValue* n = r.get("nodes")) spec.nodes_pos = st.ctx.pos(*n);
   if (const YamlValue* p = r.get("pods")) spec.pods_pos = st.ctx.pos(*p);

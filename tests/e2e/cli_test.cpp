@@ -266,8 +266,8 @@ TEST(Cli, ValidateReportsAReplaysTraceRowsWithItsScenarioErrors) {
 // have all ended, with later arrivals still to come; bad windows are positioned errors.
 TEST(Cli, ARunStopsWhenItsWindowOfJobsHasEnded) {
   const fs::path d = fresh_dir("stop-window");
-  const Out o = run("run scenarios/examples/small-city.yaml --quiet --set 'scenario.stop_when_jobs_end=[0, 10]' --out " +
-                    d.string());
+  const Out o = run(
+      "run scenarios/examples/small-city.yaml --quiet --set 'scenario.stop_when_jobs_end=[0, 10]' --out " + d.string());
   ASSERT_EQ(o.code, 0) << o.text;
   const std::string jobs = slurp(d / "jobs.csv");
   std::istringstream in(jobs);
@@ -284,7 +284,10 @@ TEST(Cli, ARunStopsWhenItsWindowOfJobsHasEnded) {
   // Past saturation: the run ends once more jobs than the limit wait.
   const fs::path q = fresh_dir("stop-waiting");
   ASSERT_EQ(run("run scenarios/examples/small-city.yaml --quiet --set workload.jobs_per_day=20000 "
-                "--set scenario.stop_when_waiting_exceeds=50 --out " + q.string()).code, 0);
+                "--set scenario.stop_when_waiting_exceeds=50 --out " +
+                q.string())
+                .code,
+            0);
   const std::string summary = slurp(q / "summary.json");
   EXPECT_NE(summary.find("\"not_arrived\": "), std::string::npos);
   EXPECT_EQ(summary.find("\"not_arrived\": 0,"), std::string::npos) << summary;  // stopped early
@@ -293,7 +296,8 @@ TEST(Cli, ARunStopsWhenItsWindowOfJobsHasEnded) {
            {"[5, 3]", "'stop_when_jobs_end' needs first < last, got [5, 3)"},
            {"[5]", "wrong type for 'stop_when_jobs_end': expected a list [first, last) of two job ids"},
            {"[1000000, 1000001]", "the window starts at job 1000000 but the workload has"}}) {
-    const Out bad = run("run scenarios/examples/small-city.yaml --quiet --set 'scenario.stop_when_jobs_end=" + value + "'");
+    const Out bad =
+        run("run scenarios/examples/small-city.yaml --quiet --set 'scenario.stop_when_jobs_end=" + value + "'");
     EXPECT_EQ(bad.code, 2) << value << "\n" << bad.text;
     EXPECT_NE(bad.text.find(message), std::string::npos) << value << "\n" << bad.text;
   }

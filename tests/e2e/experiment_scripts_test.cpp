@@ -47,9 +47,9 @@ TEST(ExperimentScripts, MixedCityGridRunsResumesAndPlots) {
 TEST(ExperimentScripts, FgdProtocolsTabulatesEachSettingAndTheLead) {
   const fs::path out = fresh_dir("fgd-protocols");
   const std::string data = kSrc + "/tests/workload/data/openb/";
-  const Out o = run_script("scripts/fgd_protocols.py --binary '" + kBin + "' --traces default --settings reference,exact" +
-                           " --set sharing_replay.nodes=" + data + "nodes.csv --set sharing_replay.pods=" + data +
-                           "pods.csv --out '" + out.string() + "'");
+  const Out o = run_script("scripts/fgd_protocols.py --binary '" + kBin +
+                           "' --traces default --settings reference,exact" + " --set sharing_replay.nodes=" + data +
+                           "nodes.csv --set sharing_replay.pods=" + data + "pods.csv --out '" + out.string() + "'");
   ASSERT_EQ(o.code, 0) << o.text;
   EXPECT_NE(o.text.find("**reference**: the reference simulator's protocol"), std::string::npos) << o.text;
   EXPECT_NE(o.text.find("**exact**: hetsim's former default"), std::string::npos) << o.text;
@@ -60,7 +60,10 @@ TEST(ExperimentScripts, FgdProtocolsTabulatesEachSettingAndTheLead) {
   EXPECT_TRUE(fs::exists(out / "default-exact" / "fgd_curve.csv"));
   // The two protocols are different runs: the reference one is tuned to 130 %, not drawn.
   EXPECT_NE(slurp(out / "default-reference" / "fgd_runs.csv"), slurp(out / "default-exact" / "fgd_runs.csv"));
-  EXPECT_EQ(run_script("scripts/fgd_protocols.py --binary '" + kBin + "' --settings nosuch --out '" + out.string() + "'").code, 2);
+  EXPECT_EQ(
+      run_script("scripts/fgd_protocols.py --binary '" + kBin + "' --settings nosuch --out '" + out.string() + "'")
+          .code,
+      2);
   fs::remove_all(out);
 }
 
@@ -69,7 +72,8 @@ TEST(ExperimentScripts, GavelReplayRunsResumesAndTabulates) {
   const fs::path out = fresh_dir("gavel-replay");
   const std::string args = "scripts/gavel_replay.py --hetsim '" + kBin +
                            "' --scenario scenarios/examples/gavel-toy.yaml --rates 1.5 --seeds 1 --jobs-per-run 80"
-                           " --window 20,60 --policies gavel-las,las-agnostic -j 2 --quick --out '" + out.string() + "'";
+                           " --window 20,60 --policies gavel-las,las-agnostic -j 2 --quick --out '" +
+                           out.string() + "'";
   Out o = run_script(args);
   ASSERT_EQ(o.code, 0) << o.text;
   const std::string results = slurp(out / "results.csv");
@@ -88,17 +92,22 @@ TEST(ExperimentScripts, GavelReplayRunsResumesAndTabulates) {
   // Gavel's protocol (the default): arrivals go on while the window runs, and each run ends when
   // the window is done, long before the stream of 400 would be.
   const fs::path gavel = fresh_dir("gavel-protocol");
-  o = run_script("scripts/gavel_replay.py --hetsim '" + kBin + "' --scenario scenarios/examples/gavel-toy.yaml --rates 1.5 "
-                 "--seeds 1 --jobs-per-run 400 --window 20,60 --policies gavel-las -j 1 --out '" + gavel.string() + "'");
+  o = run_script("scripts/gavel_replay.py --hetsim '" + kBin +
+                 "' --scenario scenarios/examples/gavel-toy.yaml --rates 1.5 "
+                 "--seeds 1 --jobs-per-run 400 --window 20,60 --policies gavel-las -j 1 --out '" +
+                 gavel.string() + "'");
   ASSERT_EQ(o.code, 0) << o.text;
   const std::string stopped = slurp(gavel / "results.csv");
-  EXPECT_NE(stopped.find("r1.5-gavel-las-s1,1.5,gavel-las,\"gavel[max-min,first-fit]\",1,"), std::string::npos) << stopped;
+  EXPECT_NE(stopped.find("r1.5-gavel-las-s1,1.5,gavel-las,\"gavel[max-min,first-fit]\",1,"), std::string::npos)
+      << stopped;
   EXPECT_NE(stopped.find(",40,True,"), std::string::npos) << stopped;  // the window's 40 jobs, all finished
   const std::string jobs = slurp(gavel / "runs/r1.5-gavel-las-s1/jobs.csv");
   EXPECT_NE(jobs.find(",not_arrived,"), std::string::npos);  // stopped with the stream still flowing
   // A stream too short to outlast the window is an error, not a drained result.
-  o = run_script("scripts/gavel_replay.py --hetsim '" + kBin + "' --scenario scenarios/examples/gavel-toy.yaml --rates 1.5 "
-                 "--seeds 1 --jobs-per-run 61 --window 20,60 --policies gavel-las -j 1 --out '" + gavel.string() + "/dry'");
+  o = run_script("scripts/gavel_replay.py --hetsim '" + kBin +
+                 "' --scenario scenarios/examples/gavel-toy.yaml --rates 1.5 "
+                 "--seeds 1 --jobs-per-run 61 --window 20,60 --policies gavel-las -j 1 --out '" +
+                 gavel.string() + "/dry'");
   EXPECT_NE(o.code, 0);
   EXPECT_NE(o.text.find("the stream ran dry"), std::string::npos) << o.text;
   fs::remove_all(out);

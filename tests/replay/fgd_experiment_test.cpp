@@ -270,8 +270,8 @@ TEST(FgdReferenceProtocol, TheCurveIsTheMeanOfEachRoundedBucket) {
   ASSERT_EQ(curve.size(), 104u);
   EXPECT_DOUBLE_EQ(curve[100].allocated_pct, 95);  // mean of the two events of bucket 100
   EXPECT_DOUBLE_EQ(curve[100].fragmented_pct, 5);
-  EXPECT_DOUBLE_EQ(curve[99].allocated_pct, (90 + 94 + 96) / 3.0);  // none at 99: buckets 98..100
-  EXPECT_DOUBLE_EQ(curve[103].allocated_pct, 97);  // none at 103: bucket 102
+  EXPECT_DOUBLE_EQ(curve[99].allocated_pct, (90 + 94 + 96) / 3.0);     // none at 99: buckets 98..100
+  EXPECT_DOUBLE_EQ(curve[103].allocated_pct, 97);                      // none at 103: bucket 102
   EXPECT_DOUBLE_EQ(curve[50].allocated_pct, curve[49].allocated_pct);  // past every event: carried
   EXPECT_DOUBLE_EQ(curve[0].fragmented_pct, 1);
   for (int k = 0; k <= 103; ++k) EXPECT_EQ(curve[static_cast<std::size_t>(k)].arrived_pct, k);

@@ -330,8 +330,8 @@ class GpuPacking final : public SharingPlacement {
       int fully_free = 0;
       for (int g = 0; g < n.gpus; ++g) fully_free += n.gpu_free_milli[g] == kMilliPerCard ? 1 : 0;
       // gpu_packing_score.go's integer bands, higher better: [0, 33], [33, 50], [50, 100].
-      if (fully_free == n.gpus) return ref ? Key{0, -std::max<int64_t>(100 / 3 - fully_free, fully_free)}
-                                           : Key{3, fully_free};
+      if (fully_free == n.gpus)
+        return ref ? Key{0, -std::max<int64_t>(100 / 3 - fully_free, fully_free)} : Key{3, fully_free};
       const GpuChoice c = best_fit_choice(n, t);
       int64_t fully_used = 0, free_on_used = 0, ratio_on_used = 0;
       for (int g = 0; g < n.gpus; ++g) {
