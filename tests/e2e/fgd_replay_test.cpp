@@ -102,6 +102,10 @@ TEST(FgdReplayCli, BadInputIsRefusedWithExitTwo) {
   const std::vector<Case> cases{
       {"run " + kSample + " --policy fgdd", "'fgdd' is not a sharing policy"},
       {"run " + kSample + " --seeds 5-2", "--seeds: expected"},
+      // Many ranges: at most 100,000 seeds in all (each range was capped, the list was not, and
+      // its duplicate check was quadratic: a fuzz_sweep_keys timeout).
+      {"run " + kSample + " --seeds 0-99998,100000-100001", "--seeds: more than 100000 seeds in all, at '100000-100001'"},
+      {"run " + kSample + " --seeds 0-50000,50000", "--seeds: seed 50000 is listed twice"},
       {"run " + kSample + " --seed 1 --seeds 1-2", "not both"},
       {"run " + kSample + " --set sharing_replay.pods=missing.csv", "cannot read pod list"},
       {"run " + kSample + " --set sharing_replay.nodes=../../workload/data/openb/bad_nodes.csv", "bad_nodes.csv:"},
