@@ -22,8 +22,10 @@ Policies (label: hetsim policy):
   gavel-las          gavel (objective max-min, heterogeneity-aware: Gavel's "Gavel (LAS)")
   las-agnostic       gavel:aware=false (Gavel's baseline "LAS": equal time shares, types alike)
   gavel-fifo         gavel:objective=fifo (each job on its fastest type with room)
-  fifo-agnostic      gavel:objective=fifo,aware=false (a random type with room; Gavel's own
-                     agnostic fifo takes V100s first, docs/validation.md)
+  fifo-agnostic      gavel:objective=fifo,aware=false (a random type with room, what Gavel's
+                     FIFOPolicy means to do)
+  fifo-agnostic-gavel-code   ...,agnostic_fifo=last-type (what its code does: the type whose name
+                     sorts last, V100 first; not run unless named)
   las, fifo          hetsim's own las and fifo (event driven, first-fit, no rounds)
   themis, themis-agnostic   finish-time fairness in Gavel's rounds (Gavel's Figure 10)
 Each run goes to OUT/runs/<name>/ and is skipped when its summary.json exists (rerunning resumes).
@@ -50,6 +52,7 @@ POLICIES = [
     ("las-agnostic", "gavel:aware=false"),
     ("gavel-fifo", "gavel:objective=fifo"),
     ("fifo-agnostic", "gavel:objective=fifo,aware=false"),
+    ("fifo-agnostic-gavel-code", "gavel:objective=fifo,aware=false,agnostic_fifo=last-type"),
     ("las", "las"),
     ("fifo", "fifo"),
     ("themis", "themis"),
@@ -143,6 +146,8 @@ def ratios(df):
         out["las_agnostic_over_gavel"] = m["las-agnostic"] / m["gavel-las"]
     if {"fifo-agnostic", "gavel-fifo"} <= set(m.columns):
         out["fifo_agnostic_over_gavel"] = m["fifo-agnostic"] / m["gavel-fifo"]
+    if {"fifo-agnostic-gavel-code", "gavel-fifo"} <= set(m.columns):
+        out["fifo_gavel_code_over_gavel"] = m["fifo-agnostic-gavel-code"] / m["gavel-fifo"]
     if {"las", "gavel-las"} <= set(m.columns):
         out["hetsim_las_over_gavel"] = m["las"] / m["gavel-las"]
     if {"fifo", "gavel-fifo"} <= set(m.columns):

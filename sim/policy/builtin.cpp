@@ -240,7 +240,11 @@ void register_builtin_policies(PolicyRegistry& r) {
       "rounds of priorities (allocation / time received); preemptive",
       round_params({choice_param("objective", "max-min", {"max-min", "makespan", "fifo", "finish-time"},
                                  "max-min (fairness, Gavel's LAS), makespan, fifo (arrival order, each job on its "
-                                 "fastest type with room) or finish-time (Themis' rho)")}),
+                                 "fastest type with room) or finish-time (Themis' rho)"),
+                    choice_param("agnostic_fifo", "random", {"random", "last-type"},
+                                 "with objective fifo and aware false, a new job's type: random among those with "
+                                 "room, or last-type, the one whose name sorts last (what Gavel's code does: V100 "
+                                 "first on its cluster)")}),
       [](const ParamValues& v) {
         GavelPolicy::Options o = round_options(v, "gavel");
         const std::string& obj = v.get_choice("objective");
@@ -248,6 +252,7 @@ void register_builtin_policies(PolicyRegistry& r) {
                       : obj == "fifo"        ? GavelPolicy::Objective::Fifo
                       : obj == "finish-time" ? GavelPolicy::Objective::FinishTime
                                              : GavelPolicy::Objective::MaxMin;
+        o.agnostic_fifo_last_type = v.get_choice("agnostic_fifo") == "last-type";
         return std::make_unique<GavelPolicy>(o);
       }});
   r.add(PolicyEntry{

@@ -131,3 +131,16 @@ TEST(Gavel, NamesAndParameters) {
   EXPECT_THROW(reg.create("themis", {{"objective", "fifo"}}), std::invalid_argument);
   EXPECT_THROW(reg.create("gavel", {{"aware", "maybe"}}), std::invalid_argument);
 }
+
+// Agnostic fifo's type for a new job, agnostic_fifo=last-type: the type whose name sorts last
+// among those with room ("slow" after "fast"), as Gavel's code does (V100 first on its cluster),
+// every time; the default draws a type at random. One job alone, so the type decides its end.
+TEST(Gavel, AgnosticFifoLastTypeTakesTheTypeWhoseNameSortsLast) {
+  const SimulationModel m = model(1, 1, {measured(0, 0, kA, 3000)});
+  const std::map<std::string, std::string> last{{"objective", "fifo"}, {"aware", "false"}, {"agnostic_fifo", "last-type"}};
+  const auto r = test::run_policy(m, "gavel", last);
+  EXPECT_NEAR(end_s(r, 0), 3000 / 1.0, 1e-5);  // on "slow": 1 step/s
+  EXPECT_NE(r.policy_name.find(",last-type"), std::string::npos) << r.policy_name;
+  // Aware fifo, and the option ignored where it does not apply: the fast type.
+  EXPECT_NEAR(end_s(test::run_policy(m, "gavel", {{"objective", "fifo"}, {"agnostic_fifo", "last-type"}}), 0), 1000, 1e-5);
+}

@@ -1,6 +1,7 @@
 #include "hetsim/policy/rounds/gavel.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <numeric>
 
@@ -23,7 +24,8 @@ const char* objective_name(GavelPolicy::Objective o) {
 
 std::string GavelPolicy::name() const {
   const std::string label = o_.label.empty() ? "gavel" : o_.label;
-  return label + "[" + objective_name(o_.objective) + (o_.aware ? "" : ",agnostic") + "," +
+  const bool last_type = o_.agnostic_fifo_last_type && !o_.aware && o_.objective == Objective::Fifo;
+  return label + "[" + objective_name(o_.objective) + (o_.aware ? "" : ",agnostic") + (last_type ? ",last-type" : "") + "," +
          placement_name(o_.placement) + (o_.gangs == GangPlacement::Topology ? ",topology" : "") + "]";
 }
 
@@ -208,6 +210,15 @@ void GavelPolicy::recompute(const SchedulingContext& ctx) {
           for (std::size_t k : room) {
             if (real[j * K + k] > real[j * K + pick]) pick = k;
           }
+        } else if (o_.agnostic_fifo_last_type) {
+          // Gavel's worker types are lower-case names sorted as strings.
+          const auto lower = [&](std::size_t k) {
+            std::string n = ctx.chips().at(types_[k]).name;
+            for (char& c : n) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+            return n;
+          };
+          for (std::size_t k : room)
+            if (lower(k) > lower(pick)) pick = k;
         } else {
           pick = room[splitmix64(seed) % room.size()];
         }

@@ -38,6 +38,11 @@ class GavelPolicy : public Policy {
   struct Options {
     Objective objective = Objective::MaxMin;
     bool aware = true;
+    // Agnostic fifo's type for a new job: a random one with room (what Gavel's FIFOPolicy means
+    // to do), or, with last_type, the type whose name sorts last among those with room (what its
+    // code does: a leftover loop variable over its sorted worker types; V100 first on Gavel's
+    // cluster). docs/validation.md compares the two.
+    bool agnostic_fifo_last_type = false;
     SimTime round = SimTime::from_s(360);
     SimTime reset_interval = SimTime::from_s(1920);
     uint32_t max_jobs = 1000;  // jobs in the program, by arrival; later ones have no share
