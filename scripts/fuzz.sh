@@ -49,7 +49,7 @@ for t in "${targets[@]}"; do
     # Inputs per target sized for about 30 s each on a 2-core machine (docs/hardening.md).
     case "$t" in
       fuzz_scenario) runs=15000 ;; fuzz_units) runs=3000000 ;; fuzz_output_path) runs=15000 ;;
-      fuzz_fgd_arrivals) runs=8000 ;; fuzz_sweep_keys) runs=250000 ;; *) runs=300000 ;;
+      fuzz_fgd_arrivals) runs=8000 ;; fuzz_sweep_keys) runs=20000 ;; *) runs=300000 ;;
     esac
     budget=(-seed=1 -runs="$runs")
     echo "fuzz: $t, $runs inputs from seed 1 ($(ls "$corpus" | wc -l) seeds)"
