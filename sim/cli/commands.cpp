@@ -61,6 +61,15 @@ int cmd_run(const RunOptions& opt) {
   if (opt.policy.empty()) add_policy_diagnostics(parsed, opt.scenario);
   if (!parsed.ok()) {
     print_errors(parsed.errors);
+    // A --policy with its own problems is reported in the same round.
+    if (!opt.policy.empty()) {
+      PolicySpec cli;
+      std::string error;
+      if (!parse_policy_arg(opt.policy, cli.name, cli.params, error))
+        fmt::print(stderr, "hetsim: {}\n", error);
+      else
+        for (const Diagnostic& d : policy_diagnostics(cli, opt.scenario)) fmt::print(stderr, "hetsim: {}\n", d.message);
+    }
     return kExitBadInput;
   }
   ScenarioSpec& spec = parsed.spec;

@@ -81,27 +81,33 @@ int cmd_compare(const CompareOptions& opt) {
                "hetsim compare: name the policies with --policies a,b,c or --policy NAME[:k=v,...] (repeatable)\n");
     return kExitBadInput;
   }
+  // Every policy's problems at once, not the first only.
+  bool bad_policy = false;
   for (const std::string& s : specs) {
     PolicyChoice c;
     c.label = s;
     if (!parse_policy_arg(s, c.name, c.params, error)) {
       fmt::print(stderr, "hetsim compare: {}\n", error);
-      return kExitBadInput;
+      bad_policy = true;
+      continue;
     }
-    for (const PolicyChoice& other : choices) {
-      if (other.label == s) {
-        fmt::print(stderr, "hetsim compare: policy '{}' is listed twice\n", s);
-        return kExitBadInput;
-      }
+    bool twice = false;
+    for (const PolicyChoice& other : choices) twice = twice || other.label == s;
+    if (twice) {
+      fmt::print(stderr, "hetsim compare: policy '{}' is listed twice\n", s);
+      bad_policy = true;
+      continue;
     }
     try {
       c.resolved = builtin_policy_registry().create(c.name, c.params)->name();
     } catch (const std::invalid_argument& e) {
       fmt::print(stderr, "hetsim compare: {}\n", e.what());
-      return kExitBadInput;
+      bad_policy = true;
+      continue;
     }
     choices.push_back(std::move(c));
   }
+  if (bad_policy) return kExitBadInput;
   std::vector<uint64_t> seeds;
   if (opt.seeds_text.empty()) {
     seeds.push_back(spec.seed);

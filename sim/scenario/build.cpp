@@ -180,9 +180,13 @@ SimulationModel build_scenario(const ScenarioSpec& spec, uint64_t seed) {
   m.stop_waiting = spec.stop_waiting;
   if (spec.stop_last > 0) {
     if (spec.stop_first >= m.jobs.size())
-      throw std::invalid_argument("scenario.stop_when_jobs_end: the window starts at job " +
-                                  std::to_string(spec.stop_first) + " but the workload has " +
-                                  std::to_string(m.jobs.size()) + " jobs");
+      throw std::invalid_argument("scenario.stop_when_jobs_end" +
+                                  (spec.stop_pos.line > 0
+                                       ? " (" + spec.stop_pos.file + ":" + std::to_string(spec.stop_pos.line) + ":" +
+                                             std::to_string(spec.stop_pos.col) + ")"
+                                       : std::string()) +
+                                  ": the window starts at job " + std::to_string(spec.stop_first) +
+                                  " but this seed's workload has " + std::to_string(m.jobs.size()) + " jobs");
     m.stop_first = static_cast<JobId>(spec.stop_first);
     m.stop_last = static_cast<JobId>(std::min<uint64_t>(spec.stop_last, m.jobs.size()));
   }

@@ -238,6 +238,16 @@ TEST(Cli, ValidateReportsTheScenarioAndThePolicyInOneRound) {
   EXPECT_NE(o.text.find("params.yaml:94:43: error: policy 'easy-backfill': parameter 'max_scan' = '0': must be in"),
             std::string::npos)
       << o.text;
+  // A --policy typo is reported with the scenario's errors too, and every compare policy at once.
+  const Out cli = run("run " + (d / "params.yaml").string() + " --policy fif");
+  EXPECT_EQ(cli.code, 2);
+  EXPECT_NE(cli.text.find("params.yaml:7:12: error: invalid 'horizon'"), std::string::npos) << cli.text;
+  EXPECT_NE(cli.text.find("hetsim: unknown policy 'fif' (did you mean 'fifo'?)"), std::string::npos) << cli.text;
+  const Out cmp = run("compare scenarios/examples/small-city.yaml --policies fifo,sjff,easy-backfil");
+  EXPECT_EQ(cmp.code, 2);
+  EXPECT_NE(cmp.text.find("unknown policy 'sjff' (did you mean 'sjf'?)"), std::string::npos) << cmp.text;
+  EXPECT_NE(cmp.text.find("unknown policy 'easy-backfil' (did you mean 'easy-backfill'?)"), std::string::npos)
+      << cmp.text;
   // `run` reports the same, at the same places.
   const Out r = run("run " + (d / "params.yaml").string());
   EXPECT_EQ(r.code, 2);
@@ -295,7 +305,7 @@ TEST(Cli, ARunStopsWhenItsWindowOfJobsHasEnded) {
   for (const auto& [value, message] : std::vector<std::pair<std::string, std::string>>{
            {"[5, 3]", "'stop_when_jobs_end' needs first < last, got [5, 3)"},
            {"[5]", "wrong type for 'stop_when_jobs_end': expected a list [first, last) of two job ids"},
-           {"[1000000, 1000001]", "the window starts at job 1000000 but the workload has"}}) {
+           {"[1000000, 1000001]", "the window starts at job 1000000 but this seed's workload has"}}) {
     const Out bad =
         run("run scenarios/examples/small-city.yaml --quiet --set 'scenario.stop_when_jobs_end=" + value + "'");
     EXPECT_EQ(bad.code, 2) << value << "\n" << bad.text;
