@@ -9,12 +9,12 @@ namespace hetsim {
 
 struct CompareOptions {
   std::string scenario;
-  std::string policies;                  // comma list of policy names
-  std::vector<std::string> policy_specs; // repeatable --policy NAME[:k=v,...]
-  std::string seeds_text;                // default: the scenario's seed
+  std::string policies;                   // comma list of policy names
+  std::vector<std::string> policy_specs;  // repeatable --policy NAME[:k=v,...]
+  std::string seeds_text;                 // default: the scenario's seed
   std::vector<std::string> sets;
-  std::string out;                       // optional: compare.csv, compare_summary.csv, compare.md
-  bool keep_runs = false;                // also each run's summary.json, jobs.csv, timeseries.csv
+  std::string out;         // optional: compare.csv, compare_summary.csv, compare.md
+  bool keep_runs = false;  // also each run's summary.json, jobs.csv, timeseries.csv
   bool quiet = false;
   std::string progress = "auto";  // runs done on stderr: auto, on, off (progress_bar.hpp)
 };

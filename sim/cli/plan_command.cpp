@@ -40,11 +40,13 @@ int cmd_plan(const PlanOptions& opt) {
   PlanRequest req;
   std::vector<std::string> model_names;
   for (const auto& m : models) model_names.push_back(m.name);
-  const auto mit = std::find_if(models.begin(), models.end(), [&](const TransformerSpec& m) { return m.name == opt.model; });
+  const auto mit =
+      std::find_if(models.begin(), models.end(), [&](const TransformerSpec& m) { return m.name == opt.model; });
   if (mit == models.end()) {
     std::string all;
     for (const auto& n : model_names) all += (all.empty() ? "" : ", ") + n;
-    return bad("unknown model '" + opt.model + "'" + did_you_mean_note(opt.model, model_names) + " (models: " + all + ")");
+    return bad("unknown model '" + opt.model + "'" + did_you_mean_note(opt.model, model_names) + " (models: " + all +
+               ")");
   }
   req.model = *mit;
   std::vector<std::string> chip_names;
@@ -64,7 +66,8 @@ int cmd_plan(const PlanOptions& opt) {
       return bad("--chips: expected TYPE:COUNT with COUNT >= 1, got '" + item + "'");
     const std::string name = item.substr(0, colon);
     const auto cit = std::find_if(chips.begin(), chips.end(), [&](const ChipSpec& c) { return c.name == name; });
-    if (cit == chips.end()) return bad("unknown chip '" + name + "'" + did_you_mean_note(name, chip_names) + " (see `hetsim list chips`)");
+    if (cit == chips.end())
+      return bad("unknown chip '" + name + "'" + did_you_mean_note(name, chip_names) + " (see `hetsim list chips`)");
     for (const auto& g : req.groups)
       if (g.chip.name == name) return bad("--chips: '" + name + "' is listed twice");
     req.groups.push_back(ChipGroup{*cit, count});

@@ -7,11 +7,11 @@ namespace hetsim {
 
 struct PlanOptions {
   std::string model;
-  std::string chips;               // TYPE:COUNT[,TYPE:COUNT...]
-  unsigned global_batch = 0;       // 0: the model's default
+  std::string chips;          // TYPE:COUNT[,TYPE:COUNT...]
+  unsigned global_batch = 0;  // 0: the model's default
   double cross_vendor_gbps = 100;
   double inter_node_gbps = 200;
-  bool uniform_dp = false;  // one DP degree for every chip group (PlanRequest::per_group_dp = false)
+  bool uniform_dp = false;     // one DP degree for every chip group (PlanRequest::per_group_dp = false)
   std::string device = "cpu";  // cpu, cuda or auto (sim/cli/device.hpp)
   std::string out;
   std::string catalog = "scenarios/catalog/chips.yaml";

@@ -20,8 +20,14 @@ nlohmann::ordered_json plan_json(const MixedPlan& p) {
   j["recompute"] = p.recompute;
   j["stages"] = nlohmann::ordered_json::array();
   for (const StagePlan& s : p.stages)
-    j["stages"].push_back({{"chip", s.chip}, {"count", s.tp * s.dp}, {"layers", s.layers}, {"tp", s.tp}, {"dp", s.dp},
-                           {"microbatch_size", s.microbatch}, {"microbatch_s", s.microbatch_s}, {"memory_gb", s.memory_gb},
+    j["stages"].push_back({{"chip", s.chip},
+                           {"count", s.tp * s.dp},
+                           {"layers", s.layers},
+                           {"tp", s.tp},
+                           {"dp", s.dp},
+                           {"microbatch_size", s.microbatch},
+                           {"microbatch_s", s.microbatch_s},
+                           {"memory_gb", s.memory_gb},
                            {"memory_limit_gb", s.memory_limit_gb}});
   return j;
 }
@@ -33,8 +39,8 @@ void print_plan(const MixedPlan& p) {
              "ms/microbat", "memory GB/limit");
   for (std::size_t i = 0; i < p.stages.size(); ++i) {
     const StagePlan& s = p.stages[i];
-    fmt::print("  {:>5} {:<20} {:>6} {:>3} {:>3} {:>3} {:>12.2f} {:>8.1f} / {:<6.1f}\n", i, s.chip, s.layers, s.tp, s.dp,
-               s.microbatch, s.microbatch_s * 1e3, s.memory_gb, s.memory_limit_gb);
+    fmt::print("  {:>5} {:<20} {:>6} {:>3} {:>3} {:>3} {:>12.2f} {:>8.1f} / {:<6.1f}\n", i, s.chip, s.layers, s.tp,
+               s.dp, s.microbatch, s.microbatch_s * 1e3, s.memory_gb, s.memory_limit_gb);
   }
 }
 
@@ -52,12 +58,14 @@ nlohmann::ordered_json report_json(const PlanRequest& req, const MixingReport& r
   j["mfu"] = r.mixed.feasible ? r.mixed.mfu : 0.0;
   j["homogeneous_tokens_per_s"] = nlohmann::ordered_json::object();
   for (std::size_t g = 0; g < req.groups.size(); ++g)
-    j["homogeneous_tokens_per_s"][req.groups[g].chip.name] = r.homogeneous[g].feasible ? r.homogeneous[g].tokens_per_s : 0.0;
+    j["homogeneous_tokens_per_s"][req.groups[g].chip.name] =
+        r.homogeneous[g].feasible ? r.homogeneous[g].tokens_per_s : 0.0;
   j["plan"] = plan_json(r.mixed);
   j["memory_per_stage_gb"] = nlohmann::ordered_json::array();
   for (const auto& s : r.mixed.stages) j["memory_per_stage_gb"].push_back(s.memory_gb);
   j["homogeneous_plans"] = nlohmann::ordered_json::object();
-  for (std::size_t g = 0; g < req.groups.size(); ++g) j["homogeneous_plans"][req.groups[g].chip.name] = plan_json(r.homogeneous[g]);
+  for (std::size_t g = 0; g < req.groups.size(); ++g)
+    j["homogeneous_plans"][req.groups[g].chip.name] = plan_json(r.homogeneous[g]);
   j["candidates_evaluated"] = r.stats.candidates;
   return j;
 }

@@ -17,6 +17,27 @@ enum class ProgressMode { Auto, On, Off };
 // "auto", "on", "off"; anything else throws std::invalid_argument naming the option.
 ProgressMode parse_progress_mode(const std::string& text);
 
+// The pacing and drawing both progress lines share: a line rewritten in place on `out`, shown
+// from the start (On) or after kDelay (Auto, a terminal only), at most every kInterval.
+class PacedLine {
+ public:
+  PacedLine(std::FILE* out, ProgressMode mode);
+  // Seconds since the start when a line is due now (and then counted as drawn), else negative.
+  double due();
+  void draw(const std::string& text);
+  // Ends a line that was shown with "text, done in W s"; nothing if none was.
+  void finish(const std::string& text);
+  double elapsed_s() const;
+
+ private:
+  std::FILE* out_;
+  bool enabled_;
+  bool immediate_;  // On: from the start; Auto: after kDelay
+  bool shown_ = false;
+  std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
+  std::chrono::steady_clock::time_point last_{};
+};
+
 class ProgressBar final : public Simulation::ProgressSink {
  public:
   ProgressBar(std::FILE* out, ProgressMode mode);
@@ -27,12 +48,7 @@ class ProgressBar final : public Simulation::ProgressSink {
   static std::string line(double sim_s, double horizon_s, uint64_t events, double wall_s);
 
  private:
-  std::FILE* out_;
-  bool enabled_;
-  bool immediate_;  // On: from the start; Auto: after kDelay
-  bool shown_ = false;
-  std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
-  std::chrono::steady_clock::time_point last_{};
+  PacedLine line_;
 };
 
 // The same line for a phase counted in items rather than simulated time (a sweep's points being
@@ -49,14 +65,9 @@ class CountProgress final {
   static std::string line(const std::string& what, uint64_t done, uint64_t total, double wall_s);
 
  private:
-  std::FILE* out_;
-  bool enabled_;
-  bool immediate_;
-  bool shown_ = false;
+  PacedLine line_;
   std::string what_;
   uint64_t total_ = 0, done_ = 0;
-  std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
-  std::chrono::steady_clock::time_point last_{};
 };
 
 }  // namespace hetsim
