@@ -8,6 +8,11 @@
 namespace hetsim {
 
 namespace {
+using Victim = PreemptivePriorityPolicy::Victim;
+bool lower_priority_first(const Victim& a, const Victim& b) { return b.key < a.key; }
+// A heap under this comparison has the lowest priority on top.
+bool higher_priority_first(const Victim& a, const Victim& b) { return a.key < b.key; }
+
 const char* rule_name(PreemptivePriorityPolicy::Rule r) {
   switch (r) {
     case PreemptivePriorityPolicy::Rule::Srtf: return "srtf";
@@ -70,11 +75,7 @@ void PreemptivePriorityPolicy::enqueue(const SchedulingContext& ctx, JobId id) {
   }
   // Its key as the next pass would order it (same instant): a starving tiresias job is promoted.
   const Key k = key_of(ctx, id);
-  const auto [it, fresh] = waiting_key_.try_emplace(id, k);
-  if (!fresh) {
-    unlist(it->second, id);
-    it->second = k;
-  }
+  if (track_[id].listed) unlist(id);
   list(k, id);
   if (o_.rule == Rule::Tiresias) push_promotion(ctx, id);
 }
@@ -84,19 +85,17 @@ void PreemptivePriorityPolicy::dequeue(JobId id) {
     pending_.erase(id);
     return;
   }
-  const auto it = waiting_key_.find(id);
-  if (it == waiting_key_.end()) return;
-  unlist(it->second, id);
-  waiting_key_.erase(it);
+  if (id < track_.size() && track_[id].listed) unlist(id);
 }
 
 void PreemptivePriorityPolicy::list(const Key& k, JobId id) {
   const std::pair<Key, JobId> entry{k, id};
   const std::size_t before = waiting_.size();
-  waiting_.insert(entry);
-  const uint32_t cls = track_[id].cls;
-  if (cls >= by_class_.size()) by_class_.resize(static_cast<std::size_t>(cls) + 1);
-  by_class_[cls].insert(entry);
+  Track& t = track_[id];
+  t.at = waiting_.insert(entry).first;
+  if (t.cls >= by_class_.size()) by_class_.resize(static_cast<std::size_t>(t.cls) + 1);
+  t.at_class = by_class_[t.cls].insert(entry).first;
+  t.listed = true;
   // window_last_: the max_scan-th waiting job (end() while fewer wait).
   if (before + 1 < o_.max_scan) {
     window_last_ = waiting_.end();
@@ -107,17 +106,18 @@ void PreemptivePriorityPolicy::list(const Key& k, JobId id) {
   }
 }
 
-void PreemptivePriorityPolicy::unlist(const Key& k, JobId id) {
-  const std::pair<Key, JobId> entry{k, id};
+void PreemptivePriorityPolicy::unlist(JobId id) {
+  Track& t = track_[id];
   const std::size_t before = waiting_.size();
   if (before <= o_.max_scan) {
-    waiting_.erase(entry);
+    waiting_.erase(t.at);
     window_last_ = waiting_.end();
   } else {
-    if (!(*window_last_ < entry)) window_last_ = std::next(window_last_);  // one from behind moves in
-    waiting_.erase(entry);
+    if (!(*window_last_ < *t.at)) window_last_ = std::next(window_last_);  // one from behind moves in
+    waiting_.erase(t.at);
   }
-  by_class_[track_[id].cls].erase(entry);
+  by_class_[t.cls].erase(t.at_class);
+  t.listed = false;
 }
 
 void PreemptivePriorityPolicy::push_promotion(const SchedulingContext& ctx, JobId id) {
@@ -138,12 +138,11 @@ void PreemptivePriorityPolicy::promote_due(const SchedulingContext& ctx) {
   while (!promo_.empty() && promo_.top().due_us <= now) {
     const Promotion p = promo_.top();
     promo_.pop();
-    const auto it = waiting_key_.find(p.id);
-    if (it == waiting_key_.end() || track_[p.id].waits != p.wait) continue;  // started, or waits anew
+    if (!track_[p.id].listed || track_[p.id].waits != p.wait) continue;  // started, or waits anew
     const Key k = key_of(ctx, p.id);  // promotes it if its guard fires now
-    if (k < it->second || it->second < k) {
-      unlist(it->second, p.id);
-      it->second = k;
+    const Key old = track_[p.id].at->first;
+    if (k < old || old < k) {
+      unlist(p.id);
       list(k, p.id);
     }
     // Not yet (the guard needed a little longer than estimated): again at the next pass.
@@ -207,13 +206,16 @@ bool PreemptivePriorityPolicy::place(SchedulingContext& ctx, JobId id, uint64_t 
   ctx.start(id, scratch_);
   t.waited_s += (ctx.now() - t.waiting_since).seconds();
   t.started_pass = passes_;
+  if (t.preempted_pass == passes_) victims_moved_ = true;  // its chips in victims_ are stale
   dequeue(id);
   set_running(id, true);
   return true;
 }
 
 void PreemptivePriorityPolicy::preempt(SchedulingContext& ctx, JobId victim) {
-  track(victim).waiting_since = ctx.now();
+  Track& t = track(victim);
+  t.waiting_since = ctx.now();
+  t.preempted_pass = passes_;
   ctx.preempt(victim);
   set_running(victim, false);
   enqueue(ctx, victim);
@@ -245,8 +247,13 @@ bool PreemptivePriorityPolicy::preempt_for(SchedulingContext& ctx, JobId id, con
   const auto outside_reserved = [&](PoolId p) {
     return ctx.unreserved_free(j.tenant, p) + freed_pool_[p] >= j.cards;
   };
-  for (const auto& [vkey, v] : victims_) {
-    if (!key.outranks(vkey)) break;  // sorted lowest priority first: none further is outranked
+  for (std::size_t i = 0; victim_at(i); ++i) {
+    const Victim& victim = victims_[i];
+    if (!key.outranks(victim.key)) break;  // sorted lowest priority first: none further is outranked
+    // Holding none of the job's chips, it frees nothing for it (its chips as listed, unless a
+    // victim has restarted elsewhere in this pass).
+    if ((victim.chips & usable) == 0 && !victims_moved_ && !reference_) continue;
+    const JobId v = victim.id;
     // Already preempted in this pass, within its lease, or before its first checkpoint of this run
     // (stopping it then would throw the whole run away, and with a lease shorter than the
     // checkpoint interval no run would ever keep anything: a livelock).
@@ -262,6 +269,24 @@ bool PreemptivePriorityPolicy::preempt_for(SchedulingContext& ctx, JobId id, con
     // (only with guarantees, which make has_quotas() true).
     if (quotas && ctx.job(v).tenant != j.tenant && ctx.guaranteed(v)) continue;
     walked_.push_back(v);
+    if (victim.pool != Victim::kManyPools && !victims_moved_ && !reference_) {
+      // All its cards in one pool where the job is a gang (needs more than a node): only the
+      // pool's count matters, and it grows grant by grant to the victim's total, so adding the
+      // total at once finds the same pool (the check is monotone in the freed cards).
+      const PoolId p = victim.pool;
+      const Pool& pool = c.pool(p);
+      if (pool.cards_per_node < j.cards) {
+        if (!((usable >> pool.chip) & 1ULL) || (home_only && pool.site != j.data_site)) continue;
+        if (freed_pool_[p] == 0) freed_pools_.push_back(p);
+        freed_pool_[p] += victim.cards;
+        if (c.pool_free_cards(p) + freed_pool_[p] >= j.cards && outside_reserved(p)) {
+          found = true;
+          target_pool = p;
+          break;
+        }
+        continue;
+      }
+    }
     for (const NodeGrant& g : ctx.allocation_of(v)) {
       const NodeId n = g.node;
       const PoolId p = c.node_pool(n);
@@ -302,6 +327,17 @@ bool PreemptivePriorityPolicy::preempt_for(SchedulingContext& ctx, JobId id, con
     if (there) preempt(ctx, v);
   }
   return true;
+}
+
+bool PreemptivePriorityPolicy::victim_at(std::size_t i) {
+  // victims_ is in order, lowest priority first; victim_heap_ holds the rest, its top the next
+  // lowest. The order is total (ids break ties), so victims_ grows into the full sort's order.
+  while (victims_.size() <= i && !victim_heap_.empty()) {
+    std::pop_heap(victim_heap_.begin(), victim_heap_.end(), higher_priority_first);
+    victims_.push_back(victim_heap_.back());
+    victim_heap_.pop_back();
+  }
+  return i < victims_.size();
 }
 
 void PreemptivePriorityPolicy::order_pending(const SchedulingContext& ctx) {
@@ -380,13 +416,36 @@ void PreemptivePriorityPolicy::schedule(SchedulingContext& ctx) {
       // Running jobs by priority, lowest first; computed once per pass (keys move only with time).
       // With a lease, those within it or before their first checkpoint cannot be stopped in this
       // pass (unless they stop and start again in it, which preempt_for checks): not listed.
+      // Only runs the pass's first job outranks can be stopped by any job of the pass (every
+      // other one sorts after it), so the others are left out; and walks stop after a few runs,
+      // so the list is ordered lazily (victim_at), a heap popped as far as a walk reads.
       victims_.clear();
+      victim_heap_.clear();
+      victims_moved_ = false;
+      const Cluster& c = ctx.cluster();
       prefiltered_ = !reference_ && o_.min_run > SimTime::zero();
+      const Key& best = order_.front().first;
       for (JobId r : running_) {
+        const Key vkey = key_of(ctx, r);
+        if (!reference_ && !best.outranks(vkey)) continue;
         if (prefiltered_ && (ctx.now() - ctx.run_started(r) < o_.min_run || !ctx.keeps_work_if_preempted(r))) continue;
-        victims_.emplace_back(key_of(ctx, r), r);
+        Victim victim{vkey, r};
+        const Allocation& a = ctx.allocation_of(r);
+        if (!a.empty()) victim.pool = c.node_pool(a.front().node);
+        for (const NodeGrant& g : a) {
+          const PoolId p = c.node_pool(g.node);
+          victim.chips |= 1ULL << c.pool(p).chip;
+          victim.cards += static_cast<uint32_t>(card_count(g.card_mask));
+          if (p != victim.pool) victim.pool = Victim::kManyPools;
+        }
+        victim_heap_.push_back(victim);
       }
-      std::sort(victims_.begin(), victims_.end(), [](const auto& a, const auto& b) { return b.first < a.first; });
+      if (reference_) {
+        victims_.swap(victim_heap_);
+        std::sort(victims_.begin(), victims_.end(), lower_priority_first);
+      } else {
+        std::make_heap(victim_heap_.begin(), victim_heap_.end(), higher_priority_first);
+      }
       victims_ready = true;
     }
     // A job of a class whose walk found no room at this state finds none either: it comes later

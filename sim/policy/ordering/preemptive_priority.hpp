@@ -26,9 +26,14 @@
 // starvation guard promotes it at a time known in advance, kept in a heap), so a pass reads only
 // the first max_scan of them instead of ordering every waiting job; placements are shared by the
 // jobs of one placement class within a pass (placement_memo.hpp; forgotten after a preemption,
-// which frees cards). Decisions are those of ordering and searching afresh at every pass
+// which frees cards). A preemption walk reads the running jobs lazily in order (a heap, popped as
+// far as the walk goes, of only those the pass's first job outranks), skips a run holding none
+// of the job's chips, and counts a one-pool run's cards at once where the job is a gang there.
+// Waiting entries are erased through iterators kept per job. Decisions are those of ordering and
+// searching afresh at every pass
 // (tests/policy/preemptive_fast_test.cpp, bench/decisions_identical.py).
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <queue>
 #include <set>
@@ -84,6 +89,16 @@ class PreemptivePriorityPolicy : public Policy {
       return neg_priority < o.neg_priority || (neg_priority == o.neg_priority && primary < o.primary);
     }
   };
+  // A running job a pass may stop: its key, the chip types of its cards (bit per ChipId), its
+  // cards and, when they are all in one, their pool.
+  struct Victim {
+    static constexpr PoolId kManyPools = ~PoolId{0};
+    Key key;
+    JobId id = 0;
+    uint64_t chips = 0;
+    uint32_t cards = 0;
+    PoolId pool = kManyPools;
+  };
   // Exposed for tests.
   Key key_of(const SchedulingContext& ctx, JobId id);
   uint32_t tiresias_queue(double card_s) const;
@@ -101,8 +116,11 @@ class PreemptivePriorityPolicy : public Policy {
     uint32_t cls = PlacementMemo::kNoClass;  // placement class (PlacementMemo::class_of)
     uint32_t waits = 0;          // times it started waiting: promo_ entries of older waits are stale
     uint64_t started_pass = 0;   // the pass of its last start
+    uint64_t preempted_pass = 0; // the pass of its last preemption
     uint32_t run_index = 0;      // its place in running_ while it runs
     bool running = false;
+    bool listed = false;         // in waiting_, at `at` (and by_class_[cls] at `at_class`)
+    std::set<std::pair<Key, JobId>>::iterator at, at_class;
   };
   Track& track(JobId id);
   // order_ = the waiting jobs by priority, the first max_scan of them.
@@ -115,7 +133,7 @@ class PreemptivePriorityPolicy : public Policy {
   void promote_due(const SchedulingContext& ctx);
   // waiting_ and by_class_ gain or lose an entry (window_last_ follows).
   void list(const Key& k, JobId id);
-  void unlist(const Key& k, JobId id);
+  void unlist(JobId id);
   // A pass off the quantum grid (no preemption): its starts found class by class.
   void start_in_order(SchedulingContext& ctx);
   // `ahead`: cards of jobs before it in this pass that could not start, by data site (data=weigh).
@@ -127,11 +145,11 @@ class PreemptivePriorityPolicy : public Policy {
   QueuedAhead ahead_;  // schedule()'s count of waiting cards by data site
   bool reference_ = false;
   std::set<JobId> pending_;  // reference mode only
-  // The waiting jobs by key, and each one's key there.
-  std::set<std::pair<Key, JobId>> waiting_;
-  std::unordered_map<JobId, Key> waiting_key_;
+  // The waiting jobs by key (each one's entries: Track::at and at_class).
+  using WaitingSet = std::set<std::pair<Key, JobId>>;
+  WaitingSet waiting_;
   std::set<std::pair<Key, JobId>>::iterator window_last_ = waiting_.end();  // the max_scan-th
-  std::vector<std::set<std::pair<Key, JobId>>> by_class_;  // waiting_ by placement class
+  std::deque<WaitingSet> by_class_;  // waiting_ by placement class (a deque: sets never move)
   std::vector<uint64_t> failed_at_;  // start_in_order: per class, the state version it did not fit at
   uint64_t passes_ = 0;
   // Per class, the (pass, state version) at which preempt_for found no room for one of its jobs.
@@ -146,7 +164,7 @@ class PreemptivePriorityPolicy : public Policy {
   };
   std::priority_queue<Promotion, std::vector<Promotion>, std::greater<>> promo_;
   void push_promotion(const SchedulingContext& ctx, JobId id);
-  bool waiting(JobId id) const { return reference_ ? pending_.count(id) > 0 : waiting_key_.count(id) > 0; }
+  bool waiting(JobId id) const { return reference_ ? pending_.count(id) > 0 : id < track_.size() && track_[id].listed; }
   bool any_waiting() const { return reference_ ? !pending_.empty() : !waiting_.empty(); }
   PlacementMemo memo_;
   uint64_t plain_searches_ = 0;
@@ -154,7 +172,15 @@ class PreemptivePriorityPolicy : public Policy {
   bool prefiltered_ = false;    // victims_ lists only runs out of their lease with a checkpoint
   void set_running(JobId id, bool on);
   std::vector<Track> track_;
-  std::vector<std::pair<Key, JobId>> order_, victims_;  // scratch
+  std::vector<std::pair<Key, JobId>> order_;  // scratch
+  // A pass's possible victims: victims_ in order (lowest priority first) as far as walks have
+  // read, victim_heap_ the rest. victim_at(i) orders up to the i-th; false when there is none.
+  std::vector<Victim> victims_, victim_heap_;
+  bool victim_at(std::size_t i);
+  // A victim of this pass started again in it, so Victim::chips/pool may be stale. No walk
+  // follows such a restart today (victims restart only in the pass's last loop, and a job a walk
+  // outranks never ran before it in the pass); the flag keeps the shortcuts exact if that changes.
+  bool victims_moved_ = false;
   std::vector<uint32_t> freed_node_;
   std::vector<int64_t> freed_cpu_, freed_mem_, freed_pool_;
   std::vector<NodeId> freed_nodes_;
