@@ -70,11 +70,12 @@ int run_mixed_training(const ScenarioSpec& spec, const RunOptions& opt, Device d
   std::unique_ptr<kernels::CudaPlanEvaluator> gpu;
   if (cuda_plan_search(device)) gpu = std::make_unique<kernels::CudaPlanEvaluator>();
   std::string csv =
-      "plan,model,chips,global_batch,cross_vendor_gbps,inter_node_gbps,feasible,efficiency,tokens_per_s,mfu,"
-      "pooled_tokens_per_s,dp,stages,microbatch_size,microbatches,recompute,candidates\n";
+      "plan,model,chips,global_batch,cross_vendor_gbps,inter_node_gbps,feasible,mixing_efficiency,pooling_gain,"
+      "efficiency,tokens_per_s,mfu,hfu,scale_free_tokens_per_s,pooled_tokens_per_s,dp,stages,microbatch_size,"
+      "microbatches,recompute,candidates\n";
   if (!opt.quiet)
-    fmt::print("{}: {} plans\n  {:<40} {:>8} {:>14} {:>7}  {}\n", spec.name, spec.mixed_training.plans.size(), "plan",
-               "eta", "tokens/s", "MFU %", "chips");
+    fmt::print("{}: {} plans\n  {:<40} {:>8} {:>8} {:>8} {:>14} {:>7}  {}\n", spec.name, spec.mixed_training.plans.size(),
+               "plan", "mixing", "pooling", "eta", "tokens/s", "MFU %", "chips");
   for (const MixedPlanSpec& p : spec.mixed_training.plans) {
     PlanRequest req = request_of(spec, p);
     req.cuda = gpu.get();
@@ -88,12 +89,17 @@ int run_mixed_training(const ScenarioSpec& spec, const RunOptions& opt, Device d
     }
     const MixedPlan& m = r.mixed;
     const uint32_t gb = req.global_batch > 0 ? req.global_batch : req.model.default_global_batch;
-    csv += fmt::format("{},{},{},{},{},{},{},{:.6f},{:.3f},{:.6f},{:.3f},{},{},{},{},{},{}\n", p.name, p.model,
-                       chips_text(p), gb, p.cross_vendor_gbps, p.inter_node_gbps, m.feasible ? 1 : 0, r.efficiency,
-                       m.feasible ? m.tokens_per_s : 0.0, m.feasible ? m.mfu : 0.0, r.pooled_tokens_per_s, m.dp,
-                       m.stages.size(), m.microbatch, m.microbatches, m.recompute ? 1 : 0, r.stats.candidates);
+    csv += fmt::format("{},{},{},{},{},{},{},{:.6f},{:.6f},{:.6f},{:.3f},{:.6f},{:.6f},{:.3f},{:.3f},{},{},{},{},{},{}\n",
+                       p.name, p.model, chips_text(p), gb, p.cross_vendor_gbps, p.inter_node_gbps, m.feasible ? 1 : 0,
+                       r.mixing_efficiency, r.pooling_gain, r.efficiency, m.feasible ? m.tokens_per_s : 0.0,
+                       m.feasible ? m.mfu : 0.0, m.feasible ? m.hfu : 0.0, r.scale_free_tokens_per_s,
+                       r.pooled_tokens_per_s, m.dp, m.stages.size(), m.microbatch, m.microbatches,
+                       m.feasible ? recompute_name(m.recompute) : "", r.stats.candidates);
     if (!opt.quiet)
-      fmt::print("  {:<40} {:>8} {:>14} {:>7}  {}\n", p.name, m.feasible ? fmt::format("{:.4f}", r.efficiency) : "no plan",
+      fmt::print("  {:<40} {:>8} {:>8} {:>8} {:>14} {:>7}  {}\n", p.name,
+                 m.feasible ? fmt::format("{:.4f}", r.mixing_efficiency) : "no plan",
+                 m.feasible ? fmt::format("{:.4f}", r.pooling_gain) : "-",
+                 m.feasible ? fmt::format("{:.4f}", r.efficiency) : "-",
                  m.feasible ? fmt::format("{:.0f}", m.tokens_per_s) : "-",
                  m.feasible ? fmt::format("{:.1f}", 100 * m.mfu) : "-", chips_text(p));
     if (!opt.out.empty())

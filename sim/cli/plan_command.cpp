@@ -83,6 +83,20 @@ int cmd_plan(const PlanOptions& opt) {
   req.cross_vendor_gbps = opt.cross_vendor_gbps;
   req.inter_node_gbps = opt.inter_node_gbps;
   req.per_group_dp = !opt.uniform_dp;
+  const auto attention = parse_attention(opt.attention);
+  if (!attention) return bad("--attention: expected flash or materialized, got '" + opt.attention + "'");
+  req.stack.attention = *attention;
+  const auto modes = parse_recompute_modes(opt.recompute);
+  if (!modes)
+    return bad("--recompute: expected auto, none, selective or full (or several joined by '|'), got '" +
+               opt.recompute + "'");
+  req.recompute_modes = *modes;
+  if (opt.zero != 0 && opt.zero != 1 && opt.zero != 3)
+    return bad("--zero: expected 0, 1 or 3, got " + std::to_string(opt.zero));
+  req.zero_stage = opt.zero;
+  if (opt.sequence_parallel != "on" && opt.sequence_parallel != "off")
+    return bad("--sequence-parallel: expected on or off, got '" + opt.sequence_parallel + "'");
+  req.stack.sequence_parallel = opt.sequence_parallel == "on";
   std::unique_ptr<kernels::CudaPlanEvaluator> gpu;
   try {
     const Device device = resolve_device(opt.device);
@@ -114,13 +128,20 @@ int cmd_plan(const PlanOptions& opt) {
   const uint32_t gb = req.global_batch > 0 ? req.global_batch : req.model.default_global_batch;
   fmt::print("{} on {} (global batch {} x {} tokens)\n", req.model.name, opt.chips, gb, req.model.seq_len);
   print_plan(r.mixed);
-  fmt::print("  throughput {:.0f} tokens/s, MFU {:.1f} %, step {:.2f} s\n", r.mixed.tokens_per_s, 100 * r.mixed.mfu,
-             r.mixed.step_s);
+  fmt::print("  throughput {:.0f} tokens/s, MFU {:.1f} % (HFU {:.1f} %; MFU {:.1f} % over the cards used), step {:.2f} s\n",
+             r.mixed.tokens_per_s, 100 * r.mixed.mfu, 100 * r.mixed.hfu, 100 * r.mixed.mfu_used, r.mixed.step_s);
   for (std::size_t g = 0; g < req.groups.size(); ++g)
     fmt::print("  alone: {} x {}: {}\n", req.groups[g].cards, req.groups[g].chip.name,
                r.homogeneous[g].feasible ? fmt::format("{:.0f} tokens/s", r.homogeneous[g].tokens_per_s)
                                          : std::string("no plan fits"));
-  fmt::print("  efficiency eta = {:.4f} (mixed / sum of the groups alone); {} candidate plans in {:.2f} s\n",
+  for (std::size_t g = 0; g < req.groups.size(); ++g)
+    fmt::print("  all {} cards as {}: {}\n", all_cards, req.groups[g].chip.name,
+               r.relabelled[g].feasible ? fmt::format("{:.0f} tokens/s", r.relabelled[g].tokens_per_s)
+                                        : std::string("no plan fits"));
+  fmt::print("  mixing efficiency {:.4f} (mixed / the same cards homogeneous, weighted by share)\n", r.mixing_efficiency);
+  fmt::print("  pooling gain {:.4f} (that baseline / sum of the groups alone)\n", r.pooling_gain);
+  fmt::print("  eta {:.4f} (mixed / sum of the groups alone = mixing efficiency x pooling gain); {} candidate plans in "
+             "{:.2f} s\n",
              r.efficiency, r.stats.candidates, r.stats.search_s);
 
   if (!opt.out.empty()) {

@@ -11,6 +11,11 @@ struct PlanOptions {
   unsigned global_batch = 0;  // 0: the model's default
   double cross_vendor_gbps = 100;
   double inter_node_gbps = 200;
+  // The training stack (docs/performance-model.md "Training stacks").
+  std::string attention = "flash";    // flash | materialized
+  std::string recompute = "auto";     // auto | none | selective | full (or several, '|')
+  unsigned zero = 1;                  // ZeRO stage: 0, 1 or 3
+  std::string sequence_parallel = "on";  // on | off
   bool uniform_dp = false;     // one DP degree for every chip group (PlanRequest::per_group_dp = false)
   std::string device = "cpu";  // cpu, cuda or auto (sim/cli/device.hpp)
   std::string out;

@@ -13,11 +13,13 @@ nlohmann::ordered_json plan_json(const MixedPlan& p) {
   }
   j["tokens_per_s"] = p.tokens_per_s;
   j["mfu"] = p.mfu;
+  j["hfu"] = p.hfu;
+  j["mfu_cards_used"] = p.mfu_used;
   j["step_s"] = p.step_s;
   j["dp"] = p.dp;
   j["microbatch_size"] = p.microbatch;
   j["microbatches"] = p.microbatches;
-  j["recompute"] = p.recompute;
+  j["recompute"] = recompute_name(p.recompute);
   j["stages"] = nlohmann::ordered_json::array();
   for (const StagePlan& s : p.stages)
     j["stages"].push_back({{"chip", s.chip},
@@ -34,7 +36,8 @@ nlohmann::ordered_json plan_json(const MixedPlan& p) {
 
 void print_plan(const MixedPlan& p) {
   fmt::print("  dp {} x pipeline of {} stages; microbatch {} x {} per replica{}\n", p.dp, p.stages.size(), p.microbatch,
-             p.microbatches, p.recompute ? "; full recomputation" : "");
+             p.microbatches,
+             p.recompute == Recompute::None ? "" : fmt::format("; {} recomputation", recompute_name(p.recompute)));
   fmt::print("  {:>5} {:<20} {:>6} {:>3} {:>3} {:>3} {:>12} {:>16}\n", "stage", "chip", "layers", "tp", "dp", "mb",
              "ms/microbat", "memory GB/limit");
   for (std::size_t i = 0; i < p.stages.size(); ++i) {
@@ -42,6 +45,15 @@ void print_plan(const MixedPlan& p) {
     fmt::print("  {:>5} {:<20} {:>6} {:>3} {:>3} {:>3} {:>12.2f} {:>8.1f} / {:<6.1f}\n", i, s.chip, s.layers, s.tp,
                s.dp, s.microbatch, s.microbatch_s * 1e3, s.memory_gb, s.memory_limit_gb);
   }
+}
+
+nlohmann::ordered_json stack_json(const PlanRequest& req) {
+  nlohmann::ordered_json j;
+  j["attention"] = req.stack.attention == AttentionKernel::Flash ? "flash" : "materialized";
+  j["sequence_parallel"] = req.stack.sequence_parallel;
+  j["zero_stage"] = req.zero_stage;
+  j["recompute"] = recompute_modes_text(req.recompute_modes);
+  return j;
 }
 
 nlohmann::ordered_json report_json(const PlanRequest& req, const MixingReport& r) {
@@ -53,13 +65,24 @@ nlohmann::ordered_json report_json(const PlanRequest& req, const MixingReport& r
   j["cross_vendor_gbps"] = req.cross_vendor_gbps;
   j["inter_node_gbps"] = req.inter_node_gbps;
   j["per_group_dp"] = req.per_group_dp;
+  j["stack"] = stack_json(req);
+  j["mixing_efficiency"] = r.mixing_efficiency;
+  j["pooling_gain"] = r.pooling_gain;
   j["efficiency"] = r.efficiency;
   j["throughput_tokens_per_s"] = r.mixed.feasible ? r.mixed.tokens_per_s : 0.0;
   j["mfu"] = r.mixed.feasible ? r.mixed.mfu : 0.0;
+  j["hfu"] = r.mixed.feasible ? r.mixed.hfu : 0.0;
+  j["scale_free_tokens_per_s"] = r.scale_free_tokens_per_s;
+  j["pooled_tokens_per_s"] = r.pooled_tokens_per_s;
   j["homogeneous_tokens_per_s"] = nlohmann::ordered_json::object();
   for (std::size_t g = 0; g < req.groups.size(); ++g)
     j["homogeneous_tokens_per_s"][req.groups[g].chip.name] =
         r.homogeneous[g].feasible ? r.homogeneous[g].tokens_per_s : 0.0;
+  // T_k of the scale-free baseline: all the cards as chip k, in the mix's groups.
+  j["all_cards_as_tokens_per_s"] = nlohmann::ordered_json::object();
+  for (std::size_t g = 0; g < req.groups.size() && g < r.relabelled.size(); ++g)
+    j["all_cards_as_tokens_per_s"][req.groups[g].chip.name] =
+        r.relabelled[g].feasible ? r.relabelled[g].tokens_per_s : 0.0;
   j["plan"] = plan_json(r.mixed);
   j["memory_per_stage_gb"] = nlohmann::ordered_json::array();
   for (const auto& s : r.mixed.stages) j["memory_per_stage_gb"].push_back(s.memory_gb);

@@ -8,6 +8,8 @@
 namespace hetsim {
 
 nlohmann::ordered_json plan_json(const MixedPlan& p);
+// The request's training stack (attention, sequence parallelism, ZeRO stage, recomputation).
+nlohmann::ordered_json stack_json(const PlanRequest& req);
 // The plan.json document of one request.
 nlohmann::ordered_json report_json(const PlanRequest& req, const MixingReport& r);
 // The stage table of a plan on stdout.

@@ -45,7 +45,7 @@ MixedSpeed MixedEfficiency::efficiency(const Job& job, std::span<const ChipCount
   }
   if (params_.fixed_efficiency > 0) {
     MixedSpeed all{params_.fixed_efficiency, 0};
-    for (const ChipCount& g : mix) all.alone_mask |= 1ULL << g.chip;
+    for (const ChipCount& g : mix) all.baseline_mask |= 1ULL << g.chip;
     return all;
   }
   const std::size_t model = model_for(job);
@@ -66,10 +66,10 @@ MixedSpeed MixedEfficiency::efficiency(const Job& job, std::span<const ChipCount
   for (const ChipCount& g : mix) req.groups.push_back(ChipGroup{chips_.at(g.chip), g.cards});
   const MixingReport report = evaluate_mixing(req);
   MixedSpeed speed;
-  if (report.mixed.feasible && report.efficiency > 0) {
-    speed.eta = report.efficiency;
+  if (report.mixed.feasible && report.mixing_efficiency > 0) {
+    speed.eta = report.mixing_efficiency;
     for (std::size_t k = 0; k < mix.size(); ++k) {
-      if (report.homogeneous[k].feasible) speed.alone_mask |= 1ULL << mix[k].chip;
+      if (report.relabelled[k].feasible) speed.baseline_mask |= 1ULL << mix[k].chip;
     }
   }
   stats_.planner_s += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

@@ -2,11 +2,15 @@
 // MixedEfficiency: how well one training job runs on a gang that spans chip types, for the city
 // simulator (docs/mixed-training.md, "In the simulator").
 //
-// The simulator's own throughput model (throughput.hpp) gives the speed S_k of each chip group
-// running the job alone. A mixed gang runs at eta x sum_k S_k over the groups the planner can run
-// alone, where eta is the mixed planner's efficiency for that mix (evaluate_mixing: best mixed
-// plan / sum of each group's best plan alone, groups too small to hold the model alone count 0
-// there, so they count 0 here too), or a fixed figure from the scenario (break-even studies). The job's transformer shape for the
+// The simulator's own throughput model (throughput.hpp) gives S_k, the speed of the whole gang
+// were all its cards of chip k (the gang's shape, chip k). A mixed gang of n_k cards of each type
+// (N in all) runs at
+//     mixing_efficiency x sum_k (n_k / N) S_k
+// over the chips whose all-cards plan the planner finds (evaluate_mixing's scale-free baseline:
+// a chip that cannot hold the model on all N cards counts 0 there, so here too), where
+// mixing_efficiency is the planner's for that mix, or a fixed figure from the scenario
+// (break-even studies). Both sides use the same baseline, so the planner's pooling gain (scale,
+// memory) is the simulator's own: nothing is counted twice. The job's transformer shape for the
 // planner is the catalog's dense model nearest to the job's parameter count (in log scale); its
 // global batch is the job's tokens per step over that model's sequence length.
 //
@@ -48,17 +52,17 @@ struct MixedEfficiencyStats {
 };
 
 struct MixedSpeed {
-  double eta = 0;          // 0: the planner finds no plan for the mix
-  uint64_t alone_mask = 0; // chips of the mix whose group has a plan on its own (bit = chip id)
+  double eta = 0;             // the mixing efficiency; 0: the planner finds no plan for the mix
+  uint64_t baseline_mask = 0; // chips of the mix with a plan on all the mix's cards (bit = chip id)
 };
 
 class MixedEfficiency {
  public:
   MixedEfficiency(const MixingParams& params, const ChipCatalog& chips);
 
-  // eta of `job` on the mix (chip ids ascending, >= 2 entries, cards > 0); eta 0 when the planner
-  // finds no plan that fits the chips' memory, or no group could run alone (nothing to compare
-  // with). Throws std::invalid_argument for a malformed mix or a catalog without dense models.
+  // The mixing efficiency of `job` on the mix (chip ids ascending, >= 2 entries, cards > 0); 0
+  // when the planner finds no plan that fits the chips' memory, or no chip could run the job on
+  // all the cards (nothing to compare with). Throws std::invalid_argument for a malformed mix or a catalog without dense models.
   MixedSpeed efficiency(const Job& job, std::span<const ChipCount> mix);
 
   // Index into params.models of the model the planner uses for `job`.

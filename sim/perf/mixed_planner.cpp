@@ -22,7 +22,7 @@ struct Shape {
   std::vector<uint32_t> tp, stages;  // per group (indexed by group, not by order)
   std::vector<uint32_t> mult;   // per group: its DP degree is dp x mult, its microbatch b / mult
   uint32_t dp = 1, b = 1, m = 1;  // base DP degree, microbatch per replica at the base degree
-  bool recompute = false;
+  Recompute recompute = Recompute::None;
   uint32_t dp_of(uint32_t g) const { return dp * mult[g]; }
   uint32_t b_of(uint32_t g) const { return b / mult[g]; }
 };
@@ -31,7 +31,11 @@ struct Costing {
   const PlanRequest& req;
 
   double peak(uint32_t g) const { return req.groups[g].chip.bf16_tflops * 1e12 * req.groups[g].chip.achievable_mfu; }
-  double bytes_per_param_state(uint32_t dp) const { return 4.0 + 12.0 / (req.zero1 ? dp : 1); }
+  // Weights, gradients and optimizer states per parameter on one card (PlanRequest::zero_stage).
+  double bytes_per_param_state(uint32_t dp) const {
+    if (req.zero_stage >= 3) return 18.0 / dp;
+    return req.zero_stage >= 1 ? 6.0 + 12.0 / dp : 18.0;
+  }
   double link_bytes_per_s(uint32_t from, uint32_t to) const {
     const bool cross = req.groups[from].chip.vendor != req.groups[to].chip.vendor;
     return (cross ? req.cross_vendor_gbps : req.inter_node_gbps) * kBytesPerGbit;
@@ -47,6 +51,10 @@ struct Costing {
     const uint32_t t = sh.tp[g];
     const double embed = static_cast<double>(M.vocab) * M.hidden / t;  // one of the two matrices
     double f = req.framework_overhead_gb * 1e9;
+    // ZeRO-3 holds the layer it runs and the next (prefetched) gathered, in BF16.
+    if (req.zero_stage >= 3) f += 2.0 * 2.0 * M.layer_params() / t;
+    // Full recomputation rebuilds one layer's activations at a time for its backward.
+    if (sh.recompute == Recompute::Full) f += M.layer_working_bytes(sh.b_of(g), t, req.stack);
     if (first) f += embed * bytes_per_param_state(sh.dp_of(g));
     if (last) f += embed * bytes_per_param_state(sh.dp_of(g)) + 4.0 * sh.b_of(g) * M.seq_len * M.vocab / t;  // FP32 logits
     return f;
@@ -55,7 +63,7 @@ struct Costing {
     const TransformerSpec& M = req.model;
     const uint32_t t = sh.tp[g];
     return M.layer_params() / t * bytes_per_param_state(sh.dp_of(g)) +
-           M.layer_activation_bytes(sh.b_of(g), t, sh.recompute) * inflight;
+           M.layer_activation_bytes(sh.b_of(g), t, sh.recompute, req.stack) * inflight;
   }
 
   // The stages of a shape, in pipeline order, appended to `out`.
@@ -73,12 +81,22 @@ struct Costing {
       const double tokens = static_cast<double>(sh.b_of(g)) * M.seq_len;
       const double act_bytes = 2.0 * tokens * M.hidden;  // BF16 activations of one replica's microbatch
       const double intra = chip.intra_node_gbs * 1e9 / 2.0;  // catalog figure is bidirectional
-      const double all_reduces = sh.recompute ? 6.0 : 4.0;
+      // 2 all-reduces forward, 2 backward (sequence parallelism swaps each for an all-gather and
+      // a reduce-scatter of the same volume); full recomputation repeats the forward's 2.
+      const double all_reduces = sh.recompute == Recompute::Full ? 6.0 : 4.0;
       const double tp_comm = t > 1 ? all_reduces * 2.0 * (t - 1) / t * act_bytes / intra : 0.0;
       const double inter = req.inter_node_gbps * kBytesPerGbit;
+      // The group's replicas of one stage sit side by side (Megatron's rank order: tensor, then
+      // data parallel), up to a server's worth: their gradient sync runs over the server's fabric
+      // first (hierarchical: reduce-scatter and all-gather among the r in a server, a ring across
+      // the n servers on each card's 1/r share over the NIC).
+      const uint32_t per_server = std::max<uint32_t>(1, static_cast<uint32_t>(chip.cards_per_server) / t);
+      const uint32_t r_in = std::min(dp, per_server);
+      const uint32_t n_srv = (dp + r_in - 1) / r_in;
+      const double sync_factor = req.zero_stage >= 3 ? 1.5 * sh.m : 1.0;
       for (uint32_t k = 0; k < sh.stages[g]; ++k, ++j) {
         kernels::PlanStage s;
-        s.per_layer_s = M.layer_train_flops(tokens, sh.recompute) / (t * peak(g)) + tp_comm;
+        s.per_layer_s = M.layer_executed_flops(tokens, sh.recompute, req.stack) / (t * peak(g)) + tp_comm;
         const bool first = j == 0, last = j + 1 == total;
         if (last) s.fixed_s = M.head_train_flops(tokens) / (t * peak(g));
         if (!last) {
@@ -91,13 +109,17 @@ struct Costing {
           s.comm_s = 2.0 * (per_card / link_bytes_per_s(g, next) + link_latency_s(g, next));
         }
         if (dp > 1) {
-          const double ring = 2.0 * (dp - 1) / dp;
-          s.sync_per_layer_s = ring * 2.0 * M.layer_params() / t / inter;
+          // Seconds per byte of a card's gradient shard: the intra-server ring, then the ring
+          // across servers on 1/r of it.
+          const double in_ring = 2.0 * (r_in - 1) / r_in / intra;
+          const double out_ring = n_srv > 1 ? 2.0 * (n_srv - 1) / n_srv / r_in / inter : 0.0;
+          const double per_byte = sync_factor * (in_ring + out_ring);
+          s.sync_per_layer_s = per_byte * 2.0 * M.layer_params() / t;
           const double embed_grads = (first || last) ? 2.0 * M.vocab * static_cast<double>(M.hidden) / t : 0.0;
-          s.sync_fixed_s = ring * embed_grads / inter + 2.0 * (dp - 1) * req.inter_node_latency_us * 1e-6;
+          s.sync_fixed_s = per_byte * embed_grads + sync_factor * 2.0 * (n_srv - 1) * req.inter_node_latency_us * 1e-6;
         }
         // Adam: read and write weights, gradients, moments and master weights, about 32 B/param.
-        s.opt_per_layer_s = 32.0 * M.layer_params() / t / (req.zero1 ? dp : 1) / (chip.mem_bw_tbs * 1e12);
+        s.opt_per_layer_s = 32.0 * M.layer_params() / t / (req.zero_stage >= 1 ? dp : 1) / (chip.mem_bw_tbs * 1e12);
         const double usable = req.memory_usable_fraction * chip.mem_gb * 1e9 - fixed_memory(first, last, g, sh);
         const uint32_t inflight = std::min(sh.m, total - j);
         const double per_layer = layer_memory(g, inflight, sh);
@@ -111,6 +133,10 @@ struct Costing {
 
 void check_request(const PlanRequest& r) {
   if (r.groups.empty()) throw std::invalid_argument("no chips to plan for");
+  if (r.zero_stage != 0 && r.zero_stage != 1 && r.zero_stage != 3)
+    throw std::invalid_argument("ZeRO stage must be 0, 1 or 3, got " + std::to_string(r.zero_stage));
+  if ((r.recompute_modes & 0b111) == 0 || (r.recompute_modes & ~0b111) != 0)
+    throw std::invalid_argument("no recomputation mode to search");
   if (r.groups.size() > kMaxGroups) throw std::invalid_argument("at most 6 chip types per plan");
   for (const auto& g : r.groups) {
     if (g.cards == 0) throw std::invalid_argument("chip " + g.chip.name + ": zero cards");
@@ -235,7 +261,12 @@ MixedPlan best_plan(const PlanRequest& req, PlannerStats* stats) {
           const uint32_t max_mult = *std::max_element(mlt.begin(), mlt.end());
           for (uint32_t b : kMicrobatchChoices) {
             if (gb % (d * b) != 0 || b % max_mult != 0) continue;
-            for (bool rc : {false, true}) {
+            for (Recompute rc : {Recompute::None, Recompute::Selective, Recompute::Full}) {
+              if (!((req.recompute_modes >> static_cast<int>(rc)) & 1)) continue;
+              // Under FlashAttention selective recomputation keeps what none keeps, at more FLOPs.
+              if (rc == Recompute::Selective && req.stack.attention == AttentionKernel::Flash &&
+                  (req.recompute_modes & 1))
+                continue;
               Shape s = sh;
               s.b = b, s.m = gb / (d * b), s.recompute = rc;
               const auto first = static_cast<uint32_t>(stages.size());
@@ -294,10 +325,17 @@ MixedPlan best_plan(const PlanRequest& req, PlannerStats* stats) {
   if (best.feasible) {
     const double tokens = static_cast<double>(gb) * req.model.seq_len;
     best.tokens_per_s = tokens / best.step_s;
-    double peak = 0;
-    for (uint32_t g = 0; g < K; ++g) peak += best.cards_used[g] * req.groups[g].chip.bf16_tflops * 1e12;
-    const double flops = req.model.layers * req.model.layer_train_flops(tokens, false) + req.model.head_train_flops(tokens);
-    best.mfu = flops / (best.step_s * peak);
+    double peak_used = 0, peak_given = 0;
+    for (uint32_t g = 0; g < K; ++g) {
+      peak_used += best.cards_used[g] * req.groups[g].chip.bf16_tflops * 1e12;
+      peak_given += req.groups[g].cards * req.groups[g].chip.bf16_tflops * 1e12;
+    }
+    const double head = req.model.head_train_flops(tokens);
+    const double model_flops = req.model.layers * req.model.layer_model_flops(tokens) + head;
+    const double executed = req.model.layers * req.model.layer_executed_flops(tokens, best.recompute, req.stack) + head;
+    best.mfu = model_flops / (best.step_s * peak_given);
+    best.hfu = executed / (best.step_s * peak_given);
+    best.mfu_used = model_flops / (best.step_s * peak_used);
   }
   if (stats != nullptr) {
     stats->candidates += evaluated;
@@ -316,8 +354,25 @@ MixingReport evaluate_mixing(const PlanRequest& req) {
     r.homogeneous.push_back(best_plan(alone, &r.stats));
     if (r.homogeneous.back().feasible) r.pooled_tokens_per_s += r.homogeneous.back().tokens_per_s;
   }
-  if (r.mixed.feasible && r.pooled_tokens_per_s > 0) r.efficiency = r.mixed.tokens_per_s / r.pooled_tokens_per_s;
+  double cards = 0;
+  for (const auto& g : req.groups) cards += g.cards;
+  for (std::size_t k = 0; k < req.groups.size(); ++k) {
+    r.relabelled.push_back(best_plan(relabelled_request(req, k), &r.stats));
+    if (r.relabelled.back().feasible)
+      r.scale_free_tokens_per_s += req.groups[k].cards / cards * r.relabelled.back().tokens_per_s;
+  }
+  const double mixed = r.mixed.feasible ? r.mixed.tokens_per_s : 0.0;
+  if (r.pooled_tokens_per_s > 0) r.efficiency = mixed / r.pooled_tokens_per_s;
+  if (r.scale_free_tokens_per_s > 0) r.mixing_efficiency = mixed / r.scale_free_tokens_per_s;
+  if (r.pooled_tokens_per_s > 0) r.pooling_gain = r.scale_free_tokens_per_s / r.pooled_tokens_per_s;
   return r;
+}
+
+PlanRequest relabelled_request(const PlanRequest& req, std::size_t k) {
+  PlanRequest same = req;
+  same.on_order_done = {};
+  for (ChipGroup& g : same.groups) g.chip = req.groups.at(k).chip;
+  return same;
 }
 
 }  // namespace hetsim

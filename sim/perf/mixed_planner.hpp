@@ -34,7 +34,22 @@ struct PlanRequest {
   double cross_vendor_latency_us = 20;
   double memory_usable_fraction = 0.9; // of each card's memory
   double framework_overhead_gb = 2.0;  // per card: CUDA/ROCm context, buffers, fragmentation
-  bool zero1 = true;                   // optimizer states sharded over the data-parallel replicas
+  // The training stack (transformer.hpp, docs/performance-model.md "Training stacks"): what
+  // current systems run by default.
+  TrainingStack stack;
+  // Recomputation modes the search may pick, a bit per Recompute value (all three by default;
+  // under FlashAttention selective keeps what none keeps and costs more, so it never wins).
+  uint8_t recompute_modes = 0b111;
+  // ZeRO stage over each stage's data-parallel replicas (Megatron mixed precision: BF16 weights,
+  // FP32 gradients, FP32 master weights and Adam moments: 18 bytes per parameter):
+  //   0  nothing sharded: 18 B/param; gradients all-reduced once per step
+  //   1  optimizer states sharded (Megatron's distributed optimizer): 6 + 12/d B/param; the same
+  //      traffic as an all-reduce (reduce-scatter of gradients, all-gather of weights)
+  //   3  everything sharded: 18/d B/param plus two layers of gathered BF16 weights; weights
+  //      all-gathered for every microbatch's forward and backward and gradients reduce-scattered
+  //      every microbatch (DeepSpeed ZeRO-3 with gradient accumulation): 1.5x an all-reduce per
+  //      microbatch
+  uint32_t zero_stage = 1;
   bool per_group_dp = true;            // 2-3 groups: each group's DP degree d x 1, 2 or 4
   // Where candidate plans are evaluated; results are identical bit for bit either way
   // (kernels/plan_search.hpp). Not owned. Batches smaller than cuda_min_batch stay on the CPU,
@@ -63,9 +78,11 @@ struct MixedPlan {
   bool feasible = false;
   std::vector<StagePlan> stages;          // in pipeline order
   uint32_t dp = 0, microbatch = 0, microbatches = 0;  // base DP degree; its per-replica microbatch
-  bool recompute = false;
+  Recompute recompute = Recompute::None;
   std::vector<uint32_t> cards_used;       // per group
-  double step_s = 0, tokens_per_s = 0, mfu = 0;  // mfu: model FLOPs / (step x peak of the cards used)
+  // mfu: model FLOPs (transformer.hpp: no recomputation) / (step x peak of every card given);
+  // hfu: FLOPs executed / the same; mfu_used: model FLOPs over the peak of the cards used only.
+  double step_s = 0, tokens_per_s = 0, mfu = 0, hfu = 0, mfu_used = 0;
   // When infeasible, why, in words: no layout of these cards at all (too many pipeline stages for
   // the model at every data-parallel degree the global batch allows), or layouts that all overflow
   // some card's memory.
@@ -82,14 +99,33 @@ struct PlannerStats {
 // zero cards, a model without layers); an infeasible request gives feasible == false.
 MixedPlan best_plan(const PlanRequest& request, PlannerStats* stats = nullptr);
 
+// Three ratios (docs/mixed-training.md, "Efficiency: three numbers"). With N = sum_k n_k cards
+// given and T_k the throughput of the same request with every group's chip replaced by group k's
+// (same card counts, same search, one vendor: the mix's layout with no mixing in it):
+//   scale_free       = sum_k (n_k / N) T_k           what these N cards would do, were they
+//                                                     homogeneous in the mix's proportions
+//   mixing_efficiency = mixed / scale_free           the cost (or gain) of mixing chip types only:
+//                                                     1 for any split of identical chips
+//   pooling_gain     = scale_free / pooled           what pooling the groups into one job buys
+//                                                     over running each alone (scale, memory)
+//   efficiency (eta) = mixed / pooled = mixing_efficiency x pooling_gain
+// A group whose relabelled request has no plan (its chip cannot hold the model even on all N
+// cards) counts 0 in scale_free. Ratios whose denominator is 0 are reported as 0.
 struct MixingReport {
   MixedPlan mixed;
   std::vector<MixedPlan> homogeneous;  // per group, the same planner on that group alone
+  std::vector<MixedPlan> relabelled;   // per group k, all groups' cards as chip k (T_k above)
   double pooled_tokens_per_s = 0;      // sum of the homogeneous throughputs
+  double scale_free_tokens_per_s = 0;  // sum_k n_k / N x relabelled_k
   double efficiency = 0;               // mixed / pooled; 0 when nothing is feasible
+  double mixing_efficiency = 0;        // mixed / scale_free
+  double pooling_gain = 0;             // scale_free / pooled
   PlannerStats stats;
 };
 
 MixingReport evaluate_mixing(const PlanRequest& request);
+
+// The request with every group's chip replaced by group k's: same card counts, one vendor.
+PlanRequest relabelled_request(const PlanRequest& request, std::size_t k);
 
 }  // namespace hetsim

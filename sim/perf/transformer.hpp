@@ -3,9 +3,31 @@
 // from scenarios/catalog/models.yaml, and the per-layer quantities every formula uses. Dense and
 // mixture-of-experts (MoE) decoder-only models; BF16 weights and activations.
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 
 namespace hetsim {
+
+// How a training stack runs a layer (docs/performance-model.md, "Training stacks"):
+//   attention   flash: FlashAttention, the score matrix is never stored (its backward recomputes
+//               it: 14 instead of 12 attention FLOPs per token x s x h); materialized: scores and
+//               softmax kept for the backward (Megatron before FlashAttention)
+//   recompute   none; selective (Korthikanti et al. 2022: the attention core is recomputed, its
+//               scores not kept); full (only each layer's input kept, the layer run forward again)
+//   sequence_parallel  LayerNorm/dropout activations sharded over the tensor-parallel group too
+enum class AttentionKernel : uint8_t { Flash, Materialized };
+enum class Recompute : uint8_t { None, Selective, Full };
+struct TrainingStack {
+  AttentionKernel attention = AttentionKernel::Flash;
+  bool sequence_parallel = true;
+};
+const char* recompute_name(Recompute r);
+// Recomputation modes as a set, a bit per Recompute value: "auto" (all three, the planner picks),
+// "none", "selective", "full", or several joined by '|'. nullopt for anything else.
+std::optional<uint8_t> parse_recompute_modes(std::string_view text);
+std::string recompute_modes_text(uint8_t modes);
+std::optional<AttentionKernel> parse_attention(std::string_view text);  // "flash" | "materialized"
 
 struct TransformerSpec {
   std::string name;
@@ -31,16 +53,27 @@ struct TransformerSpec {
   // Token embedding and (untied) output head: 2 x vocab x h.
   double embedding_params() const;
   double total_params() const;
-  // Training FLOPs (forward + backward = 3 x forward) of one layer for `tokens` tokens of one
-  // sequence length: 6 x active params x tokens + attention scores 12 x tokens x s x h
-  // (QK^T and AV, 2 x 2 x s x h per token forward, x 3). Recomputation adds one forward (x 4/3).
-  double layer_train_flops(double tokens, bool recompute) const;
+  // Model FLOPs of one layer's training (forward + backward = 3 x forward) for `tokens` tokens of
+  // one sequence length, the MFU convention (Megatron, PaLM): 6 x active params x tokens +
+  // attention 12 x tokens x s x h (QK^T and AV, 2 x 2 x s x h per token forward, x 3). No
+  // recomputation, no causal-mask saving.
+  double layer_model_flops(double tokens) const;
+  // FLOPs the hardware executes for the same work (HFU's numerator): FlashAttention's backward
+  // recomputes the scores (attention 14 x tokens x s x h); selective recomputation adds the
+  // attention core's forward again (4 x tokens x s x h); full recomputation a whole forward
+  // (2 x active params x tokens + the attention forward).
+  double layer_executed_flops(double tokens, Recompute r, const TrainingStack& stack) const;
   // Output head (and loss) training FLOPs for `tokens` tokens: 6 x vocab x h x tokens.
   double head_train_flops(double tokens) const;
-  // Activation memory of one layer for one microbatch of b samples, bytes, tensor-parallel degree t
-  // (Korthikanti et al. 2022, without sequence parallelism): s b h (10 + 24/t + 5 a s / (h t));
-  // with full recomputation only the layer input is kept: 2 s b h.
-  double layer_activation_bytes(double b, double t, bool recompute) const;
+  // Activation memory one layer keeps for one microbatch of b samples until its backward, bytes,
+  // tensor-parallel degree t (Korthikanti et al. 2022, Table 2 and section 4): s b h (10 + 24/t)
+  // without sequence parallelism, s b h 34/t with it, plus the score matrix's 5 a s^2 b / t when
+  // attention is materialized and not recomputed selectively; with full recomputation only the
+  // layer input, 2 s b h (/t with sequence parallelism).
+  double layer_activation_bytes(double b, double t, Recompute r, const TrainingStack& stack) const;
+  // The working set of the one layer whose backward runs under full recomputation (its
+  // activations rebuilt): layer_activation_bytes without recomputation.
+  double layer_working_bytes(double b, double t, const TrainingStack& stack) const;
 };
 
 }  // namespace hetsim

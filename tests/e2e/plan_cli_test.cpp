@@ -15,12 +15,24 @@ TEST(PlanCli, WritesTheDocumentedPlanJson) {
   const fs::path d = fresh_dir("plan");
   const Out o = run("plan --model llama2-7b --chips A100-80G-SXM:16,Ascend-910B3:16 --global-batch 256 --out " + d.string());
   ASSERT_EQ(o.code, 0) << o.text;
-  EXPECT_NE(o.text.find("efficiency eta"), std::string::npos) << o.text;
+  EXPECT_NE(o.text.find("mixing efficiency"), std::string::npos) << o.text;
+  EXPECT_NE(o.text.find("pooling gain"), std::string::npos) << o.text;
+  EXPECT_NE(o.text.find("HFU"), std::string::npos) << o.text;
   const auto j = nlohmann::json::parse(slurp(d / "plan.json"));
-  for (const char* k : {"efficiency", "throughput_tokens_per_s", "mfu", "homogeneous_tokens_per_s", "plan",
-                        "memory_per_stage_gb"})
+  for (const char* k : {"stack", "mixing_efficiency", "pooling_gain", "efficiency", "throughput_tokens_per_s", "mfu",
+                        "hfu", "scale_free_tokens_per_s", "pooled_tokens_per_s", "homogeneous_tokens_per_s",
+                        "all_cards_as_tokens_per_s", "plan", "memory_per_stage_gb"})
     EXPECT_TRUE(j.contains(k)) << k;
   EXPECT_GT(j["efficiency"].get<double>(), 0.5);
+  // eta = mixing efficiency x pooling gain; the defaults are today's stack.
+  EXPECT_NEAR(j["efficiency"].get<double>(), j["mixing_efficiency"].get<double>() * j["pooling_gain"].get<double>(),
+              1e-12);
+  EXPECT_EQ(j["stack"]["attention"], "flash");
+  EXPECT_EQ(j["stack"]["zero_stage"], 1);
+  EXPECT_EQ(j["stack"]["recompute"], "auto");
+  EXPECT_TRUE(j["stack"]["sequence_parallel"].get<bool>());
+  EXPECT_GE(j["hfu"].get<double>(), j["mfu"].get<double>());
+  EXPECT_TRUE(j["all_cards_as_tokens_per_s"].contains("Ascend-910B3"));
   EXPECT_TRUE(j["homogeneous_tokens_per_s"].contains("A100-80G-SXM"));
   EXPECT_TRUE(j["homogeneous_tokens_per_s"].contains("Ascend-910B3"));
   const auto& plan = j["plan"];
@@ -40,8 +52,9 @@ TEST(PlanCli, WritesTheDocumentedPlanJson) {
 }
 
 TEST(PlanCli, UniformDpKeepsOneDegreeAndIsNeverFaster) {
-  // BAAI-like: with per-group degrees the small BI-V150 group runs at half the BI-V100 degree.
-  const std::string req = "plan --model aquila2-70b --chips Iluvatar-BI-V100:960,Iluvatar-BI-V150:64 --out ";
+  // A few fast cards with many slow ones: per-group degrees run the H100 group at half the
+  // BI-V100 degree.
+  const std::string req = "plan --model llama2-70b --chips H100-SXM:32,Iluvatar-BI-V100:256 --out ";
   const fs::path per = fresh_dir("plan-per"), uni = fresh_dir("plan-uni");
   const Out shown = run(req + per.string() + " --progress on");
   ASSERT_EQ(shown.code, 0) << shown.text;
@@ -84,6 +97,9 @@ TEST(PlanCli, BadRequestsExitTwoWithAReason) {
        "(data-parallel degree 1024, which divides the global batch of 1024), more than the 32 stages llama2-7b can "
        "be cut into"},
       {"plan --model llama2-7b --chips A100-80G-SXM:8 --cross-vendor-gbps 0", "must be > 0"},
+      {"plan --model llama2-7b --chips A100-80G-SXM:8 --recompute some", "--recompute: expected auto, none, selective"},
+      {"plan --model llama2-7b --chips A100-80G-SXM:8 --zero 2", "--zero"},
+      {"plan --model llama2-7b --chips A100-80G-SXM:8 --attention fast", "--attention"},
   };
   for (const auto& c : cases) {
     const Out o = run(c.args);
@@ -101,7 +117,10 @@ TEST(MixedScenario, RunsEveryPlanAndWritesTheTableAndPlans) {
   const Out o = run("run tests/e2e/data/mixed-sample.yaml --out " + d.string());
   ASSERT_EQ(o.code, 0) << o.text;
   const std::string csv = slurp(d / "mixed_plans.csv");
-  EXPECT_EQ(csv.rfind("plan,model,chips,global_batch,cross_vendor_gbps,inter_node_gbps,feasible,efficiency,", 0), 0u);
+  EXPECT_EQ(csv.rfind("plan,model,chips,global_batch,cross_vendor_gbps,inter_node_gbps,feasible,mixing_efficiency,"
+                      "pooling_gain,efficiency,tokens_per_s,mfu,hfu,scale_free_tokens_per_s,",
+                      0),
+            0u);
   EXPECT_NE(csv.find("\nsmall,llama2-7b,A100-80G-SXM:16+Ascend-910B3:16,128,"), std::string::npos) << csv;
   EXPECT_NE(csv.find("\nlink@cross_vendor_gbps=0.5,"), std::string::npos) << csv;
   EXPECT_TRUE(fs::exists(d / "plans" / "small.json"));

@@ -63,6 +63,204 @@ TEST(MixedPlanner, TwoIdenticalGroupsOverASlowLinkLoseMoreAsItSlows) {
   EXPECT_LT(previous, 0.9);  // at 0.1 Gb/s the pipeline crossing dominates
 }
 
+TransformerSpec llama70b() {
+  TransformerSpec m = llama7b();
+  m.name = "llama2-70b";
+  m.layers = 80, m.hidden = 8192, m.heads = 64, m.kv_heads = 8, m.ffn_hidden = 28672, m.default_global_batch = 1024;
+  return m;
+}
+
+// The case: 128 identical A100-80G split into two groups under different names, same
+// vendor. eta counted pooling as mixing (1.07); the mixing efficiency must be 1.
+TEST(MixingEfficiency, AnySplitOfIdenticalChipsIsOne) {
+  for (auto [model, split] : {std::pair{llama70b(), std::pair{96u, 32u}}, std::pair{llama70b(), std::pair{64u, 64u}},
+                              std::pair{llama7b(), std::pair{24u, 8u}}, std::pair{llama7b(), std::pair{8u, 56u}}}) {
+    PlanRequest r;
+    r.model = model;
+    r.groups = {ChipGroup{chip("a100-x", "NVIDIA", 312, 80), split.first},
+                ChipGroup{chip("a100-y", "NVIDIA", 312, 80), split.second}};
+    const MixingReport rep = evaluate_mixing(r);
+    ASSERT_TRUE(rep.mixed.feasible);
+    EXPECT_NEAR(rep.mixing_efficiency, 1.0, 1e-9) << model.name << " " << split.first << "+" << split.second;
+    // What eta saw on top is pooling, and the identity holds.
+    EXPECT_NEAR(rep.efficiency, rep.mixing_efficiency * rep.pooling_gain, 1e-12);
+  }
+}
+
+// Three groups of identical chips too, and one group that cannot hold the model alone: eta is
+// unbounded there (the small group counts 0 in the pooled baseline), the mixing efficiency is not.
+TEST(MixingEfficiency, ATinyGroupNoLongerCountsZero) {
+  PlanRequest r;
+  r.model = llama70b();
+  r.groups = {ChipGroup{chip("x", "NVIDIA", 312, 80), 120}, ChipGroup{chip("y", "NVIDIA", 312, 80), 4},
+              ChipGroup{chip("z", "NVIDIA", 312, 80), 4}};
+  const MixingReport rep = evaluate_mixing(r);
+  ASSERT_TRUE(rep.mixed.feasible);
+  EXPECT_FALSE(rep.homogeneous[1].feasible);  // 4 cards cannot hold 70B
+  EXPECT_NEAR(rep.mixing_efficiency, 1.0, 1e-9);
+  EXPECT_GT(rep.pooling_gain, 1.0);  // the 8 small-group cards only count once pooled
+}
+
+// Chips of different vendors pay the cross-vendor link: the mixing efficiency is below 1 and
+// rises with the link's speed, reaching 1 when the link is the inter-node one.
+TEST(MixingEfficiency, MonotoneInTheCrossVendorLinkAndOneWhenItCostsNothing) {
+  PlanRequest r;
+  r.model = llama7b();
+  r.groups = {ChipGroup{chip("a", "vendor-a", 312, 80), 16}, ChipGroup{chip("b", "vendor-b", 312, 80), 16}};
+  double previous = 0;
+  for (double gbps : {0.1, 1.0, 10.0, 100.0, 200.0, 400.0}) {
+    r.cross_vendor_gbps = gbps;
+    const MixingReport rep = evaluate_mixing(r);
+    ASSERT_TRUE(rep.mixed.feasible);
+    // Up to the inter-node figure (200 Gb/s) mixing costs; a faster cross-vendor path may gain.
+    if (gbps < r.inter_node_gbps) {
+      EXPECT_LT(rep.mixing_efficiency, 1.0) << gbps;
+    }
+    EXPECT_GE(rep.mixing_efficiency, previous) << gbps;
+    previous = rep.mixing_efficiency;
+  }
+  r.cross_vendor_gbps = r.inter_node_gbps;
+  r.cross_vendor_latency_us = r.inter_node_latency_us;
+  EXPECT_NEAR(evaluate_mixing(r).mixing_efficiency, 1.0, 1e-9);
+}
+
+// Between two chip types the scale-free baseline sits between the two homogeneous clusters, and
+// the three numbers multiply.
+TEST(MixingEfficiency, BaselineIsTheShareWeightedHomogeneousThroughput) {
+  PlanRequest r;
+  r.model = llama7b();
+  r.groups = {ChipGroup{chip("fast", "va", 989, 80), 16}, ChipGroup{chip("slow", "vb", 312, 64), 48}};
+  const MixingReport rep = evaluate_mixing(r);
+  ASSERT_TRUE(rep.mixed.feasible);
+  ASSERT_EQ(rep.relabelled.size(), 2u);
+  const double expect = 16.0 / 64 * rep.relabelled[0].tokens_per_s + 48.0 / 64 * rep.relabelled[1].tokens_per_s;
+  EXPECT_DOUBLE_EQ(rep.scale_free_tokens_per_s, expect);
+  EXPECT_GT(rep.relabelled[0].tokens_per_s, rep.relabelled[1].tokens_per_s);
+  EXPECT_NEAR(rep.efficiency, rep.mixing_efficiency * rep.pooling_gain, 1e-12);
+  EXPECT_GT(rep.mixing_efficiency, 0.5);
+  EXPECT_LT(rep.mixing_efficiency, 1.2);
+}
+
+// Korthikanti et al. 2022, Table 2, worked by hand for llama2-7b's shape (s 4096, h 4096, a 32) at
+// b = 1, t = 2: sbh = 2^36 bytes-units. Without sequence parallelism 10 + 24/2 = 22 sbh; with it
+// 34/2 = 17 sbh; the materialized score matrix adds 5 a s / (h t) = 5 x 32 x 4096 / 8192 = 80 sbh;
+// full recomputation keeps 2 sbh (1 sbh with sequence parallelism).
+TEST(TrainingStack, ActivationMemoryFollowsKorthikanti) {
+  const TransformerSpec m = llama7b();
+  const double sbh = 4096.0 * 4096.0;
+  TrainingStack flash_sp, flash_nosp, mat_nosp;
+  flash_nosp.sequence_parallel = false;
+  mat_nosp.attention = AttentionKernel::Materialized;
+  mat_nosp.sequence_parallel = false;
+  EXPECT_DOUBLE_EQ(m.layer_activation_bytes(1, 2, Recompute::None, flash_sp), 17 * sbh);
+  EXPECT_DOUBLE_EQ(m.layer_activation_bytes(1, 2, Recompute::None, flash_nosp), 22 * sbh);
+  EXPECT_DOUBLE_EQ(m.layer_activation_bytes(1, 2, Recompute::None, mat_nosp), 102 * sbh);
+  EXPECT_DOUBLE_EQ(m.layer_activation_bytes(1, 2, Recompute::Selective, mat_nosp), 22 * sbh);
+  EXPECT_DOUBLE_EQ(m.layer_activation_bytes(1, 2, Recompute::Full, mat_nosp), 2 * sbh);
+  EXPECT_DOUBLE_EQ(m.layer_activation_bytes(1, 2, Recompute::Full, flash_sp), 1 * sbh);
+  EXPECT_DOUBLE_EQ(m.layer_working_bytes(1, 2, flash_sp), 17 * sbh);
+}
+
+// FLOPs per layer for T tokens: model 6 P T + 12 T s h; executed adds FlashAttention's
+// recomputed scores (2 T s h), selective recomputation's attention forward (4 T s h), or full
+// recomputation's forward (2 P T + 4 T s h).
+TEST(TrainingStack, ExecutedFlopsCountWhatRecomputationAndFlashAttentionAdd) {
+  const TransformerSpec m = llama7b();
+  const double T = 4096, P = m.layer_active_params(), tsh = T * 4096.0 * 4096.0;
+  TrainingStack flash, mat;
+  mat.attention = AttentionKernel::Materialized;
+  EXPECT_DOUBLE_EQ(m.layer_model_flops(T), 6 * P * T + 12 * tsh);
+  EXPECT_DOUBLE_EQ(m.layer_executed_flops(T, Recompute::None, mat), 6 * P * T + 12 * tsh);
+  EXPECT_DOUBLE_EQ(m.layer_executed_flops(T, Recompute::None, flash), 6 * P * T + 14 * tsh);
+  EXPECT_DOUBLE_EQ(m.layer_executed_flops(T, Recompute::Selective, mat), 6 * P * T + 16 * tsh);
+  EXPECT_DOUBLE_EQ(m.layer_executed_flops(T, Recompute::Full, mat), 8 * P * T + 16 * tsh);
+}
+
+TEST(TrainingStack, RecomputationModesParseAndPrint) {
+  EXPECT_EQ(parse_recompute_modes("auto"), uint8_t{0b111});
+  EXPECT_EQ(parse_recompute_modes("none"), uint8_t{0b001});
+  EXPECT_EQ(parse_recompute_modes("selective|full"), uint8_t{0b110});
+  EXPECT_FALSE(parse_recompute_modes("some").has_value());
+  EXPECT_FALSE(parse_recompute_modes("none|").has_value());
+  EXPECT_FALSE(parse_recompute_modes("").has_value());
+  EXPECT_EQ(recompute_modes_text(0b110), "selective|full");
+  EXPECT_EQ(recompute_modes_text(0b111), "auto");
+}
+
+// The stack's choices reach the plan: FlashAttention never needs selective recomputation and
+// fits what materialized attention cannot; ZeRO stages order the memory; a fixed mode is kept.
+TEST(MixedPlanner, StackChoicesChangeThePlanAsTheyShould) {
+  PlanRequest r;
+  r.model = llama70b();
+  r.groups = {ChipGroup{chip("a", "va", 312, 80), 64}};
+  const MixedPlan flash = best_plan(r);
+  ASSERT_TRUE(flash.feasible);
+  EXPECT_NE(flash.recompute, Recompute::Selective);
+  PlanRequest mat = r;
+  mat.stack.attention = AttentionKernel::Materialized;
+  mat.stack.sequence_parallel = false;
+  const MixedPlan m = best_plan(mat);
+  ASSERT_TRUE(m.feasible);
+  EXPECT_GE(flash.tokens_per_s, m.tokens_per_s);  // the score matrix only costs memory
+  for (Recompute mode : {Recompute::None, Recompute::Selective, Recompute::Full}) {
+    PlanRequest fixed = mat;
+    fixed.recompute_modes = static_cast<uint8_t>(1U << static_cast<int>(mode));
+    const MixedPlan p = best_plan(fixed);
+    ASSERT_TRUE(p.feasible) << recompute_name(mode);
+    EXPECT_EQ(p.recompute, mode);
+  }
+  // ZeRO-1 shards the optimizer states and their update at the same traffic as stage 0, so it is
+  // never slower; on this many replicas ZeRO-3's per-microbatch gathers cost more than they save.
+  std::vector<double> by_stage;
+  for (uint32_t z : {0u, 1u, 3u}) {
+    PlanRequest zr = r;
+    zr.zero_stage = z;
+    const MixedPlan p = best_plan(zr);
+    ASSERT_TRUE(p.feasible) << z;
+    by_stage.push_back(p.tokens_per_s);
+  }
+  EXPECT_GE(by_stage[1], by_stage[0]);
+  EXPECT_LT(by_stage[2], by_stage[1]);
+  PlanRequest bad = r;
+  bad.zero_stage = 2;
+  EXPECT_THROW(best_plan(bad), std::invalid_argument);
+  bad = r;
+  bad.recompute_modes = 0;
+  EXPECT_THROW(best_plan(bad), std::invalid_argument);
+}
+
+// MFU counts every card given. 66 cards and a global batch of 1 (data-parallel degree 1): at
+// most 32 stages (one layer each) of t in {1, 2, 4, 8} cards, so t = 4 or 8 and 64 cards used.
+TEST(MixedPlanner, MfuCountsEveryCardGivenAndHfuTheExecutedFlops) {
+  PlanRequest r;
+  r.model = llama7b();
+  r.global_batch = 1;
+  r.groups = {ChipGroup{chip("a", "va", 312, 80), 66}};
+  const MixedPlan p = best_plan(r);
+  ASSERT_TRUE(p.feasible);
+  EXPECT_EQ(p.cards_used[0], 64u);
+  EXPECT_NEAR(p.mfu, p.mfu_used * 64.0 / 66.0, 1e-12);
+  EXPECT_GT(p.hfu, p.mfu);  // FlashAttention's backward recomputes the scores at least
+}
+
+// A stage's replicas inside one server sync over its fabric, not the NIC: a plan of one server
+// is as fast with a 1 Gb/s NIC as with 400 Gb/s when it has one pipeline stage.
+TEST(MixedPlanner, ReplicasInOneServerSyncOverItsFabric) {
+  PlanRequest r;
+  r.model = llama7b();
+  r.global_batch = 256;
+  r.groups = {ChipGroup{chip("a", "va", 312, 80), 8}};
+  r.inter_node_gbps = 400;
+  const MixedPlan fast = best_plan(r);
+  ASSERT_TRUE(fast.feasible);
+  ASSERT_EQ(fast.stages.size(), 1u) << "the test needs a one-stage plan";
+  ASSERT_GT(fast.stages[0].dp, 1u);
+  r.inter_node_gbps = 1;
+  const MixedPlan slow = best_plan(r);
+  ASSERT_EQ(slow.stages.size(), 1u);
+  EXPECT_DOUBLE_EQ(slow.step_s, fast.step_s);
+}
+
 TEST(MixedPlanner, ChosenPlansRespectMemoryAndUseOnlyTheirCards) {
   PlanRequest r;
   r.model = llama7b();

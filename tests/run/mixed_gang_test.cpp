@@ -39,12 +39,14 @@ SimulationModel contention_model() {
   return m;
 }
 
-// Step time of the job on whole nodes [first, last] alone (the group's own speed).
-double step_alone(const SimulationModel& m, const Job& j, NodeId first, NodeId last) {
+// Step time of the job on whole nodes [first, last] were they all of `chip` (the scale-free
+// baseline's S_k: the whole gang's shape, one chip).
+double step_as(const SimulationModel& m, const Job& j, NodeId first, NodeId last, ChipId chip) {
   Allocation a;
   for (NodeId n = first; n <= last; ++n) a.push_back(NodeGrant{n, 0xFF, kMilliPerCard, 0, 0});
-  const AllocationShape shape = shape_of(a, m.cluster, m.topology);
-  return step_time(j.model, m.chips.at(shape.chip), shape, m.perf).total_s;
+  AllocationShape shape = shape_of(a, m.cluster, m.topology);
+  shape.chip = chip;
+  return step_time(j.model, m.chips.at(chip), shape, m.perf).total_s;
 }
 
 }  // namespace
@@ -64,9 +66,10 @@ TEST(MixedGangs, FallbackStartsAMixedGangAtOnceAtThePlannersSpeed) {
   const ChipCount mix[] = {{0, 16}, {1, 48}};
   const MixedSpeed speed = planner.efficiency(m.jobs[1], mix);
   ASSERT_GT(speed.eta, 0.0);
-  ASSERT_EQ(speed.alone_mask, 0b11u);
-  // Job 0 took fast nodes 0..5; the mixed gang gets fast nodes 6..7 and slow nodes 8..13.
-  const double step = 1.0 / (speed.eta * (1.0 / step_alone(m, m.jobs[1], 6, 7) + 1.0 / step_alone(m, m.jobs[1], 8, 13)));
+  ASSERT_EQ(speed.baseline_mask, 0b11u);
+  // Job 0 took fast nodes 0..5; the mixed gang gets fast nodes 6..7 and slow nodes 8..13: 16 fast
+  // and 48 slow cards, so a quarter of the all-fast speed and three quarters of the all-slow.
+  const double step = 1.0 / (speed.eta * (0.25 / step_as(m, m.jobs[1], 6, 13, 0) + 0.75 / step_as(m, m.jobs[1], 6, 13, 1)));
   for (const char* policy : {"fifo", "sjf", "easy-backfill"}) {
     const auto r = test::run_policy(m, policy, {{"mix_chips", "fallback"}});
     const JobRecord& rec = r.metrics->records()[1];
