@@ -40,6 +40,38 @@ TEST(ExperimentScripts, MixedCityGridRunsResumesAndPlots) {
   fs::remove_all(out);
 }
 
+// scripts/validate_mfu.py (docs/validation.md, "Validation: published training throughput"): every
+// published row gets a prediction, the means are printed, nothing is dropped.
+TEST(ExperimentScripts, ValidateMfuPredictsEveryPublishedRow) {
+  const fs::path out = fresh_dir("validate-mfu");
+  const Out o = run_script("scripts/validate_mfu.py --hetsim '" + kBin + "' --out '" + (out / "v.md").string() + "'");
+  ASSERT_EQ(o.code, 0) << o.text;
+  const std::string md = slurp(out / "v.md");
+  EXPECT_EQ(line_count(md.substr(0, md.find("\n\n") + 1)), 38) << md;  // header, rule, 36 rows
+  EXPECT_EQ(md.find("infeasible"), std::string::npos) << md;
+  EXPECT_NE(md.find("MFU/HFU rows (30): mean absolute error"), std::string::npos) << md;
+  EXPECT_NE(md.find("tokens/s per card rows (3): mean absolute error"), std::string::npos) << md;
+  for (const char* chip : {"| H100-SXM |", "| A100-80G-SXM |", "| Ascend-910B3 |", "| V100-SXM3-32G |"})
+    EXPECT_NE(md.find(chip), std::string::npos) << chip;
+  fs::remove_all(out);
+}
+
+// scripts/mixed_claim_bands.py (docs/mixed-training.md, "What the model supports"): the grid's
+// machinery on its quick setting: every run recorded, a band per claim and ratio.
+TEST(ExperimentScripts, MixedClaimBandsTabulatesEachClaim) {
+  const fs::path out = fresh_dir("claim-bands");
+  const Out o = run_script("scripts/mixed_claim_bands.py --quick -j 2 --hetsim '" + kBin + "' --out '" + out.string() + "'");
+  ASSERT_EQ(o.code, 0) << o.text;
+  const std::string runs = slurp(out / "runs.csv");
+  EXPECT_EQ(line_count(runs), 1 + 6 + 3) << runs;  // hethub: 3 links + 3 other vendors; baai: 3 RDMA
+  EXPECT_EQ(runs.find(",0,"), std::string::npos) << "an infeasible run: " << runs;
+  const std::string bands = slurp(out / "bands.md");
+  for (const char* row : {"| hethub | 0.9749 | 6 (6) | mixing_efficiency |", "| hethub | 0.9749 | 6 (6) | eta |",
+                          "| baai | 0.8530 | 3 (3) | pooling_gain |"})
+    EXPECT_NE(bands.find(row), std::string::npos) << row << "\n" << bands;
+  fs::remove_all(out);
+}
+
 // The Gavel replay's machinery on the toy table (the real one lives in ../shared): two policies,
 // one rate, one seed, a window of the stream; results, ratios, plot, resuming.
 // scripts/fgd_protocols.py (docs/validation.md): every setting's table and FGD's lead, here on the
