@@ -29,6 +29,9 @@ PlanRequest request_of(const ScenarioSpec& spec, const MixedPlanSpec& p) {
   r.cross_vendor_gbps = p.cross_vendor_gbps;
   r.inter_node_gbps = p.inter_node_gbps;
   r.per_group_dp = p.per_group_dp;
+  r.stack = p.stack;
+  r.recompute_modes = p.recompute_modes;
+  r.zero_stage = p.zero_stage;
   return r;
 }
 

@@ -15,7 +15,8 @@ std::optional<MixedPlanSpec> read_plan(ParseState& st, const YamlValue& v, const
                                        const std::vector<std::string>& model_names) {
   Ctx& ctx = st.ctx;
   MapReader r(ctx, v, "plan",
-              {"name", "model", "chips", "global_batch", "cross_vendor_gbps", "inter_node_gbps", "per_group_dp", "vary"});
+              {"name", "model", "chips", "global_batch", "cross_vendor_gbps", "inter_node_gbps", "per_group_dp", "attention",
+               "recompute", "zero", "sequence_parallel", "vary"});
   if (!r.ok()) return std::nullopt;
   const std::size_t before = ctx.error_count();
   MixedPlanSpec p = defaults;
@@ -55,11 +56,37 @@ std::optional<MixedPlanSpec> read_plan(ParseState& st, const YamlValue& v, const
   if (auto n = r.whole("global_batch", UnitKind::Plain, 1, 1 << 24, false)) p.global_batch = static_cast<uint32_t>(*n);
   read_link_gbps(r, p.cross_vendor_gbps, p.inter_node_gbps);
   if (auto b = r.boolean("per_group_dp", false)) p.per_group_dp = *b;
+  read_stack(ctx, r, p);
   if (ctx.error_count() != before) return std::nullopt;
   return p;
 }
 
 }  // namespace
+
+void read_stack(Ctx& ctx, const MapReader& r, MixedPlanSpec& p) {
+  if (auto s = r.string("attention", false)) {
+    if (auto a = parse_attention(*s)) {
+      p.stack.attention = *a;
+    } else {
+      ctx.error(*r.get("attention"), "'attention' must be flash or materialized, got '" + *s + "'" +
+                                         did_you_mean_note(*s, {"flash", "materialized"}));
+    }
+  }
+  if (auto s = r.string("recompute", false)) {
+    if (auto m = parse_recompute_modes(*s)) {
+      p.recompute_modes = *m;
+    } else {
+      ctx.error(*r.get("recompute"), "'recompute' must be auto, none, selective or full (or several joined by '|'), "
+                                     "got '" + *s + "'" +
+                                         did_you_mean_note(*s, {"auto", "none", "selective", "full"}));
+    }
+  }
+  if (auto z = r.whole("zero", UnitKind::Plain, 0, 3, false)) {
+    if (r.check("zero", *z != 2, "'zero' must be 0, 1 or 3 (ZeRO stage 2 is not modelled), got 2"))
+      p.zero_stage = static_cast<uint32_t>(*z);
+  }
+  if (auto b = r.boolean("sequence_parallel", false)) p.stack.sequence_parallel = *b;
+}
 
 void read_link_gbps(const MapReader& r, double& cross_vendor_gbps, double& inter_node_gbps) {
   if (auto x = r.quantity("cross_vendor_gbps", UnitKind::Plain, false))
@@ -81,7 +108,9 @@ bool read_model_catalog(Ctx& ctx, const std::string& path, const SourcePos& at, 
 void read_mixed_training(ParseState& st, const YamlValue& v, const std::string& base_dir) {
   Ctx& ctx = st.ctx;
   MixedTrainingSpec& spec = st.spec.mixed_training;
-  MapReader r(ctx, v, "mixed_training", {"models", "cross_vendor_gbps", "inter_node_gbps", "plans"});
+  MapReader r(ctx, v, "mixed_training",
+              {"models", "cross_vendor_gbps", "inter_node_gbps", "attention", "recompute", "zero", "sequence_parallel",
+               "plans"});
   if (!r.ok()) return;
   // The model catalog: `models:` relative to the scenario, else catalog/models.yaml found upwards.
   const YamlValue* at = &v;
@@ -102,6 +131,7 @@ void read_mixed_training(ParseState& st, const YamlValue& v, const std::string& 
 
   MixedPlanSpec defaults;
   read_link_gbps(r, defaults.cross_vendor_gbps, defaults.inter_node_gbps);
+  read_stack(ctx, r, defaults);  // the section's stack; a plan may override each key
 
   const auto* plans = r.list("plans", true);
   if (plans == nullptr) return;

@@ -182,6 +182,10 @@ struct MixedPlanSpec {
   double cross_vendor_gbps = 100;
   double inter_node_gbps = 200;
   bool per_group_dp = true;
+  // The training stack (docs/performance-model.md "Training stacks"), as `hetsim plan` takes it.
+  TrainingStack stack;
+  uint8_t recompute_modes = 0b111;  // a bit per Recompute value; all: the planner picks
+  uint32_t zero_stage = 1;
   SourcePos pos;
 };
 

@@ -43,6 +43,8 @@ std::string not_regular_file_reason(const std::string& path);
 
 // `cross_vendor_gbps` and `inter_node_gbps` of a map (each > 0) into the given fields when written.
 void read_link_gbps(const MapReader& r, double& cross_vendor_gbps, double& inter_node_gbps);
+// attention, recompute, zero, sequence_parallel of a mixed-training section or plan (into `p`).
+void read_stack(Ctx& ctx, const MapReader& r, MixedPlanSpec& p);
 
 // The model catalog at `path`; its own errors keep their file:line, file-level ones (unreadable,
 // empty) are reported at `at`. False when there were errors.

@@ -129,9 +129,18 @@ TEST(MixedScenario, RunsEveryPlanAndWritesTheTableAndPlans) {
   const fs::path p = fresh_dir("mixed-plan");
   ASSERT_EQ(run("plan --model llama2-7b --chips A100-80G-SXM:16,Ascend-910B3:16 --global-batch 128 --out " + p.string()).code, 0);
   EXPECT_EQ(slurp(d / "plans" / "small.json"), slurp(p / "plan.json"));
+  // So does a plan with its own stack, against the same flags.
+  const fs::path q = fresh_dir("mixed-plan-old");
+  ASSERT_EQ(run("plan --model llama2-7b --chips A100-80G-SXM:16,Ascend-910B3:16 --global-batch 128 --attention "
+                "materialized --recompute full --zero 0 --sequence-parallel off --out " + q.string())
+                .code,
+            0);
+  EXPECT_EQ(slurp(d / "plans" / "old-stack.json"), slurp(q / "plan.json"));
+  EXPECT_NE(slurp(q / "plan.json").find("\"recompute\": \"full\""), std::string::npos);
+  EXPECT_NE(csv.find("\nold-stack,"), std::string::npos) << csv;
   const Out v = run("validate tests/e2e/data/mixed-sample.yaml");
   EXPECT_EQ(v.code, 0) << v.text;
-  EXPECT_NE(v.text.find("ok (mixed training: 3 plans"), std::string::npos) << v.text;
+  EXPECT_NE(v.text.find("ok (mixed training: 4 plans"), std::string::npos) << v.text;
   EXPECT_EQ(run("run tests/e2e/data/mixed-sample.yaml --seed 3").code, 2);
 }
 

@@ -54,5 +54,56 @@ TEST(MixedTrainingScenario, BadInputsPointAtTheirValue) {
                 "6000000 cards in all are more than 4000000, the most a platform may have (kMaxPlatformCards)"));
 }
 
+// The training stack: the section's keys are every plan's defaults, a plan overrides each.
+TEST(MixedTrainingScenario, TheStackComesFromTheSectionAndEachPlan) {
+  const std::string text = "scenario:\n"
+                           "  name: m\n"
+                           "mixed_training:\n"
+                           "  models: ../../../scenarios/catalog/models.yaml\n"
+                           "  attention: materialized\n"
+                           "  recompute: selective|full\n"
+                           "  zero: 3\n"
+                           "  plans:\n"
+                           "    - name: a\n"
+                           "      model: llama2-7b\n"
+                           "      chips: {A100-80G-SXM: 8}\n"
+                           "    - name: b\n"
+                           "      model: llama2-7b\n"
+                           "      chips: {A100-80G-SXM: 8}\n"
+                           "      attention: flash\n"
+                           "      recompute: none\n"
+                           "      zero: 0\n"
+                           "      sequence_parallel: false\n";
+  const auto r = parse_text(text);
+  ASSERT_TRUE(r.ok()) << all_errors(r);
+  const auto& plans = r.spec.mixed_training.plans;
+  ASSERT_EQ(plans.size(), 2u);
+  EXPECT_EQ(plans[0].stack.attention, AttentionKernel::Materialized);
+  EXPECT_EQ(plans[0].recompute_modes, 0b110);
+  EXPECT_EQ(plans[0].zero_stage, 3u);
+  EXPECT_TRUE(plans[0].stack.sequence_parallel);
+  EXPECT_EQ(plans[1].stack.attention, AttentionKernel::Flash);
+  EXPECT_EQ(plans[1].recompute_modes, 0b001);
+  EXPECT_EQ(plans[1].zero_stage, 0u);
+  EXPECT_FALSE(plans[1].stack.sequence_parallel);
+  // Defaults: today's stack.
+  const auto d = parse_text(mixed("    - name: a\n      model: llama2-7b\n      chips: {A100-80G-SXM: 8}\n"));
+  ASSERT_TRUE(d.ok()) << all_errors(d);
+  EXPECT_EQ(d.spec.mixed_training.plans[0].stack.attention, AttentionKernel::Flash);
+  EXPECT_EQ(d.spec.mixed_training.plans[0].recompute_modes, 0b111);
+  EXPECT_EQ(d.spec.mixed_training.plans[0].zero_stage, 1u);
+}
+
+TEST(MixedTrainingScenario, BadStackValuesPointAtTheirValue) {
+  const std::string head = "    - name: a\n      model: llama2-7b\n      chips: {A100-80G-SXM: 8}\n";
+  EXPECT_TRUE(has_error(parse_text(mixed(head + "      attention: flsh\n")), 9, 18,
+                        "'attention' must be flash or materialized, got 'flsh' (did you mean 'flash'?)"));
+  EXPECT_TRUE(has_error(parse_text(mixed(head + "      recompute: ful\n")), 9, 18,
+                        "'recompute' must be auto, none, selective or full"));
+  EXPECT_TRUE(has_error(parse_text(mixed(head + "      zero: 2\n")), 9, 13, "ZeRO stage 2 is not modelled"));
+  EXPECT_TRUE(has_error(parse_text(mixed(head + "      zero: 4\n")), 9, 13, "zero"));
+  EXPECT_TRUE(has_error(parse_text(mixed(head + "      sequence_parallel: maybe\n")), 9, 26, "sequence_parallel"));
+}
+
 }  // namespace
 }  // namespace hetsim::test
