@@ -22,6 +22,8 @@ class Engine {
 
   bool empty() const { return queue_.empty(); }
   std::size_t pending() const { return queue_.size(); }
+  // Events the queue holds room for (its storage; tests check steady state does not grow it).
+  std::size_t queue_capacity() const { return queue_.capacity(); }
   SimTime next_time() const { return queue_.empty() ? SimTime::max() : queue_.top().time; }
 
   // Moves every event of the earliest timestamp (if <= horizon) into `batch` (cleared first),

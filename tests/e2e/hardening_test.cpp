@@ -13,6 +13,7 @@
 #include <string>
 #include <thread>
 #include <vector>
+#include <vector>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -77,13 +78,33 @@ TEST(AtomicOutputs, ASecondWriterOfOneOutIsRefusedWhileTheFirstHoldsIt) {
   fs::remove_all(d);
 }
 
+// Every command with an OpenMP region, run with 1 and with 4 threads: the planner's candidate
+// evaluation (plan, a mixed-training scenario), compare's runs in parallel, the FGD replay's
+// grid. (A city run on the CPU has no parallel region: its placement scorer is not batched.)
 TEST(Determinism, OpenMpThreadCountDoesNotChangeResults) {
-  for (const char* policy : {"easy-backfill", "fifo:placement=packing"}) {
-    const fs::path a = fresh_dir("omp1"), b = fresh_dir("omp2");
-    const std::string args = std::string("run scenarios/examples/small-city.yaml --quiet --policy ") + policy + " --out ";
-    ASSERT_EQ(run(args + a.string(), "OMP_NUM_THREADS=1").code, 0);
-    ASSERT_EQ(run(args + b.string(), "OMP_NUM_THREADS=2").code, 0);
-    for (const char* f : kFiles) EXPECT_EQ(slurp(a / f), slurp(b / f)) << policy << " " << f;
+  struct Case {
+    std::string args;
+    std::vector<std::string> files;
+  };
+  const std::vector<Case> cases{
+      {"plan --model llama-140b --chips MI250X:128,Ascend-910B3:640 --progress off --out ", {"plan.json"}},
+      {"run tests/e2e/data/mixed-sample.yaml --quiet --out ", {"mixed_plans.csv", "plans/small.json"}},
+      {"compare scenarios/examples/small-city.yaml --policies fifo,sjf,easy-backfill --quiet --out ",
+       {"compare.csv", "compare_summary.csv"}},
+      {"run tests/e2e/data/fgd-sample.yaml --quiet --out ", {"fgd_curve.csv", "fgd_runs.csv"}},
+  };
+  for (const Case& c : cases) {
+    const fs::path a = fresh_dir("omp1"), b = fresh_dir("omp4");
+    const Out one = run(c.args + a.string(), "OMP_NUM_THREADS=1");
+    ASSERT_EQ(one.code, 0) << c.args << "\n" << one.text;
+    const Out four = run(c.args + b.string(), "OMP_NUM_THREADS=4");
+    ASSERT_EQ(four.code, 0) << c.args << "\n" << four.text;
+    for (const std::string& f : c.files) {
+      ASSERT_TRUE(fs::exists(a / f)) << c.args << " " << f;
+      EXPECT_EQ(slurp(a / f), slurp(b / f)) << c.args << " " << f;
+    }
+    fs::remove_all(a);
+    fs::remove_all(b);
   }
 }
 

@@ -112,6 +112,12 @@ TEST(Simulation, EveryJobEndsExactlyOnceAndCardsAreConserved) {
   }
 }
 
+std::size_t completed_by(const test::Ran& r) {
+  std::size_t n = 0;
+  for (const JobRecord& rec : r.metrics->records()) n += rec.outcome == JobOutcome::Completed;
+  return n;
+}
+
 TEST(Simulation, HorizonLeavesJobsRunningOrPending) {
   SimulationModel m = random_model(6, 300);
   m.horizon = SimTime::from_s(600);
@@ -123,10 +129,11 @@ TEST(Simulation, HorizonLeavesJobsRunningOrPending) {
     not_arrived += rec.outcome == JobOutcome::NotArrived;
   }
   EXPECT_GT(running, 0u);
+  EXPECT_GT(pending, 0u);  // arrived, still queued at the horizon
   EXPECT_GT(not_arrived, 0u);
+  EXPECT_EQ(running + pending + not_arrived + completed_by(r), m.jobs.size());
   EXPECT_EQ(r.result.end_time, SimTime::from_s(600));
   EXPECT_EQ(r.metrics->end_time(), SimTime::from_s(600));
-  (void)pending;
 }
 
 TEST(Simulation, SameModelSameOutputsByteForByte) {
