@@ -92,17 +92,24 @@ int run_mixed_training(const ScenarioSpec& spec, const RunOptions& opt, Device d
     }
     const MixedPlan& m = r.mixed;
     const uint32_t gb = req.global_batch > 0 ? req.global_batch : req.model.default_global_batch;
-    csv += fmt::format("{},{},{},{},{},{},{},{:.6f},{:.6f},{:.6f},{:.3f},{:.6f},{:.6f},{:.3f},{:.3f},{},{},{},{},{},{}\n",
+    // A ratio over a zero baseline is undefined: an empty field (null in plan.json).
+    const auto ratio = [](double value, double baseline) {
+      return baseline > 0 ? fmt::format("{:.6f}", value) : std::string();
+    };
+    const std::string mixing = ratio(r.mixing_efficiency, r.scale_free_tokens_per_s);
+    const std::string pooling = ratio(r.pooling_gain, r.pooled_tokens_per_s);
+    const std::string eta = ratio(r.efficiency, r.pooled_tokens_per_s);
+    csv += fmt::format("{},{},{},{},{},{},{},{},{},{},{:.3f},{:.6f},{:.6f},{:.3f},{:.3f},{},{},{},{},{},{}\n",
                        p.name, p.model, chips_text(p), gb, p.cross_vendor_gbps, p.inter_node_gbps, m.feasible ? 1 : 0,
-                       r.mixing_efficiency, r.pooling_gain, r.efficiency, m.feasible ? m.tokens_per_s : 0.0,
+                       mixing, pooling, eta, m.feasible ? m.tokens_per_s : 0.0,
                        m.feasible ? m.mfu : 0.0, m.feasible ? m.hfu : 0.0, r.scale_free_tokens_per_s,
                        r.pooled_tokens_per_s, m.dp, m.stages.size(), m.microbatch, m.microbatches,
                        m.feasible ? recompute_name(m.recompute) : "", r.stats.candidates);
     if (!opt.quiet)
       fmt::print("  {:<40} {:>8} {:>8} {:>8} {:>14} {:>7}  {}\n", p.name,
-                 m.feasible ? fmt::format("{:.4f}", r.mixing_efficiency) : "no plan",
-                 m.feasible ? fmt::format("{:.4f}", r.pooling_gain) : "-",
-                 m.feasible ? fmt::format("{:.4f}", r.efficiency) : "-",
+                 m.feasible ? (mixing.empty() ? "-" : mixing.substr(0, 6)) : "no plan",
+                 m.feasible && !pooling.empty() ? pooling.substr(0, 6) : "-",
+                 m.feasible && !eta.empty() ? eta.substr(0, 6) : "-",
                  m.feasible ? fmt::format("{:.0f}", m.tokens_per_s) : "-",
                  m.feasible ? fmt::format("{:.1f}", 100 * m.mfu) : "-", chips_text(p));
     if (!opt.out.empty())

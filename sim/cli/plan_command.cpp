@@ -1,6 +1,7 @@
 #include "plan_command.hpp"
 
 #include <charconv>
+#include <cmath>
 #include <map>
 #include <memory>
 
@@ -78,7 +79,9 @@ int cmd_plan(const PlanOptions& opt) {
   if (all_cards > static_cast<uint64_t>(kMaxPlatformCards))
     return bad("--chips: " + std::to_string(all_cards) + " cards in all are more than " +
                std::to_string(kMaxPlatformCards) + ", the most a platform may have (kMaxPlatformCards)");
-  if (!(opt.cross_vendor_gbps > 0) || !(opt.inter_node_gbps > 0)) return bad("link bandwidths must be > 0");
+  if (!(opt.cross_vendor_gbps > 0) || !(opt.inter_node_gbps > 0) || !std::isfinite(opt.cross_vendor_gbps) ||
+      !std::isfinite(opt.inter_node_gbps))
+    return bad("link bandwidths must be finite and > 0");
   req.global_batch = opt.global_batch;
   req.cross_vendor_gbps = opt.cross_vendor_gbps;
   req.inter_node_gbps = opt.inter_node_gbps;
@@ -87,13 +90,17 @@ int cmd_plan(const PlanOptions& opt) {
   if (!attention) return bad("--attention: expected flash or materialized, got '" + opt.attention + "'");
   req.stack.attention = *attention;
   const auto modes = parse_recompute_modes(opt.recompute);
-  if (!modes)
-    return bad("--recompute: expected auto, none, selective or full (or several joined by '|'), got '" +
+  if (!modes) {
+    if (opt.recompute != "auto" && opt.recompute.find("auto") != std::string::npos)
+      return bad("--recompute: 'auto' already means every mode and is not joined with others, got '" + opt.recompute +
+                 "'");
+    return bad("--recompute: expected auto, or none, selective or full (several joined by '|'), got '" +
                opt.recompute + "'");
+  }
   req.recompute_modes = *modes;
-  if (opt.zero != 0 && opt.zero != 1 && opt.zero != 3)
-    return bad("--zero: expected 0, 1 or 3, got " + std::to_string(opt.zero));
-  req.zero_stage = opt.zero;
+  if (opt.zero != "0" && opt.zero != "1" && opt.zero != "3")
+    return bad("--zero: expected 0, 1 or 3 (ZeRO stage 2 is not modelled), got '" + opt.zero + "'");
+  req.zero_stage = static_cast<uint32_t>(opt.zero[0] - '0');
   if (opt.sequence_parallel != "on" && opt.sequence_parallel != "off")
     return bad("--sequence-parallel: expected on or off, got '" + opt.sequence_parallel + "'");
   req.stack.sequence_parallel = opt.sequence_parallel == "on";
@@ -138,11 +145,16 @@ int cmd_plan(const PlanOptions& opt) {
     fmt::print("  all {} cards as {}: {}\n", all_cards, req.groups[g].chip.name,
                r.relabelled[g].feasible ? fmt::format("{:.0f} tokens/s", r.relabelled[g].tokens_per_s)
                                         : std::string("no plan fits"));
-  fmt::print("  mixing efficiency {:.4f} (mixed / the same cards homogeneous, weighted by share)\n", r.mixing_efficiency);
-  fmt::print("  pooling gain {:.4f} (that baseline / sum of the groups alone)\n", r.pooling_gain);
-  fmt::print("  eta {:.4f} (mixed / sum of the groups alone = mixing efficiency x pooling gain); {} candidate plans in "
+  const auto ratio = [](double value, double baseline, const char* why) {
+    return baseline > 0 ? fmt::format("{:.4f}", value) : fmt::format("undefined ({})", why);
+  };
+  fmt::print("  mixing efficiency {} (mixed / the same cards homogeneous, weighted by share)\n",
+             ratio(r.mixing_efficiency, r.scale_free_tokens_per_s, "no chip holds the model on all the cards"));
+  fmt::print("  pooling gain {} (that baseline / sum of the groups alone)\n",
+             ratio(r.pooling_gain, r.pooled_tokens_per_s, "no group trains alone"));
+  fmt::print("  eta {} (mixed / sum of the groups alone = mixing efficiency x pooling gain); {} candidate plans in "
              "{:.2f} s\n",
-             r.efficiency, r.stats.candidates, r.stats.search_s);
+             ratio(r.efficiency, r.pooled_tokens_per_s, "no group trains alone"), r.stats.candidates, r.stats.search_s);
 
   if (!opt.out.empty()) {
     const nlohmann::ordered_json j = report_json(req, r);

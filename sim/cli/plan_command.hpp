@@ -14,7 +14,7 @@ struct PlanOptions {
   // The training stack (docs/performance-model.md "Training stacks").
   std::string attention = "flash";    // flash | materialized
   std::string recompute = "auto";     // auto | none | selective | full (or several, '|')
-  unsigned zero = 1;                  // ZeRO stage: 0, 1 or 3
+  std::string zero = "1";             // ZeRO stage: 0, 1 or 3 (checked here, not by CLI11: no hex, no sign)
   std::string sequence_parallel = "on";  // on | off
   bool uniform_dp = false;     // one DP degree for every chip group (PlanRequest::per_group_dp = false)
   std::string device = "cpu";  // cpu, cuda or auto (sim/cli/device.hpp)

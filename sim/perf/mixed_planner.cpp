@@ -15,6 +15,7 @@ constexpr double kBytesPerGbit = 1e9 / 8.0;
 constexpr uint32_t kTpChoices[] = {1, 2, 4, 8};
 constexpr uint32_t kMicrobatchChoices[] = {1, 2, 4, 8};
 constexpr std::size_t kMaxGroups = 6;
+constexpr uint32_t kMaxSubsetGroups = 3;  // evaluate_mixing tries every subset of up to this many groups
 
 // One candidate's shape before its stages are costed.
 struct Shape {
@@ -96,7 +97,7 @@ struct Costing {
       const double sync_factor = req.zero_stage >= 3 ? 1.5 * sh.m : 1.0;
       for (uint32_t k = 0; k < sh.stages[g]; ++k, ++j) {
         kernels::PlanStage s;
-        s.per_layer_s = M.layer_executed_flops(tokens, sh.recompute, req.stack) / (t * peak(g)) + tp_comm;
+        s.per_layer_s = M.layer_timed_flops(tokens, sh.recompute) / (t * peak(g)) + tp_comm;
         const bool first = j == 0, last = j + 1 == total;
         if (last) s.fixed_s = M.head_train_flops(tokens) / (t * peak(g));
         if (!last) {
@@ -344,9 +345,59 @@ MixedPlan best_plan(const PlanRequest& req, PlannerStats* stats) {
   return best;
 }
 
+namespace {
+
+PlanRequest subset_request(const PlanRequest& req, const std::vector<uint32_t>& subset) {
+  PlanRequest sub = req;
+  sub.on_order_done = {};
+  sub.groups.clear();
+  for (uint32_t g : subset) sub.groups.push_back(req.groups[g]);
+  return sub;
+}
+
+// A plan of the groups in `subset` as a plan of all of req's groups, the others idle: stage
+// groups and cards per group re-indexed, MFU and HFU over every card given.
+void lift(MixedPlan& p, const std::vector<uint32_t>& subset, const PlanRequest& req) {
+  if (!p.feasible) return;
+  for (StagePlan& s : p.stages) s.group = subset[s.group];
+  std::vector<uint32_t> used(req.groups.size(), 0);
+  double peak_subset = 0, peak_all = 0;
+  for (std::size_t i = 0; i < subset.size(); ++i) {
+    used[subset[i]] = p.cards_used[i];
+    peak_subset += req.groups[subset[i]].cards * req.groups[subset[i]].chip.bf16_tflops;
+  }
+  for (const ChipGroup& g : req.groups) peak_all += g.cards * g.chip.bf16_tflops;
+  p.cards_used = std::move(used);
+  p.mfu *= peak_subset / peak_all;
+  p.hfu *= peak_subset / peak_all;
+}
+
+// The fastest plan over every non-empty subset of the groups, the others left idle (2 or 3 groups;
+// with more, every group takes a stage): adding cards never makes the plan slower. The full set is
+// planned first and keeps ties; then subsets by ascending bit mask. `singles[g]`, when given, is
+// group g's plan alone, already computed.
+MixedPlan best_over_subsets(const PlanRequest& req, PlannerStats* stats, const std::vector<MixedPlan>* singles) {
+  MixedPlan best = best_plan(req, stats);
+  const auto K = static_cast<uint32_t>(req.groups.size());
+  if (K < 2 || K > kMaxSubsetGroups) return best;
+  const uint32_t full = (1U << K) - 1;
+  for (uint32_t mask = 1; mask < full; ++mask) {
+    std::vector<uint32_t> subset;
+    for (uint32_t g = 0; g < K; ++g)
+      if ((mask >> g) & 1U) subset.push_back(g);
+    MixedPlan p = subset.size() == 1 && singles != nullptr ? (*singles)[subset[0]]
+                                                           : best_plan(subset_request(req, subset), stats);
+    if (!p.feasible || (best.feasible && !(p.tokens_per_s > best.tokens_per_s))) continue;
+    lift(p, subset, req);
+    best = std::move(p);
+  }
+  return best;
+}
+
+}  // namespace
+
 MixingReport evaluate_mixing(const PlanRequest& req) {
   MixingReport r;
-  r.mixed = best_plan(req, &r.stats);
   for (const auto& g : req.groups) {
     PlanRequest alone = req;
     alone.groups = {g};
@@ -354,10 +405,11 @@ MixingReport evaluate_mixing(const PlanRequest& req) {
     r.homogeneous.push_back(best_plan(alone, &r.stats));
     if (r.homogeneous.back().feasible) r.pooled_tokens_per_s += r.homogeneous.back().tokens_per_s;
   }
+  r.mixed = best_over_subsets(req, &r.stats, &r.homogeneous);
   double cards = 0;
   for (const auto& g : req.groups) cards += g.cards;
   for (std::size_t k = 0; k < req.groups.size(); ++k) {
-    r.relabelled.push_back(best_plan(relabelled_request(req, k), &r.stats));
+    r.relabelled.push_back(best_over_subsets(relabelled_request(req, k), &r.stats, nullptr));
     if (r.relabelled.back().feasible)
       r.scale_free_tokens_per_s += req.groups[k].cards / cards * r.relabelled.back().tokens_per_s;
   }

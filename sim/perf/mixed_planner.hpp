@@ -112,6 +112,9 @@ MixedPlan best_plan(const PlanRequest& request, PlannerStats* stats = nullptr);
 // A group whose relabelled request has no plan (its chip cannot hold the model even on all N
 // cards) counts 0 in scale_free. Ratios whose denominator is 0 are reported as 0.
 struct MixingReport {
+  // The fastest plan over all the groups or, with 2 or 3 groups, over any non-empty subset of them
+  // (the others idle: cards_used 0), so adding cards never makes it slower; the same for each
+  // relabelled request.
   MixedPlan mixed;
   std::vector<MixedPlan> homogeneous;  // per group, the same planner on that group alone
   std::vector<MixedPlan> relabelled;   // per group k, all groups' cards as chip k (T_k above)

@@ -69,6 +69,12 @@ double TransformerSpec::layer_model_flops(double tokens) const {
   return 6.0 * layer_active_params() * tokens + 12.0 * tokens * seq_len * static_cast<double>(hidden);
 }
 
+double TransformerSpec::layer_timed_flops(double tokens, Recompute r) const {
+  TrainingStack materialized;
+  materialized.attention = AttentionKernel::Materialized;
+  return layer_executed_flops(tokens, r, materialized);
+}
+
 double TransformerSpec::layer_executed_flops(double tokens, Recompute r, const TrainingStack& stack) const {
   const double attention_fwd = 4.0 * tokens * seq_len * static_cast<double>(hidden);
   double f = 6.0 * layer_active_params() * tokens +

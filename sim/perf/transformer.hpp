@@ -63,6 +63,11 @@ struct TransformerSpec {
   // attention core's forward again (4 x tokens x s x h); full recomputation a whole forward
   // (2 x active params x tokens + the attention forward).
   double layer_executed_flops(double tokens, Recompute r, const TrainingStack& stack) const;
+  // The FLOPs a layer's time is charged for: the executed FLOPs, except FlashAttention's
+  // recomputed scores. Its tiling saves more memory traffic than the recomputation costs
+  // (Dao et al. 2022: attention 2-4x faster than the standard implementation), so it is never
+  // slower than materialized attention; counting its extra FLOPs as time would make it so.
+  double layer_timed_flops(double tokens, Recompute r) const;
   // Output head (and loss) training FLOPs for `tokens` tokens: 6 x vocab x h x tokens.
   double head_train_flops(double tokens) const;
   // Activation memory one layer keeps for one microbatch of b samples until its backward, bytes,

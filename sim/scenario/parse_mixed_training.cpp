@@ -1,5 +1,7 @@
 // The `mixed_training:` section of a planning scenario (docs/scenario-format.md, "Mixed-training
 // scenarios"): the model catalog and a list of planner requests, some expanded over a `vary` list.
+#include <cmath>
+
 #include "hetsim/core/did_you_mean.hpp"
 #include "hetsim/scenario/parse.hpp"
 #include "hetsim/scenario/sections.hpp"
@@ -90,9 +92,11 @@ void read_stack(Ctx& ctx, const MapReader& r, MixedPlanSpec& p) {
 
 void read_link_gbps(const MapReader& r, double& cross_vendor_gbps, double& inter_node_gbps) {
   if (auto x = r.quantity("cross_vendor_gbps", UnitKind::Plain, false))
-    if (r.check("cross_vendor_gbps", *x > 0, "'cross_vendor_gbps' must be > 0")) cross_vendor_gbps = *x;
+    if (r.check("cross_vendor_gbps", *x > 0 && std::isfinite(*x), "'cross_vendor_gbps' must be finite and > 0"))
+      cross_vendor_gbps = *x;
   if (auto x = r.quantity("inter_node_gbps", UnitKind::Plain, false))
-    if (r.check("inter_node_gbps", *x > 0, "'inter_node_gbps' must be > 0")) inter_node_gbps = *x;
+    if (r.check("inter_node_gbps", *x > 0 && std::isfinite(*x), "'inter_node_gbps' must be finite and > 0"))
+      inter_node_gbps = *x;
 }
 
 bool read_model_catalog(Ctx& ctx, const std::string& path, const SourcePos& at, std::vector<TransformerSpec>& out) {

@@ -51,6 +51,20 @@ TEST(PlanCli, WritesTheDocumentedPlanJson) {
   EXPECT_TRUE(j["per_group_dp"].get<bool>());
 }
 
+// One A100 and one A800 train llama2-7b only together: the pooled baseline is 0, so eta and the
+// pooling gain are undefined (null, "undefined" on stdout), never a 0 read as "worthless".
+TEST(PlanCli, RatiosOverAZeroBaselineAreUndefinedNotZero) {
+  const fs::path d = fresh_dir("plan-undefined");
+  const Out o = run("plan --model llama2-7b --chips A100-80G-SXM:1,A800-80G-SXM:1 --out " + d.string());
+  ASSERT_EQ(o.code, 0) << o.text;
+  EXPECT_NE(o.text.find("pooling gain undefined (no group trains alone)"), std::string::npos) << o.text;
+  const auto j = nlohmann::json::parse(slurp(d / "plan.json"));
+  EXPECT_TRUE(j["pooling_gain"].is_null());
+  EXPECT_TRUE(j["efficiency"].is_null());
+  EXPECT_TRUE(j["mixing_efficiency"].is_number());
+  EXPECT_GT(j["throughput_tokens_per_s"].get<double>(), 0.0);
+}
+
 TEST(PlanCli, UniformDpKeepsOneDegreeAndIsNeverFaster) {
   // A few fast cards with many slow ones: per-group degrees run the H100 group at half the
   // BI-V100 degree.
@@ -96,9 +110,13 @@ TEST(PlanCli, BadRequestsExitTwoWithAReason) {
        "no plan fits: no pipeline layout uses these cards: the fewest pipeline stages any layout needs is 78 "
        "(data-parallel degree 1024, which divides the global batch of 1024), more than the 32 stages llama2-7b can "
        "be cut into"},
-      {"plan --model llama2-7b --chips A100-80G-SXM:8 --cross-vendor-gbps 0", "must be > 0"},
-      {"plan --model llama2-7b --chips A100-80G-SXM:8 --recompute some", "--recompute: expected auto, none, selective"},
-      {"plan --model llama2-7b --chips A100-80G-SXM:8 --zero 2", "--zero"},
+      {"plan --model llama2-7b --chips A100-80G-SXM:8 --cross-vendor-gbps 0", "must be finite and > 0"},
+      {"plan --model llama2-7b --chips A100-80G-SXM:8 --cross-vendor-gbps inf", "must be finite and > 0"},
+      {"plan --model llama2-7b --chips A100-80G-SXM:8 --zero 0x1", "--zero: expected 0, 1 or 3"},
+      {"plan --model llama2-7b --chips A100-80G-SXM:8 --zero -1", "--zero: expected 0, 1 or 3"},
+      {"plan --model llama2-7b --chips A100-80G-SXM:8 --recompute 'auto|full'", "'auto' already means every mode"},
+      {"plan --model llama2-7b --chips A100-80G-SXM:8 --recompute some", "--recompute: expected auto, or none, selective or full"},
+      {"plan --model llama2-7b --chips A100-80G-SXM:8 --zero 2", "--zero: expected 0, 1 or 3 (ZeRO stage 2 is not modelled)"},
       {"plan --model llama2-7b --chips A100-80G-SXM:8 --attention fast", "--attention"},
   };
   for (const auto& c : cases) {

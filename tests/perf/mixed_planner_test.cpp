@@ -229,6 +229,35 @@ TEST(MixedPlanner, StackChoicesChangeThePlanAsTheyShould) {
   EXPECT_THROW(best_plan(bad), std::invalid_argument);
 }
 
+// FlashAttention only removes memory: for the same sequence parallelism and recomputation choices
+// it is never slower than materialized attention (its recomputed scores are not charged as time).
+TEST(MixedPlanner, FlashAttentionIsNeverSlowerThanMaterializedScores) {
+  for (const TransformerSpec& model : {llama7b(), llama70b()}) {
+    for (const auto& groups : {std::vector<ChipGroup>{ChipGroup{chip("a", "va", 312, 80), 16}},
+                               std::vector<ChipGroup>{ChipGroup{chip("a", "va", 312, 80), 16},
+                                                      ChipGroup{chip("b", "vb", 280, 64), 16}},
+                               std::vector<ChipGroup>{ChipGroup{chip("h", "vh", 989, 80), 64}}}) {
+      for (bool sp : {true, false}) {
+        for (uint8_t modes : {uint8_t{0b111}, uint8_t{0b001}, uint8_t{0b100}}) {
+          PlanRequest r;
+          r.model = model;
+          r.global_batch = 128;
+          r.groups = groups;
+          r.stack.sequence_parallel = sp;
+          r.recompute_modes = modes;
+          const MixedPlan flash = best_plan(r);
+          r.stack.attention = AttentionKernel::Materialized;
+          const MixedPlan mat = best_plan(r);
+          if (!mat.feasible) continue;
+          ASSERT_TRUE(flash.feasible) << model.name;
+          EXPECT_GE(flash.tokens_per_s, mat.tokens_per_s) << model.name << " sp " << sp << " modes " << int(modes);
+          EXPECT_GT(flash.hfu, flash.mfu);  // its recomputed scores are counted as executed FLOPs
+        }
+      }
+    }
+  }
+}
+
 // MFU counts every card given. 66 cards and a global batch of 1 (data-parallel degree 1): at
 // most 32 stages (one layer each) of t in {1, 2, 4, 8} cards, so t = 4 or 8 and 64 cards used.
 TEST(MixedPlanner, MfuCountsEveryCardGivenAndHfuTheExecutedFlops) {

@@ -41,7 +41,7 @@ TEST(MixedTrainingScenario, BadInputsPointAtTheirValue) {
   EXPECT_TRUE(has_error(parse_text(mixed(head + "      chips: {A100-80G-SXM: 8}\n      vary: {seq_len: [1]}\n")), 9, 13,
                         "'vary' takes cross_vendor_gbps"));
   EXPECT_TRUE(has_error(parse_text(mixed(head + "      chips: {A100-80G-SXM: 8}\n      cross_vendor_gbps: 0\n")), 9, 26,
-                        "must be > 0"));
+                        "must be finite and > 0"));
   EXPECT_TRUE(has_error(parse_text(mixed(head + "      chips: {A100-80G-SXM: 8}\n" + head + "      chips: {A100-80G-SXM: 4}\n")), 9, 7,
                         "plan 'a' is defined twice"));
   EXPECT_TRUE(has_error(parse_text(mixed("")), 5, 3, "plans"));
@@ -103,6 +103,7 @@ TEST(MixedTrainingScenario, BadStackValuesPointAtTheirValue) {
   EXPECT_TRUE(has_error(parse_text(mixed(head + "      zero: 2\n")), 9, 13, "ZeRO stage 2 is not modelled"));
   EXPECT_TRUE(has_error(parse_text(mixed(head + "      zero: 4\n")), 9, 13, "zero"));
   EXPECT_TRUE(has_error(parse_text(mixed(head + "      sequence_parallel: maybe\n")), 9, 26, "sequence_parallel"));
+  EXPECT_TRUE(has_error(parse_text(mixed(head + "      inter_node_gbps: .inf\n")), 9, 24, "is not a finite number"));
 }
 
 }  // namespace

@@ -61,7 +61,7 @@ TEST(ScenarioMixing, BadMixingInputIsReportedWhereItIs) {
   EXPECT_TRUE(has_error(parse_text(valid_with({{58, "  comm_overlap: 0.3\n  mixing: { efficiency: fast }"}})), 59, 25,
                         "efficiency"));
   EXPECT_TRUE(has_error(parse_text(valid_with({{58, "  comm_overlap: 0.3\n  mixing: { cross_vendor_gbps: 0 }"}})), 59, 32,
-                        "'cross_vendor_gbps' must be > 0"));
+                        "'cross_vendor_gbps' must be finite and > 0"));
   EXPECT_TRUE(has_error(parse_text(valid_with({{58, "  comm_overlap: 0.3\n  mixing: { effciency: 0.9 }"}})), 59, 13,
                         "efficiency"));  // unknown key, with a suggestion
   EXPECT_TRUE(has_error(parse_text(valid_with({{53, "      data: 200GB\n      mix_chips: true"},
