@@ -138,6 +138,10 @@ int cmd_plan(const PlanOptions& opt) {
   fmt::print("  throughput {:.0f} tokens/s, MFU {:.1f} % (HFU {:.1f} %; MFU {:.1f} % over the cards used), step {:.2f} s\n",
              r.mixed.tokens_per_s, 100 * r.mixed.mfu, 100 * r.mixed.hfu, 100 * r.mixed.mfu_used, r.mixed.step_s);
   for (std::size_t g = 0; g < req.groups.size(); ++g)
+    if (g < r.mixed.cards_used.size() && r.mixed.cards_used[g] == 0)
+      fmt::print("  idle: {} x {} (the plan is faster without this group)\n", req.groups[g].cards,
+                 req.groups[g].chip.name);
+  for (std::size_t g = 0; g < req.groups.size(); ++g)
     fmt::print("  alone: {} x {}: {}\n", req.groups[g].cards, req.groups[g].chip.name,
                r.homogeneous[g].feasible ? fmt::format("{:.0f} tokens/s", r.homogeneous[g].tokens_per_s)
                                          : std::string("no plan fits"));

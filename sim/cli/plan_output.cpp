@@ -89,6 +89,11 @@ nlohmann::ordered_json report_json(const PlanRequest& req, const MixingReport& r
     j["all_cards_as_tokens_per_s"][req.groups[g].chip.name] =
         r.relabelled[g].feasible ? r.relabelled[g].tokens_per_s : 0.0;
   j["plan"] = plan_json(r.mixed);
+  // Cards the mixed plan uses per chip: a group left idle (2-3 groups, when the plan is faster
+  // without it) shows 0.
+  j["cards_used"] = nlohmann::ordered_json::object();
+  for (std::size_t g = 0; g < req.groups.size(); ++g)
+    j["cards_used"][req.groups[g].chip.name] = g < r.mixed.cards_used.size() ? r.mixed.cards_used[g] : 0U;
   j["memory_per_stage_gb"] = nlohmann::ordered_json::array();
   for (const auto& s : r.mixed.stages) j["memory_per_stage_gb"].push_back(s.memory_gb);
   j["homogeneous_plans"] = nlohmann::ordered_json::object();

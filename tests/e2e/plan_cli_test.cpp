@@ -65,6 +65,20 @@ TEST(PlanCli, RatiosOverAZeroBaselineAreUndefinedNotZero) {
   EXPECT_GT(j["throughput_tokens_per_s"].get<double>(), 0.0);
 }
 
+// 504 H800 and 8 Ascend cards: a stage on the 8 slow cards would hold back the pipeline, so the
+// plan leaves them idle and says so.
+TEST(PlanCli, AnIdleGroupIsReported) {
+  const fs::path d = fresh_dir("plan-idle");
+  const Out o = run("plan --model llama2-70b --chips H800-SXM:504,Ascend-910B3:8 --out " + d.string());
+  ASSERT_EQ(o.code, 0) << o.text;
+  EXPECT_NE(o.text.find("idle: 8 x Ascend-910B3 (the plan is faster without this group)"), std::string::npos) << o.text;
+  const auto j = nlohmann::json::parse(slurp(d / "plan.json"));
+  EXPECT_EQ(j["cards_used"]["Ascend-910B3"].get<int>(), 0);
+  EXPECT_GT(j["cards_used"]["H800-SXM"].get<int>(), 0);
+  for (const auto& st : j["plan"]["stages"]) EXPECT_EQ(st["chip"], "H800-SXM");
+  EXPECT_GE(j["throughput_tokens_per_s"].get<double>(), j["homogeneous_tokens_per_s"]["H800-SXM"].get<double>());
+}
+
 TEST(PlanCli, UniformDpKeepsOneDegreeAndIsNeverFaster) {
   // A few fast cards with many slow ones: per-group degrees run the H100 group at half the
   // BI-V100 degree.

@@ -229,6 +229,31 @@ TEST(MixedPlanner, StackChoicesChangeThePlanAsTheyShould) {
   EXPECT_THROW(best_plan(bad), std::invalid_argument);
 }
 
+// A few slow cards must not hold back many fast ones: with 2-3 groups the plan may leave a group
+// idle, so adding a group never lowers the throughput below any group's own (the reviewer's case:
+// 127 A100 + 1 identical card planned at a third of the 127 alone), and the identity still holds.
+TEST(MixedPlanner, AddingAGroupNeverSlowsThePlanAndIdleGroupsAreReported) {
+  PlanRequest r;
+  r.model = llama70b();
+  r.groups = {ChipGroup{chip("fast", "va", 989, 80), 248}, ChipGroup{chip("slow", "vb", 100, 32), 8}};
+  const MixingReport rep = evaluate_mixing(r);
+  ASSERT_TRUE(rep.mixed.feasible);
+  ASSERT_TRUE(rep.homogeneous[0].feasible);
+  EXPECT_GE(rep.mixed.tokens_per_s, rep.homogeneous[0].tokens_per_s);
+  EXPECT_EQ(rep.mixed.cards_used[1], 0u) << "the 8 slow cards should sit idle here";
+  for (const StagePlan& st : rep.mixed.stages) EXPECT_EQ(st.group, 0u);
+  EXPECT_LT(rep.mixed.mfu, rep.mixed.mfu_used);  // the idle cards count against MFU
+  EXPECT_NEAR(rep.mixed.mfu, rep.homogeneous[0].mfu * (248.0 * 989) / (248.0 * 989 + 8.0 * 100), 1e-12);
+
+  PlanRequest same;
+  same.model = llama7b();
+  same.groups = {ChipGroup{chip("a100", "NVIDIA", 312, 80), 127}, ChipGroup{chip("a100-clone", "NVIDIA", 312, 80), 1}};
+  const MixingReport clone = evaluate_mixing(same);
+  ASSERT_TRUE(clone.mixed.feasible);
+  EXPECT_GE(clone.mixed.tokens_per_s, clone.homogeneous[0].tokens_per_s);
+  EXPECT_NEAR(clone.mixing_efficiency, 1.0, 1e-9);
+}
+
 // FlashAttention only removes memory: for the same sequence parallelism and recomputation choices
 // it is never slower than materialized attention (its recomputed scores are not charged as time).
 TEST(MixedPlanner, FlashAttentionIsNeverSlowerThanMaterializedScores) {
