@@ -87,7 +87,9 @@ nlohmann::ordered_json report_json(const PlanRequest& req, const MixingReport& r
   j["all_cards_as_tokens_per_s"] = nlohmann::ordered_json::object();
   for (std::size_t g = 0; g < req.groups.size() && g < r.relabelled.size(); ++g)
     j["all_cards_as_tokens_per_s"][req.groups[g].chip.name] =
-        r.relabelled[g].feasible ? r.relabelled[g].tokens_per_s : 0.0;
+        g < r.mixed.cards_used.size() && r.mixed.cards_used[g] == 0
+            ? nlohmann::ordered_json(nullptr)  // an idle group is not part of the baseline
+            : nlohmann::ordered_json(r.relabelled[g].feasible ? r.relabelled[g].tokens_per_s : 0.0);
   j["plan"] = plan_json(r.mixed);
   // Cards the mixed plan uses per chip: a group left idle (2-3 groups, when the plan is faster
   // without it) shows 0.

@@ -2,9 +2,10 @@
 // MixedEfficiency: how well one training job runs on a gang that spans chip types, for the city
 // simulator (docs/mixed-training.md, "In the simulator").
 //
-// The simulator's own throughput model (throughput.hpp) gives S_k, the speed of the whole gang
-// were all its cards of chip k (the gang's shape, chip k). A mixed gang of n_k cards of each type
-// (N in all) runs at
+// The simulator's own throughput model (throughput.hpp) gives S_k, the speed of the gang's cards
+// of the chips the plan uses were they all of chip k (their shape, chip k). A mixed gang of n_k
+// cards of each used type (N in all; a group the planner leaves idle holds its cards and adds
+// nothing) runs at
 //     mixing_efficiency x sum_k (n_k / N) S_k
 // over the chips whose all-cards plan the planner finds (evaluate_mixing's scale-free baseline:
 // a chip that cannot hold the model on all N cards counts 0 there, so here too), where
@@ -53,7 +54,8 @@ struct MixedEfficiencyStats {
 
 struct MixedSpeed {
   double eta = 0;             // the mixing efficiency; 0: the planner finds no plan for the mix
-  uint64_t baseline_mask = 0; // chips of the mix with a plan on all the mix's cards (bit = chip id)
+  uint64_t used_mask = 0;     // chips of the mix the plan uses (a group may be left idle)
+  uint64_t baseline_mask = 0; // chips of used_mask with a plan on all the used cards (bit = chip id)
 };
 
 class MixedEfficiency {

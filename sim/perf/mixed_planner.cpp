@@ -406,12 +406,19 @@ MixingReport evaluate_mixing(const PlanRequest& req) {
     if (r.homogeneous.back().feasible) r.pooled_tokens_per_s += r.homogeneous.back().tokens_per_s;
   }
   r.mixed = best_over_subsets(req, &r.stats, &r.homogeneous);
+  // The scale-free baseline is taken over the groups the plan mixes: a group it leaves idle takes
+  // no part in the mixing (weighting its chip by its cards would credit the mix for not using it).
+  std::vector<uint32_t> used;
+  for (uint32_t g = 0; g < req.groups.size(); ++g)
+    if (!r.mixed.feasible || r.mixed.cards_used[g] > 0) used.push_back(g);
+  const PlanRequest mixed_groups = used.size() == req.groups.size() ? req : subset_request(req, used);
   double cards = 0;
-  for (const auto& g : req.groups) cards += g.cards;
-  for (std::size_t k = 0; k < req.groups.size(); ++k) {
-    r.relabelled.push_back(best_over_subsets(relabelled_request(req, k), &r.stats, nullptr));
-    if (r.relabelled.back().feasible)
-      r.scale_free_tokens_per_s += req.groups[k].cards / cards * r.relabelled.back().tokens_per_s;
+  for (uint32_t g : used) cards += req.groups[g].cards;
+  r.relabelled.assign(req.groups.size(), MixedPlan{});
+  for (std::size_t i = 0; i < used.size(); ++i) {
+    MixedPlan& rk = r.relabelled[used[i]];
+    rk = best_over_subsets(relabelled_request(mixed_groups, i), &r.stats, nullptr);
+    if (rk.feasible) r.scale_free_tokens_per_s += req.groups[used[i]].cards / cards * rk.tokens_per_s;
   }
   const double mixed = r.mixed.feasible ? r.mixed.tokens_per_s : 0.0;
   if (r.pooled_tokens_per_s > 0) r.efficiency = mixed / r.pooled_tokens_per_s;

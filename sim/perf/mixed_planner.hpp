@@ -99,8 +99,9 @@ struct PlannerStats {
 // zero cards, a model without layers); an infeasible request gives feasible == false.
 MixedPlan best_plan(const PlanRequest& request, PlannerStats* stats = nullptr);
 
-// Three ratios (docs/mixed-training.md, "Efficiency: three numbers"). With N = sum_k n_k cards
-// given and T_k the throughput of the same request with every group's chip replaced by group k's
+// Three ratios (docs/mixed-training.md, "Efficiency: three numbers"). Over the groups the mixed
+// plan uses (all of them unless it leaves some idle), with N = sum_k n_k their cards and T_k the
+// throughput of the same request on those groups with every group's chip replaced by group k's
 // (same card counts, same search, one vendor: the mix's layout with no mixing in it):
 //   scale_free       = sum_k (n_k / N) T_k           what these N cards would do, were they
 //                                                     homogeneous in the mix's proportions
@@ -117,7 +118,8 @@ struct MixingReport {
   // relabelled request.
   MixedPlan mixed;
   std::vector<MixedPlan> homogeneous;  // per group, the same planner on that group alone
-  std::vector<MixedPlan> relabelled;   // per group k, all groups' cards as chip k (T_k above)
+  std::vector<MixedPlan> relabelled;   // per group k, the used groups' cards as chip k (T_k above);
+                                       // infeasible (not planned) for a group the mix leaves idle
   double pooled_tokens_per_s = 0;      // sum of the homogeneous throughputs
   double scale_free_tokens_per_s = 0;  // sum_k n_k / N x relabelled_k
   double efficiency = 0;               // mixed / pooled; 0 when nothing is feasible

@@ -101,24 +101,39 @@ TEST(MixingEfficiency, ATinyGroupNoLongerCountsZero) {
   EXPECT_GT(rep.pooling_gain, 1.0);  // the 8 small-group cards only count once pooled
 }
 
-// Chips of different vendors pay the cross-vendor link: the mixing efficiency is below 1 and
-// rises with the link's speed, reaching 1 when the link is the inter-node one.
+// Chips of different vendors pay the cross-vendor link: while the plan mixes them, the mixing
+// efficiency is below 1 and rises with the link's speed, reaching 1 when the link is the
+// inter-node one. Over a link too slow to be worth it the plan leaves a group idle: no mixing, so
+// a mixing efficiency of 1, and the loss is the pooling gain's (half the cards idle). eta, the
+// mixed plan over a fixed baseline, rises with the link throughout.
 TEST(MixingEfficiency, MonotoneInTheCrossVendorLinkAndOneWhenItCostsNothing) {
   PlanRequest r;
   r.model = llama7b();
   r.groups = {ChipGroup{chip("a", "vendor-a", 312, 80), 16}, ChipGroup{chip("b", "vendor-b", 312, 80), 16}};
-  double previous = 0;
+  double previous_mixing = 0, previous_eta = 0;
+  bool saw_idle = false, saw_mixing = false;
   for (double gbps : {0.1, 1.0, 10.0, 100.0, 200.0, 400.0}) {
     r.cross_vendor_gbps = gbps;
     const MixingReport rep = evaluate_mixing(r);
     ASSERT_TRUE(rep.mixed.feasible);
+    EXPECT_GE(rep.efficiency, previous_eta) << gbps;
+    previous_eta = rep.efficiency;
+    if (rep.mixed.cards_used[0] == 0 || rep.mixed.cards_used[1] == 0) {
+      saw_idle = true;
+      EXPECT_DOUBLE_EQ(rep.mixing_efficiency, 1.0) << gbps;
+      EXPECT_NEAR(rep.pooling_gain, 0.5, 1e-12) << gbps;  // one of two equal groups used
+      continue;
+    }
+    saw_mixing = true;
     // Up to the inter-node figure (200 Gb/s) mixing costs; a faster cross-vendor path may gain.
     if (gbps < r.inter_node_gbps) {
       EXPECT_LT(rep.mixing_efficiency, 1.0) << gbps;
     }
-    EXPECT_GE(rep.mixing_efficiency, previous) << gbps;
-    previous = rep.mixing_efficiency;
+    EXPECT_GE(rep.mixing_efficiency, previous_mixing) << gbps;
+    previous_mixing = rep.mixing_efficiency;
   }
+  EXPECT_TRUE(saw_idle);    // at 0.1 Gb/s per card one group alone is faster
+  EXPECT_TRUE(saw_mixing);
   r.cross_vendor_gbps = r.inter_node_gbps;
   r.cross_vendor_latency_us = r.inter_node_latency_us;
   EXPECT_NEAR(evaluate_mixing(r).mixing_efficiency, 1.0, 1e-9);
