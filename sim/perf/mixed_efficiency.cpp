@@ -67,7 +67,11 @@ MixedSpeed MixedEfficiency::efficiency(const Job& job, std::span<const ChipCount
   for (const ChipCount& g : mix) req.groups.push_back(ChipGroup{chips_.at(g.chip), g.cards});
   const MixingReport report = evaluate_mixing(req);
   MixedSpeed speed;
-  if (report.mixed.feasible && report.mixing_efficiency > 0) {
+  // A mix whose best plan leaves a chip group idle is no mix for a gang: the gang would hold cards
+  // it cannot use. It counts as having no plan (the driver refuses it, the policies skip it).
+  bool all_used = report.mixed.feasible;
+  for (std::size_t k = 0; all_used && k < mix.size(); ++k) all_used = report.mixed.cards_used[k] > 0;
+  if (all_used && report.mixing_efficiency > 0) {
     speed.eta = report.mixing_efficiency;
     for (std::size_t k = 0; k < mix.size(); ++k) {
       if (report.mixed.cards_used[k] > 0) speed.used_mask |= 1ULL << mix[k].chip;

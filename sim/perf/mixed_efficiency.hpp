@@ -63,8 +63,9 @@ class MixedEfficiency {
   MixedEfficiency(const MixingParams& params, const ChipCatalog& chips);
 
   // The mixing efficiency of `job` on the mix (chip ids ascending, >= 2 entries, cards > 0); 0
-  // when the planner finds no plan that fits the chips' memory, or no chip could run the job on
-  // all the cards (nothing to compare with). Throws std::invalid_argument for a malformed mix or a catalog without dense models.
+  // when the planner finds no plan that fits the chips' memory, when its best plan leaves a chip
+  // group idle (a gang would hold cards it cannot use), or when no chip could run the job on all
+  // the cards (nothing to compare with). Throws std::invalid_argument for a malformed mix or a catalog without dense models.
   MixedSpeed efficiency(const Job& job, std::span<const ChipCount> mix);
 
   // Index into params.models of the model the planner uses for `job`.

@@ -3,6 +3,7 @@
 
 #include "../support/mini_model.hpp"
 #include "hetsim/perf/mixed_efficiency.hpp"
+#include "hetsim/perf/mixed_planner.hpp"
 
 namespace hetsim {
 namespace {
@@ -96,6 +97,43 @@ TEST(MixedEfficiency, TheCrossVendorLinkIsWhatMixingCostsBetweenEqualChips) {
   EXPECT_NEAR(same.efficiency(j, mix).eta, 1.0, 1e-9);  // identical chips: no cost at all
   EXPECT_LT(cross, 1.0);
   EXPECT_GT(cross, 0.5);
+}
+
+// A mix whose best plan leaves a chip group idle is no mix for a gang (it would hold cards it
+// cannot use): it counts as having no plan. Checked against the planner itself on mixes from
+// balanced to lopsided.
+TEST(MixedEfficiency, AMixThatLeavesAGroupIdleHasNoPlan) {
+  const SimulationModel m = test::mini_model();
+  const MixingParams p = catalog();
+  MixedEfficiency e(p, m.chips);
+  const Job j = training_job(7e9, 256);
+  const std::size_t model = e.model_for(j);
+  bool saw_idle = false, saw_mix = false;
+  for (uint32_t fast : {8u, 32u, 128u, 224u, 248u}) {
+    const ChipCount mix[] = {{0, fast}, {1, 256 - fast}};
+    PlanRequest r;
+    r.model = p.models[model];
+    r.global_batch = e.global_batch_for(j, model);
+    r.cross_vendor_gbps = p.cross_vendor_gbps;
+    r.inter_node_gbps = p.inter_node_gbps;
+    r.memory_usable_fraction = p.memory_usable_fraction;
+    r.per_group_dp = p.per_group_dp;
+    r.groups = {ChipGroup{m.chips.at(0), fast}, ChipGroup{m.chips.at(1), 256 - fast}};
+    const MixingReport rep = evaluate_mixing(r);
+    ASSERT_TRUE(rep.mixed.feasible) << fast;
+    const bool idle = rep.mixed.cards_used[0] == 0 || rep.mixed.cards_used[1] == 0;
+    const MixedSpeed speed = e.efficiency(j, mix);
+    if (idle) {
+      saw_idle = true;
+      EXPECT_EQ(speed.eta, 0.0) << fast;
+    } else {
+      saw_mix = true;
+      EXPECT_DOUBLE_EQ(speed.eta, rep.mixing_efficiency) << fast;
+      EXPECT_EQ(speed.used_mask, 0b11u);
+    }
+  }
+  EXPECT_TRUE(saw_idle) << "no lopsided mix left a group idle: the test lost its case";
+  EXPECT_TRUE(saw_mix);
 }
 
 TEST(MixedEfficiency, NoPlanMeansZeroAndBadMixesThrow) {
