@@ -6,9 +6,9 @@
 
 #include <fmt/format.h>
 
-#include "hetsim/metrics/atomic_file.hpp"
 #include "cli_util.hpp"
 #include "device.hpp"
+#include "hetsim/metrics/atomic_file.hpp"
 #include "plan_output.hpp"
 
 namespace hetsim {
@@ -22,7 +22,8 @@ PlanRequest request_of(const ScenarioSpec& spec, const MixedPlanSpec& p) {
   const auto& models = spec.mixed_training.models;
   r.model = *std::find_if(models.begin(), models.end(), [&](const TransformerSpec& m) { return m.name == p.model; });
   for (const auto& [name, cards] : p.chips) {
-    const auto c = std::find_if(spec.chips.begin(), spec.chips.end(), [&](const ChipSpec& k) { return k.name == name; });
+    const auto c =
+        std::find_if(spec.chips.begin(), spec.chips.end(), [&](const ChipSpec& k) { return k.name == name; });
     r.groups.push_back(ChipGroup{*c, cards});
   }
   r.global_batch = p.global_batch;
@@ -45,7 +46,8 @@ std::string chips_text(const MixedPlanSpec& p) {
 std::string file_name(const std::string& name) {
   std::string f = name;
   for (char& c : f)
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '_' && c != '-' && c != '=' && c != '@') c = '_';
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '_' && c != '-' && c != '=' && c != '@')
+      c = '_';
   return f;
 }
 
@@ -77,8 +79,8 @@ int run_mixed_training(const ScenarioSpec& spec, const RunOptions& opt, Device d
       "efficiency,tokens_per_s,mfu,hfu,scale_free_tokens_per_s,pooled_tokens_per_s,dp,stages,microbatch_size,"
       "microbatches,recompute,candidates\n";
   if (!opt.quiet)
-    fmt::print("{}: {} plans\n  {:<40} {:>8} {:>8} {:>8} {:>14} {:>7}  {}\n", spec.name, spec.mixed_training.plans.size(),
-               "plan", "mixing", "pooling", "eta", "tokens/s", "MFU %", "chips");
+    fmt::print("{}: {} plans\n  {:<40} {:>8} {:>8} {:>8} {:>14} {:>7}  {}\n", spec.name,
+               spec.mixed_training.plans.size(), "plan", "mixing", "pooling", "eta", "tokens/s", "MFU %", "chips");
   for (const MixedPlanSpec& p : spec.mixed_training.plans) {
     PlanRequest req = request_of(spec, p);
     req.cuda = gpu.get();
@@ -92,19 +94,17 @@ int run_mixed_training(const ScenarioSpec& spec, const RunOptions& opt, Device d
     }
     const MixedPlan& m = r.mixed;
     const uint32_t gb = req.global_batch > 0 ? req.global_batch : req.model.default_global_batch;
-    // A ratio over a zero baseline is undefined: an empty field (null in plan.json).
-    const auto ratio = [](double value, double baseline) {
-      return baseline > 0 ? fmt::format("{:.6f}", value) : std::string();
-    };
-    const std::string mixing = ratio(r.mixing_efficiency, r.scale_free_tokens_per_s);
-    const std::string pooling = ratio(r.pooling_gain, r.pooled_tokens_per_s);
-    const std::string eta = ratio(r.efficiency, r.pooled_tokens_per_s);
-    csv += fmt::format("{},{},{},{},{},{},{},{},{},{},{:.3f},{:.6f},{:.6f},{:.3f},{:.3f},{},{},{},{},{},{}\n",
-                       p.name, p.model, chips_text(p), gb, p.cross_vendor_gbps, p.inter_node_gbps, m.feasible ? 1 : 0,
-                       mixing, pooling, eta, m.feasible ? m.tokens_per_s : 0.0,
-                       m.feasible ? m.mfu : 0.0, m.feasible ? m.hfu : 0.0, r.scale_free_tokens_per_s,
-                       r.pooled_tokens_per_s, m.dp, m.stages.size(), m.microbatch, m.microbatches,
-                       m.feasible ? recompute_name(m.recompute) : "", r.stats.candidates);
+    // An undefined ratio is an empty field (null in plan.json).
+    const auto ratio = [](std::optional<double> x) { return x ? fmt::format("{:.6f}", *x) : std::string(); };
+    const std::string mixing = ratio(r.defined_mixing_efficiency());
+    const std::string pooling = ratio(r.defined_pooling_gain());
+    const std::string eta = ratio(r.defined_efficiency());
+    csv +=
+        fmt::format("{},{},{},{},{},{},{},{},{},{},{:.3f},{:.6f},{:.6f},{:.3f},{:.3f},{},{},{},{},{},{}\n", p.name,
+                    p.model, chips_text(p), gb, p.cross_vendor_gbps, p.inter_node_gbps, m.feasible ? 1 : 0, mixing,
+                    pooling, eta, m.feasible ? m.tokens_per_s : 0.0, m.feasible ? m.mfu : 0.0, m.feasible ? m.hfu : 0.0,
+                    r.scale_free_tokens_per_s, r.pooled_tokens_per_s, m.dp, m.stages.size(), m.microbatch,
+                    m.microbatches, m.feasible ? recompute_name(m.recompute) : "", r.stats.candidates);
     if (!opt.quiet)
       fmt::print("  {:<40} {:>8} {:>8} {:>8} {:>14} {:>7}  {}\n", p.name,
                  m.feasible ? (mixing.empty() ? "-" : mixing.substr(0, 6)) : "no plan",

@@ -94,8 +94,8 @@ int cmd_plan(const PlanOptions& opt) {
     if (opt.recompute != "auto" && opt.recompute.find("auto") != std::string::npos)
       return bad("--recompute: 'auto' already means every mode and is not joined with others, got '" + opt.recompute +
                  "'");
-    return bad("--recompute: expected auto, or none, selective or full (several joined by '|'), got '" +
-               opt.recompute + "'");
+    return bad("--recompute: expected auto, or none, selective or full (several joined by '|'), got '" + opt.recompute +
+               "'");
   }
   req.recompute_modes = *modes;
   if (opt.zero != "0" && opt.zero != "1" && opt.zero != "3")
@@ -135,8 +135,9 @@ int cmd_plan(const PlanOptions& opt) {
   const uint32_t gb = req.global_batch > 0 ? req.global_batch : req.model.default_global_batch;
   fmt::print("{} on {} (global batch {} x {} tokens)\n", req.model.name, opt.chips, gb, req.model.seq_len);
   print_plan(r.mixed);
-  fmt::print("  throughput {:.0f} tokens/s, MFU {:.1f} % (HFU {:.1f} %; MFU {:.1f} % over the cards used), step {:.2f} s\n",
-             r.mixed.tokens_per_s, 100 * r.mixed.mfu, 100 * r.mixed.hfu, 100 * r.mixed.mfu_used, r.mixed.step_s);
+  fmt::print(
+      "  throughput {:.0f} tokens/s, MFU {:.1f} % (HFU {:.1f} %; MFU {:.1f} % over the cards used), step {:.2f} s\n",
+      r.mixed.tokens_per_s, 100 * r.mixed.mfu, 100 * r.mixed.hfu, 100 * r.mixed.mfu_used, r.mixed.step_s);
   for (std::size_t g = 0; g < req.groups.size(); ++g)
     if (g < r.mixed.cards_used.size() && r.mixed.cards_used[g] == 0)
       fmt::print("  idle: {} x {} (the plan is faster without this group)\n", req.groups[g].cards,
@@ -149,16 +150,17 @@ int cmd_plan(const PlanOptions& opt) {
     fmt::print("  all {} cards as {}: {}\n", all_cards, req.groups[g].chip.name,
                r.relabelled[g].feasible ? fmt::format("{:.0f} tokens/s", r.relabelled[g].tokens_per_s)
                                         : std::string("no plan fits"));
-  const auto ratio = [](double value, double baseline, const char* why) {
-    return baseline > 0 ? fmt::format("{:.4f}", value) : fmt::format("undefined ({})", why);
+  const auto ratio = [](std::optional<double> x, const char* why) {
+    return x ? fmt::format("{:.4f}", *x) : fmt::format("undefined ({})", why);
   };
   fmt::print("  mixing efficiency {} (mixed / the same cards homogeneous, weighted by share)\n",
-             ratio(r.mixing_efficiency, r.scale_free_tokens_per_s, "no chip holds the model on all the cards"));
+             ratio(r.defined_mixing_efficiency(), "no chip holds the model on all the cards"));
   fmt::print("  pooling gain {} (that baseline / sum of the groups alone)\n",
-             ratio(r.pooling_gain, r.pooled_tokens_per_s, "no group trains alone"));
-  fmt::print("  eta {} (mixed / sum of the groups alone = mixing efficiency x pooling gain); {} candidate plans in "
-             "{:.2f} s\n",
-             ratio(r.efficiency, r.pooled_tokens_per_s, "no group trains alone"), r.stats.candidates, r.stats.search_s);
+             ratio(r.defined_pooling_gain(), "no group trains alone"));
+  fmt::print(
+      "  eta {} (mixed / sum of the groups alone = mixing efficiency x pooling gain); {} candidate plans in "
+      "{:.2f} s\n",
+      ratio(r.defined_efficiency(), "no group trains alone"), r.stats.candidates, r.stats.search_s);
 
   if (!opt.out.empty()) {
     const nlohmann::ordered_json j = report_json(req, r);

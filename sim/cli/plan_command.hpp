@@ -12,12 +12,12 @@ struct PlanOptions {
   double cross_vendor_gbps = 100;
   double inter_node_gbps = 200;
   // The training stack (docs/performance-model.md "Training stacks").
-  std::string attention = "flash";    // flash | materialized
-  std::string recompute = "auto";     // auto | none | selective | full (or several, '|')
-  std::string zero = "1";             // ZeRO stage: 0, 1 or 3 (checked here, not by CLI11: no hex, no sign)
+  std::string attention = "flash";       // flash | materialized
+  std::string recompute = "auto";        // auto | none | selective | full (or several, '|')
+  std::string zero = "1";                // ZeRO stage: 0, 1 or 3 (checked here, not by CLI11: no hex, no sign)
   std::string sequence_parallel = "on";  // on | off
-  bool uniform_dp = false;     // one DP degree for every chip group (PlanRequest::per_group_dp = false)
-  std::string device = "cpu";  // cpu, cuda or auto (sim/cli/device.hpp)
+  bool uniform_dp = false;               // one DP degree for every chip group (PlanRequest::per_group_dp = false)
+  std::string device = "cpu";            // cpu, cuda or auto (sim/cli/device.hpp)
   std::string out;
   std::string catalog = "scenarios/catalog/chips.yaml";
   std::string models = "scenarios/catalog/models.yaml";

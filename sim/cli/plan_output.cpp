@@ -66,14 +66,11 @@ nlohmann::ordered_json report_json(const PlanRequest& req, const MixingReport& r
   j["inter_node_gbps"] = req.inter_node_gbps;
   j["per_group_dp"] = req.per_group_dp;
   j["stack"] = stack_json(req);
-  // A ratio whose baseline is 0 (no group trains alone; no chip holds the model on all the cards)
-  // is undefined: null, never a 0 that would read as "worthless".
-  const auto ratio = [](double value, double baseline) {
-    return baseline > 0 ? nlohmann::ordered_json(value) : nlohmann::ordered_json(nullptr);
-  };
-  j["mixing_efficiency"] = ratio(r.mixing_efficiency, r.scale_free_tokens_per_s);
-  j["pooling_gain"] = ratio(r.pooling_gain, r.pooled_tokens_per_s);
-  j["efficiency"] = ratio(r.efficiency, r.pooled_tokens_per_s);
+  // An undefined ratio is null, never a 0 that would read as "worthless".
+  const auto ratio = [](std::optional<double> x) { return x ? nlohmann::ordered_json(*x) : nlohmann::ordered_json(); };
+  j["mixing_efficiency"] = ratio(r.defined_mixing_efficiency());
+  j["pooling_gain"] = ratio(r.defined_pooling_gain());
+  j["efficiency"] = ratio(r.defined_efficiency());
   j["throughput_tokens_per_s"] = r.mixed.feasible ? r.mixed.tokens_per_s : 0.0;
   j["mfu"] = r.mixed.feasible ? r.mixed.mfu : 0.0;
   j["hfu"] = r.mixed.feasible ? r.mixed.hfu : 0.0;

@@ -44,9 +44,8 @@ MixedSpeed MixedEfficiency::efficiency(const Job& job, std::span<const ChipCount
       throw std::invalid_argument("mixed training: a mix lists distinct chips in ascending id with cards > 0");
   }
   if (params_.fixed_efficiency > 0) {
-    MixedSpeed all{params_.fixed_efficiency, 0, 0};
+    MixedSpeed all{params_.fixed_efficiency, 0};
     for (const ChipCount& g : mix) all.baseline_mask |= 1ULL << g.chip;
-    all.used_mask = all.baseline_mask;
     return all;
   }
   const std::size_t model = model_for(job);
@@ -74,7 +73,6 @@ MixedSpeed MixedEfficiency::efficiency(const Job& job, std::span<const ChipCount
   if (all_used && report.mixing_efficiency > 0) {
     speed.eta = report.mixing_efficiency;
     for (std::size_t k = 0; k < mix.size(); ++k) {
-      if (report.mixed.cards_used[k] > 0) speed.used_mask |= 1ULL << mix[k].chip;
       if (report.relabelled[k].feasible) speed.baseline_mask |= 1ULL << mix[k].chip;
     }
   }

@@ -2,15 +2,16 @@
 // MixedEfficiency: how well one training job runs on a gang that spans chip types, for the city
 // simulator (docs/mixed-training.md, "In the simulator").
 //
-// The simulator's own throughput model (throughput.hpp) gives S_k, the speed of the gang's cards
-// of the chips the plan uses were they all of chip k (their shape, chip k). A mixed gang of n_k
-// cards of each used type (N in all; a group the planner leaves idle holds its cards and adds
-// nothing) runs at
+// The simulator's own throughput model (throughput.hpp) gives S_k, the speed of the whole gang
+// were all its cards of chip k (the gang's shape, chip k). A mixed gang of n_k cards of each type
+// (N in all) runs at
 //     mixing_efficiency x sum_k (n_k / N) S_k
 // over the chips whose all-cards plan the planner finds (evaluate_mixing's scale-free baseline:
 // a chip that cannot hold the model on all N cards counts 0 there, so here too), where
 // mixing_efficiency is the planner's for that mix, or a fixed figure from the scenario
-// (break-even studies). Both sides use the same baseline, so the planner's pooling gain (scale,
+// (break-even studies). A mix whose best plan leaves a chip group idle has no plan here (the gang
+// would hold cards it cannot use), so every mix with a plan uses all its groups and the planner's
+// baseline is over all of them. Both sides use the same baseline, so the planner's pooling gain (scale,
 // memory) is the simulator's own: nothing is counted twice. The job's transformer shape for the
 // planner is the catalog's dense model nearest to the job's parameter count (in log scale); its
 // global batch is the job's tokens per step over that model's sequence length.
@@ -53,9 +54,8 @@ struct MixedEfficiencyStats {
 };
 
 struct MixedSpeed {
-  double eta = 0;             // the mixing efficiency; 0: the planner finds no plan for the mix
-  uint64_t used_mask = 0;     // chips of the mix the plan uses (a group may be left idle)
-  uint64_t baseline_mask = 0; // chips of used_mask with a plan on all the used cards (bit = chip id)
+  double eta = 0;              // the mixing efficiency; 0: the planner finds no plan for the mix
+  uint64_t baseline_mask = 0;  // chips of the mix with a plan on all its cards (bit = chip id)
 };
 
 class MixedEfficiency {
@@ -65,7 +65,8 @@ class MixedEfficiency {
   // The mixing efficiency of `job` on the mix (chip ids ascending, >= 2 entries, cards > 0); 0
   // when the planner finds no plan that fits the chips' memory, when its best plan leaves a chip
   // group idle (a gang would hold cards it cannot use), or when no chip could run the job on all
-  // the cards (nothing to compare with). Throws std::invalid_argument for a malformed mix or a catalog without dense models.
+  // the cards (nothing to compare with). Throws std::invalid_argument for a malformed mix or a catalog without dense
+  // models.
   MixedSpeed efficiency(const Job& job, std::span<const ChipCount> mix);
 
   // Index into params.models of the model the planner uses for `job`.

@@ -19,10 +19,10 @@ constexpr uint32_t kMaxSubsetGroups = 3;  // evaluate_mixing tries every subset 
 
 // One candidate's shape before its stages are costed.
 struct Shape {
-  std::vector<uint32_t> order;  // group indices in pipeline order
+  std::vector<uint32_t> order;       // group indices in pipeline order
   std::vector<uint32_t> tp, stages;  // per group (indexed by group, not by order)
-  std::vector<uint32_t> mult;   // per group: its DP degree is dp x mult, its microbatch b / mult
-  uint32_t dp = 1, b = 1, m = 1;  // base DP degree, microbatch per replica at the base degree
+  std::vector<uint32_t> mult;        // per group: its DP degree is dp x mult, its microbatch b / mult
+  uint32_t dp = 1, b = 1, m = 1;     // base DP degree, microbatch per replica at the base degree
   Recompute recompute = Recompute::None;
   uint32_t dp_of(uint32_t g) const { return dp * mult[g]; }
   uint32_t b_of(uint32_t g) const { return b / mult[g]; }
@@ -57,7 +57,8 @@ struct Costing {
     // Full recomputation rebuilds one layer's activations at a time for its backward.
     if (sh.recompute == Recompute::Full) f += M.layer_working_bytes(sh.b_of(g), t, req.stack);
     if (first) f += embed * bytes_per_param_state(sh.dp_of(g));
-    if (last) f += embed * bytes_per_param_state(sh.dp_of(g)) + 4.0 * sh.b_of(g) * M.seq_len * M.vocab / t;  // FP32 logits
+    if (last)
+      f += embed * bytes_per_param_state(sh.dp_of(g)) + 4.0 * sh.b_of(g) * M.seq_len * M.vocab / t;  // FP32 logits
     return f;
   }
   double layer_memory(uint32_t g, uint32_t inflight, const Shape& sh) const {
@@ -80,7 +81,7 @@ struct Costing {
       const uint32_t dp = sh.dp_of(g);
       // Each of the group's dp replicas takes b / mult samples of every microbatch of the base b x dp.
       const double tokens = static_cast<double>(sh.b_of(g)) * M.seq_len;
-      const double act_bytes = 2.0 * tokens * M.hidden;  // BF16 activations of one replica's microbatch
+      const double act_bytes = 2.0 * tokens * M.hidden;      // BF16 activations of one replica's microbatch
       const double intra = chip.intra_node_gbs * 1e9 / 2.0;  // catalog figure is bidirectional
       // 2 all-reduces forward, 2 backward (sequence parallelism swaps each for an all-gather and
       // a reduce-scatter of the same volume); full recomputation repeats the forward's 2.
@@ -243,51 +244,53 @@ MixedPlan best_plan(const PlanRequest& req, PlannerStats* stats) {
     for (uint32_t d = 1; d <= min_cards; ++d) {
       if (gb % d != 0) continue;
       for (const std::vector<uint32_t>& mlt : mults) {
-      std::vector<std::size_t> pick(K, 0);  // odometer over the TP choices of each group
-      while (true) {
-        Shape sh;
-        sh.order = order;
-        sh.dp = d;
-        sh.mult = mlt;
-        sh.tp.resize(K), sh.stages.resize(K);
-        uint32_t total = 0;
-        bool ok = true;
-        for (uint32_t g = 0; g < K && ok; ++g) {
-          sh.tp[g] = tp_options[g][pick[g]];
-          sh.stages[g] = req.groups[g].cards / (d * mlt[g] * sh.tp[g]);
-          ok = sh.stages[g] >= 1;
-          total += sh.stages[g];
-        }
-        if (ok && total <= std::min(L, kernels::kMaxPlanStages)) {
-          const uint32_t max_mult = *std::max_element(mlt.begin(), mlt.end());
-          for (uint32_t b : kMicrobatchChoices) {
-            if (gb % (d * b) != 0 || b % max_mult != 0) continue;
-            for (Recompute rc : {Recompute::None, Recompute::Selective, Recompute::Full}) {
-              if (!((req.recompute_modes >> static_cast<int>(rc)) & 1)) continue;
-              // Under FlashAttention selective recomputation keeps what none keeps, at more FLOPs.
-              if (rc == Recompute::Selective && req.stack.attention == AttentionKernel::Flash &&
-                  (req.recompute_modes & 1))
-                continue;
-              Shape s = sh;
-              s.b = b, s.m = gb / (d * b), s.recompute = rc;
-              const auto first = static_cast<uint32_t>(stages.size());
-              cost.stages(s, stages, group_of);
-              cands.push_back(kernels::PlanCandidate{first, static_cast<uint32_t>(stages.size()) - first, s.m});
-              shapes.push_back(std::move(s));
+        std::vector<std::size_t> pick(K, 0);  // odometer over the TP choices of each group
+        while (true) {
+          Shape sh;
+          sh.order = order;
+          sh.dp = d;
+          sh.mult = mlt;
+          sh.tp.resize(K), sh.stages.resize(K);
+          uint32_t total = 0;
+          bool ok = true;
+          for (uint32_t g = 0; g < K && ok; ++g) {
+            sh.tp[g] = tp_options[g][pick[g]];
+            sh.stages[g] = req.groups[g].cards / (d * mlt[g] * sh.tp[g]);
+            ok = sh.stages[g] >= 1;
+            total += sh.stages[g];
+          }
+          if (ok && total <= std::min(L, kernels::kMaxPlanStages)) {
+            const uint32_t max_mult = *std::max_element(mlt.begin(), mlt.end());
+            for (uint32_t b : kMicrobatchChoices) {
+              if (gb % (d * b) != 0 || b % max_mult != 0) continue;
+              for (Recompute rc : {Recompute::None, Recompute::Selective, Recompute::Full}) {
+                if (!((req.recompute_modes >> static_cast<int>(rc)) & 1)) continue;
+                // Under FlashAttention selective recomputation keeps what none keeps, at more FLOPs.
+                if (rc == Recompute::Selective && req.stack.attention == AttentionKernel::Flash &&
+                    (req.recompute_modes & 1))
+                  continue;
+                Shape s = sh;
+                s.b = b, s.m = gb / (d * b), s.recompute = rc;
+                const auto first = static_cast<uint32_t>(stages.size());
+                cost.stages(s, stages, group_of);
+                cands.push_back(kernels::PlanCandidate{first, static_cast<uint32_t>(stages.size()) - first, s.m});
+                shapes.push_back(std::move(s));
+              }
             }
           }
+          std::size_t g = 0;
+          while (g < K && ++pick[g] == tp_options[g].size()) pick[g++] = 0;
+          if (g == K) break;
         }
-        std::size_t g = 0;
-        while (g < K && ++pick[g] == tp_options[g].size()) pick[g++] = 0;
-        if (g == K) break;
-      }
       }
     }
     if (cands.empty()) continue;
     results.assign(cands.size(), {});
     split.assign(stages.size(), 0);
-    if (req.cuda != nullptr && cands.size() >= req.cuda_min_batch) req.cuda->evaluate(stages, cands, L, results, split);
-    else kernels::evaluate_plans_cpu(stages, cands, L, results, split);
+    if (req.cuda != nullptr && cands.size() >= req.cuda_min_batch)
+      req.cuda->evaluate(stages, cands, L, results, split);
+    else
+      kernels::evaluate_plans_cpu(stages, cands, L, results, split);
     evaluated += cands.size();
     for (std::size_t c = 0; c < cands.size(); ++c) {
       if (!results[c].feasible) continue;
@@ -312,8 +315,8 @@ MixedPlan best_plan(const PlanRequest& req, PlannerStats* stats) {
         sp.microbatch = sh.b_of(g);
         sp.microbatch_s = sp.layers * st.per_layer_s + st.fixed_s + st.comm_s;
         const uint32_t inflight = std::min(sh.m, total - j);
-        sp.memory_gb = (cost.fixed_memory(j == 0, j + 1 == total, g, sh) +
-                        sp.layers * cost.layer_memory(g, inflight, sh)) / 1e9;
+        sp.memory_gb =
+            (cost.fixed_memory(j == 0, j + 1 == total, g, sh) + sp.layers * cost.layer_memory(g, inflight, sh)) / 1e9;
         sp.memory_limit_gb = req.memory_usable_fraction * req.groups[g].chip.mem_gb;
         p.stages.push_back(sp);
       }

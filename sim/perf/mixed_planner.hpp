@@ -10,6 +10,7 @@
 // is d x b x m samples: microbatch b, m microbatches per replica, 1F1B schedule.
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,14 +27,14 @@ struct ChipGroup {
 
 struct PlanRequest {
   TransformerSpec model;
-  std::vector<ChipGroup> groups;       // 1..6 groups
-  uint32_t global_batch = 0;           // samples per step; 0: the model's default
-  double inter_node_gbps = 200;        // per-card RDMA between nodes of one vendor, Gb/s
+  std::vector<ChipGroup> groups;  // 1..6 groups
+  uint32_t global_batch = 0;      // samples per step; 0: the model's default
+  double inter_node_gbps = 200;   // per-card RDMA between nodes of one vendor, Gb/s
   double inter_node_latency_us = 5;
-  double cross_vendor_gbps = 100;      // per-card path between chips of different vendors, Gb/s
+  double cross_vendor_gbps = 100;  // per-card path between chips of different vendors, Gb/s
   double cross_vendor_latency_us = 20;
-  double memory_usable_fraction = 0.9; // of each card's memory
-  double framework_overhead_gb = 2.0;  // per card: CUDA/ROCm context, buffers, fragmentation
+  double memory_usable_fraction = 0.9;  // of each card's memory
+  double framework_overhead_gb = 2.0;   // per card: CUDA/ROCm context, buffers, fragmentation
   // The training stack (transformer.hpp, docs/performance-model.md "Training stacks"): what
   // current systems run by default.
   TrainingStack stack;
@@ -50,7 +51,7 @@ struct PlanRequest {
   //      every microbatch (DeepSpeed ZeRO-3 with gradient accumulation): 1.5x an all-reduce per
   //      microbatch
   uint32_t zero_stage = 1;
-  bool per_group_dp = true;            // 2-3 groups: each group's DP degree d x 1, 2 or 4
+  bool per_group_dp = true;  // 2-3 groups: each group's DP degree d x 1, 2 or 4
   // Where candidate plans are evaluated; results are identical bit for bit either way
   // (kernels/plan_search.hpp). Not owned. Batches smaller than cuda_min_batch stay on the CPU,
   // where a GPU launch would cost more than it saves.
@@ -63,7 +64,7 @@ struct PlanRequest {
 };
 
 struct StagePlan {
-  uint32_t group = 0;          // index into PlanRequest::groups
+  uint32_t group = 0;  // index into PlanRequest::groups
   std::string chip;
   uint32_t layers = 0;
   uint32_t tp = 1;
@@ -76,10 +77,10 @@ struct StagePlan {
 
 struct MixedPlan {
   bool feasible = false;
-  std::vector<StagePlan> stages;          // in pipeline order
+  std::vector<StagePlan> stages;                      // in pipeline order
   uint32_t dp = 0, microbatch = 0, microbatches = 0;  // base DP degree; its per-replica microbatch
   Recompute recompute = Recompute::None;
-  std::vector<uint32_t> cards_used;       // per group
+  std::vector<uint32_t> cards_used;  // per group
   // mfu: model FLOPs (transformer.hpp: no recomputation) / (step x peak of every card given);
   // hfu: FLOPs executed / the same; mfu_used: model FLOPs over the peak of the cards used only.
   double step_s = 0, tokens_per_s = 0, mfu = 0, hfu = 0, mfu_used = 0;
@@ -126,6 +127,19 @@ struct MixingReport {
   double mixing_efficiency = 0;        // mixed / scale_free
   double pooling_gain = 0;             // scale_free / pooled
   PlannerStats stats;
+
+  // The ratios where defined: nullopt when their baseline is 0 (no group trains alone; no chip
+  // holds the model on the cards mixed), which every output shows as undefined, never as 0.
+  std::optional<double> defined_mixing_efficiency() const {
+    return defined(mixing_efficiency, scale_free_tokens_per_s);
+  }
+  std::optional<double> defined_pooling_gain() const { return defined(pooling_gain, pooled_tokens_per_s); }
+  std::optional<double> defined_efficiency() const { return defined(efficiency, pooled_tokens_per_s); }
+
+ private:
+  static std::optional<double> defined(double ratio, double baseline) {
+    return baseline > 0 ? std::optional<double>(ratio) : std::nullopt;
+  }
 };
 
 MixingReport evaluate_mixing(const PlanRequest& request);

@@ -92,7 +92,7 @@ double Simulation::mixed_efficiency(JobId id, std::span<const ChipCount> mix) co
   return mixing_.efficiency(j, mix).eta;
 }
 
-double Simulation::step_time_on(JobId id, const Allocation& a, std::span<const ChipCount> mix,
+double Simulation::step_time_on(JobId id, std::span<const ChipCount> mix,
                                 const AllocationShape& shape, double* eta) const {
   const Job& j = model_.jobs.at(id);
   *eta = 0;
@@ -104,25 +104,15 @@ double Simulation::step_time_on(JobId id, const Allocation& a, std::span<const C
   if (mix.size() == 1) return step_time(j.model, model_.chips.at(shape.chip), shape, model_.perf).total_s;
   const MixedSpeed speed = mixing_.efficiency(j, mix);
   if (!(speed.eta > 0)) return INFINITY;
-  // The scale-free baseline (mixed_efficiency.hpp): the cards of the chips the plan uses as each
-  // chip, weighted by that chip's share of them; a group the plan leaves idle is not part of it.
+  // The scale-free baseline (mixed_efficiency.hpp): the whole gang as each chip, weighted by that
+  // chip's share of the cards (a mix with a plan uses every group: mixes that leave one idle have
+  // none).
   double cards = 0;
-  uint64_t all = 0;
-  for (const ChipCount& g : mix) {
-    all |= 1ULL << g.chip;
-    if ((speed.used_mask >> g.chip) & 1ULL) cards += g.cards;
-  }
-  AllocationShape used_shape = shape;
-  if (speed.used_mask != all) {
-    Allocation used;
-    for (const NodeGrant& n : a)
-      if ((speed.used_mask >> cluster_.node_chip(n.node)) & 1ULL) used.push_back(n);
-    used_shape = shape_of(used, cluster_, *topology_);
-  }
+  for (const ChipCount& g : mix) cards += g.cards;
   double steps_per_s = 0;
   for (const ChipCount& g : mix) {
     if (!((speed.baseline_mask >> g.chip) & 1ULL)) continue;
-    AllocationShape as_chip = used_shape;
+    AllocationShape as_chip = shape;
     as_chip.chip = g.chip;
     steps_per_s += g.cards / cards / step_time(j.model, model_.chips.at(g.chip), as_chip, model_.perf).total_s;
   }
@@ -161,7 +151,7 @@ double Simulation::estimated_runtime_s(JobId id, const Allocation& a) const {
   double eta = 0;
   thread_local std::vector<ChipCount> mix;  // reused: policies ask for estimates at every pass
   chip_mix(a, cluster_, mix);
-  return scaled_estimate_s(id, step_time_on(id, a, mix, shape_of(a, cluster_, *topology_), &eta));
+  return scaled_estimate_s(id, step_time_on(id, mix, shape_of(a, cluster_, *topology_), &eta));
 }
 
 double Simulation::estimated_runtime_floor_s(JobId id, ChipId chip) const {
@@ -178,7 +168,7 @@ double Simulation::estimated_runtime_s(JobId id, const AllocationShape& shape) c
   // One chip type: step_time_on's single-type case, without an allocation.
   const ChipCount one{shape.chip, shape.cards};
   double eta = 0;
-  return scaled_estimate_s(id, step_time_on(id, Allocation{}, std::span<const ChipCount>(&one, 1), shape, &eta));
+  return scaled_estimate_s(id, step_time_on(id, std::span<const ChipCount>(&one, 1), shape, &eta));
 }
 
 void Simulation::start(JobId id, Allocation a) {
@@ -253,7 +243,7 @@ void Simulation::start(JobId id, Allocation a) {
   --pending_count_;
   const SimTime now = engine_.now();
   double eta = 0;
-  const double step_s = step_time_on(id, a, mix, shape, &eta);
+  const double step_s = step_time_on(id, mix, shape, &eta);
   if (mix.size() > 1 && !(eta > 0)) violation(id, "no mixed-training plan fits this mix of chips");
   // A first run without periodic checkpoints takes exactly its steps; otherwise the segment
   // arithmetic of sim/perf/checkpoint.hpp adds restart and checkpoint time.

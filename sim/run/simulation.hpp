@@ -111,12 +111,12 @@ class Simulation final : public SchedulingContext {
   void check_local(JobId started);  // after a start (started != kNoJob) or a completion
   void check_full();
   static void require(const std::string& why);
-  // Seconds per step of job `id` on allocation `a` of chip groups `mix` and shape `shape`: the
+  // Seconds per step of job `id` on an allocation of chip groups `mix` and shape `shape`: the
   // throughput model for one chip type; for a gang that spans chip types, the mixing efficiency x
-  // the share-weighted speeds of the cards the plan uses as each chip (perf/mixed_efficiency.hpp), with the
+  // the share-weighted speeds of the whole gang as each chip (perf/mixed_efficiency.hpp), with the
   // efficiency in `*eta` (0 for one chip type, and when no plan fits, where the step time is
   // infinite).
-  double step_time_on(JobId id, const Allocation& a, std::span<const ChipCount> mix, const AllocationShape& shape,
+  double step_time_on(JobId id, std::span<const ChipCount> mix, const AllocationShape& shape,
                       double* eta) const;
   // The submitter's estimate scaled by `step_s` against the reference step time.
   double scaled_estimate_s(JobId id, double step_s) const;

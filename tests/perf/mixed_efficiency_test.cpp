@@ -129,7 +129,7 @@ TEST(MixedEfficiency, AMixThatLeavesAGroupIdleHasNoPlan) {
     } else {
       saw_mix = true;
       EXPECT_DOUBLE_EQ(speed.eta, rep.mixing_efficiency) << fast;
-      EXPECT_EQ(speed.used_mask, 0b11u);
+      EXPECT_EQ(speed.baseline_mask, 0b11u);  // both groups planned: both in the baseline
     }
   }
   EXPECT_TRUE(saw_idle) << "no lopsided mix left a group idle: the test lost its case";

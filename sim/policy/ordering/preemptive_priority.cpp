@@ -206,7 +206,6 @@ bool PreemptivePriorityPolicy::place(SchedulingContext& ctx, JobId id, uint64_t 
   ctx.start(id, scratch_);
   t.waited_s += (ctx.now() - t.waiting_since).seconds();
   t.started_pass = passes_;
-  if (t.preempted_pass == passes_) victims_moved_ = true;  // its chips in victims_ are stale
   dequeue(id);
   set_running(id, true);
   return true;
@@ -215,7 +214,6 @@ bool PreemptivePriorityPolicy::place(SchedulingContext& ctx, JobId id, uint64_t 
 void PreemptivePriorityPolicy::preempt(SchedulingContext& ctx, JobId victim) {
   Track& t = track(victim);
   t.waiting_since = ctx.now();
-  t.preempted_pass = passes_;
   ctx.preempt(victim);
   set_running(victim, false);
   enqueue(ctx, victim);
@@ -250,9 +248,8 @@ bool PreemptivePriorityPolicy::preempt_for(SchedulingContext& ctx, JobId id, con
   for (std::size_t i = 0; victim_at(i); ++i) {
     const Victim& victim = victims_[i];
     if (!key.outranks(victim.key)) break;  // sorted lowest priority first: none further is outranked
-    // Holding none of the job's chips, it frees nothing for it (its chips as listed, unless a
-    // victim has restarted elsewhere in this pass).
-    if ((victim.chips & usable) == 0 && !victims_moved_ && !reference_) continue;
+    // Holding none of the job's chips, it frees nothing for it (Victim: its chips as listed).
+    if ((victim.chips & usable) == 0 && !reference_) continue;
     const JobId v = victim.id;
     // Already preempted in this pass, within its lease, or before its first checkpoint of this run
     // (stopping it then would throw the whole run away, and with a lease shorter than the
@@ -269,7 +266,7 @@ bool PreemptivePriorityPolicy::preempt_for(SchedulingContext& ctx, JobId id, con
     // (only with guarantees, which make has_quotas() true).
     if (quotas && ctx.job(v).tenant != j.tenant && ctx.guaranteed(v)) continue;
     walked_.push_back(v);
-    if (victim.pool != Victim::kManyPools && !victims_moved_ && !reference_) {
+    if (victim.pool != Victim::kManyPools && !reference_) {
       // All its cards in one pool where the job is a gang (needs more than a node): only the
       // pool's count matters, and it grows grant by grant to the victim's total, so adding the
       // total at once finds the same pool (the check is monotone in the freed cards).
@@ -421,7 +418,6 @@ void PreemptivePriorityPolicy::schedule(SchedulingContext& ctx) {
       // so the list is ordered lazily (victim_at), a heap popped as far as a walk reads.
       victims_.clear();
       victim_heap_.clear();
-      victims_moved_ = false;
       const Cluster& c = ctx.cluster();
       prefiltered_ = !reference_ && o_.min_run > SimTime::zero();
       const Key& best = order_.front().first;

@@ -90,7 +90,10 @@ class PreemptivePriorityPolicy : public Policy {
     }
   };
   // A running job a pass may stop: its key, the chip types of its cards (bit per ChipId), its
-  // cards and, when they are all in one, their pool.
+  // cards and, when they are all in one, their pool. Taken when the pass lists its victims and
+  // valid for every walk of the pass: a victim restarts only in the pass's last loop, after the
+  // walks (a job a walk outranks never ran before that walk in the pass), so no walk sees one that
+  // moved. The reference mode (set_reference) reads allocations afresh, and the tests compare.
   struct Victim {
     static constexpr PoolId kManyPools = ~PoolId{0};
     Key key;
@@ -116,7 +119,6 @@ class PreemptivePriorityPolicy : public Policy {
     uint32_t cls = PlacementMemo::kNoClass;  // placement class (PlacementMemo::class_of)
     uint32_t waits = 0;          // times it started waiting: promo_ entries of older waits are stale
     uint64_t started_pass = 0;   // the pass of its last start
-    uint64_t preempted_pass = 0; // the pass of its last preemption
     uint32_t run_index = 0;      // its place in running_ while it runs
     bool running = false;
     bool listed = false;         // in waiting_, at `at` (and by_class_[cls] at `at_class`)
@@ -177,10 +179,6 @@ class PreemptivePriorityPolicy : public Policy {
   // read, victim_heap_ the rest. victim_at(i) orders up to the i-th; false when there is none.
   std::vector<Victim> victims_, victim_heap_;
   bool victim_at(std::size_t i);
-  // A victim of this pass started again in it, so Victim::chips/pool may be stale. No walk
-  // follows such a restart today (victims restart only in the pass's last loop, and a job a walk
-  // outranks never ran before it in the pass); the flag keeps the shortcuts exact if that changes.
-  bool victims_moved_ = false;
   std::vector<uint32_t> freed_node_;
   std::vector<int64_t> freed_cpu_, freed_mem_, freed_pool_;
   std::vector<NodeId> freed_nodes_;
