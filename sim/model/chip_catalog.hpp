@@ -18,6 +18,9 @@ struct ChipSpec {
   double mem_bw_tbs = 0;           // device memory bandwidth, TB/s
   double intra_node_gbs = 0;       // per-card intra-node link bandwidth, GB/s (NVLink/HCCS/PCIe)
   std::string intra_node_link;     // link family, e.g. "NVLink4", "HCCS", "PCIe4"
+  // false: cards cannot read each other's memory (consumer GPUs: the driver disables peer-to-peer),
+  // so intra-node collectives are staged through host memory (docs/performance-model.md).
+  bool peer_to_peer = true;
   int cards_per_server = 8;
   double tdp_w = 0;
   double price_cny_per_card_hour = 0;
@@ -25,6 +28,11 @@ struct ChipSpec {
   std::string confidence;          // high | medium | low (from the source)
   std::string source;              // where the numbers come from
   bool domestic = false;           // made by one of the scenario's vouchers.domestic_vendors
+
+  // GB/s a ring collective inside a server moves one way per card: half the bidirectional catalog
+  // figure (a ring step sends one way while it receives the other), halved again without
+  // peer-to-peer, where every byte is copied into host memory and out again.
+  double intra_node_ring_gbs() const { return intra_node_gbs / 2.0 * (peer_to_peer ? 1.0 : 0.5); }
 };
 
 class ChipCatalog {

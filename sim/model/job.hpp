@@ -22,7 +22,22 @@ struct ModelWork {
   double bytes_per_param = 16;       // resident bytes per parameter (16: BF16 + FP32 Adam states)
   double activation_gb_per_card = 0; // activations / KV cache per card, GB
   bool trains = true;                // training synchronises gradients every step
+  // Attention's sequence-length term, FLOPs per token on top of flops_per_param_token x params:
+  // dense_attention_flops_per_token below. 0: left out (`seq_len: 0`, the model before it).
+  double attention_flops_per_token = 0;
 };
+
+// Sequence length a workload class or job trains (or serves) at when it does not say: Llama 2's,
+// and that of most of the model catalog (scenarios/catalog/models.yaml).
+inline constexpr uint32_t kDefaultSeqLen = 4096;
+
+// The attention FLOPs per token of a dense transformer of `params` parameters at sequence length
+// `seq_len`, the MFU convention the mixed-training planner uses (TransformerSpec::
+// layer_model_flops): QK^T and AV cost 2 x 2 x s x h per token and layer forward, x 3 when
+// training, i.e. flops_per_param_token / 2 x 4 x L x s x h. A job knows its size, not its shape:
+// L x h comes from params = 12 L h^2 at an aspect ratio h / L = 128 (GPT-3 6.7B to 175B, Llama 2
+// 7B and 13B; Llama 2 70B has 102). docs/performance-model.md.
+double dense_attention_flops_per_token(double params, double seq_len, double flops_per_param_token);
 
 struct Job {
   JobId id = 0;

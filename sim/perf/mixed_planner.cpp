@@ -82,7 +82,7 @@ struct Costing {
       // Each of the group's dp replicas takes b / mult samples of every microbatch of the base b x dp.
       const double tokens = static_cast<double>(sh.b_of(g)) * M.seq_len;
       const double act_bytes = 2.0 * tokens * M.hidden;      // BF16 activations of one replica's microbatch
-      const double intra = chip.intra_node_gbs * 1e9 / 2.0;  // catalog figure is bidirectional
+      const double intra = chip.intra_node_ring_gbs() * 1e9;  // one way of the server's fabric
       // 2 all-reduces forward, 2 backward (sequence parallelism swaps each for an all-gather and
       // a reduce-scatter of the same volume); full recomputation repeats the forward's 2.
       const double all_reduces = sh.recompute == Recompute::Full ? 6.0 : 4.0;

@@ -16,7 +16,8 @@ double ring_allreduce_s(double bytes, uint32_t ranks, double gbps, double latenc
 }
 double compute_s(const ModelWork& work, const ChipSpec& chip, uint32_t gang) {
   const double cards = std::max<uint32_t>(1, gang);
-  const double flops = work.flops_per_param_token * work.params * work.tokens_per_step;
+  const double flops =
+      (work.flops_per_param_token * work.params + work.attention_flops_per_token) * work.tokens_per_step;
   return flops / (cards * chip.bf16_tflops * 1e12 * chip.achievable_mfu);
 }
 
@@ -37,10 +38,9 @@ StepTime step_time(const ModelWork& work, const ChipSpec& chip, const Allocation
   t.memory_s = memory_s(work, chip);
   if (work.trains && shape.cards > 1) {
     const double grad_bytes = kGradientBytesPerParam * work.params;
-    // Intra-node reduce-scatter/all-gather over the chip's link, then a ring across nodes. The
-    // catalog gives the link's bidirectional aggregate; a ring step sends one way while it
-    // receives the other, so the ring runs at half of it.
-    const double intra_gbps = chip.intra_node_gbs / 2.0 * 8.0;
+    // Intra-node reduce-scatter/all-gather over the chip's link (one way of it, ChipSpec::
+    // intra_node_ring_gbs), then a ring across nodes.
+    const double intra_gbps = chip.intra_node_ring_gbs() * 8.0;
     t.intra_node_comm_s = ring_allreduce_s(grad_bytes, shape.max_cards_per_node, intra_gbps, 1.0);
     if (shape.nodes > 1) {
       double gbps = shape.inter_node_gbps;

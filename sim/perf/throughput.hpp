@@ -2,7 +2,8 @@
 // Throughput model for a job on a homogeneous allocation (one chip type). All formulas are in
 // docs/performance-model.md. Pure functions: no state, deterministic, O(1).
 //
-//   compute   = flops_per_param_token * params * tokens_per_step / (cards * peak * MFU)
+//   compute   = (flops_per_param_token * params + attention_flops_per_token) * tokens_per_step
+//               / (cards * peak * MFU)
 //   memory    = passes * 2 B * params / mem_bw          (each card streams the BF16 weights;
 //                                                        3 passes when training, 1 otherwise)
 //   per-card  = max(compute, memory)                     (roofline)

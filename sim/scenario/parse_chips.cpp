@@ -18,7 +18,7 @@ bool is_chip_name(const std::string& s) {
 std::optional<ChipSpec> read_chip(Ctx& ctx, const YamlValue& v) {
   MapReader r(ctx, v, "chip",
               {"name", "vendor", "bf16_tflops", "mem_gb", "mem_bw_tbs", "intra_node_gbs", "intra_node_link",
-               "cards_per_server", "tdp_w", "price_cny_per_card_hour", "achievable_mfu", "confidence", "source",
+               "peer_to_peer", "cards_per_server", "tdp_w", "price_cny_per_card_hour", "achievable_mfu", "confidence", "source",
                "note"});
   if (!r.ok()) return std::nullopt;
   ChipSpec c;
@@ -44,6 +44,7 @@ std::optional<ChipSpec> read_chip(Ctx& ctx, const YamlValue& v) {
   if (auto s = r.string("intra_node_link", true)) {
     if (r.check("intra_node_link", !s->empty(), "'intra_node_link' must not be empty")) c.intra_node_link = *s;
   }
+  if (auto b = r.boolean("peer_to_peer", false)) c.peer_to_peer = *b;
   if (auto n = r.whole("cards_per_server", UnitKind::Plain, 1, kMaxCardsPerNode, true)) {
     c.cards_per_server = static_cast<int>(*n);
   }

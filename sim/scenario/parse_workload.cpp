@@ -12,6 +12,8 @@ namespace hetsim {
 namespace {
 
 constexpr int64_t kMaxCards = 1'000'000;
+// Longest sequence a job may give: 16 M tokens, beyond any published context window.
+constexpr int64_t kMaxSeqLen = 16'777'216;
 
 // { values: [...], weights: [...] }: same non-zero length, weights >= 0 and not all zero.
 std::optional<DiscreteDist> read_discrete(Ctx& ctx, const YamlValue& v, const std::string& what, UnitKind kind,
@@ -116,6 +118,7 @@ std::optional<JobClass> read_class_name(const MapReader& r) {
 // Fields that classes and explicit jobs share.
 struct Footprint {
   bool trains = true;
+  uint32_t seq_len = kDefaultSeqLen;
   double bytes_per_param = 16;
   double activation_gb_per_card = 0;
   double cpu_milli_per_card = 0;
@@ -125,6 +128,8 @@ struct Footprint {
 Footprint read_footprint(const MapReader& r) {
   Footprint f;
   if (auto b = r.boolean("trains", false)) f.trains = *b;
+  // Tokens per sequence, for attention's FLOPs (docs/performance-model.md); 0 leaves them out.
+  if (auto n = r.whole("seq_len", UnitKind::Count, 0, kMaxSeqLen, false)) f.seq_len = static_cast<uint32_t>(*n);
   // Forward-only work keeps BF16 weights only; training adds gradients and Adam states.
   f.bytes_per_param = f.trains ? 16 : 2;
   if (auto x = r.quantity("bytes_per_param", UnitKind::Plain, false)) {
@@ -171,8 +176,8 @@ std::optional<ElasticClassSpec> read_elastic(Ctx& ctx, const YamlValue& v, const
 
 JobClassSpec read_class(ParseState& st, const YamlValue& v, const std::string& what) {
   MapReader r(st.ctx, v, what,
-              {"class", "share", "cards", "runtime", "model_params", "tokens_per_step", "trains",
-               "bytes_per_param", "activation_per_card", "cpu_per_card", "memory_per_card", "data", "allowed_chips",
+              {"class", "share", "cards", "runtime", "model_params", "tokens_per_step", "seq_len",
+               "trains", "bytes_per_param", "activation_per_card", "cpu_per_card", "memory_per_card", "data", "allowed_chips",
                "estimate_error", "mix_chips", "elastic"});
   JobClassSpec c;
   if (!r.ok()) return c;
@@ -194,6 +199,7 @@ JobClassSpec read_class(ParseState& st, const YamlValue& v, const std::string& w
   }
   const Footprint f = read_footprint(r);
   c.trains = f.trains;
+  c.seq_len = f.seq_len;
   c.bytes_per_param = f.bytes_per_param;
   c.activation_gb_per_card = f.activation_gb_per_card;
   c.cpu_milli_per_card = f.cpu_milli_per_card;
@@ -215,7 +221,7 @@ JobClassSpec read_class(ParseState& st, const YamlValue& v, const std::string& w
 ExplicitJobSpec read_job(ParseState& st, const YamlValue& v, const std::string& what) {
   MapReader r(st.ctx, v, what,
               {"tenant", "class", "arrival", "cards", "min_cards", "max_cards", "params", "tokens_per_step",
-               "runtime_on_reference", "steps", "estimate", "allowed_chips", "data_site", "data", "priority",
+               "seq_len", "runtime_on_reference", "steps", "estimate", "allowed_chips", "data_site", "data", "priority",
                "allow_cross_site", "mix_chips", "trains", "bytes_per_param", "activation_per_card", "cpu_per_card",
                "memory_per_card"});
   ExplicitJobSpec j;
@@ -272,6 +278,7 @@ ExplicitJobSpec read_job(ParseState& st, const YamlValue& v, const std::string& 
   }
   const Footprint f = read_footprint(r);
   j.trains = f.trains;
+  j.seq_len = f.seq_len;
   j.bytes_per_param = f.bytes_per_param;
   j.activation_gb_per_card = f.activation_gb_per_card;
   j.cpu_milli_per_card = f.cpu_milli_per_card;

@@ -111,6 +111,8 @@ double ClassSampler::draw(Job& job) {
   // Mixed training is for training jobs; the tenant's switch was applied by the caller.
   job.may_mix_chips = (job.may_mix_chips || spec_.mix_chips) && spec_.trains;
   draw_gang_and_model(job);
+  job.model.attention_flops_per_token =
+      dense_attention_flops_per_token(job.model.params, spec_.seq_len, job.model.flops_per_param_token);
 
   const double runtime_s = draw_truncated_lognormal(runtime_rng_, spec_.runtime_s);
   const double step_s = reference_step_time(ctx_, job, label_);

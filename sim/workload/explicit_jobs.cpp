@@ -64,6 +64,8 @@ TimedJob convert_one(const ExplicitJobSpec& e, const GeneratorContext& ctx, cons
   j.model.tokens_per_step = e.tokens_per_step;
   j.model.trains = e.trains;
   j.model.flops_per_param_token = e.trains ? 6.0 : 2.0;
+  j.model.attention_flops_per_token =
+      dense_attention_flops_per_token(e.params, e.seq_len, j.model.flops_per_param_token);
   j.model.bytes_per_param = e.bytes_per_param;
   j.model.activation_gb_per_card = e.activation_gb_per_card;
   j.data_site = e.data_site.empty() ? SiteId{0}

@@ -40,6 +40,7 @@ struct JobClassSpec {
   LogNormalDist runtime_s;                // runtime on the reference chip, seconds
   DiscreteDist model_params;              // parameters (count)
   double tokens_per_step = 0;             // global batch in tokens
+  uint32_t seq_len = kDefaultSeqLen;      // tokens per sequence (attention FLOPs); 0: none counted
   bool trains = true;                     // false: forward only (eval, inference)
   double bytes_per_param = 16;
   double activation_gb_per_card = 0;
@@ -62,6 +63,7 @@ struct ExplicitJobSpec {
   uint32_t max_cards = 0;
   double params = 1e9;
   double tokens_per_step = 1e6;
+  uint32_t seq_len = kDefaultSeqLen;      // tokens per sequence (attention FLOPs); 0: none counted
   bool trains = true;
   double bytes_per_param = 16;
   double activation_gb_per_card = 0;

@@ -26,6 +26,65 @@ TEST(Throughput, ComputeBoundStepMatchesFormula) {
   EXPECT_DOUBLE_EQ(t.total_s, std::max(t.compute_s, t.memory_s));
 }
 
+// Worked by hand: a model of width h = 4096 at aspect ratio 128 has L = 32 layers and
+// params = 12 L h^2 = 6,442,450,944; at s = 4096 attention adds 12 L h s = 6,442,450,944 FLOPs per
+// token when training (the same number), a third of it forward only (4 L h s).
+TEST(Throughput, AttentionAddsTheSequenceTermWorkedByHand) {
+  const double params = 6442450944.0;
+  EXPECT_NEAR(dense_attention_flops_per_token(params, 4096, 6), 6442450944.0, 1e-3);
+  EXPECT_NEAR(dense_attention_flops_per_token(params, 4096, 2), 6442450944.0 / 3, 1e-3);
+  EXPECT_NEAR(dense_attention_flops_per_token(params, 2048, 6), 6442450944.0 / 2, 1e-3);
+  EXPECT_EQ(dense_attention_flops_per_token(params, 0, 6), 0);  // seq_len 0: left out
+  EXPECT_EQ(dense_attention_flops_per_token(0, 4096, 6), 0);    // measured jobs carry no model
+
+  ModelWork w = train_7b();
+  w.params = params;
+  const ChipSpec fast = test::chip("fast", 400, 80);
+  const AllocationShape one = packed_shape(0, 1, 8, 1600, 2);
+  const double without = step_time(w, fast, one, {}).compute_s;
+  w.attention_flops_per_token = dense_attention_flops_per_token(params, 4096, 6);
+  const StepTime with = step_time(w, fast, one, {});
+  EXPECT_DOUBLE_EQ(with.compute_s, 7 * params * 4e6 / (400e12 * 0.5));  // 6 P + P per token
+  EXPECT_DOUBLE_EQ(with.compute_s / without, 7.0 / 6.0);
+  EXPECT_EQ(step_time_floor_s(w, fast, 1), with.total_s);  // the floor counts it too
+}
+
+// Gradient sync worked by hand for 7e9 parameters (14e9 bytes of BF16 gradients = 1.12e11 bits).
+// The test chip's link is 400 GB/s bidirectional, so a ring runs at 200 GB/s = 1,600 Gb/s with
+// 1 us per step; ring(P, d) = 2 (d - 1) / d x P / bw + 2 (d - 1) x latency.
+TEST(Throughput, CommunicationTimesWorkedByHand) {
+  const ChipSpec c = test::chip("fast", 400, 80);
+  // 8 cards on one node: 1.75 x 1.12e11 / 1.6e12 = 0.1225 s, + 14 x 1 us.
+  const StepTime one = step_time(train_7b(), c, packed_shape(0, 8, 8, 1600, 2), {});
+  EXPECT_NEAR(one.intra_node_comm_s, 0.122514, 1e-12);
+  EXPECT_EQ(one.inter_node_comm_s, 0);
+  // Two nodes of 4 cards, 1,600 Gb/s NICs, 4 us a hop. Inside: 1.5 x 0.07 s + 6 us = 0.105006 s;
+  // across: 1 x 1.12e11 / 1.6e12 = 0.07 s + 2 x 4 us = 0.070008 s.
+  AllocationShape two = packed_shape(0, 8, 8, 1600, 2);
+  two.nodes = 2;
+  two.max_cards_per_node = 4;
+  two.inter_node_gbps = 1600;
+  two.inter_node_latency_us = 4;
+  const StepTime t2 = step_time(train_7b(), c, two, {});
+  EXPECT_NEAR(t2.intra_node_comm_s, 0.105006, 1e-12);
+  EXPECT_NEAR(t2.inter_node_comm_s, 0.070008, 1e-12);
+  EXPECT_NEAR(t2.total_s, t2.compute_s + 0.175014, 1e-9);
+  // The same two nodes in two sites over 10 Gb/s and 500 us: 1.12e11 / 1e10 = 11.2 s + 2 x 500 us.
+  two.sites = 2;
+  two.inter_site_gbps = 10;
+  two.inter_site_latency_us = 500;
+  EXPECT_NEAR(step_time(train_7b(), c, two, {}).inter_node_comm_s, 11.201, 1e-9);
+  // Without peer-to-peer the server's ring runs at half its rate: 1.75 x 1.12e11 / 0.8e12 = 0.245 s.
+  ChipSpec no_p2p = c;
+  no_p2p.peer_to_peer = false;
+  EXPECT_NEAR(step_time(train_7b(), no_p2p, packed_shape(0, 8, 8, 1600, 2), {}).intra_node_comm_s, 0.245014, 1e-12);
+  // Half of it hidden behind compute.
+  PerfParams half;
+  half.comm_overlap = 0.5;
+  const StepTime h = step_time(train_7b(), c, two, half);
+  EXPECT_NEAR(h.total_s, h.compute_s + 0.5 * (0.105006 + 11.201), 1e-9);
+}
+
 TEST(Throughput, FasterChipFinishesSooner) {
   const AllocationShape s = packed_shape(0, 8, 8, 1600, 2);
   const double fast = step_time(train_7b(), test::chip("fast", 400, 80), s, {}).total_s;

@@ -79,6 +79,13 @@ TEST(ScenarioErrors, UndefinedReferences) {
   EXPECT_TRUE(has_error(with({{53, "      allowed_chips: [H800-SXM, H100]"}}), 53, 33, "undefined chip 'H100'"));
 }
 
+// seq_len: a whole number of tokens, 0 (attention left out) to 16 Mi, in classes and jobs.
+TEST(ScenarioErrors, SequenceLengthIsAWholeNumberInRange) {
+  EXPECT_TRUE(has_error(with({{40, "      seq_len: -1"}}), 40, 16, "invalid 'seq_len': negative value '-1' is not allowed"));
+  EXPECT_TRUE(has_error(with({{40, "      seq_len: 20M"}}), 40, 16, "'seq_len' must be between 0 and 16777216, got 20M"));
+  EXPECT_TRUE(has_error(with({{51, "      seq_len: 4.5"}}), 51, 16, "'seq_len'"));
+}
+
 TEST(ScenarioErrors, NegativeAndZeroCapacities) {
   EXPECT_TRUE(has_error(with({{18, "        nodes: -4"}}), 18, 16, "invalid 'nodes': negative value '-4' is not allowed"));
   EXPECT_TRUE(has_error(with({{18, "        nodes: 0"}}), 18, 16, "'nodes' must be > 0, got 0"));

@@ -86,6 +86,7 @@ TEST(ScenarioValid, ParsesEveryField) {
   EXPECT_DOUBLE_EQ(c.runtime_s.max, 172800);
   EXPECT_EQ(c.model_params.values, (std::vector<double>{7e9, 13e9}));
   EXPECT_DOUBLE_EQ(c.tokens_per_step, 256e3);
+  EXPECT_EQ(c.seq_len, hetsim::kDefaultSeqLen);
   EXPECT_FALSE(c.trains);
   EXPECT_DOUBLE_EQ(c.bytes_per_param, 2);  // forward-only default
   EXPECT_DOUBLE_EQ(c.activation_gb_per_card, 4);
@@ -105,6 +106,7 @@ TEST(ScenarioValid, ParsesEveryField) {
   EXPECT_EQ(j.cards, 16u);
   EXPECT_DOUBLE_EQ(j.params, 7e9);
   EXPECT_DOUBLE_EQ(j.tokens_per_step, 1e6);
+  EXPECT_EQ(j.seq_len, hetsim::kDefaultSeqLen);
   EXPECT_DOUBLE_EQ(j.reference_runtime_s, 10800);
   EXPECT_EQ(j.steps, 0u);
   EXPECT_TRUE(j.trains);
@@ -264,6 +266,32 @@ TEST(ChipCatalog, ReportsBadEntriesInTheCatalogFile) {
   EXPECT_EQ(errors.size(), 5u) << test::all_errors(r);
 }
 
+// peer_to_peer defaults to true and is false exactly for the shipped consumer card; a bad value
+// is reported at its position.
+TEST(ChipCatalog, PeerToPeerDefaultsTrueAndIsOffForConsumerCards) {
+  std::vector<Diagnostic> errors;
+  const auto fixture = parse_chip_catalog_file(data_dir() + "/catalog/chips.yaml", errors);
+  ASSERT_FALSE(fixture.empty());
+  EXPECT_TRUE(fixture[0].peer_to_peer);
+  const auto shipped = parse_chip_catalog_file(std::string(HETSIM_SOURCE_DIR) + "/scenarios/catalog/chips.yaml", errors);
+  ASSERT_TRUE(errors.empty());
+  for (const ChipSpec& c : shipped) EXPECT_EQ(c.peer_to_peer, c.name != "RTX4090") << c.name;
+
+  const auto path = std::filesystem::temp_directory_path() / "hetsim_p2p_catalog.yaml";
+  {
+    std::ofstream out(path);
+    out << "chips:\n"
+           "  - { name: X, vendor: V, bf16_tflops: 1, mem_gb: 80, mem_bw_tbs: 1, intra_node_gbs: 1,\n"
+           "      intra_node_link: L, cards_per_server: 8, tdp_w: 1, price_cny_per_card_hour: 1,\n"
+           "      achievable_mfu: 0.5, confidence: low, source: s, peer_to_peer: maybe }\n";
+  }
+  parse_chip_catalog_file(path.string(), errors);
+  std::filesystem::remove(path);
+  ParseResult r;
+  r.errors = errors;
+  EXPECT_TRUE(has_error(r, 4, 70, "wrong type for 'peer_to_peer': expected true or false", path.string())) << test::all_errors(r);
+}
+
 TEST(ChipCatalog, MissingFile) {
   std::vector<Diagnostic> errors;
   parse_chip_catalog_file("/nonexistent/chips.yaml", errors);
@@ -294,6 +322,35 @@ TEST(ModelCatalog, ShippedCatalogReadsAndBrokenEntriesAreReported) {
   ASSERT_EQ(errors.size(), 1u);
   EXPECT_EQ(errors[0].pos.line, 6);
   EXPECT_NE(errors[0].message.find("'kv_heads' (3) must divide 'heads' (8)"), std::string::npos) << errors[0].format();
+}
+
+// A class's and a job's seq_len are read; 0 is allowed (attention FLOPs left out).
+TEST(ScenarioParse, SequenceLengthsAreRead) {
+  const hetsim::ParseResult r = hetsim::test::parse_text(hetsim::test::valid_with({{40, "      tokens_per_step: 256K\n      seq_len: 2K"},
+                                                          {51, "      tokens_per_step: 1M\n      seq_len: 0"}}));
+  ASSERT_TRUE(r.ok()) << hetsim::test::all_errors(r);
+  EXPECT_EQ(r.spec.workload.classes[0].seq_len, 2000u);
+  EXPECT_EQ(r.spec.workload.jobs[0].seq_len, 0u);
+}
+
+// The simulator's attention term (a job knows its size, not its shape) against the planner's
+// exact one for every dense model of the shipped catalog: within 10 % (4 % for Llama 2, whose 70B
+// is the narrowest: h / L = 102 against the rule's 128).
+TEST(ModelCatalog, SimulatorAttentionFlopsMatchThePlannersForEveryDenseModel) {
+  std::vector<hetsim::Diagnostic> errors;
+  const auto models = hetsim::parse_model_catalog_file(std::string(HETSIM_SOURCE_DIR) + "/scenarios/catalog/models.yaml", errors);
+  ASSERT_TRUE(errors.empty());
+  int dense = 0;
+  for (const auto& m : models) {
+    if (m.experts > 1) continue;
+    ++dense;
+    // Planner: per layer and token, layer_model_flops less its 6 x active-parameter part.
+    const double planner = m.layers * (m.layer_model_flops(1.0) - 6.0 * m.layer_active_params());
+    EXPECT_DOUBLE_EQ(planner, 12.0 * m.layers * m.seq_len * m.hidden) << m.name;
+    const double simulator = hetsim::dense_attention_flops_per_token(m.total_params(), m.seq_len, 6.0);
+    EXPECT_NEAR(simulator / planner, 1.0, 0.10) << m.name;
+  }
+  EXPECT_GE(dense, 5);
 }
 
 namespace hetsim {

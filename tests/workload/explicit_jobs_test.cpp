@@ -53,6 +53,8 @@ TEST(ExplicitJobs, ConvertedFieldByField) {
   EXPECT_EQ(j.arrival, SimTime::from_s(3600));
   EXPECT_EQ(j.cards, 16u);
   EXPECT_EQ(j.model.flops_per_param_token, 6.0);
+  EXPECT_EQ(j.model.attention_flops_per_token, dense_attention_flops_per_token(7e9, kDefaultSeqLen, 6.0));
+  EXPECT_GT(j.model.attention_flops_per_token, 0);
   EXPECT_EQ(j.cpu_milli_per_card, 8000);
   EXPECT_EQ(j.mem_mib_per_card, 65536);
   EXPECT_EQ(j.data_site, 1u);

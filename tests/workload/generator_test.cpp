@@ -150,12 +150,18 @@ TEST(Generator, JobFieldsFollowTheClass) {
   auto ctx = test_context(cat);
   WorkloadSpec w = two_class_spec();
   w.classes[0].estimate_error_sigma = 0;  // eval: estimate = true reference runtime
+  w.classes[1].seq_len = 0;               // attention left out for the second class
+  ASSERT_EQ(w.classes[0].seq_len, kDefaultSeqLen);
   const auto g = generate_workload_with_runtimes(w, ctx, kDay, RngStreams(5));
   ASSERT_FALSE(g.jobs.empty());
   for (std::size_t i = 0; i < g.jobs.size(); ++i) {
     const Job& j = g.jobs[i];
     const bool eval = j.job_class == JobClass::Eval;
     EXPECT_EQ(j.model.flops_per_param_token, eval ? 2.0 : 6.0);
+    EXPECT_EQ(j.model.attention_flops_per_token,
+              j.job_class == w.classes[0].job_class
+                  ? dense_attention_flops_per_token(j.model.params, kDefaultSeqLen, j.model.flops_per_param_token)
+                  : 0.0);
     EXPECT_EQ(j.model.trains, !eval);
     EXPECT_EQ(j.cpu_milli_per_card, 4000);
     EXPECT_EQ(j.mem_mib_per_card, 32769);
