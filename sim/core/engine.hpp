@@ -24,7 +24,7 @@ class Engine {
   std::size_t pending() const { return queue_.size(); }
   // Events the queue holds room for (its storage; tests check steady state does not grow it).
   std::size_t queue_capacity() const { return queue_.capacity(); }
-  SimTime next_time() const { return queue_.empty() ? SimTime::max() : queue_.top().time; }
+  SimTime next_time() const { return queue_.empty() ? kNever : queue_.top().time; }
 
   // Moves every event of the earliest timestamp (if <= horizon) into `batch` (cleared first),
   // advances the clock to it and returns true; returns false when none is left before the horizon.

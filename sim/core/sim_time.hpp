@@ -1,6 +1,7 @@
 #pragma once
 // SimTime: simulated time and durations as a strong int64 count of microseconds.
 // Integer time makes event ordering exact and runs bit-reproducible; +-2^63 us is ~292,000 years.
+#include <algorithm>
 #include <cmath>
 #include <compare>
 #include <cstdint>
@@ -11,6 +12,8 @@ namespace hetsim {
 
 class SimTime {
  public:
+  // The largest magnitude in seconds a time may take: about 285,000 years, beyond any horizon.
+  static constexpr double kMaxSeconds = 9.0e12;
   constexpr SimTime() = default;
   static constexpr SimTime from_us(int64_t us) { return SimTime(us); }
   static constexpr SimTime from_ms(int64_t ms) { return SimTime(ms * 1000); }
@@ -18,7 +21,7 @@ class SimTime {
   // Rounds to the nearest microsecond; rejects NaN, infinities and out-of-range values because a
   // silently saturated time would corrupt every later event.
   static SimTime from_seconds(double s) {
-    if (!std::isfinite(s) || std::fabs(s) > 9.0e12) {
+    if (!std::isfinite(s) || std::fabs(s) > kMaxSeconds) {
       throw std::out_of_range("SimTime::from_seconds: value not finite or beyond +-9e12 s");
     }
     return SimTime(static_cast<int64_t>(std::llround(s * 1e6)));
@@ -39,5 +42,23 @@ class SimTime {
   constexpr explicit SimTime(int64_t us) : us_(us) {}
   int64_t us_ = 0;
 };
+
+// The time of an event that never happens: no transfer moving, a node that is not down, a
+// completion beyond representable time. Later than every real time, so < and min() handle it.
+inline constexpr SimTime kNever = SimTime::max();
+
+// The longest duration a model output (a runtime, a transfer) is converted to before it is
+// treated as never: 9e18 us, about 285,000 years, so now + it cannot overflow over any horizon.
+inline constexpr double kLongestDurationUs = SimTime::kMaxSeconds * 1e6;
+
+// now + est_s seconds, the estimate capped so the time stays within kMaxSeconds.
+inline SimTime after_seconds_capped(SimTime now, double est_s) {
+  return now + SimTime::from_seconds(std::min(est_s, SimTime::kMaxSeconds - now.seconds()));
+}
+
+// t + d, or kNever when the sum would pass it (d >= 0).
+constexpr SimTime saturating_add(SimTime t, SimTime d) {
+  return d > kNever - t ? kNever : t + d;
+}
 
 }  // namespace hetsim

@@ -153,14 +153,14 @@ void MetricsCollector::on_stop(JobId id, const Allocation& a, SimTime now, doubl
 }
 
 void MetricsCollector::on_node_down(NodeId n, SimTime now) {
-  if (down_since_.empty()) down_since_.assign(cluster_.node_count(), SimTime::max());
+  if (down_since_.empty()) down_since_.assign(cluster_.node_count(), kNever);
   ++node_failures_;
   down_since_[n] = now;
 }
 
 void MetricsCollector::on_node_up(NodeId n, SimTime now) {
   down_card_us_ += static_cast<int64_t>(cluster_.node_cards(n)) * (now - down_since_[n]).us();
-  down_since_[n] = SimTime::max();
+  down_since_[n] = kNever;
 }
 
 void MetricsCollector::sample(SimTime now, uint64_t pending, uint64_t running) {
@@ -178,9 +178,9 @@ void MetricsCollector::finish(SimTime end, const std::function<const Allocation&
   advance(end);
   end_ = end;
   for (NodeId n = 0; n < down_since_.size(); ++n) {
-    if (down_since_[n] <= end && down_since_[n] != SimTime::max()) {
+    if (down_since_[n] <= end && down_since_[n] != kNever) {
       down_card_us_ += static_cast<int64_t>(cluster_.node_cards(n)) * (end - down_since_[n]).us();
-      down_since_[n] = SimTime::max();
+      down_since_[n] = kNever;
     }
   }
   for (JobId id = 0; id < records_.size(); ++id) {

@@ -77,7 +77,7 @@ nlohmann::ordered_json summary_json(const ReportInputs& in, const Billing& bill)
 
   uint64_t submitted = 0, completed = 0, running = 0, pending = 0, failed = 0;
   std::vector<double> jct, wait;
-  SimTime first_arrival = SimTime::max(), last_end = SimTime::zero();
+  SimTime first_arrival = kNever, last_end = SimTime::zero();
   for (JobId i = 0; i < recs.size(); ++i) {
     const JobRecord& r = recs[i];
     if (r.outcome == JobOutcome::NotArrived) continue;

@@ -67,7 +67,7 @@ bool fits_memory(const Job& job, const ChipSpec& chip, const PerfParams& params,
 
 SimTime runtime_for_steps(uint64_t steps, double step_s) {
   const double us = std::ceil(static_cast<double>(steps) * step_s * 1e6);
-  return SimTime::from_us(std::max<int64_t>(1, static_cast<int64_t>(std::min(us, 9.0e18))));
+  return SimTime::from_us(std::max<int64_t>(1, static_cast<int64_t>(std::min(us, kLongestDurationUs))));
 }
 
 SimTime job_runtime(const Job& job, const ChipSpec& chip, const AllocationShape& shape,

@@ -261,8 +261,8 @@ void Simulation::start(JobId id, Allocation a) {
     runtime = runtime_for_steps(j.steps, step_s);
   } else {
     const double us = std::ceil(seg.wall_s() * 1e6);
-    runtime = std::isfinite(us) ? SimTime::from_us(std::max<int64_t>(1, static_cast<int64_t>(std::min(us, 9.0e18))))
-                                : SimTime::max();
+    runtime = std::isfinite(us) ? SimTime::from_us(std::max<int64_t>(1, static_cast<int64_t>(std::min(us, kLongestDurationUs))))
+                                : kNever;
     est = est * left / static_cast<double>(j.steps) + seg.resume_s + seg.checkpoints() * seg.save_s;
   }
   if (!runs_.empty()) {
@@ -283,12 +283,12 @@ void Simulation::start(JobId id, Allocation a) {
     r.pending_est_s = std::max(est, 0.0);
     staging_est = staging_in_flight_s(id);
   }
-  est = std::min(est + std::min(staging_est, 9.0e12), 9.0e12 - now.seconds());
+  est = std::min(est + std::min(staging_est, SimTime::kMaxSeconds), SimTime::kMaxSeconds - now.seconds());
   est_end_[id] = now + SimTime::from_seconds(std::max(est, 0.0));
   running_.emplace(est_end_[id], id);
   metrics_.on_start(id, a, now, eta);
   alloc_[id] = std::move(a);
-  if (copies == 0 && runtime <= SimTime::max() - now) {
+  if (copies == 0 && runtime <= kNever - now) {
     engine_.schedule_at(now + runtime, kCompletion, id, runs_.empty() ? 0 : runs_[id].epoch);
   }
   if (check_invariants_) check_local(id);

@@ -11,9 +11,8 @@ namespace hetsim {
 namespace {
 
 SimTime after_us(SimTime now, double us) {
-  const double clamped = std::min(std::ceil(std::max(us, 0.0)), 9.0e18);
-  const auto d = static_cast<int64_t>(clamped);
-  return d > (SimTime::max() - now).us() ? SimTime::max() : now + SimTime::from_us(d);
+  const double clamped = std::min(std::ceil(std::max(us, 0.0)), kLongestDurationUs);
+  return saturating_add(now, SimTime::from_us(static_cast<int64_t>(clamped)));
 }
 
 }  // namespace
@@ -80,7 +79,7 @@ void Simulation::cancel_staging(JobId id) {
 void Simulation::schedule_next_transfer() {
   ++transfer_generation_;  // any kTransfer already queued is now stale
   const SimTime next = net_.next_finish();
-  if (next == SimTime::max() || next > model_.horizon) return;
+  if (next == kNever || next > model_.horizon) return;
   engine_.schedule_at(next, kTransfer, 0, transfer_generation_);
 }
 
@@ -112,10 +111,10 @@ void Simulation::copy_arrived(JobId id, uint64_t epoch) {
   r.held_us += (now - r.start).us();
   r.start = now;
   running_.erase({est_end_[id], id});
-  est_end_[id] = now + SimTime::from_seconds(std::min(r.pending_est_s, 9.0e12 - now.seconds()));
+  est_end_[id] = after_seconds_capped(now, r.pending_est_s);
   running_.emplace(est_end_[id], id);
   ++version_;
-  if (r.pending_runtime <= SimTime::max() - now) engine_.schedule_at(now + r.pending_runtime, kCompletion, id, r.epoch);
+  if (r.pending_runtime <= kNever - now) engine_.schedule_at(now + r.pending_runtime, kCompletion, id, r.epoch);
 }
 
 void Simulation::reroute_transfers() {

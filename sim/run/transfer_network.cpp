@@ -168,10 +168,8 @@ SimTime TransferNetwork::next_finish() const {
       best_us = std::min(best_us, std::ceil(std::max(0.0, k.targets.begin()->first - k.served) / k.rate * 1e6));
     }
   }
-  if (!(best_us < 9.0e18)) return SimTime::max();
-  const int64_t us = static_cast<int64_t>(best_us);
-  if (us > (SimTime::max() - last_).us()) return SimTime::max();
-  return last_ + SimTime::from_us(us);
+  if (!(best_us < kLongestDurationUs)) return kNever;
+  return saturating_add(last_, SimTime::from_us(static_cast<int64_t>(best_us)));
 }
 
 double TransferNetwork::estimate_s(const std::vector<uint32_t>& route, double bits) const {

@@ -36,7 +36,7 @@ class TransferNetwork {
   void reroute(uint32_t id, std::vector<uint32_t> route, SimTime now);
   // Transfers whose last bit has crossed by `now`, removed and returned in id order.
   std::vector<uint32_t> take_finished(SimTime now);
-  // When the next transfer finishes at the current rates; SimTime::max() when none is moving.
+  // When the next transfer finishes at the current rates; kNever when none is moving.
   SimTime next_finish() const;
 
   // Seconds a transfer of `bits` over `route` would take if it started now and the rates of the

@@ -14,7 +14,7 @@ void read_scenario_header(ParseState& st, const YamlValue& v) {
   if (auto s = r.string("description", false)) st.spec.description = *s;
   if (auto t = r.quantity("horizon", UnitKind::Duration, true)) {
     // SimTime holds +-9e12 s; a longer horizon could not be simulated anyway.
-    if (r.check("horizon", *t > 0 && *t <= 9e12, "'horizon' must be > 0 and at most 9e12 s, got " + num(*t) + " s")) {
+    if (r.check("horizon", *t > 0 && *t <= SimTime::kMaxSeconds, "'horizon' must be > 0 and at most 9e12 s, got " + num(*t) + " s")) {
       st.spec.horizon_s = *t;
     }
   }
@@ -135,7 +135,7 @@ void read_preemption(ParseState& st, const YamlValue& v) {
   if (!r.ok()) return;
   CheckpointModel& out = st.spec.checkpoint;
   if (auto t = r.quantity("checkpoint_interval", UnitKind::Duration, false)) {
-    if (r.check("checkpoint_interval", *t == 0 || (*t >= 1 && *t <= 9e12),
+    if (r.check("checkpoint_interval", *t == 0 || (*t >= 1 && *t <= SimTime::kMaxSeconds),
                 "'checkpoint_interval' must be 0 (checkpoint only when preempted) or at least 1 s, got " + num(*t) + " s")) {
       out.interval_s = *t;
     }
@@ -209,10 +209,10 @@ void read_failures(ParseState& st, const YamlValue& v) {
         if (*c == "all" || st.chips.check(st.ctx, *e.get("chip"), *c)) n.chip = *c;
       }
       if (auto t = e.quantity("mtbf", UnitKind::Duration, true)) {
-        if (e.check("mtbf", *t >= 60 && *t <= 9e12, "'mtbf' must be at least 1 min, got " + num(*t) + " s")) n.mtbf_s = *t;
+        if (e.check("mtbf", *t >= 60 && *t <= SimTime::kMaxSeconds, "'mtbf' must be at least 1 min, got " + num(*t) + " s")) n.mtbf_s = *t;
       }
       if (auto t = e.quantity("mttr", UnitKind::Duration, true)) {
-        if (e.check("mttr", *t >= 1 && *t <= 9e12, "'mttr' must be at least 1 s, got " + num(*t) + " s")) n.mttr_s = *t;
+        if (e.check("mttr", *t >= 1 && *t <= SimTime::kMaxSeconds, "'mttr' must be at least 1 s, got " + num(*t) + " s")) n.mttr_s = *t;
       }
       if (!n.chip.empty() && n.mtbf_s > 0 && n.mttr_s > 0) out.nodes.push_back(n);
     }
@@ -230,13 +230,13 @@ void read_failures(ParseState& st, const YamlValue& v) {
         ok = false;
       }
       if (auto t = e.quantity("at", UnitKind::Duration, true)) {
-        ok = e.check("at", *t >= 0 && *t <= 9e12, "'at' must be a time >= 0, got " + num(*t) + " s") && ok;
+        ok = e.check("at", *t >= 0 && *t <= SimTime::kMaxSeconds, "'at' must be a time >= 0, got " + num(*t) + " s") && ok;
         o.at_s = *t;
       } else {
         ok = false;
       }
       if (auto t = e.quantity("duration", UnitKind::Duration, true)) {
-        ok = e.check("duration", *t >= 1 && *t <= 9e12, "'duration' must be at least 1 s, got " + num(*t) + " s") && ok;
+        ok = e.check("duration", *t >= 1 && *t <= SimTime::kMaxSeconds, "'duration' must be at least 1 s, got " + num(*t) + " s") && ok;
         o.duration_s = *t;
       } else {
         ok = false;
@@ -277,13 +277,13 @@ void read_failures(ParseState& st, const YamlValue& v) {
         ok = false;
       }
       if (auto t = e.quantity("at", UnitKind::Duration, true)) {
-        ok = e.check("at", *t >= 0 && *t <= 9e12, "'at' must be a time >= 0, got " + num(*t) + " s") && ok;
+        ok = e.check("at", *t >= 0 && *t <= SimTime::kMaxSeconds, "'at' must be a time >= 0, got " + num(*t) + " s") && ok;
         o.at_s = *t;
       } else {
         ok = false;
       }
       if (auto t = e.quantity("duration", UnitKind::Duration, true)) {
-        ok = e.check("duration", *t >= 1 && *t <= 9e12, "'duration' must be at least 1 s, got " + num(*t) + " s") && ok;
+        ok = e.check("duration", *t >= 1 && *t <= SimTime::kMaxSeconds, "'duration' must be at least 1 s, got " + num(*t) + " s") && ok;
         o.duration_s = *t;
       } else {
         ok = false;

@@ -359,7 +359,7 @@ bool EasyBackfillPolicy::try_backfill(SchedulingContext& ctx, JobId id, const ke
     return true;
   }
   const double est = ctx.estimated_runtime_s(id, scratch_);
-  const SimTime end = ctx.now() + SimTime::from_seconds(std::min(est, 9.0e12 - ctx.now().seconds()));
+  const SimTime end = after_seconds_capped(ctx.now(), est);
   if (end > reservation_.shadow) {
     // Runs past the shadow time: must leave the head's reserved cards alone.
     ++plain_searches_;
@@ -407,7 +407,7 @@ bool EasyBackfillPolicy::try_backfill_memo(SchedulingContext& ctx, Queue::Entry&
   const JobId id = e.key.id;
   const uint32_t cls = e.rec.cls;
   if (!class_may_fit(cls, free, capped, false) && !e.rec.mixes) return false;
-  // Estimates in microseconds: end = now + from_seconds(est) exactly while est < 9e12 - now.
+  // Estimates in microseconds: end = now + from_seconds(est) exactly while est < kMaxSeconds - now.
   const bool us_exact = ctx.now().seconds() < 1.0e12;
   // Where the caps leave the class no room (FreeSummary::may_fit through them is necessary for the
   // capped search), only a run ending by the shadow time may start: never one whose least
@@ -440,7 +440,7 @@ bool EasyBackfillPolicy::try_backfill_memo(SchedulingContext& ctx, Queue::Entry&
     past_shadow = ctx.now().us() + e.rec.est_us > reservation_.shadow.us();
   } else {
     const double est = ctx.estimated_runtime_s(id, memo_.shape(shape));
-    past_shadow = ctx.now() + SimTime::from_seconds(std::min(est, 9.0e12 - ctx.now().seconds())) > reservation_.shadow;
+    past_shadow = after_seconds_capped(ctx.now(), est) > reservation_.shadow;
   }
   if (past_shadow) {
     // Runs past the shadow time: must leave the head's reserved cards alone.

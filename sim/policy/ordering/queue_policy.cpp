@@ -14,7 +14,7 @@ std::string StrictQueuePolicy::name() const {
 QueueKey StrictQueuePolicy::key(const Job& j) const {
   if (order_ == Order::Fifo) return queue_key(j, j.arrival.us());
   // Estimate in microseconds; ties fall back to the id, which follows arrival order.
-  return queue_key(j, static_cast<int64_t>(std::llround(std::min(j.runtime_estimate_s, 9.0e12) * 1e6)));
+  return queue_key(j, static_cast<int64_t>(std::llround(std::min(j.runtime_estimate_s, SimTime::kMaxSeconds) * 1e6)));
 }
 
 void StrictQueuePolicy::on_submit(const SchedulingContext& ctx, JobId id) {
