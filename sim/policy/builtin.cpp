@@ -254,7 +254,8 @@ void register_builtin_policies(PolicyRegistry& r) {
                                              : GavelPolicy::Objective::MaxMin;
         o.agnostic_fifo_last_type = v.get_choice("agnostic_fifo") == "last-type";
         return std::make_unique<GavelPolicy>(o);
-      }});
+      },
+      true});
   r.add(PolicyEntry{
       "themis",
       "Themis-style finish-time fairness: minimise the largest rho = shared finish time / finish time on a 1/N "
@@ -264,7 +265,8 @@ void register_builtin_policies(PolicyRegistry& r) {
         GavelPolicy::Options o = round_options(v, "themis");
         o.objective = GavelPolicy::Objective::FinishTime;
         return std::make_unique<GavelPolicy>(o);
-      }});
+      },
+      true});
   r.add(PolicyEntry{
       "sia",
       "Sia: every round an integer program picks each job's chip type and (elastic jobs) gang size, maximising "
@@ -302,7 +304,8 @@ void register_builtin_policies(PolicyRegistry& r) {
         o.placement = placement_of(v);
         o.gangs = gangs_of(v);
         return std::make_unique<SiaPolicy>(o);
-      }});
+      },
+      true});
 }
 
 }  // namespace hetsim

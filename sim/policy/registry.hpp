@@ -18,6 +18,9 @@ struct PolicyEntry {
   std::string description;
   std::vector<ParamDef> params;
   std::function<std::unique_ptr<Policy>(const ParamValues&)> make;
+  // Starts and preemptions happen at round boundaries (gavel, themis, sia), not as soon as cards
+  // allow: tests that time a start exactly take only the policies without rounds.
+  bool decides_in_rounds = false;
 };
 
 class PolicyRegistry {

@@ -9,6 +9,7 @@
 #include "hetsim/policy/placement/placement.hpp"
 #include "../support/mini_model.hpp"
 #include "../support/run_helpers.hpp"
+#include "../support/policy_lists.hpp"
 
 using namespace hetsim;
 
@@ -94,7 +95,7 @@ TEST(Failures, RandomNodeFailuresKeepEveryJobAndCardAccountedFor) {
   m.failures.retry_limit = 2;
   m.checkpoint.interval_s = 300;
   m.horizon = SimTime::from_s(4 * 86400);
-  for (const char* policy : {"fifo", "sjf", "easy-backfill", "srtf", "las", "tiresias", "gavel", "themis", "sia"}) {
+  for (const std::string& policy : test::every_policy()) {
     const auto r = test::run_policy(m, policy);
     uint64_t ended = 0, failed = 0, kills = 0;
     for (const JobRecord& x : r.metrics->records()) {

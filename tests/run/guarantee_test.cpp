@@ -14,12 +14,12 @@
 #include "../support/mini_model.hpp"
 #include "../support/tenant_load.hpp"
 #include "../support/run_helpers.hpp"
+#include "../support/policy_lists.hpp"
 
 using namespace hetsim;
 
 namespace {
 
-const char* const kAllPolicies[] = {"fifo", "sjf", "easy-backfill", "srtf", "las", "tiresias", "gavel", "themis", "sia"};
 
 // One site, provider "prov": 2 nodes of 8 "fast" cards. Tenant t0 is guaranteed 8 of them, t1
 // has no guarantee. Job 0 (t1) takes all 16 cards at t = 0 for 1000 s; job 1 (t0, 8 cards,
@@ -42,7 +42,7 @@ const JobRecord& rec(const test::Ran& r, JobId id) { return r.metrics->records()
 }  // namespace
 
 TEST(Guarantees, OthersBorrowReservedCardsAndTheOwnerTakesThemBack) {
-  for (const char* policy : kAllPolicies) {
+  for (const std::string& policy : test::every_policy()) {
     const auto r = test::run_policy(borrow_model(), policy);
     EXPECT_DOUBLE_EQ(rec(r, 0).start.seconds(), 0) << policy;  // borrows t0's 8 idle cards
     EXPECT_EQ(rec(r, 0).reclaims, 1u) << policy;               // stopped when t0 needed them
@@ -72,13 +72,13 @@ TEST(Guarantees, FreeCardsAreReservedForTheOwnersWaitingJob) {
   m.jobs[0].tenant = 1;
   m.jobs[1].tenant = 1;
   test::finalize(m);
-  for (const char* policy : {"fifo", "sjf", "easy-backfill", "srtf", "las", "tiresias"}) {
+  for (const std::string& policy : test::immediate_policies()) {
     const auto r = test::run_policy(m, policy);
     EXPECT_DOUBLE_EQ(rec(r, 2).start.seconds(), 100) << policy;
     EXPECT_EQ(rec(r, 0).reclaims, 0u) << policy;  // job 0 holds t1's unreserved half: never reclaimed
   }
   // Job 1 waits for job 2 to end (the preemptive policies may stop job 0, t1's own, for it instead).
-  for (const char* policy : {"fifo", "sjf", "easy-backfill"}) {
+  for (const std::string& policy : test::immediate_policies(test::Preempts::No)) {
     EXPECT_GE(rec(test::run_policy(m, policy), 1).start.seconds(), 200) << policy;
   }
   SimulationModel none = m;
@@ -111,7 +111,7 @@ TEST(Guarantees, OnlyBorrowersAreStopped) {
   m.jobs[0].tenant = 1;
   m.jobs[1].tenant = 2;
   test::finalize(m);
-  for (const char* policy : kAllPolicies) {
+  for (const std::string& policy : test::every_policy()) {
     const auto r = test::run_policy(m, policy);
     EXPECT_EQ(rec(r, 0).reclaims, 1u) << policy;
     EXPECT_EQ(rec(r, 1).reclaims, 0u) << policy;
@@ -156,7 +156,7 @@ TEST(Guarantees, PreemptivePoliciesDoNotStopAJobWithinItsGuaranteeForAnotherTena
   m.jobs = {test::timed_job(0, 0, 8, 5000), test::timed_job(1, 1000, 8, 100)};
   m.jobs[1].tenant = 1;
   test::finalize(m);
-  for (const char* policy : {"las", "tiresias", "srtf"}) {
+  for (const std::string& policy : test::immediate_policies(test::Preempts::Yes)) {
     const auto r = test::run_policy(m, policy);
     EXPECT_EQ(rec(r, 0).preemptions, 0u) << policy;
     EXPECT_GE(rec(r, 1).start.seconds(), 5000) << policy;
@@ -173,7 +173,7 @@ TEST(Guarantees, RandomRunsEndEveryJobOnceUnderEveryPolicy) {
   SimulationModel m = test::random_tenant_load(5);
   m.tenants[0].provider_guarantee = {16, 8};
   m.tenants[1].provider_guarantee = {0, 16};
-  for (const char* policy : kAllPolicies) {
+  for (const std::string& policy : test::every_policy()) {
     const auto r = test::run_policy(m, policy);
     uint64_t ended = 0, reclaims = 0;
     for (const JobRecord& x : r.metrics->records()) {
@@ -451,7 +451,7 @@ TEST(Guarantees, RoundBasedPoliciesKeepARunWithinItsGuarantee) {
   m.jobs = {test::timed_job(0, 0, 8, 7200), test::timed_job(1, 0, 8, 1800)};
   m.jobs[1].tenant = 1;
   test::finalize(m);
-  for (const char* policy : {"gavel", "themis", "sia"}) {
+  for (const std::string& policy : test::round_policies()) {
     const auto r = test::run_policy(m, policy);
     EXPECT_EQ(rec(r, 0).preemptions, 0u) << policy;
     EXPECT_NEAR(rec(r, 0).end.seconds(), 7200, 1) << policy;

@@ -4,6 +4,7 @@
 
 #include "../support/mini_model.hpp"
 #include "../support/run_helpers.hpp"
+#include "../support/policy_lists.hpp"
 #include "hetsim/run/invariants.hpp"
 
 using namespace hetsim;
@@ -87,7 +88,7 @@ TEST(Invariants, EveryPolicyRunsCleanWithCheckingOn) {
   test::finish_topology(m);
   for (JobId i = 0; i < 60; ++i) m.jobs.push_back(test::timed_job(i, i * 7.0, 1 + (i * 5) % 16, 50 + (i * 37) % 400));
   test::finalize(m);
-  for (const char* policy : {"fifo", "sjf", "easy-backfill", "srtf", "las", "tiresias", "gavel", "themis", "sia"}) {
+  for (const std::string& policy : test::every_policy()) {
     const auto r = test::run_policy(m, policy);
     EXPECT_GT(r.result.events, 0u) << policy;
   }

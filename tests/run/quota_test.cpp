@@ -12,6 +12,7 @@
 #include "../support/mini_model.hpp"
 #include "../support/tenant_load.hpp"
 #include "../support/run_helpers.hpp"
+#include "../support/policy_lists.hpp"
 
 using namespace hetsim;
 
@@ -39,7 +40,7 @@ const JobRecord& rec(const test::Ran& r, JobId id) { return r.metrics->records()
 }  // namespace
 
 TEST(Quotas, AJobOverItsTenantsQuotaWaitsWithoutBlockingOthers) {
-  for (const char* policy : {"fifo", "sjf", "easy-backfill", "srtf", "las", "tiresias"}) {
+  for (const std::string& policy : test::immediate_policies()) {
     const auto r = test::run_policy(quota_model(), policy);
     EXPECT_DOUBLE_EQ(rec(r, 0).start.seconds(), 0) << policy;
     EXPECT_DOUBLE_EQ(rec(r, 2).start.seconds(), 0) << policy;  // behind a held job, not blocked by it
@@ -51,7 +52,7 @@ TEST(Quotas, AJobOverItsTenantsQuotaWaitsWithoutBlockingOthers) {
   free.tenants[0].quota_cards = -1;
   EXPECT_DOUBLE_EQ(rec(test::run_policy(free, "fifo"), 1).start.seconds(), 0);
   // The round-based policies place within it too.
-  for (const char* policy : {"gavel", "themis", "sia"}) {
+  for (const std::string& policy : test::round_policies()) {
     const auto r = test::run_policy(quota_model(), policy);
     EXPECT_FALSE(rec(r, 0).start.seconds() < 100 && rec(r, 1).start.seconds() < 100 &&
                  rec(r, 0).end.seconds() > rec(r, 1).start.seconds() && rec(r, 1).end.seconds() > rec(r, 0).start.seconds())
@@ -92,7 +93,7 @@ TEST(Quotas, RandomRunsStayWithinQuotasUnderEveryPolicy) {
   SimulationModel m = test::random_tenant_load(3);
   m.tenants[0].quota_cards = 16;
   m.tenants[1].provider_quota = {8, 24};
-  for (const char* policy : {"fifo", "sjf", "easy-backfill", "srtf", "las", "tiresias", "gavel", "themis", "sia"}) {
+  for (const std::string& policy : test::every_policy()) {
     const auto r = test::run_policy(m, policy);
     uint64_t ended = 0;
     for (const JobRecord& x : r.metrics->records()) ended += has_ended(x) ? 1 : 0;
@@ -117,7 +118,7 @@ SimulationModel budget_model() {
 
 TEST(Budgets, ASpentBudgetStopsTheTenantsStartsUnderEveryPolicy) {
   const SimulationModel m = budget_model();
-  for (const char* policy : {"fifo", "sjf", "easy-backfill", "srtf", "las", "tiresias", "gavel", "themis", "sia"}) {
+  for (const std::string& policy : test::every_policy()) {
     const auto r = test::run_policy(m, policy);
     EXPECT_EQ(rec(r, 0).outcome, JobOutcome::Completed) << policy;  // started with budget left
     EXPECT_EQ(rec(r, 1).outcome, JobOutcome::Pending) << policy;    // 800 charged, budget 400

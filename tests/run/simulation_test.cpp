@@ -4,6 +4,8 @@
 
 #include "../support/mini_model.hpp"
 #include "../support/run_helpers.hpp"
+#include "../support/policy_lists.hpp"
+#include "hetsim/policy/placement/placement.hpp"
 
 using namespace hetsim;
 
@@ -88,7 +90,7 @@ SimulationModel random_model(uint64_t seed, int n_jobs) {
 }  // namespace
 
 TEST(Simulation, EveryJobEndsExactlyOnceAndCardsAreConserved) {
-  for (const char* policy : {"fifo", "sjf", "easy-backfill", "srtf", "las", "tiresias", "gavel", "themis", "sia"}) {
+  for (const std::string& policy : test::every_policy()) {
     const SimulationModel m = random_model(5, 400);
     const auto r = test::run_policy(m, policy);
     int64_t running_cards = 0;
@@ -116,6 +118,33 @@ std::size_t completed_by(const test::Ran& r) {
   std::size_t n = 0;
   for (const JobRecord& rec : r.metrics->records()) n += rec.outcome == JobOutcome::Completed;
   return n;
+}
+
+// The kinds the tests pick policies by are honest: with cards free, a policy without rounds starts
+// a job the instant it arrives, one with rounds (a round begun by an earlier job) at a later round
+// boundary; and the preemptive ones stop a long job for a short newcomer when every card is taken.
+TEST(Simulation, PolicyKindsInTheRegistryAreHonest) {
+  SimulationModel m = test::mini_model();
+  m.cluster.add_pool(0, 0, 0, 1, 8, 128000, 1 << 20, 2);
+  test::finish_topology(m);
+  m.jobs = {test::timed_job(0, 0, 1, 100000), test::timed_job(1, 30.5, 1, 100)};
+  test::finalize(m);
+  for (const std::string& policy : test::immediate_policies()) {
+    EXPECT_DOUBLE_EQ(test::run_policy(m, policy).metrics->records()[1].start.seconds(), 30.5) << policy;
+  }
+  ASSERT_FALSE(test::round_policies().empty());
+  for (const std::string& policy : test::round_policies()) {
+    EXPECT_GT(test::run_policy(m, policy).metrics->records()[1].start.seconds(), 30.5) << policy;
+  }
+  SimulationModel full = m;  // a long job on all 8 cards, then a short one
+  full.jobs = {test::timed_job(0, 0, 8, 100000), test::timed_job(1, 1000, 8, 10)};
+  test::finalize(full);
+  for (const std::string& policy : test::immediate_policies(test::Preempts::Yes)) {
+    EXPECT_GE(test::run_policy(full, policy).metrics->records()[0].preemptions, 1u) << policy;
+  }
+  for (const std::string& policy : test::immediate_policies(test::Preempts::No)) {
+    EXPECT_EQ(test::run_policy(full, policy).metrics->records()[0].preemptions, 0u) << policy;
+  }
 }
 
 TEST(Simulation, HorizonLeavesJobsRunningOrPending) {
@@ -209,7 +238,7 @@ SimulationModel leafy_model(uint64_t seed) {
 }  // namespace
 
 TEST(Simulation, BatchedScoringPathDecidesExactlyLikeTheIndexSearch) {
-  for (const char* placement : {"first-fit", "best-fit", "packing", "spread", "leaf-pack"}) {
+  for (const std::string& placement : placement_names()) {
     expect_batched_decides_like_index(random_model(21, 800), {{"placement", placement}}, placement);
   }
 }

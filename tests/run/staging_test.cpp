@@ -9,6 +9,7 @@
 #include "hetsim/metrics/report.hpp"
 #include "../support/mini_model.hpp"
 #include "../support/run_helpers.hpp"
+#include "../support/policy_lists.hpp"
 
 using namespace hetsim;
 
@@ -239,7 +240,7 @@ TEST(Staging, RandomRunsKeepEveryJobAndCardAccountedFor) {
   m.failures.link_outages.push_back({1, SimTime::from_s(2000), SimTime::from_s(1500)});
   m.failures.retry_limit = 3;
   m.horizon = SimTime::from_s(5 * 86400);
-  for (const char* policy : {"fifo", "sjf", "easy-backfill", "srtf", "las", "tiresias", "gavel", "themis", "sia"}) {
+  for (const std::string& policy : test::every_policy()) {
     for (const char* data : {"ignore", "home", "weigh"}) {
       const bool rounds = std::string(policy) == "gavel" || std::string(policy) == "themis" || std::string(policy) == "sia";
       if (rounds && std::string(data) != "ignore") continue;  // no locality rule in the round policies
