@@ -62,7 +62,7 @@ bool fits_memory(const Job& job, const ChipSpec& chip, const PerfParams& params)
 }
 
 bool fits_memory(const Job& job, const ChipSpec& chip, const PerfParams& params, uint32_t gang) {
-  return job.mem_per_card_gb(gang) <= chip.mem_gb * params.memory_usable_fraction;
+  return job.mem_per_card_gb(gang) <= usable_memory_gb(chip, params);
 }
 
 SimTime runtime_for_steps(uint64_t steps, double step_s) {

@@ -42,6 +42,11 @@ StepTime step_time(const ModelWork& work, const ChipSpec& chip, const Allocation
 // non-negative number never rounds below them.
 double step_time_floor_s(const ModelWork& work, const ChipSpec& chip, uint32_t cards);
 
+// The memory a job may fill on one card of the chip, GB.
+inline double usable_memory_gb(const ChipSpec& chip, const PerfParams& params) {
+  return chip.mem_gb * params.memory_usable_fraction;
+}
+
 // True when the job's per-card memory need fits the chip's usable memory, on its requested gang
 // or (elastic jobs) on a gang of `gang` cards.
 bool fits_memory(const Job& job, const ChipSpec& chip, const PerfParams& params);

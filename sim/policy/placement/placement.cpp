@@ -1,6 +1,7 @@
 #include "hetsim/policy/placement/placement.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <vector>
 
 namespace hetsim {
@@ -333,9 +334,16 @@ Allocation single_node_allocation(const Cluster& c, const Job& job, NodeId node)
 }
 
 uint64_t usable_chip_mask(const Job& job, const ChipCatalog& chips, const PerfParams& perf) {
+  // fits_memory chip by chip, with the job's need computed once: called for every job a pass
+  // examines, often several times.
+  const double need_gb = job.mem_per_card_gb();
+  const std::size_t n = chips.size();
+  uint64_t allowed = job.allowed_chips & (n >= 64 ? ~0ULL : (1ULL << n) - 1);
   uint64_t mask = 0;
-  for (ChipId id = 0; id < chips.size(); ++id) {
-    if (job.chip_allowed(id) && fits_memory(job, chips.at(id), perf)) mask |= 1ULL << id;
+  while (allowed != 0) {
+    const int id = std::countr_zero(allowed);
+    allowed &= allowed - 1;
+    if (need_gb <= usable_memory_gb(chips.at(static_cast<ChipId>(id)), perf)) mask |= 1ULL << id;
   }
   return mask;
 }
