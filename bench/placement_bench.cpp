@@ -24,8 +24,8 @@ struct Fixture {
     cluster = Cluster(chips.size());
     for (int s = 0; s < 4; ++s) cluster.add_site("s" + std::to_string(s));
     cluster.add_provider("p");
-    const uint32_t sizes[] = {1250, 128, 128, 512, 256, 256, 128, 128, 128, 128, 256, 512, 384,
-                              256, 512, 256, 512, 256, 128, 512, 256, 128, 128};
+    const uint32_t sizes[] = {1250, 128, 128, 512, 256, 256, 128, 128, 128, 128, 256, 512,
+                              384,  256, 512, 256, 512, 256, 128, 512, 256, 128, 128};
     int k = 0;
     for (uint32_t n : sizes) {
       cluster.add_pool(static_cast<SiteId>(k % 4), 0, static_cast<ChipId>(k % 13), n, 8, 192000, 1 << 21, 32);

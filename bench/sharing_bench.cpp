@@ -32,9 +32,12 @@ std::vector<SharingTask> random_tasks(Rng& rng) {
     t.cpu_milli = static_cast<int64_t>(1 + rng.below(16)) * 1000;
     t.mem_mib = static_cast<int64_t>(1 + rng.below(32)) * 1024;
     const uint64_t kind = rng.below(100);
-    if (kind < 60) t.num_gpu = 1, t.gpu_milli = shares[rng.below(10)];
-    else if (kind < 85) t.num_gpu = 1, t.gpu_milli = 1000;
-    else if (kind < 95) t.num_gpu = 1U << (1 + rng.below(3)), t.gpu_milli = 1000;
+    if (kind < 60)
+      t.num_gpu = 1, t.gpu_milli = shares[rng.below(10)];
+    else if (kind < 85)
+      t.num_gpu = 1, t.gpu_milli = 1000;
+    else if (kind < 95)
+      t.num_gpu = 1U << (1 + rng.below(3)), t.gpu_milli = 1000;
     if (rng.below(10) == 0) t.allowed_models = 1ULL << rng.below(4);
   }
   return tasks;

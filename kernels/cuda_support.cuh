@@ -52,13 +52,16 @@ class DeviceBuffer {
 
 // The entry points' common first step: a clear error when there is no device.
 inline void require_device() {
-  if (!cuda_available()) throw std::runtime_error("hetsim::kernels: no CUDA device available (cudaGetDeviceCount found none)");
+  if (!cuda_available())
+    throw std::runtime_error("hetsim::kernels: no CUDA device available (cudaGetDeviceCount found none)");
 }
 
 // A non-blocking stream owned for the lifetime of a kernel's context.
 class Stream {
  public:
-  Stream() { check(cudaStreamCreateWithFlags(&s_, cudaStreamNonBlocking), "cudaStreamCreateWithFlags", __FILE__, __LINE__); }
+  Stream() {
+    check(cudaStreamCreateWithFlags(&s_, cudaStreamNonBlocking), "cudaStreamCreateWithFlags", __FILE__, __LINE__);
+  }
   Stream(const Stream&) = delete;
   Stream& operator=(const Stream&) = delete;
   ~Stream() {

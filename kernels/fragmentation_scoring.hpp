@@ -26,9 +26,9 @@ struct FragTypeTable {
   std::span<const int64_t> mem_mib;
   std::span<const uint64_t> allowed_models;  // bit m set => GPU model m allowed (models 0..63)
   std::span<const uint32_t> num_gpu;
-  std::span<const int32_t> threshold;        // index into `thresholds`; -1 for a CPU-only type
-  std::span<const double> popularity;        // p_m
-  std::span<const int64_t> thresholds;       // distinct per-GPU requests of the GPU types, ascending
+  std::span<const int32_t> threshold;   // index into `thresholds`; -1 for a CPU-only type
+  std::span<const double> popularity;   // p_m
+  std::span<const int64_t> thresholds;  // distinct per-GPU requests of the GPU types, ascending
 
   [[nodiscard]] HETSIM_HD std::size_t size() const noexcept { return cpu_milli.size(); }
 };
@@ -37,10 +37,10 @@ struct FragTypeTable {
 struct FragNodeTable {
   std::span<const int64_t> cpu_free_milli;
   std::span<const int64_t> mem_free_mib;
-  std::span<const uint16_t> model;           // 0..63
-  std::span<const int64_t> gpu_free_total;   // sum of the node's free GPU share, milli
-  std::span<const int64_t> count_at_least;   // [n*d+i]: GPUs with free >= thresholds[i]
-  std::span<const int64_t> free_below;       // [n*d+i]: free share of GPUs with free < thresholds[i]
+  std::span<const uint16_t> model;          // 0..63
+  std::span<const int64_t> gpu_free_total;  // sum of the node's free GPU share, milli
+  std::span<const int64_t> count_at_least;  // [n*d+i]: GPUs with free >= thresholds[i]
+  std::span<const int64_t> free_below;      // [n*d+i]: free share of GPUs with free < thresholds[i]
 
   [[nodiscard]] HETSIM_HD std::size_t size() const noexcept { return cpu_free_milli.size(); }
 };
@@ -62,9 +62,9 @@ struct FragCandidate {
 // and a zero task it is the node's own F_n(M). For each type m with per-GPU request d:
 //   CPU-only m, or m cannot run (model, CPU, memory, fewer than num_gpu GPUs with free >= d):
 //       all free GPU share;    otherwise: the free share of GPUs with free < d.
-HETSIM_HD inline double fragmentation_after(const FragTypeTable& types, const FragNodeTable& nodes,
-                                            std::size_t n, int64_t task_cpu_milli, int64_t task_mem_mib,
-                                            const FragChange* changes, std::size_t change_count) noexcept {
+HETSIM_HD inline double fragmentation_after(const FragTypeTable& types, const FragNodeTable& nodes, std::size_t n,
+                                            int64_t task_cpu_milli, int64_t task_mem_mib, const FragChange* changes,
+                                            std::size_t change_count) noexcept {
   const std::size_t d = types.thresholds.size();
   int64_t total = nodes.gpu_free_total[n];
   for (std::size_t c = 0; c < change_count; ++c) total += changes[c].mult * (changes[c].to - changes[c].from);
@@ -88,9 +88,8 @@ HETSIM_HD inline double fragmentation_after(const FragTypeTable& types, const Fr
       cnt += ch.mult * (int64_t{ch.to >= th} - int64_t{ch.from >= th});
       bel += ch.mult * ((ch.to < th ? ch.to : 0) - (ch.from < th ? ch.from : 0));
     }
-    const bool runnable = model < 64 && ((types.allowed_models[k] >> model) & 1U) != 0 &&
-                          cpu >= types.cpu_milli[k] && mem >= types.mem_mib[k] &&
-                          cnt >= int64_t{types.num_gpu[k]} && th <= kMilliPerGpu;
+    const bool runnable = model < 64 && ((types.allowed_models[k] >> model) & 1U) != 0 && cpu >= types.cpu_milli[k] &&
+                          mem >= types.mem_mib[k] && cnt >= int64_t{types.num_gpu[k]} && th <= kMilliPerGpu;
     f += types.popularity[k] * static_cast<double>(runnable ? bel : total);
   }
   return f;

@@ -42,8 +42,8 @@ void fragmentation_after_cpu(const FragTypeTable& types, const FragNodeTable& no
   validate_fragmentation_inputs(types, nodes, candidates, changes, out);
   for (std::size_t j = 0; j < candidates.size(); ++j) {
     const FragCandidate& c = candidates[j];
-    out[j] = fragmentation_after(types, nodes, c.node, task_cpu_milli, task_mem_mib,
-                                 changes.data() + c.first_change, c.change_count);
+    out[j] = fragmentation_after(types, nodes, c.node, task_cpu_milli, task_mem_mib, changes.data() + c.first_change,
+                                 c.change_count);
   }
 }
 

@@ -43,12 +43,12 @@ struct CudaFragmentationScorer::Impl {
            std::span<const FragChange> ch, std::span<double> host_out) {
     if (cs.empty()) return;
     // Device views with the host tables' shapes; fragmentation_after reads them through spans.
-    const FragTypeTable dt{upload(t_cpu, t.cpu_milli, stream),        upload(t_mem, t.mem_mib, stream),
+    const FragTypeTable dt{upload(t_cpu, t.cpu_milli, stream),         upload(t_mem, t.mem_mib, stream),
                            upload(t_models, t.allowed_models, stream), upload(t_gpus, t.num_gpu, stream),
                            upload(t_threshold, t.threshold, stream),   upload(t_pop, t.popularity, stream),
                            upload(t_thresholds, t.thresholds, stream)};
-    const FragNodeTable dn{upload(n_cpu, nd.cpu_free_milli, stream), upload(n_mem, nd.mem_free_mib, stream),
-                           upload(n_model, nd.model, stream),        upload(n_total, nd.gpu_free_total, stream),
+    const FragNodeTable dn{upload(n_cpu, nd.cpu_free_milli, stream),   upload(n_mem, nd.mem_free_mib, stream),
+                           upload(n_model, nd.model, stream),          upload(n_total, nd.gpu_free_total, stream),
                            upload(n_count, nd.count_at_least, stream), upload(n_below, nd.free_below, stream)};
     const std::span<const FragCandidate> dc = upload(cands, cs, stream);
     const std::span<const FragChange> dch = upload(changes, ch, stream);

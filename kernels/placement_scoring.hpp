@@ -105,8 +105,7 @@ HETSIM_HD constexpr int64_t placement_score(PlacementScore kind, int64_t free_ca
 // (score_b, node_b): higher score, ties to the lower node id; node -1 is worse
 // than everything. A strict total order on distinct node ids, so any reduction
 // order (sequential scan, warp shuffle, tree) yields the same winner.
-HETSIM_HD constexpr bool placement_better(int64_t score_a, int32_t node_a, int64_t score_b,
-                                          int32_t node_b) noexcept {
+HETSIM_HD constexpr bool placement_better(int64_t score_a, int32_t node_a, int64_t score_b, int32_t node_b) noexcept {
   if (node_a < 0) return false;
   if (node_b < 0) return true;
   return score_a > score_b || (score_a == score_b && node_a < node_b);
@@ -147,8 +146,7 @@ template <PlacementScore Kind>
 }
 
 [[nodiscard]] inline BestNode best_node_for_job(const NodeTable& nodes, PlacementScore kind, uint8_t cards,
-                                                uint64_t allowed_chips, int64_t cpu_milli,
-                                                int64_t mem_mib) noexcept {
+                                                uint64_t allowed_chips, int64_t cpu_milli, int64_t mem_mib) noexcept {
   switch (kind) {
     case PlacementScore::FirstFit:
       return best_node_for_job<PlacementScore::FirstFit>(nodes, cards, allowed_chips, cpu_milli, mem_mib);
@@ -180,8 +178,7 @@ void validate_placement_inputs(const NodeTable& nodes, const JobBatch& jobs, Pla
 
 // OpenMP reference: parallel over jobs (schedule(static)), nodes scanned in id
 // order per job. out[j] = best node for job j (max score, ties -> lowest id).
-void score_best_nodes_cpu(const NodeTable& nodes, const JobBatch& jobs, PlacementScore kind,
-                          std::span<BestNode> out);
+void score_best_nodes_cpu(const NodeTable& nodes, const JobBatch& jobs, PlacementScore kind, std::span<BestNode> out);
 
 // True only when built with CUDA and cudaGetDeviceCount() > 0. Never throws.
 [[nodiscard]] bool cuda_available() noexcept;
@@ -190,8 +187,7 @@ void score_best_nodes_cpu(const NodeTable& nodes, const JobBatch& jobs, Placemen
 // Validates first (std::invalid_argument), then throws std::runtime_error when
 // built without CUDA, when no device is present, or on any CUDA error.
 // Allocates device buffers per call; use CudaPlacementScorer to reuse them.
-void score_best_nodes_cuda(const NodeTable& nodes, const JobBatch& jobs, PlacementScore kind,
-                           std::span<BestNode> out);
+void score_best_nodes_cuda(const NodeTable& nodes, const JobBatch& jobs, PlacementScore kind, std::span<BestNode> out);
 
 // Reusable CUDA context: device buffers (grown geometrically, never shrunk)
 // and a stream kept across calls. Not thread-safe; one per thread.

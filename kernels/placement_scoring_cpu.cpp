@@ -81,8 +81,7 @@ void validate_placement_inputs(const NodeTable& nodes, const JobBatch& jobs, Pla
            " exceeds total_cards " + std::to_string(total));
     }
     if (nodes.chip[i] >= kMaxChipTypes) {
-      fail("node " + std::to_string(i) + ": chip id " + std::to_string(unsigned{nodes.chip[i]}) +
-           " is outside 0..63");
+      fail("node " + std::to_string(i) + ": chip id " + std::to_string(unsigned{nodes.chip[i]}) + " is outside 0..63");
     }
   }
   for (std::size_t j = 0; j < m; ++j) {
@@ -93,8 +92,7 @@ void validate_placement_inputs(const NodeTable& nodes, const JobBatch& jobs, Pla
   }
 }
 
-void score_best_nodes_cpu(const NodeTable& nodes, const JobBatch& jobs, PlacementScore kind,
-                          std::span<BestNode> out) {
+void score_best_nodes_cpu(const NodeTable& nodes, const JobBatch& jobs, PlacementScore kind, std::span<BestNode> out) {
   validate_placement_inputs(nodes, jobs, kind, out);
   switch (kind) {
     case PlacementScore::FirstFit:

@@ -49,8 +49,7 @@ struct DeviceJobs {
   int64_t m;
 };
 
-__device__ __forceinline__ void take_if_better(long long other_score, int other_node, long long& score,
-                                               int& node) {
+__device__ __forceinline__ void take_if_better(long long other_score, int other_node, long long& score, int& node) {
   if (placement_better(other_score, other_node, score, node)) {
     score = other_score;
     node = other_node;
@@ -162,8 +161,7 @@ struct ScorerState {
         launch<PlacementScore::LeafPack>(dn, dj, dout);
         break;
     }
-    HETSIM_CUDA_CHECK(
-        cudaMemcpyAsync(host_out.data(), dout, host_out.size_bytes(), cudaMemcpyDeviceToHost, stream));
+    HETSIM_CUDA_CHECK(cudaMemcpyAsync(host_out.data(), dout, host_out.size_bytes(), cudaMemcpyDeviceToHost, stream));
     HETSIM_CUDA_CHECK(cudaStreamSynchronize(stream));
   }
 };
@@ -200,8 +198,7 @@ void CudaPlacementScorer::score(const NodeTable& nodes, const JobBatch& jobs, Pl
   impl_->run(nodes, jobs, kind, out);
 }
 
-void score_best_nodes_cuda(const NodeTable& nodes, const JobBatch& jobs, PlacementScore kind,
-                           std::span<BestNode> out) {
+void score_best_nodes_cuda(const NodeTable& nodes, const JobBatch& jobs, PlacementScore kind, std::span<BestNode> out) {
   validate_placement_inputs(nodes, jobs, kind, out);
   require_device();
   ScorerState state;

@@ -14,8 +14,7 @@ struct CudaPlacementScorer::Impl {};
 
 bool cuda_available() noexcept { return false; }
 
-void score_best_nodes_cuda(const NodeTable& nodes, const JobBatch& jobs, PlacementScore kind,
-                           std::span<BestNode> out) {
+void score_best_nodes_cuda(const NodeTable& nodes, const JobBatch& jobs, PlacementScore kind, std::span<BestNode> out) {
   validate_placement_inputs(nodes, jobs, kind, out);
   no_cuda();
 }

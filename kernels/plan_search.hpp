@@ -5,9 +5,9 @@
 //
 // The split minimises the bottleneck stage time, then (among splits with that bottleneck) the sum
 // of stage times, by two dynamic programmes over (stage, layers); remaining ties go to the split
-// giving the last stage the fewest layers, then the stage before it, and so on. Every stage gets at least one layer and at
-// most its memory cap. Deterministic: candidates are independent and each
-// result depends only on its own inputs, whatever the thread count.
+// giving the last stage the fewest layers, then the stage before it, and so on. Every stage gets at least one layer and
+// at most its memory cap. Deterministic: candidates are independent and each result depends only on its own inputs,
+// whatever the thread count.
 //
 // The scalar rules (plan_stage_time, plan_split_cell, plan_step_time_of) are HETSIM_HD and shared
 // by the OpenMP reference and the CUDA kernel, which therefore compute every cell of the
@@ -48,9 +48,9 @@ struct PlanCandidate {
 };
 
 struct PlanResult {
-  bool feasible = false;     // a split exists within the memory caps
-  double step_s = 0;         // (m - 1) max_j u_j + sum_j u_j + max_j sync_j + max_j opt_j
-  double bottleneck_s = 0;   // max_j u_j
+  bool feasible = false;    // a split exists within the memory caps
+  double step_s = 0;        // (m - 1) max_j u_j + sum_j u_j + max_j sync_j + max_j opt_j
+  double bottleneck_s = 0;  // max_j u_j
 };
 
 inline constexpr double kPlanInf = std::numeric_limits<double>::infinity();
@@ -110,8 +110,8 @@ PlanResult plan_step_time(std::span<const PlanStage> stages, std::span<const uin
 // Throws std::invalid_argument unless every candidate's stages lie inside `stages`, stage_count is
 // in 1..kMaxPlanStages, microbatches >= 1, layers in 1..kMaxPlanLayers, out.size() ==
 // candidates.size() and split_out.size() == stages.size().
-void validate_plan_inputs(std::span<const PlanStage> stages, std::span<const PlanCandidate> candidates,
-                          uint32_t layers, std::span<const PlanResult> out, std::span<const uint32_t> split_out);
+void validate_plan_inputs(std::span<const PlanStage> stages, std::span<const PlanCandidate> candidates, uint32_t layers,
+                          std::span<const PlanResult> out, std::span<const uint32_t> split_out);
 
 // CPU reference, OpenMP parallel over candidates: out[c] and the split of each candidate's stages
 // in split_out[first_stage ..].

@@ -27,7 +27,8 @@ double solve(std::span<const PlanStage> stages, uint32_t layers, Mode mode, doub
     const double* prev_row = j == 0 ? nullptr : &best[(j - 1) * W];
     for (uint32_t l = static_cast<uint32_t>(j) + 1; l <= layers; ++l) {
       uint32_t arg = 0;
-      best[j * W + l] = plan_split_cell(stages[j], static_cast<uint32_t>(j), l, prev_row, mode == Mode::Sum, limit, arg);
+      best[j * W + l] =
+          plan_split_cell(stages[j], static_cast<uint32_t>(j), l, prev_row, mode == Mode::Sum, limit, arg);
       from[j * W + l] = arg;
     }
   }
@@ -57,12 +58,14 @@ PlanResult plan_step_time(std::span<const PlanStage> stages, std::span<const uin
   return plan_step_time_of(stages.data(), split.data(), static_cast<uint32_t>(stages.size()), microbatches);
 }
 
-void validate_plan_inputs(std::span<const PlanStage> stages, std::span<const PlanCandidate> candidates,
-                          uint32_t layers, std::span<const PlanResult> out, std::span<const uint32_t> split_out) {
+void validate_plan_inputs(std::span<const PlanStage> stages, std::span<const PlanCandidate> candidates, uint32_t layers,
+                          std::span<const PlanResult> out, std::span<const uint32_t> split_out) {
   if (layers == 0 || layers > kMaxPlanLayers)
     throw std::invalid_argument("plan search: layers must be in 1.." + std::to_string(kMaxPlanLayers));
-  if (out.size() != candidates.size()) throw std::invalid_argument("plan search: out must have one entry per candidate");
-  if (split_out.size() != stages.size()) throw std::invalid_argument("plan search: split_out must have one entry per stage");
+  if (out.size() != candidates.size())
+    throw std::invalid_argument("plan search: out must have one entry per candidate");
+  if (split_out.size() != stages.size())
+    throw std::invalid_argument("plan search: split_out must have one entry per stage");
   for (std::size_t c = 0; c < candidates.size(); ++c) {
     const PlanCandidate& k = candidates[c];
     if (k.stage_count == 0 || k.stage_count > kMaxPlanStages)
@@ -70,7 +73,8 @@ void validate_plan_inputs(std::span<const PlanStage> stages, std::span<const Pla
                                   std::to_string(k.stage_count) + " stages");
     if (std::size_t{k.first_stage} + k.stage_count > stages.size())
       throw std::invalid_argument("plan search: candidate " + std::to_string(c) + " has stages outside the array");
-    if (k.microbatches == 0) throw std::invalid_argument("plan search: candidate " + std::to_string(c) + " has 0 microbatches");
+    if (k.microbatches == 0)
+      throw std::invalid_argument("plan search: candidate " + std::to_string(c) + " has 0 microbatches");
   }
 }
 

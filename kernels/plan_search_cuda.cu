@@ -73,7 +73,8 @@ __global__ void __launch_bounds__(kWarpsPerBlock * 32)
       const double bottleneck =
           warp_solve(st, k.stage_count, layers, false, kPlanInf, rows[warp][0], rows[warp][1], from, lane);
       if (bottleneck != kPlanInf &&
-          warp_solve(st, k.stage_count, layers, true, bottleneck, rows[warp][0], rows[warp][1], from, lane) != kPlanInf &&
+          warp_solve(st, k.stage_count, layers, true, bottleneck, rows[warp][0], rows[warp][1], from, lane) !=
+              kPlanInf &&
           lane == 0) {
         uint32_t* split = split_all + slice[c];
         uint32_t l = layers;
@@ -94,8 +95,8 @@ __global__ void __launch_bounds__(kWarpsPerBlock * 32)
 struct CudaPlanEvaluator::Impl {
   cuda_support::Stream stream;
   DeviceBuffer stages, cands, slices, from, splits, results;
-  std::vector<uint64_t> slice;           // per candidate of the chunk: its first stage in the scratch
-  std::vector<uint32_t> split_host;      // the chunk's splits, by slice
+  std::vector<uint64_t> slice;       // per candidate of the chunk: its first stage in the scratch
+  std::vector<uint32_t> split_host;  // the chunk's splits, by slice
   std::vector<PlanResult> result_host;
 
   void run(std::span<const PlanStage> st, std::span<const PlanCandidate> cs, uint32_t layers, std::span<PlanResult> out,
@@ -123,7 +124,7 @@ struct CudaPlanEvaluator::Impl {
       const auto blocks = static_cast<unsigned>(
           std::min<int64_t>((static_cast<int64_t>(n) + kWarpsPerBlock - 1) / kWarpsPerBlock, kMaxGrid));
       plan_kernel<<<blocks, kWarpsPerBlock * 32, 0, stream>>>(d_stages, d_cands, static_cast<int64_t>(n), layers,
-                                                               d_slice, d_from, d_split, d_out);
+                                                              d_slice, d_from, d_split, d_out);
       HETSIM_CUDA_CHECK(cudaGetLastError());
       result_host.resize(n);
       split_host.resize(total);

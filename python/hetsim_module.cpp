@@ -16,12 +16,12 @@
 #include <vector>
 
 #include "cli_util.hpp"
-#include "run_metrics.hpp"
 #include "hetsim/metrics/report.hpp"
 #include "hetsim/policy/registry.hpp"
 #include "hetsim/run/simulation.hpp"
 #include "hetsim/scenario/build.hpp"
 #include "hetsim/scenario/parse.hpp"
+#include "run_metrics.hpp"
 
 namespace py = pybind11;
 

@@ -52,8 +52,10 @@ void host_copy(benchmark::State& state, cudaMemcpyKind kind) {
   void* dev = nullptr;
   if (!ok(cudaMallocHost(&host, bytes), state) || !ok(cudaMalloc(&dev, bytes), state)) return;
   for (auto _ : state) {
-    if (kind == cudaMemcpyHostToDevice) cudaMemcpy(dev, host, bytes, kind);
-    else cudaMemcpy(host, dev, bytes, kind);
+    if (kind == cudaMemcpyHostToDevice)
+      cudaMemcpy(dev, host, bytes, kind);
+    else
+      cudaMemcpy(host, dev, bytes, kind);
   }
   state.SetBytesProcessed(state.iterations() * static_cast<int64_t>(bytes));
   cudaFreeHost(host);

@@ -104,7 +104,8 @@ void sizes(benchmark::internal::Benchmark* b) {
     b->Args({64, 1024, kind});
     b->Args({256, 6500, kind});
     b->Args({1024, 6500, kind});
-    b->Args({4096, 55000, kind});  // the whole city (55,056 cards in 6,882 nodes is the default; nodes here are 1-32 cards)
+    b->Args(
+        {4096, 55000, kind});  // the whole city (55,056 cards in 6,882 nodes is the default; nodes here are 1-32 cards)
   }
   b->Unit(benchmark::kMicrosecond);
   b->UseRealTime();

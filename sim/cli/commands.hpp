@@ -10,8 +10,8 @@ namespace hetsim {
 struct RunOptions {
   std::string scenario;
   std::string policy;
-  std::string seed_text;  // validated in cmd_run: digits only, fits 64 bits
-  std::string seeds_text; // trace-replay scenarios only: "1-10", "1,4,9"
+  std::string seed_text;   // validated in cmd_run: digits only, fits 64 bits
+  std::string seeds_text;  // trace-replay scenarios only: "1-10", "1,4,9"
   std::vector<std::string> sets;
   std::string out;
   std::string trace_out;  // Chrome/Perfetto trace-event JSON of the schedule

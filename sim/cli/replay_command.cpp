@@ -74,9 +74,10 @@ int validate_sharing_replay(const ScenarioSpec& spec, const std::string& file) {
     return kExitBadInput;
   }
   const auto M = target_of(spec, trace);
-  fmt::print("{}: ok (trace replay: {} nodes, {} GPUs of {} models, {} tasks, {} task types in M, {} policies x {} seeds)\n",
-             file, trace.nodes.size(), trace.gpu_count, trace.models.size(), trace.tasks.size(), M.size(),
-             spec.sharing_replay.policies.size(), spec.sharing_replay.seeds.size());
+  fmt::print(
+      "{}: ok (trace replay: {} nodes, {} GPUs of {} models, {} tasks, {} task types in M, {} policies x {} seeds)\n",
+      file, trace.nodes.size(), trace.gpu_count, trace.models.size(), trace.tasks.size(), M.size(),
+      spec.sharing_replay.policies.size(), spec.sharing_replay.seeds.size());
   return 0;
 }
 
@@ -148,9 +149,10 @@ int run_sharing_replay(const ScenarioSpec& spec, const RunOptions& opt, Device d
     write_file_atomically(opt.out + "/fgd_summary.csv", fgd_summary_csv(summary, at));
   }
   if (opt.quiet) return 0;
-  fmt::print("{}: {} nodes, {} GPUs, {} trace tasks, {} task types in M; {} policies x {} seeds in {:.2f} s ({} threads)\n",
-             spec.name, trace.nodes.size(), trace.gpu_count, trace.tasks.size(), M.size(), policies.size(),
-             seeds.size(), wall, omp_get_max_threads());
+  fmt::print(
+      "{}: {} nodes, {} GPUs, {} trace tasks, {} task types in M; {} policies x {} seeds in {:.2f} s ({} threads)\n",
+      spec.name, trace.nodes.size(), trace.gpu_count, trace.tasks.size(), M.size(), policies.size(), seeds.size(), wall,
+      omp_get_max_threads());
   fmt::print("ties: {}; scores: {}; arrivals: {}; reading: {}\n",
              rs.placement.tie_break == TieBreak::Random            ? "random"
              : rs.placement.tie_break == TieBreak::NodePermutation ? "node-permutation"

@@ -10,8 +10,8 @@
 #include <sstream>
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 #include <omp.h>
+#include <nlohmann/json.hpp>
 
 #include "cli_util.hpp"
 #include "hetsim/core/rng.hpp"
@@ -38,8 +38,8 @@ constexpr int kResultFormat = 1;  // "sweep_run_format" of the per-run files
 
 struct Run {
   std::size_t point = 0;
-  std::size_t policy = 0;           // index into the point's policies
-  const SweepPolicy* pol = nullptr; // that policy (owned by Setup::point_policies)
+  std::size_t policy = 0;            // index into the point's policies
+  const SweepPolicy* pol = nullptr;  // that policy (owned by Setup::point_policies)
   uint64_t seed = 0;
   std::string key;   // everything that determines the run's numbers, as text
   std::string file;  // DIR/runs/<hash of key>.json
@@ -143,8 +143,7 @@ std::string results_csv(const SweepSpec& sweep, const std::string& scenario_name
     if (!results[r]) continue;
     const Run& run = runs[r];
     csv += fmt::format("{},{},{}", r, csv_field(scenario_name), run.point) + point_cells(sweep, run.point);
-    csv += fmt::format(",{},{},{}", csv_field(run.pol->label), csv_field(results[r]->policy_name),
-                       run.seed);
+    csv += fmt::format(",{},{},{}", csv_field(run.pol->label), csv_field(results[r]->policy_name), run.seed);
     for (double v : results[r]->values) csv += "," + metric_text(v);
     csv += "\n";
   }
@@ -162,8 +161,8 @@ std::string summary_csv(const SweepSpec& sweep, const std::vector<Run>& runs,
   while (r < runs.size()) {
     std::size_t end = r;
     while (end < runs.size() && runs[end].point == runs[r].point && runs[end].policy == runs[r].policy) ++end;
-    const std::string prefix = std::to_string(runs[r].point) + point_cells(sweep, runs[r].point) + "," +
-                               csv_field(runs[r].pol->label);
+    const std::string prefix =
+        std::to_string(runs[r].point) + point_cells(sweep, runs[r].point) + "," + csv_field(runs[r].pol->label);
     for (std::size_t k = 0; k < run_metrics().size(); ++k) {
       std::vector<double> xs;
       for (std::size_t i = r; i < end; ++i) {
@@ -182,11 +181,11 @@ std::string summary_csv(const SweepSpec& sweep, const std::vector<Run>& runs,
 // Everything a rank knows about the sweep before running it.
 struct Setup {
   SweepSpec sweep;
-  std::vector<ScenarioSpec> specs;                     // per point
+  std::vector<ScenarioSpec> specs;                       // per point
   std::vector<std::vector<SweepPolicy>> point_policies;  // per point: the sweep's list or its own
   std::vector<Run> runs;
   std::vector<std::string> point_inputs;  // per point: "input PATH HASH BYTES" lines of every file it read
-  std::string fingerprint;  // what every rank must agree on: scenario text, binary, run keys
+  std::string fingerprint;                // what every rank must agree on: scenario text, binary, run keys
 };
 
 // The hetsim binary's own bytes: results of another build (which may schedule differently) are
@@ -276,8 +275,8 @@ std::string prepare(const SweepOptions& opt, Setup& st, bool show_progress) {
       }
     }
   }
-  st.fingerprint = fmt::format("{} runs, scenario {}, hetsim {}, keys {:016x}", st.runs.size(), scenario_id, binary,
-                               all_keys);
+  st.fingerprint =
+      fmt::format("{} runs, scenario {}, hetsim {}, keys {:016x}", st.runs.size(), scenario_id, binary, all_keys);
   return "";
 }
 
@@ -301,9 +300,10 @@ int sweep_in_world(const SweepOptions& opt, const MpiWorld& world) {
       if (verdicts[r].rfind("error ", 0) == 0) {
         verdict = (r == 0 ? "" : fmt::format("hetsim sweep: rank {} reports:\n", r)) + verdicts[r].substr(6);
       } else if (verdicts[r] != verdicts[0]) {
-        verdict = fmt::format("hetsim sweep: rank {} sees a different sweep than rank 0 ({} vs {}): the sweep file, "
-                              "scenario and hetsim binary must be the same on every machine",
-                              r, verdicts[r].substr(3), verdicts[0].substr(3));
+        verdict = fmt::format(
+            "hetsim sweep: rank {} sees a different sweep than rank 0 ({} vs {}): the sweep file, "
+            "scenario and hetsim binary must be the same on every machine",
+            r, verdicts[r].substr(3), verdicts[0].substr(3));
       }
     }
   }
@@ -358,9 +358,11 @@ int sweep_in_world(const SweepOptions& opt, const MpiWorld& world) {
   // Ranks on one machine share its cores unless told otherwise.
   const int threads = opt.threads > 0 ? opt.threads : default_threads(world);
   if (world.is_root() && !opt.quiet) {
-    fmt::print("hetsim sweep: {} | {} points x {} policies -> {} runs | {} done before, {} to run on {} rank(s) x {} thread(s)\n",
-               specs.front().name, sweep.points.size(), std::max<std::size_t>(1, sweep.policies.size()), runs.size(),
-               runs.size() - pending.size(), pending.size(), world.size(), threads);
+    fmt::print(
+        "hetsim sweep: {} | {} points x {} policies -> {} runs | {} done before, {} to run on {} rank(s) x {} "
+        "thread(s)\n",
+        specs.front().name, sweep.points.size(), std::max<std::size_t>(1, sweep.policies.size()), runs.size(),
+        runs.size() - pending.size(), pending.size(), world.size(), threads);
     std::fflush(stdout);
   }
 
@@ -384,13 +386,12 @@ int sweep_in_world(const SweepOptions& opt, const MpiWorld& world) {
         fmt::print(stderr, "hetsim sweep: rank {}: {}\n", world.rank(), e.what());
       }
       if (!opt.quiet) {
-        fmt::print(stderr, "  run {} done: point {}, {}, seed {} ({:.1f} s)\n", mine[i], run.point, run.pol->label, run.seed,
-                   wall);
+        fmt::print(stderr, "  run {} done: point {}, {}, seed {} ({:.1f} s)\n", mine[i], run.point, run.pol->label,
+                   run.seed, wall);
       }
     } catch (const std::exception& e) {
       outcome[i] = one_line(fmt::format("Erun {} (point {}: {}; policy {}; seed {}): {}", mine[i], run.point,
-                                        describe_point(sweep.points[run.point]), run.pol->label, run.seed,
-                                        e.what()));
+                                        describe_point(sweep.points[run.point]), run.pol->label, run.seed, e.what()));
     }
   }
 
@@ -440,8 +441,9 @@ int cmd_sweep(const SweepOptions& opt) {
   if (MpiWorld::launcher_size() > 1 && !MpiWorld::built_with_mpi()) {
     const char* rank = std::getenv("OMPI_COMM_WORLD_RANK");
     if (rank == nullptr || std::string(rank) == "0") {
-      fmt::print(stderr, "hetsim sweep: started by an MPI launcher, but this hetsim was built without MPI "
-                         "(install libopenmpi-dev and rebuild); every rank would run the whole sweep\n");
+      fmt::print(stderr,
+                 "hetsim sweep: started by an MPI launcher, but this hetsim was built without MPI "
+                 "(install libopenmpi-dev and rebuild); every rank would run the whole sweep\n");
     }
     return kExitBadInput;
   }

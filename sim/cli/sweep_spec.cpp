@@ -91,7 +91,8 @@ class SweepReader {
     if (listed.empty()) listed.emplace_back();
     if (grid.empty()) grid.emplace_back();
     if (listed.size() * grid.size() * std::max<std::size_t>(1, spec.policies.size()) *
-            std::max<std::size_t>(1, spec.seeds.size()) > kMaxSweepRuns) {
+            std::max<std::size_t>(1, spec.seeds.size()) >
+        kMaxSweepRuns) {
       ctx_.error_at(root.line, root.col,
                     "the sweep expands to more than " + std::to_string(kMaxSweepRuns) +
                         " runs (points x grid x policies x seeds); split it into several sweeps");
@@ -149,7 +150,9 @@ class SweepReader {
   void read_policies(const MapReader& top) {
     const std::vector<YamlValue>* list = top.list("policies", false);
     if (list == nullptr) return;
-    if (list->empty()) ctx_.error(*top.get("policies"), "'policies' is empty: name at least one, or leave it out to run the scenario's own");
+    if (list->empty())
+      ctx_.error(*top.get("policies"),
+                 "'policies' is empty: name at least one, or leave it out to run the scenario's own");
     std::set<std::string> seen;
     for (const YamlValue& item : *list) {
       auto text = read_string(ctx_, item, "a policy");

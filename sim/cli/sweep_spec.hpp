@@ -40,7 +40,7 @@ struct SweepSpec {
   // Empty when the sweep names none: each point then runs its scenario's own `policy:` (which
   // the grid may vary, e.g. policy.params.max_scan).
   std::vector<SweepPolicy> policies;
-  std::vector<uint64_t> seeds;     // empty: the scenario's own seed
+  std::vector<uint64_t> seeds;  // empty: the scenario's own seed
   SourcePos seeds_pos;
 };
 

@@ -9,10 +9,10 @@ namespace hetsim {
 
 struct Event {
   SimTime time;
-  uint64_t seq = 0;       // insertion order: equal times replay in the order they were scheduled
-  uint32_t kind = 0;      // dispatch tag, defined by the user of the engine
-  uint32_t subject = 0;   // e.g. a job or node index
-  uint64_t payload = 0;   // e.g. an epoch that lets stale events be recognised and skipped
+  uint64_t seq = 0;      // insertion order: equal times replay in the order they were scheduled
+  uint32_t kind = 0;     // dispatch tag, defined by the user of the engine
+  uint32_t subject = 0;  // e.g. a job or node index
+  uint64_t payload = 0;  // e.g. an epoch that lets stale events be recognised and skipped
 };
 static_assert(sizeof(Event) == 32, "Event should stay small: it is copied through the heap");
 

@@ -13,12 +13,12 @@ class Rng {
  public:
   explicit Rng(uint64_t seed);
   uint64_t next_u64();
-  double uniform01();                         // [0, 1), 53 random bits
-  double uniform(double lo, double hi);       // [lo, hi)
-  uint64_t below(uint64_t n);                 // [0, n), unbiased (Lemire); n > 0
-  double exponential(double rate);            // mean 1/rate; rate > 0
-  double normal();                            // standard normal (Box-Muller, no cached spare)
-  double lognormal(double mu, double sigma);  // exp(N(mu, sigma))
+  double uniform01();                                     // [0, 1), 53 random bits
+  double uniform(double lo, double hi);                   // [lo, hi)
+  uint64_t below(uint64_t n);                             // [0, n), unbiased (Lemire); n > 0
+  double exponential(double rate);                        // mean 1/rate; rate > 0
+  double normal();                                        // standard normal (Box-Muller, no cached spare)
+  double lognormal(double mu, double sigma);              // exp(N(mu, sigma))
   std::size_t discrete(std::span<const double> weights);  // index with probability w_i / sum(w)
 
  private:

@@ -35,8 +35,14 @@ class SimTime {
   constexpr auto operator<=>(const SimTime&) const = default;
   constexpr SimTime operator+(SimTime o) const { return SimTime(us_ + o.us_); }
   constexpr SimTime operator-(SimTime o) const { return SimTime(us_ - o.us_); }
-  constexpr SimTime& operator+=(SimTime o) { us_ += o.us_; return *this; }
-  constexpr SimTime& operator-=(SimTime o) { us_ -= o.us_; return *this; }
+  constexpr SimTime& operator+=(SimTime o) {
+    us_ += o.us_;
+    return *this;
+  }
+  constexpr SimTime& operator-=(SimTime o) {
+    us_ -= o.us_;
+    return *this;
+  }
 
  private:
   constexpr explicit SimTime(int64_t us) : us_(us) {}
@@ -57,8 +63,6 @@ inline SimTime after_seconds_capped(SimTime now, double est_s) {
 }
 
 // t + d, or kNever when the sum would pass it (d >= 0).
-constexpr SimTime saturating_add(SimTime t, SimTime d) {
-  return d > kNever - t ? kNever : t + d;
-}
+constexpr SimTime saturating_add(SimTime t, SimTime d) { return d > kNever - t ? kNever : t + d; }
 
 }  // namespace hetsim

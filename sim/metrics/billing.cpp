@@ -6,8 +6,8 @@
 
 namespace hetsim {
 
-Billing bill_jobs(const std::vector<Job>& jobs, const std::vector<JobRecord>& records, const std::vector<Tenant>& tenants,
-                  const VoucherRules& vouchers, SimTime end) {
+Billing bill_jobs(const std::vector<Job>& jobs, const std::vector<JobRecord>& records,
+                  const std::vector<Tenant>& tenants, const VoucherRules& vouchers, SimTime end) {
   Billing b;
   b.job_rent.assign(jobs.size(), 0.0);
   b.job_subsidy.assign(jobs.size(), 0.0);
@@ -21,9 +21,11 @@ Billing bill_jobs(const std::vector<Job>& jobs, const std::vector<JobRecord>& re
     if (has_started(records[i])) order.push_back(i);
   }
   // Only budgets make the order matter; without any, the sort (1 M+ jobs) is skipped.
-  const bool budgets = std::any_of(tenants.begin(), tenants.end(), [](const Tenant& t) { return std::isfinite(t.voucher_budget); });
+  const bool budgets =
+      std::any_of(tenants.begin(), tenants.end(), [](const Tenant& t) { return std::isfinite(t.voucher_budget); });
   if (budgets) {
-    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t c) { return billed_at(a) < billed_at(c); });
+    std::stable_sort(order.begin(), order.end(),
+                     [&](std::size_t a, std::size_t c) { return billed_at(a) < billed_at(c); });
   }
   for (std::size_t i : order) {
     const JobRecord& r = records[i];

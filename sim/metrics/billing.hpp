@@ -14,7 +14,7 @@
 namespace hetsim {
 
 struct Billing {
-  std::vector<double> job_rent;     // by job id; 0 for jobs that never started
+  std::vector<double> job_rent;  // by job id; 0 for jobs that never started
   std::vector<double> job_subsidy;
   std::vector<double> tenant_rent;  // by tenant id
   std::vector<double> tenant_subsidy;
@@ -23,7 +23,7 @@ struct Billing {
   double subsidy = 0;
 };
 
-Billing bill_jobs(const std::vector<Job>& jobs, const std::vector<JobRecord>& records, const std::vector<Tenant>& tenants,
-                  const VoucherRules& vouchers, SimTime end);
+Billing bill_jobs(const std::vector<Job>& jobs, const std::vector<JobRecord>& records,
+                  const std::vector<Tenant>& tenants, const VoucherRules& vouchers, SimTime end);
 
 }  // namespace hetsim

@@ -6,17 +6,21 @@ namespace hetsim {
 
 const char* job_outcome_name(JobOutcome o) {
   switch (o) {
-    case JobOutcome::NotArrived: return "not_arrived";
-    case JobOutcome::Pending: return "pending";
-    case JobOutcome::Running: return "running";
-    case JobOutcome::Completed: return "completed";
-    case JobOutcome::Failed: return "failed";
+    case JobOutcome::NotArrived:
+      return "not_arrived";
+    case JobOutcome::Pending:
+      return "pending";
+    case JobOutcome::Running:
+      return "running";
+    case JobOutcome::Completed:
+      return "completed";
+    case JobOutcome::Failed:
+      return "failed";
   }
   return "?";
 }
 
-MetricsCollector::MetricsCollector(const Cluster& cluster, const ChipCatalog& chips,
-                                   const std::vector<Job>& jobs)
+MetricsCollector::MetricsCollector(const Cluster& cluster, const ChipCatalog& chips, const std::vector<Job>& jobs)
     : cluster_(cluster), chips_(chips), records_(jobs.size()) {
   for (ChipId c = 0; c < chips.size(); ++c) {
     if (cluster.total_cards_of_chip(c) > 0) chip_cols_.push_back(c);
@@ -29,7 +33,8 @@ MetricsCollector::MetricsCollector(const Cluster& cluster, const ChipCatalog& ch
 }
 
 void MetricsCollector::advance(SimTime now) {
-  if (queued_ > 0) stranded_us_ += (static_cast<int64_t>(cluster_.card_count()) - live_total_) * (now - last_change_).us();
+  if (queued_ > 0)
+    stranded_us_ += (static_cast<int64_t>(cluster_.card_count()) - live_total_) * (now - last_change_).us();
   last_change_ = now;
 }
 

@@ -20,9 +20,9 @@ const char* job_outcome_name(JobOutcome o);
 
 struct JobRecord {
   JobOutcome outcome = JobOutcome::NotArrived;
-  SimTime start;          // first start: the wait ends here
+  SimTime start;  // first start: the wait ends here
   SimTime end;
-  SimTime segment_start;  // start of the current (last) run; == start unless preempted
+  SimTime segment_start;        // start of the current (last) run; == start unless preempted
   uint64_t chip_mask = 0;       // every chip type the gang holds (bit = chip id)
   double mixed_efficiency = 0;  // eta of a gang spanning chip types, else 0
   uint32_t nodes = 0;
@@ -35,7 +35,7 @@ struct JobRecord {
   // Preemptions: how many, the card-seconds of work they threw away (since the last checkpoint),
   // and the rent of the runs before the current one (billing.hpp adds it).
   uint32_t preemptions = 0;
-  uint32_t failures = 0;  // kills by node failures or site outages
+  uint32_t failures = 0;           // kills by node failures or site outages
   double lost_card_s = 0;          // by preemptions and failures
   double failure_lost_card_s = 0;  // the part lost to failures
   double prior_rent = 0;
@@ -57,11 +57,13 @@ struct JobRecord {
 
 // Started at least once (a preempted job waiting again has started).
 inline bool has_started(const JobRecord& r) {
-  return r.outcome == JobOutcome::Running || r.outcome == JobOutcome::Completed ||
-         r.outcome == JobOutcome::Failed || r.preemptions + r.failures > 0;
+  return r.outcome == JobOutcome::Running || r.outcome == JobOutcome::Completed || r.outcome == JobOutcome::Failed ||
+         r.preemptions + r.failures > 0;
 }
 // Left the system: completed, or failed after its last allowed kill.
-inline bool has_ended(const JobRecord& r) { return r.outcome == JobOutcome::Completed || r.outcome == JobOutcome::Failed; }
+inline bool has_ended(const JobRecord& r) {
+  return r.outcome == JobOutcome::Completed || r.outcome == JobOutcome::Failed;
+}
 
 struct TimeseriesRow {
   SimTime t;
@@ -121,7 +123,7 @@ class MetricsCollector {
  private:
   void accumulate(const Allocation& a, SimTime from, SimTime to);
   void drop_live(const Allocation& a);  // `a`'s cards are no longer allocated
-  void advance(SimTime now);  // integrates the stranded cards up to `now`
+  void advance(SimTime now);            // integrates the stranded cards up to `now`
 
   const Cluster& cluster_;
   const ChipCatalog& chips_;
@@ -132,7 +134,7 @@ class MetricsCollector {
   std::vector<int64_t> live_chip_, live_site_;  // cards allocated right now
   int64_t live_total_ = 0;
   std::vector<Allocation> trace_alloc_;  // per job, when tracing
-  std::vector<SiteId> scratch_sites_;     // on_start's working sets
+  std::vector<SiteId> scratch_sites_;    // on_start's working sets
   std::vector<uint32_t> scratch_leaves_;
   uint64_t queued_ = 0;
   SimTime last_change_;

@@ -36,8 +36,6 @@ double r9(double x) { return std::round(x * 1e9) / 1e9; }
 // Money to the cent.
 double r2(double x) { return std::round(x * 100) / 100; }
 
-
-
 nlohmann::ordered_json dist_json(const Distribution& d, bool with_p95) {
   nlohmann::ordered_json j;
   j["count"] = d.count;
@@ -71,9 +69,8 @@ nlohmann::ordered_json summary_json(const ReportInputs& in, const Billing& bill)
 
   std::size_t chip_types = 0;
   for (ChipId ch = 0; ch < in.chips->size(); ++ch) chip_types += c.total_cards_of_chip(ch) > 0;
-  s["cluster"] = {{"cards", c.card_count()},     {"nodes", c.node_count()},
-                  {"chip_types", chip_types},     {"providers", c.provider_count()},
-                  {"sites", c.site_count()},      {"tenants", in.tenants->size()}};
+  s["cluster"] = {{"cards", c.card_count()},         {"nodes", c.node_count()}, {"chip_types", chip_types},
+                  {"providers", c.provider_count()}, {"sites", c.site_count()}, {"tenants", in.tenants->size()}};
 
   uint64_t submitted = 0, completed = 0, running = 0, pending = 0, failed = 0;
   std::vector<double> jct, wait;
@@ -85,16 +82,29 @@ nlohmann::ordered_json summary_json(const ReportInputs& in, const Billing& bill)
     first_arrival = std::min(first_arrival, jobs[i].arrival);
     // A preempted or killed job waiting again has its first wait.
     if (has_started(r)) wait.push_back((r.start - jobs[i].arrival).seconds());
-    if (r.outcome == JobOutcome::Pending) { ++pending; continue; }
-    if (r.outcome == JobOutcome::Running) { ++running; continue; }
-    if (r.outcome == JobOutcome::Failed) { ++failed; continue; }
+    if (r.outcome == JobOutcome::Pending) {
+      ++pending;
+      continue;
+    }
+    if (r.outcome == JobOutcome::Running) {
+      ++running;
+      continue;
+    }
+    if (r.outcome == JobOutcome::Failed) {
+      ++failed;
+      continue;
+    }
     ++completed;
     jct.push_back((r.end - jobs[i].arrival).seconds());
     last_end = std::max(last_end, r.end);
   }
-  s["jobs"] = {{"total", jobs.size()},           {"submitted", submitted}, {"completed", completed},
-               {"running_at_end", running},      {"pending_at_end", pending},
-               {"failed", failed},               {"not_arrived", jobs.size() - submitted}};
+  s["jobs"] = {{"total", jobs.size()},
+               {"submitted", submitted},
+               {"completed", completed},
+               {"running_at_end", running},
+               {"pending_at_end", pending},
+               {"failed", failed},
+               {"not_arrived", jobs.size() - submitted}};
   s["jct_s"] = dist_json(describe(jct), true);
   s["wait_s"] = dist_json(describe(wait), false);
   s["makespan_s"] = completed > 0 ? (last_end - first_arrival).seconds() : 0.0;
@@ -176,10 +186,11 @@ nlohmann::ordered_json summary_json(const ReportInputs& in, const Billing& bill)
     ++guaranteed_tenants;
     int64_t cards = 0;
     for (int64_t g : tenant.provider_guarantee) cards += g;
-    guaranteed[tenant.name] = {{"cards", cards},
-                               {"jobs", t_submitted[t]},
-                               {"jobs_started", t_started[t]},
-                               {"mean_wait_s", t_started[t] > 0 ? r2(wait_s[t] / static_cast<double>(t_started[t])) : 0.0}};
+    guaranteed[tenant.name] = {
+        {"cards", cards},
+        {"jobs", t_submitted[t]},
+        {"jobs_started", t_started[t]},
+        {"mean_wait_s", t_started[t] > 0 ? r2(wait_s[t] / static_cast<double>(t_started[t])) : 0.0}};
   }
   s["guarantees"] = {{"tenants", guaranteed_tenants},
                      {"reclaims", reclaims},
@@ -196,9 +207,8 @@ nlohmann::ordered_json summary_json(const ReportInputs& in, const Billing& bill)
     kills += r.failures;
     failure_lost_card_s += r.failure_lost_card_s;
   }
-  s["preemption"] = {{"preemptions", preemptions},
-                     {"jobs_preempted", preempted_jobs},
-                     {"lost_card_hours", r9(lost_card_s / 3600.0)}};
+  s["preemption"] = {
+      {"preemptions", preemptions}, {"jobs_preempted", preempted_jobs}, {"lost_card_hours", r9(lost_card_s / 3600.0)}};
 
   // Data staging (docs/scenario-format.md, "data_staging"): zeros without it. Jobs still copying
   // at the end count the seconds up to their last arrival or stop only.
@@ -269,7 +279,8 @@ void jobs_csv(const ReportInputs& in, const Billing& bill, const std::function<v
   constexpr std::size_t kChunk = 1 << 20;
   std::string out =
       "job_id,tenant,class,arrival_s,status,start_s,end_s,wait_s,jct_s,cards,chip,nodes,leaves,sites,"
-      "site,provider,steps,estimate_s,mixed_efficiency,cost,subsidy,preemptions,failures,lost_card_s,staging_s,staged_gb\n";
+      "site,provider,steps,estimate_s,mixed_efficiency,cost,subsidy,preemptions,failures,lost_card_s,staging_s,staged_"
+      "gb\n";
   out.reserve(kChunk + 4096);
   for (JobId i = 0; i < jobs.size(); ++i) {
     const Job& j = jobs[i];
@@ -280,10 +291,22 @@ void jobs_csv(const ReportInputs& in, const Billing& bill, const std::function<v
     CsvRow row(out);
     row.integer(j.id).text((*in.tenants)[j.tenant].name).text(job_class_name(j.job_class)).seconds(j.arrival);
     row.text(job_outcome_name(r.outcome));
-    if (started) row.seconds(r.start); else row.empty();
-    if (ended) row.seconds(r.end); else row.empty();
-    if (started) row.seconds(r.start - j.arrival); else row.empty();
-    if (done) row.seconds(r.end - j.arrival); else row.empty();
+    if (started)
+      row.seconds(r.start);
+    else
+      row.empty();
+    if (ended)
+      row.seconds(r.end);
+    else
+      row.empty();
+    if (started)
+      row.seconds(r.start - j.arrival);
+    else
+      row.empty();
+    if (done)
+      row.seconds(r.end - j.arrival);
+    else
+      row.empty();
     row.integer(started ? r.cards : j.cards);
     if (started) {
       // The chip label without a temporary: chip names joined by '+'.
@@ -298,8 +321,14 @@ void jobs_csv(const ReportInputs& in, const Billing& bill, const std::function<v
       row.empty().empty().empty().empty().empty().empty();
     }
     row.integer(j.steps).fixed(j.runtime_estimate_s, 3);
-    if (r.mixed_efficiency > 0) row.fixed(r.mixed_efficiency, 6); else row.empty();
-    if (started) row.fixed(bill.job_rent[i], 2).fixed(bill.job_subsidy[i], 2); else row.empty().empty();
+    if (r.mixed_efficiency > 0)
+      row.fixed(r.mixed_efficiency, 6);
+    else
+      row.empty();
+    if (started)
+      row.fixed(bill.job_rent[i], 2).fixed(bill.job_subsidy[i], 2);
+    else
+      row.empty().empty();
     row.integer(r.preemptions).integer(r.failures).fixed(r.lost_card_s, 3).fixed(r.staging_s, 3).fixed(r.staged_gb, 3);
     row.end();
     if (out.size() >= kChunk) {
@@ -329,8 +358,8 @@ std::string timeseries_csv(const ReportInputs& in) {
   }
   auto frac = [](int64_t a, int64_t b) { return b > 0 ? static_cast<double>(a) / static_cast<double>(b) : 0.0; };
   for (const TimeseriesRow& r : m.timeseries()) {
-    fmt::format_to(std::back_inserter(out), "{},{},{},{},{:.6f}", seconds_str(r.t), r.pending, r.running,
-                   r.busy_cards, frac(r.busy_cards, static_cast<int64_t>(c.card_count())));
+    fmt::format_to(std::back_inserter(out), "{},{},{},{},{:.6f}", seconds_str(r.t), r.pending, r.running, r.busy_cards,
+                   frac(r.busy_cards, static_cast<int64_t>(c.card_count())));
     for (std::size_t k = 0; k < m.chip_columns().size(); ++k) {
       fmt::format_to(std::back_inserter(out), ",{:.6f}",
                      frac(r.busy_by_chip[k], c.total_cards_of_chip(m.chip_columns()[k])));
@@ -349,37 +378,40 @@ std::string summary_table(const nlohmann::ordered_json& s) {
   out += fmt::format("hetsim run: {} | policy {} | seed {}\n", s["scenario"].get<std::string>(),
                      s["policy"].get<std::string>(), s["seed"].get<uint64_t>());
   const auto& cl = s["cluster"];
-  line("cluster", fmt::format("{} cards, {} nodes, {} chip types, {} providers, {} sites, {} tenants",
-                              cl["cards"].get<uint64_t>(), cl["nodes"].get<uint64_t>(),
-                              cl["chip_types"].get<uint64_t>(), cl["providers"].get<uint64_t>(),
-                              cl["sites"].get<uint64_t>(), cl["tenants"].get<uint64_t>()));
+  line("cluster",
+       fmt::format("{} cards, {} nodes, {} chip types, {} providers, {} sites, {} tenants", cl["cards"].get<uint64_t>(),
+                   cl["nodes"].get<uint64_t>(), cl["chip_types"].get<uint64_t>(), cl["providers"].get<uint64_t>(),
+                   cl["sites"].get<uint64_t>(), cl["tenants"].get<uint64_t>()));
   const auto& jb = s["jobs"];
-  line("jobs", fmt::format("{} submitted, {} completed, {} running, {} pending at end",
-                           jb["submitted"].get<uint64_t>(), jb["completed"].get<uint64_t>(),
-                           jb["running_at_end"].get<uint64_t>(), jb["pending_at_end"].get<uint64_t>()));
+  line("jobs", fmt::format("{} submitted, {} completed, {} running, {} pending at end", jb["submitted"].get<uint64_t>(),
+                           jb["completed"].get<uint64_t>(), jb["running_at_end"].get<uint64_t>(),
+                           jb["pending_at_end"].get<uint64_t>()));
   const auto& jct = s["jct_s"];
-  line("JCT s (mean/p50/p95/p99)", fmt::format("{:.1f} / {:.1f} / {:.1f} / {:.1f}", jct["mean"].get<double>(),
-                                               jct["p50"].get<double>(), jct["p95"].get<double>(),
-                                               jct["p99"].get<double>()));
+  line("JCT s (mean/p50/p95/p99)",
+       fmt::format("{:.1f} / {:.1f} / {:.1f} / {:.1f}", jct["mean"].get<double>(), jct["p50"].get<double>(),
+                   jct["p95"].get<double>(), jct["p99"].get<double>()));
   const auto& w = s["wait_s"];
-  line("wait s (mean/p50/p99)", fmt::format("{:.1f} / {:.1f} / {:.1f}", w["mean"].get<double>(),
-                                            w["p50"].get<double>(), w["p99"].get<double>()));
+  line("wait s (mean/p50/p99)", fmt::format("{:.1f} / {:.1f} / {:.1f}", w["mean"].get<double>(), w["p50"].get<double>(),
+                                            w["p99"].get<double>()));
   line("makespan", fmt::format("{:.2f} d", s["makespan_s"].get<double>() / 86400.0));
   const auto& u = s["utilization"];
   line("utilization", fmt::format("{:.1f} % over {:.2f} d; {:.1f} % of card-time idle while jobs waited",
                                   100 * u["overall"].get<double>(), u["window_s"].get<double>() / 86400.0,
                                   100 * u["stranded"].get<double>()));
   out += "  utilization by chip:\n";
-  for (const auto& [name, v] : u["by_chip"].items()) out += fmt::format("    {:<24} {:6.1f} %\n", name, 100 * v.get<double>());
+  for (const auto& [name, v] : u["by_chip"].items())
+    out += fmt::format("    {:<24} {:6.1f} %\n", name, 100 * v.get<double>());
   out += "  utilization by site:\n";
-  for (const auto& [name, v] : u["by_site"].items()) out += fmt::format("    {:<24} {:6.1f} %\n", name, 100 * v.get<double>());
+  for (const auto& [name, v] : u["by_site"].items())
+    out += fmt::format("    {:<24} {:6.1f} %\n", name, 100 * v.get<double>());
   out += "  utilization by provider:\n";
-  for (const auto& [name, v] : u["by_provider"].items()) out += fmt::format("    {:<24} {:6.1f} %\n", name, 100 * v.get<double>());
+  for (const auto& [name, v] : u["by_provider"].items())
+    out += fmt::format("    {:<24} {:6.1f} %\n", name, 100 * v.get<double>());
   const auto& mx = s["mixed"];
   if (mx["jobs_started"].get<uint64_t>() > 0)
-    line("mixed-chip gangs", fmt::format("{} started, {:.0f} card-hours, mean efficiency {:.3f}",
-                                         mx["jobs_started"].get<uint64_t>(), mx["card_hours"].get<double>(),
-                                         mx["mean_efficiency"].get<double>()));
+    line("mixed-chip gangs",
+         fmt::format("{} started, {:.0f} card-hours, mean efficiency {:.3f}", mx["jobs_started"].get<uint64_t>(),
+                     mx["card_hours"].get<double>(), mx["mean_efficiency"].get<double>()));
   const auto& co = s["cost"];
   if (co["rent"].get<double>() > 0)
     line("rent", fmt::format("{:.0f} {}, vouchers paid {:.0f} ({:.1f} %){}", co["rent"].get<double>(),
@@ -390,9 +422,9 @@ std::string summary_table(const nlohmann::ordered_json& s) {
                                                co["tenants_at_voucher_budget"].get<uint64_t>())
                                  : ""));
   const auto& e = s["engine"];
-  line("engine", fmt::format("{} events in {:.2f} s wall ({:.2f} M events/s), device {}", e["events"].get<uint64_t>(),
-                             e["wall_s"].get<double>(), e["events_per_s"].get<double>() / 1e6,
-                             e["device"].get<std::string>()));
+  line("engine",
+       fmt::format("{} events in {:.2f} s wall ({:.2f} M events/s), device {}", e["events"].get<uint64_t>(),
+                   e["wall_s"].get<double>(), e["events_per_s"].get<double>() / 1e6, e["device"].get<std::string>()));
   if (e["planner_calls"].get<uint64_t>() > 0)
     line("planner", fmt::format("{} mixed-training plans in {:.2f} s wall (cached per model and mix)",
                                 e["planner_calls"].get<uint64_t>(), e["planner_s"].get<double>()));

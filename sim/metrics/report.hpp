@@ -4,8 +4,8 @@
 // policy) only, so two runs produce byte-identical files.
 #include <cstdint>
 #include <functional>
-#include <string_view>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>

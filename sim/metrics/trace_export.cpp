@@ -46,16 +46,17 @@ std::string trace_json(const ReportInputs& in) {
     const std::string args = fmt::format(
         "{{\"job\": {}, \"tenant\": {}, \"class\": \"{}\", \"cards\": {}, \"chip\": {}, \"arrival_us\": {}, "
         "\"mixed_efficiency\": {}, \"status\": \"{}\"}}",
-        i, json_string((*in.tenants)[j.tenant].name), job_class_name(j.job_class), r.cards > 0 ? r.cards : j.cards, json_string(chip_label(*in.chips, r)), j.arrival.us(),
-        r.mixed_efficiency, job_outcome_name(r.outcome));
+        i, json_string((*in.tenants)[j.tenant].name), job_class_name(j.job_class), r.cards > 0 ? r.cards : j.cards,
+        json_string(chip_label(*in.chips, r)), j.arrival.us(), r.mixed_efficiency, job_outcome_name(r.outcome));
     for (const NodeGrant& g : in.metrics->traced_allocation(i)) {
       nodes.insert(g.node);
       for (uint32_t card = 0; card < 32; ++card) {
         if (((g.card_mask >> card) & 1U) == 0) continue;
-        emit(fmt::format("{{\"name\": {}, \"cat\": \"{}\", \"ph\": \"X\", \"ts\": {}, \"dur\": {}, \"pid\": {}, "
-                         "\"tid\": {}, \"args\": {}}}",
-                         name, job_class_name(j.job_class), r.segment_start.us(), (stop - r.segment_start).us(), g.node + 1, card + 1,
-                         args));
+        emit(
+            fmt::format("{{\"name\": {}, \"cat\": \"{}\", \"ph\": \"X\", \"ts\": {}, \"dur\": {}, \"pid\": {}, "
+                        "\"tid\": {}, \"args\": {}}}",
+                        name, job_class_name(j.job_class), r.segment_start.us(), (stop - r.segment_start).us(),
+                        g.node + 1, card + 1, args));
       }
     }
   }
@@ -63,12 +64,14 @@ std::string trace_json(const ReportInputs& in) {
     const Pool& p = c.pool(c.node_pool(n));
     emit(fmt::format("{{\"name\": \"process_name\", \"ph\": \"M\", \"pid\": {}, \"args\": {{\"name\": {}}}}}", n + 1,
                      json_string(fmt::format("{} / {} / {} / node {}", c.site(p.site).name, c.provider(p.provider).name,
-                                        in.chips->at(p.chip).name, n))));
-    emit(fmt::format("{{\"name\": \"process_sort_index\", \"ph\": \"M\", \"pid\": {}, \"args\": {{\"sort_index\": {}}}}}",
-                     n + 1, n + 1));
+                                             in.chips->at(p.chip).name, n))));
+    emit(fmt::format(
+        "{{\"name\": \"process_sort_index\", \"ph\": \"M\", \"pid\": {}, \"args\": {{\"sort_index\": {}}}}}", n + 1,
+        n + 1));
     for (uint32_t card = 0; card < p.cards_per_node; ++card) {
-      emit(fmt::format("{{\"name\": \"thread_name\", \"ph\": \"M\", \"pid\": {}, \"tid\": {}, \"args\": {{\"name\": \"card {}\"}}}}",
-                       n + 1, card + 1, card));
+      emit(fmt::format(
+          "{{\"name\": \"thread_name\", \"ph\": \"M\", \"pid\": {}, \"tid\": {}, \"args\": {{\"name\": \"card {}\"}}}}",
+          n + 1, card + 1, card));
     }
   }
   out += "\n]}\n";

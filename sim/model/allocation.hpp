@@ -15,11 +15,12 @@ constexpr int card_count(uint32_t mask) {
   mask = (mask & 0x33333333u) + ((mask >> 2) & 0x33333333u);
   return static_cast<int>((((mask + (mask >> 4)) & 0x0F0F0F0Fu) * 0x01010101u) >> 24);
 }
-static_assert(card_count(0) == 0 && card_count(1) == 1 && card_count(0xFFFFFFFFu) == 32 && card_count(0x80000101u) == 3);
+static_assert(card_count(0) == 0 && card_count(1) == 1 && card_count(0xFFFFFFFFu) == 32 &&
+              card_count(0x80000101u) == 3);
 
 struct NodeGrant {
   NodeId node = kNoNode;
-  uint32_t card_mask = 0;              // bit i: the node's i-th card
+  uint32_t card_mask = 0;                   // bit i: the node's i-th card
   uint16_t milli_per_card = kMilliPerCard;  // share of each granted card (1000 = whole card)
   int64_t cpu_milli = 0;
   int64_t mem_mib = 0;

@@ -16,9 +16,8 @@ ProviderId Cluster::add_provider(std::string name) {
   return static_cast<ProviderId>(providers_.size() - 1);
 }
 
-PoolId Cluster::add_pool(SiteId site, ProviderId provider, ChipId chip, uint32_t nodes,
-                         uint8_t cards_per_node, int64_t cpu_milli_per_node,
-                         int64_t mem_mib_per_node, uint32_t nodes_per_leaf) {
+PoolId Cluster::add_pool(SiteId site, ProviderId provider, ChipId chip, uint32_t nodes, uint8_t cards_per_node,
+                         int64_t cpu_milli_per_node, int64_t mem_mib_per_node, uint32_t nodes_per_leaf) {
   if (site >= sites_.size()) throw std::out_of_range("Cluster::add_pool: unknown site");
   if (provider >= providers_.size()) throw std::out_of_range("Cluster::add_pool: unknown provider");
   if (chip >= chip_types_) throw std::out_of_range("Cluster::add_pool: chip id out of range");
@@ -81,8 +80,8 @@ int64_t Cluster::total_cards_of_chip(ChipId c) const {
 
 std::pair<NodeId, NodeId> Cluster::leaf_nodes(uint32_t leaf) const {
   // Pools own consecutive leaves; the leaf's pool is the last one starting at or before it.
-  const auto it = std::upper_bound(pools_.begin(), pools_.end(), leaf,
-                                   [](uint32_t l, const Pool& p) { return l < p.first_leaf; });
+  const auto it =
+      std::upper_bound(pools_.begin(), pools_.end(), leaf, [](uint32_t l, const Pool& p) { return l < p.first_leaf; });
   const Pool& p = *std::prev(it);
   const NodeId first = p.first_node + (leaf - p.first_leaf) * p.nodes_per_leaf;
   return {first, std::min<NodeId>(p.end_node, first + p.nodes_per_leaf)};
@@ -126,8 +125,8 @@ std::string Cluster::check(const Allocation& a) const {
     for (uint32_t c = 0; c < cards; ++c) {
       if (((g.card_mask >> c) & 1U) && card_free_milli_[first + c] < g.milli_per_card) {
         return "card " + std::to_string(c) + " of node " + std::to_string(g.node) + " has only " +
-               std::to_string(card_free_milli_[first + c]) + " milli free, " +
-               std::to_string(g.milli_per_card) + " requested";
+               std::to_string(card_free_milli_[first + c]) + " milli free, " + std::to_string(g.milli_per_card) +
+               " requested";
       }
     }
     if (g.cpu_milli > node_cpu_free_[g.node]) return "not enough CPU on node " + std::to_string(g.node);

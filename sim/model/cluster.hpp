@@ -39,8 +39,8 @@ struct Pool {
   int64_t mem_mib_per_node = 0;
   uint32_t nodes_per_leaf = 1;
   NodeId first_node = 0;
-  NodeId end_node = 0;       // one past the last
-  uint32_t first_leaf = 0;   // global leaf id of the pool's first leaf
+  NodeId end_node = 0;      // one past the last
+  uint32_t first_leaf = 0;  // global leaf id of the pool's first leaf
   uint32_t leaf_count = 0;
   double price_per_card_hour = 0;  // rent a tenant pays per card-hour here (currency of the scenario)
   int64_t cards() const { return static_cast<int64_t>(end_node - first_node) * cards_per_node; }
@@ -52,9 +52,8 @@ class Cluster {
 
   SiteId add_site(std::string name);
   ProviderId add_provider(std::string name);
-  PoolId add_pool(SiteId site, ProviderId provider, ChipId chip, uint32_t nodes,
-                  uint8_t cards_per_node, int64_t cpu_milli_per_node, int64_t mem_mib_per_node,
-                  uint32_t nodes_per_leaf);
+  PoolId add_pool(SiteId site, ProviderId provider, ChipId chip, uint32_t nodes, uint8_t cards_per_node,
+                  int64_t cpu_milli_per_node, int64_t mem_mib_per_node, uint32_t nodes_per_leaf);
 
   void set_pool_price(PoolId p, double per_card_hour) { pools_.at(p).price_per_card_hour = per_card_hour; }
 
@@ -103,9 +102,7 @@ class Cluster {
 
   // ---- indexes
   // Nodes of `pool` with exactly `free` whole free cards, ascending id.
-  const NodeBucket& nodes_with_free(PoolId pool, uint32_t free) const {
-    return free_index_[pool][free];
-  }
+  const NodeBucket& nodes_with_free(PoolId pool, uint32_t free) const { return free_index_[pool][free]; }
   // Bit k set: some node of `pool` has exactly k whole free cards (nodes_with_free(pool, k) is
   // not empty). Lets a search skip empty buckets in O(1).
   uint64_t free_bucket_mask(PoolId pool) const { return bucket_mask_[pool]; }

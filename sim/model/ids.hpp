@@ -17,8 +17,8 @@ using TenantId = uint32_t;
 
 inline constexpr NodeId kNoNode = std::numeric_limits<NodeId>::max();
 inline constexpr JobId kNoJob = std::numeric_limits<JobId>::max();
-inline constexpr int kMaxChipTypes = 64;       // allowed-chip sets are 64-bit masks
-inline constexpr int kMaxCardsPerNode = 32;    // a node's cards fit a 32-bit mask
+inline constexpr int kMaxChipTypes = 64;     // allowed-chip sets are 64-bit masks
+inline constexpr int kMaxCardsPerNode = 32;  // a node's cards fit a 32-bit mask
 inline constexpr uint32_t kMilliPerCard = 1000;
 
 }  // namespace hetsim

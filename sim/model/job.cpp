@@ -15,11 +15,16 @@ double dense_attention_flops_per_token(double params, double seq_len, double flo
 
 const char* job_class_name(JobClass c) {
   switch (c) {
-    case JobClass::Pretrain: return "pretrain";
-    case JobClass::Finetune: return "finetune";
-    case JobClass::Eval: return "eval";
-    case JobClass::Inference: return "inference";
-    case JobClass::Debug: return "debug";
+    case JobClass::Pretrain:
+      return "pretrain";
+    case JobClass::Finetune:
+      return "finetune";
+    case JobClass::Eval:
+      return "eval";
+    case JobClass::Inference:
+      return "inference";
+    case JobClass::Debug:
+      return "debug";
   }
   return "?";
 }

@@ -16,12 +16,12 @@ const char* job_class_name(JobClass c);
 bool parse_job_class(const std::string& s, JobClass& out);
 
 struct ModelWork {
-  double params = 0;                 // model parameters (count, not billions)
-  double tokens_per_step = 0;        // global batch, tokens per step
-  double flops_per_param_token = 6;  // 6 for training (fwd+bwd), 2 for inference/eval
-  double bytes_per_param = 16;       // resident bytes per parameter (16: BF16 + FP32 Adam states)
-  double activation_gb_per_card = 0; // activations / KV cache per card, GB
-  bool trains = true;                // training synchronises gradients every step
+  double params = 0;                  // model parameters (count, not billions)
+  double tokens_per_step = 0;         // global batch, tokens per step
+  double flops_per_param_token = 6;   // 6 for training (fwd+bwd), 2 for inference/eval
+  double bytes_per_param = 16;        // resident bytes per parameter (16: BF16 + FP32 Adam states)
+  double activation_gb_per_card = 0;  // activations / KV cache per card, GB
+  bool trains = true;                 // training synchronises gradients every step
   // Attention's sequence-length term, FLOPs per token on top of flops_per_param_token x params:
   // dense_attention_flops_per_token below. 0: left out (`seq_len: 0`, the model before it).
   double attention_flops_per_token = 0;
@@ -44,21 +44,21 @@ struct Job {
   TenantId tenant = 0;
   JobClass job_class = JobClass::Eval;
   SimTime arrival;
-  uint32_t cards = 1;                  // gang size in whole cards, all-or-nothing
+  uint32_t cards = 1;  // gang size in whole cards, all-or-nothing
   int64_t cpu_milli_per_card = 0;
   int64_t mem_mib_per_card = 0;
   ModelWork model;
-  uint64_t steps = 1;                  // amount of work
-  double runtime_estimate_s = 0;       // the submitter's estimate (SJF, backfill); may be wrong
-  uint64_t allowed_chips = ~0ULL;      // bit i set: chip id i allowed
+  uint64_t steps = 1;              // amount of work
+  double runtime_estimate_s = 0;   // the submitter's estimate (SJF, backfill); may be wrong
+  uint64_t allowed_chips = ~0ULL;  // bit i set: chip id i allowed
   SiteId data_site = 0;
   double data_gb = 0;
   // Higher first: a strict tier in the ordering and preemptive policies, a weight in gavel
   // (docs/policies.md "Priorities"). Scenario jobs take their tenant's unless they set their own.
   int priority = 0;
-  bool allow_cross_site = false;       // may a gang span sites (paying the inter-site link)?
-  bool may_mix_chips = false;          // may a gang span chip types (mixed training, one site)?
-  int32_t measured_type = -1;          // >= 0: runs at MeasuredThroughputs' rates, not the model's
+  bool allow_cross_site = false;  // may a gang span sites (paying the inter-site link)?
+  bool may_mix_chips = false;     // may a gang span chip types (mixed training, one site)?
+  int32_t measured_type = -1;     // >= 0: runs at MeasuredThroughputs' rates, not the model's
   // Elastic jobs (docs/policies.md "Sia"): a policy may run the job on any gang size in
   // [min_cards, max_cards], changing it between runs; the global batch stays the same, so the
   // work (steps) does not change, only the step time. 0: rigid, exactly `cards`.

@@ -14,8 +14,8 @@ namespace hetsim {
 
 struct MeasuredThroughputs {
   struct Type {
-    std::string name;       // e.g. "ResNet-18 (batch size 32)"
-    uint32_t cards = 1;     // the scale factor the rates were measured at
+    std::string name;    // e.g. "ResNet-18 (batch size 32)"
+    uint32_t cards = 1;  // the scale factor the rates were measured at
   };
   std::vector<Type> types;
   std::size_t chip_count = 0;

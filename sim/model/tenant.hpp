@@ -11,7 +11,7 @@ struct Tenant {
   std::string name;
   double weight = 1.0;  // relative share of the platform's job arrivals
   int priority = 0;
-  bool mix_chips = false;  // the tenant's jobs may span chip types (mixed training)
+  bool mix_chips = false;    // the tenant's jobs may span chip types (mixed training)
   double voucher_share = 0;  // district top-up on the city voucher, share of rent
   double voucher_budget = std::numeric_limits<double>::infinity();  // most subsidy it can receive
   // Quotas: the most cards the tenant may hold at once, over all providers (-1: no limit) and per

@@ -74,7 +74,8 @@ Topology Topology::build(const Cluster& cluster, const std::vector<SiteLink>& li
         t.graph_, static_cast<V>(s),
         boost::weight_map(boost::get(&LinkProps::latency_us, t.graph_))
             .distance_map(boost::make_iterator_property_map(dist.begin(), boost::get(boost::vertex_index, t.graph_)))
-            .predecessor_map(boost::make_iterator_property_map(pred.begin(), boost::get(boost::vertex_index, t.graph_))));
+            .predecessor_map(
+                boost::make_iterator_property_map(pred.begin(), boost::get(boost::vertex_index, t.graph_))));
     for (std::size_t d = 0; d < S; ++d) {
       if (d == s) {
         t.latency_[s * S + d] = 0;

@@ -18,14 +18,14 @@ namespace hetsim {
 struct SiteLink {
   SiteId a = 0;
   SiteId b = 0;
-  double latency_us = 0;       // one way
+  double latency_us = 0;  // one way
   double bandwidth_gbps = 0;
 };
 
 struct SiteFabric {
-  double node_nic_gbps = 1600;     // per node (e.g. 8 x 200 Gb/s RDMA)
-  double leaf_uplink_gbps = 12800; // per leaf switch towards the spine
-  double hop_latency_us = 2;       // per switch hop
+  double node_nic_gbps = 1600;      // per node (e.g. 8 x 200 Gb/s RDMA)
+  double leaf_uplink_gbps = 12800;  // per leaf switch towards the spine
+  double hop_latency_us = 2;        // per switch hop
 };
 
 struct LinkProps {
@@ -40,8 +40,7 @@ struct VertexProps {
   uint32_t index = 0;  // site, leaf or node id
 };
 
-using TopologyGraph = boost::adjacency_list<boost::vecS, boost::vecS, boost::undirectedS,
-                                            VertexProps, LinkProps>;
+using TopologyGraph = boost::adjacency_list<boost::vecS, boost::vecS, boost::undirectedS, VertexProps, LinkProps>;
 
 class Topology {
  public:
@@ -81,7 +80,7 @@ class Topology {
   std::vector<SiteFabric> fabric_;
   std::vector<SiteLink> links_;
   std::vector<std::vector<uint32_t>> routes_;  // site_route, per ordered pair
-  std::vector<uint32_t> leaf_nodes_;  // nodes under each leaf
+  std::vector<uint32_t> leaf_nodes_;           // nodes under each leaf
 };
 
 }  // namespace hetsim

@@ -52,9 +52,14 @@ AllocationShape shape_of(const Allocation& a, const Cluster& c, const Topology& 
       NodeId first = kNoNode, other_leaf = kNoNode, same_leaf = kNoNode;
       for (const NodeGrant& g : a) {
         if (c.node_site(g.node) != site) continue;
-        if (first == kNoNode) { first = g.node; continue; }
-        if (c.node_leaf(g.node) != c.node_leaf(first)) other_leaf = g.node;
-        else same_leaf = g.node;
+        if (first == kNoNode) {
+          first = g.node;
+          continue;
+        }
+        if (c.node_leaf(g.node) != c.node_leaf(first))
+          other_leaf = g.node;
+        else
+          same_leaf = g.node;
       }
       const NodeId peer = other_leaf != kNoNode ? other_leaf : same_leaf;
       if (first == kNoNode) continue;
@@ -94,8 +99,8 @@ AllocationShape single_node_shape(ChipId chip, uint32_t cards) {
   return s;
 }
 
-AllocationShape packed_shape(ChipId chip, uint32_t cards, uint32_t cards_per_node,
-                             double node_nic_gbps, double hop_latency_us) {
+AllocationShape packed_shape(ChipId chip, uint32_t cards, uint32_t cards_per_node, double node_nic_gbps,
+                             double hop_latency_us) {
   AllocationShape s;
   s.chip = chip;
   s.cards = cards;

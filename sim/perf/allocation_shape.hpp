@@ -17,10 +17,10 @@ struct AllocationShape {
   uint32_t max_cards_per_node = 0;
   uint32_t sites = 0;
   uint32_t leaves = 0;
-  double inter_node_gbps = 0;       // per-node bandwidth between the job's nodes (slowest pair)
+  double inter_node_gbps = 0;  // per-node bandwidth between the job's nodes (slowest pair)
   double inter_node_latency_us = 0;
-  double inter_site_gbps = 0;       // bottleneck between the job's sites (0 if one site)
-  double inter_site_latency_us = 0; // worst one-way latency between the job's sites
+  double inter_site_gbps = 0;        // bottleneck between the job's sites (0 if one site)
+  double inter_site_latency_us = 0;  // worst one-way latency between the job's sites
   bool operator==(const AllocationShape&) const = default;
 };
 
@@ -35,7 +35,7 @@ std::vector<SiteId> allocation_sites(const Allocation& a, const Cluster& c);
 
 // The shape of `cards` cards of one chip packed onto full nodes of one leaf: the reference for
 // converting a runtime on the reference chip into steps.
-AllocationShape packed_shape(ChipId chip, uint32_t cards, uint32_t cards_per_node,
-                             double node_nic_gbps, double hop_latency_us);
+AllocationShape packed_shape(ChipId chip, uint32_t cards, uint32_t cards_per_node, double node_nic_gbps,
+                             double hop_latency_us);
 
 }  // namespace hetsim

@@ -19,7 +19,7 @@
 namespace hetsim {
 
 struct CheckpointModel {
-  double interval_s = 0;           // training seconds between periodic checkpoints; 0: none
+  double interval_s = 0;  // training seconds between periodic checkpoints; 0: none
   double bytes_per_param = 14;
   double storage_gbps = 80;        // bandwidth to checkpoint storage, per job
   double restart_overhead_s = 30;  // relaunching the job (scheduling, container, process group)

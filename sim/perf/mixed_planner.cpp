@@ -81,7 +81,7 @@ struct Costing {
       const uint32_t dp = sh.dp_of(g);
       // Each of the group's dp replicas takes b / mult samples of every microbatch of the base b x dp.
       const double tokens = static_cast<double>(sh.b_of(g)) * M.seq_len;
-      const double act_bytes = 2.0 * tokens * M.hidden;      // BF16 activations of one replica's microbatch
+      const double act_bytes = 2.0 * tokens * M.hidden;       // BF16 activations of one replica's microbatch
       const double intra = chip.intra_node_ring_gbs() * 1e9;  // one way of the server's fabric
       // 2 all-reduces forward, 2 backward (sequence parallelism swaps each for an all-gather and
       // a reduce-scatter of the same volume); full recomputation repeats the forward's 2.

@@ -52,8 +52,8 @@ StepTime step_time(const ModelWork& work, const ChipSpec& chip, const Allocation
       t.inter_node_comm_s = ring_allreduce_s(grad_bytes, shape.nodes, gbps, lat);
     }
   }
-  t.total_s = std::max(t.compute_s, t.memory_s) +
-              (1.0 - params.comm_overlap) * (t.intra_node_comm_s + t.inter_node_comm_s);
+  t.total_s =
+      std::max(t.compute_s, t.memory_s) + (1.0 - params.comm_overlap) * (t.intra_node_comm_s + t.inter_node_comm_s);
   return t;
 }
 
@@ -70,8 +70,7 @@ SimTime runtime_for_steps(uint64_t steps, double step_s) {
   return SimTime::from_us(std::max<int64_t>(1, static_cast<int64_t>(std::min(us, kLongestDurationUs))));
 }
 
-SimTime job_runtime(const Job& job, const ChipSpec& chip, const AllocationShape& shape,
-                    const PerfParams& params) {
+SimTime job_runtime(const Job& job, const ChipSpec& chip, const AllocationShape& shape, const PerfParams& params) {
   return runtime_for_steps(job.steps, step_time(job.model, chip, shape, params).total_s);
 }
 

@@ -8,7 +8,8 @@
 //                                                        3 passes when training, 1 otherwise)
 //   per-card  = max(compute, memory)                     (roofline)
 //   allreduce = hierarchical ring over 2 B/param gradients (training only):
-//               2(k-1)/k * G / (intra_node_bw / 2)   (catalog figure is bidirectional)  +  2(n-1)/n * G / min(node_bw, site_bw)
+//               2(k-1)/k * G / (intra_node_bw / 2)   (catalog figure is bidirectional)  +  2(n-1)/n * G / min(node_bw,
+//               site_bw)
 //               + 2(n-1) * latency
 //   step      = per-card + (1 - overlap) * allreduce
 #include <cstdint>
@@ -29,12 +30,11 @@ struct StepTime {
   double compute_s = 0;
   double memory_s = 0;
   double intra_node_comm_s = 0;
-  double inter_node_comm_s = 0;   // includes the inter-site part when the job spans sites
+  double inter_node_comm_s = 0;  // includes the inter-site part when the job spans sites
   double total_s = 0;
 };
 
-StepTime step_time(const ModelWork& work, const ChipSpec& chip, const AllocationShape& shape,
-                   const PerfParams& params);
+StepTime step_time(const ModelWork& work, const ChipSpec& chip, const AllocationShape& shape, const PerfParams& params);
 
 // A floor of step_time(work, chip, shape, params).total_s over every shape of `cards` cards of
 // `chip`: the larger of the compute and memory times, which every shape pays, communication only
@@ -56,7 +56,6 @@ bool fits_memory(const Job& job, const ChipSpec& chip, const PerfParams& params,
 SimTime runtime_for_steps(uint64_t steps, double step_s);
 
 // Wall time to run all of the job's steps on the shape, rounded up to whole microseconds (>= 1 us).
-SimTime job_runtime(const Job& job, const ChipSpec& chip, const AllocationShape& shape,
-                    const PerfParams& params);
+SimTime job_runtime(const Job& job, const ChipSpec& chip, const AllocationShape& shape, const PerfParams& params);
 
 }  // namespace hetsim

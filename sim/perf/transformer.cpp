@@ -28,9 +28,12 @@ double TransformerSpec::total_params() const { return layers * layer_params() + 
 
 const char* recompute_name(Recompute r) {
   switch (r) {
-    case Recompute::None: return "none";
-    case Recompute::Selective: return "selective";
-    case Recompute::Full: return "full";
+    case Recompute::None:
+      return "none";
+    case Recompute::Selective:
+      return "selective";
+    case Recompute::Full:
+      return "full";
   }
   return "?";
 }
@@ -77,14 +80,16 @@ double TransformerSpec::layer_timed_flops(double tokens, Recompute r) const {
 
 double TransformerSpec::layer_executed_flops(double tokens, Recompute r, const TrainingStack& stack) const {
   const double attention_fwd = 4.0 * tokens * seq_len * static_cast<double>(hidden);
-  double f = 6.0 * layer_active_params() * tokens +
-             (stack.attention == AttentionKernel::Flash ? 3.5 : 3.0) * attention_fwd;
+  double f =
+      6.0 * layer_active_params() * tokens + (stack.attention == AttentionKernel::Flash ? 3.5 : 3.0) * attention_fwd;
   if (r == Recompute::Selective) f += attention_fwd;
   if (r == Recompute::Full) f += 2.0 * layer_active_params() * tokens + attention_fwd;
   return f;
 }
 
-double TransformerSpec::head_train_flops(double tokens) const { return 6.0 * vocab * static_cast<double>(hidden) * tokens; }
+double TransformerSpec::head_train_flops(double tokens) const {
+  return 6.0 * vocab * static_cast<double>(hidden) * tokens;
+}
 
 double TransformerSpec::layer_activation_bytes(double b, double t, Recompute r, const TrainingStack& stack) const {
   const double s = seq_len, h = hidden, a = heads;

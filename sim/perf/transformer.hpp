@@ -32,18 +32,18 @@ std::optional<AttentionKernel> parse_attention(std::string_view text);  // "flas
 struct TransformerSpec {
   std::string name;
   uint32_t layers = 0;
-  uint32_t hidden = 0;        // h
-  uint32_t heads = 0;         // attention heads a
-  uint32_t kv_heads = 0;      // grouped-query attention; = heads for multi-head attention
-  uint32_t ffn_hidden = 0;    // MLP inner size (per expert for MoE)
-  bool gated_mlp = true;      // SwiGLU-style: 3 MLP matrices instead of 2
+  uint32_t hidden = 0;      // h
+  uint32_t heads = 0;       // attention heads a
+  uint32_t kv_heads = 0;    // grouped-query attention; = heads for multi-head attention
+  uint32_t ffn_hidden = 0;  // MLP inner size (per expert for MoE)
+  bool gated_mlp = true;    // SwiGLU-style: 3 MLP matrices instead of 2
   uint32_t vocab = 0;
-  uint32_t seq_len = 0;       // s, tokens per sample
-  uint32_t experts = 1;       // MoE experts per layer (1: dense)
-  uint32_t experts_per_token = 1;  // MoE top-k
+  uint32_t seq_len = 0;               // s, tokens per sample
+  uint32_t experts = 1;               // MoE experts per layer (1: dense)
+  uint32_t experts_per_token = 1;     // MoE top-k
   uint32_t default_global_batch = 0;  // samples per step when the request does not say
-  std::string source;         // where the shape comes from
-  std::string confidence;     // high | low (an assumed shape)
+  std::string source;                 // where the shape comes from
+  std::string confidence;             // high | low (an assumed shape)
 
   // Parameters of one transformer layer: attention (Q, O: h^2 each; K, V: h x h kv/heads each)
   // + MLP (2 or 3 matrices of h x ffn, times experts) + 2 norms. Router weights for MoE.

@@ -144,14 +144,15 @@ GavelPolicy::Options round_options(const ParamValues& v, const char* label) {
 
 // srtf, las and tiresias share their placement, lease and scan parameters.
 std::vector<ParamDef> preemptive_params(std::vector<ParamDef> own) {
-  std::vector<ParamDef> defs{placement_param(), gang_param(),
-                             int_param("quantum", "60", 1, 86400,
-                                       "preemptions are decided on a grid of this many seconds, where the policy also wakes "
-                                       "while jobs wait"),
-                             int_param("min_run", "60", 0, 86400,
-                                       "seconds a run trains (after its restart cost) before it may be preempted, a lease "
-                                       "against thrashing; with periodic checkpoints, never before its first"),
-                             int_param("max_scan", "500", 1, 1e9, "waiting jobs examined per pass, in priority order")};
+  std::vector<ParamDef> defs{
+      placement_param(), gang_param(),
+      int_param("quantum", "60", 1, 86400,
+                "preemptions are decided on a grid of this many seconds, where the policy also wakes "
+                "while jobs wait"),
+      int_param("min_run", "60", 0, 86400,
+                "seconds a run trains (after its restart cost) before it may be preempted, a lease "
+                "against thrashing; with periodic checkpoints, never before its first"),
+      int_param("max_scan", "500", 1, 1e9, "waiting jobs examined per pass, in priority order")};
   defs.insert(defs.end(), own.begin(), own.end());
   return with_data(std::move(defs));
 }
@@ -169,63 +170,54 @@ PreemptivePriorityPolicy::Options preemptive_options(PreemptivePriorityPolicy::R
 }
 
 void register_builtin_policies(PolicyRegistry& r) {
-  r.add(PolicyEntry{
-      "fifo",
-      "first come, first served; the head of the queue blocks all later jobs",
-      with_data({placement_param(), gang_param(), mix_param(), mix_types_param()}),
-      [](const ParamValues& v) {
-        return std::make_unique<StrictQueuePolicy>(StrictQueuePolicy::Order::Fifo, placement_of(v), mix_of(v),
-                                                   gangs_of(v), data_of(v));
-      }});
-  r.add(PolicyEntry{
-      "sjf",
-      "shortest job first by the submitter's runtime estimate; non-preemptive, head blocks",
-      with_data({placement_param(), gang_param(), mix_param(), mix_types_param()}),
-      [](const ParamValues& v) {
-        return std::make_unique<StrictQueuePolicy>(StrictQueuePolicy::Order::Sjf, placement_of(v), mix_of(v),
-                                                   gangs_of(v), data_of(v));
-      }});
-  const ParamDef scan = int_param("max_scan", "500", 1, 1e9,
-                                  "jobs behind the head examined per pass (Slurm's bf_max_job_test)");
+  r.add(PolicyEntry{"fifo", "first come, first served; the head of the queue blocks all later jobs",
+                    with_data({placement_param(), gang_param(), mix_param(), mix_types_param()}),
+                    [](const ParamValues& v) {
+                      return std::make_unique<StrictQueuePolicy>(StrictQueuePolicy::Order::Fifo, placement_of(v),
+                                                                 mix_of(v), gangs_of(v), data_of(v));
+                    }});
+  r.add(PolicyEntry{"sjf", "shortest job first by the submitter's runtime estimate; non-preemptive, head blocks",
+                    with_data({placement_param(), gang_param(), mix_param(), mix_types_param()}),
+                    [](const ParamValues& v) {
+                      return std::make_unique<StrictQueuePolicy>(StrictQueuePolicy::Order::Sjf, placement_of(v),
+                                                                 mix_of(v), gangs_of(v), data_of(v));
+                    }});
+  const ParamDef scan =
+      int_param("max_scan", "500", 1, 1e9, "jobs behind the head examined per pass (Slurm's bf_max_job_test)");
   const ParamDef interval = int_param("bf_interval", "0", 0, 86400,
                                       "seconds between backfill scans (Slurm's bf_interval; 0: at every scheduling "
                                       "pass); jobs still start in order at every pass");
-  r.add(PolicyEntry{
-      "easy-backfill",
-      "FIFO with EASY backfilling: a reservation for the head, later jobs start if they do not delay it",
-      with_data({placement_param(), gang_param(), scan, interval, mix_param(), mix_types_param()}),
-      [](const ParamValues& v) {
-        return std::make_unique<EasyBackfillPolicy>(placement_of(v),
-                                                    static_cast<uint32_t>(v.get_int("max_scan")), mix_of(v),
-                                                    SimTime::from_s(v.get_int("bf_interval")), gangs_of(v),
-                                                    data_of(v));
-      }});
+  r.add(PolicyEntry{"easy-backfill",
+                    "FIFO with EASY backfilling: a reservation for the head, later jobs start if they do not delay it",
+                    with_data({placement_param(), gang_param(), scan, interval, mix_param(), mix_types_param()}),
+                    [](const ParamValues& v) {
+                      return std::make_unique<EasyBackfillPolicy>(
+                          placement_of(v), static_cast<uint32_t>(v.get_int("max_scan")), mix_of(v),
+                          SimTime::from_s(v.get_int("bf_interval")), gangs_of(v), data_of(v));
+                    }});
   using Rule = PreemptivePriorityPolicy::Rule;
+  r.add(PolicyEntry{"srtf", "shortest remaining time first, preemptive: the estimate times the share of work left",
+                    preemptive_params({}), [](const ParamValues& v) {
+                      return std::make_unique<PreemptivePriorityPolicy>(preemptive_options(Rule::Srtf, v));
+                    }});
+  r.add(PolicyEntry{"las", "least attained service first, preemptive (card-seconds held so far, or seconds)",
+                    preemptive_params({choice_param("service", "card-time", {"card-time", "time"},
+                                                    "attained service: card-seconds held (2D) or seconds held (1D)")}),
+                    [](const ParamValues& v) {
+                      auto o = preemptive_options(Rule::Las, v);
+                      o.card_time = v.get_choice("service") == "card-time";
+                      return std::make_unique<PreemptivePriorityPolicy>(o);
+                    }});
   r.add(PolicyEntry{
-      "srtf",
-      "shortest remaining time first, preemptive: the estimate times the share of work left",
-      preemptive_params({}),
-      [](const ParamValues& v) { return std::make_unique<PreemptivePriorityPolicy>(preemptive_options(Rule::Srtf, v)); }});
-  r.add(PolicyEntry{
-      "las",
-      "least attained service first, preemptive (card-seconds held so far, or seconds)",
-      preemptive_params({choice_param("service", "card-time", {"card-time", "time"},
-                                      "attained service: card-seconds held (2D) or seconds held (1D)")}),
-      [](const ParamValues& v) {
-        auto o = preemptive_options(Rule::Las, v);
-        o.card_time = v.get_choice("service") == "card-time";
-        return std::make_unique<PreemptivePriorityPolicy>(o);
-      }});
-  r.add(PolicyEntry{
-      "tiresias",
-      "Tiresias 2D-LAS: priority queues by attained card-seconds, FIFO within a queue, starvation guard",
-      preemptive_params({int_param("queues", "2", 1, 16, "priority queues"),
-                         real_param("threshold", "11520", 1, 1e12,
-                                    "attained card-seconds that demote a job from the first queue (48 min x 4 cards)"),
-                         real_param("threshold_growth", "10", 1, 1e6, "each later queue's threshold is this many times the last"),
-                         real_param("starve_factor", "2", 0, 1e6,
-                                    "a job that has waited this many times as long as it has run (both since its "
-                                    "arrival or last promotion) is promoted to the first queue (0: never)")}),
+      "tiresias", "Tiresias 2D-LAS: priority queues by attained card-seconds, FIFO within a queue, starvation guard",
+      preemptive_params(
+          {int_param("queues", "2", 1, 16, "priority queues"),
+           real_param("threshold", "11520", 1, 1e12,
+                      "attained card-seconds that demote a job from the first queue (48 min x 4 cards)"),
+           real_param("threshold_growth", "10", 1, 1e6, "each later queue's threshold is this many times the last"),
+           real_param("starve_factor", "2", 0, 1e6,
+                      "a job that has waited this many times as long as it has run (both since its "
+                      "arrival or last promotion) is promoted to the first queue (0: never)")}),
       [](const ParamValues& v) {
         auto o = preemptive_options(Rule::Tiresias, v);
         o.queues = static_cast<uint32_t>(v.get_int("queues"));
@@ -248,7 +240,7 @@ void register_builtin_policies(PolicyRegistry& r) {
       [](const ParamValues& v) {
         GavelPolicy::Options o = round_options(v, "gavel");
         const std::string& obj = v.get_choice("objective");
-        o.objective = obj == "makespan"     ? GavelPolicy::Objective::Makespan
+        o.objective = obj == "makespan"      ? GavelPolicy::Objective::Makespan
                       : obj == "fifo"        ? GavelPolicy::Objective::Fifo
                       : obj == "finish-time" ? GavelPolicy::Objective::FinishTime
                                              : GavelPolicy::Objective::MaxMin;
@@ -288,8 +280,8 @@ void register_builtin_policies(PolicyRegistry& r) {
        int_param("mip_nodes", "200", 0, 1e9,
                  "branch-and-bound subproblems per round at most, then the best solution found (0: no limit); a "
                  "bound in work, not time, so runs stay deterministic"),
-       int_param("max_jobs", "1000", 1, 1e7, "jobs in the program, by arrival; later ones wait"),
-       placement_param(), gang_param()},
+       int_param("max_jobs", "1000", 1, 1e7, "jobs in the program, by arrival; later ones wait"), placement_param(),
+       gang_param()},
       [](const ParamValues& v) {
         SiaPolicy::Options o;
         o.aware = v.get_bool("aware");

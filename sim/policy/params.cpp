@@ -25,8 +25,14 @@ bool parse_real(const std::string& s, double& out) {
   }
 }
 bool parse_bool(const std::string& s, bool& out) {
-  if (s == "true") { out = true; return true; }
-  if (s == "false") { out = false; return true; }
+  if (s == "true") {
+    out = true;
+    return true;
+  }
+  if (s == "false") {
+    out = false;
+    return true;
+  }
   return false;
 }
 std::string fmt_num(double v) {
@@ -39,10 +45,14 @@ std::string fmt_num(double v) {
 
 std::string param_type_name(ParamType t) {
   switch (t) {
-    case ParamType::Int: return "int";
-    case ParamType::Real: return "real";
-    case ParamType::Choice: return "choice";
-    case ParamType::Bool: return "bool";
+    case ParamType::Int:
+      return "int";
+    case ParamType::Real:
+      return "real";
+    case ParamType::Choice:
+      return "choice";
+    case ParamType::Bool:
+      return "bool";
   }
   return "?";
 }

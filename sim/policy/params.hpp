@@ -16,7 +16,7 @@ struct ParamDef {
   ParamType type = ParamType::Int;
   std::string default_value;
   std::string description;
-  double min = 0;                    // Int/Real: inclusive bounds
+  double min = 0;  // Int/Real: inclusive bounds
   double max = 0;
   std::vector<std::string> choices;  // Choice
 };

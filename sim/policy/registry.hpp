@@ -32,8 +32,7 @@ class PolicyRegistry {
   // will succeed. Lets `validate` place each problem at its line with the scenario's errors.
   std::vector<ParamProblem> check(const std::string& name, const std::map<std::string, std::string>& params) const;
   // Throws std::invalid_argument: unknown name (listing the valid ones) or bad parameters.
-  std::unique_ptr<Policy> create(const std::string& name,
-                                 const std::map<std::string, std::string>& params) const;
+  std::unique_ptr<Policy> create(const std::string& name, const std::map<std::string, std::string>& params) const;
   std::vector<const PolicyEntry*> entries() const;  // by name
   std::vector<std::string> names() const;
 

@@ -1,9 +1,9 @@
 #pragma once
 // SchedulingContext: the narrow interface between the simulator and a policy (after Batsim).
 // A policy reads the cluster and the jobs through it and acts only by calling start() and, if it
-// declares itself preemptive, preempt(); the simulation driver validates every decision (capacity, chip constraints, memory, gang
-// all-or-nothing) and throws PolicyViolation, naming the policy and the job, on a bad one.
-// Decisions apply immediately, so later queries in the same pass see them.
+// declares itself preemptive, preempt(); the simulation driver validates every decision (capacity, chip constraints,
+// memory, gang all-or-nothing) and throws PolicyViolation, naming the policy and the job, on a bad one. Decisions apply
+// immediately, so later queries in the same pass see them.
 #include <cstdint>
 #include <limits>
 #include <set>
@@ -93,7 +93,9 @@ class SchedulingContext {
   // tenant has a guarantee, so placements go through placement_input (context_input.hpp).
   virtual int64_t reserved_for_others(TenantId, PoolId) const { return 0; }
   // Free cards of pool `p` that tenant `t` may take now (negative when claims exceed them).
-  int64_t unreserved_free(TenantId t, PoolId p) const { return cluster().pool_free_cards(p) - reserved_for_others(t, p); }
+  int64_t unreserved_free(TenantId t, PoolId p) const {
+    return cluster().pool_free_cards(p) - reserved_for_others(t, p);
+  }
   virtual bool has_reservations() const { return false; }
   // Whether running job `id`'s tenant holds no more than its guarantee at every provider the job
   // uses: stopping it for another tenant's job would only reserve its cards back for its tenant.

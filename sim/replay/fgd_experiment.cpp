@@ -284,7 +284,8 @@ std::vector<FgdPolicySummary> summarise_at(std::span<const FgdRunResult> runs, i
 }
 
 std::string fgd_summary_csv(std::span<const FgdPolicySummary> rows, int arrived_pct) {
-  std::string s = "policy,arrived_pct,runs,unallocated_pct_mean,unallocated_pct_sd,fragmented_pct_mean,fragmented_pct_sd\n";
+  std::string s =
+      "policy,arrived_pct,runs,unallocated_pct_mean,unallocated_pct_sd,fragmented_pct_mean,fragmented_pct_sd\n";
   for (const auto& r : rows)
     s += fmt::format("{},{},{},{:.4f},{:.4f},{:.4f},{:.4f}\n", r.policy, arrived_pct, r.runs, r.unallocated_mean,
                      r.unallocated_sd, r.fragmented_mean, r.fragmented_sd);

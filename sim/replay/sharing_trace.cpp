@@ -26,8 +26,8 @@ SharingTrace build_sharing_trace(const std::vector<OpenbNode>& nodes, const std:
       auto it = std::find(t.models.begin(), t.models.end(), n.model);
       if (it == t.models.end()) {
         if (t.models.size() == kMaxModels) {
-          errors.push_back(TraceError{nodes_file, n.line, "more than 64 GPU models; model '" + n.model +
-                                                              "' is one too many"});
+          errors.push_back(
+              TraceError{nodes_file, n.line, "more than 64 GPU models; model '" + n.model + "' is one too many"});
           continue;
         }
         t.models.push_back(n.model);
@@ -56,9 +56,9 @@ SharingTrace build_sharing_trace(const std::vector<OpenbNode>& nodes, const std:
         if (it == t.models.end()) {
           std::string have;
           for (const auto& m : t.models) have += (have.empty() ? "" : ", ") + m;
-          errors.push_back(TraceError{pods_file, p.line, "pod '" + p.name + "': gpu_spec names model '" + name +
-                                                             "', which no node of the cluster has (models: " +
-                                                             have + ")"});
+          errors.push_back(TraceError{pods_file, p.line,
+                                      "pod '" + p.name + "': gpu_spec names model '" + name +
+                                          "', which no node of the cluster has (models: " + have + ")"});
           ok = false;
           break;
         }

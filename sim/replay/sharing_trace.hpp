@@ -12,11 +12,11 @@
 namespace hetsim {
 
 struct SharingTrace {
-  std::vector<std::string> models;       // GPU model names; index = SharingNode::model
+  std::vector<std::string> models;  // GPU model names; index = SharingNode::model
   std::vector<std::string> node_names;
-  std::vector<SharingNode> nodes;        // all resources free
-  std::vector<SharingTask> tasks;        // in file order
-  int64_t gpu_count = 0;                 // GPUs of the cluster
+  std::vector<SharingNode> nodes;  // all resources free
+  std::vector<SharingTask> tasks;  // in file order
+  int64_t gpu_count = 0;           // GPUs of the cluster
 };
 
 // Converts rows already read by read_openb_nodes / read_openb_pods. Every problem becomes one

@@ -88,9 +88,9 @@ void GuaranteeBook::refresh(const Inputs& in, std::size_t max_scan) {
   } else {
     std::sort(queue.begin(), queue.end());
   }
-  std::vector<int64_t> reclaimable;                 // per pool, filled on first need
+  std::vector<int64_t> reclaimable;                                         // per pool, filled on first need
   std::map<PoolId, std::vector<std::pair<NodeId, int64_t>>> node_borrowed;  // likewise, per pool
-  std::map<NodeId, int64_t> earmarked;              // cards of node claims made so far, per node
+  std::map<NodeId, int64_t> earmarked;  // cards of node claims made so far, per node
   const auto earmark = [&](NodeId n) {
     const auto it = earmarked.find(n);
     return it == earmarked.end() ? int64_t{0} : it->second;
@@ -149,7 +149,8 @@ void GuaranteeBook::refresh(const Inputs& in, std::size_t max_scan) {
             int64_t best_node_room = 0;
             for (const auto& [n, borrowed] : found->second) {
               const int64_t node_room = c.node_free_cards(n) - earmark(n) + borrowed;
-              if (node_room >= k && (node == kNoNode || node_room > best_node_room)) node = n, best_node_room = node_room;
+              if (node_room >= k && (node == kNoNode || node_room > best_node_room))
+                node = n, best_node_room = node_room;
             }
             if (node == kNoNode) continue;
           }
@@ -168,7 +169,8 @@ void GuaranteeBook::refresh(const Inputs& in, std::size_t max_scan) {
   }
 }
 
-std::vector<std::size_t> GuaranteeBook::plan_reclaim(PoolId p, int64_t free, const std::function<int64_t(NodeId)>& node_free,
+std::vector<std::size_t> GuaranteeBook::plan_reclaim(PoolId p, int64_t free,
+                                                     const std::function<int64_t(NodeId)>& node_free,
                                                      std::span<const Candidate> ordered, std::vector<int64_t>& borrowed,
                                                      JobId* unserved) const {
   if (unserved != nullptr) *unserved = kNoJob;
@@ -177,15 +179,17 @@ std::vector<std::size_t> GuaranteeBook::plan_reclaim(PoolId p, int64_t free, con
   std::vector<int64_t> trial = borrowed;
   std::map<NodeId, int64_t> freed_on;  // cards freed by chosen candidates, per node
   int64_t pool_free = free;
-  std::map<NodeId, int64_t> used_on;   // cards of served node claims, per node
-  std::size_t kept = 0;                // stops that serve the claims served so far
+  std::map<NodeId, int64_t> used_on;  // cards of served node claims, per node
+  std::size_t kept = 0;               // stops that serve the claims served so far
   // The next candidate in order, still borrowing, with cards where the claim needs them (on `node`,
   // or anywhere in the pool).
   const auto next = [&](NodeId node) -> int {
     for (std::size_t i = 0; i < ordered.size(); ++i) {
       const Candidate& v = ordered[i];
       if (taken[i] || trial[v.tenant] <= 0 || v.cards_in_pool <= 0) continue;
-      if (node != kNoNode && std::none_of(v.nodes.begin(), v.nodes.end(), [&](const auto& nc) { return nc.first == node; })) continue;
+      if (node != kNoNode &&
+          std::none_of(v.nodes.begin(), v.nodes.end(), [&](const auto& nc) { return nc.first == node; }))
+        continue;
       return static_cast<int>(i);
     }
     return -1;

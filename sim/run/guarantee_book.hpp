@@ -94,8 +94,8 @@ class GuaranteeBook {
   struct Candidate {
     JobId job = 0;
     TenantId tenant = 0;
-    int64_t cards_in_pool = 0;      // its cards in the pool being reclaimed
-    int64_t cards_at_provider = 0;  // its cards at that pool's provider
+    int64_t cards_in_pool = 0;                      // its cards in the pool being reclaimed
+    int64_t cards_at_provider = 0;                  // its cards at that pool's provider
     std::vector<std::pair<NodeId, int64_t>> nodes;  // its cards on each node of the pool
   };
   // Which candidates (indices into `ordered`) to stop so that pool `p` can serve its claims, in
@@ -115,15 +115,15 @@ class GuaranteeBook {
   const std::set<JobId>& pending_of(TenantId t) const { return pending_[static_cast<std::size_t>(tenant_index_[t])]; }
 
  private:
-  std::vector<int> tenant_index_;            // tenant id -> row of guarantee_/own_, -1: none
-  std::vector<TenantId> guaranteed_;         // rows' tenant ids, ascending
-  std::vector<int64_t> guarantee_;           // row x provider
-  std::vector<std::set<JobId>> pending_;     // per row
+  std::vector<int> tenant_index_;         // tenant id -> row of guarantee_/own_, -1: none
+  std::vector<TenantId> guaranteed_;      // rows' tenant ids, ascending
+  std::vector<int64_t> guarantee_;        // row x provider
+  std::vector<std::set<JobId>> pending_;  // per row
   std::size_t providers_ = 0, pools_ = 0;
   std::vector<Claim> claims_;
-  std::vector<int64_t> reserved_;            // per pool, all claims
-  std::vector<int64_t> own_;                 // row x pool
-  std::set<JobId> skipped_;                  // claims reclaiming could not serve (skip())
+  std::vector<int64_t> reserved_;  // per pool, all claims
+  std::vector<int64_t> own_;       // row x pool
+  std::set<JobId> skipped_;        // claims reclaiming could not serve (skip())
   // refresh()'s scratch: unused guarantee per row and provider, per row, the rows set, the queue.
   std::vector<int64_t> left_, unused_;
   std::vector<std::size_t> rows_set_;

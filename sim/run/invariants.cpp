@@ -35,7 +35,8 @@ std::string check_started(const Cluster& now, const Job& j, const Allocation& a)
         return "card " + std::to_string(c) + " of " + node_name(g.node) + " shows more free share than job " +
                std::to_string(j.id) + " leaves it";
     }
-    if (now.node_free_cards(g.node) > now.node_cards(g.node)) return node_name(g.node) + " has more free cards than cards";
+    if (now.node_free_cards(g.node) > now.node_cards(g.node))
+      return node_name(g.node) + " has more free cards than cards";
     if (now.node_cpu_free(g.node) < 0 || now.node_mem_free(g.node) < 0)
       return node_name(g.node) + " has negative free CPU or memory after job " + std::to_string(j.id);
   }
@@ -90,16 +91,17 @@ std::string check_allocations(const Cluster& now, const Cluster& initial, std::s
         return "card " + std::to_string(c) + " of " + node_name(n) + " is granted " + std::to_string(granted[k]) +
                " milli (over-allocated)";
       if (uint32_t{initial.card_free_milli(k)} - granted[k] != now.card_free_milli(k))
-        return "card " + std::to_string(c) + " of " + node_name(n) + " shows " + std::to_string(now.card_free_milli(k)) +
-               " milli free, the running jobs leave " + std::to_string(initial.card_free_milli(k) - granted[k]);
+        return "card " + std::to_string(c) + " of " + node_name(n) + " shows " +
+               std::to_string(now.card_free_milli(k)) + " milli free, the running jobs leave " +
+               std::to_string(initial.card_free_milli(k) - granted[k]);
       whole_free += now.card_free_milli(k) == kMilliPerCard ? 1U : 0U;
     }
     if (whole_free != now.node_free_cards(n))
       return node_name(n) + " counts " + std::to_string(now.node_free_cards(n)) + " free cards, its cards say " +
              std::to_string(whole_free);
     if (initial.node_cpu_free(n) - cpu[n] != now.node_cpu_free(n) || now.node_cpu_free(n) < 0)
-      return node_name(n) + " shows " + std::to_string(now.node_cpu_free(n)) + " milli-CPU free, the running jobs leave " +
-             std::to_string(initial.node_cpu_free(n) - cpu[n]);
+      return node_name(n) + " shows " + std::to_string(now.node_cpu_free(n)) +
+             " milli-CPU free, the running jobs leave " + std::to_string(initial.node_cpu_free(n) - cpu[n]);
     if (initial.node_mem_free(n) - mem[n] != now.node_mem_free(n) || now.node_mem_free(n) < 0)
       return node_name(n) + " shows " + std::to_string(now.node_mem_free(n)) + " MiB free, the running jobs leave " +
              std::to_string(initial.node_mem_free(n) - mem[n]);
@@ -117,20 +119,23 @@ std::string check_allocations(const Cluster& now, const Cluster& initial, std::s
   return check_totals(now);
 }
 
-std::string check_job_counts(const JobStateCounts& c, uint64_t jobs, uint64_t pending_count, uint64_t running_set_size) {
+std::string check_job_counts(const JobStateCounts& c, uint64_t jobs, uint64_t pending_count,
+                             uint64_t running_set_size) {
   if (c.not_arrived + c.pending + c.running + c.done != jobs)
     return "job states count " + std::to_string(c.not_arrived + c.pending + c.running + c.done) + " jobs of " +
            std::to_string(jobs);
   if (c.pending != pending_count)
     return std::to_string(c.pending) + " jobs are pending but the pending count is " + std::to_string(pending_count);
   if (c.running != running_set_size)
-    return std::to_string(c.running) + " jobs are running but the running set holds " + std::to_string(running_set_size);
+    return std::to_string(c.running) + " jobs are running but the running set holds " +
+           std::to_string(running_set_size);
   return {};
 }
 
 std::string check_clock(SimTime previous, SimTime now) {
   if (now < previous)
-    return "the clock went back from " + std::to_string(previous.seconds()) + " s to " + std::to_string(now.seconds()) + " s";
+    return "the clock went back from " + std::to_string(previous.seconds()) + " s to " + std::to_string(now.seconds()) +
+           " s";
   return {};
 }
 

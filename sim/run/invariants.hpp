@@ -20,8 +20,8 @@ struct InvariantViolation : std::logic_error {
   using std::logic_error::logic_error;
 };
 
-// After a job started on `a`: the gang holds exactly j.cards cards (an elastic job: a size in its range), all on one chip type, none of
-// them over-allocated; the touched nodes' free cards, CPU and memory stay within 0..capacity.
+// After a job started on `a`: the gang holds exactly j.cards cards (an elastic job: a size in its range), all on one
+// chip type, none of them over-allocated; the touched nodes' free cards, CPU and memory stay within 0..capacity.
 std::string check_started(const Cluster& now, const Job& j, const Allocation& a);
 
 // The cluster's aggregate counters against its capacity: free cards per (chip, site), per pool and

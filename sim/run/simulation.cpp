@@ -1,9 +1,9 @@
 #include "hetsim/run/simulation.hpp"
 
 #include <algorithm>
-#include <limits>
 #include <chrono>
 #include <cmath>
+#include <limits>
 
 #include "hetsim/perf/allocation_shape.hpp"
 #include "hetsim/perf/checkpoint.hpp"
@@ -21,9 +21,9 @@ void compute_reference_step_times(SimulationModel& m) {
       m.reference_step_time_s[i] = rate > 0 ? 1.0 / rate : 0.0;  // 0: estimates are not scaled
       continue;
     }
-    const AllocationShape shape = packed_shape(m.reference_chip, m.jobs[i].cards,
-                                               static_cast<uint32_t>(ref.cards_per_server),
-                                               fabric.node_nic_gbps, fabric.hop_latency_us);
+    const AllocationShape shape =
+        packed_shape(m.reference_chip, m.jobs[i].cards, static_cast<uint32_t>(ref.cards_per_server),
+                     fabric.node_nic_gbps, fabric.hop_latency_us);
     m.reference_step_time_s[i] = step_time(m.jobs[i].model, ref, shape, m.perf).total_s;
   }
 }
@@ -92,8 +92,8 @@ double Simulation::mixed_efficiency(JobId id, std::span<const ChipCount> mix) co
   return mixing_.efficiency(j, mix).eta;
 }
 
-double Simulation::step_time_on(JobId id, std::span<const ChipCount> mix,
-                                const AllocationShape& shape, double* eta) const {
+double Simulation::step_time_on(JobId id, std::span<const ChipCount> mix, const AllocationShape& shape,
+                                double* eta) const {
   const Job& j = model_.jobs.at(id);
   *eta = 0;
   if (j.measured_type >= 0) {
@@ -202,7 +202,8 @@ void Simulation::start(JobId id, Allocation a) {
     const std::string& name = model_.chips.at(g.chip).name;
     if (!j.chip_allowed(g.chip)) violation(id, "chip " + name + " not allowed for this job");
     if (!fits_memory(j, model_.chips.at(g.chip), model_.perf, cards)) {
-      violation(id, "job needs " + std::to_string(j.mem_per_card_gb(cards)) + " GB per card, more than " + name + " offers");
+      violation(
+          id, "job needs " + std::to_string(j.mem_per_card_gb(cards)) + " GB per card, more than " + name + " offers");
     }
   }
   const std::string why = cluster_.check(a);
@@ -261,8 +262,9 @@ void Simulation::start(JobId id, Allocation a) {
     runtime = runtime_for_steps(j.steps, step_s);
   } else {
     const double us = std::ceil(seg.wall_s() * 1e6);
-    runtime = std::isfinite(us) ? SimTime::from_us(std::max<int64_t>(1, static_cast<int64_t>(std::min(us, kLongestDurationUs))))
-                                : kNever;
+    runtime = std::isfinite(us)
+                  ? SimTime::from_us(std::max<int64_t>(1, static_cast<int64_t>(std::min(us, kLongestDurationUs))))
+                  : kNever;
     est = est * left / static_cast<double>(j.steps) + seg.resume_s + seg.checkpoints() * seg.save_s;
   }
   if (!runs_.empty()) {
@@ -398,8 +400,8 @@ void Simulation::stop_run(JobId id, MetricsCollector::Stop why) {
   const Allocation held = end_run(id, seg.kept_at(elapsed));
   // Without periodic checkpoints the job writes one as it stops (if it has work to keep).
   const bool kept_any = r.done_steps > 0;
-  r.next_resume_s = staging ? r.resume_s
-                            : model_.checkpoint.resume_s(model_.jobs[id], kept_any, kept_any && !(seg.interval_s > 0));
+  r.next_resume_s =
+      staging ? r.resume_s : model_.checkpoint.resume_s(model_.jobs[id], kept_any, kept_any && !(seg.interval_s > 0));
   set_state(id, State::Pending);
   ++pending_count_;
   metrics_.on_stop(id, held, now, seg.lost_at(elapsed) * allocation_cards(held), why);
@@ -542,10 +544,12 @@ void Simulation::schedule_failures() {
     }
     if (o.at > model_.horizon) continue;
     engine_.schedule_at(o.at, kOutageStart, static_cast<uint32_t>(i));
-    if (o.at + o.duration <= model_.horizon) engine_.schedule_at(o.at + o.duration, kOutageEnd, static_cast<uint32_t>(i));
+    if (o.at + o.duration <= model_.horizon)
+      engine_.schedule_at(o.at + o.duration, kOutageEnd, static_cast<uint32_t>(i));
   }
   for (const LinkOutage& o : f.link_outages) {
-    if (o.link >= model_.topology.links().size()) throw std::invalid_argument("SimulationModel: link outage of an unknown link");
+    if (o.link >= model_.topology.links().size())
+      throw std::invalid_argument("SimulationModel: link outage of an unknown link");
     if (o.at > model_.horizon) continue;
     engine_.schedule_at(o.at, kLinkDown, o.link);
     if (o.at + o.duration <= model_.horizon) engine_.schedule_at(o.at + o.duration, kLinkUp, o.link);
@@ -639,8 +643,9 @@ void Simulation::check_full() {
     }
     for (TenantId t = 0; t < held.size(); ++t) {
       const int64_t quota = model_.tenants[t].quota_cards;
-      if (held[t] != tenant_held_[t]) require("tenant " + model_.tenants[t].name + " holds " + std::to_string(held[t]) +
-                                              " cards, counted " + std::to_string(tenant_held_[t]));
+      if (held[t] != tenant_held_[t])
+        require("tenant " + model_.tenants[t].name + " holds " + std::to_string(held[t]) + " cards, counted " +
+                std::to_string(tenant_held_[t]));
       if (quota >= 0 && held[t] > quota) require("tenant " + model_.tenants[t].name + " is over its quota");
     }
   }
@@ -656,11 +661,13 @@ void Simulation::check_full() {
     }
     if (pool_held != tenant_pool_held_) require("the cards held per tenant and pool differ from their recount");
     std::vector<std::size_t> waiting(model_.tenants.size(), 0);  // one pass over the jobs
-    for (JobId id = 0; id < model_.jobs.size(); ++id) waiting[model_.jobs[id].tenant] += state_[id] == State::Pending ? 1 : 0;
+    for (JobId id = 0; id < model_.jobs.size(); ++id)
+      waiting[model_.jobs[id].tenant] += state_[id] == State::Pending ? 1 : 0;
     for (TenantId t = 0; t < model_.tenants.size(); ++t) {
       if (!guarantees_.tracks(t)) continue;
       for (JobId id : guarantees_.pending_of(t)) {
-        if (state_[id] != State::Pending || model_.jobs[id].tenant != t) require("job " + std::to_string(id) + " is recorded waiting for its guarantee but is not");
+        if (state_[id] != State::Pending || model_.jobs[id].tenant != t)
+          require("job " + std::to_string(id) + " is recorded waiting for its guarantee but is not");
       }
       if (waiting[t] != guarantees_.pending_of(t).size()) {
         require("tenant " + model_.tenants[t].name + " has " + std::to_string(waiting[t]) + " waiting jobs, recorded " +
@@ -672,7 +679,8 @@ void Simulation::check_full() {
     // Current claims only ever reserve a tenant's unused guarantee.
     std::vector<int64_t> claimed(model_.tenants.size() * cluster_.provider_count(), 0);
     for (const GuaranteeBook::Claim& cl : guarantees_.claims()) {
-      if (state_[cl.job] != State::Pending) require("job " + std::to_string(cl.job) + " claims cards but is not waiting");
+      if (state_[cl.job] != State::Pending)
+        require("job " + std::to_string(cl.job) + " claims cards but is not waiting");
       const ProviderId p = cluster_.pool(cl.pool).provider;
       claimed[cl.tenant * cluster_.provider_count() + p] += cl.cards;
       if (tenant_provider_held(cl.tenant, p) + claimed[cl.tenant * cluster_.provider_count() + p] >
@@ -752,7 +760,10 @@ RunResult Simulation::run() {
         case kOutageStart:
         case kOutageEnd: {
           const std::vector<NodeId>& site_nodes = outage_nodes_[ev.subject];
-          if (ev.kind == kOutageStart) nodes_down(site_nodes); else nodes_up(site_nodes);
+          if (ev.kind == kOutageStart)
+            nodes_down(site_nodes);
+          else
+            nodes_up(site_nodes);
           changed = true;
           break;
         }

@@ -100,10 +100,18 @@ class Simulation final : public SchedulingContext {
  private:
   enum class State : uint8_t { NotArrived, Pending, Running, Done };
   enum EventKind : uint32_t {
-    kArrival = 1, kCompletion = 2, kSample = 3, kWake = 4,
-    kNodeFail = 5, kNodeRepair = 6, kOutageStart = 7, kOutageEnd = 8,  // scenario `failures:`
-    kLinkDown = 9, kLinkUp = 10,
-    kTransfer = 11, kStaged = 12,  // scenario `data_staging:`
+    kArrival = 1,
+    kCompletion = 2,
+    kSample = 3,
+    kWake = 4,
+    kNodeFail = 5,
+    kNodeRepair = 6,
+    kOutageStart = 7,
+    kOutageEnd = 8,  // scenario `failures:`
+    kLinkDown = 9,
+    kLinkUp = 10,
+    kTransfer = 11,
+    kStaged = 12,  // scenario `data_staging:`
   };
   [[noreturn]] void violation(JobId id, const std::string& what) const;
   void submit_arrivals();
@@ -116,8 +124,7 @@ class Simulation final : public SchedulingContext {
   // the share-weighted speeds of the whole gang as each chip (perf/mixed_efficiency.hpp), with the
   // efficiency in `*eta` (0 for one chip type, and when no plan fits, where the step time is
   // infinite).
-  double step_time_on(JobId id, std::span<const ChipCount> mix, const AllocationShape& shape,
-                      double* eta) const;
+  double step_time_on(JobId id, std::span<const ChipCount> mix, const AllocationShape& shape, double* eta) const;
   // The submitter's estimate scaled by `step_s` against the reference step time.
   double scaled_estimate_s(JobId id, double step_s) const;
   // The job's current (or last) run segment, for the checkpoint arithmetic.
@@ -126,8 +133,8 @@ class Simulation final : public SchedulingContext {
   // Ends the current run of running job `id` now, keeping `kept_train_s` of its training: its
   // cards are released and its pending completion becomes stale. Returns the allocation it held.
   Allocation end_run(JobId id, double kept_train_s);
-  // Failures: nodes go down (one node, or a site at once; their running jobs are killed, their cards held) or come back; a
-  // node down for several reasons (its own failure, a site outage) comes back when all have ended.
+  // Failures: nodes go down (one node, or a site at once; their running jobs are killed, their cards held) or come
+  // back; a node down for several reasons (its own failure, a site outage) comes back when all have ended.
   void nodes_down(std::span<const NodeId> nodes);
   void nodes_up(std::span<const NodeId> nodes);
   void kill(JobId id);  // by a failure: back to pending, or failed after the retry limit
@@ -155,11 +162,11 @@ class Simulation final : public SchedulingContext {
   // other than its data site that does not hold its data yet) and returns how many; 0 when it can
   // train at once.
   uint16_t begin_staging(JobId id, const Allocation& a);
-  void cancel_staging(JobId id);  // its copies stop (preempted or killed while staging)
-  void transfers_finished();      // a kTransfer event: copies whose last bit arrived
+  void cancel_staging(JobId id);                // its copies stop (preempted or killed while staging)
+  void transfers_finished();                    // a kTransfer event: copies whose last bit arrived
   void copy_arrived(JobId id, uint64_t epoch);  // a kStaged event: one copy done, latency included
-  void schedule_next_transfer();  // one pending kTransfer event, at the network's next finish
-  void reroute_transfers();       // after a link change
+  void schedule_next_transfer();                // one pending kTransfer event, at the network's next finish
+  void reroute_transfers();                     // after a link change
   // Seconds until the last copy of staging job `id` arrives at current rates (+inf if stalled).
   double staging_in_flight_s(JobId id) const;
   // The node's next failure (kind kNodeFail, after an exponential time of mean mtbf) or repair
@@ -168,18 +175,18 @@ class Simulation final : public SchedulingContext {
 
   // Per job, kept only under a preemptive policy, with failures or with data staging (~72 B per job).
   struct RunState {
-    SimTime start;          // of the current or last run
-    double step_s = 0;      // seconds per step on that run's allocation
-    double resume_s = 0;    // restart cost paid at that run's beginning
+    SimTime start;             // of the current or last run
+    double step_s = 0;         // seconds per step on that run's allocation
+    double resume_s = 0;       // restart cost paid at that run's beginning
     double next_resume_s = 0;  // what the next start will pay (set when a run is stopped)
-    double train_s = 0;     // training seconds that run needs
-    double done_steps = 0;  // steps kept by checkpoints before that run
-    int64_t held_us = 0;    // card-holding time of the runs before it
-    uint32_t epoch = 0;     // runs stopped so far; completion events of those carry older epochs
-    uint32_t failures = 0;  // kills by failures (the retry limit)
-    uint16_t staging = 0;   // data copies this run still waits for before it trains
-    SimTime pending_runtime;    // while staging: the run's length once it trains
-    double pending_est_s = 0;   // while staging: its estimated length
+    double train_s = 0;        // training seconds that run needs
+    double done_steps = 0;     // steps kept by checkpoints before that run
+    int64_t held_us = 0;       // card-holding time of the runs before it
+    uint32_t epoch = 0;        // runs stopped so far; completion events of those carry older epochs
+    uint32_t failures = 0;     // kills by failures (the retry limit)
+    uint16_t staging = 0;      // data copies this run still waits for before it trains
+    SimTime pending_runtime;   // while staging: the run's length once it trains
+    double pending_est_s = 0;  // while staging: its estimated length
   };
 
   const SimulationModel& model_;
@@ -191,7 +198,7 @@ class Simulation final : public SchedulingContext {
   std::vector<Allocation> alloc_;
   std::vector<SimTime> est_end_;
   std::set<std::pair<SimTime, JobId>> running_;
-  std::set<SimTime> wakes_;  // pending wake_at times
+  std::set<SimTime> wakes_;     // pending wake_at times
   std::vector<RunState> runs_;  // empty unless the policy is preemptive or nodes may fail
   bool preemptive_ = false;
   // Failures (empty unless the scenario has some): per node, how many reasons keep it down, the
@@ -221,8 +228,8 @@ class Simulation final : public SchedulingContext {
   std::vector<std::pair<JobId, SiteId>> transfer_owner_;
   std::map<JobId, std::vector<uint32_t>> job_transfers_;  // the copies in flight of each job
   std::set<std::pair<JobId, SiteId>> staged_;
-  uint32_t transfer_generation_ = 0;  // kTransfer events of older generations are stale
-  const Topology* topology_ = nullptr;             // the model's, or degraded_
+  uint32_t transfer_generation_ = 0;    // kTransfer events of older generations are stale
+  const Topology* topology_ = nullptr;  // the model's, or degraded_
   std::size_t next_arrival_ = 0;
   uint64_t pending_count_ = 0;
   uint64_t window_left_ = 0;  // jobs of [model.stop_first, stop_last) not yet ended

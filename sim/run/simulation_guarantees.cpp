@@ -49,7 +49,9 @@ void Simulation::refresh_guarantees() const {
     std::map<NodeId, int64_t> cards;
     for (const GuaranteeBook::Candidate& c : cands) {
       for (const auto& [n, k] : c.nodes) {
-        auto it = left.try_emplace({n, c.tenant}, tenant_provider_held(c.tenant, p) - guarantees_.guarantee(c.tenant, p)).first;
+        auto it =
+            left.try_emplace({n, c.tenant}, tenant_provider_held(c.tenant, p) - guarantees_.guarantee(c.tenant, p))
+                .first;
         if (it->second <= 0) continue;
         it->second -= c.cards_at_provider;
         cards[n] += k;
@@ -96,7 +98,8 @@ void Simulation::reclaim_for_guarantees() {
     if (guarantees_.reserved(q) > cluster_.pool_free_cards(q)) return true;
     std::map<NodeId, int64_t> on_node;
     for (const GuaranteeBook::Claim& cl : guarantees_.claims()) {
-      if (cl.pool == q && cl.node != kNoNode && (on_node[cl.node] += cl.cards) > cluster_.node_free_cards(cl.node)) return true;
+      if (cl.pool == q && cl.node != kNoNode && (on_node[cl.node] += cl.cards) > cluster_.node_free_cards(cl.node))
+        return true;
     }
     return false;
   };
@@ -113,7 +116,8 @@ void Simulation::reclaim_for_guarantees() {
       refresh_guarantees();  // an earlier stop may have moved claims
       if (!short_of_cards(q)) break;
       const ProviderId p = cluster_.pool(q).provider;
-      for (TenantId t = 0; t < borrowed.size(); ++t) borrowed[t] = tenant_provider_held(t, p) - guarantees_.guarantee(t, p);
+      for (TenantId t = 0; t < borrowed.size(); ++t)
+        borrowed[t] = tenant_provider_held(t, p) - guarantees_.guarantee(t, p);
       const std::vector<GuaranteeBook::Candidate> cands = reclaim_candidates(q);
       JobId unserved = kNoJob;
       const std::vector<std::size_t> chosen =

@@ -7,8 +7,8 @@
 
 #include "hetsim/core/sim_time.hpp"
 #include "hetsim/model/chip_catalog.hpp"
-#include "hetsim/model/data_staging.hpp"
 #include "hetsim/model/cluster.hpp"
+#include "hetsim/model/data_staging.hpp"
 #include "hetsim/model/failures.hpp"
 #include "hetsim/model/job.hpp"
 #include "hetsim/model/measured_throughputs.hpp"
@@ -31,10 +31,10 @@ struct SimulationModel {
   std::vector<Job> jobs;
   PerfParams perf;
   MeasuredThroughputs measured;  // rates of jobs with a measured type (scenario `throughputs:`)
-  MixingParams mixing;  // how gangs spanning chip types are costed (jobs with may_mix_chips)
-  CheckpointModel checkpoint;  // checkpoint and restart costs (scenario `preemption:`)
-  FailureModel failures;       // node failures and site outages (scenario `failures:`)
-  DataStaging data_staging;    // copying jobs' data to where they run (scenario `data_staging:`)
+  MixingParams mixing;           // how gangs spanning chip types are costed (jobs with may_mix_chips)
+  CheckpointModel checkpoint;    // checkpoint and restart costs (scenario `preemption:`)
+  FailureModel failures;         // node failures and site outages (scenario `failures:`)
+  DataStaging data_staging;      // copying jobs' data to where they run (scenario `data_staging:`)
   SimTime horizon;
   // The run ends once every job with an id in [stop_first, stop_last) has ended (stop_last == 0:
   // only at the horizon or when the workload drains). Ids past the workload are ignored.

@@ -119,7 +119,8 @@ uint32_t TransferNetwork::add(std::vector<uint32_t> route, double bits, SimTime 
 }
 
 void TransferNetwork::remove(uint32_t id, SimTime now) {
-  if (id >= flows_.size() || !flows_[id].live) throw std::logic_error("TransferNetwork: removing a transfer that is not live");
+  if (id >= flows_.size() || !flows_[id].live)
+    throw std::logic_error("TransferNetwork: removing a transfer that is not live");
   drain_to(now);
   leave(id);
   free_ids_.insert(id);
@@ -128,7 +129,8 @@ void TransferNetwork::remove(uint32_t id, SimTime now) {
 }
 
 void TransferNetwork::reroute(uint32_t id, std::vector<uint32_t> route, SimTime now) {
-  if (id >= flows_.size() || !flows_[id].live) throw std::logic_error("TransferNetwork: rerouting a transfer that is not live");
+  if (id >= flows_.size() || !flows_[id].live)
+    throw std::logic_error("TransferNetwork: rerouting a transfer that is not live");
   const uint32_t cls = class_of(route);
   drain_to(now);
   const double left = remaining_bits(id);

@@ -58,8 +58,8 @@ class TransferNetwork {
   // then O(log transfers + channels x routes).
   struct RouteClass {
     std::vector<uint32_t> route;
-    double served = 0;  // bits per transfer moved so far
-    double rate = 0;    // bits/s of each of its transfers
+    double served = 0;                              // bits per transfer moved so far
+    double rate = 0;                                // bits/s of each of its transfers
     std::set<std::pair<double, uint32_t>> targets;  // (target, id) of its live transfers
   };
   struct Flow {
@@ -70,8 +70,8 @@ class TransferNetwork {
   uint32_t class_of(const std::vector<uint32_t>& route);
   void join(uint32_t id, uint32_t cls, double bits);  // into a class with `bits` to move
   void leave(uint32_t id);                            // out of its class (bits forgotten)
-  void drain_to(SimTime now);  // every class's `served` moved since the last change
-  void allocate();             // max-min fair rates per class by progressive filling
+  void drain_to(SimTime now);                         // every class's `served` moved since the last change
+  void allocate();                                    // max-min fair rates per class by progressive filling
 
   std::vector<double> capacity_;
   std::vector<uint32_t> load_;  // live transfers per channel

@@ -40,13 +40,13 @@ SimulationModel build_scenario(const ScenarioSpec& spec, uint64_t seed) {
     const ProviderId pid = m.cluster.add_provider(p.name);
     for (const PoolSpec& pool : p.pools) {
       const ChipId chip = *m.chips.find(pool.chip);
-      const uint32_t cpn = pool.cards_per_node > 0 ? pool.cards_per_node
-                                                   : static_cast<uint32_t>(m.chips.at(chip).cards_per_server);
-      const PoolId pool_id = m.cluster.add_pool(lookup(site_ids, pool.site, "site"), pid, chip, pool.nodes,
-                                                static_cast<uint8_t>(cpn), pool.cpu_milli_per_node,
-                                                pool.mem_mib_per_node, pool.nodes_per_leaf);
-      m.cluster.set_pool_price(pool_id, pool.price >= 0 ? pool.price
-                                                        : m.chips.at(chip).price_cny_per_card_hour * p.price_factor);
+      const uint32_t cpn =
+          pool.cards_per_node > 0 ? pool.cards_per_node : static_cast<uint32_t>(m.chips.at(chip).cards_per_server);
+      const PoolId pool_id =
+          m.cluster.add_pool(lookup(site_ids, pool.site, "site"), pid, chip, pool.nodes, static_cast<uint8_t>(cpn),
+                             pool.cpu_milli_per_node, pool.mem_mib_per_node, pool.nodes_per_leaf);
+      m.cluster.set_pool_price(
+          pool_id, pool.price >= 0 ? pool.price : m.chips.at(chip).price_cny_per_card_hour * p.price_factor);
     }
   }
   std::vector<SiteLink> links;
@@ -99,18 +99,17 @@ SimulationModel build_scenario(const ScenarioSpec& spec, uint64_t seed) {
     }
   }
   for (const FailuresSpec::Outage& o : spec.failures.sites) {
-    m.failures.site_outages.push_back(
-        SiteOutage{lookup(site_ids, o.site, "site"), SimTime::from_seconds(o.at_s), SimTime::from_seconds(o.duration_s)});
+    m.failures.site_outages.push_back(SiteOutage{lookup(site_ids, o.site, "site"), SimTime::from_seconds(o.at_s),
+                                                 SimTime::from_seconds(o.duration_s)});
   }
   for (const FailuresSpec::LinkOutage& o : spec.failures.links) {
     const SiteId a = lookup(site_ids, o.a, "site"), b = lookup(site_ids, o.b, "site");
     const auto& built = m.topology.links();
-    const auto it = std::find_if(built.begin(), built.end(), [&](const SiteLink& l) {
-      return (l.a == a && l.b == b) || (l.a == b && l.b == a);
-    });
+    const auto it = std::find_if(built.begin(), built.end(),
+                                 [&](const SiteLink& l) { return (l.a == a && l.b == b) || (l.a == b && l.b == a); });
     if (it == built.end()) throw std::invalid_argument("no link between '" + o.a + "' and '" + o.b + "'");
-    m.failures.link_outages.push_back(
-        {static_cast<uint32_t>(it - built.begin()), SimTime::from_seconds(o.at_s), SimTime::from_seconds(o.duration_s)});
+    m.failures.link_outages.push_back({static_cast<uint32_t>(it - built.begin()), SimTime::from_seconds(o.at_s),
+                                       SimTime::from_seconds(o.duration_s)});
   }
   m.failures.retry_limit = spec.failures.retry_limit;
   m.mixing.models = spec.perf.mixing.models;
@@ -130,7 +129,8 @@ SimulationModel build_scenario(const ScenarioSpec& spec, uint64_t seed) {
     t.steps_per_s.assign(t.types.size() * t.chip_count, 0.0);
     for (std::size_t e = 0; e < spec.throughputs.chips.size(); ++e) {
       const ChipId chip = *m.chips.find(spec.throughputs.chips[e].second);
-      for (std::size_t ty = 0; ty < t.types.size(); ++ty) t.steps_per_s[ty * t.chip_count + chip] = spec.throughputs.rates[e][ty];
+      for (std::size_t ty = 0; ty < t.types.size(); ++ty)
+        t.steps_per_s[ty * t.chip_count + chip] = spec.throughputs.rates[e][ty];
     }
   }
   if (has_work) {

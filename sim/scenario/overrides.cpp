@@ -44,8 +44,8 @@ YamlValue* step(YamlValue& parent, const std::string& seg, const std::string& wa
     std::size_t i = 0;
     if (!parse_index(seg, i) || i >= parent.items.size()) {
       ctx.error_at(line, col,
-                   "cannot apply " + origin + ": '" + walked + "' is a list of " +
-                       std::to_string(parent.items.size()) + " items; '" + seg + "' is not an index into it");
+                   "cannot apply " + origin + ": '" + walked + "' is a list of " + std::to_string(parent.items.size()) +
+                       " items; '" + seg + "' is not an index into it");
       return nullptr;
     }
     return &parent.items[i];
@@ -72,8 +72,10 @@ void apply_override_value(YamlValue& root, const std::string& key, const YamlVal
   const std::vector<std::string> path = split_path(key);
   for (const std::string& seg : path) {
     if (seg.empty()) {
-      if (report_at != nullptr) ctx.error(*report_at, "empty key in path '" + key + "'");
-      else ctx.error_at(0, 0, "cannot apply " + origin + ": empty key in path '" + key + "'");
+      if (report_at != nullptr)
+        ctx.error(*report_at, "empty key in path '" + key + "'");
+      else
+        ctx.error_at(0, 0, "cannot apply " + origin + ": empty key in path '" + key + "'");
       return;
     }
   }

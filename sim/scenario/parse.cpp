@@ -1,5 +1,5 @@
-#include "hetsim/core/rng.hpp"
 #include "hetsim/scenario/parse.hpp"
+#include "hetsim/core/rng.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -128,7 +128,6 @@ std::string find_catalog_file(const std::string& base_dir, const std::string& fi
   return "";
 }
 
-
 namespace {
 
 std::vector<ChipSpec> catalog_from_text(const std::string& text, const std::string& file,
@@ -172,8 +171,8 @@ void read_chips(ParseState& st, const MapReader& top, const std::string& base_di
 
   if (const YamlValue* extra = top.get("chips")) {
     for (ChipSpec& c : read_chip_list(ctx, *extra)) {
-      auto same = std::find_if(st.spec.chips.begin(), st.spec.chips.end(),
-                               [&](const ChipSpec& k) { return k.name == c.name; });
+      auto same =
+          std::find_if(st.spec.chips.begin(), st.spec.chips.end(), [&](const ChipSpec& k) { return k.name == c.name; });
       if (same != st.spec.chips.end()) {
         *same = std::move(c);
       } else {
@@ -184,8 +183,8 @@ void read_chips(ParseState& st, const MapReader& top, const std::string& base_di
   for (const ChipSpec& c : st.spec.chips) st.chips.add(c.name);
   if (st.spec.chips.size() > static_cast<std::size_t>(kMaxChipTypes)) {
     const YamlValue* extra = top.get("chips");
-    ctx.error(extra ? *extra : *at, "too many chip types: " + std::to_string(st.spec.chips.size()) +
-                                        " (at most " + std::to_string(kMaxChipTypes) + ")");
+    ctx.error(extra ? *extra : *at, "too many chip types: " + std::to_string(st.spec.chips.size()) + " (at most " +
+                                        std::to_string(kMaxChipTypes) + ")");
   }
 }
 
@@ -222,8 +221,7 @@ void parse_tree(ParseState& st, const YamlValue& root, const std::string& base_d
   }
   MapReader top(ctx, root, "scenario file",
                 {"scenario", "catalog", "chips", "sites", "links", "providers", "tenants", "vouchers", "workload",
-                 "policy", "perf", "metrics", "preemption", "failures", "throughputs",
-                 "data_staging"});
+                 "policy", "perf", "metrics", "preemption", "failures", "throughputs", "data_staging"});
   if (!top.ok()) return;
   if (const YamlValue* v = top.need("scenario")) read_scenario_header(st, *v);
 

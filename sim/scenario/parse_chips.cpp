@@ -16,10 +16,10 @@ bool is_chip_name(const std::string& s) {
 }
 
 std::optional<ChipSpec> read_chip(Ctx& ctx, const YamlValue& v) {
-  MapReader r(ctx, v, "chip",
-              {"name", "vendor", "bf16_tflops", "mem_gb", "mem_bw_tbs", "intra_node_gbs", "intra_node_link",
-               "peer_to_peer", "cards_per_server", "tdp_w", "price_cny_per_card_hour", "achievable_mfu", "confidence", "source",
-               "note"});
+  MapReader r(
+      ctx, v, "chip",
+      {"name", "vendor", "bf16_tflops", "mem_gb", "mem_bw_tbs", "intra_node_gbs", "intra_node_link", "peer_to_peer",
+       "cards_per_server", "tdp_w", "price_cny_per_card_hour", "achievable_mfu", "confidence", "source", "note"});
   if (!r.ok()) return std::nullopt;
   ChipSpec c;
   if (auto s = r.string("name", true)) {
@@ -85,8 +85,8 @@ std::vector<ChipSpec> read_chip_list(Ctx& ctx, const YamlValue& v) {
     auto [it, fresh] = first_line.emplace(chip->name, item.line);
     if (!fresh) {
       const YamlValue* name = item.find("name");
-      ctx.error(name ? *name : item, "duplicate chip '" + chip->name + "' (first defined on line " +
-                                         std::to_string(it->second) + ")");
+      ctx.error(name ? *name : item,
+                "duplicate chip '" + chip->name + "' (first defined on line " + std::to_string(it->second) + ")");
       continue;
     }
     out.push_back(std::move(*chip));

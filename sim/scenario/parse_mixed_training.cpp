@@ -17,8 +17,8 @@ std::optional<MixedPlanSpec> read_plan(ParseState& st, const YamlValue& v, const
                                        const std::vector<std::string>& model_names) {
   Ctx& ctx = st.ctx;
   MapReader r(ctx, v, "plan",
-              {"name", "model", "chips", "global_batch", "cross_vendor_gbps", "inter_node_gbps", "per_group_dp", "attention",
-               "recompute", "zero", "sequence_parallel", "vary"});
+              {"name", "model", "chips", "global_batch", "cross_vendor_gbps", "inter_node_gbps", "per_group_dp",
+               "attention", "recompute", "zero", "sequence_parallel", "vary"});
   if (!r.ok()) return std::nullopt;
   const std::size_t before = ctx.error_count();
   MixedPlanSpec p = defaults;
@@ -78,9 +78,10 @@ void read_stack(Ctx& ctx, const MapReader& r, MixedPlanSpec& p) {
     if (auto m = parse_recompute_modes(*s)) {
       p.recompute_modes = *m;
     } else {
-      ctx.error(*r.get("recompute"), "'recompute' must be auto, none, selective or full (or several joined by '|'), "
-                                     "got '" + *s + "'" +
-                                         did_you_mean_note(*s, {"auto", "none", "selective", "full"}));
+      ctx.error(*r.get("recompute"),
+                "'recompute' must be auto, none, selective or full (or several joined by '|'), "
+                "got '" +
+                    *s + "'" + did_you_mean_note(*s, {"auto", "none", "selective", "full"}));
     }
   }
   if (auto z = r.whole("zero", UnitKind::Plain, 0, 3, false)) {
@@ -148,7 +149,8 @@ void read_mixed_training(ParseState& st, const YamlValue& v, const std::string& 
     if (const YamlValue* vary = item.is_map() ? item.find("vary") : nullptr) {
       if (!vary->is_map() || vary->entries.size() != 1 || !vary->entries[0].value.is_list() ||
           vary->entries[0].value.items.empty()) {
-        type_error(ctx, *vary, "'vary'", "a map of one key (cross_vendor_gbps, inter_node_gbps or global_batch) to a list");
+        type_error(ctx, *vary, "'vary'",
+                   "a map of one key (cross_vendor_gbps, inter_node_gbps or global_batch) to a list");
         continue;
       }
       const YamlEntry& e = vary->entries[0];
@@ -160,8 +162,10 @@ void read_mixed_training(ParseState& st, const YamlValue& v, const std::string& 
       for (const YamlValue& x : e.value.items) {
         auto q = read_quantity(ctx, x, UnitKind::Plain, "a value of " + e.key);
         if (!q) continue;
-        if (!(*q > 0) || (e.key == "global_batch" && (*q != static_cast<double>(static_cast<uint32_t>(*q)) || *q > (1 << 24)))) {
-          ctx.error(x, "'" + e.key + "' values must be " + (e.key == "global_batch" ? "whole numbers in 1..16777216" : "> 0"));
+        if (!(*q > 0) ||
+            (e.key == "global_batch" && (*q != static_cast<double>(static_cast<uint32_t>(*q)) || *q > (1 << 24)))) {
+          ctx.error(x, "'" + e.key + "' values must be " +
+                           (e.key == "global_batch" ? "whole numbers in 1..16777216" : "> 0"));
           continue;
         }
         MixedPlanSpec c = *p;

@@ -44,8 +44,7 @@ std::optional<TransformerSpec> read_model(Ctx& ctx, const YamlValue& v) {
   if (!r.check("kv_heads", m.heads % m.kv_heads == 0,
                "'kv_heads' (" + std::to_string(m.kv_heads) + ") must divide 'heads' (" + std::to_string(m.heads) + ")"))
     return std::nullopt;
-  if (!r.check("experts_per_token", m.experts_per_token <= m.experts,
-               "'experts_per_token' must not exceed 'experts'"))
+  if (!r.check("experts_per_token", m.experts_per_token <= m.experts, "'experts_per_token' must not exceed 'experts'"))
     return std::nullopt;
   if (!r.check("hidden", m.hidden % m.heads == 0, "'hidden' must be a multiple of 'heads'")) return std::nullopt;
   return m;

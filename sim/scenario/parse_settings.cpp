@@ -14,7 +14,8 @@ void read_scenario_header(ParseState& st, const YamlValue& v) {
   if (auto s = r.string("description", false)) st.spec.description = *s;
   if (auto t = r.quantity("horizon", UnitKind::Duration, true)) {
     // SimTime holds +-9e12 s; a longer horizon could not be simulated anyway.
-    if (r.check("horizon", *t > 0 && *t <= SimTime::kMaxSeconds, "'horizon' must be > 0 and at most 9e12 s, got " + num(*t) + " s")) {
+    if (r.check("horizon", *t > 0 && *t <= SimTime::kMaxSeconds,
+                "'horizon' must be > 0 and at most 9e12 s, got " + num(*t) + " s")) {
       st.spec.horizon_s = *t;
     }
   }
@@ -65,7 +66,8 @@ void read_policy(ParseState& st, const YamlValue& v) {
 // perf.mixing (docs/scenario-format.md): the costing of gangs that span chip types.
 static void read_mixing(ParseState& st, const YamlValue& v, const std::string& base_dir) {
   MixingSpec& mix = st.spec.perf.mixing;
-  MapReader r(st.ctx, v, "perf.mixing", {"models", "efficiency", "cross_vendor_gbps", "inter_node_gbps", "per_group_dp"});
+  MapReader r(st.ctx, v, "perf.mixing",
+              {"models", "efficiency", "cross_vendor_gbps", "inter_node_gbps", "per_group_dp"});
   if (!r.ok()) return;
   if (auto s = r.string("models", false)) {
     st.mixing_models_at = r.get("models");
@@ -74,7 +76,8 @@ static void read_mixing(ParseState& st, const YamlValue& v, const std::string& b
   if (const YamlValue* e = r.get("efficiency")) {
     if (!(e->is_scalar() && e->scalar == "planner")) {
       if (auto x = r.quantity("efficiency", UnitKind::Plain, false)) {
-        if (r.check("efficiency", *x > 0 && *x <= 2, "'efficiency' must be 'planner' or a number in (0, 2], got " + num(*x)))
+        if (r.check("efficiency", *x > 0 && *x <= 2,
+                    "'efficiency' must be 'planner' or a number in (0, 2], got " + num(*x)))
           mix.fixed_efficiency = *x;
       }
     }
@@ -106,15 +109,19 @@ void resolve_mixing_models(ParseState& st, const std::string& base_dir) {
   if (mix.models_path.empty()) {
     mix.models_path = find_catalog_file(base_dir, "models.yaml");
     if (mix.models_path.empty()) {
-      st.ctx.add(Diagnostic{at, "jobs may mix chip types but there is no model catalog for the planner: "
-                                "catalog/models.yaml is not in '" + (base_dir.empty() ? std::string(".") : base_dir) +
+      st.ctx.add(Diagnostic{at,
+                            "jobs may mix chip types but there is no model catalog for the planner: "
+                            "catalog/models.yaml is not in '" +
+                                (base_dir.empty() ? std::string(".") : base_dir) +
                                 "' or any parent directory (name one with perf.mixing.models, or set "
                                 "perf.mixing.efficiency to a number)"});
       return;
     }
   }
-  if (read_model_catalog(st.ctx, mix.models_path, at, mix.models) && std::none_of(mix.models.begin(), mix.models.end(), [](const TransformerSpec& m) { return m.experts <= 1; }))
-    st.ctx.add(Diagnostic{at, "model catalog '" + mix.models_path + "' has no dense model for the mixed-training planner"});
+  if (read_model_catalog(st.ctx, mix.models_path, at, mix.models) &&
+      std::none_of(mix.models.begin(), mix.models.end(), [](const TransformerSpec& m) { return m.experts <= 1; }))
+    st.ctx.add(
+        Diagnostic{at, "model catalog '" + mix.models_path + "' has no dense model for the mixed-training planner"});
 }
 
 void read_metrics(ParseState& st, const YamlValue& v) {
@@ -130,13 +137,14 @@ void read_metrics(ParseState& st, const YamlValue& v) {
 }
 
 void read_preemption(ParseState& st, const YamlValue& v) {
-  MapReader r(st.ctx, v, "preemption", {"checkpoint_interval", "checkpoint_bytes_per_param", "storage_bandwidth",
-                                        "restart_overhead"});
+  MapReader r(st.ctx, v, "preemption",
+              {"checkpoint_interval", "checkpoint_bytes_per_param", "storage_bandwidth", "restart_overhead"});
   if (!r.ok()) return;
   CheckpointModel& out = st.spec.checkpoint;
   if (auto t = r.quantity("checkpoint_interval", UnitKind::Duration, false)) {
     if (r.check("checkpoint_interval", *t == 0 || (*t >= 1 && *t <= SimTime::kMaxSeconds),
-                "'checkpoint_interval' must be 0 (checkpoint only when preempted) or at least 1 s, got " + num(*t) + " s")) {
+                "'checkpoint_interval' must be 0 (checkpoint only when preempted) or at least 1 s, got " + num(*t) +
+                    " s")) {
       out.interval_s = *t;
     }
   }
@@ -147,12 +155,14 @@ void read_preemption(ParseState& st, const YamlValue& v) {
     }
   }
   if (auto g = r.quantity("storage_bandwidth", UnitKind::Bandwidth, false)) {
-    if (r.check("storage_bandwidth", *g > 0 && std::isfinite(*g), "'storage_bandwidth' must be > 0, got " + num(*g) + " Gb/s")) {
+    if (r.check("storage_bandwidth", *g > 0 && std::isfinite(*g),
+                "'storage_bandwidth' must be > 0, got " + num(*g) + " Gb/s")) {
       out.storage_gbps = *g;
     }
   }
   if (auto t = r.quantity("restart_overhead", UnitKind::Duration, false)) {
-    if (r.check("restart_overhead", *t >= 0 && *t <= 86400, "'restart_overhead' must be in [0, 1 d], got " + num(*t) + " s")) {
+    if (r.check("restart_overhead", *t >= 0 && *t <= 86400,
+                "'restart_overhead' must be in [0, 1 d], got " + num(*t) + " s")) {
       out.restart_overhead_s = *t;
     }
   }
@@ -184,8 +194,9 @@ void read_data_staging(ParseState& st, const YamlValue& v) {
     }
     for (std::size_t i = 1; i < n; ++i) {
       if (root(i) != root(0)) {
-        r.check("enabled", false, "data staging needs a path between every two sites, but site '" +
-                                      st.spec.sites[i].name + "' has no `links` path to '" + st.spec.sites[0].name + "'");
+        r.check("enabled", false,
+                "data staging needs a path between every two sites, but site '" + st.spec.sites[i].name +
+                    "' has no `links` path to '" + st.spec.sites[0].name + "'");
         break;
       }
     }
@@ -209,10 +220,14 @@ void read_failures(ParseState& st, const YamlValue& v) {
         if (*c == "all" || st.chips.check(st.ctx, *e.get("chip"), *c)) n.chip = *c;
       }
       if (auto t = e.quantity("mtbf", UnitKind::Duration, true)) {
-        if (e.check("mtbf", *t >= 60 && *t <= SimTime::kMaxSeconds, "'mtbf' must be at least 1 min, got " + num(*t) + " s")) n.mtbf_s = *t;
+        if (e.check("mtbf", *t >= 60 && *t <= SimTime::kMaxSeconds,
+                    "'mtbf' must be at least 1 min, got " + num(*t) + " s"))
+          n.mtbf_s = *t;
       }
       if (auto t = e.quantity("mttr", UnitKind::Duration, true)) {
-        if (e.check("mttr", *t >= 1 && *t <= SimTime::kMaxSeconds, "'mttr' must be at least 1 s, got " + num(*t) + " s")) n.mttr_s = *t;
+        if (e.check("mttr", *t >= 1 && *t <= SimTime::kMaxSeconds,
+                    "'mttr' must be at least 1 s, got " + num(*t) + " s"))
+          n.mttr_s = *t;
       }
       if (!n.chip.empty() && n.mtbf_s > 0 && n.mttr_s > 0) out.nodes.push_back(n);
     }
@@ -230,13 +245,16 @@ void read_failures(ParseState& st, const YamlValue& v) {
         ok = false;
       }
       if (auto t = e.quantity("at", UnitKind::Duration, true)) {
-        ok = e.check("at", *t >= 0 && *t <= SimTime::kMaxSeconds, "'at' must be a time >= 0, got " + num(*t) + " s") && ok;
+        ok = e.check("at", *t >= 0 && *t <= SimTime::kMaxSeconds, "'at' must be a time >= 0, got " + num(*t) + " s") &&
+             ok;
         o.at_s = *t;
       } else {
         ok = false;
       }
       if (auto t = e.quantity("duration", UnitKind::Duration, true)) {
-        ok = e.check("duration", *t >= 1 && *t <= SimTime::kMaxSeconds, "'duration' must be at least 1 s, got " + num(*t) + " s") && ok;
+        ok = e.check("duration", *t >= 1 && *t <= SimTime::kMaxSeconds,
+                     "'duration' must be at least 1 s, got " + num(*t) + " s") &&
+             ok;
         o.duration_s = *t;
       } else {
         ok = false;
@@ -254,11 +272,14 @@ void read_failures(ParseState& st, const YamlValue& v) {
         std::vector<std::string> names;
         for (const YamlValue& end : *ends) {
           auto n = read_string(st.ctx, end, "failures.links.between");
-          if (n && st.sites.check(st.ctx, end, *n)) names.push_back(*n);
-          else ok = false;
+          if (n && st.sites.check(st.ctx, end, *n))
+            names.push_back(*n);
+          else
+            ok = false;
         }
         if (ok && names.size() != 2) {
-          st.ctx.error(*e.get("between"), "'between' names the two sites of a link, got " + std::to_string(names.size()));
+          st.ctx.error(*e.get("between"),
+                       "'between' names the two sites of a link, got " + std::to_string(names.size()));
           ok = false;
         }
         if (ok) {
@@ -277,13 +298,16 @@ void read_failures(ParseState& st, const YamlValue& v) {
         ok = false;
       }
       if (auto t = e.quantity("at", UnitKind::Duration, true)) {
-        ok = e.check("at", *t >= 0 && *t <= SimTime::kMaxSeconds, "'at' must be a time >= 0, got " + num(*t) + " s") && ok;
+        ok = e.check("at", *t >= 0 && *t <= SimTime::kMaxSeconds, "'at' must be a time >= 0, got " + num(*t) + " s") &&
+             ok;
         o.at_s = *t;
       } else {
         ok = false;
       }
       if (auto t = e.quantity("duration", UnitKind::Duration, true)) {
-        ok = e.check("duration", *t >= 1 && *t <= SimTime::kMaxSeconds, "'duration' must be at least 1 s, got " + num(*t) + " s") && ok;
+        ok = e.check("duration", *t >= 1 && *t <= SimTime::kMaxSeconds,
+                     "'duration' must be at least 1 s, got " + num(*t) + " s") &&
+             ok;
         o.duration_s = *t;
       } else {
         ok = false;

@@ -1,9 +1,9 @@
 // The sections of a GPU-sharing trace-replay scenario (docs/scenario-format.md, "Trace-replay
 // scenarios"): the header and `sharing_replay:`.
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
-#include <algorithm>
 #include <fstream>
 
 #include "hetsim/core/did_you_mean.hpp"
@@ -93,7 +93,8 @@ void read_sharing_replay(ParseState& st, const YamlValue& v, const std::string& 
         if (std::find(valid.begin(), valid.end(), *s) == valid.end()) {
           std::string all;
           for (const auto& n : valid) all += (all.empty() ? "" : ", ") + n;
-          st.ctx.error(item, "unknown sharing policy '" + *s + "'" + did_you_mean_note(*s, valid) + " (valid: " + all + ")");
+          st.ctx.error(item,
+                       "unknown sharing policy '" + *s + "'" + did_you_mean_note(*s, valid) + " (valid: " + all + ")");
           continue;
         }
         if (std::find(spec.policies.begin(), spec.policies.end(), *s) != spec.policies.end()) {

@@ -50,8 +50,9 @@ std::vector<TenantSpec::Guarantee> read_provider_cards(ParseState& st, const Map
   const YamlValue* v = r.get(key);
   if (v == nullptr) return out;
   if (!v->is_map() || v->entries.empty()) {
-    type_error(st.ctx, *v, "'" + key + "'",
-               allow_all ? "a map of 'all' or provider names to card counts" : "a map of provider names to card counts");
+    type_error(
+        st.ctx, *v, "'" + key + "'",
+        allow_all ? "a map of 'all' or provider names to card counts" : "a map of provider names to card counts");
     return out;
   }
   std::vector<std::string> names;
@@ -64,9 +65,9 @@ std::vector<TenantSpec::Guarantee> read_provider_cards(ParseState& st, const Map
     }
     if (std::find(names.begin(), names.end(), e.key) == names.end()) {
       const std::string hint = did_you_mean(e.key, names);
-      st.ctx.error_at(e.line, e.col, key + " names no provider '" + e.key + "'" +
-                                         (allow_all ? " (use 'all' or a provider)" : "") +
-                                         (hint.empty() ? "" : " (did you mean '" + hint + "'?)"));
+      st.ctx.error_at(e.line, e.col,
+                      key + " names no provider '" + e.key + "'" + (allow_all ? " (use 'all' or a provider)" : "") +
+                          (hint.empty() ? "" : " (did you mean '" + hint + "'?)"));
       continue;
     }
     if (auto cards = read_whole(st.ctx, e.value, UnitKind::Count, 0, 1'000'000'000, key + " '" + e.key + "'")) {
@@ -81,7 +82,8 @@ std::vector<TenantSpec::Guarantee> read_provider_cards(ParseState& st, const Map
 
 // `quota: {all: 2048, china-telecom: 512}`: cards held at once, over all providers or per provider.
 void read_quota(ParseState& st, const MapReader& r, TenantSpec& t) {
-  for (const TenantSpec::Guarantee& e : read_provider_cards(st, r, "quota", true)) t.quota.emplace_back(e.provider, e.cards);
+  for (const TenantSpec::Guarantee& e : read_provider_cards(st, r, "quota", true))
+    t.quota.emplace_back(e.provider, e.cards);
 }
 
 // `guarantee: {china-telecom: 512}`: cards of a provider reserved for the tenant. The sums per
@@ -92,9 +94,9 @@ void read_guarantee(ParseState& st, const MapReader& r, TenantSpec& t) {
   for (const TenantSpec::Guarantee& gu : t.guarantee) {
     for (const auto& [name, cap] : t.quota) {
       if ((name == gu.provider || name == "all") && gu.cards > cap) {
-        st.ctx.error_at(gu.pos.line, gu.pos.col, "guarantee '" + gu.provider + "' of " + std::to_string(gu.cards) +
-                                                     " cards exceeds the tenant's quota '" + name + "' of " +
-                                                     std::to_string(cap));
+        st.ctx.error_at(gu.pos.line, gu.pos.col,
+                        "guarantee '" + gu.provider + "' of " + std::to_string(gu.cards) +
+                            " cards exceeds the tenant's quota '" + name + "' of " + std::to_string(cap));
       }
     }
   }
@@ -129,7 +131,8 @@ void read_vouchers(ParseState& st, const YamlValue& v) {
     }
   }
   if (out.domestic_share > 0 && out.domestic_vendors.empty() && st.ctx.error_count() == errors_before) {
-    st.ctx.error(*r.get("domestic_share"), "'domestic_share' needs 'domestic_vendors': a non-empty list of the vendors whose chips it covers");
+    st.ctx.error(*r.get("domestic_share"),
+                 "'domestic_share' needs 'domestic_vendors': a non-empty list of the vendors whose chips it covers");
   }
 }
 
@@ -139,8 +142,8 @@ void read_tenants(ParseState& st, const YamlValue& v) {
   const YamlValue* gen = r.get("generate");
   const YamlValue* list = r.get("list");
   if ((gen == nullptr) == (list == nullptr)) {
-    st.ctx.error(v, gen ? "'tenants' takes either 'generate' or 'list', not both"
-                        : "'tenants' needs 'generate' or 'list'");
+    st.ctx.error(
+        v, gen ? "'tenants' takes either 'generate' or 'list', not both" : "'tenants' needs 'generate' or 'list'");
     return;
   }
   if (gen != nullptr) {
@@ -171,9 +174,9 @@ void read_tenants(ParseState& st, const YamlValue& v) {
   }
   if (list->items.empty()) st.ctx.error(*list, "'tenants.list' must name at least one tenant");
   for (const YamlValue& item : list->items) {
-    MapReader t(st.ctx, item, "tenant",
-                {"name", "weight", "priority", "mix_chips", "voucher_share", "voucher_budget", "budget", "quota",
-                 "guarantee"});
+    MapReader t(
+        st.ctx, item, "tenant",
+        {"name", "weight", "priority", "mix_chips", "voucher_share", "voucher_budget", "budget", "quota", "guarantee"});
     if (!t.ok()) continue;
     TenantSpec spec;
     if (auto n = t.name("name", true)) {

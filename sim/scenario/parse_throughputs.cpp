@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
-#include <set>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "hetsim/scenario/sections.hpp"
 
@@ -42,8 +42,9 @@ void read_throughputs(ParseState& st, const YamlValue& v, const std::string& bas
   const std::string path = resolve_scenario_path(base_dir, *file);
   std::string text, reason;
   if (const std::string why = not_regular_file_reason(path); !why.empty()) {
-    r.check("file", false, "cannot read throughput file '" + path + "': " + why +
-                               (path == *file ? "" : " (relative paths start at the scenario file's directory)"));
+    r.check("file", false,
+            "cannot read throughput file '" + path + "': " + why +
+                (path == *file ? "" : " (relative paths start at the scenario file's directory)"));
     return;
   }
   if (!read_text_file(path, text, reason)) {
@@ -111,15 +112,17 @@ void read_throughputs(ParseState& st, const YamlValue& v, const std::string& bas
       MeasuredThroughputs::Type t;
       const auto isolated = it->is_object() ? it->find("null") : it->end();
       if (!parse_type_key(it.key(), t) || !it->is_object() || isolated == it->end() || !isolated->is_number()) {
-        st.ctx.error_at(e.line, e.col, "throughput file '" + path + "', worker type '" + e.key + "': entry '" + it.key() +
-                                           "' is not \"('Model', scale factor)\": {\"null\": steps per second, ...}");
+        st.ctx.error_at(e.line, e.col,
+                        "throughput file '" + path + "', worker type '" + e.key + "': entry '" + it.key() +
+                            "' is not \"('Model', scale factor)\": {\"null\": steps per second, ...}");
         ok = false;
         break;
       }
       const double rate = isolated->get<double>();
       if (!std::isfinite(rate) || rate < 0) {
-        st.ctx.error_at(e.line, e.col, "throughput file '" + path + "', worker type '" + e.key + "': rate of '" +
-                                           it.key() + "' must be a finite number >= 0");
+        st.ctx.error_at(e.line, e.col,
+                        "throughput file '" + path + "', worker type '" + e.key + "': rate of '" + it.key() +
+                            "' must be a finite number >= 0");
         ok = false;
         break;
       }

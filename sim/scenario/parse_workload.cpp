@@ -75,8 +75,8 @@ std::optional<LogNormalDist> read_lognormal(Ctx& ctx, const YamlValue& v, const 
   if (auto x = r.quantity("max", kind, false)) d.max = *x;
   if (ctx.error_count() != before) return std::nullopt;
   if (!(d.min <= d.median && d.median <= d.max)) {
-    ctx.error(v, what + " needs min <= median <= max, got min " + num(d.min) + ", median " + num(d.median) +
-                     ", max " + num(d.max));
+    ctx.error(v, what + " needs min <= median <= max, got min " + num(d.min) + ", median " + num(d.median) + ", max " +
+                     num(d.max));
     return std::nullopt;
   }
   return d;
@@ -108,8 +108,8 @@ std::optional<JobClass> read_class_name(const MapReader& r) {
   if (!s) return std::nullopt;
   JobClass c{};
   if (!parse_job_class(*s, c)) {
-    r.ctx().error(*r.get("class"), "unknown job class '" + *s +
-                                       "' (expected pretrain, finetune, eval, inference or debug)");
+    r.ctx().error(*r.get("class"),
+                  "unknown job class '" + *s + "' (expected pretrain, finetune, eval, inference or debug)");
     return std::nullopt;
   }
   return c;
@@ -147,7 +147,8 @@ Footprint read_footprint(const MapReader& r) {
 bool read_mix_chips(ParseState& st, const MapReader& r, bool trains) {
   auto b = r.boolean("mix_chips", false);
   if (!b || !*b) return false;
-  if (!r.check("mix_chips", trains, "'mix_chips' needs a training job ('trains: true'): the mixed-training planner models training"))
+  if (!r.check("mix_chips", trains,
+               "'mix_chips' needs a training job ('trains: true'): the mixed-training planner models training"))
     return false;
   if (!st.first_mix) st.first_mix = st.ctx.pos(*r.get("mix_chips"));
   return true;
@@ -164,9 +165,9 @@ std::optional<ElasticClassSpec> read_elastic(Ctx& ctx, const YamlValue& v, const
   }
   if (auto n = r.whole("min_cards", UnitKind::Count, 1, kMaxCards, false)) e.min_cards = static_cast<uint32_t>(*n);
   if (auto n = r.whole("max_cards", UnitKind::Count, 1, kMaxCards, false)) {
-    if (r.check("max_cards", *n >= e.min_cards,
-                "'max_cards' (" + std::to_string(*n) + ") must be >= 'min_cards' (" +
-                    std::to_string(e.min_cards) + ")")) {
+    if (r.check(
+            "max_cards", *n >= e.min_cards,
+            "'max_cards' (" + std::to_string(*n) + ") must be >= 'min_cards' (" + std::to_string(e.min_cards) + ")")) {
       e.max_cards = static_cast<uint32_t>(*n);
     }
   }
@@ -176,8 +177,8 @@ std::optional<ElasticClassSpec> read_elastic(Ctx& ctx, const YamlValue& v, const
 
 JobClassSpec read_class(ParseState& st, const YamlValue& v, const std::string& what) {
   MapReader r(st.ctx, v, what,
-              {"class", "share", "cards", "runtime", "model_params", "tokens_per_step", "seq_len",
-               "trains", "bytes_per_param", "activation_per_card", "cpu_per_card", "memory_per_card", "data", "allowed_chips",
+              {"class", "share", "cards", "runtime", "model_params", "tokens_per_step", "seq_len", "trains",
+               "bytes_per_param", "activation_per_card", "cpu_per_card", "memory_per_card", "data", "allowed_chips",
                "estimate_error", "mix_chips", "elastic"});
   JobClassSpec c;
   if (!r.ok()) return c;
@@ -220,9 +221,28 @@ JobClassSpec read_class(ParseState& st, const YamlValue& v, const std::string& w
 
 ExplicitJobSpec read_job(ParseState& st, const YamlValue& v, const std::string& what) {
   MapReader r(st.ctx, v, what,
-              {"tenant", "class", "arrival", "cards", "min_cards", "max_cards", "params", "tokens_per_step",
-               "seq_len", "runtime_on_reference", "steps", "estimate", "allowed_chips", "data_site", "data", "priority",
-               "allow_cross_site", "mix_chips", "trains", "bytes_per_param", "activation_per_card", "cpu_per_card",
+              {"tenant",
+               "class",
+               "arrival",
+               "cards",
+               "min_cards",
+               "max_cards",
+               "params",
+               "tokens_per_step",
+               "seq_len",
+               "runtime_on_reference",
+               "steps",
+               "estimate",
+               "allowed_chips",
+               "data_site",
+               "data",
+               "priority",
+               "allow_cross_site",
+               "mix_chips",
+               "trains",
+               "bytes_per_param",
+               "activation_per_card",
+               "cpu_per_card",
                "memory_per_card"});
   ExplicitJobSpec j;
   if (!r.ok()) return j;
@@ -242,16 +262,16 @@ ExplicitJobSpec read_job(ParseState& st, const YamlValue& v, const std::string& 
   if (cards) j.cards = static_cast<uint32_t>(*cards);
   // Elastic range (only elastic-aware policies use it): min_cards <= cards <= max_cards.
   if (auto n = r.whole("min_cards", UnitKind::Count, 1, kMaxCards, false)) {
-    if (!cards || r.check("min_cards", *n <= *cards,
-                          "'min_cards' (" + std::to_string(*n) + ") must be <= 'cards' (" +
-                              std::to_string(*cards) + ")")) {
+    if (!cards ||
+        r.check("min_cards", *n <= *cards,
+                "'min_cards' (" + std::to_string(*n) + ") must be <= 'cards' (" + std::to_string(*cards) + ")")) {
       j.min_cards = static_cast<uint32_t>(*n);
     }
   }
   if (auto n = r.whole("max_cards", UnitKind::Count, 1, kMaxCards, false)) {
-    if (!cards || r.check("max_cards", *n >= *cards,
-                          "'max_cards' (" + std::to_string(*n) + ") must be >= 'cards' (" +
-                              std::to_string(*cards) + ")")) {
+    if (!cards ||
+        r.check("max_cards", *n >= *cards,
+                "'max_cards' (" + std::to_string(*n) + ") must be >= 'cards' (" + std::to_string(*cards) + ")")) {
       j.max_cards = static_cast<uint32_t>(*n);
     }
   }
@@ -341,7 +361,8 @@ void read_gavel(ParseState& st, const YamlValue& v) {
   }
   if (auto b = r.boolean("multi_gpu", false)) g.multi_gpu = *b;
   if (const auto* types = r.list("job_types", false)) {
-    if (types->empty()) st.ctx.error(*r.get("job_types"), "'job_types' must not be empty (leave it out for every type)");
+    if (types->empty())
+      st.ctx.error(*r.get("job_types"), "'job_types' must not be empty (leave it out for every type)");
     for (std::size_t i = 0; i < types->size(); ++i) {
       auto s = read_string(st.ctx, (*types)[i], "workload.gavel.job_types[" + std::to_string(i) + "]");
       if (!s) continue;
@@ -363,7 +384,8 @@ void read_gavel(ParseState& st, const YamlValue& v) {
       if (sf > 1 && !g.multi_gpu) break;
       const auto& known = st.spec.throughputs.types;
       const bool any = std::any_of(known.begin(), known.end(), [&](const auto& t) {
-        return t.cards == sf && (g.job_types.empty() || std::find(g.job_types.begin(), g.job_types.end(), t.name) != g.job_types.end());
+        return t.cards == sf &&
+               (g.job_types.empty() || std::find(g.job_types.begin(), g.job_types.end(), t.name) != g.job_types.end());
       });
       if (!any) {
         st.ctx.error(r.get("multi_gpu") ? *r.get("multi_gpu") : v,
@@ -391,8 +413,10 @@ void read_workload(ParseState& st, const YamlValue& v) {
   const YamlValue* gavel = r.get("gavel");
   const bool has_work = (classes && !classes->empty()) || (jobs && !jobs->empty()) || gavel != nullptr;
   if (gavel != nullptr) {
-    if (classes && !classes->empty()) st.ctx.error(*r.get("classes"), "'classes' cannot be combined with 'gavel' (its jobs are the only ones)");
-    if (jobs && !jobs->empty()) st.ctx.error(*r.get("jobs"), "'jobs' cannot be combined with 'gavel' (its jobs are the only ones)");
+    if (classes && !classes->empty())
+      st.ctx.error(*r.get("classes"), "'classes' cannot be combined with 'gavel' (its jobs are the only ones)");
+    if (jobs && !jobs->empty())
+      st.ctx.error(*r.get("jobs"), "'jobs' cannot be combined with 'gavel' (its jobs are the only ones)");
     read_gavel(st, *gavel);
   }
 
@@ -406,9 +430,11 @@ void read_workload(ParseState& st, const YamlValue& v) {
   }
   if (gavel != nullptr && st.spec.has_throughputs && !w.reference_chip.empty()) {
     const auto& mapped = st.spec.throughputs.chips;
-    const bool measured = std::any_of(mapped.begin(), mapped.end(), [&](const auto& m) { return m.second == w.reference_chip; });
+    const bool measured =
+        std::any_of(mapped.begin(), mapped.end(), [&](const auto& m) { return m.second == w.reference_chip; });
     r.check("reference_chip", measured,
-            "reference chip '" + w.reference_chip + "' has no measured rates: 'gavel' states durations on it, so map it in `throughputs.chips`");
+            "reference chip '" + w.reference_chip +
+                "' has no measured rates: 'gavel' states durations on it, so map it in `throughputs.chips`");
   }
   if (const YamlValue* at = r.get("jobs_per_day")) {
     st.spec.jobs_per_day_pos = SourcePos{st.spec.file, at->line, at->col};

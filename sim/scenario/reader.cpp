@@ -21,8 +21,8 @@ void type_error(Ctx& ctx, const YamlValue& v, const std::string& what, const std
 bool is_plain_name(std::string_view s) {
   if (s.empty()) return false;
   for (char c : s) {
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
-                    c == '_' || c == '-';
+    const bool ok =
+        (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
     if (!ok) return false;
   }
   return true;
@@ -78,8 +78,7 @@ std::optional<int64_t> read_whole(Ctx& ctx, const YamlValue& v, UnitKind kind, i
   return out;
 }
 
-MapReader::MapReader(Ctx& ctx, const YamlValue& v, std::string what,
-                     std::initializer_list<std::string_view> known)
+MapReader::MapReader(Ctx& ctx, const YamlValue& v, std::string what, std::initializer_list<std::string_view> known)
     : ctx_(ctx), v_(v), what_(std::move(what)) {
   if (!v.is_map()) {
     type_error(ctx, v, what_, "a map");
@@ -121,8 +120,7 @@ std::optional<std::string> MapReader::string(std::string_view key, bool required
 std::optional<std::string> MapReader::name(std::string_view key, bool required) const {
   auto s = string(key, required);
   if (s && !is_plain_name(*s)) {
-    ctx_.error(*get(key), "invalid " + std::string(key) + " '" + *s +
-                              "': use letters, digits, '.', '_' and '-' only");
+    ctx_.error(*get(key), "invalid " + std::string(key) + " '" + *s + "': use letters, digits, '.', '_' and '-' only");
     return std::nullopt;
   }
   return s;

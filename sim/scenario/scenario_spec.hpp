@@ -9,9 +9,9 @@
 #include <vector>
 
 #include "hetsim/model/chip_catalog.hpp"
+#include "hetsim/model/data_staging.hpp"
 #include "hetsim/model/measured_throughputs.hpp"
 #include "hetsim/model/topology.hpp"
-#include "hetsim/model/data_staging.hpp"
 #include "hetsim/perf/checkpoint.hpp"
 #include "hetsim/perf/transformer.hpp"
 #include "hetsim/policy/sharing/sharing_policies.hpp"
@@ -87,7 +87,7 @@ struct VoucherSpec {
   double city_share = 0;      // every tenant
   double domestic_share = 0;  // extra share on chips of `domestic_vendors`
   std::vector<std::string> domestic_vendors;
-  double max_share = 1;       // cap of the sum
+  double max_share = 1;  // cap of the sum
   std::string currency = "CNY";
 };
 
@@ -101,16 +101,16 @@ struct PolicySpec {
 
 // perf.mixing: how gangs that span chip types are costed (docs/mixed-training.md).
 struct MixingSpec {
-  std::string models_path;                 // resolved; loaded when some job may mix
+  std::string models_path;  // resolved; loaded when some job may mix
   std::vector<TransformerSpec> models;
-  double fixed_efficiency = 0;             // 0: the planner decides
+  double fixed_efficiency = 0;  // 0: the planner decides
   double cross_vendor_gbps = 100;
   double inter_node_gbps = 200;
   bool per_group_dp = true;
 };
 
 struct PerfSpec {
-  double comm_overlap = 0.0;        // share of DP communication hidden behind compute, [0, 1)
+  double comm_overlap = 0.0;            // share of DP communication hidden behind compute, [0, 1)
   double memory_usable_fraction = 0.9;  // share of device memory a job may fill
   MixingSpec mixing;
 };
@@ -141,10 +141,10 @@ struct FailuresSpec {
 // `throughputs:` measured steps/s per job type and chip (MeasuredThroughputs), read from a file in
 // Gavel's format: {worker type: {"('Model (batch size N)', scale factor)": {"null": steps/s, ...}}}.
 struct ThroughputsSpec {
-  std::string path;                                      // resolved
-  std::vector<MeasuredThroughputs::Type> types;          // sorted by (name, cards)
+  std::string path;                                        // resolved
+  std::vector<MeasuredThroughputs::Type> types;            // sorted by (name, cards)
   std::vector<std::pair<std::string, std::string>> chips;  // file worker type -> chip name
-  std::vector<std::vector<double>> rates;                // per entry of `chips`, per type (0: none)
+  std::vector<std::vector<double>> rates;                  // per entry of `chips`, per type (0: none)
   SourcePos pos;
 };
 
@@ -190,13 +190,13 @@ struct MixedPlanSpec {
 };
 
 struct MixedTrainingSpec {
-  std::string models_path;                 // resolved
-  std::vector<TransformerSpec> models;     // the model catalog
-  std::vector<MixedPlanSpec> plans;        // `vary` already expanded
+  std::string models_path;              // resolved
+  std::vector<TransformerSpec> models;  // the model catalog
+  std::vector<MixedPlanSpec> plans;     // `vary` already expanded
 };
 
 struct ScenarioSpec {
-  std::string file;                 // path as given
+  std::string file;  // path as given
   std::string name;
   std::string description;
   double horizon_s = 0;
@@ -210,8 +210,8 @@ struct ScenarioSpec {
   // finished; its authors stopped them by hand).
   uint64_t stop_waiting = 0;
   uint64_t seed = 1;
-  std::string catalog_path;         // resolved relative to the scenario file
-  std::vector<ChipSpec> chips;      // catalog, then the scenario's own chips: override by name
+  std::string catalog_path;     // resolved relative to the scenario file
+  std::vector<ChipSpec> chips;  // catalog, then the scenario's own chips: override by name
   std::vector<SiteSpec> sites;
   std::vector<LinkSpec> links;
   std::vector<ProviderSpec> providers;
@@ -221,9 +221,9 @@ struct ScenarioSpec {
   PolicySpec policy;
   PerfSpec perf;
   MetricsSpec metrics;
-  CheckpointModel checkpoint;       // `preemption:` (defaults when absent)
+  CheckpointModel checkpoint;  // `preemption:` (defaults when absent)
   FailuresSpec failures;
-  DataStaging data_staging;         // `data_staging:` (off when absent)
+  DataStaging data_staging;  // `data_staging:` (off when absent)
   bool has_throughputs = false;
   ThroughputsSpec throughputs;
   bool has_sharing_replay = false;  // then only `scenario` and `sharing_replay` were read
@@ -234,7 +234,7 @@ struct ScenarioSpec {
   std::vector<SourcePos> job_pos;
   std::vector<SourcePos> class_pos;
   SourcePos workload_pos;
-  SourcePos jobs_per_day_pos;         // for the run-size limits (validate.cpp)
+  SourcePos jobs_per_day_pos;  // for the run-size limits (validate.cpp)
   SourcePos timeseries_interval_pos;
 };
 

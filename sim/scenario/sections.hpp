@@ -23,12 +23,12 @@ struct ParseState {
   // that failed to parse would make jobs look impossible.
   bool cluster_ok = true;
   bool tenants_generated = false;  // weights still to be set from workload.tenant_zipf
-  std::vector<bool> job_ok;    // per explicit job: fully read, so worth the impossible-job check
-  std::vector<bool> class_ok;  // per class: likewise
+  std::vector<bool> job_ok;        // per explicit job: fully read, so worth the impossible-job check
+  std::vector<bool> class_ok;      // per class: likewise
   // The first `mix_chips: true` (class, job or tenant): where a missing model catalog is reported.
   std::optional<SourcePos> first_mix;
   const YamlValue* mixing_models_at = nullptr;  // perf.mixing.models, when written
-  bool throughputs_written = false;  // a `throughputs:` section, valid or not
+  bool throughputs_written = false;             // a `throughputs:` section, valid or not
 };
 
 // A path as written in a scenario: absolute as is, relative from the scenario's directory.

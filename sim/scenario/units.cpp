@@ -17,10 +17,9 @@ struct UnitDef {
 };
 
 // Bandwidth base is Gb/s, so byte rates carry the factor 8.
-constexpr std::array<UnitDef, 6> kDuration{{{"us", 1e-6}, {"ms", 1e-3}, {"s", 1}, {"min", 60},
-                                            {"h", 3600}, {"d", 86400}}};
-constexpr std::array<UnitDef, 5> kBandwidth{
-    {{"Mbps", 1e-3}, {"Gbps", 1}, {"Tbps", 1e3}, {"MB/s", 8e-3}, {"GB/s", 8}}};
+constexpr std::array<UnitDef, 6> kDuration{
+    {{"us", 1e-6}, {"ms", 1e-3}, {"s", 1}, {"min", 60}, {"h", 3600}, {"d", 86400}}};
+constexpr std::array<UnitDef, 5> kBandwidth{{{"Mbps", 1e-3}, {"Gbps", 1}, {"Tbps", 1e3}, {"MB/s", 8e-3}, {"GB/s", 8}}};
 constexpr std::array<UnitDef, 6> kSize{{{"MB", 1e-3},
                                         {"GB", 1},
                                         {"TB", 1e3},
@@ -37,12 +36,18 @@ struct UnitTable {
 
 UnitTable table(UnitKind kind) {
   switch (kind) {
-    case UnitKind::Duration: return {kDuration.data(), kDuration.data() + kDuration.size()};
-    case UnitKind::Bandwidth: return {kBandwidth.data(), kBandwidth.data() + kBandwidth.size()};
-    case UnitKind::Size: return {kSize.data(), kSize.data() + kSize.size()};
-    case UnitKind::Count: return {kCount.data(), kCount.data() + kCount.size()};
-    case UnitKind::Cpu: return {kCpu.data(), kCpu.data() + kCpu.size()};
-    case UnitKind::Plain: break;
+    case UnitKind::Duration:
+      return {kDuration.data(), kDuration.data() + kDuration.size()};
+    case UnitKind::Bandwidth:
+      return {kBandwidth.data(), kBandwidth.data() + kBandwidth.size()};
+    case UnitKind::Size:
+      return {kSize.data(), kSize.data() + kSize.size()};
+    case UnitKind::Count:
+      return {kCount.data(), kCount.data() + kCount.size()};
+    case UnitKind::Cpu:
+      return {kCpu.data(), kCpu.data() + kCpu.size()};
+    case UnitKind::Plain:
+      break;
   }
   return {nullptr, nullptr};
 }
@@ -97,24 +102,36 @@ std::string units_hint(UnitKind kind) {
 
 const char* accepted_units(UnitKind kind) {
   switch (kind) {
-    case UnitKind::Duration: return "us, ms, s, min, h, d";
-    case UnitKind::Bandwidth: return "Mbps, Gbps, Tbps, MB/s, GB/s";
-    case UnitKind::Size: return "MB, GB, TB, MiB, GiB, TiB";
-    case UnitKind::Count: return "K, M, B";
-    case UnitKind::Cpu: return "m";
-    case UnitKind::Plain: break;
+    case UnitKind::Duration:
+      return "us, ms, s, min, h, d";
+    case UnitKind::Bandwidth:
+      return "Mbps, Gbps, Tbps, MB/s, GB/s";
+    case UnitKind::Size:
+      return "MB, GB, TB, MiB, GiB, TiB";
+    case UnitKind::Count:
+      return "K, M, B";
+    case UnitKind::Cpu:
+      return "m";
+    case UnitKind::Plain:
+      break;
   }
   return "";
 }
 
 const char* unit_kind_name(UnitKind kind) {
   switch (kind) {
-    case UnitKind::Plain: return "number";
-    case UnitKind::Duration: return "duration";
-    case UnitKind::Bandwidth: return "bandwidth";
-    case UnitKind::Size: return "size";
-    case UnitKind::Count: return "count";
-    case UnitKind::Cpu: return "cpu amount";
+    case UnitKind::Plain:
+      return "number";
+    case UnitKind::Duration:
+      return "duration";
+    case UnitKind::Bandwidth:
+      return "bandwidth";
+    case UnitKind::Size:
+      return "size";
+    case UnitKind::Count:
+      return "count";
+    case UnitKind::Cpu:
+      return "cpu amount";
   }
   return "quantity";
 }
@@ -146,8 +163,8 @@ std::string parse_quantity(std::string_view text, UnitKind kind, double& out) {
         return "unexpected unit " + quote(unit) + " in " + quote(text) +
                " (expected a plain number; the unit is in the key name)";
       }
-      return "unknown " + std::string(unit_kind_name(kind)) + " unit " + quote(unit) + " in " +
-             quote(text) + " (" + units_hint(kind) + ")";
+      return "unknown " + std::string(unit_kind_name(kind)) + " unit " + quote(unit) + " in " + quote(text) + " (" +
+             units_hint(kind) + ")";
     }
     factor = hit->factor;
   }

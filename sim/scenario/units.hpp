@@ -37,12 +37,8 @@ inline std::string parse_duration(std::string_view text, double& seconds) {
 inline std::string parse_bandwidth(std::string_view text, double& gbps) {
   return parse_quantity(text, UnitKind::Bandwidth, gbps);
 }
-inline std::string parse_size(std::string_view text, double& gb) {
-  return parse_quantity(text, UnitKind::Size, gb);
-}
-inline std::string parse_count(std::string_view text, double& n) {
-  return parse_quantity(text, UnitKind::Count, n);
-}
+inline std::string parse_size(std::string_view text, double& gb) { return parse_quantity(text, UnitKind::Size, gb); }
+inline std::string parse_count(std::string_view text, double& n) { return parse_quantity(text, UnitKind::Count, n); }
 inline std::string parse_cpu_milli(std::string_view text, int64_t& milli) {
   return parse_whole(text, UnitKind::Cpu, milli);
 }

@@ -45,8 +45,7 @@ std::map<std::string, ChipCapacity> capacities(const ScenarioSpec& spec) {
 }
 
 // "" when some allowed chip has the memory and a pool (or, across sites, pools) big enough.
-std::string why_impossible(const ScenarioSpec& spec, const std::map<std::string, ChipCapacity>& caps,
-                           const Demand& d) {
+std::string why_impossible(const ScenarioSpec& spec, const std::map<std::string, ChipCapacity>& caps, const Demand& d) {
   const double frac = spec.perf.memory_usable_fraction;
   const double need = d.bytes_per_param * d.params / d.cards / 1e9 + d.activation_gb;
   std::vector<const ChipCapacity*> candidates;
@@ -63,8 +62,10 @@ std::string why_impossible(const ScenarioSpec& spec, const std::map<std::string,
   std::vector<const ChipCapacity*> present;
   std::string absent;
   for (const ChipCapacity* c : candidates) {
-    if (c->total > 0) present.push_back(c);
-    else if (d.allowed != nullptr && !d.allowed->empty()) absent += (absent.empty() ? "" : ", ") + c->chip->name;
+    if (c->total > 0)
+      present.push_back(c);
+    else if (d.allowed != nullptr && !d.allowed->empty())
+      absent += (absent.empty() ? "" : ", ") + c->chip->name;
   }
   if (present.empty()) {
     return "none of its allowed chips (" + absent + ") has a pool in this scenario";
@@ -83,15 +84,14 @@ std::string why_impossible(const ScenarioSpec& spec, const std::map<std::string,
   if (biggest == nullptr) {
     return "needs " + num(need) + " GB per card (" + num(d.bytes_per_param) + " B/param x " + num(d.params) +
            " params / " + std::to_string(d.cards) + " cards + " + num(d.activation_gb) +
-           " GB activations) but the most usable memory of an allowed chip is " +
-           num(roomiest->chip->mem_gb * frac) + " GB (" + roomiest->chip->name + ": " +
-           num(roomiest->chip->mem_gb) + " GB x " + num(frac) + ")";
+           " GB activations) but the most usable memory of an allowed chip is " + num(roomiest->chip->mem_gb * frac) +
+           " GB (" + roomiest->chip->name + ": " + num(roomiest->chip->mem_gb) + " GB x " + num(frac) + ")";
   }
   const int64_t cap = d.cross_site ? biggest->total : biggest->largest_pool;
   const std::string where = d.cross_site ? "all pools of an allowed chip with enough memory hold at most "
                                          : "the largest pool of an allowed chip with enough memory holds ";
-  return "gang of " + std::to_string(d.cards) + " cards is too large: " + where + std::to_string(cap) +
-         " cards (" + biggest->chip->name + ")";
+  return "gang of " + std::to_string(d.cards) + " cards is too large: " + where + std::to_string(cap) + " cards (" +
+         biggest->chip->name + ")";
 }
 
 }  // namespace
@@ -127,8 +127,8 @@ void check_guarantees(ParseState& st) {
   std::map<std::string, int64_t> cards;
   for (const ProviderSpec& p : spec.providers) {
     for (const PoolSpec& pool : p.pools) {
-      const auto chip = std::find_if(spec.chips.begin(), spec.chips.end(),
-                                     [&](const ChipSpec& c) { return c.name == pool.chip; });
+      const auto chip =
+          std::find_if(spec.chips.begin(), spec.chips.end(), [&](const ChipSpec& c) { return c.name == pool.chip; });
       if (chip != spec.chips.end()) cards[p.name] += pool_spec_cards(pool, *chip);
     }
   }
@@ -184,13 +184,13 @@ void validate_scenario(ParseState& st) {
   for (std::size_t i = 0; i < spec.workload.jobs.size(); ++i) {
     if (i >= st.job_ok.size() || !st.job_ok[i]) continue;
     const ExplicitJobSpec& j = spec.workload.jobs[i];
-    const Demand d{j.cards, j.params, j.bytes_per_param, j.activation_gb_per_card, j.allow_cross_site,
+    const Demand d{j.cards,         j.params, j.bytes_per_param, j.activation_gb_per_card, j.allow_cross_site,
                    &j.allowed_chips};
     const std::string why = why_impossible(spec, caps, d);
     if (!why.empty()) {
       const SourcePos& p = spec.job_pos[i];
-      st.ctx.error_at(p.line, p.col, "impossible job workload.jobs[" + std::to_string(i) + "] (tenant " +
-                                         j.tenant + "): " + why);
+      st.ctx.error_at(p.line, p.col,
+                      "impossible job workload.jobs[" + std::to_string(i) + "] (tenant " + j.tenant + "): " + why);
     }
   }
 
@@ -201,11 +201,11 @@ void validate_scenario(ParseState& st) {
     // so a class is impossible only where a value can never be used: a gang size that fits with
     // none of the class's models, or a model that fits with none of its gang sizes.
     const SourcePos& p = spec.class_pos[i];
-    const std::string name = "impossible class workload.classes[" + std::to_string(i) + "] (" +
-                             job_class_name(c.job_class) + "): ";
+    const std::string name =
+        "impossible class workload.classes[" + std::to_string(i) + "] (" + job_class_name(c.job_class) + "): ";
     auto why_pair = [&](double cards, double params) {
-      const Demand d{static_cast<uint32_t>(cards), params, c.bytes_per_param, c.activation_gb_per_card, false,
-                     &c.allowed_chips};
+      const Demand d{static_cast<uint32_t>(cards), params, c.bytes_per_param,
+                     c.activation_gb_per_card,     false,  &c.allowed_chips};
       return why_impossible(spec, caps, d);
     };
     // Empty when `value` fits together with at least one of `others`, else the last reason.
@@ -220,7 +220,8 @@ void validate_scenario(ParseState& st) {
     for (double cards : c.cards.values) {
       const std::string why = never_fits(cards, c.model_params.values, true);
       if (!why.empty()) {
-        st.ctx.error_at(p.line, p.col, name + "a gang of " + num(cards) + " cards fits with none of its models: " + why);
+        st.ctx.error_at(p.line, p.col,
+                        name + "a gang of " + num(cards) + " cards fits with none of its models: " + why);
       }
     }
     for (double params : c.model_params.values) {

@@ -83,8 +83,7 @@ struct Converter {
           const std::string key = it->first.Scalar();
           auto [prev, fresh] = first_line.emplace(key, kl);
           if (!fresh) {
-            error(kl, kc, "duplicate key '" + key + "' (first given on line " +
-                              std::to_string(prev->second) + ")");
+            error(kl, kc, "duplicate key '" + key + "' (first given on line " + std::to_string(prev->second) + ")");
             continue;
           }
           out.entries.push_back(YamlEntry{key, kl, kc, {}});
@@ -122,8 +121,8 @@ bool check_text(const std::string& text, const std::string& file, std::vector<Di
     if (bad) {
       char buf[8];
       std::snprintf(buf, sizeof buf, "0x%02X", c);
-      errors.push_back(Diagnostic{SourcePos{file, line, col},
-                                  std::string("not a YAML text file: invalid byte ") + buf});
+      errors.push_back(
+          Diagnostic{SourcePos{file, line, col}, std::string("not a YAML text file: invalid byte ") + buf});
       return false;
     }
     // Classic Mac line endings: yaml-cpp reads the whole file as one line and says "empty".
@@ -205,8 +204,7 @@ bool check_single_document(const std::string& text, const std::string& file, std
 std::string syntax_message(const std::string& text, const YAML::Exception& e) {
   std::string msg = "YAML syntax error: " + e.msg;
   const std::size_t at = offset_of(text, e.mark);
-  if (at != std::string::npos && text[at] == ',')
-    msg += " (a ',' separates items only inside a [list] or {map})";
+  if (at != std::string::npos && text[at] == ',') msg += " (a ',' separates items only inside a [list] or {map})";
   // yaml-cpp names tabs nowhere ("illegal map value"): point at the first line, up to the error's,
   // that indents with one.
   int line = 1;
@@ -243,16 +241,20 @@ YamlValue* YamlValue::find(std::string_view key) {
 
 std::string describe(const YamlValue& v) {
   switch (v.kind) {
-    case YamlValue::Kind::Null: return "nothing";
-    case YamlValue::Kind::Scalar: return "'" + v.scalar + "'";
-    case YamlValue::Kind::List: return "a list";
-    case YamlValue::Kind::Map: return "a map";
+    case YamlValue::Kind::Null:
+      return "nothing";
+    case YamlValue::Kind::Scalar:
+      return "'" + v.scalar + "'";
+    case YamlValue::Kind::List:
+      return "a list";
+    case YamlValue::Kind::Map:
+      return "a map";
   }
   return "?";
 }
 
-std::optional<YamlValue> load_yaml(const std::string& text, const std::string& file,
-                                   const std::string& what, std::vector<Diagnostic>& errors) {
+std::optional<YamlValue> load_yaml(const std::string& text, const std::string& file, const std::string& what,
+                                   std::vector<Diagnostic>& errors) {
   if (!check_text(text, file, errors)) return std::nullopt;
   YAML::Node doc;
   try {

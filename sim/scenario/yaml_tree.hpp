@@ -17,12 +17,12 @@ struct YamlEntry;
 struct YamlValue {
   enum class Kind : uint8_t { Null, Scalar, List, Map };
   Kind kind = Kind::Null;
-  std::string scalar;               // Scalar only, as written (quotes removed)
-  std::vector<YamlValue> items;     // List only
-  std::vector<YamlEntry> entries;   // Map only, in file order; keys are unique
-  int line = 0;                     // 1-based
-  int col = 0;                      // 1-based
-  std::string origin;               // "--set k=v" when an override put this value here
+  std::string scalar;              // Scalar only, as written (quotes removed)
+  std::vector<YamlValue> items;    // List only
+  std::vector<YamlEntry> entries;  // Map only, in file order; keys are unique
+  int line = 0;                    // 1-based
+  int col = 0;                     // 1-based
+  std::string origin;              // "--set k=v" when an override put this value here
 
   bool is_map() const { return kind == Kind::Map; }
   bool is_list() const { return kind == Kind::List; }
@@ -44,8 +44,8 @@ std::string describe(const YamlValue& v);
 // Parses one YAML document. Problems (not UTF-8 text, syntax errors, several documents, duplicate
 // or non-scalar keys, runaway nesting) are appended to `errors` against `file`; returns nullopt
 // when the text cannot be used at all. An empty document is reported as "<what> is empty".
-std::optional<YamlValue> load_yaml(const std::string& text, const std::string& file,
-                                   const std::string& what, std::vector<Diagnostic>& errors);
+std::optional<YamlValue> load_yaml(const std::string& text, const std::string& file, const std::string& what,
+                                   std::vector<Diagnostic>& errors);
 
 // Parses a short YAML value given on the command line ("best-fit", "[a, b]", "{x: 1}"); empty text
 // is Null. Positions are left 0 for the caller to set. Returns nullopt and sets `error` when the

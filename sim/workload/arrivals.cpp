@@ -24,8 +24,7 @@ std::array<double, 24> normalised_diurnal(const std::array<double, 24>& diurnal)
   return out;
 }
 
-std::vector<double> generate_arrival_times(const WorkloadSpec& spec, double horizon_s,
-                                           const RngStreams& streams) {
+std::vector<double> generate_arrival_times(const WorkloadSpec& spec, double horizon_s, const RngStreams& streams) {
   if (!std::isfinite(spec.jobs_per_day) || spec.jobs_per_day < 0) {
     throw std::invalid_argument("workload: jobs_per_day must be finite and >= 0");
   }
@@ -44,8 +43,7 @@ std::vector<double> generate_arrival_times(const WorkloadSpec& spec, double hori
   for (;;) {
     t += rng.exponential(peak_rate);
     if (t >= horizon_s) break;
-    const auto hour = std::min<std::size_t>(
-        23, static_cast<std::size_t>(std::fmod(t, kSecondsPerDay) / 3600.0));
+    const auto hour = std::min<std::size_t>(23, static_cast<std::size_t>(std::fmod(t, kSecondsPerDay) / 3600.0));
     // Always draw the acceptance uniform, so the candidate sequence does not depend on the profile
     // beyond its peak.
     if (rng.uniform01() * peak < profile[hour]) out.push_back(t);

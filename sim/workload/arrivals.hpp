@@ -17,7 +17,6 @@ inline constexpr double kSecondsPerDay = 86400.0;
 std::array<double, 24> normalised_diurnal(const std::array<double, 24>& diurnal);
 
 // Sorted arrival times in [0, horizon_s), seconds; t = 0 is midnight.
-std::vector<double> generate_arrival_times(const WorkloadSpec& spec, double horizon_s,
-                                           const RngStreams& streams);
+std::vector<double> generate_arrival_times(const WorkloadSpec& spec, double horizon_s, const RngStreams& streams);
 
 }  // namespace hetsim

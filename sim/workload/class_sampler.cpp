@@ -35,8 +35,7 @@ void validate_class(const JobClassSpec& c, const std::string& label) {
   }
   if (!finite_nonneg(c.activation_gb_per_card) || !finite_nonneg(c.cpu_milli_per_card) ||
       !finite_nonneg(c.mem_mib_per_card) || !finite_nonneg(c.estimate_error_sigma)) {
-    throw std::invalid_argument(
-        label + ": activation, host resources and estimate_error must be finite and >= 0");
+    throw std::invalid_argument(label + ": activation, host resources and estimate_error must be finite and >= 0");
   }
   const ElasticClassSpec& e = c.elastic;
   if (!(e.share >= 0 && e.share <= 1)) throw std::invalid_argument(label + " elastic: share must be in [0, 1]");
@@ -48,12 +47,11 @@ void validate_class(const JobClassSpec& c, const std::string& label) {
 
 }  // namespace
 
-ClassSampler::ClassSampler(const JobClassSpec& spec, std::size_t index,
-                           const GeneratorContext& ctx, const RngStreams& streams)
+ClassSampler::ClassSampler(const JobClassSpec& spec, std::size_t index, const GeneratorContext& ctx,
+                           const RngStreams& streams)
     : spec_(spec),
       ctx_(ctx),
-      label_("workload class #" + std::to_string(index + 1) + " (" +
-             job_class_name(spec.job_class) + ")"),
+      label_("workload class #" + std::to_string(index + 1) + " (" + job_class_name(spec.job_class) + ")"),
       cards_rng_(streams.stream("workload.cards." + std::to_string(index))),
       model_rng_(streams.stream("workload.model." + std::to_string(index))),
       runtime_rng_(streams.stream("workload.runtime." + std::to_string(index))),
@@ -79,9 +77,10 @@ ClassSampler::ClassSampler(const JobClassSpec& spec, std::size_t index,
       if (placeable_chips(probe, candidates_, ctx) != 0) return;
     }
   }
-  throw std::invalid_argument(label_ + ": impossible workload: no gang size x model size fits an "
-                              "allowed chip (e.g. " + describe_misfit(probe, candidates_, ctx) +
-                              ")");
+  throw std::invalid_argument(label_ +
+                              ": impossible workload: no gang size x model size fits an "
+                              "allowed chip (e.g. " +
+                              describe_misfit(probe, candidates_, ctx) + ")");
 }
 
 void ClassSampler::draw_gang_and_model(Job& job) {
@@ -96,7 +95,8 @@ void ClassSampler::draw_gang_and_model(Job& job) {
   throw std::invalid_argument(label_ + ": no placeable gang x model drawn in " +
                               std::to_string(kMaxGangRedraws * kMaxModelRedraws) +
                               " attempts; the combinations that fit the platform are too rare "
-                              "(last: " + describe_misfit(job, candidates_, ctx_) + ")");
+                              "(last: " +
+                              describe_misfit(job, candidates_, ctx_) + ")");
 }
 
 double ClassSampler::draw(Job& job) {
@@ -119,8 +119,7 @@ double ClassSampler::draw(Job& job) {
   job.steps = steps_for_runtime(runtime_s, step_s);
   // The job's true reference runtime is whole steps; estimates and statistics use it.
   const double reference_runtime_s = static_cast<double>(job.steps) * step_s;
-  job.runtime_estimate_s =
-      reference_runtime_s * std::exp(spec_.estimate_error_sigma * estimate_rng_.normal());
+  job.runtime_estimate_s = reference_runtime_s * std::exp(spec_.estimate_error_sigma * estimate_rng_.normal());
   job.data_gb = spec_.data_gb.median == 0 ? 0.0 : draw_truncated_lognormal(data_rng_, spec_.data_gb);
   // Elastic coin last, and only when the class has elastic jobs: a class without them draws
   // exactly what it always did. Feasibility and steps above are those of the drawn gang.

@@ -24,8 +24,7 @@ class ClassSampler {
  public:
   // Validates the class and that at least one of its gang x model combinations fits an allowed
   // chip; throws std::invalid_argument otherwise. `ctx` must outlive the sampler.
-  ClassSampler(const JobClassSpec& spec, std::size_t index, const GeneratorContext& ctx,
-               const RngStreams& streams);
+  ClassSampler(const JobClassSpec& spec, std::size_t index, const GeneratorContext& ctx, const RngStreams& streams);
 
   // Fills everything but id, tenant, arrival and data_site; returns the reference runtime
   // (steps * reference step time).

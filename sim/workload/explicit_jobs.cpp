@@ -13,8 +13,7 @@ namespace {
 bool finite_nonneg(double x) { return std::isfinite(x) && x >= 0; }
 
 template <typename Id>
-Id lookup(const std::vector<std::string>& names, const std::string& name, const std::string& what,
-          const char* kind) {
+Id lookup(const std::vector<std::string>& names, const std::string& name, const std::string& what, const char* kind) {
   const auto it = std::find(names.begin(), names.end(), name);
   if (it == names.end()) {
     throw std::invalid_argument(what + ": unknown " + kind + " '" + name + "'");
@@ -40,10 +39,9 @@ TimedJob convert_one(const ExplicitJobSpec& e, const GeneratorContext& ctx, cons
   if (!std::isfinite(e.bytes_per_param) || !(e.bytes_per_param > 0)) {
     throw std::invalid_argument(what + ": bytes_per_param must be > 0");
   }
-  if (!finite_nonneg(e.arrival_s) || !finite_nonneg(e.activation_gb_per_card) ||
-      !finite_nonneg(e.cpu_milli_per_card) || !finite_nonneg(e.mem_mib_per_card) ||
-      !finite_nonneg(e.reference_runtime_s) || !finite_nonneg(e.runtime_estimate_s) ||
-      !finite_nonneg(e.data_gb)) {
+  if (!finite_nonneg(e.arrival_s) || !finite_nonneg(e.activation_gb_per_card) || !finite_nonneg(e.cpu_milli_per_card) ||
+      !finite_nonneg(e.mem_mib_per_card) || !finite_nonneg(e.reference_runtime_s) ||
+      !finite_nonneg(e.runtime_estimate_s) || !finite_nonneg(e.data_gb)) {
     throw std::invalid_argument(what + ": times, sizes and host resources must be finite and >= 0");
   }
   const bool by_steps = e.steps > 0;
@@ -68,8 +66,7 @@ TimedJob convert_one(const ExplicitJobSpec& e, const GeneratorContext& ctx, cons
       dense_attention_flops_per_token(e.params, e.seq_len, j.model.flops_per_param_token);
   j.model.bytes_per_param = e.bytes_per_param;
   j.model.activation_gb_per_card = e.activation_gb_per_card;
-  j.data_site = e.data_site.empty() ? SiteId{0}
-                                    : lookup<SiteId>(ctx.site_names, e.data_site, what, "site");
+  j.data_site = e.data_site.empty() ? SiteId{0} : lookup<SiteId>(ctx.site_names, e.data_site, what, "site");
   j.data_gb = e.data_gb;
   j.priority = e.priority;
   j.allow_cross_site = e.allow_cross_site;
@@ -99,12 +96,10 @@ std::vector<TimedJob> convert_explicit_jobs(const WorkloadSpec& spec, const Gene
   out.reserve(spec.jobs.size());
   for (std::size_t i = 0; i < spec.jobs.size(); ++i) {
     const auto& e = spec.jobs[i];
-    out.push_back(convert_one(e, ctx, "workload job #" + std::to_string(i + 1) + " (tenant '" +
-                                          e.tenant + "')"));
+    out.push_back(convert_one(e, ctx, "workload job #" + std::to_string(i + 1) + " (tenant '" + e.tenant + "')"));
   }
-  std::stable_sort(out.begin(), out.end(), [](const TimedJob& a, const TimedJob& b) {
-    return a.job.arrival < b.job.arrival;
-  });
+  std::stable_sort(out.begin(), out.end(),
+                   [](const TimedJob& a, const TimedJob& b) { return a.job.arrival < b.job.arrival; });
   return out;
 }
 

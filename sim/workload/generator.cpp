@@ -34,8 +34,8 @@ void validate_generation_inputs(const WorkloadSpec& spec, const GeneratorContext
 }
 
 // The generated stream, in arrival order.
-std::vector<TimedJob> generate_stream(const WorkloadSpec& spec, const GeneratorContext& ctx,
-                                      double horizon_s, const RngStreams& streams) {
+std::vector<TimedJob> generate_stream(const WorkloadSpec& spec, const GeneratorContext& ctx, double horizon_s,
+                                      const RngStreams& streams) {
   const std::vector<double> arrivals = generate_arrival_times(spec, horizon_s, streams);
   // Validate whenever a stream is asked for, not only when it happens to have arrivals, so that
   // an inconsistent spec fails for every seed.
@@ -73,9 +73,8 @@ std::vector<TimedJob> generate_stream(const WorkloadSpec& spec, const GeneratorC
 
 }  // namespace
 
-GeneratedWorkload generate_workload_with_runtimes(const WorkloadSpec& spec,
-                                                  const GeneratorContext& ctx, double horizon_s,
-                                                  const RngStreams& streams) {
+GeneratedWorkload generate_workload_with_runtimes(const WorkloadSpec& spec, const GeneratorContext& ctx,
+                                                  double horizon_s, const RngStreams& streams) {
   validate_context(ctx);
   if (!spec.reference_chip.empty() && !ctx.catalog->find(spec.reference_chip)) {
     throw std::invalid_argument("workload: unknown reference_chip '" + spec.reference_chip + "'");
@@ -93,8 +92,7 @@ GeneratedWorkload generate_workload_with_runtimes(const WorkloadSpec& spec,
   std::size_t a = 0, b = 0;
   while (a < explicit_jobs.size() || b < generated.size()) {
     const bool take_explicit =
-        b == generated.size() ||
-        (a < explicit_jobs.size() && explicit_jobs[a].job.arrival <= generated[b].job.arrival);
+        b == generated.size() || (a < explicit_jobs.size() && explicit_jobs[a].job.arrival <= generated[b].job.arrival);
     const TimedJob& tj = take_explicit ? explicit_jobs[a++] : generated[b++];
     w.jobs.push_back(tj.job);
     w.jobs.back().id = static_cast<JobId>(w.jobs.size() - 1);
@@ -103,8 +101,8 @@ GeneratedWorkload generate_workload_with_runtimes(const WorkloadSpec& spec,
   return w;
 }
 
-std::vector<Job> generate_workload(const WorkloadSpec& spec, const GeneratorContext& ctx,
-                                   double horizon_s, const RngStreams& streams) {
+std::vector<Job> generate_workload(const WorkloadSpec& spec, const GeneratorContext& ctx, double horizon_s,
+                                   const RngStreams& streams) {
   return generate_workload_with_runtimes(spec, ctx, horizon_s, streams).jobs;
 }
 

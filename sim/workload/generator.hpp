@@ -43,8 +43,8 @@ struct GeneratorContext {
 };
 
 struct GeneratedWorkload {
-  std::vector<Job> jobs;                     // sorted by arrival; ids 0..n-1 in that order
-  std::vector<double> reference_runtime_s;   // per job: steps * reference step time
+  std::vector<Job> jobs;                    // sorted by arrival; ids 0..n-1 in that order
+  std::vector<double> reference_runtime_s;  // per job: steps * reference step time
 };
 
 // Jobs sorted by (arrival, explicit before generated, order of generation / of spec.jobs), ids
@@ -54,12 +54,11 @@ struct GeneratedWorkload {
 // job that fits no allowed chip ("impossible job").
 //
 // An all-zero diurnal array (the default-constructed spec) means a flat profile.
-GeneratedWorkload generate_workload_with_runtimes(const WorkloadSpec& spec,
-                                                  const GeneratorContext& ctx, double horizon_s,
-                                                  const RngStreams& streams);
+GeneratedWorkload generate_workload_with_runtimes(const WorkloadSpec& spec, const GeneratorContext& ctx,
+                                                  double horizon_s, const RngStreams& streams);
 
-std::vector<Job> generate_workload(const WorkloadSpec& spec, const GeneratorContext& ctx,
-                                   double horizon_s, const RngStreams& streams);
+std::vector<Job> generate_workload(const WorkloadSpec& spec, const GeneratorContext& ctx, double horizon_s,
+                                   const RngStreams& streams);
 
 // Tenant popularity weights 1 / rank^s for ranks 1..count (tenant 0 the most popular).
 std::vector<double> zipf_weights(std::size_t count, double s);

@@ -16,8 +16,7 @@ void validate_context(const GeneratorContext& ctx) {
                                 " chip types do not fit a job's allowed-chip mask");
   }
   if (ctx.max_gang_by_chip.size() != n) {
-    throw std::invalid_argument("workload: max_gang_by_chip has " +
-                                std::to_string(ctx.max_gang_by_chip.size()) +
+    throw std::invalid_argument("workload: max_gang_by_chip has " + std::to_string(ctx.max_gang_by_chip.size()) +
                                 " entries for " + std::to_string(n) + " catalog chips");
   }
   if (!(ctx.memory_usable_fraction > 0 && ctx.memory_usable_fraction <= 1)) {
@@ -28,8 +27,7 @@ void validate_context(const GeneratorContext& ctx) {
   }
 }
 
-uint64_t chip_mask(const std::vector<std::string>& names, const ChipCatalog& catalog,
-                   const std::string& what) {
+uint64_t chip_mask(const std::vector<std::string>& names, const ChipCatalog& catalog, const std::string& what) {
   if (names.empty()) {
     const std::size_t n = catalog.size();
     return n >= 64 ? ~0ULL : (1ULL << n) - 1;
@@ -48,8 +46,7 @@ uint64_t placeable_chips(const Job& job, uint64_t candidates, const GeneratorCon
   uint64_t out = 0;
   for (std::size_t c = 0; c < ctx.catalog->size(); ++c) {
     if (!((candidates >> c) & 1ULL)) continue;
-    const double usable_gb = ctx.catalog->at(static_cast<ChipId>(c)).mem_gb *
-                             ctx.memory_usable_fraction;
+    const double usable_gb = ctx.catalog->at(static_cast<ChipId>(c)).mem_gb * ctx.memory_usable_fraction;
     if (need_gb <= usable_gb && ctx.max_gang_by_chip[c] >= job.cards) out |= 1ULL << c;
   }
   // A job that may mix chip types also keeps the chips too scarce to hold its gang alone (that is
@@ -92,14 +89,13 @@ std::string describe_misfit(const Job& job, uint64_t candidates, const Generator
   uint32_t best_gang = 0;
   for (std::size_t c = 0; c < ctx.catalog->size(); ++c) {
     if (!((candidates >> c) & 1ULL)) continue;
-    best_usable = std::max(best_usable, ctx.catalog->at(static_cast<ChipId>(c)).mem_gb *
-                                            ctx.memory_usable_fraction);
+    best_usable = std::max(best_usable, ctx.catalog->at(static_cast<ChipId>(c)).mem_gb * ctx.memory_usable_fraction);
     best_gang = std::max(best_gang, ctx.max_gang_by_chip[c]);
   }
   std::ostringstream os;
   os << job.cards << " cards x " << job.mem_per_card_gb() << " GB per card (" << job.model.params
-     << " params); the allowed chips offer at most " << best_usable
-     << " GB usable per card and gangs of at most " << best_gang << " cards";
+     << " params); the allowed chips offer at most " << best_usable << " GB usable per card and gangs of at most "
+     << best_gang << " cards";
   return os.str();
 }
 

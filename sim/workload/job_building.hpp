@@ -16,8 +16,7 @@ namespace hetsim {
 void validate_context(const GeneratorContext& ctx);
 
 // Mask of the named chips (empty list: every catalog chip). Unknown names throw, naming `what`.
-uint64_t chip_mask(const std::vector<std::string>& names, const ChipCatalog& catalog,
-                   const std::string& what);
+uint64_t chip_mask(const std::vector<std::string>& names, const ChipCatalog& catalog, const std::string& what);
 
 // The chips of `candidates` that can hold `job`: usable memory (mem_gb * memory_usable_fraction)
 // >= job.mem_per_card_gb() and a pool whose largest gang is >= job.cards.

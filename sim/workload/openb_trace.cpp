@@ -26,8 +26,7 @@ constexpr int64_t kMaxNodeGpus = 32;
 constexpr int64_t kMaxPodGpus = 8;
 constexpr int64_t kWholeGpuMilli = 1000;
 
-constexpr std::array<std::string_view, 7> kModels = {"G2",      "T4",      "G3", "P100",
-                                                     "V100M32", "V100M16", "A10"};
+constexpr std::array<std::string_view, 7> kModels = {"G2", "T4", "G3", "P100", "V100M32", "V100M16", "A10"};
 constexpr std::array<std::string_view, 4> kQos = {"LS", "BE", "Burstable", "Guaranteed"};
 constexpr std::array<std::string_view, 4> kPhases = {"Running", "Pending", "Succeeded", "Failed"};
 
@@ -73,12 +72,11 @@ Problem parse_count(std::string_view text, std::string_view column, int64_t& out
   return {};
 }
 
-Problem parse_bounded(std::string_view text, std::string_view column, int64_t lo, int64_t hi,
-                      int64_t& out) {
+Problem parse_bounded(std::string_view text, std::string_view column, int64_t lo, int64_t hi, int64_t& out) {
   if (Problem p = parse_count(text, column, out); !p.empty()) return p;
   if (out < lo || out > hi) {
-    return std::string(column) + ": " + std::to_string(out) + " is out of range " +
-           std::to_string(lo) + ".." + std::to_string(hi);
+    return std::string(column) + ": " + std::to_string(out) + " is out of range " + std::to_string(lo) + ".." +
+           std::to_string(hi);
   }
   return {};
 }
@@ -115,8 +113,7 @@ std::vector<Line> split_lines(std::string_view buf) {
 // The trace is plain ASCII; a control or high byte means a binary or corrupted file.
 Problem check_line(std::string_view text) {
   if (text.size() > kMaxLineBytes) {
-    return "line too long (" + std::to_string(text.size()) + " bytes, limit " +
-           std::to_string(kMaxLineBytes) + ")";
+    return "line too long (" + std::to_string(text.size()) + " bytes, limit " + std::to_string(kMaxLineBytes) + ")";
   }
   if (text.empty()) return "empty line";
   for (size_t i = 0; i < text.size(); ++i) {
@@ -176,8 +173,7 @@ std::string slurp(const std::string& path, std::string& buf) {
 // Problem. Rows with a problem are reported and skipped.
 class TableReader {
  public:
-  TableReader(const std::string& path, std::vector<TraceError>& errors)
-      : path_(path), errors_(errors) {}
+  TableReader(const std::string& path, std::vector<TraceError>& errors) : path_(path), errors_(errors) {}
 
   // Reads the file named at construction.
   int open(const std::vector<std::string_view>& headers) {
@@ -230,7 +226,6 @@ class TableReader {
   }
 
  public:
-
   // Calls parse_row(fields, line_number) -> Problem for every data row with `want` fields.
   template <typename ParseRow>
   void rows(size_t want, ParseRow&& parse_row) {
@@ -242,8 +237,7 @@ class TableReader {
       if (p.empty()) {
         split_fields(line.text, fields);
         if (fields.size() != want) {
-          p = "expected " + std::to_string(want) + " fields, found " +
-              std::to_string(fields.size());
+          p = "expected " + std::to_string(want) + " fields, found " + std::to_string(fields.size());
         } else {
           p = parse_row(fields, line.number);
         }
@@ -263,16 +257,13 @@ class TableReader {
     if (name.empty()) return "name: empty";
     const auto [it, inserted] = first_line_.try_emplace(name, line);
     if (!inserted) {
-      return "duplicate name " + shown(name) + " (first on line " + std::to_string(it->second) +
-             ")";
+      return "duplicate name " + shown(name) + " (first on line " + std::to_string(it->second) + ")";
     }
     return {};
   }
 
  private:
-  void report(int line, std::string message) {
-    errors_.push_back(TraceError{path_, line, std::move(message)});
-  }
+  void report(int line, std::string message) { errors_.push_back(TraceError{path_, line, std::move(message)}); }
 
   const std::string& path_;
   std::vector<TraceError>& errors_;
@@ -309,8 +300,7 @@ Problem parse_gpu_spec(std::string_view text, OpenbPod& pod) {
   size_t pos = 0;
   while (true) {
     const size_t bar = text.find('|', pos);
-    const std::string_view m =
-        text.substr(pos, bar == std::string_view::npos ? std::string_view::npos : bar - pos);
+    const std::string_view m = text.substr(pos, bar == std::string_view::npos ? std::string_view::npos : bar - pos);
     if (m.empty()) return "gpu_spec: empty entry in " + shown(text);
     if (!one_of(kModels, m)) {
       return "gpu_spec: unknown model " + shown(m) + " (expected one of " + listing(kModels) + ")";
@@ -334,8 +324,7 @@ Problem parse_request(const std::vector<std::string_view>& f, OpenbPod& pod) {
   // The trace shares GPUs only for single-GPU pods; every multi-GPU pod of the 26 files asks for
   // whole GPUs (gpu_milli 1000), and CPU-only pods always have 0.
   const auto problem = [&](const char* rule) {
-    return "gpu_milli: " + std::to_string(gpu_milli) + " with num_gpu " +
-           std::to_string(num_gpu) + rule;
+    return "gpu_milli: " + std::to_string(gpu_milli) + " with num_gpu " + std::to_string(num_gpu) + rule;
   };
   if (num_gpu == 0 && gpu_milli != 0) return problem(" (must be 0)");
   if (num_gpu == 1 && gpu_milli == 0) return problem(" (must be 1..1000)");
@@ -353,8 +342,7 @@ Problem parse_pod_details(const std::vector<std::string_view>& f, OpenbPod& pod)
     return "qos: unknown value " + shown(f[6]) + " (expected one of " + listing(kQos) + ")";
   }
   if (!one_of(kPhases, f[7])) {
-    return "pod_phase: unknown value " + shown(f[7]) + " (expected one of " + listing(kPhases) +
-           ")";
+    return "pod_phase: unknown value " + shown(f[7]) + " (expected one of " + listing(kPhases) + ")";
   }
   if (Problem p = parse_time(f[8], "creation_time", pod.creation_s); !p.empty()) return p;
   if (Problem p = parse_time(f[9], "deletion_time", pod.deletion_s); !p.empty()) return p;
@@ -374,9 +362,7 @@ Problem parse_pod_details(const std::vector<std::string_view>& f, OpenbPod& pod)
 
 }  // namespace
 
-std::string TraceError::format() const {
-  return file + ":" + std::to_string(line) + ": error: " + message;
-}
+std::string TraceError::format() const { return file + ":" + std::to_string(line) + ": error: " + message; }
 
 namespace {
 

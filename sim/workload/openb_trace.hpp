@@ -12,24 +12,24 @@
 namespace hetsim {
 
 struct OpenbNode {
-  std::string name;      // column `sn`
+  std::string name;  // column `sn`
   int64_t cpu_milli = 0;
   int64_t memory_mib = 0;
-  uint32_t gpus = 0;     // 0 for CPU-only nodes
-  std::string model;     // G2, T4, G3, P100, V100M32, V100M16 or A10; empty when gpus == 0
-  int line = 0;          // 1-based row of the file, for later messages
+  uint32_t gpus = 0;  // 0 for CPU-only nodes
+  std::string model;  // G2, T4, G3, P100, V100M32, V100M16 or A10; empty when gpus == 0
+  int line = 0;       // 1-based row of the file, for later messages
 };
 
 struct OpenbPod {
   std::string name;
   int64_t cpu_milli = 0;
   int64_t memory_mib = 0;
-  uint32_t num_gpu = 0;    // 0..8
-  uint32_t gpu_milli = 0;  // 0 when num_gpu == 0; 1..1000 when 1; exactly 1000 when > 1
+  uint32_t num_gpu = 0;               // 0..8
+  uint32_t gpu_milli = 0;             // 0 when num_gpu == 0; 1..1000 when 1; exactly 1000 when > 1
   std::vector<std::string> gpu_spec;  // allowed models, as listed (may repeat); empty: any
   std::string qos, phase;             // empty in the 5-column (multigpu) layout
   std::optional<int64_t> creation_s, deletion_s, scheduled_s;  // seconds; absent when empty
-  int line = 0;                       // 1-based row of the file, for later messages
+  int line = 0;                                                // 1-based row of the file, for later messages
 };
 
 struct TraceError {
@@ -50,7 +50,6 @@ std::vector<OpenbPod> read_openb_pods(const std::string& path, std::vector<Trace
 // are listed per file, then one error counting the rest.
 std::vector<OpenbNode> parse_openb_nodes(std::string_view text, const std::string& name,
                                          std::vector<TraceError>& errors);
-std::vector<OpenbPod> parse_openb_pods(std::string_view text, const std::string& name,
-                                       std::vector<TraceError>& errors);
+std::vector<OpenbPod> parse_openb_pods(std::string_view text, const std::string& name, std::vector<TraceError>& errors);
 
 }  // namespace hetsim

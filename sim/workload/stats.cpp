@@ -24,8 +24,7 @@ double mean(const std::vector<double>& v) {
 
 }  // namespace
 
-WorkloadStats workload_stats(const std::vector<Job>& jobs,
-                             const std::vector<double>& reference_runtime_s) {
+WorkloadStats workload_stats(const std::vector<Job>& jobs, const std::vector<double>& reference_runtime_s) {
   if (jobs.size() != reference_runtime_s.size()) {
     throw std::invalid_argument("workload_stats: one reference runtime per job is needed");
   }

@@ -28,29 +28,29 @@ struct LogNormalDist {
 // with probability `share`, its gang range then [min(min_cards, cards), max(max_cards, cards)].
 // Only elastic-aware policies (Sia) resize a job; the others run it at `cards`.
 struct ElasticClassSpec {
-  double share = 0;                       // in [0, 1]; 0: no job is elastic and nothing is drawn
-  uint32_t min_cards = 1;                 // >= 1
-  uint32_t max_cards = 0;                 // >= min_cards; 0: 4 x the job's cards
+  double share = 0;        // in [0, 1]; 0: no job is elastic and nothing is drawn
+  uint32_t min_cards = 1;  // >= 1
+  uint32_t max_cards = 0;  // >= min_cards; 0: 4 x the job's cards
 };
 
 struct JobClassSpec {
   JobClass job_class = JobClass::Eval;
-  double share = 0;                       // share of arrivals (normalised over classes)
-  DiscreteDist cards;                     // gang size in whole cards
-  LogNormalDist runtime_s;                // runtime on the reference chip, seconds
-  DiscreteDist model_params;              // parameters (count)
-  double tokens_per_step = 0;             // global batch in tokens
-  uint32_t seq_len = kDefaultSeqLen;      // tokens per sequence (attention FLOPs); 0: none counted
-  bool trains = true;                     // false: forward only (eval, inference)
+  double share = 0;                   // share of arrivals (normalised over classes)
+  DiscreteDist cards;                 // gang size in whole cards
+  LogNormalDist runtime_s;            // runtime on the reference chip, seconds
+  DiscreteDist model_params;          // parameters (count)
+  double tokens_per_step = 0;         // global batch in tokens
+  uint32_t seq_len = kDefaultSeqLen;  // tokens per sequence (attention FLOPs); 0: none counted
+  bool trains = true;                 // false: forward only (eval, inference)
   double bytes_per_param = 16;
   double activation_gb_per_card = 0;
-  double cpu_milli_per_card = 0;          // host CPU per card, milli-cores
-  double mem_mib_per_card = 0;            // host memory per card, MiB
-  LogNormalDist data_gb;                  // dataset size
-  std::vector<std::string> allowed_chips; // empty: every chip in the catalog
-  double estimate_error_sigma = 0;        // runtime estimate = true runtime * exp(N(0, sigma))
-  bool mix_chips = false;                 // gangs may span chip types (mixed training)
-  ElasticClassSpec elastic;               // share 0 (the default): every job rigid
+  double cpu_milli_per_card = 0;           // host CPU per card, milli-cores
+  double mem_mib_per_card = 0;             // host memory per card, MiB
+  LogNormalDist data_gb;                   // dataset size
+  std::vector<std::string> allowed_chips;  // empty: every chip in the catalog
+  double estimate_error_sigma = 0;         // runtime estimate = true runtime * exp(N(0, sigma))
+  bool mix_chips = false;                  // gangs may span chip types (mixed training)
+  ElasticClassSpec elastic;                // share 0 (the default): every job rigid
 };
 
 struct ExplicitJobSpec {
@@ -63,7 +63,7 @@ struct ExplicitJobSpec {
   uint32_t max_cards = 0;
   double params = 1e9;
   double tokens_per_step = 1e6;
-  uint32_t seq_len = kDefaultSeqLen;      // tokens per sequence (attention FLOPs); 0: none counted
+  uint32_t seq_len = kDefaultSeqLen;  // tokens per sequence (attention FLOPs); 0: none counted
   bool trains = true;
   double bytes_per_param = 16;
   double activation_gb_per_card = 0;
@@ -72,11 +72,11 @@ struct ExplicitJobSpec {
   // Work is given either as steps, or as a runtime on the reference chip (converted to steps).
   uint64_t steps = 0;
   double reference_runtime_s = 0;
-  double runtime_estimate_s = 0;          // 0: the true reference runtime
+  double runtime_estimate_s = 0;  // 0: the true reference runtime
   std::vector<std::string> allowed_chips;
-  std::string data_site;                  // empty: the first site
+  std::string data_site;  // empty: the first site
   double data_gb = 0;
-  int priority = -1;                      // -1: the tenant's
+  int priority = -1;  // -1: the tenant's
   bool allow_cross_site = false;
   bool mix_chips = false;
 };
@@ -90,15 +90,15 @@ struct ExplicitJobSpec {
 struct GavelStreamSpec {
   bool enabled = false;
   double jobs_per_hour = 0;
-  uint32_t jobs = 0;                      // arrivals stop after this many (or at the horizon)
+  uint32_t jobs = 0;  // arrivals stop after this many (or at the horizon)
   bool multi_gpu = false;
-  std::vector<std::string> job_types;     // empty: every type of the table
-  std::string tenant;                     // empty: the first tenant
+  std::vector<std::string> job_types;  // empty: every type of the table
+  std::string tenant;                  // empty: the first tenant
 };
 
 struct WorkloadSpec {
-  double jobs_per_day = 0;                // mean arrival rate of the generated stream
-  std::array<double, 24> diurnal{};       // relative rate per hour of day; mean normalised to 1
+  double jobs_per_day = 0;           // mean arrival rate of the generated stream
+  std::array<double, 24> diurnal{};  // relative rate per hour of day; mean normalised to 1
   std::vector<JobClassSpec> classes;
   std::vector<ExplicitJobSpec> jobs;      // hand-written jobs, added to the generated ones
   std::string reference_chip;             // chip on which runtime distributions are stated

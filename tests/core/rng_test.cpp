@@ -47,7 +47,11 @@ TEST(RngStreams, StreamsAreIndependent) {
   int equal = 0;
   for (int i = 0; i < n; ++i) {
     const double x = a.uniform01(), y = b.uniform01();
-    sa += x; sb += y; sab += x * y; saa += x * x; sbb += y * y;
+    sa += x;
+    sb += y;
+    sab += x * y;
+    saa += x * x;
+    sbb += y * y;
     equal += x == y;
   }
   const double cov = sab / n - (sa / n) * (sb / n);

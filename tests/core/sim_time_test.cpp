@@ -13,11 +13,10 @@ TEST(SimTime, NeverIsLaterThanEveryTimeAndSumsSaturateAtIt) {
   EXPECT_LT(SimTime::from_seconds(SimTime::kMaxSeconds), kNever);
   EXPECT_EQ(saturating_add(day, SimTime::from_s(3600)), SimTime::from_s(90000));
   EXPECT_EQ(saturating_add(day, kNever), kNever);
-  EXPECT_EQ(saturating_add(day, kNever - day), kNever);                          // exactly reaches it
+  EXPECT_EQ(saturating_add(day, kNever - day), kNever);  // exactly reaches it
   EXPECT_EQ(saturating_add(day, kNever - day - SimTime::from_us(1)), kNever - SimTime::from_us(1));
   // The longest converted duration can be added to any time of the horizon without overflow.
-  EXPECT_LT(SimTime::from_seconds(SimTime::kMaxSeconds).us() + static_cast<int64_t>(kLongestDurationUs),
-            kNever.us());
+  EXPECT_LT(SimTime::from_seconds(SimTime::kMaxSeconds).us() + static_cast<int64_t>(kLongestDurationUs), kNever.us());
 }
 
 TEST(SimTime, CappedEstimatesEndWithinRangeAndExactBelowTheCap) {

@@ -68,8 +68,8 @@ TEST(Cli, SiaResizesElasticJobsDeterministically) {
   EXPECT_GT(j["elastic"]["jobs"].get<int>(), 0);
   EXPECT_GT(j["elastic"]["jobs_resized"].get<int>(), 0);
   EXPECT_GT(j["preemption"]["preemptions"].get<int>(), 0);
-  const Out o3 = run("run scenarios/repro/sia-elastic.yaml --quiet --set scenario.horizon=12h --policy las --out " +
-                     c.string());
+  const Out o3 =
+      run("run scenarios/repro/sia-elastic.yaml --quiet --set scenario.horizon=12h --policy las --out " + c.string());
   ASSERT_EQ(o3.code, 0) << o3.text;
   const auto l = nlohmann::json::parse(slurp(c / "summary.json"));
   EXPECT_EQ(l["elastic"]["jobs"], j["elastic"]["jobs"]);
@@ -97,9 +97,10 @@ TEST(Cli, GuaranteedSharesReclaimCardsDeterministically) {
   EXPECT_EQ(j["guarantees"]["tenants"], 2);
   EXPECT_GT(j["guarantees"]["reclaims"].get<int>(), 0);
   EXPECT_EQ(j["guarantees"]["by_tenant"]["startup-a"]["cards"], 64);
-  const Out o3 = run("run scenarios/repro/guarantees.yaml --quiet --set scenario.horizon=2d"
-                     " --set tenants.list.1.guarantee.telecom=0 --set tenants.list.2.guarantee.telecom=0 --out " +
-                     c.string());
+  const Out o3 =
+      run("run scenarios/repro/guarantees.yaml --quiet --set scenario.horizon=2d"
+          " --set tenants.list.1.guarantee.telecom=0 --set tenants.list.2.guarantee.telecom=0 --out " +
+          c.string());
   ASSERT_EQ(o3.code, 0) << o3.text;
   const auto n = nlohmann::json::parse(slurp(c / "summary.json"));
   EXPECT_EQ(n["guarantees"]["tenants"], 0);
@@ -107,8 +108,9 @@ TEST(Cli, GuaranteedSharesReclaimCardsDeterministically) {
   // Guarantees beyond the provider's cards are refused with the position.
   const Out bad = run("run scenarios/repro/guarantees.yaml --quiet --set tenants.list.1.guarantee.telecom=200");
   EXPECT_NE(bad.code, 0);
-  EXPECT_NE(bad.text.find("guarantees at provider 'telecom' reach 264 cards (tenant startup-b), more than its 256 cards"),
-            std::string::npos)
+  EXPECT_NE(
+      bad.text.find("guarantees at provider 'telecom' reach 264 cards (tenant startup-b), more than its 256 cards"),
+      std::string::npos)
       << bad.text;
   fs::remove_all(a);
   fs::remove_all(b);
@@ -118,9 +120,10 @@ TEST(Cli, GuaranteedSharesReclaimCardsDeterministically) {
 TEST(Cli, DataStagingFromTheCommandLineCopiesAndIsDeterministic) {
   // The small city's pretraining class given data, staging switched on, both through --set.
   const fs::path a = fresh_dir("staging-a"), b = fresh_dir("staging-b");
-  const std::string cmd = "run scenarios/examples/small-city.yaml --quiet --set data_staging.enabled=true"
-                          " --set 'workload.classes.0.data={median: 50GB, sigma: 1, min: 1GB, max: 500GB}'"
-                          " --policy easy-backfill:data=weigh --out ";
+  const std::string cmd =
+      "run scenarios/examples/small-city.yaml --quiet --set data_staging.enabled=true"
+      " --set 'workload.classes.0.data={median: 50GB, sigma: 1, min: 1GB, max: 500GB}'"
+      " --policy easy-backfill:data=weigh --out ";
   const Out o1 = run(cmd + a.string());
   ASSERT_EQ(o1.code, 0) << o1.text;
   const Out o2 = run(cmd + b.string());
@@ -152,8 +155,8 @@ TEST(Cli, RunWritesDocumentedOutputsAndIsDeterministic) {
   EXPECT_EQ(slurp(a / "timeseries.csv"), slurp(b / "timeseries.csv"));
   auto j1 = nlohmann::json::parse(slurp(a / "summary.json"));
   auto j2 = nlohmann::json::parse(slurp(b / "summary.json"));
-  for (const char* key : {"scenario", "seed", "policy", "cluster", "jobs", "jct_s", "wait_s", "makespan_s",
-                          "utilization", "engine"}) {
+  for (const char* key :
+       {"scenario", "seed", "policy", "cluster", "jobs", "jct_s", "wait_s", "makespan_s", "utilization", "engine"}) {
     EXPECT_TRUE(j1.contains(key)) << key;
   }
   for (const char* key : {"cards", "chip_types", "providers", "sites"}) EXPECT_TRUE(j1["cluster"].contains(key));
@@ -175,8 +178,10 @@ TEST(Cli, SeedPolicyAndSetChangeTheRun) {
   ASSERT_EQ(run("run scenarios/examples/small-city.yaml --quiet --seed 2 --out " + b.string()).code, 0);
   EXPECT_NE(slurp(a / "jobs.csv"), slurp(b / "jobs.csv"));
   EXPECT_EQ(nlohmann::json::parse(slurp(b / "summary.json"))["seed"], 2);
-  const Out o = run("run scenarios/examples/small-city.yaml --quiet --policy fifo:placement=spread "
-                    "--set workload.jobs_per_day=100 --out " + c.string());
+  const Out o =
+      run("run scenarios/examples/small-city.yaml --quiet --policy fifo:placement=spread "
+          "--set workload.jobs_per_day=100 --out " +
+          c.string());
   ASSERT_EQ(o.code, 0) << o.text;
   const auto s = nlohmann::json::parse(slurp(c / "summary.json"));
   EXPECT_EQ(s["policy"], "fifo[spread]");
@@ -456,7 +461,10 @@ TEST(Repository, CiRunsTheTestCommandFromTheReadme) {
   std::string line;
   bool fence = false;
   while (std::getline(in, line) && commands.size() < 2) {
-    if (line.rfind("```", 0) == 0) { fence = !fence; continue; }
+    if (line.rfind("```", 0) == 0) {
+      fence = !fence;
+      continue;
+    }
     if (fence && !line.empty()) commands.push_back(line);
   }
   ASSERT_EQ(commands.size(), 2u);

@@ -9,8 +9,9 @@ using namespace hetsim::e2e;
 
 TEST(Compare, RunsEveryPolicyOnEverySeedAndIsTheSameForAnyThreadCount) {
   const fs::path a = fresh_dir("compare-a"), b = fresh_dir("compare-b");
-  const std::string args = "compare scenarios/examples/small-city.yaml --policies fifo,easy-backfill "
-                           "--policy easy-backfill:placement=best-fit,mix_chips=fallback --seeds 1-3 --keep-runs --out ";
+  const std::string args =
+      "compare scenarios/examples/small-city.yaml --policies fifo,easy-backfill "
+      "--policy easy-backfill:placement=best-fit,mix_chips=fallback --seeds 1-3 --keep-runs --out ";
   Out o = run(args + a.string(), "OMP_NUM_THREADS=2");
   ASSERT_EQ(o.code, 0) << o.text;
   EXPECT_NE(o.text.find("3 policies x 3 seeds"), std::string::npos) << o.text;
@@ -19,13 +20,15 @@ TEST(Compare, RunsEveryPolicyOnEverySeedAndIsTheSameForAnyThreadCount) {
   EXPECT_EQ(line_count(csv), 1 + 9) << csv;
   EXPECT_EQ(csv.rfind("policy,policy_name,seed,jobs_completed,", 0), 0u) << csv;
   EXPECT_NE(csv.find("\"easy-backfill:placement=best-fit,mix_chips=fallback\",\"easy-backfill[best-fit,mix]\",2,"),
-            std::string::npos) << csv;
+            std::string::npos)
+      << csv;
   const std::string summary = slurp(a / "compare_summary.csv");
   EXPECT_EQ(line_count(summary), 1 + 3 * 16) << summary;  // 3 policies x 16 metrics
   EXPECT_NE(slurp(a / "compare.md").find("| fifo |"), std::string::npos);
   // A compared run is the same run `hetsim run` makes.
   const fs::path single = fresh_dir("compare-single");
-  ASSERT_EQ(run("run scenarios/examples/small-city.yaml --policy fifo --seed 2 --quiet --out " + single.string()).code, 0);
+  ASSERT_EQ(run("run scenarios/examples/small-city.yaml --policy fifo --seed 2 --quiet --out " + single.string()).code,
+            0);
   EXPECT_EQ(slurp(single / "jobs.csv"), slurp(a / "runs/fifo-s2/jobs.csv"));
   o = run(args + b.string() + " --progress on", "OMP_NUM_THREADS=1");
   ASSERT_EQ(o.code, 0) << o.text;
@@ -46,7 +49,8 @@ TEST(Compare, BadRequestsExitTwoWithAReason) {
            {"compare scenarios/examples/small-city.yaml --policies fifo,fifo", "listed twice"},
            {"compare scenarios/examples/small-city.yaml --policies fifo --seeds 3-1", "--seeds"},
            {"compare scenarios/examples/small-city.yaml --policy fifo:placement=sideways", "placement"},
-           {"compare scenarios/examples/small-city.yaml --policies fifo --set workload.jobs_per_day=-1", "jobs_per_day"},
+           {"compare scenarios/examples/small-city.yaml --policies fifo --set workload.jobs_per_day=-1",
+            "jobs_per_day"},
            {"compare tests/e2e/data/mixed-sample.yaml --policies fifo", "hetsim run"},
            {"compare no-such-file.yaml --policies fifo", "cannot read"},
        }) {

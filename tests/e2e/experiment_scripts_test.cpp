@@ -18,7 +18,8 @@ TEST(ExperimentScripts, MixedCityGridRunsResumesAndPlots) {
   const fs::path out = fresh_dir("mixed-city");
   const std::string args = "scripts/mixed_city_experiment.py --hetsim '" + kBin +
                            "' --scenario tests/e2e/data/mixed-small-city.yaml --base-rate 600 --loads 1"
-                           " --etas 0.5,1.0 --seeds 1 -j 2 --out '" + out.string() + "'";
+                           " --etas 0.5,1.0 --seeds 1 -j 2 --out '" +
+                           out.string() + "'";
   Out o = run_script(args);
   ASSERT_EQ(o.code, 0) << o.text;
   const std::string results = slurp(out / "results.csv");
@@ -26,7 +27,9 @@ TEST(ExperimentScripts, MixedCityGridRunsResumesAndPlots) {
   EXPECT_NE(results.find("pretrain_jct_mean_s"), std::string::npos);
   EXPECT_NE(results.find("L1-planner-s1,1.0,planner"), std::string::npos) << results;
   const std::string breakeven = slurp(out / "breakeven.csv");
-  EXPECT_EQ(breakeven.rfind("load,homogeneous_pretrain_jct_mean_s,planner_pretrain_jct_mean_s,planner_mean_eta,breakeven_eta", 0), 0u)
+  EXPECT_EQ(breakeven.rfind(
+                "load,homogeneous_pretrain_jct_mean_s,planner_pretrain_jct_mean_s,planner_mean_eta,breakeven_eta", 0),
+            0u)
       << breakeven;
   EXPECT_GT(fs::file_size(out / "mixed-city.png"), 10000u);
   EXPECT_GT(fs::file_size(out / "mixed-city.svg"), 10000u);
@@ -60,7 +63,8 @@ TEST(ExperimentScripts, ValidateMfuPredictsEveryPublishedRow) {
 // machinery on its quick setting: every run recorded, a band per claim and ratio.
 TEST(ExperimentScripts, MixedClaimBandsTabulatesEachClaim) {
   const fs::path out = fresh_dir("claim-bands");
-  const Out o = run_script("scripts/mixed_claim_bands.py --quick -j 2 --hetsim '" + kBin + "' --out '" + out.string() + "'");
+  const Out o =
+      run_script("scripts/mixed_claim_bands.py --quick -j 2 --hetsim '" + kBin + "' --out '" + out.string() + "'");
   ASSERT_EQ(o.code, 0) << o.text;
   const std::string runs = slurp(out / "runs.csv");
   EXPECT_EQ(line_count(runs), 1 + 6 + 3) << runs;  // hethub: 3 links + 3 other vendors; baai: 3 RDMA
@@ -110,15 +114,18 @@ TEST(ExperimentScripts, GavelReplayRunsResumesAndTabulates) {
   ASSERT_EQ(o.code, 0) << o.text;
   const std::string results = slurp(out / "results.csv");
   EXPECT_EQ(line_count(results), 3) << results;
-  EXPECT_NE(results.find("r1.5-gavel-las-s1,1.5,gavel-las,\"gavel[max-min,first-fit]\",1,80,40,"), std::string::npos) << results;
+  EXPECT_NE(results.find("r1.5-gavel-las-s1,1.5,gavel-las,\"gavel[max-min,first-fit]\",1,80,40,"), std::string::npos)
+      << results;
   const std::string ratios = slurp(out / "ratios.csv");
-  EXPECT_EQ(ratios.rfind("rate_per_hour,gavel-las_jct_h,las-agnostic_jct_h,las_agnostic_over_gavel\n", 0), 0u) << ratios;
+  EXPECT_EQ(ratios.rfind("rate_per_hour,gavel-las_jct_h,las-agnostic_jct_h,las_agnostic_over_gavel\n", 0), 0u)
+      << ratios;
   EXPECT_GT(fs::file_size(out / "gavel-replay.png"), 10000u);
   o = run_script(args);
   ASSERT_EQ(o.code, 0) << o.text;
   EXPECT_EQ(o.text.find("ran "), std::string::npos) << o.text;
   // A window beyond the stream is refused before anything runs.
-  o = run_script("scripts/gavel_replay.py --hetsim '" + kBin + "' --jobs-per-run 10 --window 5,20 --out '" + out.string() + "'");
+  o = run_script("scripts/gavel_replay.py --hetsim '" + kBin + "' --jobs-per-run 10 --window 5,20 --out '" +
+                 out.string() + "'");
   EXPECT_NE(o.code, 0);
   EXPECT_NE(o.text.find("--window"), std::string::npos) << o.text;
   // Gavel's protocol (the default): arrivals go on while the window runs, and each run ends when
@@ -151,19 +158,21 @@ TEST(ExperimentScripts, GavelReplayRunsResumesAndTabulates) {
 TEST(ExperimentScripts, ScaleBenchmarkRunsResumesAndTabulates) {
   if (!python_has_plotting()) GTEST_SKIP() << "/usr/bin/python3 lacks pandas or matplotlib";
   const fs::path out = fresh_dir("scale");
-  const std::string args = "bench/scale_city.py --hetsim '" + kBin + "' --sizes 10k,12k --days 1 --out '" + out.string() + "'";
+  const std::string args =
+      "bench/scale_city.py --hetsim '" + kBin + "' --sizes 10k,12k --days 1 --out '" + out.string() + "'";
   Out o = run_script(args);
   ASSERT_EQ(o.code, 0) << o.text;
   const std::string csv = slurp(out / "scale.csv");
   EXPECT_EQ(line_count(csv), 3) << csv;
-  EXPECT_EQ(csv.rfind("size,cards,nodes,jobs,events,wall_s,engine_wall_s,events_per_s,peak_rss_mib,utilization\n", 0), 0u)
+  EXPECT_EQ(csv.rfind("size,cards,nodes,jobs,events,wall_s,engine_wall_s,events_per_s,peak_rss_mib,utilization\n", 0),
+            0u)
       << csv;
   EXPECT_NE(csv.find("\n10k,9960,1245,"), std::string::npos) << csv;  // every pool's nodes x 0.1816
   EXPECT_NE(csv.find("\n12k,12032,1504,"), std::string::npos) << csv;
   const std::string derived = slurp(out / "scale-10k.yaml");
   EXPECT_NE(derived.find("base: "), std::string::npos) << derived;
   EXPECT_NE(derived.find("workload.jobs_per_day: 6720"), std::string::npos) << derived;  // 37,000 x 0.1816
-  EXPECT_FALSE(fs::exists(out / "run-10k" / "jobs.csv"));  // deleted after reading
+  EXPECT_FALSE(fs::exists(out / "run-10k" / "jobs.csv"));                                // deleted after reading
   EXPECT_GT(fs::file_size(out / "scale.png"), 10000u);
   o = run_script(args);  // resumes: nothing is rerun
   ASSERT_EQ(o.code, 0) << o.text;

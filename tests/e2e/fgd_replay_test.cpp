@@ -65,8 +65,8 @@ TEST(FgdReplayCli, GridIsDeterministicAcrossRunsAndThreadCounts) {
   EXPECT_EQ(rows.size(), 1u + 6u * 3u * 131u);
   std::set<std::string> policies;
   for (std::size_t i = 1; i < rows.size(); ++i) policies.insert(rows[i].substr(0, rows[i].find(',')));
-  EXPECT_EQ(policies, (std::set<std::string>{"fgd", "best-fit", "dot-product", "gpu-packing", "gpu-clustering",
-                                             "random-fit"}));
+  EXPECT_EQ(policies,
+            (std::set<std::string>{"fgd", "best-fit", "dot-product", "gpu-packing", "gpu-clustering", "random-fit"}));
 }
 
 TEST(FgdReplayCli, ScenarioDefaultsRunTheFilesGrid) {
@@ -104,7 +104,8 @@ TEST(FgdReplayCli, BadInputIsRefusedWithExitTwo) {
       {"run " + kSample + " --seeds 5-2", "--seeds: expected"},
       // Many ranges: at most 100,000 seeds in all (each range was capped, the list was not, and
       // its duplicate check was quadratic: a fuzz_sweep_keys timeout).
-      {"run " + kSample + " --seeds 0-99998,100000-100001", "--seeds: more than 100000 seeds in all, at '100000-100001'"},
+      {"run " + kSample + " --seeds 0-99998,100000-100001",
+       "--seeds: more than 100000 seeds in all, at '100000-100001'"},
       {"run " + kSample + " --seeds 0-50000,50000", "--seeds: seed 50000 is listed twice"},
       {"run " + kSample + " --seed 1 --seeds 1-2", "not both"},
       {"run " + kSample + " --set sharing_replay.pods=missing.csv", "cannot read pod list"},

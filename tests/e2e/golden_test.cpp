@@ -53,11 +53,13 @@ void expect_golden(const GoldenCase& c) {
   const fs::path out = fs::temp_directory_path() / ("hetsim-golden-" + c.name + "-" + std::to_string(::getpid()));
   fs::remove_all(out);
   const std::string cmd = "cd '" + std::string(HETSIM_SOURCE_DIR) + "' && '" + HETSIM_BINARY_DIR +
-                          "/hetsim' run scenarios/examples/small-city.yaml --quiet --out '" + out.string() + "' " + c.args;
+                          "/hetsim' run scenarios/examples/small-city.yaml --quiet --out '" + out.string() + "' " +
+                          c.args;
   ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
   auto summary = nlohmann::ordered_json::parse(slurp(out / "summary.json"));
   summary.erase("engine");
-  std::map<std::string, std::string> now{{"jobs.csv", slurp(out / "jobs.csv")}, {"summary.json", summary.dump(2) + "\n"}};
+  std::map<std::string, std::string> now{{"jobs.csv", slurp(out / "jobs.csv")},
+                                         {"summary.json", summary.dump(2) + "\n"}};
   if (c.timeseries) now["timeseries.csv"] = slurp(out / "timeseries.csv");
   const fs::path golden = fs::path(HETSIM_SOURCE_DIR) / "tests/e2e/golden" / c.name;
   if (std::getenv("HETSIM_UPDATE_GOLDEN") != nullptr) {
@@ -83,17 +85,17 @@ TEST(Golden, SmallCityOutputsAreUnchanged) { expect_golden({"small-city", "", tr
 
 // Preemption: least attained service stops long runs for newcomers; periodic checkpoints lose work.
 TEST(Golden, PreemptionUnderLasIsUnchanged) {
-  expect_golden({"small-city-las", kShort + "--policy las:placement=best-fit --set preemption.checkpoint_interval=30min",
-                 false});
+  expect_golden(
+      {"small-city-las", kShort + "--policy las:placement=best-fit --set preemption.checkpoint_interval=30min", false});
 }
 
 // Failures: node failures, a site outage and a link outage, with hourly checkpoints.
 TEST(Golden, FailuresAreUnchanged) {
   expect_golden({"small-city-failures",
                  kShort + "--set 'failures.nodes=[{chip: all, mtbf: 100h, mttr: 1h}]' "
-                            "--set 'failures.sites=[{site: harbor, at: 4h, duration: 1h}]' "
-                            "--set 'failures.links=[{between: [downtown, harbor], at: 2h, duration: 30min}]' "
-                            "--set preemption.checkpoint_interval=1h",
+                          "--set 'failures.sites=[{site: harbor, at: 4h, duration: 1h}]' "
+                          "--set 'failures.links=[{between: [downtown, harbor], at: 2h, duration: 30min}]' "
+                          "--set preemption.checkpoint_interval=1h",
                  false});
 }
 
@@ -117,5 +119,6 @@ TEST(Golden, GavelIsUnchanged) { expect_golden({"small-city-gavel", kShort + "--
 
 TEST(Golden, SiaIsUnchanged) {
   // 20 branch-and-bound nodes a round (default 200) keep the run near 2 s.
-  expect_golden({"small-city-sia", kShort + "--set workload.classes.1.elastic.share=0.5 --policy sia:mip_nodes=20", false});
+  expect_golden(
+      {"small-city-sia", kShort + "--set workload.classes.1.elastic.share=0.5 --policy sia:mip_nodes=20", false});
 }

@@ -13,7 +13,6 @@
 #include <string>
 #include <thread>
 #include <vector>
-#include <vector>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -111,8 +110,7 @@ TEST(Determinism, OpenMpThreadCountDoesNotChangeResults) {
 TEST(Determinism, CpuAndCudaScoringGiveTheSameResults) {
   const fs::path a = fresh_dir("dev-cpu"), b = fresh_dir("dev-cuda");
   const Out gpu = run("run scenarios/examples/small-city.yaml --quiet --device cuda --out " + b.string());
-  if (gpu.code != 0 && gpu.text.find("no usable CUDA device") != std::string::npos)
-    GTEST_SKIP() << "no CUDA device";
+  if (gpu.code != 0 && gpu.text.find("no usable CUDA device") != std::string::npos) GTEST_SKIP() << "no CUDA device";
   ASSERT_EQ(gpu.code, 0) << gpu.text;
   ASSERT_EQ(run("run scenarios/examples/small-city.yaml --quiet --device cpu --out " + a.string()).code, 0);
   for (const char* f : kFiles) EXPECT_EQ(slurp(a / f), slurp(b / f)) << f;
@@ -133,11 +131,13 @@ TEST(AtomicOutputs, KilledRunLeavesEachFileOldOrCompleteNeverHalfWritten) {
   // outputs written at the end). Kill a second run into the old directory at moments spanning the
   // simulation and the writing of the files.
   const fs::path old_dir = fresh_dir("kill-old"), new_dir = fresh_dir("kill-new"), dir = fresh_dir("kill");
-  ASSERT_EQ(run("run scenarios/shanghai-modu.yaml --quiet --set scenario.horizon=1d --out " + old_dir.string()).code, 0);
+  ASSERT_EQ(run("run scenarios/shanghai-modu.yaml --quiet --set scenario.horizon=1d --out " + old_dir.string()).code,
+            0);
   const auto t0 = std::chrono::steady_clock::now();
   const std::string args = "run scenarios/shanghai-modu.yaml --quiet --set scenario.horizon=5d --out ";
   ASSERT_EQ(run(args + new_dir.string()).code, 0);
-  const auto full_ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count();
+  const auto full_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count();
   int saw_old = 0, saw_new = 0, saw_manifest = 0;
   for (int pct : {20, 60, 85, 93, 97, 100, 105}) {  // 20 %: surely before the writing, even under load
     fs::remove_all(dir);

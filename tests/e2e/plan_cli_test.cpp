@@ -13,7 +13,8 @@ namespace {
 
 TEST(PlanCli, WritesTheDocumentedPlanJson) {
   const fs::path d = fresh_dir("plan");
-  const Out o = run("plan --model llama2-7b --chips A100-80G-SXM:16,Ascend-910B3:16 --global-batch 256 --out " + d.string());
+  const Out o =
+      run("plan --model llama2-7b --chips A100-80G-SXM:16,Ascend-910B3:16 --global-batch 256 --out " + d.string());
   ASSERT_EQ(o.code, 0) << o.text;
   EXPECT_NE(o.text.find("mixing efficiency"), std::string::npos) << o.text;
   EXPECT_NE(o.text.find("pooling gain"), std::string::npos) << o.text;
@@ -46,7 +47,10 @@ TEST(PlanCli, WritesTheDocumentedPlanJson) {
   EXPECT_EQ(j["memory_per_stage_gb"].size(), plan["stages"].size());
   // Same request, same bytes.
   const fs::path d2 = fresh_dir("plan2");
-  ASSERT_EQ(run("plan --model llama2-7b --chips A100-80G-SXM:16,Ascend-910B3:16 --global-batch 256 --out " + d2.string()).code, 0);
+  ASSERT_EQ(
+      run("plan --model llama2-7b --chips A100-80G-SXM:16,Ascend-910B3:16 --global-batch 256 --out " + d2.string())
+          .code,
+      0);
   EXPECT_EQ(slurp(d / "plan.json"), slurp(d2 / "plan.json"));
   EXPECT_TRUE(j["per_group_dp"].get<bool>());
 }
@@ -129,8 +133,10 @@ TEST(PlanCli, BadRequestsExitTwoWithAReason) {
       {"plan --model llama2-7b --chips A100-80G-SXM:8 --zero 0x1", "--zero: expected 0, 1 or 3"},
       {"plan --model llama2-7b --chips A100-80G-SXM:8 --zero -1", "--zero: expected 0, 1 or 3"},
       {"plan --model llama2-7b --chips A100-80G-SXM:8 --recompute 'auto|full'", "'auto' already means every mode"},
-      {"plan --model llama2-7b --chips A100-80G-SXM:8 --recompute some", "--recompute: expected auto, or none, selective or full"},
-      {"plan --model llama2-7b --chips A100-80G-SXM:8 --zero 2", "--zero: expected 0, 1 or 3 (ZeRO stage 2 is not modelled)"},
+      {"plan --model llama2-7b --chips A100-80G-SXM:8 --recompute some",
+       "--recompute: expected auto, or none, selective or full"},
+      {"plan --model llama2-7b --chips A100-80G-SXM:8 --zero 2",
+       "--zero: expected 0, 1 or 3 (ZeRO stage 2 is not modelled)"},
       {"plan --model llama2-7b --chips A100-80G-SXM:8 --attention fast", "--attention"},
   };
   for (const auto& c : cases) {
@@ -159,12 +165,15 @@ TEST(MixedScenario, RunsEveryPlanAndWritesTheTableAndPlans) {
   EXPECT_TRUE(fs::exists(d / "plans" / "link@cross_vendor_gbps=200.json"));
   // The scenario's plan equals `hetsim plan` on the same request, byte for byte.
   const fs::path p = fresh_dir("mixed-plan");
-  ASSERT_EQ(run("plan --model llama2-7b --chips A100-80G-SXM:16,Ascend-910B3:16 --global-batch 128 --out " + p.string()).code, 0);
+  ASSERT_EQ(
+      run("plan --model llama2-7b --chips A100-80G-SXM:16,Ascend-910B3:16 --global-batch 128 --out " + p.string()).code,
+      0);
   EXPECT_EQ(slurp(d / "plans" / "small.json"), slurp(p / "plan.json"));
   // So does a plan with its own stack, against the same flags.
   const fs::path q = fresh_dir("mixed-plan-old");
   ASSERT_EQ(run("plan --model llama2-7b --chips A100-80G-SXM:16,Ascend-910B3:16 --global-batch 128 --attention "
-                "materialized --recompute full --zero 0 --sequence-parallel off --out " + q.string())
+                "materialized --recompute full --zero 0 --sequence-parallel off --out " +
+                q.string())
                 .code,
             0);
   EXPECT_EQ(slurp(d / "plans" / "old-stack.json"), slurp(q / "plan.json"));

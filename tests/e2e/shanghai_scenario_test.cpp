@@ -42,9 +42,8 @@ TEST(ShanghaiScenario, IsTheCityPlatformTheIssueDescribes) {
   EXPECT_GE(vendors.size(), 6u);
   std::set<std::string> providers;
   for (ProviderId p = 0; p < m.cluster.provider_count(); ++p) providers.insert(m.cluster.provider(p).name);
-  EXPECT_EQ(providers, (std::set<std::string>{"china-telecom", "china-mobile", "china-unicom", "inesa",
-                                              "tencent-cloud", "alibaba-cloud", "huawei", "sensetime",
-                                              "volcano-engine"}));
+  EXPECT_EQ(providers, (std::set<std::string>{"china-telecom", "china-mobile", "china-unicom", "inesa", "tencent-cloud",
+                                              "alibaba-cloud", "huawei", "sensetime", "volcano-engine"}));
   ASSERT_GE(m.cluster.site_count(), 3u);
   for (const auto& l : r.spec.links) EXPECT_DOUBLE_EQ(l.bandwidth_gbps, 10);
   SiteId xuhui = 0, lingang = 0;

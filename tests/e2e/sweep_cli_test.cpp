@@ -20,9 +20,12 @@ std::vector<std::string> split(const std::string& line, char sep = ',') {
   std::string cur;
   bool quoted = false;
   for (char c : line) {
-    if (c == '"') quoted = !quoted;
-    else if (c == sep && !quoted) out.push_back(cur), cur.clear();
-    else cur += c;
+    if (c == '"')
+      quoted = !quoted;
+    else if (c == sep && !quoted)
+      out.push_back(cur), cur.clear();
+    else
+      cur += c;
   }
   out.push_back(cur);
   return out;
@@ -61,19 +64,21 @@ TEST(Sweep, GridTimesPoliciesTimesSeedsIsOneTidyTableTheSameForAnyThreadCount) {
   Out o = run("sweep sweeps/small-city-load.yaml --out " + a.string(), "OMP_NUM_THREADS=2");
   ASSERT_EQ(o.code, 0) << o.text;
   EXPECT_NE(o.text.find("3 points x 2 policies -> 18 runs | 0 done before, 18 to run on 1 rank(s) x 2 thread(s)"),
-            std::string::npos) << o.text;
+            std::string::npos)
+      << o.text;
   const std::string csv = slurp(a / "results.csv");
   const auto rows = lines(csv);
   ASSERT_EQ(rows.size(), 1u + 18u) << csv;
   const auto header = split(rows[0]);
-  const std::vector<std::string> lead{"run", "scenario", "point", "scenario.horizon", "workload.jobs_per_day",
-                                      "policy", "policy_name", "seed", "jobs_completed"};
+  const std::vector<std::string> lead{"run",    "scenario",    "point", "scenario.horizon", "workload.jobs_per_day",
+                                      "policy", "policy_name", "seed",  "jobs_completed"};
   for (std::size_t i = 0; i < lead.size(); ++i) EXPECT_EQ(header[i], lead[i]) << rows[0];
   for (const std::string& r : rows) EXPECT_EQ(split(r).size(), header.size()) << r;
   // Sweep order: points (the grid), then policies, then seeds.
   EXPECT_EQ(rows[1].rfind("0,small-city,0,1 d,300,fifo,fifo[first-fit],1,", 0), 0u) << rows[1];
   EXPECT_EQ(rows[18].rfind("17,small-city,2,1 d,900,easy-backfill:placement=best-fit,easy-backfill[best-fit],3,", 0),
-            0u) << rows[18];
+            0u)
+      << rows[18];
   EXPECT_EQ(count_results(a / "runs"), 18);
   // 3 points x 2 policies x 16 metrics, each a mean over 3 seeds.
   const std::string summary = slurp(a / "results_summary.csv");
@@ -83,7 +88,10 @@ TEST(Sweep, GridTimesPoliciesTimesSeedsIsOneTidyTableTheSameForAnyThreadCount) {
   // A swept run is the run `hetsim run` makes with the same overrides, policy and seed.
   const fs::path single = fresh_dir("sweep-single");
   ASSERT_EQ(run("run scenarios/examples/small-city.yaml --set scenario.horizon=1d --set workload.jobs_per_day=600 "
-                "--policy easy-backfill:placement=best-fit --seed 2 --quiet --out " + single.string()).code, 0);
+                "--policy easy-backfill:placement=best-fit --seed 2 --quiet --out " +
+                single.string())
+                .code,
+            0);
   const auto s = nlohmann::json::parse(slurp(single / "summary.json"));
   const auto row = split(rows[1 + 6 + 3 + 1]);  // point 1, second policy, seed 2
   ASSERT_EQ(row[7], "2");
@@ -115,7 +123,8 @@ TEST(Sweep, WithoutPoliciesEachPointRunsItsScenarioPolicyWhichTheSweepMayVary) {
   ASSERT_EQ(rows.size(), 1u + 5 * 3);
   EXPECT_EQ(rows[0].rfind("run,scenario,point,workload.jobs_per_day,policy.params.max_scan,policy,", 0), 0u) << rows[0];
   EXPECT_NE(rows[1].find(",\"easy-backfill:max_scan=1,placement=best-fit\",easy-backfill[best-fit],1,"),
-            std::string::npos) << rows[1];
+            std::string::npos)
+      << rows[1];
   // The scan depth reaches the policy: depth 1 and depth 100 schedule differently.
   EXPECT_NE(split(rows[1]).back(), "");
   EXPECT_NE(split(rows[1])[8], split(rows[7])[8]) << rows[1] << "\n" << rows[7];
@@ -176,9 +185,10 @@ TEST(Sweep, EditingABaseFileInvalidatesTheResultsThatReadIt) {
 
 TEST(Sweep, AKilledSweepLosesOnlyTheRunsInFlight) {
   // Four five-day runs of the default city, one at a time (about 0.6 s each here).
-  const fs::path sweep = write_sweep("kill", "scenario: " + kSrc + "/scenarios/shanghai-modu.yaml\n"
-                                             "policies: [easy-backfill]\nseeds: 1-4\n"
-                                             "set: { scenario.horizon: 5 d }\n");
+  const fs::path sweep = write_sweep("kill", "scenario: " + kSrc +
+                                                 "/scenarios/shanghai-modu.yaml\n"
+                                                 "policies: [easy-backfill]\nseeds: 1-4\n"
+                                                 "set: { scenario.horizon: 5 d }\n");
   const fs::path a = fresh_dir("sweep-killed"), whole = fresh_dir("sweep-whole");
   const std::string args = "sweep " + sweep.string() + " --threads 1 --quiet --out ";
   const pid_t pid = spawn(args + a.string());
@@ -198,7 +208,8 @@ TEST(Sweep, AKilledSweepLosesOnlyTheRunsInFlight) {
   const Out o = run("sweep " + sweep.string() + " --threads 2 --out " + a.string());
   ASSERT_EQ(o.code, 0) << o.text;
   EXPECT_NE(o.text.find(std::to_string(done) + " done before, " + std::to_string(4 - done) + " to run"),
-            std::string::npos) << o.text;
+            std::string::npos)
+      << o.text;
   for (const auto& e : fs::directory_iterator(a / "runs")) {
     EXPECT_EQ(e.path().extension(), ".json") << "left behind: " << e.path();
   }
@@ -217,8 +228,8 @@ TEST(Sweep, UnderMpirunTheRanksShareTheRunsAndGatherTheSameTable) {
   ASSERT_EQ(run("sweep sweeps/small-city-load.yaml --threads 2 --quiet --out " + ref.string()).code, 0);
   for (int ranks : {2, 3}) {
     const fs::path d = fresh_dir("sweep-mpi" + std::to_string(ranks));
-    const Out o = run_command(kMpirun + std::to_string(ranks) + " '" + kBin + "' sweep sweeps/small-city-load.yaml --out " +
-                              d.string());
+    const Out o = run_command(kMpirun + std::to_string(ranks) + " '" + kBin +
+                              "' sweep sweeps/small-city-load.yaml --out " + d.string());
     ASSERT_EQ(o.code, 0) << o.text;
     EXPECT_NE(o.text.find("18 to run on " + std::to_string(ranks) + " rank(s) x 1 thread(s)"), std::string::npos)
         << o.text;
@@ -230,14 +241,14 @@ TEST(Sweep, UnderMpirunTheRanksShareTheRunsAndGatherTheSameTable) {
     for (const auto& e : fs::directory_iterator(d / "runs")) {
       if (removed < 4) fs::remove(e.path()), ++removed;
     }
-    const Out again = run_command(kMpirun + std::to_string(ranks) + " '" + kBin + "' sweep sweeps/small-city-load.yaml --out " +
-                                  d.string());
+    const Out again = run_command(kMpirun + std::to_string(ranks) + " '" + kBin +
+                                  "' sweep sweeps/small-city-load.yaml --out " + d.string());
     ASSERT_EQ(again.code, 0) << again.text;
     EXPECT_NE(again.text.find("14 done before, 4 to run"), std::string::npos) << again.text;
     EXPECT_EQ(slurp(d / "results.csv"), slurp(ref / "results.csv"));
     // Bad input: every rank stops, one says why.
-    const Out bad = run_command(kMpirun + std::to_string(ranks) + " '" + kBin + "' sweep no-such-sweep.yaml --out " +
-                                d.string());
+    const Out bad =
+        run_command(kMpirun + std::to_string(ranks) + " '" + kBin + "' sweep no-such-sweep.yaml --out " + d.string());
     EXPECT_NE(bad.code, 0);
     EXPECT_NE(bad.text.find("cannot read sweep"), std::string::npos) << bad.text;
     fs::remove_all(d);
@@ -246,14 +257,15 @@ TEST(Sweep, UnderMpirunTheRanksShareTheRunsAndGatherTheSameTable) {
   // rank with a message instead of leaving the others waiting in a collective.
   const fs::path blocked = fresh_dir("sweep-mpi-blocked");
   fs::create_directories(blocked / "results.csv");
-  const Out o = run_command("timeout 120 env " + kMpirun + "2 '" + kBin + "' sweep sweeps/small-city-load.yaml --quiet --out " +
-                            blocked.string());
+  const Out o = run_command("timeout 120 env " + kMpirun + "2 '" + kBin +
+                            "' sweep sweeps/small-city-load.yaml --quiet --out " + blocked.string());
   EXPECT_NE(o.code, 0) << o.text;
   EXPECT_NE(o.code, 124) << "the MPI job hung:\n" << o.text;
   EXPECT_NE(o.text.find("internal error on rank 0"), std::string::npos) << o.text;
   // Ranks that see different sweeps (a file differing between machines) all stop, and say so.
-  const fs::path other = write_sweep("mpi-other", "scenario: " + kSrc + "/scenarios/examples/small-city.yaml\n"
-                                                  "policies: [sjf]\nseeds: 1-2\n");
+  const fs::path other = write_sweep("mpi-other", "scenario: " + kSrc +
+                                                      "/scenarios/examples/small-city.yaml\n"
+                                                      "policies: [sjf]\nseeds: 1-2\n");
   const Out differ = run_command("timeout 120 env " + kMpirun + "1 '" + kBin +
                                  "' sweep sweeps/small-city-load.yaml --out " + blocked.string() + "-2 : -n 1 '" +
                                  kBin + "' sweep " + other.string() + " --out " + blocked.string() + "-2");

@@ -17,7 +17,8 @@ TEST(TraceOut, OneSlicePerCardHeldNoCardDoubleBookedSameBytesEveryRun) {
   const fs::path dir = fresh_dir("trace");
   fs::create_directories(dir);
   const std::string trace = (dir / "t.json").string();
-  Out o = run("run scenarios/examples/small-city.yaml --quiet --out " + (dir / "out").string() + " --trace-out " + trace);
+  Out o =
+      run("run scenarios/examples/small-city.yaml --quiet --out " + (dir / "out").string() + " --trace-out " + trace);
   ASSERT_EQ(o.code, 0) << o.text;
   const nlohmann::json doc = nlohmann::json::parse(slurp(trace));
   EXPECT_EQ(doc["otherData"]["scenario"], "small-city");
@@ -39,7 +40,8 @@ TEST(TraceOut, OneSlicePerCardHeldNoCardDoubleBookedSameBytesEveryRun) {
     if (e["ph"] == "X") {
       ++slices;
       ASSERT_GE(e["dur"].get<int64_t>(), 0);
-      by_card[{e["pid"].get<int>(), e["tid"].get<int>()}].push_back({e["ts"].get<int64_t>(), e["ts"].get<int64_t>() + e["dur"].get<int64_t>()});
+      by_card[{e["pid"].get<int>(), e["tid"].get<int>()}].push_back(
+          {e["ts"].get<int64_t>(), e["ts"].get<int64_t>() + e["dur"].get<int64_t>()});
       named.emplace(e["pid"].get<int>(), false);
     } else if (e["name"] == "process_name") {
       named[e["pid"].get<int>()] = true;

@@ -8,8 +8,8 @@
 #include <random>
 #include <vector>
 
-#include "hetsim/kernels/fragmentation_scoring.hpp"
 #include "cuda_test.hpp"
+#include "hetsim/kernels/fragmentation_scoring.hpp"
 
 namespace hk = hetsim::kernels;
 
@@ -56,7 +56,8 @@ Case random_case(std::mt19937_64& rng, std::size_t types, std::size_t n) {
   std::sort(c.thresholds.begin(), c.thresholds.end());
   c.thresholds.erase(std::unique(c.thresholds.begin(), c.thresholds.end()), c.thresholds.end());
   for (int32_t& th : c.t_threshold)
-    if (th >= 0) th = static_cast<int32_t>(std::lower_bound(c.thresholds.begin(), c.thresholds.end(), th) - c.thresholds.begin());
+    if (th >= 0)
+      th = static_cast<int32_t>(std::lower_bound(c.thresholds.begin(), c.thresholds.end(), th) - c.thresholds.begin());
   const std::size_t d = c.thresholds.size();
   for (std::size_t i = 0; i < n; ++i) {
     std::vector<int64_t> g(static_cast<std::size_t>(gpus(rng)));
@@ -103,8 +104,8 @@ void expect_same(const Case& c, hk::CudaFragmentationScorer& gpu, const char* wh
   hk::fragmentation_after_cpu(c.types(), c.nodes(), c.task_cpu, 0, c.cands, c.changes, want);
   gpu.score(c.types(), c.nodes(), c.task_cpu, 0, c.cands, c.changes, got);
   for (std::size_t j = 0; j < want.size(); ++j)
-    ASSERT_EQ(std::memcmp(&got[j], &want[j], sizeof(double)), 0) << what << " candidate " << j << ": " << got[j]
-                                                                  << " vs " << want[j];
+    ASSERT_EQ(std::memcmp(&got[j], &want[j], sizeof(double)), 0)
+        << what << " candidate " << j << ": " << got[j] << " vs " << want[j];
 }
 
 }  // namespace

@@ -22,7 +22,7 @@ struct Fixture {
   std::vector<int64_t> cpu_free{8000, 8000}, mem_free{1024, 1024};
   std::vector<uint16_t> model{1, 2};
   std::vector<int64_t> total{1500, 1500};
-  std::vector<int64_t> count{1, 1};    // GPUs with free >= 600
+  std::vector<int64_t> count{1, 1};      // GPUs with free >= 600
   std::vector<int64_t> below{500, 500};  // free share of the others
   hk::FragTypeTable types() const { return {cpu, mem, models, gpus, threshold, pop, thresholds}; }
   hk::FragNodeTable nodes() const { return {cpu_free, mem_free, model, total, count, below}; }

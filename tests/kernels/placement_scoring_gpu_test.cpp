@@ -5,9 +5,9 @@
 #include <cstdint>
 #include <vector>
 
+#include "cuda_test.hpp"
 #include "hetsim/kernels/placement_scoring.hpp"
 #include "placement_test_data.hpp"
-#include "cuda_test.hpp"
 
 namespace hk = hetsim::kernels;
 using hk::BestNode;

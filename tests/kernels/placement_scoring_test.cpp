@@ -35,11 +35,21 @@ std::vector<BestNode> naive(const NodeData& nd, const JobData& jd, PlacementScor
       if (!ok) continue;
       int64_t s = 0;
       switch (kind) {
-        case PlacementScore::FirstFit: s = 0; break;
-        case PlacementScore::BestFit: s = c - f; break;
-        case PlacementScore::Packing: s = ((t - f) + c) * 1000000 / t; break;
-        case PlacementScore::Spread: s = (f - c) * 1000000 / t; break;
-        case PlacementScore::LeafPack: s = -((int64_t{nd.leaf_free_cards[nd.leaf[i]]} - c) * 64 + (f - c)); break;
+        case PlacementScore::FirstFit:
+          s = 0;
+          break;
+        case PlacementScore::BestFit:
+          s = c - f;
+          break;
+        case PlacementScore::Packing:
+          s = ((t - f) + c) * 1000000 / t;
+          break;
+        case PlacementScore::Spread:
+          s = (f - c) * 1000000 / t;
+          break;
+        case PlacementScore::LeafPack:
+          s = -((int64_t{nd.leaf_free_cards[nd.leaf[i]]} - c) * 64 + (f - c));
+          break;
       }
       if (out[j].node < 0 || s > out[j].score) out[j] = BestNode{static_cast<int32_t>(i), s};
     }
@@ -53,8 +63,8 @@ std::vector<BestNode> run_cpu(const NodeData& nd, const JobData& jd, PlacementSc
   return out;
 }
 
-BestNode one(const NodeData& nd, uint8_t cards, PlacementScore kind, uint64_t allowed = kAnyChip,
-             int64_t cpu = 0, int64_t mem = 0) {
+BestNode one(const NodeData& nd, uint8_t cards, PlacementScore kind, uint64_t allowed = kAnyChip, int64_t cpu = 0,
+             int64_t mem = 0) {
   JobData jd;
   jd.add(cards, allowed, cpu, mem);
   return run_cpu(nd, jd, kind).at(0);
@@ -99,7 +109,7 @@ TEST(PlacementScoringCpu, FirstFitTakesLowestFeasibleId) {
 
 TEST(PlacementScoringCpu, BestFitMinimisesLeftoverCards) {
   const NodeData nd = four_nodes();
-  EXPECT_EQ(one(nd, 2, PlacementScore::BestFit), (BestNode{0, 0}));   // nodes 0 and 2 tie at 0 -> lower id
+  EXPECT_EQ(one(nd, 2, PlacementScore::BestFit), (BestNode{0, 0}));  // nodes 0 and 2 tie at 0 -> lower id
   EXPECT_EQ(one(nd, 5, PlacementScore::BestFit), (BestNode{1, -1}));
   EXPECT_EQ(one(nd, 20, PlacementScore::BestFit), (BestNode{3, -12}));
 }
@@ -198,8 +208,7 @@ TEST(PlacementScoringCpu, RandomTablesMatchNaiveLoop) {
         for (PlacementScore kind : hk::testing::kAllScores) {
           const std::vector<BestNode> want = naive(nd, jd, kind);
           const std::vector<BestNode> got = run_cpu(nd, jd, kind);
-          ASSERT_EQ(got, want) << "seed " << seed << " n " << n << " m " << m << " score "
-                               << static_cast<int>(kind);
+          ASSERT_EQ(got, want) << "seed " << seed << " n " << n << " m " << m << " score " << static_cast<int>(kind);
           for (const BestNode& b : got) feasible += b.node >= 0 ? 1U : 0U;
           checked += m;
         }
@@ -228,9 +237,9 @@ TEST(PlacementScoringCpu, SingleJobHelperMatchesBatch) {
   for (PlacementScore kind : hk::testing::kAllScores) {
     const std::vector<BestNode> batch = run_cpu(nd, jd, kind);
     for (std::size_t j = 0; j < jd.size(); ++j) {
-      EXPECT_EQ(hk::best_node_for_job(nd.view(), kind, jd.cards[j], jd.allowed_chips[j], jd.cpu_milli[j],
-                                      jd.mem_mib[j]),
-                batch[j]);
+      EXPECT_EQ(
+          hk::best_node_for_job(nd.view(), kind, jd.cards[j], jd.allowed_chips[j], jd.cpu_milli[j], jd.mem_mib[j]),
+          batch[j]);
     }
   }
 }
@@ -272,15 +281,31 @@ TEST(PlacementScoringCpu, InvalidInputsThrow) {
   expect_invalid([](NodeData&, JobData&, V&, PlacementScore& k) { k = static_cast<PlacementScore>(5); },
                  "PlacementScore");
   // Leaf-pack reads the topology spans, the other rules do not.
-  expect_invalid([](NodeData& n, JobData&, V&, PlacementScore& k) { k = PlacementScore::LeafPack; n.leaf.pop_back(); },
-                 "NodeTable.leaf has 3");
-  expect_invalid([](NodeData& n, JobData&, V&, PlacementScore& k) { k = PlacementScore::LeafPack; n.leaf[2] = 1; },
-                 "leaf 1 is outside");
-  expect_invalid([](NodeData& n, JobData&, V&, PlacementScore& k) { k = PlacementScore::LeafPack; n.leaf_free_cards[0] = 5; },
-                 "fewer than the node's");
+  expect_invalid(
+      [](NodeData& n, JobData&, V&, PlacementScore& k) {
+        k = PlacementScore::LeafPack;
+        n.leaf.pop_back();
+      },
+      "NodeTable.leaf has 3");
+  expect_invalid(
+      [](NodeData& n, JobData&, V&, PlacementScore& k) {
+        k = PlacementScore::LeafPack;
+        n.leaf[2] = 1;
+      },
+      "leaf 1 is outside");
+  expect_invalid(
+      [](NodeData& n, JobData&, V&, PlacementScore& k) {
+        k = PlacementScore::LeafPack;
+        n.leaf_free_cards[0] = 5;
+      },
+      "fewer than the node's");
   expect_invalid([](NodeData& n, JobData&, V&, PlacementScore&) { n.total_cards[1] = 0; }, "total_cards 0");
-  expect_invalid([](NodeData& n, JobData&, V&, PlacementScore&) { n.total_cards[3] = 33; n.free_cards[3] = 1; },
-                 "total_cards 33");
+  expect_invalid(
+      [](NodeData& n, JobData&, V&, PlacementScore&) {
+        n.total_cards[3] = 33;
+        n.free_cards[3] = 1;
+      },
+      "total_cards 33");
   expect_invalid([](NodeData& n, JobData&, V&, PlacementScore&) { n.free_cards[0] = 9; }, "exceeds");
   expect_invalid([](NodeData& n, JobData&, V&, PlacementScore&) { n.chip[2] = 64; }, "chip id 64");
   expect_invalid([](NodeData&, JobData& j, V&, PlacementScore&) { j.cards[1] = 0; }, "cards 0");

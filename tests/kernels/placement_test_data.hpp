@@ -71,8 +71,8 @@ inline NodeData random_nodes(Draw& d, std::size_t n) {
     const uint8_t total = kTotals[d.below(std::size(kTotals))];
     const auto free = static_cast<uint8_t>(d.below(uint64_t{total} + 1));
     const auto chip = static_cast<uint16_t>(d.below(8) == 0 ? d.below(64) : d.below(4));
-    const auto cpu = static_cast<int64_t>(d.below(9)) * 8000;    // 0..64 cores, coarse => ties
-    const auto mem = static_cast<int64_t>(d.below(9)) * 65536;   // 0..512 GiB
+    const auto cpu = static_cast<int64_t>(d.below(9)) * 8000;         // 0..64 cores, coarse => ties
+    const auto mem = static_cast<int64_t>(d.below(9)) * 65536;        // 0..512 GiB
     nodes.add_in_leaf(free, total, chip, cpu, mem, d.below(6) == 0);  // leaves of ~6 nodes
   }
   return nodes;
@@ -85,10 +85,18 @@ inline JobData random_jobs(Draw& d, std::size_t m) {
     const uint8_t cards = d.below(10) == 0 ? static_cast<uint8_t>(1 + d.below(32)) : kCards[d.below(std::size(kCards))];
     uint64_t allowed = 0;
     switch (d.below(4)) {
-      case 0: allowed = ~uint64_t{0}; break;
-      case 1: allowed = uint64_t{1} << d.below(4); break;
-      case 2: allowed = d.bits(); break;
-      default: allowed = (uint64_t{1} << d.below(4)) | (uint64_t{1} << d.below(64)); break;
+      case 0:
+        allowed = ~uint64_t{0};
+        break;
+      case 1:
+        allowed = uint64_t{1} << d.below(4);
+        break;
+      case 2:
+        allowed = d.bits();
+        break;
+      default:
+        allowed = (uint64_t{1} << d.below(4)) | (uint64_t{1} << d.below(64));
+        break;
     }
     const auto cpu = static_cast<int64_t>(d.below(9)) * 4000;
     const auto mem = static_cast<int64_t>(d.below(9)) * 32768;

@@ -8,8 +8,8 @@
 #include <random>
 #include <vector>
 
-#include "hetsim/kernels/plan_search.hpp"
 #include "cuda_test.hpp"
+#include "hetsim/kernels/plan_search.hpp"
 
 namespace hk = hetsim::kernels;
 

@@ -25,7 +25,8 @@ std::pair<double, double> brute_force(const std::vector<hk::PlanStage>& st, uint
       if (left < 1 || left > st[j].max_layers) return;
       split[j] = left;
       double mx = 0, sum = 0;
-      for (std::size_t k = 0; k < st.size(); ++k) mx = std::max(mx, stage_u(st[k], split[k])), sum += stage_u(st[k], split[k]);
+      for (std::size_t k = 0; k < st.size(); ++k)
+        mx = std::max(mx, stage_u(st[k], split[k])), sum += stage_u(st[k], split[k]);
       if (mx < best.first || (mx == best.first && sum < best.second)) best = {mx, sum};
       return;
     }
@@ -45,7 +46,8 @@ TEST(PlanSearch, LayerSplitMatchesBruteForceOnSmallCases) {
   int feasible = 0;
   for (int trial = 0; trial < 2000; ++trial) {
     std::vector<hk::PlanStage> st(stages_n(rng));
-    for (auto& s : st) s.per_layer_s = speed(rng), s.fixed_s = extra(rng), s.comm_s = extra(rng) / 4, s.max_layers = cap(rng);
+    for (auto& s : st)
+      s.per_layer_s = speed(rng), s.fixed_s = extra(rng), s.comm_s = extra(rng) / 4, s.max_layers = cap(rng);
     if (trial % 3 == 0)  // exact ties: identical stages
       for (auto& s : st) s = st[0];
     const uint32_t L = layers_n(rng);

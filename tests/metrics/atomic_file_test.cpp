@@ -133,7 +133,7 @@ TEST(Stats, StudentTQuantilesAndConfidenceIntervals) {
   EXPECT_NEAR(hetsim::student_t_975(1), 12.7062, 1e-4);
   EXPECT_NEAR(hetsim::student_t_975(4), 2.7764, 1e-4);
   EXPECT_NEAR(hetsim::student_t_975(30), 2.0423, 1e-4);
-  EXPECT_NEAR(hetsim::student_t_975(31), 2.0395, 1e-3);   // expansion beyond the table
+  EXPECT_NEAR(hetsim::student_t_975(31), 2.0395, 1e-3);  // expansion beyond the table
   EXPECT_NEAR(hetsim::student_t_975(60), 2.0003, 1e-3);
   EXPECT_NEAR(hetsim::student_t_975(1000), 1.9623, 1e-3);
   EXPECT_TRUE(std::isnan(hetsim::student_t_975(0)));

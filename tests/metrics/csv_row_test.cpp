@@ -34,9 +34,22 @@ std::string fmt_seconds(int64_t us) {
 }  // namespace
 
 TEST(CsvRow, FixedPrecisionMatchesFmtOnTiesExtremesAndRandomValues) {
-  const double specials[] = {0.0, -0.0, 0.125, 0.375, 2.675, 1.0005, 0.0005, 1e-12, 123456789.0625, 9.0e12,
-                             1.7976931348623157e308, 4.9e-324, -2.5, std::numeric_limits<double>::infinity(),
-                             -std::numeric_limits<double>::infinity(), std::nan("")};
+  const double specials[] = {0.0,
+                             -0.0,
+                             0.125,
+                             0.375,
+                             2.675,
+                             1.0005,
+                             0.0005,
+                             1e-12,
+                             123456789.0625,
+                             9.0e12,
+                             1.7976931348623157e308,
+                             4.9e-324,
+                             -2.5,
+                             std::numeric_limits<double>::infinity(),
+                             -std::numeric_limits<double>::infinity(),
+                             std::nan("")};
   for (double v : specials) {
     for (int d : {2, 3, 6}) EXPECT_EQ(fixed(v, d), fmt::format("{:.{}f}", v, d)) << v << " digits " << d;
   }

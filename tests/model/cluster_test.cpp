@@ -72,9 +72,9 @@ TEST(Cluster, CheckRejectsEveryKindOfBadGrant) {
   Cluster c = two_pools();
   c.allocate({g(0, 0b1)});
   EXPECT_NE(c.check({}), "");
-  EXPECT_NE(c.check({g(0, 0b1)}).find("milli free"), std::string::npos);          // card taken
+  EXPECT_NE(c.check({g(0, 0b1)}).find("milli free"), std::string::npos);  // card taken
   EXPECT_NE(c.check({g(99, 0b1)}).find("does not exist"), std::string::npos);
-  EXPECT_NE(c.check({g(3, 0b10000)}).find("beyond"), std::string::npos);         // 4-card node
+  EXPECT_NE(c.check({g(3, 0b10000)}).find("beyond"), std::string::npos);  // 4-card node
   EXPECT_NE(c.check({g(1, 0b1), g(1, 0b10)}).find("twice"), std::string::npos);
   // Out of node order too (the ascending fast path must not hide it).
   EXPECT_NE(c.check({g(2, 0b1), g(1, 0b1), g(2, 0b10)}).find("node 2 granted twice"), std::string::npos);

@@ -8,15 +8,15 @@ using namespace hetsim;
 TEST(Checkpoint, TransferAndResumeFollowModelSizeAndBandwidth) {
   Job j;
   j.model.params = 7e9;
-  CheckpointModel m;  // 14 B per param at 80 Gb/s, 30 s to relaunch
-  EXPECT_DOUBLE_EQ(m.transfer_s(j), 7e9 * 14 * 8 / 80e9);  // 9.8 s
+  CheckpointModel m;                                          // 14 B per param at 80 Gb/s, 30 s to relaunch
+  EXPECT_DOUBLE_EQ(m.transfer_s(j), 7e9 * 14 * 8 / 80e9);     // 9.8 s
   EXPECT_DOUBLE_EQ(m.resume_s(j, true, true), 30 + 2 * 9.8);  // the write at the preemption, then the read
   EXPECT_DOUBLE_EQ(m.resume_s(j, true, false), 30 + 9.8);     // a periodic checkpoint: only the read
   EXPECT_DOUBLE_EQ(m.resume_s(j, false, false), 30);          // nothing kept: only the relaunch
 }
 
 TEST(Checkpoint, PeriodicSegmentPausesAfterEachIntervalButNotAtTheEnd) {
-  const Segment s{6, 1000, 1, 40};  // resume 6 s, train 1000 s, write 1 s every 40 s
+  const Segment s{6, 1000, 1, 40};        // resume 6 s, train 1000 s, write 1 s every 40 s
   EXPECT_DOUBLE_EQ(s.checkpoints(), 24);  // at 40, 80, ..., 960 s of training
   EXPECT_DOUBLE_EQ(s.wall_s(), 6 + 1000 + 24);
   const Segment exact{0, 80, 1, 40};

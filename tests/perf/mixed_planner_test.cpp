@@ -132,7 +132,7 @@ TEST(MixingEfficiency, MonotoneInTheCrossVendorLinkAndOneWhenItCostsNothing) {
     EXPECT_GE(rep.mixing_efficiency, previous_mixing) << gbps;
     previous_mixing = rep.mixing_efficiency;
   }
-  EXPECT_TRUE(saw_idle);    // at 0.1 Gb/s per card one group alone is faster
+  EXPECT_TRUE(saw_idle);  // at 0.1 Gb/s per card one group alone is faster
   EXPECT_TRUE(saw_mixing);
   r.cross_vendor_gbps = r.inter_node_gbps;
   r.cross_vendor_latency_us = r.inter_node_latency_us;
@@ -273,10 +273,10 @@ TEST(MixedPlanner, AddingAGroupNeverSlowsThePlanAndIdleGroupsAreReported) {
 // it is never slower than materialized attention (its recomputed scores are not charged as time).
 TEST(MixedPlanner, FlashAttentionIsNeverSlowerThanMaterializedScores) {
   for (const TransformerSpec& model : {llama7b(), llama70b()}) {
-    for (const auto& groups : {std::vector<ChipGroup>{ChipGroup{chip("a", "va", 312, 80), 16}},
-                               std::vector<ChipGroup>{ChipGroup{chip("a", "va", 312, 80), 16},
-                                                      ChipGroup{chip("b", "vb", 280, 64), 16}},
-                               std::vector<ChipGroup>{ChipGroup{chip("h", "vh", 989, 80), 64}}}) {
+    for (const auto& groups :
+         {std::vector<ChipGroup>{ChipGroup{chip("a", "va", 312, 80), 16}},
+          std::vector<ChipGroup>{ChipGroup{chip("a", "va", 312, 80), 16}, ChipGroup{chip("b", "vb", 280, 64), 16}},
+          std::vector<ChipGroup>{ChipGroup{chip("h", "vh", 989, 80), 64}}}) {
       for (bool sp : {true, false}) {
         for (uint8_t modes : {uint8_t{0b111}, uint8_t{0b001}, uint8_t{0b100}}) {
           PlanRequest r;

@@ -12,7 +12,8 @@ using namespace hetsim;
 
 namespace {
 
-AllocationProblem problem(std::vector<std::vector<double>> t, std::vector<uint32_t> scale, std::vector<double> workers) {
+AllocationProblem problem(std::vector<std::vector<double>> t, std::vector<uint32_t> scale,
+                          std::vector<double> workers) {
   AllocationProblem p;
   p.jobs = t.size();
   p.types = workers.size();
@@ -179,7 +180,8 @@ double plain_max_min(const AllocationProblem& p) {
     if (!(prop[j] > 0)) continue;
     row.assign(1, {t, 1.0});
     for (std::size_t k = 0; k < p.types; ++k) {
-      if (col[j * p.types + k] >= 0) row.emplace_back(col[j * p.types + k], -static_cast<double>(p.scale[j]) * p.t(j, k) / prop[j]);
+      if (col[j * p.types + k] >= 0)
+        row.emplace_back(col[j * p.types + k], -static_cast<double>(p.scale[j]) * p.t(j, k) / prop[j]);
     }
     lp.add_row(row, -LinearProgram::kInf, 0);
   }
@@ -205,7 +207,8 @@ TEST(GavelAllocation, GroupingAlikeJobsKeepsTheMaxMinOptimum) {
     return static_cast<double>(seed >> 11) / 9007199254740992.0;
   };
   for (int trial = 0; trial < 30; ++trial) {
-    const std::size_t types = 3 + static_cast<std::size_t>(next() * 4), kinds = 1 + static_cast<std::size_t>(next() * 5);
+    const std::size_t types = 3 + static_cast<std::size_t>(next() * 4),
+                      kinds = 1 + static_cast<std::size_t>(next() * 5);
     std::vector<std::vector<double>> kind_rows(kinds);
     std::vector<uint32_t> kind_scale(kinds);
     for (std::size_t i = 0; i < kinds; ++i) {

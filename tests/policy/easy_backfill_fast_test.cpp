@@ -123,13 +123,13 @@ TEST(WaitingQueue, KeepsKeyOrderThroughOutOfOrderInsertsErasesAndCompaction) {
   q.insert(key(5, 1000), 1000);  // a higher priority goes first
   q.erase(key(0, 7));
   EXPECT_EQ(q.find(key(0, 7)), q.npos);
-  q.insert(key(0, 7), 7);        // back into its dead slot
-  q.insert(key(0, 9), 9);        // a live key: its record is replaced, nothing added
+  q.insert(key(0, 7), 7);  // back into its dead slot
+  q.insert(key(0, 9), 9);  // a live key: its record is replaced, nothing added
   EXPECT_EQ(q.size(), 201u);
   for (JobId id = 0; id < 200; id += 2) q.erase(key(0, id));
   EXPECT_EQ(q.size(), 101u);
-  q.compact();                   // dead slots now outnumber the minimum: squeezed out
-  q.insert(key(0, 4), 4);        // into the middle
+  q.compact();             // dead slots now outnumber the minimum: squeezed out
+  q.insert(key(0, 4), 4);  // into the middle
   std::vector<int> seen;
   for (std::size_t p = q.first(); p != q.npos; p = q.next(p)) seen.push_back(q.at(p).rec);
   ASSERT_EQ(seen.size(), 102u);

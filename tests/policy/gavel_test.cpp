@@ -5,9 +5,9 @@
 #include <map>
 #include <string>
 
-#include "hetsim/policy/registry.hpp"
 #include "../support/mini_model.hpp"
 #include "../support/run_helpers.hpp"
+#include "hetsim/policy/registry.hpp"
 
 using namespace hetsim;
 
@@ -58,7 +58,7 @@ TEST(Gavel, AJobAloneStartsAtOnceOnItsFastestType) {
   const SimulationModel m = model(1, 1, {measured(0, 100, kA, 3000)});
   for (const char* policy : {"gavel", "themis"}) {
     const auto r = test::run_policy(m, policy);
-    EXPECT_DOUBLE_EQ(test::start_s(r, 0), 100) << policy;  // an idle cluster starts a round at once
+    EXPECT_DOUBLE_EQ(test::start_s(r, 0), 100) << policy;        // an idle cluster starts a round at once
     EXPECT_NEAR(end_s(r, 0), 100 + 3000 / 3.0, 1e-5) << policy;  // the fast chip, never moved
     EXPECT_EQ(r.metrics->records()[0].preemptions, 0u) << policy;
   }
@@ -71,7 +71,8 @@ TEST(Gavel, ArrivalsWaitForTheNextRoundAndFifoForItsAllocation) {
   EXPECT_DOUBLE_EQ(test::start_s(test::run_policy(m, "gavel"), 1), 360);
   // fifo runs only its allocation, recomputed no sooner than 1920 s after the last: the round at 2160 s.
   EXPECT_DOUBLE_EQ(test::start_s(test::run_policy(m, "gavel", {{"objective", "fifo"}}), 1), 2160);
-  EXPECT_DOUBLE_EQ(test::start_s(test::run_policy(m, "gavel", {{"objective", "fifo"}, {"reset_interval", "0"}}), 1), 360);
+  EXPECT_DOUBLE_EQ(test::start_s(test::run_policy(m, "gavel", {{"objective", "fifo"}, {"reset_interval", "0"}}), 1),
+                   360);
   // Shorter rounds, sooner start.
   EXPECT_DOUBLE_EQ(test::start_s(test::run_policy(m, "gavel", {{"round", "60"}}), 1), 120);
 }
@@ -137,10 +138,12 @@ TEST(Gavel, NamesAndParameters) {
 // every time; the default draws a type at random. One job alone, so the type decides its end.
 TEST(Gavel, AgnosticFifoLastTypeTakesTheTypeWhoseNameSortsLast) {
   const SimulationModel m = model(1, 1, {measured(0, 0, kA, 3000)});
-  const std::map<std::string, std::string> last{{"objective", "fifo"}, {"aware", "false"}, {"agnostic_fifo", "last-type"}};
+  const std::map<std::string, std::string> last{
+      {"objective", "fifo"}, {"aware", "false"}, {"agnostic_fifo", "last-type"}};
   const auto r = test::run_policy(m, "gavel", last);
   EXPECT_NEAR(end_s(r, 0), 3000 / 1.0, 1e-5);  // on "slow": 1 step/s
   EXPECT_NE(r.policy_name.find(",last-type"), std::string::npos) << r.policy_name;
   // Aware fifo, and the option ignored where it does not apply: the fast type.
-  EXPECT_NEAR(end_s(test::run_policy(m, "gavel", {{"objective", "fifo"}, {"agnostic_fifo", "last-type"}}), 0), 1000, 1e-5);
+  EXPECT_NEAR(end_s(test::run_policy(m, "gavel", {{"objective", "fifo"}, {"agnostic_fifo", "last-type"}}), 0), 1000,
+              1e-5);
 }

@@ -9,9 +9,7 @@ using namespace hetsim;
 namespace {
 
 // Takes `cards` free cards of node n (lowest first).
-void occupy(Cluster& c, NodeId n, uint32_t cards) {
-  c.allocate({grant_cards(c, test::job(0, 0, cards), n, cards)});
-}
+void occupy(Cluster& c, NodeId n, uint32_t cards) { c.allocate({grant_cards(c, test::job(0, 0, cards), n, cards)}); }
 
 // Three chips at site 0: fast (4 nodes x 8), slow (6 x 8), third (3 x 8); site 1: fast (8 x 8).
 SimulationModel three_chip_model() {
@@ -21,10 +19,10 @@ SimulationModel three_chip_model() {
   m.cluster.add_site("site0");
   m.cluster.add_site("site1");
   m.cluster.add_provider("prov");
-  m.cluster.add_pool(0, 0, 0, 4, 8, 128000, 1 << 20, 4);   // nodes 0..3
-  m.cluster.add_pool(0, 0, 1, 6, 8, 128000, 1 << 20, 4);   // nodes 4..9
-  m.cluster.add_pool(0, 0, 2, 3, 8, 128000, 1 << 20, 4);   // nodes 10..12
-  m.cluster.add_pool(1, 0, 0, 8, 8, 128000, 1 << 20, 4);   // nodes 13..20
+  m.cluster.add_pool(0, 0, 0, 4, 8, 128000, 1 << 20, 4);  // nodes 0..3
+  m.cluster.add_pool(0, 0, 1, 6, 8, 128000, 1 << 20, 4);  // nodes 4..9
+  m.cluster.add_pool(0, 0, 2, 3, 8, 128000, 1 << 20, 4);  // nodes 10..12
+  m.cluster.add_pool(1, 0, 0, 8, 8, 128000, 1 << 20, 4);  // nodes 13..20
   test::finish_topology(m);
   return m;
 }
@@ -54,7 +52,7 @@ TEST(MixedPlacement, TakesTheTypesWithMostFreeCardsUntilTheGangIsFull) {
   SimulationModel m = three_chip_model();
   for (NodeId n = 13; n <= 20; ++n) occupy(m.cluster, n, 8);  // site 1 busy
   occupy(m.cluster, 0, 8);
-  occupy(m.cluster, 1, 8);                                      // fast at site 0: 16 free
+  occupy(m.cluster, 1, 8);  // fast at site 0: 16 free
   const PlacementInput in{&m.cluster, &m.chips, &m.perf};
   Recorder rec;
   Allocation a;

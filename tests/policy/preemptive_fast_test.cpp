@@ -9,10 +9,10 @@
 #include <random>
 #include <string>
 
+#include "../support/mini_model.hpp"
 #include "hetsim/metrics/collector.hpp"
 #include "hetsim/policy/ordering/preemptive_priority.hpp"
 #include "hetsim/run/simulation.hpp"
-#include "../support/mini_model.hpp"
 
 using namespace hetsim;
 
@@ -91,7 +91,7 @@ TEST(PreemptiveFast, DecidesExactlyAsTheReferenceUnderEveryRule) {
     for (Rule rule : {Rule::Srtf, Rule::Las, Rule::Tiresias}) {
       PreemptivePriorityPolicy::Options o;
       o.rule = rule;
-      o.max_scan = 60;  // a window shorter than the queue
+      o.max_scan = 60;            // a window shorter than the queue
       o.threshold_card_s = 2000;  // tiresias: jobs cross queues and starve, so promotions happen
       o.queues = 3;
       o.starve_factor = 1.5;

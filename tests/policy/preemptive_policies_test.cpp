@@ -4,9 +4,9 @@
 #include <map>
 #include <string>
 
-#include "hetsim/policy/ordering/preemptive_priority.hpp"
 #include "../support/mini_model.hpp"
 #include "../support/run_helpers.hpp"
+#include "hetsim/policy/ordering/preemptive_priority.hpp"
 
 using namespace hetsim;
 
@@ -99,8 +99,8 @@ TEST(PreemptivePolicies, TiresiasStarvationGuardPromotesALongWaiter) {
 TEST(PreemptivePolicies, PreemptsOnlyWhatTheWaitingJobNeeds) {
   // Two nodes busy with equal jobs; a 100-s job needs one node: only the lower-priority run (the
   // later id at equal remaining work and arrival) is preempted, and resumes on the node it frees.
-  const SimulationModel m = model(2, {test::timed_job(0, 0, 8, 1000), test::timed_job(1, 0, 8, 1000),
-                                      test::timed_job(2, 10, 8, 100)});
+  const SimulationModel m =
+      model(2, {test::timed_job(0, 0, 8, 1000), test::timed_job(1, 0, 8, 1000), test::timed_job(2, 10, 8, 100)});
   const auto r = test::run_policy(m, "srtf");
   EXPECT_EQ(preemptions(r, 0), 0u);
   EXPECT_EQ(preemptions(r, 1), 1u);

@@ -33,8 +33,8 @@ TEST(QueuePolicies, FifoHeadBlocksLaterJobs) {
 TEST(QueuePolicies, EasyBackfillStartsShortJobWithoutDelayingTheHead) {
   const SimulationModel m = backfill_fixture();
   const auto r = test::run_policy(m, "easy-backfill");
-  EXPECT_DOUBLE_EQ(start_s(r, 2), 2);            // backfilled at once
-  EXPECT_NEAR(start_s(r, 1), 100, 1e-3);         // head starts at its reservation, not later
+  EXPECT_DOUBLE_EQ(start_s(r, 2), 2);              // backfilled at once
+  EXPECT_NEAR(start_s(r, 1), 100, 1e-3);           // head starts at its reservation, not later
   EXPECT_GE(start_s(r, 3), start_s(r, 1) - 1e-3);  // the long job may not take reserved cards
 }
 

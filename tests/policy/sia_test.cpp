@@ -6,10 +6,10 @@
 #include <limits>
 #include <random>
 
-#include "hetsim/policy/rounds/sia.hpp"
-#include "hetsim/policy/rounds/sia_program.hpp"
 #include "../support/mini_model.hpp"
 #include "../support/run_helpers.hpp"
+#include "hetsim/policy/rounds/sia.hpp"
+#include "hetsim/policy/rounds/sia_program.hpp"
 
 using namespace hetsim;
 
@@ -161,7 +161,7 @@ TEST(Sia, AnElasticJobAloneTakesItsLargestGangOnTheFastType) {
   const test::Ran r = test::run_policy(m, "sia");
   EXPECT_EQ(rec(r, 0).outcome, JobOutcome::Completed);
   EXPECT_EQ(rec(r, 0).cards, 8u);
-  EXPECT_EQ(rec(r, 0).chip_mask, 1u);     // fast
+  EXPECT_EQ(rec(r, 0).chip_mask, 1u);               // fast
   EXPECT_NEAR(rec(r, 0).end.seconds(), 500, 1e-3);  // twice the cards of its request: half the time
 }
 

@@ -82,8 +82,8 @@ TEST(TopologyGang, AmongEqualPlansTheTightestLeafWins) {
 
 TEST(TopologyGang, PrefersThePoolNeedingFewerNodesAndSpansSitesOnlyWhenAllowed) {
   SimulationModel m = test::mini_model(2);
-  m.cluster.add_pool(0, 0, 0, 4, 8, 128000, 1 << 20, 4);  // site 0: nodes 0-3
-  m.cluster.add_pool(1, 0, 0, 2, 8, 128000, 1 << 20, 4);  // site 1: nodes 4-5
+  m.cluster.add_pool(0, 0, 0, 4, 8, 128000, 1 << 20, 4);      // site 0: nodes 0-3
+  m.cluster.add_pool(1, 0, 0, 2, 8, 128000, 1 << 20, 4);      // site 1: nodes 4-5
   for (NodeId n : {0u, 1u, 2u, 3u}) occupy(m.cluster, n, 4);  // site 0: 4 free on each node
   test::finish_topology(m);
   EXPECT_EQ(nodes_of(m, 16, GangPlacement::Topology), (std::vector<NodeId>{4, 5}));  // 2 nodes, not 4
@@ -120,8 +120,8 @@ TEST(TopologyGang, EasyBackfillReservesWhereTheHeadIsThenPlaced) {
             test::timed_job(3, 0, 8, 100), test::timed_job(4, 1, 16, 10), test::timed_job(5, 60, 8, 1000)};
   test::finalize(m);
   for (const char* gangs : {"topology", "pool"}) {
-    auto policy = builtin_policy_registry().create("easy-backfill",
-                                                   {{"placement", "best-fit"}, {"gang_placement", gangs}});
+    auto policy =
+        builtin_policy_registry().create("easy-backfill", {{"placement", "best-fit"}, {"gang_placement", gangs}});
     MetricsCollector metrics(m.cluster, m.chips, m.jobs);
     metrics.enable_trace();
     Simulation sim(m, *policy, metrics);
@@ -155,7 +155,8 @@ GangPlan reference_plan(const Cluster& c, PoolId p, uint32_t need) {
   std::vector<F> all;
   std::map<uint32_t, int64_t> leaf_free;
   for (NodeId n = pool.first_node; n < pool.end_node; ++n) {
-    if (c.node_free_cards(n) > 0) all.push_back({n, c.node_free_cards(n), 0}), leaf_free[c.node_leaf(n)] += c.node_free_cards(n);
+    if (c.node_free_cards(n) > 0)
+      all.push_back({n, c.node_free_cards(n), 0}), leaf_free[c.node_leaf(n)] += c.node_free_cards(n);
   }
   for (F& f : all) f.leaf_free = leaf_free[c.node_leaf(f.node)];
   const auto take = [&](std::vector<F> v, GangPlan& plan) {
@@ -171,8 +172,10 @@ GangPlan reference_plan(const Cluster& c, PoolId p, uint32_t need) {
   for (const auto& [leaf, free] : leaf_free) {
     if (free < need) continue;
     std::vector<F> v;
-    for (const F& f : all) if (c.node_leaf(f.node) == leaf) v.push_back(f);
-    std::sort(v.begin(), v.end(), [](const F& a, const F& b) { return a.cards > b.cards || (a.cards == b.cards && a.node < b.node); });
+    for (const F& f : all)
+      if (c.node_leaf(f.node) == leaf) v.push_back(f);
+    std::sort(v.begin(), v.end(),
+              [](const F& a, const F& b) { return a.cards > b.cards || (a.cards == b.cards && a.node < b.node); });
     GangPlan plan;
     plan.pool = p;
     take(v, plan);
@@ -214,7 +217,8 @@ TEST(TopologyGang, PlanEqualsThePlainReferenceOnRandomPools) {
     if (free <= static_cast<int64_t>(cpn)) continue;
     const uint32_t need = cpn + 1 + static_cast<uint32_t>(rng() % static_cast<uint64_t>(free - cpn));
     GangPlan got;
-    ASSERT_TRUE(plan_gang_in_pool(m.cluster, 0, need, [&](NodeId n) { return m.cluster.node_free_cards(n); }, got));
+    ASSERT_TRUE(plan_gang_in_pool(
+        m.cluster, 0, need, [&](NodeId n) { return m.cluster.node_free_cards(n); }, got));
     const GangPlan want = reference_plan(m.cluster, 0, need);
     auto sorted = [](std::vector<std::pair<NodeId, uint32_t>> v) {
       std::sort(v.begin(), v.end());

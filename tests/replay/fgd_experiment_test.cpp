@@ -69,10 +69,10 @@ TEST(FgdExperiment, RecordsEveryIntegerPercentOnceWithTheStateAfterTheCrossingTa
   ASSERT_EQ(r.curve.size(), 131u);
   for (int k = 0; k <= 130; ++k) EXPECT_EQ(r.curve[static_cast<std::size_t>(k)].arrived_pct, k);
   EXPECT_EQ(r.curve[0].allocated_pct, 0.0);
-  EXPECT_EQ(r.curve[1].allocated_pct, 50.0);    // the first task crossed 1..50
+  EXPECT_EQ(r.curve[1].allocated_pct, 50.0);  // the first task crossed 1..50
   EXPECT_EQ(r.curve[50].allocated_pct, 50.0);
-  EXPECT_EQ(r.curve[51].allocated_pct, 100.0);  // the second crossed 51..100
-  EXPECT_EQ(r.curve[130].allocated_pct, 100.0); // the third found no room
+  EXPECT_EQ(r.curve[51].allocated_pct, 100.0);   // the second crossed 51..100
+  EXPECT_EQ(r.curve[130].allocated_pct, 100.0);  // the third found no room
   EXPECT_EQ(r.tasks_arrived, 3u);
   EXPECT_EQ(r.tasks_placed, 2u);
   EXPECT_EQ(r.gpu_milli_arrived, 3000);

@@ -5,11 +5,11 @@
 #include <random>
 #include <string>
 
+#include "../support/mini_model.hpp"
+#include "../support/policy_lists.hpp"
+#include "../support/run_helpers.hpp"
 #include "hetsim/metrics/report.hpp"
 #include "hetsim/policy/placement/placement.hpp"
-#include "../support/mini_model.hpp"
-#include "../support/run_helpers.hpp"
-#include "../support/policy_lists.hpp"
 
 using namespace hetsim;
 

@@ -7,19 +7,18 @@
 #include <random>
 #include <string>
 
+#include "../support/blind_policy.hpp"
+#include "../support/mini_model.hpp"
+#include "../support/policy_lists.hpp"
+#include "../support/run_helpers.hpp"
+#include "../support/tenant_load.hpp"
 #include "hetsim/metrics/report.hpp"
 #include "hetsim/policy/placement/placement.hpp"
 #include "hetsim/run/guarantee_book.hpp"
-#include "../support/blind_policy.hpp"
-#include "../support/mini_model.hpp"
-#include "../support/tenant_load.hpp"
-#include "../support/run_helpers.hpp"
-#include "../support/policy_lists.hpp"
 
 using namespace hetsim;
 
 namespace {
-
 
 // One site, provider "prov": 2 nodes of 8 "fast" cards. Tenant t0 is guaranteed 8 of them, t1
 // has no guarantee. Job 0 (t1) takes all 16 cards at t = 0 for 1000 s; job 1 (t0, 8 cards,
@@ -37,7 +36,6 @@ SimulationModel borrow_model() {
 }
 
 const JobRecord& rec(const test::Ran& r, JobId id) { return r.metrics->records()[id]; }
-
 
 }  // namespace
 
@@ -217,7 +215,8 @@ TEST(Guarantees, AGuaranteeShortensItsTenantsWaitsUnderLoad) {
   const auto with = test::run_policy(g, "fifo");
   EXPECT_LT(mean_wait(with, 0), 0.5 * mean_wait(without, 0));
   uint64_t t1_on_reserved = 0;  // t1 jobs that borrowed: started while t0 held less than 16 cards
-  for (JobId i = 0; i < g.jobs.size(); ++i) t1_on_reserved += g.jobs[i].tenant == 1 && rec(with, i).reclaims > 0 ? 1 : 0;
+  for (JobId i = 0; i < g.jobs.size(); ++i)
+    t1_on_reserved += g.jobs[i].tenant == 1 && rec(with, i).reclaims > 0 ? 1 : 0;
   EXPECT_GT(t1_on_reserved, 0u);
 }
 
@@ -246,7 +245,7 @@ struct BookFixture {
   std::vector<Tenant> tenants;
   std::vector<int64_t> held;  // per tenant (one provider)
   std::vector<uint32_t> cards;
-  std::vector<int64_t> borrowers;                                    // per pool
+  std::vector<int64_t> borrowers;                                     // per pool
   std::map<PoolId, std::vector<std::pair<NodeId, int64_t>>> by_node;  // per pool
 
   BookFixture() {
@@ -412,7 +411,9 @@ TEST(GuaranteeBook, PlanReclaimStopsBorrowersOnlyWhereTheClaimNeedsThemAndOnlyFo
   EXPECT_TRUE(book.plan_reclaim(0, 0, none_free, cands, b4).empty());
   // Enough free cards on the nodes already: nothing stopped.
   std::vector<int64_t> b5 = {-20, 20};
-  EXPECT_TRUE(book.plan_reclaim(0, 16, [](NodeId) { return int64_t{8}; }, cands, b5).empty());
+  EXPECT_TRUE(book.plan_reclaim(
+                      0, 16, [](NodeId) { return int64_t{8}; }, cands, b5)
+                  .empty());
 }
 
 TEST(GuaranteeBook, NoBorrowerIsStoppedForAJobThatFitsElsewhereNow) {
@@ -484,7 +485,7 @@ TEST(Guarantees, ReclaimingFreesANodeTheOwnersJobCanUse) {
   // latest runs sit on different nodes: stopping both used to free 4 + 4 cards the job could not
   // use, and those cards then stayed reserved for 10 h. Now the two runs on one node are stopped.
   SimulationModel m = borrow_model();
-  m.jobs = {test::timed_job(0, 0, 4, 36000), test::timed_job(1, 1, 4, 100),   test::timed_job(2, 2, 4, 36000),
+  m.jobs = {test::timed_job(0, 0, 4, 36000), test::timed_job(1, 1, 4, 100),     test::timed_job(2, 2, 4, 36000),
             test::timed_job(3, 3, 4, 36000), test::timed_job(4, 200, 4, 36000), test::timed_job(5, 300, 8, 600)};
   for (JobId i = 0; i < 5; ++i) m.jobs[i].tenant = 1;
   test::finalize(m);
@@ -528,8 +529,8 @@ TEST(Guarantees, AGangClaimAndANodeClaimInOnePoolAreBothServed) {
   test::finish_topology(m);
   m.tenants[0].provider_guarantee = {24};
   m.tenants.push_back(Tenant{"t1", 1, 0});
-  m.jobs = {test::timed_job(0, 0, 8, 30),     test::timed_job(1, 0, 8, 10),      test::timed_job(2, 0, 8, 36000),
-            test::timed_job(3, 0, 8, 36000),  test::timed_job(4, 20, 8, 36000), test::timed_job(5, 100, 16, 36000),
+  m.jobs = {test::timed_job(0, 0, 8, 30),    test::timed_job(1, 0, 8, 10),     test::timed_job(2, 0, 8, 36000),
+            test::timed_job(3, 0, 8, 36000), test::timed_job(4, 20, 8, 36000), test::timed_job(5, 100, 16, 36000),
             test::timed_job(6, 100, 8, 3600)};
   for (JobId i = 0; i < 5; ++i) m.jobs[i].tenant = 1;
   test::finalize(m);

@@ -3,8 +3,8 @@
 #include <gtest/gtest.h>
 
 #include "../support/mini_model.hpp"
-#include "../support/run_helpers.hpp"
 #include "../support/policy_lists.hpp"
+#include "../support/run_helpers.hpp"
 #include "hetsim/run/invariants.hpp"
 
 using namespace hetsim;

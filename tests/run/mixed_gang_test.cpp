@@ -69,7 +69,8 @@ TEST(MixedGangs, FallbackStartsAMixedGangAtOnceAtThePlannersSpeed) {
   ASSERT_EQ(speed.baseline_mask, 0b11u);
   // Job 0 took fast nodes 0..5; the mixed gang gets fast nodes 6..7 and slow nodes 8..13: 16 fast
   // and 48 slow cards, so a quarter of the all-fast speed and three quarters of the all-slow.
-  const double step = 1.0 / (speed.eta * (0.25 / step_as(m, m.jobs[1], 6, 13, 0) + 0.75 / step_as(m, m.jobs[1], 6, 13, 1)));
+  const double step =
+      1.0 / (speed.eta * (0.25 / step_as(m, m.jobs[1], 6, 13, 0) + 0.75 / step_as(m, m.jobs[1], 6, 13, 1)));
   for (const char* policy : {"fifo", "sjf", "easy-backfill"}) {
     const auto r = test::run_policy(m, policy, {{"mix_chips", "fallback"}});
     const JobRecord& rec = r.metrics->records()[1];

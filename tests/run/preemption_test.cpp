@@ -6,10 +6,10 @@
 #include <map>
 #include <string>
 
-#include "hetsim/metrics/billing.hpp"
-#include "hetsim/policy/placement/placement.hpp"
 #include "../support/mini_model.hpp"
 #include "../support/run_helpers.hpp"
+#include "hetsim/metrics/billing.hpp"
+#include "hetsim/policy/placement/placement.hpp"
 
 using namespace hetsim;
 
@@ -59,9 +59,7 @@ SimulationModel one_job_model(double interval_s) {
   return m;
 }
 
-void start_on_node0(SchedulingContext& ctx) {
-  ctx.start(0, single_node_allocation(ctx.cluster(), ctx.job(0), 0));
-}
+void start_on_node0(SchedulingContext& ctx) { ctx.start(0, single_node_allocation(ctx.cluster(), ctx.job(0), 0)); }
 
 struct Outcome {
   JobRecord record;
@@ -76,7 +74,8 @@ Outcome run_preempted_at_100_restarted_at_200(double interval_s) {
   Scripted p({{0, start_on_node0},
               {50, [&](SchedulingContext& ctx) { remaining_mid = ctx.remaining_fraction(0); }},
               {100, [](SchedulingContext& ctx) { ctx.preempt(0); }},
-              {200, [&](SchedulingContext& ctx) {
+              {200,
+               [&](SchedulingContext& ctx) {
                  executed_before = ctx.executed_s(0);
                  start_on_node0(ctx);
                }},

@@ -6,13 +6,13 @@
 #include <random>
 #include <string>
 
-#include "hetsim/metrics/report.hpp"
-#include "hetsim/policy/placement/placement.hpp"
 #include "../support/blind_policy.hpp"
 #include "../support/mini_model.hpp"
-#include "../support/tenant_load.hpp"
-#include "../support/run_helpers.hpp"
 #include "../support/policy_lists.hpp"
+#include "../support/run_helpers.hpp"
+#include "../support/tenant_load.hpp"
+#include "hetsim/metrics/report.hpp"
+#include "hetsim/policy/placement/placement.hpp"
 
 using namespace hetsim;
 
@@ -36,7 +36,6 @@ SimulationModel quota_model() {
 
 const JobRecord& rec(const test::Ran& r, JobId id) { return r.metrics->records()[id]; }
 
-
 }  // namespace
 
 TEST(Quotas, AJobOverItsTenantsQuotaWaitsWithoutBlockingOthers) {
@@ -44,7 +43,7 @@ TEST(Quotas, AJobOverItsTenantsQuotaWaitsWithoutBlockingOthers) {
     const auto r = test::run_policy(quota_model(), policy);
     EXPECT_DOUBLE_EQ(rec(r, 0).start.seconds(), 0) << policy;
     EXPECT_DOUBLE_EQ(rec(r, 2).start.seconds(), 0) << policy;  // behind a held job, not blocked by it
-    EXPECT_GE(rec(r, 1).start.seconds(), 60) << policy;         // cards were free, the quota was not
+    EXPECT_GE(rec(r, 1).start.seconds(), 60) << policy;        // cards were free, the quota was not
     EXPECT_EQ(rec(r, 1).outcome, JobOutcome::Completed) << policy;
   }
   // Without the quota job 1 starts at once.
@@ -55,7 +54,8 @@ TEST(Quotas, AJobOverItsTenantsQuotaWaitsWithoutBlockingOthers) {
   for (const std::string& policy : test::round_policies()) {
     const auto r = test::run_policy(quota_model(), policy);
     EXPECT_FALSE(rec(r, 0).start.seconds() < 100 && rec(r, 1).start.seconds() < 100 &&
-                 rec(r, 0).end.seconds() > rec(r, 1).start.seconds() && rec(r, 1).end.seconds() > rec(r, 0).start.seconds())
+                 rec(r, 0).end.seconds() > rec(r, 1).start.seconds() &&
+                 rec(r, 1).end.seconds() > rec(r, 0).start.seconds())
         << policy;  // never both at once
     EXPECT_EQ(rec(r, 1).outcome, JobOutcome::Completed) << policy;
   }

@@ -3,8 +3,8 @@
 #include <random>
 
 #include "../support/mini_model.hpp"
-#include "../support/run_helpers.hpp"
 #include "../support/policy_lists.hpp"
+#include "../support/run_helpers.hpp"
 #include "hetsim/policy/placement/placement.hpp"
 
 using namespace hetsim;
@@ -248,8 +248,7 @@ TEST(Simulation, BatchedScoringPathDecidesExactlyLikeTheIndexSearch) {
 TEST(Simulation, BatchedLeafPackRepairsWholeLeaves) {
   for (uint64_t seed : {1, 2, 3, 4}) {
     for (const char* gangs : {"pool", "topology"}) {
-      expect_batched_decides_like_index(leafy_model(seed),
-                                        {{"placement", "leaf-pack"}, {"gang_placement", gangs}},
+      expect_batched_decides_like_index(leafy_model(seed), {{"placement", "leaf-pack"}, {"gang_placement", gangs}},
                                         std::string("seed ") + std::to_string(seed) + " " + gangs);
     }
   }

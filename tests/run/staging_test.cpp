@@ -6,10 +6,10 @@
 #include <random>
 #include <string>
 
-#include "hetsim/metrics/report.hpp"
 #include "../support/mini_model.hpp"
-#include "../support/run_helpers.hpp"
 #include "../support/policy_lists.hpp"
+#include "../support/run_helpers.hpp"
+#include "hetsim/metrics/report.hpp"
 
 using namespace hetsim;
 
@@ -242,7 +242,8 @@ TEST(Staging, RandomRunsKeepEveryJobAndCardAccountedFor) {
   m.horizon = SimTime::from_s(5 * 86400);
   for (const std::string& policy : test::every_policy()) {
     for (const char* data : {"ignore", "home", "weigh"}) {
-      const bool rounds = std::string(policy) == "gavel" || std::string(policy) == "themis" || std::string(policy) == "sia";
+      const bool rounds =
+          std::string(policy) == "gavel" || std::string(policy) == "themis" || std::string(policy) == "sia";
       if (rounds && std::string(data) != "ignore") continue;  // no locality rule in the round policies
       const std::map<std::string, std::string> params =
           rounds ? std::map<std::string, std::string>{} : std::map<std::string, std::string>{{"data", data}};
@@ -258,7 +259,8 @@ TEST(Staging, RandomRunsKeepEveryJobAndCardAccountedFor) {
       }
       const auto again = test::run_policy(m, policy, params);
       for (JobId id = 0; id < m.jobs.size(); ++id) {
-        ASSERT_EQ(r.metrics->records()[id].end, again.metrics->records()[id].end) << policy << " " << data << " job " << id;
+        ASSERT_EQ(r.metrics->records()[id].end, again.metrics->records()[id].end)
+            << policy << " " << data << " job " << id;
       }
     }
   }

@@ -13,14 +13,16 @@ std::string mixed(const std::string& plans) {
          "  name: m\n"
          "mixed_training:\n"
          "  models: ../../../scenarios/catalog/models.yaml\n"
-         "  plans:\n" + plans;
+         "  plans:\n" +
+         plans;
 }
 
 TEST(MixedTrainingScenario, PlansAndVaryExpansion) {
-  const auto r = parse_text(mixed("    - name: a\n"
-                                  "      model: llama2-7b\n"
-                                  "      chips: {A100-80G-SXM: 8}\n"
-                                  "      vary: {global_batch: [64, 128]}\n"));
+  const auto r =
+      parse_text(mixed("    - name: a\n"
+                       "      model: llama2-7b\n"
+                       "      chips: {A100-80G-SXM: 8}\n"
+                       "      vary: {global_batch: [64, 128]}\n"));
   ASSERT_TRUE(r.ok()) << all_errors(r);
   ASSERT_TRUE(r.spec.has_mixed_training);
   const auto& plans = r.spec.mixed_training.plans;
@@ -34,16 +36,18 @@ TEST(MixedTrainingScenario, PlansAndVaryExpansion) {
 
 TEST(MixedTrainingScenario, BadInputsPointAtTheirValue) {
   const std::string head = "    - name: a\n      model: llama2-7b\n";
-  EXPECT_TRUE(has_error(parse_text(mixed("    - name: a\n      model: llama2-7\n      chips: {A100-80G-SXM: 8}\n")), 7, 14,
-                        "unknown model 'llama2-7' (did you mean 'llama2-7b'?)"));
-  EXPECT_TRUE(has_error(parse_text(mixed(head + "      chips: {A100-80G-SXN: 8}\n")), 8, 15, "undefined chip 'A100-80G-SXN'"));
+  EXPECT_TRUE(has_error(parse_text(mixed("    - name: a\n      model: llama2-7\n      chips: {A100-80G-SXM: 8}\n")), 7,
+                        14, "unknown model 'llama2-7' (did you mean 'llama2-7b'?)"));
+  EXPECT_TRUE(
+      has_error(parse_text(mixed(head + "      chips: {A100-80G-SXN: 8}\n")), 8, 15, "undefined chip 'A100-80G-SXN'"));
   EXPECT_TRUE(has_error(parse_text(mixed(head + "      chips: {A100-80G-SXM: 0}\n")), 8, 29, "cards of A100-80G-SXM"));
   EXPECT_TRUE(has_error(parse_text(mixed(head + "      chips: {A100-80G-SXM: 8}\n      vary: {seq_len: [1]}\n")), 9, 13,
                         "'vary' takes cross_vendor_gbps"));
   EXPECT_TRUE(has_error(parse_text(mixed(head + "      chips: {A100-80G-SXM: 8}\n      cross_vendor_gbps: 0\n")), 9, 26,
                         "must be finite and > 0"));
-  EXPECT_TRUE(has_error(parse_text(mixed(head + "      chips: {A100-80G-SXM: 8}\n" + head + "      chips: {A100-80G-SXM: 4}\n")), 9, 7,
-                        "plan 'a' is defined twice"));
+  EXPECT_TRUE(has_error(
+      parse_text(mixed(head + "      chips: {A100-80G-SXM: 8}\n" + head + "      chips: {A100-80G-SXM: 4}\n")), 9, 7,
+      "plan 'a' is defined twice"));
   EXPECT_TRUE(has_error(parse_text(mixed("")), 5, 3, "plans"));
   // A plan is a platform: its cards in all take the platform's limit (was 1e7 per chip type, 6e7
   // in all, which planned for minutes a plan).
@@ -56,24 +60,25 @@ TEST(MixedTrainingScenario, BadInputsPointAtTheirValue) {
 
 // The training stack: the section's keys are every plan's defaults, a plan overrides each.
 TEST(MixedTrainingScenario, TheStackComesFromTheSectionAndEachPlan) {
-  const std::string text = "scenario:\n"
-                           "  name: m\n"
-                           "mixed_training:\n"
-                           "  models: ../../../scenarios/catalog/models.yaml\n"
-                           "  attention: materialized\n"
-                           "  recompute: selective|full\n"
-                           "  zero: 3\n"
-                           "  plans:\n"
-                           "    - name: a\n"
-                           "      model: llama2-7b\n"
-                           "      chips: {A100-80G-SXM: 8}\n"
-                           "    - name: b\n"
-                           "      model: llama2-7b\n"
-                           "      chips: {A100-80G-SXM: 8}\n"
-                           "      attention: flash\n"
-                           "      recompute: none\n"
-                           "      zero: 0\n"
-                           "      sequence_parallel: false\n";
+  const std::string text =
+      "scenario:\n"
+      "  name: m\n"
+      "mixed_training:\n"
+      "  models: ../../../scenarios/catalog/models.yaml\n"
+      "  attention: materialized\n"
+      "  recompute: selective|full\n"
+      "  zero: 3\n"
+      "  plans:\n"
+      "    - name: a\n"
+      "      model: llama2-7b\n"
+      "      chips: {A100-80G-SXM: 8}\n"
+      "    - name: b\n"
+      "      model: llama2-7b\n"
+      "      chips: {A100-80G-SXM: 8}\n"
+      "      attention: flash\n"
+      "      recompute: none\n"
+      "      zero: 0\n"
+      "      sequence_parallel: false\n";
   const auto r = parse_text(text);
   ASSERT_TRUE(r.ok()) << all_errors(r);
   const auto& plans = r.spec.mixed_training.plans;

@@ -13,10 +13,10 @@ using test::valid_with;
 const std::string kModels = "    models: ../../../scenarios/catalog/models.yaml";
 
 TEST(ScenarioMixing, JobsClassesAndTenantsMayMixAndBuildCarriesIt) {
-  const auto r = parse_text(valid_with({{29, "  generate: { count: 12, prefix: co, mix_chips: true }"},
-                                        {53, "      data: 200GB\n      mix_chips: true"},
-                                        {58, "  comm_overlap: 0.3\n  mixing:\n" + kModels +
-                                                 "\n    cross_vendor_gbps: 25\n    per_group_dp: false"}}));
+  const auto r = parse_text(valid_with(
+      {{29, "  generate: { count: 12, prefix: co, mix_chips: true }"},
+       {53, "      data: 200GB\n      mix_chips: true"},
+       {58, "  comm_overlap: 0.3\n  mixing:\n" + kModels + "\n    cross_vendor_gbps: 25\n    per_group_dp: false"}}));
   ASSERT_TRUE(r.ok()) << test::all_errors(r);
   EXPECT_TRUE(r.spec.workload.jobs[0].mix_chips);
   EXPECT_TRUE(r.spec.tenants[0].mix_chips);
@@ -39,13 +39,14 @@ TEST(ScenarioMixing, JobsClassesAndTenantsMayMixAndBuildCarriesIt) {
 }
 
 TEST(ScenarioMixing, AFixedEfficiencyNeedsNoModelCatalog) {
-  const auto r = parse_text(valid_with({{53, "      data: 200GB\n      mix_chips: true"},
-                                        {58, "  comm_overlap: 0.3\n  mixing: { efficiency: 0.85 }"}}));
+  const auto r = parse_text(valid_with(
+      {{53, "      data: 200GB\n      mix_chips: true"}, {58, "  comm_overlap: 0.3\n  mixing: { efficiency: 0.85 }"}}));
   ASSERT_TRUE(r.ok()) << test::all_errors(r);
   EXPECT_DOUBLE_EQ(r.spec.perf.mixing.fixed_efficiency, 0.85);
   EXPECT_TRUE(r.spec.perf.mixing.models.empty());
-  const auto planner = parse_text(valid_with({{53, "      data: 200GB\n      mix_chips: true"},
-                                              {58, "  comm_overlap: 0.3\n  mixing:\n" + kModels + "\n    efficiency: planner"}}));
+  const auto planner =
+      parse_text(valid_with({{53, "      data: 200GB\n      mix_chips: true"},
+                             {58, "  comm_overlap: 0.3\n  mixing:\n" + kModels + "\n    efficiency: planner"}}));
   EXPECT_TRUE(planner.ok()) << test::all_errors(planner);
 }
 
@@ -60,14 +61,15 @@ TEST(ScenarioMixing, BadMixingInputIsReportedWhereItIs) {
                         "'efficiency' must be 'planner' or a number in (0, 2]"));
   EXPECT_TRUE(has_error(parse_text(valid_with({{58, "  comm_overlap: 0.3\n  mixing: { efficiency: fast }"}})), 59, 25,
                         "efficiency"));
-  EXPECT_TRUE(has_error(parse_text(valid_with({{58, "  comm_overlap: 0.3\n  mixing: { cross_vendor_gbps: 0 }"}})), 59, 32,
-                        "'cross_vendor_gbps' must be finite and > 0"));
+  EXPECT_TRUE(has_error(parse_text(valid_with({{58, "  comm_overlap: 0.3\n  mixing: { cross_vendor_gbps: 0 }"}})), 59,
+                        32, "'cross_vendor_gbps' must be finite and > 0"));
   EXPECT_TRUE(has_error(parse_text(valid_with({{58, "  comm_overlap: 0.3\n  mixing: { effciency: 0.9 }"}})), 59, 13,
                         "efficiency"));  // unknown key, with a suggestion
   EXPECT_TRUE(has_error(parse_text(valid_with({{53, "      data: 200GB\n      mix_chips: true"},
                                                {58, "  comm_overlap: 0.3\n  mixing: { models: nowhere.yaml }"}})),
                         60, 21, "nowhere.yaml"));  // line 53 became two lines
-  EXPECT_TRUE(has_error(parse_text(valid_with({{53, "      data: 200GB\n      mix_chips: maybe"}})), 54, 18, "mix_chips"));
+  EXPECT_TRUE(
+      has_error(parse_text(valid_with({{53, "      data: 200GB\n      mix_chips: maybe"}})), 54, 18, "mix_chips"));
 }
 
 }  // namespace

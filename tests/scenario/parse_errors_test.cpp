@@ -41,8 +41,8 @@ TEST(ScenarioErrors, MissingRequiredKey) {
 }
 
 TEST(ScenarioErrors, WrongTypes) {
-  EXPECT_TRUE(has_error(with({{8, "    fabric: [800Gbps]"}}), 8, 13,
-                        "wrong type for fabric: expected a map, got a list"));
+  EXPECT_TRUE(
+      has_error(with({{8, "    fabric: [800Gbps]"}}), 8, 13, "wrong type for fabric: expected a map, got a list"));
   EXPECT_TRUE(has_error(with({{18, "        nodes: many"}}), 18, 16,
                         "invalid 'nodes': 'many' is not a count (accepted suffixes: K, M, B)"));
   EXPECT_TRUE(has_error(with({{37, "      cards: { values: 8, weights: [1] }"}}), 37, 24,
@@ -70,8 +70,8 @@ TEST(ScenarioErrors, UndefinedReferences) {
   EXPECT_TRUE(has_error(with({{17, "        chip: A100-80G-SXN"}}), 17, 15,
                         "undefined chip 'A100-80G-SXN' (did you mean 'A100-80G-SXM'?)"));
   EXPECT_TRUE(has_error(with({{16, "      - site: easy"}}), 16, 15, "undefined site 'easy' (did you mean 'east'?)"));
-  EXPECT_TRUE(has_error(with({{10, "  - between: [east, wset]"}}), 10, 21,
-                        "undefined site 'wset' (did you mean 'west'?)"));
+  EXPECT_TRUE(
+      has_error(with({{10, "  - between: [east, wset]"}}), 10, 21, "undefined site 'wset' (did you mean 'west'?)"));
   EXPECT_TRUE(has_error(with({{46, "    - tenant: co-100"}}), 46, 15, "undefined tenant 'co-100'"));
   EXPECT_TRUE(has_error(with({{46, "    - tenant: acme"}}), 46, 15, "undefined tenant 'acme'"));
   EXPECT_TRUE(has_error(with({{31, "  reference_chip: A100"}}), 31, 19, "undefined chip 'A100'"));
@@ -81,16 +81,20 @@ TEST(ScenarioErrors, UndefinedReferences) {
 
 // seq_len: a whole number of tokens, 0 (attention left out) to 16 Mi, in classes and jobs.
 TEST(ScenarioErrors, SequenceLengthIsAWholeNumberInRange) {
-  EXPECT_TRUE(has_error(with({{40, "      seq_len: -1"}}), 40, 16, "invalid 'seq_len': negative value '-1' is not allowed"));
-  EXPECT_TRUE(has_error(with({{40, "      seq_len: 20M"}}), 40, 16, "'seq_len' must be between 0 and 16777216, got 20M"));
+  EXPECT_TRUE(
+      has_error(with({{40, "      seq_len: -1"}}), 40, 16, "invalid 'seq_len': negative value '-1' is not allowed"));
+  EXPECT_TRUE(
+      has_error(with({{40, "      seq_len: 20M"}}), 40, 16, "'seq_len' must be between 0 and 16777216, got 20M"));
   EXPECT_TRUE(has_error(with({{51, "      seq_len: 4.5"}}), 51, 16, "'seq_len'"));
 }
 
 TEST(ScenarioErrors, NegativeAndZeroCapacities) {
-  EXPECT_TRUE(has_error(with({{18, "        nodes: -4"}}), 18, 16, "invalid 'nodes': negative value '-4' is not allowed"));
+  EXPECT_TRUE(
+      has_error(with({{18, "        nodes: -4"}}), 18, 16, "invalid 'nodes': negative value '-4' is not allowed"));
   EXPECT_TRUE(has_error(with({{18, "        nodes: 0"}}), 18, 16, "'nodes' must be > 0, got 0"));
   EXPECT_TRUE(has_error(with({{19, "        cpu_per_node: 0"}}), 19, 23, "'cpu_per_node' must be > 0, got 0"));
-  EXPECT_TRUE(has_error(with({{20, "        memory_per_node: 0GB"}}), 20, 26, "'memory_per_node' must be at least 1 MiB"));
+  EXPECT_TRUE(
+      has_error(with({{20, "        memory_per_node: 0GB"}}), 20, 26, "'memory_per_node' must be at least 1 MiB"));
   EXPECT_TRUE(has_error(with({{24, "        cards_per_node: 33"}}), 24, 25,
                         "'cards_per_node' must be between 1 and 32, got 33"));
   EXPECT_TRUE(has_error(with({{12, "    bandwidth: 0Gbps"}}), 12, 16, "'bandwidth' must be > 0"));
@@ -148,9 +152,10 @@ TEST(ScenarioErrors, DuplicateNames) {
   EXPECT_TRUE(has_error(sites, 7, 11, "duplicate site 'east'"));
   const ParseResult tenants = with({{29, "  list: [ { name: co-001 }, { name: co-001 } ]"}});
   EXPECT_TRUE(has_error(tenants, 29, 37, "duplicate tenant 'co-001'"));
-  const ParseResult providers = with(
-      {{13, "providers:\n  - { name: telco, pools: [ { site: east, chip: H800-SXM, nodes: 1, cpu_per_node: 1, "
-            "memory_per_node: 1GB } ] }"}});
+  const ParseResult providers =
+      with({{13,
+             "providers:\n  - { name: telco, pools: [ { site: east, chip: H800-SXM, nodes: 1, cpu_per_node: 1, "
+             "memory_per_node: 1GB } ] }"}});
   EXPECT_TRUE(has_error(providers, 15, 11, "duplicate provider 'telco'"));
   const ParseResult keys = with({{4, "  horizon: 3d"}});
   EXPECT_TRUE(has_error(keys, 4, 3, "duplicate key 'horizon' (first given on line 3)"));
@@ -181,7 +186,10 @@ TEST(ScenarioErrors, SyntaxError) {
 }
 
 TEST(ScenarioErrors, BinaryJunk) {
-  const ParseResult r = parse_text(std::string("\x7f" "ELF\x02\x01\x01\x00\x00", 9));
+  const ParseResult r =
+      parse_text(std::string("\x7f"
+                             "ELF\x02\x01\x01\x00\x00",
+                             9));
   ASSERT_EQ(r.errors.size(), 1u) << test::all_errors(r);
   EXPECT_TRUE(has_error(r, 1, 1, "not a YAML text file: invalid byte 0x7F"));
   const ParseResult mid = with({{2, "  name: tiny\xff"}});
@@ -201,8 +209,8 @@ TEST(ScenarioErrors, MissingFile) {
 
 TEST(ScenarioErrors, MissingCatalog) {
   const ParseResult r = parse_text("catalog: nowhere/chips.yaml\n" + test::read_fixture("valid.yaml"));
-  EXPECT_TRUE(has_error(r, 1, 10, "cannot read chip catalog '" + test::data_dir() +
-                                      "/nowhere/chips.yaml': No such file or directory"));
+  EXPECT_TRUE(has_error(
+      r, 1, 10, "cannot read chip catalog '" + test::data_dir() + "/nowhere/chips.yaml': No such file or directory"));
   const ParseResult none = parse_scenario_string(test::read_fixture("valid.yaml"), "t.yaml", "/");
   EXPECT_TRUE(has_error(none, 1, 1, "no chip catalog: catalog/chips.yaml is not in '/' or any parent directory"));
 }
@@ -309,10 +317,9 @@ TEST(ScenarioErrors, SurvivesHostileYaml) {
   std::string bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n";
   for (char c = 'b'; c <= 'h'; ++c) {
     bomb += std::string(1, c) + ": &" + c + " [*" + static_cast<char>(c - 1) + ", *" + static_cast<char>(c - 1) +
-            ", *" + static_cast<char>(c - 1) + ", *" + static_cast<char>(c - 1) + ", *" +
-            static_cast<char>(c - 1) + ", *" + static_cast<char>(c - 1) + ", *" + static_cast<char>(c - 1) +
-            ", *" + static_cast<char>(c - 1) + ", *" + static_cast<char>(c - 1) + ", *" +
-            static_cast<char>(c - 1) + "]\n";
+            ", *" + static_cast<char>(c - 1) + ", *" + static_cast<char>(c - 1) + ", *" + static_cast<char>(c - 1) +
+            ", *" + static_cast<char>(c - 1) + ", *" + static_cast<char>(c - 1) + ", *" + static_cast<char>(c - 1) +
+            ", *" + static_cast<char>(c - 1) + ", *" + static_cast<char>(c - 1) + "]\n";
   }
   const ParseResult r = parse_text(bomb);
   ASSERT_FALSE(r.ok());
@@ -355,7 +362,8 @@ TEST(ScenarioErrors, StrayCommaBeforeAFlowCollectionIsAnErrorNotAHang) {
     EXPECT_EQ(d.message.find("YAML syntax error"), std::string::npos) << d.format();
   for (const char* ok_text : {"scenario: {name: a, seed: 1}\n", "scenario:\n  description: 'a, b'\n",
                               "scenario:\n  description: x, 'y'\n", "scenario:\n  description: 'a\n    b, c'\n"}) {
-    for (const auto& d : parse_text(ok_text).errors) EXPECT_EQ(d.message.find("YAML syntax error"), std::string::npos) << d.format();
+    for (const auto& d : parse_text(ok_text).errors)
+      EXPECT_EQ(d.message.find("YAML syntax error"), std::string::npos) << d.format();
   }
   // Inside a flow collection a leading ',' is valid YAML and reaches the usual checks.
   const auto ok = parse_text("scenario: {name: x,\n  horizon: 1d\n  , seed: 3}\n");

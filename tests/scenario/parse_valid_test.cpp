@@ -151,8 +151,8 @@ workload: { jobs_per_day: 0 }
 }
 
 TEST(ScenarioValid, DiurnalIsNormalisedToMeanOne) {
-  const ParseResult r = parse_text(valid_with(
-      {{33, "  diurnal: [1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 0, 0, 0, 0, 0, 0]"}}));
+  const ParseResult r = parse_text(
+      valid_with({{33, "  diurnal: [1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 0, 0, 0, 0, 0, 0]"}}));
   ASSERT_TRUE(r.ok()) << test::all_errors(r);
   // Sum 36, mean 1.5.
   EXPECT_DOUBLE_EQ(r.spec.workload.diurnal[0], 1 / 1.5);
@@ -162,9 +162,8 @@ TEST(ScenarioValid, DiurnalIsNormalisedToMeanOne) {
 }
 
 TEST(ScenarioValid, TenantZipfAndWidth) {
-  const ParseResult r = parse_text(valid_with({{29, "  generate: { count: 1200, prefix: co }"},
-                                               {33, "  tenant_zipf: 2"},
-                                               {46, "    - tenant: co-0001"}}));
+  const ParseResult r = parse_text(valid_with(
+      {{29, "  generate: { count: 1200, prefix: co }"}, {33, "  tenant_zipf: 2"}, {46, "    - tenant: co-0001"}}));
   ASSERT_TRUE(r.ok()) << test::all_errors(r);
   EXPECT_EQ(r.spec.tenants.front().name, "co-0001");
   EXPECT_EQ(r.spec.tenants.back().name, "co-1200");
@@ -173,8 +172,8 @@ TEST(ScenarioValid, TenantZipfAndWidth) {
 }
 
 TEST(ScenarioValid, TenantList) {
-  const ParseResult r = parse_text(valid_with(
-      {{29, "  list: [ { name: co-001, weight: 3, priority: 2 }, { name: beta } ]"}}));
+  const ParseResult r =
+      parse_text(valid_with({{29, "  list: [ { name: co-001, weight: 3, priority: 2 }, { name: beta } ]"}}));
   ASSERT_TRUE(r.ok()) << test::all_errors(r);
   ASSERT_EQ(r.spec.tenants.size(), 2u);
   EXPECT_DOUBLE_EQ(r.spec.tenants[0].weight, 3);
@@ -212,9 +211,10 @@ TEST(ScenarioValid, ExplicitCatalogPathAndSteps) {
 
 TEST(ScenarioValid, CrossSiteGangsMayUseEveryPoolOfAChip) {
   // 40 cards: more than either A100 pool (32 each), fewer than both together.
-  const std::vector<std::pair<int, std::string>> second_a100{
-      {22, "        chip: A100-80G-SXM"}, {23, "        nodes: 4"}, {24, "        cards_per_node: 8"},
-      {49, "      cards: 40"}};
+  const std::vector<std::pair<int, std::string>> second_a100{{22, "        chip: A100-80G-SXM"},
+                                                             {23, "        nodes: 4"},
+                                                             {24, "        cards_per_node: 8"},
+                                                             {49, "      cards: 40"}};
   EXPECT_TRUE(has_error(parse_text(valid_with(second_a100)), 46, 7, "gang of 40 cards is too large"));
   auto with = second_a100;
   with.emplace_back(53, "      allow_cross_site: true");
@@ -273,7 +273,8 @@ TEST(ChipCatalog, PeerToPeerDefaultsTrueAndIsOffForConsumerCards) {
   const auto fixture = parse_chip_catalog_file(data_dir() + "/catalog/chips.yaml", errors);
   ASSERT_FALSE(fixture.empty());
   EXPECT_TRUE(fixture[0].peer_to_peer);
-  const auto shipped = parse_chip_catalog_file(std::string(HETSIM_SOURCE_DIR) + "/scenarios/catalog/chips.yaml", errors);
+  const auto shipped =
+      parse_chip_catalog_file(std::string(HETSIM_SOURCE_DIR) + "/scenarios/catalog/chips.yaml", errors);
   ASSERT_TRUE(errors.empty());
   for (const ChipSpec& c : shipped) EXPECT_EQ(c.peer_to_peer, c.name != "RTX4090") << c.name;
 
@@ -289,7 +290,8 @@ TEST(ChipCatalog, PeerToPeerDefaultsTrueAndIsOffForConsumerCards) {
   std::filesystem::remove(path);
   ParseResult r;
   r.errors = errors;
-  EXPECT_TRUE(has_error(r, 4, 70, "wrong type for 'peer_to_peer': expected true or false", path.string())) << test::all_errors(r);
+  EXPECT_TRUE(has_error(r, 4, 70, "wrong type for 'peer_to_peer': expected true or false", path.string()))
+      << test::all_errors(r);
 }
 
 TEST(ChipCatalog, MissingFile) {
@@ -305,7 +307,8 @@ TEST(ChipCatalog, MissingFile) {
 // The shipped model catalog reads cleanly; a broken entry is reported at its value.
 TEST(ModelCatalog, ShippedCatalogReadsAndBrokenEntriesAreReported) {
   std::vector<hetsim::Diagnostic> errors;
-  const auto models = hetsim::parse_model_catalog_file(std::string(HETSIM_SOURCE_DIR) + "/scenarios/catalog/models.yaml", errors);
+  const auto models =
+      hetsim::parse_model_catalog_file(std::string(HETSIM_SOURCE_DIR) + "/scenarios/catalog/models.yaml", errors);
   EXPECT_TRUE(errors.empty()) << (errors.empty() ? "" : errors[0].format());
   EXPECT_GE(models.size(), 7u);
   bool moe = false;
@@ -326,8 +329,8 @@ TEST(ModelCatalog, ShippedCatalogReadsAndBrokenEntriesAreReported) {
 
 // A class's and a job's seq_len are read; 0 is allowed (attention FLOPs left out).
 TEST(ScenarioParse, SequenceLengthsAreRead) {
-  const hetsim::ParseResult r = hetsim::test::parse_text(hetsim::test::valid_with({{40, "      tokens_per_step: 256K\n      seq_len: 2K"},
-                                                          {51, "      tokens_per_step: 1M\n      seq_len: 0"}}));
+  const hetsim::ParseResult r = hetsim::test::parse_text(hetsim::test::valid_with(
+      {{40, "      tokens_per_step: 256K\n      seq_len: 2K"}, {51, "      tokens_per_step: 1M\n      seq_len: 0"}}));
   ASSERT_TRUE(r.ok()) << hetsim::test::all_errors(r);
   EXPECT_EQ(r.spec.workload.classes[0].seq_len, 2000u);
   EXPECT_EQ(r.spec.workload.jobs[0].seq_len, 0u);
@@ -338,7 +341,8 @@ TEST(ScenarioParse, SequenceLengthsAreRead) {
 // is the narrowest: h / L = 102 against the rule's 128).
 TEST(ModelCatalog, SimulatorAttentionFlopsMatchThePlannersForEveryDenseModel) {
   std::vector<hetsim::Diagnostic> errors;
-  const auto models = hetsim::parse_model_catalog_file(std::string(HETSIM_SOURCE_DIR) + "/scenarios/catalog/models.yaml", errors);
+  const auto models =
+      hetsim::parse_model_catalog_file(std::string(HETSIM_SOURCE_DIR) + "/scenarios/catalog/models.yaml", errors);
   ASSERT_TRUE(errors.empty());
   int dense = 0;
   for (const auto& m : models) {

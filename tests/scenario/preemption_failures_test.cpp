@@ -48,8 +48,8 @@ TEST(ScenarioPreemption, BadValuesArePositioned) {
                         "'restart_overhead' must be in [0, 1 d]"));
   EXPECT_TRUE(has_error(parse_text(valid_with({{29, kTenants + "  checkpoint_intervall: 1h"}})), 31, 3,
                         "unknown key 'checkpoint_intervall' in preemption (did you mean 'checkpoint_interval'?)"));
-  EXPECT_TRUE(has_error(parse_text(valid_with({{29, kTenants + "  storage_bandwidth: fast"}})), 31, 22,
-                        "storage_bandwidth"));
+  EXPECT_TRUE(
+      has_error(parse_text(valid_with({{29, kTenants + "  storage_bandwidth: fast"}})), 31, 22, "storage_bandwidth"));
 }
 
 }  // namespace
@@ -82,7 +82,8 @@ TEST(ScenarioFailures, RatesByChipAndOutagesBySite) {
 }
 
 TEST(ScenarioFailures, LinkOutagesNameALinkOfTheScenario) {
-  const ParseResult r = parse_text(valid_with({{29, kFailures + "  links:\n    - { between: [west, east], at: 2h, duration: 30min }"}}));
+  const ParseResult r =
+      parse_text(valid_with({{29, kFailures + "  links:\n    - { between: [west, east], at: 2h, duration: 30min }"}}));
   ASSERT_TRUE(r.ok()) << test::all_errors(r);
   const SimulationModel m = build_scenario(r.spec, 1);
   ASSERT_EQ(m.failures.link_outages.size(), 1u);
@@ -90,25 +91,33 @@ TEST(ScenarioFailures, LinkOutagesNameALinkOfTheScenario) {
   EXPECT_EQ(m.failures.link_outages[0].at, SimTime::from_s(7200));
   EXPECT_EQ(m.failures.link_outages[0].duration, SimTime::from_s(1800));
   EXPECT_TRUE(m.failures.any());
-  EXPECT_TRUE(has_error(parse_text(valid_with({{29, kFailures + "  links:\n    - { between: [east, east], at: 1h, duration: 1h }"}})),
-                        32, 18, "no link between 'east' and 'east'"));
-  EXPECT_TRUE(has_error(parse_text(valid_with({{29, kFailures + "  links:\n    - { between: [east], at: 1h, duration: 1h }"}})),
-                        32, 18, "'between' names the two sites of a link, got 1"));
-  EXPECT_TRUE(has_error(parse_text(valid_with({{29, kFailures + "  links:\n    - { between: [east, north], at: 1h, duration: 1h }"}})),
-                        32, 25, "undefined site 'north'"));
-  EXPECT_TRUE(has_error(parse_text(valid_with({{29, kFailures + "  links:\n    - { between: [east, west], at: 1h, duration: 0s }"}})),
-                        32, 50, "'duration' must be at least 1 s"));
+  EXPECT_TRUE(has_error(
+      parse_text(valid_with({{29, kFailures + "  links:\n    - { between: [east, east], at: 1h, duration: 1h }"}})), 32,
+      18, "no link between 'east' and 'east'"));
+  EXPECT_TRUE(
+      has_error(parse_text(valid_with({{29, kFailures + "  links:\n    - { between: [east], at: 1h, duration: 1h }"}})),
+                32, 18, "'between' names the two sites of a link, got 1"));
+  EXPECT_TRUE(has_error(
+      parse_text(valid_with({{29, kFailures + "  links:\n    - { between: [east, north], at: 1h, duration: 1h }"}})),
+      32, 25, "undefined site 'north'"));
+  EXPECT_TRUE(has_error(
+      parse_text(valid_with({{29, kFailures + "  links:\n    - { between: [east, west], at: 1h, duration: 0s }"}})), 32,
+      50, "'duration' must be at least 1 s"));
 }
 
 TEST(ScenarioFailures, BadEntriesArePositioned) {
-  EXPECT_TRUE(has_error(parse_text(valid_with({{29, kFailures + "  nodes:\n    - { chip: A101, mtbf: 1h, mttr: 1h }"}})),
-                        32, 15, "A101"));
-  EXPECT_TRUE(has_error(parse_text(valid_with({{29, kFailures + "  nodes:\n    - { chip: all, mtbf: 10s, mttr: 1h }"}})),
-                        32, 26, "'mtbf' must be at least 1 min"));
-  EXPECT_TRUE(has_error(parse_text(valid_with({{29, kFailures + "  sites:\n    - { site: uptown, at: 1d, duration: 1h }"}})),
-                        32, 15, "uptown"));
-  EXPECT_TRUE(has_error(parse_text(valid_with({{29, kFailures + "  sites:\n    - { site: west, at: 1d, duration: 0s }"}})),
-                        32, 39, "'duration' must be at least 1 s"));
+  EXPECT_TRUE(
+      has_error(parse_text(valid_with({{29, kFailures + "  nodes:\n    - { chip: A101, mtbf: 1h, mttr: 1h }"}})), 32,
+                15, "A101"));
+  EXPECT_TRUE(
+      has_error(parse_text(valid_with({{29, kFailures + "  nodes:\n    - { chip: all, mtbf: 10s, mttr: 1h }"}})), 32,
+                26, "'mtbf' must be at least 1 min"));
+  EXPECT_TRUE(
+      has_error(parse_text(valid_with({{29, kFailures + "  sites:\n    - { site: uptown, at: 1d, duration: 1h }"}})),
+                32, 15, "uptown"));
+  EXPECT_TRUE(
+      has_error(parse_text(valid_with({{29, kFailures + "  sites:\n    - { site: west, at: 1d, duration: 0s }"}})), 32,
+                39, "'duration' must be at least 1 s"));
   EXPECT_TRUE(has_error(parse_text(valid_with({{29, kFailures + "  retry_limit: 0"}})), 31, 16, "retry_limit"));
   EXPECT_TRUE(has_error(parse_text(valid_with({{29, kFailures + "  node:\n    - { chip: all, mtbf: 1h, mttr: 1h }"}})),
                         31, 3, "unknown key 'node' in failures (did you mean 'nodes'?)"));
@@ -133,15 +142,17 @@ TEST(ScenarioDataStaging, ValuesReachTheModelAndItIsOffWhenAbsent) {
 }
 
 TEST(ScenarioDataStaging, BadValuesArePositioned) {
-  EXPECT_TRUE(has_error(parse_text(valid_with({{29, kStaging + "  link_share: 0.5"}})), 31, 3, "missing required key 'enabled' in data_staging"));
+  EXPECT_TRUE(has_error(parse_text(valid_with({{29, kStaging + "  link_share: 0.5"}})), 31, 3,
+                        "missing required key 'enabled' in data_staging"));
   EXPECT_TRUE(has_error(parse_text(valid_with({{29, kStaging + "  enabled: true\n  link_share: 0"}})), 32, 15,
                         "'link_share' must be in (0, 1], got 0"));
   EXPECT_TRUE(has_error(parse_text(valid_with({{29, kStaging + "  enabled: yes please"}})), 31, 12, "enabled"));
   EXPECT_TRUE(has_error(parse_text(valid_with({{29, kStaging + "  enabled: true\n  share: 1"}})), 32, 3,
                         "unknown key 'share' in data_staging"));
   // A site no link reaches could never receive a copy.
-  EXPECT_TRUE(has_error(parse_text(valid_with({{6, "  - name: east\n  - name: north"}, {29, kStaging + "  enabled: true"}})),
-                        32, 12, "data staging needs a path between every two sites, but site 'north' has no `links` path"));
+  EXPECT_TRUE(
+      has_error(parse_text(valid_with({{6, "  - name: east\n  - name: north"}, {29, kStaging + "  enabled: true"}})),
+                32, 12, "data staging needs a path between every two sites, but site 'north' has no `links` path"));
 }
 
 }  // namespace
@@ -151,8 +162,8 @@ namespace hetsim {
 namespace {
 
 TEST(ScenarioQuotas, QuotasByProviderAndInAllReachTheModel) {
-  const ParseResult r = parse_text(valid_with(
-      {{29, "  list: [ { name: big, quota: { all: 64, telco: 16 } }, { name: co-001 } ]"}}));
+  const ParseResult r =
+      parse_text(valid_with({{29, "  list: [ { name: big, quota: { all: 64, telco: 16 } }, { name: co-001 } ]"}}));
   ASSERT_TRUE(r.ok()) << test::all_errors(r);
   const SimulationModel m = build_scenario(r.spec, 1);
   EXPECT_EQ(m.tenants[0].quota_cards, 64);
@@ -194,7 +205,8 @@ TEST(ScenarioBudgets, RentBudgetsReachTheModelAndBadOnesArePositioned) {
   const ParseResult bad = parse_text(valid_with({{29, "  list: [ { name: co-001, budget: -5 } ]"}}));
   EXPECT_FALSE(bad.ok());
   EXPECT_NE(test::all_errors(bad).find("29:"), std::string::npos) << test::all_errors(bad);
-  EXPECT_NE(test::all_errors(bad).find("29:35: error: invalid 'budget': negative value '-5' is not allowed"), std::string::npos)
+  EXPECT_NE(test::all_errors(bad).find("29:35: error: invalid 'budget': negative value '-5' is not allowed"),
+            std::string::npos)
       << test::all_errors(bad);
 }
 
@@ -206,8 +218,9 @@ namespace {
 
 TEST(ScenarioGuarantees, GuaranteesReachTheModelPerProvider) {
   // telco has 4 x 8 A100 + 2 x 16 Ascend = 64 cards.
-  const ParseResult r = parse_text(valid_with(
-      {{29, "  list: [ { name: big, guarantee: { telco: 48 } }, { name: small, guarantee: { telco: 16 } }, { name: co-001 } ]"}}));
+  const ParseResult r = parse_text(valid_with({{29,
+                                                "  list: [ { name: big, guarantee: { telco: 48 } }, { name: small, "
+                                                "guarantee: { telco: 16 } }, { name: co-001 } ]"}}));
   ASSERT_TRUE(r.ok()) << test::all_errors(r);
   const SimulationModel m = build_scenario(r.spec, 1);
   ASSERT_EQ(m.tenants[0].provider_guarantee.size(), m.cluster.provider_count());
@@ -216,7 +229,8 @@ TEST(ScenarioGuarantees, GuaranteesReachTheModelPerProvider) {
   EXPECT_TRUE(m.tenants[0].has_guarantee());
   EXPECT_FALSE(m.tenants[2].has_guarantee());
   // In `generate` every tenant gets it: 4 x 16 = 64 fits.
-  const ParseResult g = parse_text(valid_with({{29, "  generate: { count: 4, prefix: co, guarantee: { telco: 16 } }"}}));
+  const ParseResult g =
+      parse_text(valid_with({{29, "  generate: { count: 4, prefix: co, guarantee: { telco: 16 } }"}}));
   ASSERT_TRUE(g.ok()) << test::all_errors(g);
   for (const Tenant& t : build_scenario(g.spec, 1).tenants) EXPECT_EQ(t.provider_guarantee.at(0), 16);
   // A guarantee of 0 reserves nothing.
@@ -226,24 +240,26 @@ TEST(ScenarioGuarantees, GuaranteesReachTheModelPerProvider) {
 }
 
 TEST(ScenarioGuarantees, BadGuaranteesArePositioned) {
-  EXPECT_TRUE(has_error(parse_text(valid_with({{29, "  list: [ { name: co-001, guarantee: { telcoo: 8 } } ]"}})), 29, 40,
-                        "guarantee names no provider 'telcoo' (did you mean 'telco'?)"));
+  EXPECT_TRUE(has_error(parse_text(valid_with({{29, "  list: [ { name: co-001, guarantee: { telcoo: 8 } } ]"}})), 29,
+                        40, "guarantee names no provider 'telcoo' (did you mean 'telco'?)"));
   EXPECT_TRUE(has_error(parse_text(valid_with({{29, "  list: [ { name: co-001, guarantee: { all: 8 } } ]"}})), 29, 40,
                         "a guarantee reserves cards of one provider: name a provider, not 'all'"));
-  EXPECT_TRUE(has_error(parse_text(valid_with({{29, "  list: [ { name: co-001, guarantee: { telco: -1 } } ]"}})), 29, 47,
-                        "invalid guarantee 'telco': negative value '-1' is not allowed"));
+  EXPECT_TRUE(has_error(parse_text(valid_with({{29, "  list: [ { name: co-001, guarantee: { telco: -1 } } ]"}})), 29,
+                        47, "invalid guarantee 'telco': negative value '-1' is not allowed"));
   EXPECT_TRUE(has_error(parse_text(valid_with({{29, "  list: [ { name: co-001, guarantee: 8 } ]"}})), 29, 38,
                         "wrong type for 'guarantee'"));
   // More than the provider has, over all tenants: reported where the sum first overflows.
   EXPECT_TRUE(has_error(
-      parse_text(valid_with({{29, "  list: [ { name: a, guarantee: { telco: 40 } }, { name: b, guarantee: { telco: 32 } } ]"}})),
+      parse_text(valid_with(
+          {{29, "  list: [ { name: a, guarantee: { telco: 40 } }, { name: b, guarantee: { telco: 32 } } ]"}})),
       29, 74, "guarantees at provider 'telco' reach 72 cards (tenant b), more than its 64 cards"));
-  EXPECT_TRUE(has_error(parse_text(valid_with({{29, "  generate: { count: 5, prefix: co, guarantee: { telco: 16 } }"}})),
-                        29, 50, "guarantees at provider 'telco' reach 80 cards (tenant co-005), more than its 64 cards"));
+  EXPECT_TRUE(
+      has_error(parse_text(valid_with({{29, "  generate: { count: 5, prefix: co, guarantee: { telco: 16 } }"}})), 29,
+                50, "guarantees at provider 'telco' reach 80 cards (tenant co-005), more than its 64 cards"));
   // Beyond the tenant's own quota it could never be used.
-  EXPECT_TRUE(has_error(
-      parse_text(valid_with({{29, "  list: [ { name: a, quota: { all: 8 }, guarantee: { telco: 16 } } ]"}})), 29, 54,
-      "guarantee 'telco' of 16 cards exceeds the tenant's quota 'all' of 8"));
+  EXPECT_TRUE(
+      has_error(parse_text(valid_with({{29, "  list: [ { name: a, quota: { all: 8 }, guarantee: { telco: 16 } } ]"}})),
+                29, 54, "guarantee 'telco' of 16 cards exceeds the tenant's quota 'all' of 8"));
 }
 
 }  // namespace
@@ -255,7 +271,8 @@ namespace {
 TEST(ScenarioPriorities, JobsTakeTheirTenantsPriorityUnlessTheySetTheirOwn) {
   // Tenant co-001 has priority 3: its generated jobs and its explicit job (line 46) take it;
   // another tenant's jobs keep 0.
-  const ParseResult r = parse_text(valid_with({{29, "  list: [ { name: co-001, priority: 3, weight: 1 }, { name: co-002 } ]"}}));
+  const ParseResult r =
+      parse_text(valid_with({{29, "  list: [ { name: co-001, priority: 3, weight: 1 }, { name: co-002 } ]"}}));
   ASSERT_TRUE(r.ok()) << test::all_errors(r);
   const SimulationModel m = build_scenario(r.spec, 1);
   std::size_t seen[2] = {0, 0};
@@ -267,11 +284,13 @@ TEST(ScenarioPriorities, JobsTakeTheirTenantsPriorityUnlessTheySetTheirOwn) {
   EXPECT_GT(seen[1], 0u);
   // The explicit job's own priority wins, 0 included.
   for (const char* own : {"      priority: 0", "      priority: 7"}) {
-    const ParseResult e = parse_text(valid_with(
-        {{29, "  list: [ { name: co-001, priority: 3 }, { name: co-002 } ]"}, {53, std::string("      data: 200GB\n") + own}}));
+    const ParseResult e = parse_text(valid_with({{29, "  list: [ { name: co-001, priority: 3 }, { name: co-002 } ]"},
+                                                 {53, std::string("      data: 200GB\n") + own}}));
     ASSERT_TRUE(e.ok()) << test::all_errors(e);
     const SimulationModel em = build_scenario(e.spec, 1);
-    const auto explicit_job = std::find_if(em.jobs.begin(), em.jobs.end(), [](const Job& j) { return j.cards == 16 && j.arrival == SimTime::from_s(3600); });
+    const auto explicit_job = std::find_if(em.jobs.begin(), em.jobs.end(), [](const Job& j) {
+      return j.cards == 16 && j.arrival == SimTime::from_s(3600);
+    });
     ASSERT_NE(explicit_job, em.jobs.end());
     EXPECT_EQ(explicit_job->priority, own[16] - '0');
   }

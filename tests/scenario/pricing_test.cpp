@@ -15,8 +15,9 @@ TEST(ScenarioPricing, PoolPricesTenantVouchersAndDomesticChips) {
   const ParseResult r = parse_text(valid_with({
       {14, "  - name: telco\n    price_factor: 1.5"},
       {27, "        nodes_per_leaf: 8\n        price_per_card_hour: 2.25"},
-      {29, "  generate: { count: 12, prefix: co, voucher_share: 0.2, voucher_budget: 1000 }\n"
-           "vouchers: { city_share: 0.3, domestic_share: 0.1, domestic_vendors: [Huawei], currency: RMB }"},
+      {29,
+       "  generate: { count: 12, prefix: co, voucher_share: 0.2, voucher_budget: 1000 }\n"
+       "vouchers: { city_share: 0.3, domestic_share: 0.1, domestic_vendors: [Huawei], currency: RMB }"},
   }));
   ASSERT_TRUE(r.ok()) << test::all_errors(r);
   const SimulationModel m = build_scenario(r.spec, 1);
@@ -42,14 +43,15 @@ TEST(ScenarioPricing, WithoutPricingKeysRentIsTheCatalogPriceAndNobodyIsSubsidis
 }
 
 TEST(ScenarioPricing, BadPricesAndVouchersArePositioned) {
-  EXPECT_TRUE(has_error(parse_text(valid_with({{20, "        memory_per_node: 1TiB\n        price_per_card_hour: -1"}})),
-                        21, 30, "invalid 'price_per_card_hour': negative value"));
-  EXPECT_TRUE(has_error(parse_text(valid_with({{14, "  - name: telco\n    price_factor: lots"}})), 15, 19,
-                        "price_factor"));
-  EXPECT_TRUE(has_error(parse_text(valid_with({{29, "  generate: { count: 12, prefix: co, voucher_share: 1.5 }"}})),
-                        29, 53, "'voucher_share' must be in [0, 1]"));
-  EXPECT_TRUE(has_error(parse_text(valid_with({{29, "  generate: { count: 12, prefix: co, voucher_budget: -3 }"}})),
-                        29, 54, "invalid 'voucher_budget': negative value"));
+  EXPECT_TRUE(
+      has_error(parse_text(valid_with({{20, "        memory_per_node: 1TiB\n        price_per_card_hour: -1"}})), 21,
+                30, "invalid 'price_per_card_hour': negative value"));
+  EXPECT_TRUE(
+      has_error(parse_text(valid_with({{14, "  - name: telco\n    price_factor: lots"}})), 15, 19, "price_factor"));
+  EXPECT_TRUE(has_error(parse_text(valid_with({{29, "  generate: { count: 12, prefix: co, voucher_share: 1.5 }"}})), 29,
+                        53, "'voucher_share' must be in [0, 1]"));
+  EXPECT_TRUE(has_error(parse_text(valid_with({{29, "  generate: { count: 12, prefix: co, voucher_budget: -3 }"}})), 29,
+                        54, "invalid 'voucher_budget': negative value"));
   const std::string vouchers = "  generate: { count: 12, prefix: co }\nvouchers:\n";
   EXPECT_TRUE(has_error(parse_text(valid_with({{29, vouchers + "  city_share: 2"}})), 31, 15,
                         "'city_share' must be in [0, 1]"));

@@ -49,8 +49,7 @@ inline std::string all_errors(const ParseResult& r) {
 inline ::testing::AssertionResult has_error(const ParseResult& r, int line, int col, const std::string& text,
                                             const std::string& file = "t.yaml") {
   for (const Diagnostic& d : r.errors) {
-    if (d.pos.file == file && d.pos.line == line && d.pos.col == col &&
-        d.message.find(text) != std::string::npos) {
+    if (d.pos.file == file && d.pos.line == line && d.pos.col == col && d.message.find(text) != std::string::npos) {
       return ::testing::AssertionSuccess();
     }
   }

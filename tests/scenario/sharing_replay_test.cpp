@@ -18,14 +18,15 @@ std::string replay(const std::string& body) {
 }
 
 TEST(SharingReplayScenario, ValidFileWithEveryKey) {
-  const auto r = parse_text(replay("  inflation_pct: 120\n"
-                                   "  target_workload:\n"
-                                   "    include_cpu_only: false\n"
-                                   "    popularity_threshold_pct: 90\n"
-                                   "  policies: [fgd, random-fit]\n"
-                                   "  seeds: [3, 1]\n"
-                                   "  tie_break: random\n"
-                                   "  scores: reference-integer\n"));
+  const auto r =
+      parse_text(replay("  inflation_pct: 120\n"
+                        "  target_workload:\n"
+                        "    include_cpu_only: false\n"
+                        "    popularity_threshold_pct: 90\n"
+                        "  policies: [fgd, random-fit]\n"
+                        "  seeds: [3, 1]\n"
+                        "  tie_break: random\n"
+                        "  scores: reference-integer\n"));
   ASSERT_TRUE(r.ok()) << all_errors(r);
   const auto& s = r.spec.sharing_replay;
   EXPECT_TRUE(r.spec.has_sharing_replay);

@@ -15,34 +15,34 @@ using test::parse_text;
 
 // Lines 1-12 are fixed; line 13 onward is `rest` (throughputs and workload).
 std::string scenario(const std::string& rest) {
-  return "scenario: { name: g, horizon: 400d, seed: 3 }\n"                                              // 1
-         "sites:\n"                                                                                       // 2
-         "  - name: s\n"                                                                                  // 3
-         "providers:\n"                                                                                   // 4
-         "  - name: p\n"                                                                                  // 5
-         "    pools:\n"                                                                                   // 6
+  return "scenario: { name: g, horizon: 400d, seed: 3 }\n"                                                 // 1
+         "sites:\n"                                                                                        // 2
+         "  - name: s\n"                                                                                   // 3
+         "providers:\n"                                                                                    // 4
+         "  - name: p\n"                                                                                   // 5
+         "    pools:\n"                                                                                    // 6
          "      - { site: s, chip: A100-80G-SXM, nodes: 2, cpu_per_node: 64, memory_per_node: 512GiB }\n"  // 7
          "      - { site: s, chip: H800-SXM, nodes: 2, cpu_per_node: 64, memory_per_node: 512GiB }\n"      // 8
          "      - { site: s, chip: Ascend-910B3, nodes: 1, cpu_per_node: 64, memory_per_node: 512GiB }\n"  // 9
-         "tenants:\n"                                                                                     // 10
-         "  list: [{ name: lab }]\n"                                                                      // 11
-         "metrics: { timeseries_interval: 1d }\n" +                                                       // 12
+         "tenants:\n"                                                                                      // 10
+         "  list: [{ name: lab }]\n"                                                                       // 11
+         "metrics: { timeseries_interval: 1d }\n" +                                                        // 12
          rest;
 }
 
 const std::string kTable =
-    "throughputs:\n"                                                                    // 13
-    "  file: throughputs/toy.json\n"                                                    // 14
-    "  chips: { a100: A100-80G-SXM, h800: H800-SXM, ascend: Ascend-910B3 }\n";          // 15
+    "throughputs:\n"                                                            // 13
+    "  file: throughputs/toy.json\n"                                            // 14
+    "  chips: { a100: A100-80G-SXM, h800: H800-SXM, ascend: Ascend-910B3 }\n";  // 15
 
 std::string gavel(const std::string& extra = "", const std::string& table = kTable) {
   return scenario(table +
-                  "workload:\n"                                                         // 16
-                  "  reference_chip: A100-80G-SXM\n"                                    // 17
-                  "  gavel:\n"                                                          // 18
-                  "    jobs_per_hour: 3\n"                                              // 19
-                  "    jobs: 4000\n" +                                                  // 20
-                  extra);                                                               // 21...
+                  "workload:\n"                       // 16
+                  "  reference_chip: A100-80G-SXM\n"  // 17
+                  "  gavel:\n"                        // 18
+                  "    jobs_per_hour: 3\n"            // 19
+                  "    jobs: 4000\n" +                // 20
+                  extra);                             // 21...
 }
 
 TEST(ScenarioThroughputs, TheTableReachesTheModel) {
@@ -84,7 +84,7 @@ TEST(ScenarioThroughputs, GavelStreamFollowsGavelsGenerator) {
     if (j.id > 0) gaps += (j.arrival - m.jobs[j.id - 1].arrival).seconds();
   }
   EXPECT_NEAR(gaps / 3999 / 1200, 1.0, 0.06);  // 3 jobs per hour
-  EXPECT_NEAR(longer / 4000, 0.2, 0.025);       // 10^U(3, 4) minutes with probability 0.2
+  EXPECT_NEAR(longer / 4000, 0.2, 0.025);      // 10^U(3, 4) minutes with probability 0.2
   // E[log10 minutes] = 0.8 x 2.25 + 0.2 x 3.5 = 2.5
   EXPECT_NEAR(log_minutes / 4000, 2.5, 0.03);
   // Uniform over the three types of scale factor 1.
@@ -115,7 +115,8 @@ TEST(ScenarioThroughputs, JobTypesRestrictTheDraw) {
   const ParseResult r = parse_text(gavel("    job_types: [\"Vision (batch size 64)\"]\n"));
   ASSERT_TRUE(r.ok()) << test::all_errors(r);
   const SimulationModel m = build_scenario(r.spec, 3);
-  for (const Job& j : m.jobs) EXPECT_EQ(m.measured.types[static_cast<std::size_t>(j.measured_type)].name, "Vision (batch size 64)");
+  for (const Job& j : m.jobs)
+    EXPECT_EQ(m.measured.types[static_cast<std::size_t>(j.measured_type)].name, "Vision (batch size 64)");
 }
 
 TEST(ScenarioThroughputs, BadInputIsPositioned) {
@@ -132,23 +133,27 @@ TEST(ScenarioThroughputs, BadInputIsPositioned) {
                         "gives the key '('Vision (batch size 64)', 1)' twice in one object"));
   EXPECT_TRUE(has_error(parse_text(gavel("", table("throughputs/bad_key.json"))), 15, 12,
                         "entry 'Vision, batch 64' is not \"('Model', scale factor)\""));
-  EXPECT_TRUE(has_error(parse_text(gavel("", table("throughputs/negative.json"))), 15, 12, "must be a finite number >= 0"));
+  EXPECT_TRUE(
+      has_error(parse_text(gavel("", table("throughputs/negative.json"))), 15, 12, "must be a finite number >= 0"));
   EXPECT_TRUE(has_error(parse_text(gavel("", table("throughputs/toy.json", "{ v100: A100-80G-SXM }"))), 15, 12,
                         "worker type 'v100' is not in"));
-  EXPECT_TRUE(has_error(parse_text(gavel("", table("throughputs/toy.json", "{ a100: A100 }"))), 15, 18, "undefined chip 'A100'"));
-  EXPECT_TRUE(has_error(parse_text(gavel("", table("throughputs/toy.json", "{ a100: H800-SXM, h800: H800-SXM }"))), 15, 34,
-                        "mapped from two worker types"));
+  EXPECT_TRUE(has_error(parse_text(gavel("", table("throughputs/toy.json", "{ a100: A100 }"))), 15, 18,
+                        "undefined chip 'A100'"));
+  EXPECT_TRUE(has_error(parse_text(gavel("", table("throughputs/toy.json", "{ a100: H800-SXM, h800: H800-SXM }"))), 15,
+                        34, "mapped from two worker types"));
   EXPECT_TRUE(has_error(parse_text(gavel("", table("throughputs/toy.json", "[a100]"))), 15, 10, "a non-empty map"));
   // The workload side.
   EXPECT_TRUE(has_error(parse_text(gavel("", "")), 16, 5, "add a `throughputs:` section"));
   // A broken table is reported once, not again by the workload that needs it.
   const ParseResult broken = parse_text(gavel("", table("throughputs/negative.json")));
   EXPECT_EQ(broken.errors.size(), 1u) << test::all_errors(broken);
-  EXPECT_TRUE(has_error(parse_text(gavel("    job_types: [Vision]\n")), 21, 17, "job type 'Vision' is not in the throughput file"));
+  EXPECT_TRUE(has_error(parse_text(gavel("    job_types: [Vision]\n")), 21, 17,
+                        "job type 'Vision' is not in the throughput file"));
   EXPECT_TRUE(has_error(parse_text(gavel("", table("throughputs/toy.json", "{ h800: H800-SXM }"))), 17, 19,
                         "reference chip 'A100-80G-SXM' has no measured rates"));
-  EXPECT_TRUE(has_error(parse_text(gavel("    multi_gpu: true\n    job_types: [\"Recommendation (batch size 4096)\"]\n")), 21,
-                        16, "no job type of scale factor 2"));
+  EXPECT_TRUE(
+      has_error(parse_text(gavel("    multi_gpu: true\n    job_types: [\"Recommendation (batch size 4096)\"]\n")), 21,
+                16, "no job type of scale factor 2"));
   EXPECT_TRUE(has_error(parse_text(gavel("    jobs_per_hour_: 1\n")), 21, 5, "unknown key 'jobs_per_hour_'"));
   EXPECT_TRUE(has_error(parse_text(gavel("    tenant: nobody\n")), 21, 13, "undefined tenant 'nobody'"));
   const std::string both = gavel("  classes: []\n");

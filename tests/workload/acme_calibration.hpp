@@ -7,9 +7,9 @@
 
 namespace hetsim::calibration {
 
-inline constexpr double kGB = 1.0;          // sizes are in GB (1e9 B) already
-inline constexpr double kB = 1e9;           // billions of parameters
-inline constexpr double kGiBinMiB = 1024;   // host memory is in MiB
+inline constexpr double kGB = 1.0;         // sizes are in GB (1e9 B) already
+inline constexpr double kB = 1e9;          // billions of parameters
+inline constexpr double kGiBinMiB = 1024;  // host memory is in MiB
 inline constexpr double kHour = 3600, kDay = 86400;
 
 // Offered load arithmetic (docs/workload-calibration.md): the mean job asks ~9.1e4 card-seconds
@@ -25,18 +25,17 @@ inline WorkloadSpec acme_calibrated_workload() {
   // Submissions by hour of day (China Standard Time): a working-day profile, night at ~1/3 of the
   // afternoon peak. Scaled to mean 1 by the generator.
   w.diurnal = {0.6, 0.5, 0.4, 0.35, 0.3, 0.3, 0.4, 0.6, 0.9, 1.3, 1.5, 1.5,
-               1.2, 1.3, 1.5, 1.6, 1.6, 1.4, 1.1, 1.1, 1.2, 1.1, 0.9, 0.7};
+               1.2, 1.3, 1.5, 1.6,  1.6, 1.4, 1.1, 1.1, 1.2, 1.1, 0.9, 0.7};
 
   JobClassSpec pretrain;
   pretrain.job_class = JobClass::Pretrain;
   pretrain.share = 0.011;
   pretrain.cards = {{64, 128, 256, 512, 1024}, {0.35, 0.30, 0.20, 0.10, 0.05}};
   pretrain.runtime_s = {10000, 1.6, 600, 14 * kDay};
-  pretrain.model_params = {{7 * kB, 20 * kB, 70 * kB, 104 * kB, 175 * kB},
-                           {0.35, 0.30, 0.20, 0.10, 0.05}};
+  pretrain.model_params = {{7 * kB, 20 * kB, 70 * kB, 104 * kB, 175 * kB}, {0.35, 0.30, 0.20, 0.10, 0.05}};
   pretrain.tokens_per_step = 4e6;  // ~2048 sequences x 2048 tokens
   pretrain.trains = true;
-  pretrain.bytes_per_param = 16;       // BF16 weights + FP32 master + Adam, ZeRO-sharded
+  pretrain.bytes_per_param = 16;  // BF16 weights + FP32 master + Adam, ZeRO-sharded
   pretrain.activation_gb_per_card = 10 * kGB;
   pretrain.cpu_milli_per_card = 12000;
   pretrain.mem_mib_per_card = 96 * kGiBinMiB;
@@ -48,11 +47,10 @@ inline WorkloadSpec acme_calibrated_workload() {
   finetune.share = 0.10;
   finetune.cards = {{8, 16, 32, 64}, {0.55, 0.28, 0.13, 0.04}};
   finetune.runtime_s = {1800, 1.5, 60, 3 * kDay};
-  finetune.model_params = {{7 * kB, 13 * kB, 20 * kB, 34 * kB, 70 * kB},
-                           {0.40, 0.20, 0.15, 0.10, 0.15}};
+  finetune.model_params = {{7 * kB, 13 * kB, 20 * kB, 34 * kB, 70 * kB}, {0.40, 0.20, 0.15, 0.10, 0.15}};
   finetune.tokens_per_step = 256e3;
   finetune.trains = true;
-  finetune.bytes_per_param = 4;        // mostly parameter-efficient: frozen BF16 weights + adapters
+  finetune.bytes_per_param = 4;  // mostly parameter-efficient: frozen BF16 weights + adapters
   finetune.activation_gb_per_card = 8 * kGB;
   finetune.cpu_milli_per_card = 12000;
   finetune.mem_mib_per_card = 96 * kGiBinMiB;
@@ -64,11 +62,10 @@ inline WorkloadSpec acme_calibrated_workload() {
   eval.share = 0.55;
   eval.cards = {{1, 2, 4, 8}, {0.80, 0.08, 0.06, 0.06}};
   eval.runtime_s = {80, 1.6, 5, kDay};
-  eval.model_params = {{1.8 * kB, 7 * kB, 13 * kB, 20 * kB, 32 * kB, 70 * kB},
-                       {0.10, 0.45, 0.15, 0.15, 0.10, 0.05}};
+  eval.model_params = {{1.8 * kB, 7 * kB, 13 * kB, 20 * kB, 32 * kB, 70 * kB}, {0.10, 0.45, 0.15, 0.15, 0.10, 0.05}};
   eval.tokens_per_step = 32e3;
   eval.trains = false;
-  eval.bytes_per_param = 2;            // BF16 weights only
+  eval.bytes_per_param = 2;  // BF16 weights only
   eval.activation_gb_per_card = 4 * kGB;
   eval.cpu_milli_per_card = 8000;
   eval.mem_mib_per_card = 64 * kGiBinMiB;

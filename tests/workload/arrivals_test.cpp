@@ -53,7 +53,7 @@ TEST(Arrivals, FlatRateMatchesJobsPerDay) {
 TEST(Arrivals, DiurnalShapeIsFollowed) {
   WorkloadSpec w = rate_spec(20000);
   w.diurnal = {0.6, 0.5, 0.4, 0.35, 0.3, 0.3, 0.4, 0.6, 0.9, 1.3, 1.5, 1.5,
-               1.2, 1.3, 1.5, 1.6, 1.6, 1.4, 1.1, 1.1, 1.2, 1.1, 0.9, 0.7};
+               1.2, 1.3, 1.5, 1.6,  1.6, 1.4, 1.1, 1.1, 1.2, 1.1, 0.9, 0.7};
   const double days = 30;
   const auto t = generate_arrival_times(w, days * kDay, RngStreams(2));
   // The mean of the profile is normalised to 1, so the daily total is unchanged.
@@ -73,8 +73,7 @@ TEST(Arrivals, DiurnalShapeIsFollowed) {
     vc += (counts[h] - mc) * (counts[h] - mc);
     vp += (profile[h] - mp) * (profile[h] - mp);
     // Each hour: expected count 20000/24 * profile * days, within 5%.
-    EXPECT_NEAR(counts[h], 20000.0 / 24 * profile[h] * days, 0.05 * 20000.0 / 24 * profile[h] * days)
-        << "hour " << h;
+    EXPECT_NEAR(counts[h], 20000.0 / 24 * profile[h] * days, 0.05 * 20000.0 / 24 * profile[h] * days) << "hour " << h;
   }
   EXPECT_GT(cov / std::sqrt(vc * vp), 0.99);
 }
@@ -98,8 +97,7 @@ TEST(Arrivals, ProfileScaleDoesNotMatter) {
     a.diurnal[h] = 1.0 + static_cast<double>(h % 5);
     b.diurnal[h] = 2.0 * a.diurnal[h];  // a power of two keeps the normalised profile exact
   }
-  EXPECT_EQ(generate_arrival_times(a, 2 * kDay, RngStreams(4)),
-            generate_arrival_times(b, 2 * kDay, RngStreams(4)));
+  EXPECT_EQ(generate_arrival_times(a, 2 * kDay, RngStreams(4)), generate_arrival_times(b, 2 * kDay, RngStreams(4)));
 }
 
 }  // namespace

@@ -20,17 +20,15 @@ int main(int argc, char** argv) {
   const ChipCatalog cat = testing::test_catalog();
   const GeneratorContext ctx = testing::test_context(cat, 120);
   const bool faithful = argc > 4 && std::string(argv[4]) == "faithful";
-  const WorkloadSpec spec = faithful ? calibration::acme_faithful_workload()
-                                     : calibration::acme_calibrated_workload();
-  const GeneratedWorkload w =
-      generate_workload_with_runtimes(spec, ctx, days * 86400, RngStreams(seed));
+  const WorkloadSpec spec = faithful ? calibration::acme_faithful_workload() : calibration::acme_calibrated_workload();
+  const GeneratedWorkload w = generate_workload_with_runtimes(spec, ctx, days * 86400, RngStreams(seed));
   const WorkloadStats s = workload_stats(w.jobs, w.reference_runtime_s);
 
   // Acme Seren, GPU jobs: cluster_summary.csv.
   const double acme_gpu_s_per_job = (4560592618.0 + 14274584510.0 + 2675447459.0) / 663813.0;
   std::printf("Generated (%s): %.0f days, seed %llu, %zu jobs (%.0f/day)\n\n",
-              faithful ? "faithful variant" : "default", days,
-              static_cast<unsigned long long>(seed), s.count, static_cast<double>(s.count) / days);
+              faithful ? "faithful variant" : "default", days, static_cast<unsigned long long>(seed), s.count,
+              static_cast<double>(s.count) / days);
   std::printf("| statistic | Acme Seren | generated |\n|---|---|---|\n");
   std::printf("| median cards | 1 | %.0f |\n", s.median_cards);
   std::printf("| mean cards | 5.68 | %.2f |\n", s.mean_cards);
@@ -48,8 +46,8 @@ int main(int argc, char** argv) {
 
   std::printf("| class | share of jobs | share of GPU-time |\n|---|---|---|\n");
   for (int k = 0; k < kJobClassCount; ++k) {
-    std::printf("| %s | %.1f%% | %.1f%% |\n", job_class_name(static_cast<JobClass>(k)),
-                100 * s.class_job_share[k], 100 * s.class_gpu_time_share[k]);
+    std::printf("| %s | %.1f%% | %.1f%% |\n", job_class_name(static_cast<JobClass>(k)), 100 * s.class_job_share[k],
+                100 * s.class_gpu_time_share[k]);
   }
   return 0;
 }

@@ -16,8 +16,8 @@ class Calibration : public ::testing::Test {
   static void SetUpTestSuite() {
     static const ChipCatalog cat = testing::test_catalog();
     const GeneratorContext ctx = testing::test_context(cat, 120);
-    workload_ = new GeneratedWorkload(generate_workload_with_runtimes(
-        calibration::acme_calibrated_workload(), ctx, 7 * kDay, RngStreams(1)));
+    workload_ = new GeneratedWorkload(
+        generate_workload_with_runtimes(calibration::acme_calibrated_workload(), ctx, 7 * kDay, RngStreams(1)));
     stats_ = workload_stats(workload_->jobs, workload_->reference_runtime_s);
   }
   static void TearDownTestSuite() {
@@ -32,17 +32,17 @@ class Calibration : public ::testing::Test {
 };
 
 TEST_F(Calibration, GangSizesMatchSeren) {
-  EXPECT_EQ(stats_.median_cards, 1);                 // Seren: med_gpu_num 1
-  EXPECT_GE(stats_.mean_cards, 4.5);                 // Seren: avg_gpu_num 5.68
+  EXPECT_EQ(stats_.median_cards, 1);  // Seren: med_gpu_num 1
+  EXPECT_GE(stats_.mean_cards, 4.5);  // Seren: avg_gpu_num 5.68
   EXPECT_LE(stats_.mean_cards, 7.0);
-  EXPECT_GE(stats_.max_cards, 512);                  // Seren: max_gpu 1024
+  EXPECT_GE(stats_.max_cards, 512);  // Seren: max_gpu 1024
   EXPECT_LE(stats_.max_cards, 1024);
 }
 
 TEST_F(Calibration, RuntimesMatchSeren) {
-  EXPECT_GE(stats_.median_runtime_s, 60);            // Seren: med_run_time_gpu 122 s
+  EXPECT_GE(stats_.median_runtime_s, 60);  // Seren: med_run_time_gpu 122 s
   EXPECT_LE(stats_.median_runtime_s, 240);
-  EXPECT_GE(stats_.mean_runtime_s, 700);             // Seren: avg_run_time_gpu 1414 s
+  EXPECT_GE(stats_.mean_runtime_s, 700);  // Seren: avg_run_time_gpu 1414 s
   EXPECT_LE(stats_.mean_runtime_s, 2800);
 }
 
@@ -87,8 +87,7 @@ TEST_F(Calibration, JobsFitEightyAndMostlySixtyFourGigabyteChips) {
   }
   for (JobClass c : {JobClass::Eval, JobClass::Inference}) {
     const auto k = static_cast<std::size_t>(c);
-    EXPECT_GT(static_cast<double>(on_ascend[k]) / static_cast<double>(n[k]), 0.75)
-        << job_class_name(c);
+    EXPECT_GT(static_cast<double>(on_ascend[k]) / static_cast<double>(n[k]), 0.75) << job_class_name(c);
   }
 }
 

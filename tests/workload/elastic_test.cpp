@@ -141,7 +141,7 @@ TEST(ElasticJobs, ShareOneMakesEveryJobOfTheClassElastic) {
   const auto cat = test_catalog();
   const auto ctx = test_context(cat);
   WorkloadSpec w = spec();
-  w.classes[0].elastic = {1.0, 2, 0};  // finetune: [min(2, cards), 4 x cards]
+  w.classes[0].elastic = {1.0, 2, 0};   // finetune: [min(2, cards), 4 x cards]
   w.classes[1].elastic = {1.0, 4, 24};  // eval: [min(4, cards), max(24, cards)]
   const auto jobs = generate_workload(w, ctx, 2 * kDay, RngStreams(5));
   ASSERT_GT(jobs.size(), 1000u);

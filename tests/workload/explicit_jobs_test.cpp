@@ -43,8 +43,7 @@ WorkloadSpec explicit_only(std::vector<ExplicitJobSpec> jobs) {
 TEST(ExplicitJobs, ConvertedFieldByField) {
   const auto cat = test_catalog();
   const auto ctx = test_context(cat);
-  const auto g = generate_workload_with_runtimes(explicit_only({explicit_job(3600)}), ctx, kDay,
-                                                 RngStreams(1));
+  const auto g = generate_workload_with_runtimes(explicit_only({explicit_job(3600)}), ctx, kDay, RngStreams(1));
   ASSERT_EQ(g.jobs.size(), 1u);
   const Job& j = g.jobs[0];
   EXPECT_EQ(j.id, 0u);
@@ -96,8 +95,7 @@ TEST(ExplicitJobs, BadJobsThrow) {
   const auto cat = test_catalog();
   const auto ctx = test_context(cat);
   const auto expect_throw = [&](const ExplicitJobSpec& e) {
-    EXPECT_THROW(generate_workload(explicit_only({e}), ctx, kDay, RngStreams(1)),
-                 std::invalid_argument);
+    EXPECT_THROW(generate_workload(explicit_only({e}), ctx, kDay, RngStreams(1)), std::invalid_argument);
   };
   expect_throw(explicit_job(0, "no-such-tenant"));
   ExplicitJobSpec e = explicit_job(0);
@@ -147,8 +145,8 @@ TEST(ExplicitJobs, MergedInArrivalOrderExplicitFirstOnTies) {
   ASSERT_LT(tie, SimTime::from_s(40000));
 
   // Out of order in the spec; one ties with generated job #50, two tie with each other.
-  w.jobs = {explicit_job(40000, "co-2"), explicit_job(tie.seconds(), "co-3"),
-            explicit_job(10, "co-4"), explicit_job(40000, "co-5")};
+  w.jobs = {explicit_job(40000, "co-2"), explicit_job(tie.seconds(), "co-3"), explicit_job(10, "co-4"),
+            explicit_job(40000, "co-5")};
   const auto merged = generate_workload(w, ctx, kDay, RngStreams(6));
   ASSERT_EQ(merged.size(), generated.size() + 4);
   std::vector<TenantId> explicit_order;

@@ -44,15 +44,14 @@ WorkloadSpec two_class_spec(double jobs_per_day = 2000) {
 }
 
 bool same_job(const Job& a, const Job& b) {
-  return a.id == b.id && a.tenant == b.tenant && a.job_class == b.job_class &&
-         a.arrival == b.arrival && a.cards == b.cards &&
-         a.cpu_milli_per_card == b.cpu_milli_per_card && a.mem_mib_per_card == b.mem_mib_per_card &&
-         a.model.params == b.model.params && a.model.tokens_per_step == b.model.tokens_per_step &&
+  return a.id == b.id && a.tenant == b.tenant && a.job_class == b.job_class && a.arrival == b.arrival &&
+         a.cards == b.cards && a.cpu_milli_per_card == b.cpu_milli_per_card &&
+         a.mem_mib_per_card == b.mem_mib_per_card && a.model.params == b.model.params &&
+         a.model.tokens_per_step == b.model.tokens_per_step &&
          a.model.flops_per_param_token == b.model.flops_per_param_token &&
          a.model.bytes_per_param == b.model.bytes_per_param &&
-         a.model.activation_gb_per_card == b.model.activation_gb_per_card &&
-         a.model.trains == b.model.trains && a.steps == b.steps &&
-         a.runtime_estimate_s == b.runtime_estimate_s && a.allowed_chips == b.allowed_chips &&
+         a.model.activation_gb_per_card == b.model.activation_gb_per_card && a.model.trains == b.model.trains &&
+         a.steps == b.steps && a.runtime_estimate_s == b.runtime_estimate_s && a.allowed_chips == b.allowed_chips &&
          a.data_site == b.data_site && a.data_gb == b.data_gb && a.priority == b.priority &&
          a.allow_cross_site == b.allow_cross_site;
 }
@@ -196,8 +195,8 @@ TEST(Generator, RuntimeTruncationIsRespected) {
   auto ctx = test_context(cat);
   ctx.reference_step_time_s = [](const Job&) { return 1e-3; };  // no visible step rounding
   WorkloadSpec w = two_class_spec(5000);
-  w.classes[0].runtime_s = {100, 3.0, 50, 200};       // most of the mass is cut away
-  w.classes[1].runtime_s = {1, 0.1, 1000, 2000};      // window far in the tail: clamped to min
+  w.classes[0].runtime_s = {100, 3.0, 50, 200};   // most of the mass is cut away
+  w.classes[1].runtime_s = {1, 0.1, 1000, 2000};  // window far in the tail: clamped to min
   const auto g = generate_workload_with_runtimes(w, ctx, 4 * kDay, RngStreams(9));
   double lo = 1e300, hi = 0;
   for (std::size_t i = 0; i < g.jobs.size(); ++i) {
@@ -211,7 +210,7 @@ TEST(Generator, RuntimeTruncationIsRespected) {
   }
   EXPECT_GE(lo, 50 - 1e-3);
   EXPECT_LE(hi, 200 + 1e-3);
-  EXPECT_LT(lo, 55);   // the window is filled, not just hit at one point
+  EXPECT_LT(lo, 55);  // the window is filled, not just hit at one point
   EXPECT_GT(hi, 190);
 }
 

@@ -5,11 +5,11 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <cstdio>
-#include <iterator>
 #include <cstdint>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <string>
 #include <vector>
@@ -180,12 +180,14 @@ TEST(OpenbPods, EveryMalformedRowIsReportedWithItsLine) {
       {7, "gpu_milli: 500 with num_gpu 2 (multi-GPU pods take whole GPUs: must be 1000)"},
       {8, "gpu_milli: 0 with num_gpu 1 (must be 1..1000)"},
       {9, "gpu_milli: 100 with num_gpu 0 (must be 0)"},
-      {10, "gpu_spec: unknown model 'H100' (expected one of G2, T4, G3, P100, V100M32, "
-           "V100M16, A10)"},
+      {10,
+       "gpu_spec: unknown model 'H100' (expected one of G2, T4, G3, P100, V100M32, "
+       "V100M16, A10)"},
       {11, "gpu_spec: 'T4' on a pod with no GPUs"},
       {12, "qos: unknown value 'XX' (expected one of LS, BE, Burstable, Guaranteed)"},
-      {13, "pod_phase: unknown value 'Done' (expected one of Running, Pending, Succeeded, "
-           "Failed)"},
+      {13,
+       "pod_phase: unknown value 'Done' (expected one of Running, Pending, Succeeded, "
+       "Failed)"},
       {14, "creation_time: '99999999999999999999' is out of range"},
       {15, "deletion_time 20 is before creation_time 50"},
       {16, "duplicate name 'ok-1' (first on line 2)"},
@@ -333,7 +335,7 @@ TEST(OpenbTrace, LongLinesAndBinaryJunkAreErrorsNotCrashes) {
   junk += "n-1," + std::string(100000, '7') + ",1,1,T4\n";  // line 2: far too long
   const char binary_row[] = "n-2,\x00\x01\xff,1,1,T4\n";    // line 3: binary bytes
   junk += std::string(binary_row, sizeof binary_row - 1);
-  junk += "n-3,1000,1024,1,T4\n";                           // line 4: fine
+  junk += "n-3,1000,1024,1,T4\n";  // line 4: fine
   std::vector<TraceError> errors;
   const auto nodes = read_openb_nodes(scratch("junk.csv", junk), errors);
   ASSERT_EQ(nodes.size(), 1u);
@@ -376,12 +378,11 @@ TEST(OpenbRealTrace, AllFilesReadCleanly) {
   EXPECT_EQ(cpu_only, 310);
 
   const std::map<std::string, size_t> pod_rows = {
-      {"cpu0", 7064},        {"cpu037", 7336},      {"cpu050", 7439},      {"cpu072", 7608},
-      {"cpu100", 7853},      {"cpu200", 8832},      {"cpu235", 9240},      {"cpu250", 9420},
-      {"cpu300", 10094},     {"default", 8152},     {"gpushare100", 8152}, {"gpushare20", 8152},
-      {"gpushare40", 8152},  {"gpushare60", 8152},  {"gpushare80", 8152},  {"gpuspec05", 8152},
-      {"gpuspec10", 8152},   {"gpuspec20", 8152},   {"gpuspec25", 8152},   {"gpuspec33", 8152},
-      {"multigpu20", 8324},  {"multigpu30", 8508},  {"multigpu40", 8746},  {"multigpu50", 9061},
+      {"cpu0", 7064},        {"cpu037", 7336},     {"cpu050", 7439},     {"cpu072", 7608},     {"cpu100", 7853},
+      {"cpu200", 8832},      {"cpu235", 9240},     {"cpu250", 9420},     {"cpu300", 10094},    {"default", 8152},
+      {"gpushare100", 8152}, {"gpushare20", 8152}, {"gpushare40", 8152}, {"gpushare60", 8152}, {"gpushare80", 8152},
+      {"gpuspec05", 8152},   {"gpuspec10", 8152},  {"gpuspec20", 8152},  {"gpuspec25", 8152},  {"gpuspec33", 8152},
+      {"multigpu20", 8324},  {"multigpu30", 8508}, {"multigpu40", 8746}, {"multigpu50", 9061},
   };
   for (const auto& [variant, rows] : pod_rows) {
     errors.clear();

@@ -20,7 +20,6 @@ std::string EasyBackfillPolicy::name() const {
          data_.name_suffix() + "]";
 }
 
-
 void EasyBackfillPolicy::on_submit(const SchedulingContext& ctx, JobId id) {
   const Job& j = ctx.job(id);
   const QueueKey k = queue_key(j, 0);
@@ -124,7 +123,8 @@ bool EasyBackfillPolicy::reserve(const SchedulingContext& ctx, JobId head, uint3
     if (reference_) {
       // The reference: every node of the pool, sorted by its free cards then.
       const Pool& pool = c.pool(p);
-      for (NodeId n = pool.first_node; n < pool.end_node; ++n) order_.push_back((uint64_t{cpn - free_then(n)} << 32) | n);
+      for (NodeId n = pool.first_node; n < pool.end_node; ++n)
+        order_.push_back((uint64_t{cpn - free_then(n)} << 32) | n);
       std::sort(order_.begin(), order_.end());
       for (uint64_t o : order_) {
         const auto n = static_cast<NodeId>(o & 0xFFFFFFFFu);
@@ -309,7 +309,8 @@ bool EasyBackfillPolicy::repaired_hint(const SchedulingContext& ctx, JobId id, c
   }
   // The batch's best node may have lost capacity or rank: the rank of the rest is unknown, search afresh.
   if (hint.node >= 0 && std::find(rescore_.begin(), rescore_.end(), static_cast<NodeId>(hint.node)) != rescore_.end()) {
-    return find_placement(j, PlacementInput{&c, &ctx.chips(), &ctx.perf(), &ctx.topology()}, placement_, {}, out, gangs_);
+    return find_placement(j, PlacementInput{&c, &ctx.chips(), &ctx.perf(), &ctx.topology()}, placement_, {}, out,
+                          gangs_);
   }
   // Other nodes score as they did; only the rescored ones can have changed rank.
   int32_t best = hint.node;
@@ -345,8 +346,7 @@ void EasyBackfillPolicy::take_from_caps(const Allocation& a) {
   }
 }
 
-bool EasyBackfillPolicy::try_backfill(SchedulingContext& ctx, JobId id, const kernels::BestNode* hint,
-                                      uint64_t ahead) {
+bool EasyBackfillPolicy::try_backfill(SchedulingContext& ctx, JobId id, const kernels::BestNode* hint, uint64_t ahead) {
   const Job& j = ctx.job(id);
   ++plain_searches_;
   const bool placed = hint != nullptr ? repaired_hint(ctx, id, *hint, scratch_)
@@ -507,7 +507,8 @@ void EasyBackfillPolicy::scan_classes(SchedulingContext& ctx, std::size_t head_p
   // Each class's next open job; the least slot goes first, so jobs are tried in queue order.
   const auto classes = static_cast<uint32_t>(index_.class_count());
   next_open_.assign(classes, ClassIndex::npos);
-  for (uint32_t cls = 0; cls < classes; ++cls) next_open_[cls] = open_slot(cls, from, to, free, capped, us_exact, slack_us);
+  for (uint32_t cls = 0; cls < classes; ++cls)
+    next_open_[cls] = open_slot(cls, from, to, free, capped, us_exact, slack_us);
   while (free.total_free > 0) {
     uint32_t best = classes;
     for (uint32_t cls = 0; cls < classes; ++cls) {
@@ -638,7 +639,8 @@ void EasyBackfillPolicy::scan_window_listed(SchedulingContext& ctx, JobId head, 
     }
   }
   if (!window_.empty()) scanned_upto_ = std::max(scanned_upto_, queue_.at(window_.back()).key);
-  if (queue_.dead_skipped() - dead_before > kDeadSlotsToPack && !window_.empty()) queue_.compact_front(window_.back() + 1);
+  if (queue_.dead_skipped() - dead_before > kDeadSlotsToPack && !window_.empty())
+    queue_.compact_front(window_.back() + 1);
 }
 
 void EasyBackfillPolicy::schedule(SchedulingContext& ctx) {

@@ -18,15 +18,15 @@
 // is kept with it. Decisions are those of searching for every job (bench/decisions_identical.py,
 // tests/policy/easy_backfill_memo_test.cpp). The memo is off under a data locality rule (the
 // answer depends on the job's data site and the queue ahead) and with a batched scorer (--device).
-#include <cstdint>
 #include <climits>
+#include <cstdint>
 #include <vector>
 
-#include "hetsim/policy/ordering/queue_key.hpp"
-#include "hetsim/policy/placement/data_locality.hpp"
 #include "hetsim/policy/ordering/class_index.hpp"
 #include "hetsim/policy/ordering/free_summary.hpp"
+#include "hetsim/policy/ordering/queue_key.hpp"
 #include "hetsim/policy/ordering/waiting_queue.hpp"
+#include "hetsim/policy/placement/data_locality.hpp"
 #include "hetsim/policy/placement/mixed_placement.hpp"
 #include "hetsim/policy/placement/placement.hpp"
 #include "hetsim/policy/placement/placement_memo.hpp"
@@ -62,12 +62,12 @@ class EasyBackfillPolicy : public Policy {
 
  private:
   // What the policy keeps with each waiting job.
-  static constexpr int64_t kSlowEstimate = INT64_MIN;      // too long for microseconds: compute it
-  static constexpr int64_t kNoEstimate = INT64_MIN + 1;     // not computed yet
+  static constexpr int64_t kSlowEstimate = INT64_MIN;    // too long for microseconds: compute it
+  static constexpr int64_t kNoEstimate = INT64_MIN + 1;  // not computed yet
   struct Waiting {
-    uint32_t cls = PlacementMemo::kNoClass;  // placement class (PlacementMemo::class_of)
+    uint32_t cls = PlacementMemo::kNoClass;        // placement class (PlacementMemo::class_of)
     uint32_t est_shape = PlacementMemo::kNoClass;  // shape (PlacementMemo::shape) of est_us
-    int64_t est_us = 0;  // estimated runtime on that shape, microseconds
+    int64_t est_us = 0;                            // estimated runtime on that shape, microseconds
     // The least estimated runtime on any chip it may use, whatever the placement (on one node of
     // the chip for single-node classes, the perf model's floor for gangs): a lower bound of est_us
     // (microseconds).
@@ -94,8 +94,8 @@ class EasyBackfillPolicy : public Policy {
   bool index_synced() const { return index_layout_ == queue_.layout_version(); }
   void dequeue(std::size_t pos);
   static int64_t index_value(const Waiting& w);
-  void scan_window_listed(SchedulingContext& ctx, JobId head, std::size_t head_pos, bool full_scan,
-                          BatchScorer* batch, bool quotas);
+  void scan_window_listed(SchedulingContext& ctx, JobId head, std::size_t head_pos, bool full_scan, BatchScorer* batch,
+                          bool quotas);
   // `ahead`: cards queued before it with the same data site (data=weigh).
   bool try_backfill(SchedulingContext& ctx, JobId id, const kernels::BestNode* hint, uint64_t ahead);
   // The same decision from the placement memo (no data rule, no batch hints).
@@ -119,11 +119,11 @@ class EasyBackfillPolicy : public Policy {
   SimTime bf_interval_;
   GangPlacement gangs_;
   DataOptions data_;
-  bool backfilled_ = false;   // a backfill scan has run (at last_backfill_)
+  bool backfilled_ = false;  // a backfill scan has run (at last_backfill_)
   SimTime last_backfill_;
-  Queue queue_;  // priority, then arrival (rank 0: ids follow arrival order)
-  ClassIndex index_;                 // the queue by placement class (scan_classes)
-  uint64_t index_layout_ = ~0ULL;    // queue layout version index_ was built for
+  Queue queue_;                         // priority, then arrival (rank 0: ids follow arrival order)
+  ClassIndex index_;                    // the queue by placement class (scan_classes)
+  uint64_t index_layout_ = ~0ULL;       // queue layout version index_ was built for
   std::vector<std::size_t> next_open_;  // scan_classes: per class, its next open slot
   PlacementMemo memo_;
   bool reference_ = false;
@@ -143,8 +143,8 @@ class EasyBackfillPolicy : public Policy {
   QueueKey scanned_upto_;             // jobs up to this key were scanned at scanned_version_
   bool rescan_ = false;               // a job arrived ahead of scanned_upto_ (a higher priority)
   Allocation scratch_;
-  QueuedAhead ahead_;            // the backfill scan's count of waiting cards by data site
-  std::vector<NodeId> touched_;  // nodes allocated since the batch was scored
+  QueuedAhead ahead_;                    // the backfill scan's count of waiting cards by data site
+  std::vector<NodeId> touched_;          // nodes allocated since the batch was scored
   mutable std::vector<NodeId> rescore_;  // repaired_hint's scratch
   // Scratch of reserve(), kept across passes so a pass allocates nothing in steady state:
   // cards released by jobs ending before the shadow time, per node and per pool.
@@ -152,8 +152,8 @@ class EasyBackfillPolicy : public Policy {
   std::vector<NodeId> extra_nodes_;
   std::vector<uint32_t> leaf_extra_;  // the same per leaf switch (leaf-pack only)
   std::vector<int64_t> pool_extra_;
-  std::vector<uint64_t> order_;   // released nodes of the reserved pool: (cpn - free then) << 32 | node
-  std::vector<uint8_t> gang_pool_;  // pools that may take the head as a gang
+  std::vector<uint64_t> order_;          // released nodes of the reserved pool: (cpn - free then) << 32 | node
+  std::vector<uint8_t> gang_pool_;       // pools that may take the head as a gang
   std::vector<uint64_t> released_bits_;  // reserve_gang: the released nodes of the pool
   // Per job, set when it starts: the one pool its run is in and its whole cards there (cards 0:
   // several pools, or never started by this policy). Stale once the run ends, and then unread:

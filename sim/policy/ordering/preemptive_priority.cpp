@@ -15,9 +15,12 @@ bool higher_priority_first(const Victim& a, const Victim& b) { return a.key < b.
 
 const char* rule_name(PreemptivePriorityPolicy::Rule r) {
   switch (r) {
-    case PreemptivePriorityPolicy::Rule::Srtf: return "srtf";
-    case PreemptivePriorityPolicy::Rule::Las: return "las";
-    case PreemptivePriorityPolicy::Rule::Tiresias: return "tiresias";
+    case PreemptivePriorityPolicy::Rule::Srtf:
+      return "srtf";
+    case PreemptivePriorityPolicy::Rule::Las:
+      return "las";
+    case PreemptivePriorityPolicy::Rule::Tiresias:
+      return "tiresias";
   }
   return "?";
 }
@@ -139,7 +142,7 @@ void PreemptivePriorityPolicy::promote_due(const SchedulingContext& ctx) {
     const Promotion p = promo_.top();
     promo_.pop();
     if (!track_[p.id].listed || track_[p.id].waits != p.wait) continue;  // started, or waits anew
-    const Key k = key_of(ctx, p.id);  // promotes it if its guard fires now
+    const Key k = key_of(ctx, p.id);                                     // promotes it if its guard fires now
     const Key old = track_[p.id].at->first;
     if (k < old || old < k) {
       unlist(p.id);
@@ -242,9 +245,7 @@ bool PreemptivePriorityPolicy::preempt_for(SchedulingContext& ctx, JobId id, con
   // With a data locality rule, room is made where the job's data is (when that site can ever hold it).
   const bool home_only = o_.data.active() && j.data_gb > 0 && site_can_ever_hold(c, j, usable, j.data_site);
   // Guaranteed shares: the freed cards must leave the job room outside other tenants' reserved ones.
-  const auto outside_reserved = [&](PoolId p) {
-    return ctx.unreserved_free(j.tenant, p) + freed_pool_[p] >= j.cards;
-  };
+  const auto outside_reserved = [&](PoolId p) { return ctx.unreserved_free(j.tenant, p) + freed_pool_[p] >= j.cards; };
   for (std::size_t i = 0; victim_at(i); ++i) {
     const Victim& victim = victims_[i];
     if (!key.outranks(victim.key)) break;  // sorted lowest priority first: none further is outranked
@@ -449,7 +450,8 @@ void PreemptivePriorityPolicy::schedule(SchedulingContext& ctx) {
     // host needs and, under quotas, tenant).
     const bool memo = !reference_ && !o_.data.active();
     const uint32_t cls = track_[id].cls;
-    if (memo && cls < walk_failed_.size() && walk_failed_[cls] == std::make_pair(passes_, ctx.state_version())) continue;
+    if (memo && cls < walk_failed_.size() && walk_failed_[cls] == std::make_pair(passes_, ctx.state_version()))
+      continue;
     if (preempt_for(ctx, id, key)) {
       place(ctx, id);
     } else if (memo) {

@@ -57,13 +57,13 @@ class PreemptivePriorityPolicy : public Policy {
     GangPlacement gangs = GangPlacement::Pool;
     SimTime quantum = SimTime::from_s(60);
     SimTime min_run = SimTime::from_s(60);
-    uint32_t max_scan = 500;       // waiting jobs examined per pass, in priority order
-    bool card_time = true;         // las: service in card-seconds, else seconds
-    uint32_t queues = 2;           // tiresias
+    uint32_t max_scan = 500;  // waiting jobs examined per pass, in priority order
+    bool card_time = true;    // las: service in card-seconds, else seconds
+    uint32_t queues = 2;      // tiresias
     double threshold_card_s = 11520;
     double threshold_growth = 10;
     double starve_factor = 2;
-    DataOptions data;              // where jobs go relative to their data (data_locality.hpp)
+    DataOptions data;  // where jobs go relative to their data (data_locality.hpp)
   };
   explicit PreemptivePriorityPolicy(Options o) : o_(o) {}
   std::string name() const override;
@@ -82,7 +82,8 @@ class PreemptivePriorityPolicy : public Policy {
     JobId id = 0;
     bool operator<(const Key& o) const {
       if (neg_priority != o.neg_priority) return neg_priority < o.neg_priority;
-      return primary < o.primary || (primary == o.primary && (arrival < o.arrival || (arrival == o.arrival && id < o.id)));
+      return primary < o.primary ||
+             (primary == o.primary && (arrival < o.arrival || (arrival == o.arrival && id < o.id)));
     }
     // In a strictly higher class: a higher priority, or the same and a lower primary value.
     bool outranks(const Key& o) const {
@@ -111,17 +112,17 @@ class PreemptivePriorityPolicy : public Policy {
   uint64_t placement_searches() const { return memo_.searches() + plain_searches_; }
 
  private:
-  struct Track {  // per job, tiresias' starvation guard
-    double service_offset = 0;   // card-seconds before the last promotion
-    double executed_offset = 0;  // seconds run before the last promotion
-    double waited_s = 0;         // waiting since the last promotion, up to waiting_since
-    SimTime waiting_since;       // when the current wait began (pending jobs)
+  struct Track {                             // per job, tiresias' starvation guard
+    double service_offset = 0;               // card-seconds before the last promotion
+    double executed_offset = 0;              // seconds run before the last promotion
+    double waited_s = 0;                     // waiting since the last promotion, up to waiting_since
+    SimTime waiting_since;                   // when the current wait began (pending jobs)
     uint32_t cls = PlacementMemo::kNoClass;  // placement class (PlacementMemo::class_of)
-    uint32_t waits = 0;          // times it started waiting: promo_ entries of older waits are stale
-    uint64_t started_pass = 0;   // the pass of its last start
-    uint32_t run_index = 0;      // its place in running_ while it runs
+    uint32_t waits = 0;                      // times it started waiting: promo_ entries of older waits are stale
+    uint64_t started_pass = 0;               // the pass of its last start
+    uint32_t run_index = 0;                  // its place in running_ while it runs
     bool running = false;
-    bool listed = false;         // in waiting_, at `at` (and by_class_[cls] at `at_class`)
+    bool listed = false;  // in waiting_, at `at` (and by_class_[cls] at `at_class`)
     std::set<std::pair<Key, JobId>>::iterator at, at_class;
   };
   Track& track(JobId id);

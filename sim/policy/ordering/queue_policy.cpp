@@ -8,7 +8,8 @@ namespace hetsim {
 
 std::string StrictQueuePolicy::name() const {
   return std::string(order_ == Order::Fifo ? "fifo" : "sjf") + "[" + placement_name(placement_) +
-         (mix_.enabled ? ",mix" : "") + (gangs_ == GangPlacement::Topology ? ",topology" : "") + data_.name_suffix() + "]";
+         (mix_.enabled ? ",mix" : "") + (gangs_ == GangPlacement::Topology ? ",topology" : "") + data_.name_suffix() +
+         "]";
 }
 
 QueueKey StrictQueuePolicy::key(const Job& j) const {
@@ -17,9 +18,7 @@ QueueKey StrictQueuePolicy::key(const Job& j) const {
   return queue_key(j, static_cast<int64_t>(std::llround(std::min(j.runtime_estimate_s, SimTime::kMaxSeconds) * 1e6)));
 }
 
-void StrictQueuePolicy::on_submit(const SchedulingContext& ctx, JobId id) {
-  queue_.insert(key(ctx.job(id)));
-}
+void StrictQueuePolicy::on_submit(const SchedulingContext& ctx, JobId id) { queue_.insert(key(ctx.job(id))); }
 
 void StrictQueuePolicy::schedule(SchedulingContext& ctx) {
   for (auto it = queue_.begin(); it != queue_.end();) {

@@ -61,7 +61,8 @@ class WaitingQueue {
   std::size_t slot_count() const { return slots_.size(); }
   // The first slot (live or not) whose key is above `k`.
   std::size_t upper_slot(const QueueKey& k) const {
-    return static_cast<std::size_t>(std::upper_bound(slots_.begin() + static_cast<std::ptrdiff_t>(first_), slots_.end(), k,
+    return static_cast<std::size_t>(std::upper_bound(slots_.begin() + static_cast<std::ptrdiff_t>(first_), slots_.end(),
+                                                     k,
                                                      [](const QueueKey& key, const Entry& e) { return key < e.key; }) -
                                     slots_.begin());
   }

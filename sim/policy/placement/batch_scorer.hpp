@@ -25,7 +25,7 @@ std::unique_ptr<BatchScorer> make_cpu_batch_scorer();
 std::unique_ptr<BatchScorer> make_cuda_batch_scorer();
 
 inline kernels::NodeTable node_table(const Cluster& c) {
-  return kernels::NodeTable{c.free_cards_array(), c.total_cards_array(), c.chip_array(), c.cpu_free_array(),
+  return kernels::NodeTable{c.free_cards_array(), c.total_cards_array(), c.chip_array(),     c.cpu_free_array(),
                             c.mem_free_array(),   c.leaf_array(),        c.leaf_free_array()};
 }
 

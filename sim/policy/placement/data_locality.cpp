@@ -21,9 +21,12 @@ bool parse_data_locality(const std::string& name, DataLocality& out) {
 
 const char* data_locality_name(DataLocality mode) {
   switch (mode) {
-    case DataLocality::Ignore: return "ignore";
-    case DataLocality::Home: return "home";
-    case DataLocality::Weigh: return "weigh";
+    case DataLocality::Ignore:
+      return "ignore";
+    case DataLocality::Home:
+      return "home";
+    case DataLocality::Weigh:
+      return "weigh";
   }
   return "?";
 }

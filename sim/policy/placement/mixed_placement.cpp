@@ -64,8 +64,8 @@ void chip_mix(const Allocation& a, const Cluster& c, std::vector<ChipCount>& mix
   }
 }
 
-bool find_mixed_placement(const Job& job, const PlacementInput& in, uint32_t max_types,
-                          std::span<const NodeCap> caps, const MixEfficiencyFn& efficiency, Allocation& out) {
+bool find_mixed_placement(const Job& job, const PlacementInput& in, uint32_t max_types, std::span<const NodeCap> caps,
+                          const MixEfficiencyFn& efficiency, Allocation& out) {
   const Cluster& c = *in.cluster;
   if (!job.may_mix_chips || max_types < 2 || job.cards < 2 || c.free_cards_total() < job.cards) return false;
   const uint64_t chips = usable_chip_mask(job, *in.chips, *in.perf);

@@ -10,8 +10,7 @@ namespace {
 
 uint32_t cap_of(std::span<const NodeCap> caps, NodeId n, uint32_t free) {
   if (caps.empty()) return free;
-  auto it = std::lower_bound(caps.begin(), caps.end(), n,
-                             [](const NodeCap& c, NodeId id) { return c.node < id; });
+  auto it = std::lower_bound(caps.begin(), caps.end(), n, [](const NodeCap& c, NodeId id) { return c.node < id; });
   if (it == caps.end() || it->node != n) return free;
   return std::min(free, it->max_cards);
 }
@@ -188,8 +187,8 @@ bool take_cards(const Job& job, const Cluster& c, std::span<const PoolId> pools,
 namespace {
 
 // A gang from the given pools (take_cards), sorted by node id.
-bool gather(const Job& job, const Cluster& c, std::span<const PoolId> pools,
-            std::span<const NodeCap> caps, Allocation& out) {
+bool gather(const Job& job, const Cluster& c, std::span<const PoolId> pools, std::span<const NodeCap> caps,
+            Allocation& out) {
   out.clear();
   if (!take_cards(job, c, pools, caps, job.cards, out)) {
     out.clear();
@@ -213,8 +212,8 @@ int64_t capped_free(const Cluster& c, const std::vector<int64_t>& withheld, Pool
 
 // Pool order: pools ranked by the placement rule at pool level, each filled fully free nodes first.
 bool place_gang_by_pool_order(const Job& job, const Cluster& c, uint64_t chips, PlacementScore kind,
-                              const std::vector<int64_t>& withheld, std::span<const NodeCap> caps, const PoolFilter& only,
-                              Allocation& out) {
+                              const std::vector<int64_t>& withheld, std::span<const NodeCap> caps,
+                              const PoolFilter& only, Allocation& out) {
   struct Candidate {
     int64_t score;
     PoolId pool;
@@ -318,9 +317,8 @@ bool place_gang(const Job& job, const Cluster& c, const Topology* topo, uint64_t
           pools.push_back(p);
         }
       }
-      std::stable_sort(pools.begin(), pools.end(), [&](PoolId a, PoolId b) {
-        return c.pool_free_cards(a) > c.pool_free_cards(b);
-      });
+      std::stable_sort(pools.begin(), pools.end(),
+                       [&](PoolId a, PoolId b) { return c.pool_free_cards(a) > c.pool_free_cards(b); });
       if (gather(job, c, pools, caps, out)) return true;
     }
   }
@@ -348,8 +346,8 @@ uint64_t usable_chip_mask(const Job& job, const ChipCatalog& chips, const PerfPa
   return mask;
 }
 
-bool find_placement(const Job& job, const PlacementInput& in, PlacementScore kind,
-                    std::span<const NodeCap> caps, Allocation& out, GangPlacement gangs) {
+bool find_placement(const Job& job, const PlacementInput& in, PlacementScore kind, std::span<const NodeCap> caps,
+                    Allocation& out, GangPlacement gangs) {
   const Cluster& c = *in.cluster;
   if (job.cards == 0 || c.free_cards_total() < job.cards) return false;
   if (in.total_room < job.cards) return false;
@@ -372,11 +370,16 @@ bool parse_placement(const std::string& name, PlacementScore& out) {
 
 const char* placement_name(PlacementScore kind) {
   switch (kind) {
-    case PlacementScore::FirstFit: return "first-fit";
-    case PlacementScore::BestFit: return "best-fit";
-    case PlacementScore::Packing: return "packing";
-    case PlacementScore::Spread: return "spread";
-    case PlacementScore::LeafPack: return "leaf-pack";
+    case PlacementScore::FirstFit:
+      return "first-fit";
+    case PlacementScore::BestFit:
+      return "best-fit";
+    case PlacementScore::Packing:
+      return "packing";
+    case PlacementScore::Spread:
+      return "spread";
+    case PlacementScore::LeafPack:
+      return "leaf-pack";
   }
   return "?";
 }

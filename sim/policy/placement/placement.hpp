@@ -60,8 +60,8 @@ struct PlacementInput {
   std::span<const int64_t> pool_room{};
 };
 
-bool find_placement(const Job& job, const PlacementInput& in, PlacementScore kind,
-                    std::span<const NodeCap> caps, Allocation& out, GangPlacement gangs = GangPlacement::Pool);
+bool find_placement(const Job& job, const PlacementInput& in, PlacementScore kind, std::span<const NodeCap> caps,
+                    Allocation& out, GangPlacement gangs = GangPlacement::Pool);
 
 // Cards node `n` can give the job now: free whole cards within its cap, host CPU and memory.
 uint32_t usable_cards(const Cluster& c, const Job& job, NodeId n, std::span<const NodeCap> caps);

@@ -97,7 +97,7 @@ class PlacementMemo {
     uint64_t capped_failed_pass = 0;  // pass in which the capped search failed
     uint64_t placed_pass = 0;         // pass and state version of `placed`
     uint64_t placed_version = 0;
-    uint32_t shape_id = kNoClass;     // placed's shape (kNoClass: not computed yet)
+    uint32_t shape_id = kNoClass;  // placed's shape (kNoClass: not computed yet)
     Allocation placed;
   };
   const Allocation* search_uncapped(SchedulingContext& ctx, JobId id, uint32_t cls, PlacementScore kind,

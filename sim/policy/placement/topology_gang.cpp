@@ -16,9 +16,8 @@ struct Free {
 
 // Most free first, then lowest id: the nodes a gang takes, fewest first.
 void most_free_first(std::vector<Free>& v) {
-  std::sort(v.begin(), v.end(), [](const Free& a, const Free& b) {
-    return a.cards > b.cards || (a.cards == b.cards && a.node < b.node);
-  });
+  std::sort(v.begin(), v.end(),
+            [](const Free& a, const Free& b) { return a.cards > b.cards || (a.cards == b.cards && a.node < b.node); });
 }
 
 // Nodes from the front of `v` until `need` cards; false when all of them do not suffice.
@@ -122,11 +121,10 @@ bool plan_gang_in_pool(const Cluster& c, PoolId p, uint32_t need, const std::fun
     // The bucket's order decides which nodes are taken (when not all are) and which one gives
     // only part of its cards (the last taken).
     if (nodes < e - s || nodes * k > remaining) {
-      std::partial_sort(ordered.begin() + static_cast<std::ptrdiff_t>(s),
-                        ordered.begin() + static_cast<std::ptrdiff_t>(s + nodes),
-                        ordered.begin() + static_cast<std::ptrdiff_t>(e), [](const Free& x, const Free& y) {
-                          return std::tie(y.leaf_free, x.node) < std::tie(x.leaf_free, y.node);
-                        });
+      std::partial_sort(
+          ordered.begin() + static_cast<std::ptrdiff_t>(s), ordered.begin() + static_cast<std::ptrdiff_t>(s + nodes),
+          ordered.begin() + static_cast<std::ptrdiff_t>(e),
+          [](const Free& x, const Free& y) { return std::tie(y.leaf_free, x.node) < std::tie(x.leaf_free, y.node); });
     }
     remaining -= std::min<uint32_t>(remaining, static_cast<uint32_t>(nodes) * k);
   }

@@ -48,7 +48,8 @@ std::vector<int> add_base(LinearProgram& lp, const AllocationProblem& p) {
   return col;
 }
 
-void extract(const AllocationProblem& p, const std::vector<int>& col, const std::vector<double>& sol, Allocation2D& out) {
+void extract(const AllocationProblem& p, const std::vector<int>& col, const std::vector<double>& sol,
+             Allocation2D& out) {
   out.x.assign(p.jobs * p.types, 0.0);
   for (std::size_t i = 0; i < col.size(); ++i) {
     if (col[i] >= 0) out.x[i] = std::clamp(sol[static_cast<std::size_t>(col[i])], 0.0, 1.0);

@@ -11,9 +11,9 @@ namespace hetsim {
 
 struct AllocationProblem {
   std::size_t jobs = 0, types = 0;
-  std::vector<double> tput;       // [j * types + k], steps/s; 0: job j cannot run on type k
-  std::vector<uint32_t> scale;    // per job, cards
-  std::vector<double> workers;    // per type, cards
+  std::vector<double> tput;     // [j * types + k], steps/s; 0: job j cannot run on type k
+  std::vector<uint32_t> scale;  // per job, cards
+  std::vector<double> workers;  // per type, cards
   double& t(std::size_t j, std::size_t k) { return tput[j * types + k]; }
   double t(std::size_t j, std::size_t k) const { return tput[j * types + k]; }
 };
@@ -23,7 +23,7 @@ struct Allocation2D {
   bool solved = false;    // false: no solution (x all zero)
   int lp_solves = 0;
   bool warm_fell_back = false;  // finish-time fairness: the warm search disagreed, the reference ran
-  double objective = 0;   // the policy's own figure: min normalised rate, makespan s, or max rho
+  double objective = 0;         // the policy's own figure: min normalised rate, makespan s, or max rho
 };
 
 // Gavel's proportional share: X[j][k] = n_k / sum(n), whatever the job. Its throughput normalises

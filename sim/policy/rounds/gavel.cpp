@@ -13,10 +13,14 @@ namespace hetsim {
 namespace {
 const char* objective_name(GavelPolicy::Objective o) {
   switch (o) {
-    case GavelPolicy::Objective::MaxMin: return "max-min";
-    case GavelPolicy::Objective::Makespan: return "makespan";
-    case GavelPolicy::Objective::Fifo: return "fifo";
-    case GavelPolicy::Objective::FinishTime: return "finish-time";
+    case GavelPolicy::Objective::MaxMin:
+      return "max-min";
+    case GavelPolicy::Objective::Makespan:
+      return "makespan";
+    case GavelPolicy::Objective::Fifo:
+      return "fifo";
+    case GavelPolicy::Objective::FinishTime:
+      return "finish-time";
   }
   return "?";
 }
@@ -25,8 +29,8 @@ const char* objective_name(GavelPolicy::Objective o) {
 std::string GavelPolicy::name() const {
   const std::string label = o_.label.empty() ? "gavel" : o_.label;
   const bool last_type = o_.agnostic_fifo_last_type && !o_.aware && o_.objective == Objective::Fifo;
-  return label + "[" + objective_name(o_.objective) + (o_.aware ? "" : ",agnostic") + (last_type ? ",last-type" : "") + "," +
-         placement_name(o_.placement) + (o_.gangs == GangPlacement::Topology ? ",topology" : "") + "]";
+  return label + "[" + objective_name(o_.objective) + (o_.aware ? "" : ",agnostic") + (last_type ? ",last-type" : "") +
+         "," + placement_name(o_.placement) + (o_.gangs == GangPlacement::Topology ? ",topology" : "") + "]";
 }
 
 void GavelPolicy::init_types(const SchedulingContext& ctx) {
@@ -82,7 +86,8 @@ void GavelPolicy::account(const SchedulingContext& ctx, JobId id) {
 void GavelPolicy::on_end(const SchedulingContext& ctx, JobId id) {
   account(ctx, id);
   JobState& s = state(id);
-  for (std::size_t k = 0; k < s.time_so_far.size(); ++k) worker_time_[k] = std::max(0.0, worker_time_[k] - s.time_so_far[k]);
+  for (std::size_t k = 0; k < s.time_so_far.size(); ++k)
+    worker_time_[k] = std::max(0.0, worker_time_[k] - s.time_so_far[k]);
   s = JobState{};
   s.known = true;  // never active again
   active_.erase(id);
@@ -146,7 +151,8 @@ void GavelPolicy::recompute(const SchedulingContext& ctx) {
 
   Allocation2D a;
   std::vector<double> remaining(p.jobs);
-  for (std::size_t j = 0; j < p.jobs; ++j) remaining[j] = ctx.remaining_fraction(ids[j]) * static_cast<double>(ctx.job(ids[j]).steps);
+  for (std::size_t j = 0; j < p.jobs; ++j)
+    remaining[j] = ctx.remaining_fraction(ids[j]) * static_cast<double>(ctx.job(ids[j]).steps);
   switch (o_.objective) {
     case Objective::MaxMin: {
       // Gavel's priority weights: a job of priority q counts as 1 + q jobs (q capped at 100, so the

@@ -48,7 +48,7 @@ class GavelPolicy : public Policy {
     uint32_t max_jobs = 1000;  // jobs in the program, by arrival; later ones have no share
     PlacementScore placement = PlacementScore::BestFit;
     GangPlacement gangs = GangPlacement::Pool;
-    std::string label;          // the registry name (gavel, themis)
+    std::string label;  // the registry name (gavel, themis)
   };
   explicit GavelPolicy(Options o) : o_(std::move(o)) {}
   std::string name() const override;
@@ -70,13 +70,13 @@ class GavelPolicy : public Policy {
 
  private:
   struct JobState {
-    std::vector<double> x;          // share per type index (empty: none)
+    std::vector<double> x;            // share per type index (empty: none)
     std::vector<double> time_so_far;  // seconds per type index since the last reset
     double deficit = 0;
-    int running_type = -1;          // type index while running
-    SimTime accounted;              // running: time counted up to here
-    double cum_isolated_s = 0;      // finish-time fairness: isolated time of the work done
-    double last_remaining = -1;     // steps remaining at the last recompute
+    int running_type = -1;       // type index while running
+    SimTime accounted;           // running: time counted up to here
+    double cum_isolated_s = 0;   // finish-time fairness: isolated time of the work done
+    double last_remaining = -1;  // steps remaining at the last recompute
     double last_isolated_rate = 0;
     bool known = false;
   };
@@ -95,7 +95,7 @@ class GavelPolicy : public Policy {
   std::vector<double> workers_;      // cards per type
   std::vector<double> worker_time_;  // per type: sum of the active jobs' time_so_far
   std::vector<JobState> jobs_;
-  std::set<JobId> active_;           // pending or running, by id (= arrival order)
+  std::set<JobId> active_;  // pending or running, by id (= arrival order)
   std::set<JobId> running_;
   bool need_recompute_ = false;
   bool ever_reset_ = false;

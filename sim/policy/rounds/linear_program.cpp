@@ -54,10 +54,14 @@ struct ProbDeleter {
 
 const char* lp_status_name(LinearProgram::Status s) {
   switch (s) {
-    case LinearProgram::Status::Optimal: return "optimal";
-    case LinearProgram::Status::Infeasible: return "infeasible";
-    case LinearProgram::Status::Unbounded: return "unbounded";
-    case LinearProgram::Status::Failed: return "failed";
+    case LinearProgram::Status::Optimal:
+      return "optimal";
+    case LinearProgram::Status::Infeasible:
+      return "infeasible";
+    case LinearProgram::Status::Unbounded:
+      return "unbounded";
+    case LinearProgram::Status::Failed:
+      return "failed";
   }
   return "?";
 }
@@ -79,7 +83,8 @@ int LinearProgram::add_int_var(double lo, double hi, double obj) {
 }
 
 void LinearProgram::set_objective(int col, double obj) {
-  if (col < 0 || col >= vars() || !std::isfinite(obj)) throw std::invalid_argument("LinearProgram::set_objective: bad column or value");
+  if (col < 0 || col >= vars() || !std::isfinite(obj))
+    throw std::invalid_argument("LinearProgram::set_objective: bad column or value");
   obj_[static_cast<std::size_t>(col)] = obj;
 }
 
@@ -167,8 +172,8 @@ LinearProgram::Status LinearProgram::solve(std::vector<double>& x, double& objec
     // Branch on the most fractional column: GLPK's default (Driebeck-Tomlin) evaluates a simplex
     // tableau row per candidate at every node, which dominated the Sia program's profile.
     iparm.br_tech = GLP_BR_MFV;
-    NodeBudget budget{mip_node_limit_, 0, false, mip_start_.size() == static_cast<std::size_t>(n) ? &mip_start_ : nullptr,
-                      false};
+    NodeBudget budget{mip_node_limit_, 0, false,
+                      mip_start_.size() == static_cast<std::size_t>(n) ? &mip_start_ : nullptr, false};
     iparm.cb_func = count_nodes;
     iparm.cb_info = &budget;
     const int irc = glp_intopt(p.get(), &iparm);

@@ -23,8 +23,8 @@ std::vector<uint32_t> sia_gang_sizes(uint32_t per_server, uint32_t max_cards) {
 std::string SiaPolicy::name() const {
   char p[32];
   std::snprintf(p, sizeof p, "p=%g,", o_.program.p);
-  return std::string("sia[") + (o_.aware ? "" : "agnostic,") + p +
-         placement_name(o_.placement) + (o_.gangs == GangPlacement::Topology ? ",topology" : "") + "]";
+  return std::string("sia[") + (o_.aware ? "" : "agnostic,") + p + placement_name(o_.placement) +
+         (o_.gangs == GangPlacement::Topology ? ",topology" : "") + "]";
 }
 
 void SiaPolicy::init_types(const SchedulingContext& ctx) {
@@ -126,11 +126,14 @@ void SiaPolicy::run_round(SchedulingContext& ctx) {
   // Cards of each type the program may hand out: free ones and those its running jobs hold.
   std::vector<double> capacity(K, 0.0);
   for (std::size_t k = 0; k < K; ++k) {
-    for (SiteId site = 0; site < c.site_count(); ++site) capacity[k] += static_cast<double>(c.free_cards(types_[k], site));
+    for (SiteId site = 0; site < c.site_count(); ++site)
+      capacity[k] += static_cast<double>(c.free_cards(types_[k], site));
   }
   for (JobId id : ids) {
     const JobState& s = jobs_[id];
-    if (s.current >= 0) capacity[s.configs[static_cast<std::size_t>(s.current)].type] += s.configs[static_cast<std::size_t>(s.current)].cards;
+    if (s.current >= 0)
+      capacity[s.configs[static_cast<std::size_t>(s.current)].type] +=
+          s.configs[static_cast<std::size_t>(s.current)].cards;
   }
 
   // Agnostic: the types enter the program in a fresh random order, so ties are broken blindly.
@@ -148,9 +151,8 @@ void SiaPolicy::run_round(SchedulingContext& ctx) {
     std::vector<std::size_t>& idx = order[j];
     idx.resize(s.believed.size());
     std::iota(idx.begin(), idx.end(), std::size_t{0});
-    std::stable_sort(idx.begin(), idx.end(), [&](std::size_t a, std::size_t b) {
-      return rank[s.believed[a].type] < rank[s.believed[b].type];
-    });
+    std::stable_sort(idx.begin(), idx.end(),
+                     [&](std::size_t a, std::size_t b) { return rank[s.believed[a].type] < rank[s.believed[b].type]; });
     SiaJobInput& in = input[j];
     for (std::size_t i : idx) {
       in.configs.push_back(s.believed[i]);

@@ -36,7 +36,7 @@ class SiaPolicy : public Policy {
     SiaProgramOptions program;
     double restart_penalty_s = 0;  // 0: the job's restart cost from the checkpoint model
     bool aware = true;
-    uint32_t max_jobs = 1000;      // jobs in the program, by arrival; later ones wait
+    uint32_t max_jobs = 1000;  // jobs in the program, by arrival; later ones wait
     PlacementScore placement = PlacementScore::BestFit;
     GangPlacement gangs = GangPlacement::Pool;
   };
@@ -55,11 +55,11 @@ class SiaPolicy : public Policy {
 
  private:
   struct JobState {
-    std::vector<SiaConfig> configs;  // computed once, at the first round that sees the job
-    std::vector<SiaConfig> believed; // the same with the goodputs the program is told
-    int current = -1;                // configuration index while running
+    std::vector<SiaConfig> configs;   // computed once, at the first round that sees the job
+    std::vector<SiaConfig> believed;  // the same with the goodputs the program is told
+    int current = -1;                 // configuration index while running
     uint32_t restarts = 0;
-    uint32_t last_cards = 0;         // gang size of its last run
+    uint32_t last_cards = 0;  // gang size of its last run
     bool known = false;
   };
   void init_types(const SchedulingContext& ctx);
@@ -72,11 +72,11 @@ class SiaPolicy : public Policy {
   Options o_;
   Stats stats_;
   bool types_ready_ = false;
-  std::vector<ChipId> types_;        // chip types with cards
-  std::vector<uint32_t> max_gang_;   // per type: the largest gang one placement can give
-  std::vector<uint32_t> per_node_;   // per type: cards per node of that largest pool
+  std::vector<ChipId> types_;       // chip types with cards
+  std::vector<uint32_t> max_gang_;  // per type: the largest gang one placement can give
+  std::vector<uint32_t> per_node_;  // per type: cards per node of that largest pool
   std::vector<JobState> jobs_;
-  std::set<JobId> active_;           // pending or running, by id (= arrival order)
+  std::set<JobId> active_;  // pending or running, by id (= arrival order)
   std::set<JobId> running_;
   RoundClock clock_;
   Allocation scratch_;

@@ -114,7 +114,8 @@ SiaSolution solve_sia_program(std::span<const SiaJobInput> jobs, std::span<const
     for (const Candidate& cand : candidates) {
       const SiaConfig& cfg = jobs[cand.job].configs[cand.config];
       const int now = pick[cand.job];
-      const double now_gain = now < 0 ? 0.0 : gains[static_cast<std::size_t>(cols[cand.job][static_cast<std::size_t>(now)])];
+      const double now_gain =
+          now < 0 ? 0.0 : gains[static_cast<std::size_t>(cols[cand.job][static_cast<std::size_t>(now)])];
       if (cand.gain <= now_gain) continue;
       const double freed = now >= 0 && jobs[cand.job].configs[static_cast<std::size_t>(now)].type == cfg.type
                                ? jobs[cand.job].configs[static_cast<std::size_t>(now)].cards

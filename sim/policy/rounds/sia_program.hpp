@@ -20,23 +20,23 @@
 namespace hetsim {
 
 struct SiaConfig {
-  uint32_t type = 0;   // index into the capacity vector
+  uint32_t type = 0;  // index into the capacity vector
   uint32_t cards = 0;
   double goodput = 0;  // steps per second (> 0)
 };
 
 struct SiaJobInput {
   std::vector<SiaConfig> configs;
-  int current = -1;          // index of the configuration it runs on, -1: not running
-  double realloc_factor = 1; // in (0, 1]: applied to every configuration but `current`
+  int current = -1;           // index of the configuration it runs on, -1: not running
+  double realloc_factor = 1;  // in (0, 1]: applied to every configuration but `current`
   double weight = 1;
 };
 
 struct SiaProgramOptions {
   double p = -0.5;
-  double lambda = 1.1;     // penalty for leaving a job without an allocation (> 0)
-  double clip = 3000;      // A is clipped to this (Sia's goodput clip)
-  double mip_gap = 1e-4;   // relative optimality gap of branch and bound (Sia: 1e-4)
+  double lambda = 1.1;       // penalty for leaving a job without an allocation (> 0)
+  double clip = 3000;        // A is clipped to this (Sia's goodput clip)
+  double mip_gap = 1e-4;     // relative optimality gap of branch and bound (Sia: 1e-4)
   uint64_t mip_nodes = 200;  // branch-and-bound subproblems at most (0: no limit); then the best found
 };
 
@@ -44,8 +44,8 @@ struct SiaSolution {
   std::vector<int> choice;  // per job: configuration index, -1: none
   bool solved = false;      // false: the solver failed; choice keeps running jobs where they are
   double objective = 0;
-  uint64_t nodes = 0;       // branch-and-bound subproblems explored
-  bool node_limited = false; // stopped at mip_nodes with the best solution found so far
+  uint64_t nodes = 0;         // branch-and-bound subproblems explored
+  bool node_limited = false;  // stopped at mip_nodes with the best solution found so far
 };
 
 // The normalised goodputs G of one job (before the re-allocation factor).

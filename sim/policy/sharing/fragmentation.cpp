@@ -22,8 +22,7 @@ using ShapeKey = std::tuple<int64_t, uint32_t, uint32_t, uint64_t>;  // cpu, mil
 
 }  // namespace
 
-std::vector<TaskType> target_workload(std::span<const SharingTask> tasks,
-                                      const TargetWorkloadOptions& opt) {
+std::vector<TaskType> target_workload(std::span<const SharingTask> tasks, const TargetWorkloadOptions& opt) {
   std::map<ShapeKey, uint64_t> counts;
   uint64_t total = 0;
   for (const auto& t : tasks) {
@@ -61,8 +60,10 @@ double node_fragmentation(const SharingNode& n, const SharingTask& type) {
   if (type.cpu_only()) return static_cast<double>(total);
   int64_t count = 0, below = 0;
   for (int g = 0; g < n.gpus; ++g) {
-    if (n.gpu_free_milli[g] >= type.gpu_milli) ++count;
-    else below += n.gpu_free_milli[g];
+    if (n.gpu_free_milli[g] >= type.gpu_milli)
+      ++count;
+    else
+      below += n.gpu_free_milli[g];
   }
   const bool runnable = model_allowed(n.model, type.allowed_models) && n.cpu_free_milli >= type.cpu_milli &&
                         n.mem_free_mib >= type.mem_mib && count >= int64_t{type.num_gpu} &&
@@ -112,8 +113,8 @@ FragmentationIndex::FragmentationIndex(std::span<const TaskType> M) {
 }
 
 kernels::FragTypeTable FragmentationIndex::type_table() const {
-  return kernels::FragTypeTable{type_cpu_, type_mem_, type_models_, type_gpus_, type_threshold_, type_popularity_,
-                                thresholds_};
+  return kernels::FragTypeTable{type_cpu_,       type_mem_,        type_models_, type_gpus_,
+                                type_threshold_, type_popularity_, thresholds_};
 }
 
 kernels::FragNodeTable FragmentationIndex::node_table() const {
@@ -144,8 +145,10 @@ void FragmentationIndex::refresh(NodeId n, const SharingNode& st) {
   for (std::size_t i = 0; i < d_; ++i) {
     int64_t c = 0, b = 0;
     for (int g = 0; g < st.gpus; ++g) {
-      if (st.gpu_free_milli[g] >= thresholds_[i]) ++c;
-      else b += st.gpu_free_milli[g];
+      if (st.gpu_free_milli[g] >= thresholds_[i])
+        ++c;
+      else
+        b += st.gpu_free_milli[g];
     }
     count_[n * d_ + i] = c;
     below_[n * d_ + i] = b;
@@ -174,16 +177,20 @@ void FragmentationIndex::add_candidate(Batch& b, NodeId n, const SharingNode& st
     if (((c.gpu_mask >> g) & 1U) == 0) continue;
     const int64_t from = st.gpu_free_milli[g], to = from - c.milli_per_gpu;
     // Whole GPUs all go from 1000 to 0: one change with a multiplicity.
-    if (b.changes.size() > first && b.changes.back().from == from && b.changes.back().to == to) ++b.changes.back().mult;
-    else b.changes.push_back(kernels::FragChange{from, to, 1});
+    if (b.changes.size() > first && b.changes.back().from == from && b.changes.back().to == to)
+      ++b.changes.back().mult;
+    else
+      b.changes.push_back(kernels::FragChange{from, to, 1});
   }
   b.candidates.push_back(kernels::FragCandidate{n, first, static_cast<uint32_t>(b.changes.size() - first)});
 }
 
 void FragmentationIndex::after_batch(const SharingTask& t, const Batch& b, std::vector<double>& out) const {
   out.resize(b.candidates.size());
-  if (cuda_ != nullptr) cuda_->score(type_table(), node_table(), t.cpu_milli, t.mem_mib, b.candidates, b.changes, out);
-  else kernels::fragmentation_after_cpu(type_table(), node_table(), t.cpu_milli, t.mem_mib, b.candidates, b.changes, out);
+  if (cuda_ != nullptr)
+    cuda_->score(type_table(), node_table(), t.cpu_milli, t.mem_mib, b.candidates, b.changes, out);
+  else
+    kernels::fragmentation_after_cpu(type_table(), node_table(), t.cpu_milli, t.mem_mib, b.candidates, b.changes, out);
 }
 
 double FragmentationIndex::after(NodeId n, const SharingNode& st, const SharingTask& t, const GpuChoice& c) const {

@@ -35,8 +35,7 @@ struct TargetWorkloadOptions {
 // milli, GPU count, GPU-model constraint) -- memory is not part of a type, so the types' mem_mib
 // is 0 --, sorted by count (descending; equal counts: larger shape first), the most popular
 // kept until they cover popularity_threshold_pct % of the tasks, then renormalised.
-std::vector<TaskType> target_workload(std::span<const SharingTask> tasks,
-                                      const TargetWorkloadOptions& opt = {});
+std::vector<TaskType> target_workload(std::span<const SharingTask> tasks, const TargetWorkloadOptions& opt = {});
 
 double node_fragmentation(const SharingNode& n, const SharingTask& type);
 double node_fragmentation(const SharingNode& n, std::span<const TaskType> M);
@@ -89,16 +88,16 @@ class FragmentationIndex {
   std::vector<uint32_t> type_gpus_;
   std::vector<int32_t> type_threshold_;  // index into thresholds_; -1: CPU-only type
   std::vector<double> type_popularity_;
-  std::size_t d_ = 0;                // thresholds_.size()
+  std::size_t d_ = 0;  // thresholds_.size()
   // Per node: the state the cache was built for, and the kernel's node table.
   std::vector<SharingNode> state_;
   std::vector<uint8_t> valid_;
   std::vector<double> frag_;
   std::vector<int64_t> cpu_free_, mem_free_;
   std::vector<uint16_t> model_;
-  std::vector<int64_t> total_;   // free GPU milli of the node
-  std::vector<int64_t> count_;   // [n * d_ + i]: GPUs with free >= thresholds_[i]
-  std::vector<int64_t> below_;   // [n * d_ + i]: sum of free over GPUs with free < thresholds_[i]
+  std::vector<int64_t> total_;  // free GPU milli of the node
+  std::vector<int64_t> count_;  // [n * d_ + i]: GPUs with free >= thresholds_[i]
+  std::vector<int64_t> below_;  // [n * d_ + i]: sum of free over GPUs with free < thresholds_[i]
   std::vector<uint32_t> state_id_;
   struct StateHash {
     std::size_t operator()(const SharingNode& s) const;

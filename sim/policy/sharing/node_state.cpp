@@ -77,8 +77,7 @@ std::vector<GpuChoice> candidate_choices(const SharingNode& n, const SharingTask
   if (!fits(n, t)) return out;
   if (t.fractional()) {
     for (int i = 0; i < n.gpus; ++i)
-      if (n.gpu_free_milli[i] >= t.gpu_milli)
-        out.push_back(GpuChoice{1U << i, static_cast<uint16_t>(t.gpu_milli)});
+      if (n.gpu_free_milli[i] >= t.gpu_milli) out.push_back(GpuChoice{1U << i, static_cast<uint16_t>(t.gpu_milli)});
     return out;
   }
   out.push_back(best_fit_choice(n, t));

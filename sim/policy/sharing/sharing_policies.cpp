@@ -449,7 +449,8 @@ const std::vector<Entry>& entries() {
       {"best-fit", "least weighted CPU and GPU left on the node after placement", &with_options<BestFit>},
       {"dot-product", "smallest dot product of the node's free (CPU, GPU) and the task's request (Tetris)",
        &with_options<DotProduct>},
-      {"gpu-packing", "partly used GPUs first, then free GPUs of used nodes, then idle nodes", &with_options<GpuPacking>},
+      {"gpu-packing", "partly used GPUs first, then free GPUs of used nodes, then idle nodes",
+       &with_options<GpuPacking>},
       {"gpu-clustering", "nodes already hosting tasks with the same GPU request", &with_options<GpuClustering>},
       {"random-fit", "a uniformly random feasible node and GPU",
        [](std::vector<TaskType>, SharingOptions) -> std::unique_ptr<SharingPlacement> {
@@ -481,8 +482,7 @@ std::string sharing_placement_description(const std::string& name) {
   return e != nullptr ? e->description : "";
 }
 
-std::unique_ptr<SharingPlacement> make_sharing_placement(const std::string& name,
-                                                         std::vector<TaskType> target_workload,
+std::unique_ptr<SharingPlacement> make_sharing_placement(const std::string& name, std::vector<TaskType> target_workload,
                                                          SharingOptions options) {
   if (const Entry* e = find_entry(name)) return e->make(std::move(target_workload), options);
   std::string valid;

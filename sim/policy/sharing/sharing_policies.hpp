@@ -23,8 +23,8 @@ class SharingPlacement {
   // Best (node, choice) for the task over all nodes, or nullopt if it fits nowhere. `nodes` is
   // the current state of every node (index = NodeId). Deterministic given the Rng state (only
   // random-fit draws); ties go to the lowest node id, then the lowest gpu_mask.
-  virtual std::optional<std::pair<NodeId, GpuChoice>> place(std::span<const SharingNode> nodes,
-                                                            const SharingTask& t, Rng& rng) = 0;
+  virtual std::optional<std::pair<NodeId, GpuChoice>> place(std::span<const SharingNode> nodes, const SharingTask& t,
+                                                            Rng& rng) = 0;
   // Called after the choice of the latest place() was applied to `node`, with its new state.
   virtual void on_placed(NodeId /*node*/, const SharingNode& /*new_state*/) {}
 };
@@ -60,8 +60,7 @@ const std::vector<std::string>& sharing_placement_names();
 // One line on what the placement optimises (for `hetsim list policies`); "" for an unknown name.
 std::string sharing_placement_description(const std::string& name);
 // Unknown name -> std::invalid_argument listing the valid names. Only fgd uses the workload.
-std::unique_ptr<SharingPlacement> make_sharing_placement(const std::string& name,
-                                                         std::vector<TaskType> target_workload,
+std::unique_ptr<SharingPlacement> make_sharing_placement(const std::string& name, std::vector<TaskType> target_workload,
                                                          SharingOptions options = {});
 
 }  // namespace hetsim

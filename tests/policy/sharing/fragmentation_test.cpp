@@ -31,15 +31,15 @@ TEST(Fragmentation, CpuOnlyTypeSeesEveryFreeShareAsFragment) {
 
 TEST(Fragmentation, TypeThatCannotRunCountsAllFreeGpu) {
   const auto n = make_node({1000, 300, 600}, /*cpu=*/8000, /*mem=*/1024, /*model=*/2);
-  EXPECT_EQ(node_fragmentation(n, frac(500, /*cpu=*/8000)), 300.0);    // runs: only GPU1 too small
-  EXPECT_EQ(node_fragmentation(n, frac(500, /*cpu=*/8001)), 1900.0);   // by CPU
+  EXPECT_EQ(node_fragmentation(n, frac(500, /*cpu=*/8000)), 300.0);         // runs: only GPU1 too small
+  EXPECT_EQ(node_fragmentation(n, frac(500, /*cpu=*/8001)), 1900.0);        // by CPU
   EXPECT_EQ(node_fragmentation(n, frac(500, 1000, /*mem=*/1025)), 1900.0);  // by memory
   SharingTask typed = frac(500);
-  typed.allowed_models = 1ULL << 1;  // model 1 only; the node is model 2
-  EXPECT_EQ(node_fragmentation(n, typed), 1900.0);                     // by GPU type
+  typed.allowed_models = 1ULL << 1;                 // model 1 only; the node is model 2
+  EXPECT_EQ(node_fragmentation(n, typed), 1900.0);  // by GPU type
   typed.allowed_models = (1ULL << 1) | (1ULL << 2);
   EXPECT_EQ(node_fragmentation(n, typed), 300.0);
-  EXPECT_EQ(node_fragmentation(n, whole(2)), 1900.0);                  // by GPU count: one free GPU
+  EXPECT_EQ(node_fragmentation(n, whole(2)), 1900.0);  // by GPU count: one free GPU
 }
 
 TEST(Fragmentation, FractionalTypeStrandsGpusTooSmallForIt) {
@@ -61,8 +61,7 @@ TEST(Fragmentation, WorkloadWeightsTypesByPopularity) {
   const std::vector<TaskType> M{{frac(500), 0.5}, {whole(1), 0.3}, {cpu_only(), 0.2}};
   EXPECT_DOUBLE_EQ(node_fragmentation(n, M), 0.5 * 300 + 0.3 * 900 + 0.2 * 1900);
   const std::vector<SharingNode> nodes{n, make_node({1000, 1000})};
-  EXPECT_DOUBLE_EQ(cluster_fragmentation(nodes, M),
-                   node_fragmentation(nodes[0], M) + node_fragmentation(nodes[1], M));
+  EXPECT_DOUBLE_EQ(cluster_fragmentation(nodes, M), node_fragmentation(nodes[0], M) + node_fragmentation(nodes[1], M));
   EXPECT_EQ(cluster_gpu_milli(nodes), 5000);
 }
 
@@ -100,8 +99,8 @@ TEST(FragmentationIndex, CachedAndDeltaValuesEqualDirectOnesToTheBit) {
   std::vector<TaskType> M;
   const uint32_t millis[] = {100, 250, 300, 500, 700, 1000};
   for (int i = 0; i < 12; ++i) {
-    SharingTask s{static_cast<int64_t>(rng.below(16)) * 1000, static_cast<int64_t>(rng.below(4)) * 1024,
-                  1, millis[rng.below(6)], rng.below(3) == 0 ? 0b01ULL : ~0ULL};
+    SharingTask s{static_cast<int64_t>(rng.below(16)) * 1000, static_cast<int64_t>(rng.below(4)) * 1024, 1,
+                  millis[rng.below(6)], rng.below(3) == 0 ? 0b01ULL : ~0ULL};
     if (s.gpu_milli == 1000) s.num_gpu = 1U << rng.below(3);
     if (i == 11) s = cpu_only();
     M.push_back({s, 1.0 / 12});

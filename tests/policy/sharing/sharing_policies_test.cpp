@@ -44,16 +44,15 @@ TEST(Fgd, PicksLeastFragmentationIncreaseWhereBestFitPicksTightest) {
 TEST(Fgd, ChoosesTheGpuWithinANode) {
   const std::vector<TaskType> M{{frac(300), 1.0}};
   const std::vector<SharingNode> nodes{make_node({600, 800})};
-  EXPECT_EQ(place("fgd", nodes, frac(500), M), (Choice{0, {0b10, 500}}));      // leaves 0.3
-  EXPECT_EQ(place("best-fit", nodes, frac(500)), (Choice{0, {0b01, 500}}));    // smallest fit
+  EXPECT_EQ(place("fgd", nodes, frac(500), M), (Choice{0, {0b10, 500}}));    // leaves 0.3
+  EXPECT_EQ(place("best-fit", nodes, frac(500)), (Choice{0, {0b01, 500}}));  // smallest fit
 }
 
 TEST(Fgd, WholeGpuTaskKeepsFreeGpusTogetherAndTiesGoToLowestId) {
   // Whole-GPU workload: taking a GPU from node 0 (1 free + a partial) strands nothing more;
   // on node 1 (2 free) it does not either; node 2 is identical to node 1 -> lowest id among equals.
   const std::vector<TaskType> M{{whole(2), 0.5}, {whole(1), 0.5}};
-  const std::vector<SharingNode> nodes{make_node({1000, 500}), make_node({1000, 1000}),
-                                       make_node({1000, 1000})};
+  const std::vector<SharingNode> nodes{make_node({1000, 500}), make_node({1000, 1000}), make_node({1000, 1000})};
   // node 0: F 0.5*1500 + 0.5*500 = 1000 -> after {0,500}: 500; delta -500.
   // node 1: F 0 -> after {0,1000}: 0.5*1000 = 500; delta +500.
   EXPECT_EQ(place("fgd", nodes, whole(1), M), (Choice{0, {0b01, 1000}}));
@@ -101,8 +100,7 @@ TEST(GpuPacking, PrefersSharedGpusThenUsedNodesThenFreeNodes) {
   // Tier 3: the entirely free node with fewer GPUs.
   EXPECT_EQ(place("gpu-packing", {make_node({1000, 1000, 1000, 1000}), free2}, frac(500)).first, 1U);
   // Tier 1: the shared GPU with the least free share.
-  EXPECT_EQ(place("gpu-packing", {make_node({700, 0}), make_node({0, 550})}, frac(500)),
-            (Choice{1, {0b10, 500}}));
+  EXPECT_EQ(place("gpu-packing", {make_node({700, 0}), make_node({0, 550})}, frac(500)), (Choice{1, {0b10, 500}}));
   // Tier 2: fewer fully free GPUs used.
   EXPECT_EQ(place("gpu-packing", {make_node({1000, 1000, 0}), make_node({1000, 300, 1000})}, whole(1)).first, 0U);
 }
