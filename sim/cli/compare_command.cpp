@@ -51,38 +51,19 @@ std::string ci_text(const MeanCi& c, bool share) {
   return fmt::format("{:.1f} ± {:.1f}", c.mean, c.half_width);
 }
 
-}  // namespace
-
-int cmd_compare(const CompareOptions& opt) {
-  std::vector<std::pair<std::string, std::string>> overrides;
-  std::string error;
-  if (!parse_set_args(opt.sets, overrides, error)) {
-    fmt::print(stderr, "hetsim: {}\n", error);
-    return kExitBadInput;
-  }
-  ParseResult parsed = parse_scenario_file(opt.scenario, overrides);
-  if (!parsed.ok()) {
-    for (const Diagnostic& d : parsed.errors) fmt::print(stderr, "{}\n", d.format());
-    return kExitBadInput;
-  }
-  const ScenarioSpec& spec = parsed.spec;
-  if (spec.has_sharing_replay || spec.has_mixed_training) {
-    fmt::print(stderr, "hetsim compare: {} is a {} scenario; `hetsim run` runs its policies and seeds itself\n",
-               opt.scenario, spec.has_sharing_replay ? "trace-replay" : "mixed-training");
-    return kExitBadInput;
-  }
-
-  std::vector<PolicyChoice> choices;
+// The policies of --policies and --policy, each created once to check it and to learn its own
+// name. Prints every bad one (not the first only); false if there was any.
+bool read_policy_choices(const CompareOptions& opt, std::vector<PolicyChoice>& choices) {
   std::vector<std::string> specs;
   if (!opt.policies.empty()) specs = split_commas(opt.policies);
   for (const std::string& s : opt.policy_specs) specs.push_back(s);
   if (specs.empty()) {
     fmt::print(stderr,
                "hetsim compare: name the policies with --policies a,b,c or --policy NAME[:k=v,...] (repeatable)\n");
-    return kExitBadInput;
+    return false;
   }
-  // Every policy's problems at once, not the first only.
   bool bad_policy = false;
+  std::string error;
   for (const std::string& s : specs) {
     PolicyChoice c;
     c.label = s;
@@ -107,25 +88,13 @@ int cmd_compare(const CompareOptions& opt) {
     }
     choices.push_back(std::move(c));
   }
-  if (bad_policy) return kExitBadInput;
-  std::vector<uint64_t> seeds;
-  if (opt.seeds_text.empty()) {
-    seeds.push_back(spec.seed);
-  } else if (!parse_seed_list(opt.seeds_text, seeds, error)) {
-    fmt::print(stderr, "hetsim compare: {}\n", error);
-    return kExitBadInput;
-  }
-  // Fail before simulating, not after, when the results could not be saved.
-  std::string why = opt.out.empty() ? "" : check_output_dir(opt.out);
-  if (why.empty() && !opt.out.empty()) why = lock_output_dir(opt.out);
-  if (!why.empty()) {
-    fmt::print(stderr, "hetsim: --out {}: {}\n", opt.out, why);
-    return kExitBadInput;
-  }
+  return !bad_policy;
+}
 
-  const auto wall0 = std::chrono::steady_clock::now();
-  // One model per seed, shared read-only by that seed's runs.
-  std::vector<std::optional<SimulationModel>> models(seeds.size());
+// One model per seed, shared read-only by that seed's runs. False (errors printed) if any failed.
+bool build_models(const ScenarioSpec& spec, const std::string& scenario, const std::vector<uint64_t>& seeds,
+                  std::vector<std::optional<SimulationModel>>& models) {
+  models.assign(seeds.size(), std::nullopt);
   std::vector<std::string> build_errors(seeds.size());
 #pragma omp parallel for schedule(dynamic, 1)
   for (std::size_t i = 0; i < seeds.size(); ++i) {
@@ -137,13 +106,20 @@ int cmd_compare(const CompareOptions& opt) {
   }
   for (const std::string& e : build_errors) {
     if (!e.empty()) {
-      fmt::print(stderr, "{}: error: {}\n", opt.scenario, e);
-      return kExitBadInput;
+      fmt::print(stderr, "{}: error: {}\n", scenario, e);
+      return false;
     }
   }
+  return true;
+}
 
+// Every policy x seed run, in parallel; values[policy x seeds + seed] holds run_metrics() in
+// order. False (the first error printed) if a run failed.
+bool run_grid(const CompareOptions& opt, const ScenarioSpec& spec, const std::vector<PolicyChoice>& choices,
+              const std::vector<uint64_t>& seeds, const std::vector<std::optional<SimulationModel>>& models,
+              std::vector<std::vector<double>>& values) {
   const std::size_t n_runs = choices.size() * seeds.size();
-  std::vector<std::vector<double>> values(n_runs);
+  values.assign(n_runs, {});
   std::vector<std::string> run_errors(n_runs);
   // Policies x seeds of the city are minutes of silence otherwise.
   CountProgress progress(stderr, parse_progress_mode(opt.progress), "hetsim compare: runs", n_runs);
@@ -169,36 +145,61 @@ int cmd_compare(const CompareOptions& opt) {
   for (const std::string& e : run_errors) {
     if (!e.empty()) {
       fmt::print(stderr, "hetsim compare: internal error: {}\n", e);
-      return 1;
+      return false;
     }
   }
+  return true;
+}
 
+// compare.csv: one row per run.
+std::string runs_csv(const std::vector<PolicyChoice>& choices, const std::vector<uint64_t>& seeds,
+                     const std::vector<std::vector<double>>& values) {
   std::string csv = "policy,policy_name,seed";
   for (const RunMetric& m : run_metrics()) csv += std::string(",") + m.name;
   csv += "\n";
-  for (std::size_t r = 0; r < n_runs; ++r) {
+  for (std::size_t r = 0; r < values.size(); ++r) {
     const PolicyChoice& c = choices[r / seeds.size()];
     csv += fmt::format("\"{}\",\"{}\",{}", c.label, c.resolved, seeds[r % seeds.size()]);
     for (double v : values[r]) csv += "," + metric_text(v);
     csv += "\n";
   }
-  std::string summary = "policy,metric,n,mean,sd,ci95_low,ci95_high\n";
-  std::vector<std::vector<MeanCi>> cis(choices.size());
-  for (std::size_t p = 0; p < choices.size(); ++p) {
+  return csv;
+}
+
+// Per policy and metric, the mean and its 95 % confidence interval over the seeds.
+std::vector<std::vector<MeanCi>> metric_cis(std::size_t policies, std::size_t seeds,
+                                            const std::vector<std::vector<double>>& values) {
+  std::vector<std::vector<MeanCi>> cis(policies);
+  for (std::size_t p = 0; p < policies; ++p) {
     for (std::size_t k = 0; k < run_metrics().size(); ++k) {
       std::vector<double> xs;
-      for (std::size_t si = 0; si < seeds.size(); ++si) xs.push_back(values[p * seeds.size() + si][k]);
-      const MeanCi c = mean_ci95(xs);
-      cis[p].push_back(c);
+      for (std::size_t si = 0; si < seeds; ++si) xs.push_back(values[p * seeds + si][k]);
+      cis[p].push_back(mean_ci95(xs));
+    }
+  }
+  return cis;
+}
+
+// compare_summary.csv: per policy and metric, n, mean, sd and the interval.
+std::string summary_csv(const std::vector<PolicyChoice>& choices, const std::vector<std::vector<MeanCi>>& cis) {
+  std::string summary = "policy,metric,n,mean,sd,ci95_low,ci95_high\n";
+  for (std::size_t p = 0; p < choices.size(); ++p) {
+    for (std::size_t k = 0; k < run_metrics().size(); ++k) {
+      const MeanCi& c = cis[p][k];
       summary +=
           fmt::format("\"{}\",{},{},{},{},{},{}\n", choices[p].label, run_metrics()[k].name, c.n, metric_text(c.mean),
                       metric_text(c.sd), metric_text(c.mean - c.half_width), metric_text(c.mean + c.half_width));
     }
   }
-  // Markdown: every metric, mean ± 95 % CI half-width over the seeds.
+  return summary;
+}
+
+// compare.md: every metric, mean ± 95 % CI half-width over the seeds.
+std::string compare_md(const std::string& scenario, const std::string& seeds_text, std::size_t seeds,
+                       const std::vector<PolicyChoice>& choices, const std::vector<std::vector<MeanCi>>& cis) {
   std::string md = fmt::format(
       "Scenario `{}`, seeds {}: mean ± half-width of the 95 % confidence interval (Student t, n = {}).\n\n| policy |",
-      spec.name, opt.seeds_text.empty() ? std::to_string(spec.seed) : opt.seeds_text, seeds.size());
+      scenario, seeds_text, seeds);
   std::string rule = "|---|";
   for (const RunMetric& m : run_metrics()) md += std::string(" ") + m.name + " |", rule += "---:|";
   md += "\n" + rule + "\n";
@@ -209,27 +210,81 @@ int cmd_compare(const CompareOptions& opt) {
     }
     md += "\n";
   }
+  return md;
+}
+
+// The console table: the headline metrics of each policy.
+void print_table(const std::vector<PolicyChoice>& choices, const std::vector<std::vector<MeanCi>>& cis) {
+  fmt::print("  {:<32}", "policy");
+  for (const char* h : kHeadline) fmt::print(" {:>22}", h);
+  fmt::print("\n");
+  for (std::size_t p = 0; p < choices.size(); ++p) {
+    fmt::print("  {:<32}", choices[p].label);
+    for (const char* h : kHeadline) {
+      for (std::size_t k = 0; k < run_metrics().size(); ++k) {
+        if (std::string(run_metrics()[k].name) != h) continue;
+        fmt::print(" {:>22}", ci_text(cis[p][k], run_metrics()[k].is_share));
+      }
+    }
+    fmt::print("\n");
+  }
+}
+
+}  // namespace
+
+int cmd_compare(const CompareOptions& opt) {
+  std::vector<std::pair<std::string, std::string>> overrides;
+  std::string error;
+  if (!parse_set_args(opt.sets, overrides, error)) {
+    fmt::print(stderr, "hetsim: {}\n", error);
+    return kExitBadInput;
+  }
+  ParseResult parsed = parse_scenario_file(opt.scenario, overrides);
+  if (!parsed.ok()) {
+    for (const Diagnostic& d : parsed.errors) fmt::print(stderr, "{}\n", d.format());
+    return kExitBadInput;
+  }
+  const ScenarioSpec& spec = parsed.spec;
+  if (spec.has_sharing_replay || spec.has_mixed_training) {
+    fmt::print(stderr, "hetsim compare: {} is a {} scenario; `hetsim run` runs its policies and seeds itself\n",
+               opt.scenario, spec.has_sharing_replay ? "trace-replay" : "mixed-training");
+    return kExitBadInput;
+  }
+  std::vector<PolicyChoice> choices;
+  if (!read_policy_choices(opt, choices)) return kExitBadInput;
+  std::vector<uint64_t> seeds;
+  if (opt.seeds_text.empty()) {
+    seeds.push_back(spec.seed);
+  } else if (!parse_seed_list(opt.seeds_text, seeds, error)) {
+    fmt::print(stderr, "hetsim compare: {}\n", error);
+    return kExitBadInput;
+  }
+  // Fail before simulating, not after, when the results could not be saved.
+  std::string why = opt.out.empty() ? "" : check_output_dir(opt.out);
+  if (why.empty() && !opt.out.empty()) why = lock_output_dir(opt.out);
+  if (!why.empty()) {
+    fmt::print(stderr, "hetsim: --out {}: {}\n", opt.out, why);
+    return kExitBadInput;
+  }
+
+  const auto wall0 = std::chrono::steady_clock::now();
+  std::vector<std::optional<SimulationModel>> models;
+  if (!build_models(spec, opt.scenario, seeds, models)) return kExitBadInput;
+  std::vector<std::vector<double>> values;
+  if (!run_grid(opt, spec, choices, seeds, models, values)) return 1;
+
+  const auto cis = metric_cis(choices.size(), seeds.size(), values);
   if (!opt.out.empty()) {
-    write_file_atomically(opt.out + "/compare.csv", csv);
-    write_file_atomically(opt.out + "/compare_summary.csv", summary);
-    write_file_atomically(opt.out + "/compare.md", md);
+    write_file_atomically(opt.out + "/compare.csv", runs_csv(choices, seeds, values));
+    write_file_atomically(opt.out + "/compare_summary.csv", summary_csv(choices, cis));
+    write_file_atomically(opt.out + "/compare.md",
+                          compare_md(spec.name, opt.seeds_text.empty() ? std::to_string(spec.seed) : opt.seeds_text,
+                                     seeds.size(), choices, cis));
   }
   if (!opt.quiet) {
     fmt::print("hetsim compare: {} | {} policies x {} seeds | {:.1f} s wall\n", spec.name, choices.size(), seeds.size(),
                std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count());
-    fmt::print("  {:<32}", "policy");
-    for (const char* h : kHeadline) fmt::print(" {:>22}", h);
-    fmt::print("\n");
-    for (std::size_t p = 0; p < choices.size(); ++p) {
-      fmt::print("  {:<32}", choices[p].label);
-      for (const char* h : kHeadline) {
-        for (std::size_t k = 0; k < run_metrics().size(); ++k) {
-          if (std::string(run_metrics()[k].name) != h) continue;
-          fmt::print(" {:>22}", ci_text(cis[p][k], run_metrics()[k].is_share));
-        }
-      }
-      fmt::print("\n");
-    }
+    print_table(choices, cis);
     if (!opt.out.empty()) fmt::print("  outputs in {}/ (compare.csv, compare_summary.csv, compare.md)\n", opt.out);
   }
   return 0;

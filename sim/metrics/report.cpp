@@ -55,23 +55,14 @@ Billing bill_run(const ReportInputs& in) {
 
 nlohmann::ordered_json summary_json(const ReportInputs& in) { return summary_json(in, bill_run(in)); }
 
-nlohmann::ordered_json summary_json(const ReportInputs& in, const Billing& bill) {
-  const Cluster& c = *in.cluster;
-  const MetricsCollector& m = *in.metrics;
-  const auto& recs = m.records();
+namespace {
+// The summary's sections, in the order summary.json lists them (docs/scenario-format.md "Output
+// schemas").
+
+// jobs, jct_s, wait_s and makespan_s.
+void add_job_outcomes(const ReportInputs& in, nlohmann::ordered_json& s) {
+  const auto& recs = in.metrics->records();
   const auto& jobs = *in.jobs;
-  nlohmann::ordered_json s;
-  s["scenario"] = in.info->scenario;
-  s["seed"] = in.info->seed;
-  s["policy"] = in.info->policy;
-  s["horizon_s"] = in.info->horizon_s;
-  s["end_time_s"] = m.end_time().seconds();
-
-  std::size_t chip_types = 0;
-  for (ChipId ch = 0; ch < in.chips->size(); ++ch) chip_types += c.total_cards_of_chip(ch) > 0;
-  s["cluster"] = {{"cards", c.card_count()},         {"nodes", c.node_count()}, {"chip_types", chip_types},
-                  {"providers", c.provider_count()}, {"sites", c.site_count()}, {"tenants", in.tenants->size()}};
-
   uint64_t submitted = 0, completed = 0, running = 0, pending = 0, failed = 0;
   std::vector<double> jct, wait;
   SimTime first_arrival = kNever, last_end = SimTime::zero();
@@ -108,7 +99,11 @@ nlohmann::ordered_json summary_json(const ReportInputs& in, const Billing& bill)
   s["jct_s"] = dist_json(describe(jct), true);
   s["wait_s"] = dist_json(describe(wait), false);
   s["makespan_s"] = completed > 0 ? (last_end - first_arrival).seconds() : 0.0;
+}
 
+nlohmann::ordered_json utilization_json(const ReportInputs& in) {
+  const Cluster& c = *in.cluster;
+  const MetricsCollector& m = *in.metrics;
   const SimTime window = m.end_time();
   nlohmann::ordered_json util;
   util["window_s"] = window.seconds();
@@ -136,8 +131,13 @@ nlohmann::ordered_json summary_json(const ReportInputs& in, const Billing& bill)
   util["by_provider"] = by_provider;
   // Idle card-time while jobs waited, as a share of all card-time in the window.
   util["stranded"] = r9(ratio(m.stranded_card_us(), static_cast<int64_t>(c.card_count()), window));
-  s["utilization"] = util;
+  return util;
+}
 
+// Gangs that spanned chip types (docs/mixed-training.md).
+nlohmann::ordered_json mixed_json(const ReportInputs& in) {
+  const auto& recs = in.metrics->records();
+  const SimTime window = in.metrics->end_time();
   uint64_t mixed_jobs = 0;
   double mixed_card_s = 0, eta_sum = 0;
   for (JobId i = 0; i < recs.size(); ++i) {
@@ -148,11 +148,16 @@ nlohmann::ordered_json summary_json(const ReportInputs& in, const Billing& bill)
     const SimTime until = has_ended(r) ? r.end : window;
     mixed_card_s += static_cast<double>(r.cards) * (until - r.segment_start).seconds();
   }
-  s["mixed"] = {{"jobs_started", mixed_jobs},
-                {"card_hours", r9(mixed_card_s / 3600.0)},
-                {"mean_efficiency", mixed_jobs > 0 ? r9(eta_sum / static_cast<double>(mixed_jobs)) : 0.0}};
+  return nlohmann::ordered_json{
+      {"jobs_started", mixed_jobs},
+      {"card_hours", r9(mixed_card_s / 3600.0)},
+      {"mean_efficiency", mixed_jobs > 0 ? r9(eta_sum / static_cast<double>(mixed_jobs)) : 0.0}};
+}
 
-  // Elastic jobs (docs/policies.md "Sia"): zeros when no job may change its gang size.
+// Elastic jobs (docs/policies.md "Sia"): zeros when no job may change its gang size.
+nlohmann::ordered_json elastic_json(const ReportInputs& in) {
+  const auto& recs = in.metrics->records();
+  const auto& jobs = *in.jobs;
   uint64_t elastic_jobs = 0, resized_jobs = 0, resizes = 0;
   for (JobId i = 0; i < recs.size(); ++i) {
     if (!jobs[i].elastic()) continue;
@@ -160,10 +165,14 @@ nlohmann::ordered_json summary_json(const ReportInputs& in, const Billing& bill)
     resized_jobs += recs[i].resizes > 0 ? 1 : 0;
     resizes += recs[i].resizes;
   }
-  s["elastic"] = {{"jobs", elastic_jobs}, {"jobs_resized", resized_jobs}, {"resizes", resizes}};
+  return nlohmann::ordered_json{{"jobs", elastic_jobs}, {"jobs_resized", resized_jobs}, {"resizes", resizes}};
+}
 
-  // Guaranteed shares (docs/policies.md "Guaranteed shares"): the preemptions that took cards back
-  // for a guarantee, and per tenant with one its reserved cards and its jobs' first waits.
+// Guaranteed shares (docs/policies.md "Guaranteed shares"): the preemptions that took cards back
+// for a guarantee, and per tenant with one its reserved cards and its jobs' first waits.
+nlohmann::ordered_json guarantees_json(const ReportInputs& in) {
+  const auto& recs = in.metrics->records();
+  const auto& jobs = *in.jobs;
   uint64_t reclaims = 0, reclaimed_jobs = 0, guaranteed_tenants = 0;
   for (const JobRecord& r : recs) {
     reclaims += r.reclaims;
@@ -192,26 +201,30 @@ nlohmann::ordered_json summary_json(const ReportInputs& in, const Billing& bill)
         {"jobs_started", t_started[t]},
         {"mean_wait_s", t_started[t] > 0 ? r2(wait_s[t] / static_cast<double>(t_started[t])) : 0.0}};
   }
-  s["guarantees"] = {{"tenants", guaranteed_tenants},
-                     {"reclaims", reclaims},
-                     {"jobs_reclaimed", reclaimed_jobs},
-                     {"by_tenant", guaranteed}};
+  return nlohmann::ordered_json{{"tenants", guaranteed_tenants},
+                                {"reclaims", reclaims},
+                                {"jobs_reclaimed", reclaimed_jobs},
+                                {"by_tenant", guaranteed}};
+}
 
-  // Preemptions (docs/policies.md, "Preemption") and the kills of failures: zeros without them.
-  uint64_t preemptions = 0, preempted_jobs = 0, kills = 0;
-  double lost_card_s = 0, failure_lost_card_s = 0;
+// Preemptions (docs/policies.md, "Preemption"): zeros without them; failures count their own losses.
+nlohmann::ordered_json preemption_json(const ReportInputs& in) {
+  const auto& recs = in.metrics->records();
+  uint64_t preemptions = 0, preempted_jobs = 0;
+  double lost_card_s = 0;
   for (const JobRecord& r : recs) {
     preemptions += r.preemptions;
     preempted_jobs += r.preemptions > 0 ? 1 : 0;
     lost_card_s += r.lost_card_s - r.failure_lost_card_s;
-    kills += r.failures;
-    failure_lost_card_s += r.failure_lost_card_s;
   }
-  s["preemption"] = {
+  return nlohmann::ordered_json{
       {"preemptions", preemptions}, {"jobs_preempted", preempted_jobs}, {"lost_card_hours", r9(lost_card_s / 3600.0)}};
+}
 
-  // Data staging (docs/scenario-format.md, "data_staging"): zeros without it. Jobs still copying
-  // at the end count the seconds up to their last arrival or stop only.
+// Data staging (docs/scenario-format.md, "data_staging"): zeros without it. Jobs still copying
+// at the end count the seconds up to their last arrival or stop only.
+nlohmann::ordered_json staging_json(const ReportInputs& in) {
+  const auto& recs = in.metrics->records();
   uint64_t copies = 0, staged_jobs = 0;
   double staged_gb = 0, staging_s = 0, staging_card_s = 0;
   for (JobId i = 0; i < recs.size(); ++i) {
@@ -222,20 +235,32 @@ nlohmann::ordered_json summary_json(const ReportInputs& in, const Billing& bill)
     staging_s += r.staging_s;
     staging_card_s += r.staging_card_s;
   }
-  s["staging"] = {{"copies", copies},
-                  {"jobs_staged", staged_jobs},
-                  {"staged_tb", r9(staged_gb / 1000.0)},
-                  {"mean_staging_s", staged_jobs > 0 ? r9(staging_s / static_cast<double>(staged_jobs)) : 0.0},
-                  {"staging_card_hours", r9(staging_card_s / 3600.0)}};
+  return nlohmann::ordered_json{
+      {"copies", copies},
+      {"jobs_staged", staged_jobs},
+      {"staged_tb", r9(staged_gb / 1000.0)},
+      {"mean_staging_s", staged_jobs > 0 ? r9(staging_s / static_cast<double>(staged_jobs)) : 0.0},
+      {"staging_card_hours", r9(staging_card_s / 3600.0)}};
+}
 
-  // Failures (docs/scenario-format.md, "failures"): zeros without them.
-  s["failures"] = {{"node_failures", m.node_failures()},
-                   {"card_hours_down", r9(static_cast<double>(m.down_card_us()) / 3.6e9)},
-                   {"job_kills", kills},
-                   {"jobs_failed", failed},
-                   {"lost_card_hours", r9(failure_lost_card_s / 3600.0)}};
+// Failures (docs/scenario-format.md, "failures"): zeros without them.
+nlohmann::ordered_json failures_json(const ReportInputs& in, uint64_t failed) {
+  const MetricsCollector& m = *in.metrics;
+  uint64_t kills = 0;
+  double failure_lost_card_s = 0;
+  for (const JobRecord& r : m.records()) {
+    kills += r.failures;
+    failure_lost_card_s += r.failure_lost_card_s;
+  }
+  return nlohmann::ordered_json{{"node_failures", m.node_failures()},
+                                {"card_hours_down", r9(static_cast<double>(m.down_card_us()) / 3.6e9)},
+                                {"job_kills", kills},
+                                {"jobs_failed", failed},
+                                {"lost_card_hours", r9(failure_lost_card_s / 3600.0)}};
+}
 
-  // Rent and vouchers (docs/scenario-format.md, "Prices and vouchers").
+// Rent and vouchers (docs/scenario-format.md, "Prices and vouchers").
+nlohmann::ordered_json cost_json(const ReportInputs& in, const Billing& bill) {
   nlohmann::ordered_json by_tenant = nlohmann::ordered_json::object();
   std::size_t at_budget = 0, rent_budget_spent = 0;
   for (std::size_t t = 0; t < in.tenants->size(); ++t) {
@@ -244,22 +269,52 @@ nlohmann::ordered_json summary_json(const ReportInputs& in, const Billing& bill)
     const Tenant& tenant = (*in.tenants)[t];
     rent_budget_spent += tenant.has_budget() && bill.tenant_rent[t] >= tenant.budget ? 1 : 0;
   }
-  s["cost"] = {{"currency", in.vouchers->currency},
-               {"rent", r2(bill.rent)},
-               {"subsidy", r2(bill.subsidy)},
-               {"paid_by_tenants", r2(bill.rent - bill.subsidy)},
-               {"subsidy_share", bill.rent > 0 ? r9(bill.subsidy / bill.rent) : 0.0},
-               {"tenants_at_voucher_budget", at_budget},
-               {"tenants_at_budget", rent_budget_spent},
-               {"by_tenant", by_tenant}};
+  return nlohmann::ordered_json{{"currency", in.vouchers->currency},
+                                {"rent", r2(bill.rent)},
+                                {"subsidy", r2(bill.subsidy)},
+                                {"paid_by_tenants", r2(bill.rent - bill.subsidy)},
+                                {"subsidy_share", bill.rent > 0 ? r9(bill.subsidy / bill.rent) : 0.0},
+                                {"tenants_at_voucher_budget", at_budget},
+                                {"tenants_at_budget", rent_budget_spent},
+                                {"by_tenant", by_tenant}};
+}
 
-  // Wall-clock figures live only here: everything above is deterministic.
-  s["engine"] = {{"device", in.info->device},
-                 {"events", in.info->events},
-                 {"wall_s", in.info->wall_s},
-                 {"events_per_s", in.info->wall_s > 0 ? static_cast<double>(in.info->events) / in.info->wall_s : 0.0},
-                 {"planner_calls", in.info->planner_calls},
-                 {"planner_s", in.info->planner_s}};
+// The run's wall-clock figures: the only part of the summary that is not deterministic.
+nlohmann::ordered_json engine_json(const ReportInputs& in) {
+  return nlohmann::ordered_json{
+      {"device", in.info->device},
+      {"events", in.info->events},
+      {"wall_s", in.info->wall_s},
+      {"events_per_s", in.info->wall_s > 0 ? static_cast<double>(in.info->events) / in.info->wall_s : 0.0},
+      {"planner_calls", in.info->planner_calls},
+      {"planner_s", in.info->planner_s}};
+}
+}  // namespace
+
+nlohmann::ordered_json summary_json(const ReportInputs& in, const Billing& bill) {
+  const Cluster& c = *in.cluster;
+  const MetricsCollector& m = *in.metrics;
+  nlohmann::ordered_json s;
+  s["scenario"] = in.info->scenario;
+  s["seed"] = in.info->seed;
+  s["policy"] = in.info->policy;
+  s["horizon_s"] = in.info->horizon_s;
+  s["end_time_s"] = m.end_time().seconds();
+
+  std::size_t chip_types = 0;
+  for (ChipId ch = 0; ch < in.chips->size(); ++ch) chip_types += c.total_cards_of_chip(ch) > 0;
+  s["cluster"] = {{"cards", c.card_count()},         {"nodes", c.node_count()}, {"chip_types", chip_types},
+                  {"providers", c.provider_count()}, {"sites", c.site_count()}, {"tenants", in.tenants->size()}};
+  add_job_outcomes(in, s);
+  s["utilization"] = utilization_json(in);
+  s["mixed"] = mixed_json(in);
+  s["elastic"] = elastic_json(in);
+  s["guarantees"] = guarantees_json(in);
+  s["preemption"] = preemption_json(in);
+  s["staging"] = staging_json(in);
+  s["failures"] = failures_json(in, s["jobs"]["failed"].get<uint64_t>());
+  s["cost"] = cost_json(in, bill);
+  s["engine"] = engine_json(in);
   return s;
 }
 

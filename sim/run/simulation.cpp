@@ -171,7 +171,10 @@ double Simulation::estimated_runtime_s(JobId id, const AllocationShape& shape) c
   return scaled_estimate_s(id, step_time_on(id, std::span<const ChipCount>(&one, 1), shape, &eta));
 }
 
-void Simulation::start(JobId id, Allocation a) {
+// Every rule a start must keep, in the order they are checked; violation() (a PolicyViolation
+// that ends the run) at the first one broken. Fills the gang's chip groups into `mix` and returns
+// its shape.
+AllocationShape Simulation::check_start(JobId id, const Allocation& a, std::vector<ChipCount>& mix) const {
   if (id >= model_.jobs.size()) violation(id, "no such job");
   if (state_[id] != State::Pending) violation(id, "job is not pending");
   const Job& j = model_.jobs[id];
@@ -196,7 +199,6 @@ void Simulation::start(JobId id, Allocation a) {
     }
     violation(id, "gang of " + std::to_string(j.cards) + " cards given " + std::to_string(cards) + " (all-or-nothing)");
   }
-  std::vector<ChipCount>& mix = mix_scratch_;
   chip_mix(a, cluster_, mix);
   for (const ChipCount& g : mix) {
     const std::string& name = model_.chips.at(g.chip).name;
@@ -208,6 +210,20 @@ void Simulation::start(JobId id, Allocation a) {
   }
   const std::string why = cluster_.check(a);
   if (!why.empty()) violation(id, why);
+  check_tenant_rules(id, a, cards);
+  const AllocationShape shape = shape_of(a, cluster_, *topology_);
+  // Whole-gang test: comparing each grant with the first misses A@site0, A@site1, B@site0.
+  if (mix.size() > 1 && shape.sites > 1) violation(id, "a gang spanning chip types must stay in one site");
+  if (shape.sites > 1) {
+    if (!j.allow_cross_site) violation(id, "gang spans sites but the job does not allow it");
+    if (!(shape.inter_site_gbps > 0)) violation(id, "gang spans sites with no network path between them");
+  }
+  return shape;
+}
+
+// A tenant's quota and budget, and other tenants' guaranteed shares.
+void Simulation::check_tenant_rules(JobId id, const Allocation& a, uint32_t cards) const {
+  const Job& j = model_.jobs[id];
   if (has_quotas()) {
     const std::vector<int64_t> take = allocation_cards_by_provider(cluster_, a);
     const std::string& tenant = model_.tenants.at(j.tenant).name;
@@ -229,25 +245,13 @@ void Simulation::start(JobId id, Allocation a) {
       }
     }
   }
-  const AllocationShape shape = shape_of(a, cluster_, *topology_);
-  // Whole-gang test: comparing each grant with the first misses A@site0, A@site1, B@site0.
-  if (mix.size() > 1 && shape.sites > 1) violation(id, "a gang spanning chip types must stay in one site");
-  if (shape.sites > 1) {
-    if (!j.allow_cross_site) violation(id, "gang spans sites but the job does not allow it");
-    if (!(shape.inter_site_gbps > 0)) violation(id, "gang spans sites with no network path between them");
-  }
+}
 
-  cluster_.allocate(a);
-  hold_for_tenant(id, a, +1);
-  ++version_;
-  set_state(id, State::Running);
-  --pending_count_;
-  const SimTime now = engine_.now();
-  double eta = 0;
-  const double step_s = step_time_on(id, mix, shape, &eta);
-  if (mix.size() > 1 && !(eta > 0)) violation(id, "no mixed-training plan fits this mix of chips");
-  // A first run without periodic checkpoints takes exactly its steps; otherwise the segment
-  // arithmetic of sim/perf/checkpoint.hpp adds restart and checkpoint time.
+// The run's wall time on its cards (a first run without periodic checkpoints takes exactly its
+// steps; otherwise the segment arithmetic of sim/perf/checkpoint.hpp adds restart and checkpoint
+// time) and, in `est`, the estimate of it; notes the run's state for a later stop.
+SimTime Simulation::plan_run(JobId id, double step_s, SimTime now, double& est) {
+  const Job& j = model_.jobs[id];
   const bool resumed = !runs_.empty() && runs_[id].epoch > 0;  // an earlier run was stopped
   const double done = runs_.empty() ? 0.0 : runs_[id].done_steps;
   const double left = std::max(0.0, static_cast<double>(j.steps) - done);
@@ -257,7 +261,7 @@ void Simulation::start(JobId id, Allocation a) {
   seg.save_s = model_.checkpoint.transfer_s(j);
   seg.interval_s = model_.checkpoint.interval_s;
   SimTime runtime;
-  double est = scaled_estimate_s(id, step_s);
+  est = scaled_estimate_s(id, step_s);
   if (!resumed && !(seg.interval_s > 0)) {
     runtime = runtime_for_steps(j.steps, step_s);
   } else {
@@ -274,6 +278,23 @@ void Simulation::start(JobId id, Allocation a) {
     r.resume_s = seg.resume_s;
     r.train_s = seg.train_s;
   }
+  return runtime;
+}
+
+void Simulation::start(JobId id, Allocation a) {
+  std::vector<ChipCount>& mix = mix_scratch_;
+  const AllocationShape shape = check_start(id, a, mix);
+  cluster_.allocate(a);
+  hold_for_tenant(id, a, +1);
+  ++version_;
+  set_state(id, State::Running);
+  --pending_count_;
+  const SimTime now = engine_.now();
+  double eta = 0;
+  const double step_s = step_time_on(id, mix, shape, &eta);
+  if (mix.size() > 1 && !(eta > 0)) violation(id, "no mixed-training plan fits this mix of chips");
+  double est = 0;
+  const SimTime runtime = plan_run(id, step_s, now, est);
   // With data staging the run trains once its copies arrive (copy_arrived); it holds its cards
   // from now, and its estimated end includes the copies' estimate at current link shares.
   const uint16_t copies = model_.data_staging.enabled ? begin_staging(id, a) : 0;

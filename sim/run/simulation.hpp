@@ -114,6 +114,10 @@ class Simulation final : public SchedulingContext {
     kStaged = 12,  // scenario `data_staging:`
   };
   [[noreturn]] void violation(JobId id, const std::string& what) const;
+  // The checks and the arithmetic of start(): sim/run/simulation.cpp says what each does.
+  AllocationShape check_start(JobId id, const Allocation& a, std::vector<ChipCount>& mix) const;
+  void check_tenant_rules(JobId id, const Allocation& a, uint32_t cards) const;
+  SimTime plan_run(JobId id, double step_s, SimTime now, double& est);
   void submit_arrivals();
   void set_state(JobId id, State s);
   void check_local(JobId started);  // after a start (started != kNoJob) or a completion

@@ -17,21 +17,22 @@ auto lookup(const Map& m, const std::string& name, const char* what) {
   if (it == m.end()) throw std::invalid_argument(std::string("undefined ") + what + " '" + name + "'");
   return it->second;
 }
-}  // namespace
 
-SimulationModel build_scenario(const ScenarioSpec& spec, uint64_t seed) {
-  SimulationModel m;
-  m.scenario_name = spec.name;
-  m.seed = seed;
+// Chips, with each marked domestic when its vendor is one of the vouchers' domestic vendors.
+void add_chips(const ScenarioSpec& spec, SimulationModel& m) {
   for (ChipSpec c : spec.chips) {
     const auto& dv = spec.vouchers.domestic_vendors;
     c.domestic = std::find(dv.begin(), dv.end(), c.vendor) != dv.end();
     m.chips.add_or_replace(std::move(c));
   }
+}
 
+// Sites, providers and their pools, links and the topology. Returns the site ids by name; the
+// sites' fabrics in id order go to `fabrics`.
+std::map<std::string, SiteId> build_platform(const ScenarioSpec& spec, SimulationModel& m,
+                                             std::vector<SiteFabric>& fabrics) {
   m.cluster = Cluster(m.chips.size());
   std::map<std::string, SiteId> site_ids;
-  std::vector<SiteFabric> fabrics;
   for (const SiteSpec& s : spec.sites) {
     site_ids[s.name] = m.cluster.add_site(s.name);
     fabrics.push_back(s.fabric);
@@ -54,7 +55,11 @@ SimulationModel build_scenario(const ScenarioSpec& spec, uint64_t seed) {
     links.push_back({lookup(site_ids, l.a, "site"), lookup(site_ids, l.b, "site"), l.latency_us, l.bandwidth_gbps});
   }
   m.topology = Topology::build(m.cluster, links, fabrics);
+  return site_ids;
+}
 
+// Tenants with their quotas and guaranteed shares by provider id.
+void add_tenants(const ScenarioSpec& spec, SimulationModel& m) {
   for (const TenantSpec& t : spec.tenants) {
     m.tenants.push_back(Tenant{t.name, t.weight, t.priority, t.mix_chips, t.voucher_share, t.voucher_budget});
     m.tenants.back().budget = t.budget;
@@ -80,15 +85,11 @@ SimulationModel build_scenario(const ScenarioSpec& spec, uint64_t seed) {
       }
     }
   }
-  m.vouchers.city_share = spec.vouchers.city_share;
-  m.vouchers.domestic_share = spec.vouchers.domestic_share;
-  m.vouchers.max_share = spec.vouchers.max_share;
-  m.vouchers.currency = spec.vouchers.currency;
-  m.perf.comm_overlap = spec.perf.comm_overlap;
-  m.perf.memory_usable_fraction = spec.perf.memory_usable_fraction;
-  m.checkpoint = spec.checkpoint;
-  m.data_staging = spec.data_staging;
-  // Failure rates by chip id: a named chip's entry wins over `all`, whatever the order.
+}
+
+// Node failure rates by chip id (a named chip's entry wins over `all`, whatever the order), site
+// outages and link outages by the built topology's link ids.
+void set_failures(const ScenarioSpec& spec, const std::map<std::string, SiteId>& site_ids, SimulationModel& m) {
   if (!spec.failures.nodes.empty()) m.failures.by_chip.assign(m.chips.size(), NodeFailureRate{});
   for (const bool named : {false, true}) {
     for (const FailuresSpec::Nodes& n : spec.failures.nodes) {
@@ -112,6 +113,18 @@ SimulationModel build_scenario(const ScenarioSpec& spec, uint64_t seed) {
                                        SimTime::from_seconds(o.duration_s)});
   }
   m.failures.retry_limit = spec.failures.retry_limit;
+}
+
+// Prices, perf, checkpoints, staging, mixing, horizon and sampling: copied from the spec.
+void set_settings(const ScenarioSpec& spec, SimulationModel& m) {
+  m.vouchers.city_share = spec.vouchers.city_share;
+  m.vouchers.domestic_share = spec.vouchers.domestic_share;
+  m.vouchers.max_share = spec.vouchers.max_share;
+  m.vouchers.currency = spec.vouchers.currency;
+  m.perf.comm_overlap = spec.perf.comm_overlap;
+  m.perf.memory_usable_fraction = spec.perf.memory_usable_fraction;
+  m.checkpoint = spec.checkpoint;
+  m.data_staging = spec.data_staging;
   m.mixing.models = spec.perf.mixing.models;
   m.mixing.fixed_efficiency = spec.perf.mixing.fixed_efficiency;
   m.mixing.cross_vendor_gbps = spec.perf.mixing.cross_vendor_gbps;
@@ -120,25 +133,24 @@ SimulationModel build_scenario(const ScenarioSpec& spec, uint64_t seed) {
   m.mixing.memory_usable_fraction = spec.perf.memory_usable_fraction;
   m.horizon = SimTime::from_seconds(spec.horizon_s);
   m.sample_interval = SimTime::from_seconds(spec.metrics.timeseries_interval_s);
+}
 
-  const bool has_work = !spec.workload.classes.empty() || !spec.workload.jobs.empty() || spec.workload.gavel.enabled;
-  if (spec.has_throughputs) {
-    MeasuredThroughputs& t = m.measured;
-    t.types = spec.throughputs.types;
-    t.chip_count = m.chips.size();
-    t.steps_per_s.assign(t.types.size() * t.chip_count, 0.0);
-    for (std::size_t e = 0; e < spec.throughputs.chips.size(); ++e) {
-      const ChipId chip = *m.chips.find(spec.throughputs.chips[e].second);
-      for (std::size_t ty = 0; ty < t.types.size(); ++ty)
-        t.steps_per_s[ty * t.chip_count + chip] = spec.throughputs.rates[e][ty];
-    }
+// Measured steps per second by (job type, chip id) from `throughputs:`.
+void set_measured(const ScenarioSpec& spec, SimulationModel& m) {
+  MeasuredThroughputs& t = m.measured;
+  t.types = spec.throughputs.types;
+  t.chip_count = m.chips.size();
+  t.steps_per_s.assign(t.types.size() * t.chip_count, 0.0);
+  for (std::size_t e = 0; e < spec.throughputs.chips.size(); ++e) {
+    const ChipId chip = *m.chips.find(spec.throughputs.chips[e].second);
+    for (std::size_t ty = 0; ty < t.types.size(); ++ty)
+      t.steps_per_s[ty * t.chip_count + chip] = spec.throughputs.rates[e][ty];
   }
-  if (has_work) {
-    auto ref = m.chips.find(spec.workload.reference_chip);
-    if (!ref) throw std::invalid_argument("undefined reference chip '" + spec.workload.reference_chip + "'");
-    m.reference_chip = *ref;
-  }
+}
 
+// What the workload generator sees of the platform; the reference step time is the perf model's on
+// a packed gang of the reference chip in the first site's fabric.
+GeneratorContext generator_context(const SimulationModel& m, const std::vector<SiteFabric>& fabrics) {
   GeneratorContext ctx;
   ctx.catalog = &m.chips;
   for (const Tenant& t : m.tenants) {
@@ -159,7 +171,7 @@ SimulationModel build_scenario(const ScenarioSpec& spec, uint64_t seed) {
     const auto cards = static_cast<uint32_t>((p.end_node - p.first_node) * p.cards_per_node);
     ctx.max_gang_by_chip[p.chip] = std::max(ctx.max_gang_by_chip[p.chip], cards);
   }
-  const ChipSpec ref_chip = has_work ? m.chips.at(m.reference_chip) : ChipSpec{};
+  const ChipSpec ref_chip = m.chips.at(m.reference_chip);
   const SiteFabric fabric = fabrics.empty() ? SiteFabric{} : fabrics.front();
   const PerfParams perf = m.perf;
   const ChipId ref_id = m.reference_chip;
@@ -170,26 +182,49 @@ SimulationModel build_scenario(const ScenarioSpec& spec, uint64_t seed) {
   };
   ctx.measured = &m.measured;
   ctx.reference_chip = m.reference_chip;
+  return ctx;
+}
+
+// scenario.stop_when_jobs_end: the window of job ids whose ends stop the run.
+void set_stop_window(const ScenarioSpec& spec, SimulationModel& m) {
+  m.stop_waiting = spec.stop_waiting;
+  if (spec.stop_last == 0) return;
+  if (spec.stop_first >= m.jobs.size())
+    throw std::invalid_argument("scenario.stop_when_jobs_end" +
+                                (spec.stop_pos.line > 0
+                                     ? " (" + spec.stop_pos.file + ":" + std::to_string(spec.stop_pos.line) + ":" +
+                                           std::to_string(spec.stop_pos.col) + ")"
+                                     : std::string()) +
+                                ": the window starts at job " + std::to_string(spec.stop_first) +
+                                " but this seed's workload has " + std::to_string(m.jobs.size()) + " jobs");
+  m.stop_first = static_cast<JobId>(spec.stop_first);
+  m.stop_last = static_cast<JobId>(std::min<uint64_t>(spec.stop_last, m.jobs.size()));
+}
+}  // namespace
+
+SimulationModel build_scenario(const ScenarioSpec& spec, uint64_t seed) {
+  SimulationModel m;
+  m.scenario_name = spec.name;
+  m.seed = seed;
+  add_chips(spec, m);
+  std::vector<SiteFabric> fabrics;
+  const std::map<std::string, SiteId> site_ids = build_platform(spec, m, fabrics);
+  add_tenants(spec, m);
+  set_settings(spec, m);
+  set_failures(spec, site_ids, m);
+  if (spec.has_throughputs) set_measured(spec, m);
+  const bool has_work = !spec.workload.classes.empty() || !spec.workload.jobs.empty() || spec.workload.gavel.enabled;
   if (has_work) {
-    m.jobs = generate_workload(spec.workload, ctx, spec.horizon_s, RngStreams(seed));
+    auto ref = m.chips.find(spec.workload.reference_chip);
+    if (!ref) throw std::invalid_argument("undefined reference chip '" + spec.workload.reference_chip + "'");
+    m.reference_chip = *ref;
+    m.jobs = generate_workload(spec.workload, generator_context(m, fabrics), spec.horizon_s, RngStreams(seed));
     // A job without its own priority takes its tenant's.
     for (Job& j : m.jobs) {
       if (j.priority < 0) j.priority = j.tenant < m.tenants.size() ? m.tenants[j.tenant].priority : 0;
     }
   }
-  m.stop_waiting = spec.stop_waiting;
-  if (spec.stop_last > 0) {
-    if (spec.stop_first >= m.jobs.size())
-      throw std::invalid_argument("scenario.stop_when_jobs_end" +
-                                  (spec.stop_pos.line > 0
-                                       ? " (" + spec.stop_pos.file + ":" + std::to_string(spec.stop_pos.line) + ":" +
-                                             std::to_string(spec.stop_pos.col) + ")"
-                                       : std::string()) +
-                                  ": the window starts at job " + std::to_string(spec.stop_first) +
-                                  " but this seed's workload has " + std::to_string(m.jobs.size()) + " jobs");
-    m.stop_first = static_cast<JobId>(spec.stop_first);
-    m.stop_last = static_cast<JobId>(std::min<uint64_t>(spec.stop_last, m.jobs.size()));
-  }
+  set_stop_window(spec, m);
   compute_reference_step_times(m);
   return m;
 }

@@ -106,11 +106,11 @@ double GavelPolicy::rate(const SchedulingContext& ctx, JobId id, std::size_t k) 
   return ctx.steps_per_s(id, types_[k]);
 }
 
-void GavelPolicy::recompute(const SchedulingContext& ctx) {
-  const SimTime now = ctx.now();
+// Gavel's _reset_time_run_so_far: each job's time on each type restarts at half a round; the
+// deficit keeps what the job was owed under the last allocation.
+void GavelPolicy::reset_time_so_far(SimTime now) {
   const std::size_t K = types_.size();
   const double half = o_.round.seconds() / 2;
-  // Reset (Gavel's _reset_time_run_so_far): the deficit keeps what each job was owed.
   const double elapsed = ever_reset_ ? (now - last_reset_).seconds() : 0.0;
   for (JobId id : active_) {
     JobState& s = state(id);
@@ -120,13 +120,16 @@ void GavelPolicy::recompute(const SchedulingContext& ctx) {
     }
   }
   std::fill(worker_time_.begin(), worker_time_.end(), half * static_cast<double>(active_.size()));
+}
 
-  // The program: the first max_jobs active jobs that can run somewhere.
-  std::vector<JobId> ids;
+// The program: the first max_jobs active jobs that can run somewhere (their ids in `ids`), with
+// the rates the policy believes (aware or not) and, in `real`, the true ones, job-major.
+AllocationProblem GavelPolicy::build_problem(const SchedulingContext& ctx, std::vector<JobId>& ids,
+                                             std::vector<double>& real) const {
+  const std::size_t K = types_.size();
   AllocationProblem p;
   p.types = K;
   p.workers = workers_;
-  std::vector<double> real;
   for (JobId id : active_) {
     if (ids.size() >= o_.max_jobs) break;
     std::vector<double> row(K);
@@ -148,7 +151,90 @@ void GavelPolicy::recompute(const SchedulingContext& ctx) {
     p.scale.push_back(ctx.job(id).cards);
   }
   p.jobs = ids.size();
+  return p;
+}
 
+// Themis' finish-time fairness: each job's finish time on its isolated share so far (cumulated
+// across recomputations) plus its remaining work at the isolated rate.
+Allocation2D GavelPolicy::finish_time_allocation(const SchedulingContext& ctx, const AllocationProblem& p,
+                                                 const std::vector<JobId>& ids, const std::vector<double>& remaining) {
+  const SimTime now = ctx.now();
+  const std::vector<double> iso = isolated_throughput(p);
+  std::vector<double> since(p.jobs), finish(p.jobs);
+  for (std::size_t j = 0; j < p.jobs; ++j) {
+    JobState& s = state(ids[j]);
+    if (s.last_remaining >= 0 && s.last_isolated_rate > 0) {
+      s.cum_isolated_s += std::max(0.0, s.last_remaining - remaining[j]) / s.last_isolated_rate;
+    }
+    s.last_remaining = remaining[j];
+    s.last_isolated_rate = iso[j];
+    since[j] = (now - ctx.job(ids[j]).arrival).seconds();
+    finish[j] = iso[j] > 0 ? s.cum_isolated_s + remaining[j] / iso[j] : 0.0;
+  }
+  return finish_time_fairness(p, remaining, since, finish);
+}
+
+// Greedy in arrival order, stopping at the first job that fits no type (strict FIFO). Aware:
+// recomputed from scratch on the type where the job runs fastest. Agnostic: jobs keep the type
+// they were given; a new job gets a random type among those with room.
+Allocation2D GavelPolicy::fifo_allocation(const SchedulingContext& ctx, const AllocationProblem& p,
+                                          const std::vector<JobId>& ids, const std::vector<double>& real) {
+  const std::size_t K = types_.size();
+  Allocation2D a;
+  a.x.assign(p.jobs * K, 0.0);
+  a.solved = true;
+  std::vector<double> left = workers_;
+  std::vector<char> placed(p.jobs, 0);
+  if (!o_.aware) {
+    for (std::size_t j = 0; j < p.jobs; ++j) {
+      const JobState& s = state(ids[j]);
+      for (std::size_t k = 0; k < K && !s.x.empty(); ++k) {
+        if (s.x[k] > 0 && left[k] >= p.scale[j]) {
+          a.x[j * K + k] = 1;
+          left[k] -= p.scale[j];
+          placed[j] = 1;
+        }
+      }
+    }
+  }
+  uint64_t seed = stats_.recomputes * 0x9E3779B97F4A7C15ULL + 1;
+  for (std::size_t j = 0; j < p.jobs; ++j) {
+    if (placed[j]) continue;
+    std::vector<std::size_t> room;
+    for (std::size_t k = 0; k < K; ++k) {
+      if (real[j * K + k] > 0 && left[k] >= p.scale[j]) room.push_back(k);
+    }
+    if (room.empty()) break;
+    std::size_t pick = room.front();
+    if (o_.aware) {
+      for (std::size_t k : room) {
+        if (real[j * K + k] > real[j * K + pick]) pick = k;
+      }
+    } else if (o_.agnostic_fifo_last_type) {
+      // Gavel's worker types are lower-case names sorted as strings.
+      const auto lower = [&](std::size_t k) {
+        std::string n = ctx.chips().at(types_[k]).name;
+        for (char& c : n) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        return n;
+      };
+      for (std::size_t k : room)
+        if (lower(k) > lower(pick)) pick = k;
+    } else {
+      pick = room[splitmix64(seed) % room.size()];
+    }
+    a.x[j * K + pick] = 1;
+    left[pick] -= p.scale[j];
+  }
+  return a;
+}
+
+void GavelPolicy::recompute(const SchedulingContext& ctx) {
+  const SimTime now = ctx.now();
+  const std::size_t K = types_.size();
+  reset_time_so_far(now);
+  std::vector<JobId> ids;
+  std::vector<double> real;
+  const AllocationProblem p = build_problem(ctx, ids, real);
   Allocation2D a;
   std::vector<double> remaining(p.jobs);
   for (std::size_t j = 0; j < p.jobs; ++j)
@@ -167,72 +253,12 @@ void GavelPolicy::recompute(const SchedulingContext& ctx) {
     case Objective::Makespan:
       a = min_makespan(p, remaining);
       break;
-    case Objective::FinishTime: {
-      const std::vector<double> iso = isolated_throughput(p);
-      std::vector<double> since(p.jobs), finish(p.jobs);
-      for (std::size_t j = 0; j < p.jobs; ++j) {
-        JobState& s = state(ids[j]);
-        if (s.last_remaining >= 0 && s.last_isolated_rate > 0) {
-          s.cum_isolated_s += std::max(0.0, s.last_remaining - remaining[j]) / s.last_isolated_rate;
-        }
-        s.last_remaining = remaining[j];
-        s.last_isolated_rate = iso[j];
-        since[j] = (now - ctx.job(ids[j]).arrival).seconds();
-        finish[j] = iso[j] > 0 ? s.cum_isolated_s + remaining[j] / iso[j] : 0.0;
-      }
-      a = finish_time_fairness(p, remaining, since, finish);
+    case Objective::FinishTime:
+      a = finish_time_allocation(ctx, p, ids, remaining);
       break;
-    }
-    case Objective::Fifo: {
-      // Greedy in arrival order, stopping at the first job that fits no type (strict FIFO). Aware:
-      // recomputed from scratch on the type where the job runs fastest. Agnostic: jobs keep the
-      // type they were given; a new job gets a random type among those with room.
-      a.x.assign(p.jobs * K, 0.0);
-      a.solved = true;
-      std::vector<double> left = workers_;
-      std::vector<char> placed(p.jobs, 0);
-      if (!o_.aware) {
-        for (std::size_t j = 0; j < p.jobs; ++j) {
-          const JobState& s = state(ids[j]);
-          for (std::size_t k = 0; k < K && !s.x.empty(); ++k) {
-            if (s.x[k] > 0 && left[k] >= p.scale[j]) {
-              a.x[j * K + k] = 1;
-              left[k] -= p.scale[j];
-              placed[j] = 1;
-            }
-          }
-        }
-      }
-      uint64_t seed = stats_.recomputes * 0x9E3779B97F4A7C15ULL + 1;
-      for (std::size_t j = 0; j < p.jobs; ++j) {
-        if (placed[j]) continue;
-        std::vector<std::size_t> room;
-        for (std::size_t k = 0; k < K; ++k) {
-          if (real[j * K + k] > 0 && left[k] >= p.scale[j]) room.push_back(k);
-        }
-        if (room.empty()) break;
-        std::size_t pick = room.front();
-        if (o_.aware) {
-          for (std::size_t k : room) {
-            if (real[j * K + k] > real[j * K + pick]) pick = k;
-          }
-        } else if (o_.agnostic_fifo_last_type) {
-          // Gavel's worker types are lower-case names sorted as strings.
-          const auto lower = [&](std::size_t k) {
-            std::string n = ctx.chips().at(types_[k]).name;
-            for (char& c : n) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-            return n;
-          };
-          for (std::size_t k : room)
-            if (lower(k) > lower(pick)) pick = k;
-        } else {
-          pick = room[splitmix64(seed) % room.size()];
-        }
-        a.x[j * K + pick] = 1;
-        left[pick] -= p.scale[j];
-      }
+    case Objective::Fifo:
+      a = fifo_allocation(ctx, p, ids, real);
       break;
-    }
   }
   ++stats_.recomputes;
   stats_.lp_solves += static_cast<uint64_t>(a.lp_solves);

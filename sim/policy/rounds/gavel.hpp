@@ -85,6 +85,14 @@ class GavelPolicy : public Policy {
   void add_active(JobId id);
   void account(const SchedulingContext& ctx, JobId id);
   void recompute(const SchedulingContext& ctx);
+  // recompute()'s parts (sim/policy/rounds/gavel.cpp).
+  void reset_time_so_far(SimTime now);
+  AllocationProblem build_problem(const SchedulingContext& ctx, std::vector<JobId>& ids,
+                                  std::vector<double>& real) const;
+  Allocation2D finish_time_allocation(const SchedulingContext& ctx, const AllocationProblem& p,
+                                      const std::vector<JobId>& ids, const std::vector<double>& remaining);
+  Allocation2D fifo_allocation(const SchedulingContext& ctx, const AllocationProblem& p, const std::vector<JobId>& ids,
+                               const std::vector<double>& real);
   void run_round(SchedulingContext& ctx);
   double rate(const SchedulingContext& ctx, JobId id, std::size_t k) const;
 
