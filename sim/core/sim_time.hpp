@@ -53,8 +53,9 @@ class SimTime {
 // completion beyond representable time. Later than every real time, so < and min() handle it.
 inline constexpr SimTime kNever = SimTime::max();
 
-// The longest duration a model output (a runtime, a transfer) is converted to before it is
-// treated as never: 9e18 us, about 285,000 years, so now + it cannot overflow over any horizon.
+// The longest duration a model output (a runtime, a transfer) is converted to: 9e18 us, about
+// 285,000 years, within int64. Added to a time it can still overflow (a horizon may reach
+// kMaxSeconds), so callers add it with saturating_add or after checking against kNever - now.
 inline constexpr double kLongestDurationUs = SimTime::kMaxSeconds * 1e6;
 
 // now + est_s seconds, the estimate capped so the time stays within kMaxSeconds.

@@ -15,8 +15,11 @@ TEST(SimTime, NeverIsLaterThanEveryTimeAndSumsSaturateAtIt) {
   EXPECT_EQ(saturating_add(day, kNever), kNever);
   EXPECT_EQ(saturating_add(day, kNever - day), kNever);  // exactly reaches it
   EXPECT_EQ(saturating_add(day, kNever - day - SimTime::from_us(1)), kNever - SimTime::from_us(1));
-  // The longest converted duration can be added to any time of the horizon without overflow.
-  EXPECT_LT(SimTime::from_seconds(SimTime::kMaxSeconds).us() + static_cast<int64_t>(kLongestDurationUs), kNever.us());
+  // The longest converted duration from the latest time a horizon allows: never, not an overflow.
+  const SimTime latest = SimTime::from_seconds(SimTime::kMaxSeconds);
+  const SimTime longest = SimTime::from_us(static_cast<int64_t>(kLongestDurationUs));
+  EXPECT_GT(longest, kNever - latest);
+  EXPECT_EQ(saturating_add(latest, longest), kNever);
 }
 
 TEST(SimTime, CappedEstimatesEndWithinRangeAndExactBelowTheCap) {

@@ -13,8 +13,9 @@ inline std::vector<std::string> every_policy() { return builtin_policy_registry(
 
 // The policies that decide in rounds (starts and preemptions at round boundaries).
 inline std::vector<std::string> round_policies() {
+  const PolicyRegistry reg = builtin_policy_registry();  // entries() points into it: keep it alive
   std::vector<std::string> out;
-  for (const PolicyEntry* e : builtin_policy_registry().entries()) {
+  for (const PolicyEntry* e : reg.entries()) {
     if (e->decides_in_rounds) out.push_back(e->name);
   }
   return out;
