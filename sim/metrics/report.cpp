@@ -207,18 +207,30 @@ nlohmann::ordered_json guarantees_json(const ReportInputs& in) {
                                 {"by_tenant", guaranteed}};
 }
 
-// Preemptions (docs/policies.md, "Preemption"): zeros without them; failures count their own losses.
-nlohmann::ordered_json preemption_json(const ReportInputs& in) {
-  const auto& recs = in.metrics->records();
-  uint64_t preemptions = 0, preempted_jobs = 0;
-  double lost_card_s = 0;
-  for (const JobRecord& r : recs) {
-    preemptions += r.preemptions;
-    preempted_jobs += r.preemptions > 0 ? 1 : 0;
-    lost_card_s += r.lost_card_s - r.failure_lost_card_s;
+// Stopped runs and the work they lost, by preemptions and by failures' kills: one pass over the
+// records for the two sections.
+struct Losses {
+  uint64_t preemptions = 0, preempted_jobs = 0, kills = 0;
+  double preemption_lost_card_s = 0, failure_lost_card_s = 0;
+};
+
+Losses losses_of(const ReportInputs& in) {
+  Losses l;
+  for (const JobRecord& r : in.metrics->records()) {
+    l.preemptions += r.preemptions;
+    l.preempted_jobs += r.preemptions > 0 ? 1 : 0;
+    l.preemption_lost_card_s += r.lost_card_s - r.failure_lost_card_s;
+    l.kills += r.failures;
+    l.failure_lost_card_s += r.failure_lost_card_s;
   }
-  return nlohmann::ordered_json{
-      {"preemptions", preemptions}, {"jobs_preempted", preempted_jobs}, {"lost_card_hours", r9(lost_card_s / 3600.0)}};
+  return l;
+}
+
+// Preemptions (docs/policies.md, "Preemption"): zeros without them.
+nlohmann::ordered_json preemption_json(const Losses& l) {
+  return nlohmann::ordered_json{{"preemptions", l.preemptions},
+                                {"jobs_preempted", l.preempted_jobs},
+                                {"lost_card_hours", r9(l.preemption_lost_card_s / 3600.0)}};
 }
 
 // Data staging (docs/scenario-format.md, "data_staging"): zeros without it. Jobs still copying
@@ -244,19 +256,13 @@ nlohmann::ordered_json staging_json(const ReportInputs& in) {
 }
 
 // Failures (docs/scenario-format.md, "failures"): zeros without them.
-nlohmann::ordered_json failures_json(const ReportInputs& in, uint64_t failed) {
+nlohmann::ordered_json failures_json(const ReportInputs& in, uint64_t failed, const Losses& l) {
   const MetricsCollector& m = *in.metrics;
-  uint64_t kills = 0;
-  double failure_lost_card_s = 0;
-  for (const JobRecord& r : m.records()) {
-    kills += r.failures;
-    failure_lost_card_s += r.failure_lost_card_s;
-  }
   return nlohmann::ordered_json{{"node_failures", m.node_failures()},
                                 {"card_hours_down", r9(static_cast<double>(m.down_card_us()) / 3.6e9)},
-                                {"job_kills", kills},
+                                {"job_kills", l.kills},
                                 {"jobs_failed", failed},
-                                {"lost_card_hours", r9(failure_lost_card_s / 3600.0)}};
+                                {"lost_card_hours", r9(l.failure_lost_card_s / 3600.0)}};
 }
 
 // Rent and vouchers (docs/scenario-format.md, "Prices and vouchers").
@@ -310,9 +316,10 @@ nlohmann::ordered_json summary_json(const ReportInputs& in, const Billing& bill)
   s["mixed"] = mixed_json(in);
   s["elastic"] = elastic_json(in);
   s["guarantees"] = guarantees_json(in);
-  s["preemption"] = preemption_json(in);
+  const Losses losses = losses_of(in);
+  s["preemption"] = preemption_json(losses);
   s["staging"] = staging_json(in);
-  s["failures"] = failures_json(in, s["jobs"]["failed"].get<uint64_t>());
+  s["failures"] = failures_json(in, s["jobs"]["failed"].get<uint64_t>(), losses);
   s["cost"] = cost_json(in, bill);
   s["engine"] = engine_json(in);
   return s;

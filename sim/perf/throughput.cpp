@@ -65,9 +65,13 @@ bool fits_memory(const Job& job, const ChipSpec& chip, const PerfParams& params,
   return job.mem_per_card_gb(gang) <= usable_memory_gb(chip, params);
 }
 
-SimTime runtime_for_steps(uint64_t steps, double step_s) {
-  const double us = std::ceil(static_cast<double>(steps) * step_s * 1e6);
+SimTime runtime_for_seconds(double seconds) {
+  const double us = std::ceil(seconds * 1e6);
   return SimTime::from_us(std::max<int64_t>(1, static_cast<int64_t>(std::min(us, kLongestDurationUs))));
+}
+
+SimTime runtime_for_steps(uint64_t steps, double step_s) {
+  return runtime_for_seconds(static_cast<double>(steps) * step_s);
 }
 
 SimTime job_runtime(const Job& job, const ChipSpec& chip, const AllocationShape& shape, const PerfParams& params) {

@@ -52,6 +52,10 @@ inline double usable_memory_gb(const ChipSpec& chip, const PerfParams& params) {
 bool fits_memory(const Job& job, const ChipSpec& chip, const PerfParams& params);
 bool fits_memory(const Job& job, const ChipSpec& chip, const PerfParams& params, uint32_t gang);
 
+// `seconds` of wall time rounded up to whole microseconds, at least 1 us and at most
+// kLongestDurationUs.
+SimTime runtime_for_seconds(double seconds);
+
 // Wall time of `steps` steps of `step_s` seconds, rounded up to whole microseconds (>= 1 us).
 SimTime runtime_for_steps(uint64_t steps, double step_s);
 

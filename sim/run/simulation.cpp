@@ -265,10 +265,8 @@ SimTime Simulation::plan_run(JobId id, double step_s, SimTime now, double& est) 
   if (!resumed && !(seg.interval_s > 0)) {
     runtime = runtime_for_steps(j.steps, step_s);
   } else {
-    const double us = std::ceil(seg.wall_s() * 1e6);
-    runtime = std::isfinite(us)
-                  ? SimTime::from_us(std::max<int64_t>(1, static_cast<int64_t>(std::min(us, kLongestDurationUs))))
-                  : kNever;
+    const double wall_s = seg.wall_s();
+    runtime = std::isfinite(wall_s * 1e6) ? runtime_for_seconds(wall_s) : kNever;
     est = est * left / static_cast<double>(j.steps) + seg.resume_s + seg.checkpoints() * seg.save_s;
   }
   if (!runs_.empty()) {
