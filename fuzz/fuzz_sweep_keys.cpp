@@ -1,4 +1,4 @@
-// Fuzzes the sweep file reader and the resume keys of its runs (sim/cli/sweep_spec.hpp): bytes as
+// Fuzzes the sweep file reader and the resume keys of its runs (sim/app/sweep_spec.hpp): bytes as
 // a sweep file's text. The reader must never crash; for a sweep it accepts, every run key (point x
 // policy x seed, the first few of each) must be deterministic (a second parse gives the same keys),
 // distinct from every other run's key (two runs sharing a key would share a result file), and
@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "sweep_spec.hpp"
+#include "hetsim/app/sweep_spec.hpp"
 
 namespace {
 

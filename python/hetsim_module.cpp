@@ -15,13 +15,14 @@
 #include <utility>
 #include <vector>
 
-#include "cli_util.hpp"
+#include "hetsim/app/app_util.hpp"
+#include "hetsim/app/run_metrics.hpp"
+#include "hetsim/metrics/job_columns.hpp"
 #include "hetsim/metrics/report.hpp"
 #include "hetsim/policy/registry.hpp"
 #include "hetsim/run/simulation.hpp"
 #include "hetsim/scenario/build.hpp"
 #include "hetsim/scenario/parse.hpp"
-#include "run_metrics.hpp"
 
 namespace py = pybind11;
 
@@ -32,9 +33,15 @@ namespace {
 struct RunOutput {
   std::string summary_json;
   std::vector<std::pair<std::string, double>> metrics;  // run_metrics(), as `hetsim compare`/`sweep` report them
-  std::vector<int64_t> job_id, cards, nodes, preemptions, failures;
-  std::vector<double> arrival_s, start_s, end_s, wait_s, jct_s, mixed_efficiency, cost, subsidy, lost_card_s;
-  std::vector<std::string> status, chip, tenant, job_class;
+  // The jobs.csv columns (sim/metrics/job_columns.hpp), in its order: each filled as its type says.
+  struct Column {
+    const JobColumn* column;
+    std::vector<int64_t> integers;   // Type::Integer
+    std::vector<double> numbers;     // Type::Number (NaN where the CSV cell is empty)
+    std::vector<std::string> texts;  // Type::Text
+    std::vector<uint8_t> present;    // Type::Text: 0 where the CSV cell is empty
+  };
+  std::vector<Column> jobs;
 };
 
 // A parsed scenario with the policy it runs; ValueError (file:line:col messages) when either is bad.
@@ -97,30 +104,35 @@ RunOutput simulate(const std::string& scenario, const std::optional<std::string>
     for (const RunMetric& m : run_metrics()) out.metrics.emplace_back(m.name, m.get(summary));
     const auto& records = metrics.records();
     const std::size_t n = model.jobs.size();
+    for (const JobColumn& c : job_columns()) out.jobs.push_back({&c, {}, {}, {}, {}});
+    std::string scratch;
     for (std::size_t i = 0; i < n; ++i) {
-      const Job& j = model.jobs[i];
       const JobRecord& r = records[i];
-      const bool started = has_started(r);
-      const bool ended = r.outcome == JobOutcome::Completed;
-      const double arrival = j.arrival.seconds();
-      out.job_id.push_back(static_cast<int64_t>(j.id));
-      out.cards.push_back(j.cards);
-      out.nodes.push_back(r.nodes);
-      out.arrival_s.push_back(arrival);
-      out.start_s.push_back(started ? r.start.seconds() : NAN);
-      out.end_s.push_back(ended ? r.end.seconds() : NAN);
-      out.wait_s.push_back(started ? r.start.seconds() - arrival : NAN);
-      out.jct_s.push_back(ended ? r.end.seconds() - arrival : NAN);
-      out.mixed_efficiency.push_back(r.mixed_efficiency);
-      out.cost.push_back(started ? bill.job_rent[i] : NAN);
-      out.subsidy.push_back(started ? bill.job_subsidy[i] : NAN);
-      out.preemptions.push_back(r.preemptions);
-      out.failures.push_back(r.failures);
-      out.lost_card_s.push_back(r.lost_card_s);
-      out.status.emplace_back(job_outcome_name(r.outcome));
-      out.chip.push_back(started ? chip_label(model.chips, r) : std::string());
-      out.tenant.push_back(j.tenant < model.tenants.size() ? model.tenants[j.tenant].name : std::string());
-      out.job_class.emplace_back(job_class_name(j.job_class));
+      const JobRowView view{model.jobs[i],
+                            r,
+                            model.cluster,
+                            model.chips,
+                            model.tenants,
+                            bill,
+                            has_started(r),
+                            has_ended(r),
+                            r.outcome == JobOutcome::Completed,
+                            scratch};
+      for (RunOutput::Column& col : out.jobs) {
+        const JobCell cell = col.column->cell(view);
+        switch (col.column->type) {
+          case JobColumn::Type::Integer:
+            col.integers.push_back(cell.integer);
+            break;
+          case JobColumn::Type::Number:
+            col.numbers.push_back(cell.number());
+            break;
+          case JobColumn::Type::Text:
+            col.texts.emplace_back(cell.kind == JobCell::Kind::Text ? cell.text : std::string_view());
+            col.present.push_back(cell.kind == JobCell::Kind::Text ? 1 : 0);
+            break;
+        }
+      }
     }
   }
   return out;
@@ -135,24 +147,28 @@ py::dict run(const std::string& scenario, const std::optional<std::string>& poli
              const std::map<std::string, std::string>& set) {
   const RunOutput o = simulate(scenario, policy, seed, set);
   py::dict jobs;
-  jobs["job_id"] = array(o.job_id);
-  jobs["tenant"] = o.tenant;
-  jobs["class"] = o.job_class;
-  jobs["cards"] = array(o.cards);
-  jobs["nodes"] = array(o.nodes);
-  jobs["chip"] = o.chip;
-  jobs["status"] = o.status;
-  jobs["arrival_s"] = array(o.arrival_s);
-  jobs["start_s"] = array(o.start_s);
-  jobs["end_s"] = array(o.end_s);
-  jobs["wait_s"] = array(o.wait_s);
-  jobs["jct_s"] = array(o.jct_s);
-  jobs["mixed_efficiency"] = array(o.mixed_efficiency);
-  jobs["cost"] = array(o.cost);
-  jobs["subsidy"] = array(o.subsidy);
-  jobs["preemptions"] = array(o.preemptions);
-  jobs["failures"] = array(o.failures);
-  jobs["lost_card_s"] = array(o.lost_card_s);
+  const py::float_ nan(std::nan(""));
+  for (const RunOutput::Column& col : o.jobs) {
+    switch (col.column->type) {
+      case JobColumn::Type::Integer:
+        jobs[col.column->name] = array(col.integers);
+        break;
+      case JobColumn::Type::Number:
+        jobs[col.column->name] = array(col.numbers);
+        break;
+      case JobColumn::Type::Text: {
+        py::list l(col.texts.size());
+        for (std::size_t i = 0; i < col.texts.size(); ++i) {
+          if (col.present[i])
+            l[i] = py::str(col.texts[i]);
+          else
+            l[i] = nan;
+        }
+        jobs[col.column->name] = l;
+        break;
+      }
+    }
+  }
   py::dict result;
   result["summary"] = py::module_::import("json").attr("loads")(o.summary_json);
   py::dict metrics;
@@ -177,10 +193,11 @@ seed:     the workload seed (default: the scenario's).
 set:      {"dotted.key": "value"} overrides, as `hetsim run --set` (values read as YAML).
 
 summary is summary.json as a dict; metrics the headline numbers of `hetsim compare` and
-`hetsim sweep` (metric_names(), NaN where a run has none); jobs holds one entry per job in job-id order: job_id, tenant,
-class, cards, nodes, chip, status, arrival_s, start_s, end_s, wait_s, jct_s (NaN where a job did
-not start or end), mixed_efficiency, cost and subsidy (rent the tenant was billed and the part
-vouchers paid; NaN for jobs that did not start), preemptions, failures (kills by node failures) and lost_card_s. Scenario and policy errors raise ValueError with the
+`hetsim sweep` (metric_names(), NaN where a run has none); jobs the columns of jobs.csv
+(job_column_names(), `hetsim list outputs`), one entry per job in job-id order: whole-number
+columns as int64 arrays, other numbers as float64 arrays and text as lists, NaN where jobs.csv's
+cell is empty (pandas.DataFrame(r["jobs"]) equals pandas.read_csv of jobs.csv but for the
+decimals jobs.csv rounds to). Scenario and policy errors raise ValueError with the
 file:line:col messages of `hetsim validate`. The GIL is released while simulating.)doc");
   m.def(
       "check",
@@ -205,4 +222,12 @@ file:line:col messages of `hetsim validate`. The GIL is released while simulatin
         return names;
       },
       "Names of the metrics in run()['metrics'], the columns of compare.csv and results.csv, in order.");
+  m.def(
+      "job_column_names",
+      [] {
+        std::vector<std::string> names;
+        for (const hetsim::JobColumn& c : hetsim::job_columns()) names.emplace_back(c.name);
+        return names;
+      },
+      "Names of the columns in run()['jobs'], those of jobs.csv, in order.");
 }

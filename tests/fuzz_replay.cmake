@@ -21,8 +21,5 @@ hetsim_fuzz_replay(openb_pods fuzz_openb_pods.cpp hetsim_workload ${_fz}/regress
 hetsim_fuzz_replay(output_path fuzz_output_path.cpp hetsim_metrics ${_fz}/regressions/output_path ${_fz}/corpus/output_path)
 hetsim_fuzz_replay(fgd_arrivals fuzz_fgd_arrivals.cpp hetsim_replay ${_fz}/regressions/fgd_arrivals
                    ${_fz}/corpus/fgd_arrivals)
-hetsim_fuzz_replay(sweep_keys fuzz_sweep_keys.cpp hetsim_run ${_fz}/regressions/sweep_keys ${_fz}/corpus/sweep_keys
+hetsim_fuzz_replay(sweep_keys fuzz_sweep_keys.cpp hetsim_app ${_fz}/regressions/sweep_keys ${_fz}/corpus/sweep_keys
                    ${CMAKE_SOURCE_DIR}/sweeps)
-target_sources(replay_sweep_keys PRIVATE ${CMAKE_SOURCE_DIR}/sim/cli/sweep_spec.cpp ${CMAKE_SOURCE_DIR}/sim/cli/cli_util.cpp)
-target_include_directories(replay_sweep_keys PRIVATE ${CMAKE_SOURCE_DIR}/sim/cli)
-target_link_libraries(replay_sweep_keys PRIVATE hetsim_scenario fmt::fmt)

@@ -12,9 +12,11 @@
 
 #include <fmt/format.h>
 
-#include "cli_util.hpp"
 #include "device.hpp"
+#include "hetsim/app/app_util.hpp"
+#include "hetsim/app/run_metrics.hpp"
 #include "hetsim/metrics/atomic_file.hpp"
+#include "hetsim/metrics/job_columns.hpp"
 #include "hetsim/metrics/report.hpp"
 #include "hetsim/metrics/trace_export.hpp"
 #include "hetsim/policy/registry.hpp"
@@ -268,6 +270,12 @@ int cmd_list_policies() {
       "docs/fgd.md):\n");
   for (const std::string& n : sharing_placement_names())
     fmt::print("{}\n    {}\n", n, sharing_placement_description(n));
+  return 0;
+}
+
+int cmd_list_outputs() {
+  fmt::print("jobs.csv (one row per job; the Python module's run()['jobs'] arrays):\n\n{}\n", job_columns_markdown());
+  fmt::print("Headline metrics (compare.csv, results.csv, run()['metrics']):\n\n{}", run_metrics_markdown());
   return 0;
 }
 

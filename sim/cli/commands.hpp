@@ -25,5 +25,7 @@ int cmd_run(const RunOptions& opt);
 int cmd_validate(const std::vector<std::string>& files);
 int cmd_list_policies();
 int cmd_list_chips(const std::string& catalog);
+// jobs.csv's columns and the headline metrics, as the markdown tables docs/scenario-format.md holds.
+int cmd_list_outputs();
 
 }  // namespace hetsim

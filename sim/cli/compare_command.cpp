@@ -9,7 +9,8 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "cli_util.hpp"
+#include "hetsim/app/app_util.hpp"
+#include "hetsim/app/run_metrics.hpp"
 #include "hetsim/metrics/atomic_file.hpp"
 #include "hetsim/metrics/report.hpp"
 #include "hetsim/metrics/stats.hpp"
@@ -18,7 +19,6 @@
 #include "hetsim/scenario/build.hpp"
 #include "hetsim/scenario/parse.hpp"
 #include "progress_bar.hpp"
-#include "run_metrics.hpp"
 
 namespace hetsim {
 

@@ -97,8 +97,11 @@ int main(int argc, char** argv) {
 
   std::string list_what;
   std::string list_catalog = "scenarios/catalog/chips.yaml";
-  auto* list_cmd = app.add_subcommand("list", "list built-in policies or catalog chips");
-  list_cmd->add_option("what", list_what, "policies | chips")->required()->check(CLI::IsMember({"policies", "chips"}));
+  auto* list_cmd =
+      app.add_subcommand("list", "list built-in policies, catalog chips or the output columns and metrics");
+  list_cmd->add_option("what", list_what, "policies | chips | outputs")
+      ->required()
+      ->check(CLI::IsMember({"policies", "chips", "outputs"}));
   list_cmd->add_option("--catalog", list_catalog, "chip catalog to list (for `list chips`)");
 
   hetsim::PlanOptions plan;
@@ -151,7 +154,10 @@ int main(int argc, char** argv) {
     if (*sweep_cmd) return hetsim::cmd_sweep(sweep);
     if (*report_cmd) return hetsim::cmd_report(report_dir, report_out);
     if (*validate_cmd) return hetsim::cmd_validate(validate_files);
-    if (*list_cmd) return list_what == "policies" ? hetsim::cmd_list_policies() : hetsim::cmd_list_chips(list_catalog);
+    if (*list_cmd) {
+      if (list_what == "outputs") return hetsim::cmd_list_outputs();
+      return list_what == "policies" ? hetsim::cmd_list_policies() : hetsim::cmd_list_chips(list_catalog);
+    }
   } catch (const hetsim::OutputPathError& e) {
     fmt::print(stderr, "hetsim: {}\n", e.what());  // an output path the rule refuses is bad input
     return 2;

@@ -6,8 +6,8 @@
 
 #include <fmt/format.h>
 
-#include "cli_util.hpp"
 #include "device.hpp"
+#include "hetsim/app/app_util.hpp"
 #include "hetsim/metrics/atomic_file.hpp"
 #include "plan_output.hpp"
 

@@ -8,8 +8,8 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "cli_util.hpp"
 #include "device.hpp"
+#include "hetsim/app/app_util.hpp"
 #include "hetsim/core/did_you_mean.hpp"
 #include "hetsim/metrics/atomic_file.hpp"
 #include "hetsim/perf/mixed_planner.hpp"

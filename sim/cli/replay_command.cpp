@@ -1,7 +1,7 @@
 #include "replay_command.hpp"
 
-#include "cli_util.hpp"
 #include "device.hpp"
+#include "hetsim/app/app_util.hpp"
 #include "progress_bar.hpp"
 
 #include <algorithm>

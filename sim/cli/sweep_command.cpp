@@ -13,7 +13,9 @@
 #include <omp.h>
 #include <nlohmann/json.hpp>
 
-#include "cli_util.hpp"
+#include "hetsim/app/app_util.hpp"
+#include "hetsim/app/run_metrics.hpp"
+#include "hetsim/app/sweep_spec.hpp"
 #include "hetsim/core/rng.hpp"
 #include "hetsim/metrics/atomic_file.hpp"
 #include "hetsim/metrics/stats.hpp"
@@ -23,8 +25,6 @@
 #include "hetsim/scenario/sections.hpp"
 #include "mpi_world.hpp"
 #include "progress_bar.hpp"
-#include "run_metrics.hpp"
-#include "sweep_spec.hpp"
 
 namespace hetsim {
 

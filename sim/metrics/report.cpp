@@ -12,6 +12,7 @@
 #include "hetsim/metrics/atomic_file.hpp"
 #include "hetsim/metrics/billing.hpp"
 #include "hetsim/metrics/chunk_pipeline.hpp"
+#include "hetsim/metrics/job_columns.hpp"
 #include "hetsim/metrics/stats.hpp"
 
 namespace hetsim {
@@ -304,6 +305,8 @@ nlohmann::ordered_json summary_json(const ReportInputs& in, const Billing& bill)
   s["scenario"] = in.info->scenario;
   s["seed"] = in.info->seed;
   s["policy"] = in.info->policy;
+  // Only where it is so, so that the summaries of every other run keep their bytes.
+  if (in.info->policy_oracle) s["policy_oracle"] = true;
   s["horizon_s"] = in.info->horizon_s;
   s["end_time_s"] = m.end_time().seconds();
 
@@ -335,63 +338,46 @@ std::string chip_label(const ChipCatalog& chips, const JobRecord& r) {
 }
 
 void jobs_csv(const ReportInputs& in, const Billing& bill, const std::function<void(std::string_view)>& sink) {
-  const Cluster& c = *in.cluster;
   const auto& recs = in.metrics->records();
   const auto& jobs = *in.jobs;
+  const std::vector<JobColumn>& columns = job_columns();
   constexpr std::size_t kChunk = 1 << 20;
-  std::string out =
-      "job_id,tenant,class,arrival_s,status,start_s,end_s,wait_s,jct_s,cards,chip,nodes,leaves,sites,"
-      "site,provider,steps,estimate_s,mixed_efficiency,cost,subsidy,preemptions,failures,lost_card_s,staging_s,staged_"
-      "gb\n";
+  std::string out = job_columns_header();
   out.reserve(kChunk + 4096);
+  std::string scratch;
   for (JobId i = 0; i < jobs.size(); ++i) {
-    const Job& j = jobs[i];
     const JobRecord& r = recs[i];
-    const bool started = has_started(r);
-    const bool done = r.outcome == JobOutcome::Completed;
-    const bool ended = has_ended(r);
+    const JobRowView view{jobs[i],
+                          r,
+                          *in.cluster,
+                          *in.chips,
+                          *in.tenants,
+                          bill,
+                          has_started(r),
+                          has_ended(r),
+                          r.outcome == JobOutcome::Completed,
+                          scratch};
     CsvRow row(out);
-    row.integer(j.id).text((*in.tenants)[j.tenant].name).text(job_class_name(j.job_class)).seconds(j.arrival);
-    row.text(job_outcome_name(r.outcome));
-    if (started)
-      row.seconds(r.start);
-    else
-      row.empty();
-    if (ended)
-      row.seconds(r.end);
-    else
-      row.empty();
-    if (started)
-      row.seconds(r.start - j.arrival);
-    else
-      row.empty();
-    if (done)
-      row.seconds(r.end - j.arrival);
-    else
-      row.empty();
-    row.integer(started ? r.cards : j.cards);
-    if (started) {
-      // The chip label without a temporary: chip names joined by '+'.
-      for (uint64_t m = r.chip_mask; m != 0; m &= m - 1) {
-        out.append(in.chips->at(static_cast<ChipId>(__builtin_ctzll(m))).name);
-        if ((m & (m - 1)) != 0) out.push_back('+');
+    for (const JobColumn& c : columns) {
+      const JobCell cell = c.cell(view);
+      switch (cell.kind) {
+        case JobCell::Kind::Empty:
+          row.empty();
+          break;
+        case JobCell::Kind::Integer:
+          row.integer(cell.integer);
+          break;
+        case JobCell::Kind::Real:
+          row.fixed(cell.real, cell.digits);
+          break;
+        case JobCell::Kind::Time:
+          row.seconds(cell.time);
+          break;
+        case JobCell::Kind::Text:
+          row.text(cell.text);
+          break;
       }
-      out.push_back(',');
-      row.integer(r.nodes).integer(r.leaves).integer(r.sites);
-      row.text(c.site(c.node_site(r.first_node)).name).text(c.provider(c.node_provider(r.first_node)).name);
-    } else {
-      row.empty().empty().empty().empty().empty().empty();
     }
-    row.integer(j.steps).fixed(j.runtime_estimate_s, 3);
-    if (r.mixed_efficiency > 0)
-      row.fixed(r.mixed_efficiency, 6);
-    else
-      row.empty();
-    if (started)
-      row.fixed(bill.job_rent[i], 2).fixed(bill.job_subsidy[i], 2);
-    else
-      row.empty().empty();
-    row.integer(r.preemptions).integer(r.failures).fixed(r.lost_card_s, 3).fixed(r.staging_s, 3).fixed(r.staged_gb, 3);
     row.end();
     if (out.size() >= kChunk) {
       sink(out);

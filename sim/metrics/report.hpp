@@ -20,6 +20,7 @@ struct RunInfo {
   std::string scenario;
   uint64_t seed = 0;
   std::string policy;
+  bool policy_oracle = false;  // the policy read true job lengths (Policy::oracle)
   std::string device;
   double horizon_s = 0;
   uint64_t events = 0;

@@ -39,7 +39,10 @@ inline constexpr uint32_t kDefaultSeqLen = 4096;
 // 7B and 13B; Llama 2 70B has 102). docs/performance-model.md.
 double dense_attention_flops_per_token(double params, double seq_len, double flops_per_param_token);
 
-struct Job {
+// What a policy may know of a job: everything its submitter declares, its runtime estimate
+// included, but not its true length (SchedulingContext::job). Oracle policies, which declare
+// themselves so (Policy::oracle), may also read the true work (SchedulingContext::true_steps).
+struct JobRequest {
   JobId id = 0;
   TenantId tenant = 0;
   JobClass job_class = JobClass::Eval;
@@ -48,7 +51,6 @@ struct Job {
   int64_t cpu_milli_per_card = 0;
   int64_t mem_mib_per_card = 0;
   ModelWork model;
-  uint64_t steps = 1;              // amount of work
   double runtime_estimate_s = 0;   // the submitter's estimate (SJF, backfill); may be wrong
   uint64_t allowed_chips = ~0ULL;  // bit i set: chip id i allowed
   SiteId data_site = 0;
@@ -77,6 +79,11 @@ struct Job {
     return model.bytes_per_param * model.params / static_cast<double>(gang) / 1e9 + model.activation_gb_per_card;
   }
   bool chip_allowed(ChipId c) const { return (allowed_chips >> c) & 1ULL; }
+};
+
+// The job as the simulator runs it: the request and its true amount of work.
+struct Job : JobRequest {
+  uint64_t steps = 1;  // amount of work, in steps
 };
 
 }  // namespace hetsim

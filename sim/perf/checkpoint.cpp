@@ -5,12 +5,12 @@
 
 namespace hetsim {
 
-double CheckpointModel::transfer_s(const Job& j) const {
+double CheckpointModel::transfer_s(const JobRequest& j) const {
   const double bytes = j.model.params * bytes_per_param;
   return storage_gbps > 0 ? bytes * 8.0 / (storage_gbps * 1e9) : 0.0;
 }
 
-double CheckpointModel::resume_s(const Job& j, bool restore, bool write_at_stop) const {
+double CheckpointModel::resume_s(const JobRequest& j, bool restore, bool write_at_stop) const {
   return restart_overhead_s + transfer_s(j) * ((restore ? 1.0 : 0.0) + (write_at_stop ? 1.0 : 0.0));
 }
 

@@ -25,10 +25,10 @@ struct CheckpointModel {
   double restart_overhead_s = 30;  // relaunching the job (scheduling, container, process group)
 
   // Seconds to write (or read) the job's checkpoint.
-  double transfer_s(const Job& j) const;
+  double transfer_s(const JobRequest& j) const;
   // Seconds a job starting again spends before training: the restart, a read of its checkpoint
   // (`restore`) and the write made when it was stopped (`write_at_stop`).
-  double resume_s(const Job& j, bool restore, bool write_at_stop) const;
+  double resume_s(const JobRequest& j, bool restore, bool write_at_stop) const;
 };
 
 // One run segment of a job, from a start until its end or a preemption: `resume_s` of restart

@@ -19,7 +19,7 @@ MixedEfficiency::MixedEfficiency(const MixingParams& params, const ChipCatalog& 
   });
 }
 
-std::size_t MixedEfficiency::model_for(const Job& job) const {
+std::size_t MixedEfficiency::model_for(const JobRequest& job) const {
   if (dense_.empty()) throw std::invalid_argument("mixed training: the model catalog has no dense model");
   const double want = std::log(std::max(job.model.params, 1.0));
   std::size_t best = dense_.front();
@@ -31,12 +31,12 @@ std::size_t MixedEfficiency::model_for(const Job& job) const {
   return best;
 }
 
-uint32_t MixedEfficiency::global_batch_for(const Job& job, std::size_t model) const {
+uint32_t MixedEfficiency::global_batch_for(const JobRequest& job, std::size_t model) const {
   const double seq = std::max<double>(params_.models.at(model).seq_len, 1.0);
   return static_cast<uint32_t>(std::clamp(std::round(job.model.tokens_per_step / seq), 1.0, 16777216.0));
 }
 
-MixedSpeed MixedEfficiency::efficiency(const Job& job, std::span<const ChipCount> mix) {
+MixedSpeed MixedEfficiency::efficiency(const JobRequest& job, std::span<const ChipCount> mix) {
   ++stats_.queries;
   if (mix.size() < 2) throw std::invalid_argument("mixed training: a mix needs at least two chip types");
   for (std::size_t k = 0; k < mix.size(); ++k) {

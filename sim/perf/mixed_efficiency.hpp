@@ -67,11 +67,11 @@ class MixedEfficiency {
   // group idle (a gang would hold cards it cannot use), or when no chip could run the job on all
   // the cards (nothing to compare with). Throws std::invalid_argument for a malformed mix or a catalog without dense
   // models.
-  MixedSpeed efficiency(const Job& job, std::span<const ChipCount> mix);
+  MixedSpeed efficiency(const JobRequest& job, std::span<const ChipCount> mix);
 
   // Index into params.models of the model the planner uses for `job`.
-  std::size_t model_for(const Job& job) const;
-  uint32_t global_batch_for(const Job& job, std::size_t model) const;
+  std::size_t model_for(const JobRequest& job) const;
+  uint32_t global_batch_for(const JobRequest& job, std::size_t model) const;
 
   const MixedEfficiencyStats& stats() const { return stats_; }
   // Evaluate the planner's candidates on the GPU (PlanRequest::cuda); same results either way.

@@ -57,11 +57,11 @@ StepTime step_time(const ModelWork& work, const ChipSpec& chip, const Allocation
   return t;
 }
 
-bool fits_memory(const Job& job, const ChipSpec& chip, const PerfParams& params) {
+bool fits_memory(const JobRequest& job, const ChipSpec& chip, const PerfParams& params) {
   return fits_memory(job, chip, params, job.cards);
 }
 
-bool fits_memory(const Job& job, const ChipSpec& chip, const PerfParams& params, uint32_t gang) {
+bool fits_memory(const JobRequest& job, const ChipSpec& chip, const PerfParams& params, uint32_t gang) {
   return job.mem_per_card_gb(gang) <= usable_memory_gb(chip, params);
 }
 

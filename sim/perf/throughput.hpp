@@ -49,8 +49,8 @@ inline double usable_memory_gb(const ChipSpec& chip, const PerfParams& params) {
 
 // True when the job's per-card memory need fits the chip's usable memory, on its requested gang
 // or (elastic jobs) on a gang of `gang` cards.
-bool fits_memory(const Job& job, const ChipSpec& chip, const PerfParams& params);
-bool fits_memory(const Job& job, const ChipSpec& chip, const PerfParams& params, uint32_t gang);
+bool fits_memory(const JobRequest& job, const ChipSpec& chip, const PerfParams& params);
+bool fits_memory(const JobRequest& job, const ChipSpec& chip, const PerfParams& params, uint32_t gang);
 
 // `seconds` of wall time rounded up to whole microseconds, at least 1 us and at most
 // kLongestDurationUs.

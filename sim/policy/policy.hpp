@@ -18,6 +18,11 @@ class Policy {
   virtual void schedule(SchedulingContext& ctx) = 0;
   // A preemptive policy may call ctx.preempt(); the driver then keeps per-job run state.
   virtual bool preemptive() const { return false; }
+  // An oracle policy knows each job's true length (SchedulingContext::true_steps), which no real
+  // scheduler does: its results are an upper bound, and summary.json says so ("policy_oracle").
+  // Any other policy sees only what submitters declare (estimates); true_steps is then a
+  // PolicyViolation.
+  virtual bool oracle() const { return false; }
   // A running job was killed by a node failure and waits again (scenario `failures:`); by default
   // it is treated as a new submission with its original id (so arrival order is kept). A job
   // killed for the last time ends instead: on_end.

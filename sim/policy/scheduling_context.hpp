@@ -31,7 +31,11 @@ class SchedulingContext {
   virtual const ChipCatalog& chips() const = 0;
   virtual const Topology& topology() const = 0;
   virtual const PerfParams& perf() const = 0;
-  virtual const Job& job(JobId id) const = 0;
+  // What the submitter declared (no true length: runtime_estimate_s is the submitter's estimate).
+  virtual const JobRequest& job(JobId id) const = 0;
+  // The job's true work in steps, for oracle policies only (Policy::oracle); any other caller
+  // gets a PolicyViolation.
+  virtual uint64_t true_steps(JobId id) const = 0;
   virtual bool is_pending(JobId id) const = 0;
   // Running jobs ordered by (estimated end, id): what EASY's reservation walks.
   virtual const std::set<std::pair<SimTime, JobId>>& running_by_estimated_end() const = 0;

@@ -361,6 +361,11 @@ void Simulation::require_preemptive(JobId id, const char* what) const {
   if (!preemptive_) violation(id, std::string(what) + " is only for policies that declare themselves preemptive");
 }
 
+uint64_t Simulation::true_steps(JobId id) const {
+  if (!policy_.oracle()) violation(id, "true_steps is only for policies that declare themselves oracles");
+  return model_.jobs.at(id).steps;
+}
+
 Segment Simulation::segment_of(JobId id) const {
   const RunState& r = runs_[id];
   Segment seg;

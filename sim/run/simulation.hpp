@@ -46,7 +46,8 @@ class Simulation final : public SchedulingContext {
   const ChipCatalog& chips() const override { return model_.chips; }
   const Topology& topology() const override { return *topology_; }
   const PerfParams& perf() const override { return model_.perf; }
-  const Job& job(JobId id) const override { return model_.jobs.at(id); }
+  const JobRequest& job(JobId id) const override { return model_.jobs.at(id); }
+  uint64_t true_steps(JobId id) const override;
   bool is_pending(JobId id) const override { return state_.at(id) == State::Pending; }
   const std::set<std::pair<SimTime, JobId>>& running_by_estimated_end() const override { return running_; }
   SimTime estimated_end(JobId id) const override { return est_end_.at(id); }
@@ -90,6 +91,8 @@ class Simulation final : public SchedulingContext {
   void set_plan_evaluator(kernels::CudaPlanEvaluator* e, std::size_t min_batch) { mixing_.set_cuda(e, min_batch); }
 
   const Cluster& live_cluster() const { return cluster_; }
+  // Whether the policy read true job lengths (Policy::oracle): summary.json's "policy_oracle".
+  bool policy_is_oracle() const { return policy_.oracle(); }
 
   // Invariant checking (sim/run/invariants.hpp): after every decision and completion, and a full
   // recount at every metrics sample and at the end; a failure throws InvariantViolation. On by

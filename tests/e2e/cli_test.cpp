@@ -452,6 +452,56 @@ TEST(Cli, HelpAndListsWork) {
   EXPECT_EQ(run("list gadgets").code, 2);
 }
 
+// The output tables are generated from the lists that write the outputs: docs/scenario-format.md
+// holds them verbatim, and a run's jobs.csv has exactly the listed columns.
+TEST(Cli, ListOutputsMatchesTheDocsAndTheFiles) {
+  const Out o = run("list outputs");
+  ASSERT_EQ(o.code, 0) << o.text;
+  const std::string docs = slurp(kSrc + "/docs/scenario-format.md");
+  std::vector<std::string> tables;
+  std::string table;
+  std::istringstream in(o.text);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("| ", 0) == 0 || line.rfind("|---", 0) == 0) {
+      table += line + "\n";
+    } else if (!table.empty()) {
+      tables.push_back(table);
+      table.clear();
+    }
+  }
+  if (!table.empty()) tables.push_back(table);
+  ASSERT_EQ(tables.size(), 2u) << o.text;
+  for (const std::string& t : tables)
+    EXPECT_NE(docs.find(t), std::string::npos) << "docs/scenario-format.md lacks, verbatim:\n" << t;
+
+  // The jobs.csv table's column names, in order, are the header of a run's jobs.csv.
+  std::string header;
+  std::istringstream rows(tables[0]);
+  while (std::getline(rows, line)) {
+    if (line.rfind("| `", 0) != 0) continue;
+    const std::size_t a = 3, b = line.find('`', a);
+    header += (header.empty() ? "" : ",") + line.substr(a, b - a);
+  }
+  const fs::path dir = fresh_dir("list-outputs");
+  ASSERT_EQ(run("run scenarios/examples/small-city.yaml --quiet --out " + dir.string()).code, 0);
+  const std::string csv = slurp(dir / "jobs.csv");
+  EXPECT_EQ(csv.substr(0, csv.find('\n')), header);
+  // And each headline metric names a value its summary.json holds.
+  std::istringstream metrics(tables[1]);
+  const nlohmann::json summary = nlohmann::json::parse(slurp(dir / "summary.json"));
+  int named = 0;
+  while (std::getline(metrics, line)) {
+    if (line.rfind("| `", 0) != 0) continue;
+    const std::size_t p = line.find("| `/");
+    ASSERT_NE(p, std::string::npos) << line;
+    const std::string path = line.substr(p + 3, line.find('`', p + 3) - p - 3);
+    EXPECT_TRUE(summary.contains(nlohmann::json::json_pointer(path))) << path;
+    ++named;
+  }
+  EXPECT_GE(named, 10);
+}
+
 TEST(Repository, CiRunsTheTestCommandFromTheReadme) {
   const std::string readme = slurp(kSrc + "/README.md");
   const std::string ci = slurp(kSrc + "/.ci/run");

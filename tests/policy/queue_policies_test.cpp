@@ -1,3 +1,5 @@
+// Ordering policies through the simulation driver: when passes happen and the start times that
+// follow. What a policy decides in one pass, alone, is in policy_alone_test.cpp.
 #include <gtest/gtest.h>
 
 #include "../support/mini_model.hpp"
@@ -21,15 +23,6 @@ SimulationModel backfill_fixture() {
 }
 }  // namespace
 
-TEST(QueuePolicies, FifoHeadBlocksLaterJobs) {
-  const SimulationModel m = backfill_fixture();
-  const auto r = test::run_policy(m, "fifo");
-  EXPECT_DOUBLE_EQ(start_s(r, 0), 0);
-  EXPECT_NEAR(start_s(r, 1), 100, 1e-3);
-  EXPECT_GE(start_s(r, 2), start_s(r, 1) + 10 - 1e-3);  // could have run at t=2, waited for j1
-  EXPECT_GE(start_s(r, 3), start_s(r, 1) + 10 - 1e-3);
-}
-
 TEST(QueuePolicies, EasyBackfillStartsShortJobWithoutDelayingTheHead) {
   const SimulationModel m = backfill_fixture();
   const auto r = test::run_policy(m, "easy-backfill");
@@ -38,20 +31,6 @@ TEST(QueuePolicies, EasyBackfillStartsShortJobWithoutDelayingTheHead) {
   EXPECT_GE(start_s(r, 3), start_s(r, 1) - 1e-3);  // the long job may not take reserved cards
 }
 
-TEST(QueuePolicies, EasyBackfillAllowsLongJobOnCardsTheHeadDoesNotNeed) {
-  SimulationModel m = test::mini_model();
-  m.cluster.add_pool(0, 0, 0, 1, 8, 128000, 1 << 20, 4);
-  test::finish_topology(m);
-  // The head needs only 6 of the 8 cards at t=100, so a 2-card long job fits beside it.
-  m.jobs = {test::timed_job(0, 0, 4, 100), test::timed_job(1, 1, 6, 10), test::timed_job(2, 2, 2, 500)};
-  test::finalize(m);
-  const auto r = test::run_policy(m, "easy-backfill");
-  EXPECT_DOUBLE_EQ(start_s(r, 2), 2);
-  EXPECT_NEAR(start_s(r, 1), 100, 1e-3);
-}
-
-// Regression (review of issue 2): a job arriving into an empty queue while cards are free must
-// start at once, not wait for the next completion, under every ordering policy.
 TEST(QueuePolicies, ArrivalIntoAnEmptyQueueStartsAtOnceIfItFits) {
   SimulationModel m = test::mini_model();
   m.cluster.add_pool(0, 0, 0, 2, 8, 128000, 1 << 20, 4);
@@ -63,21 +42,6 @@ TEST(QueuePolicies, ArrivalIntoAnEmptyQueueStartsAtOnceIfItFits) {
     EXPECT_DOUBLE_EQ(start_s(r, 1), 10) << policy;
     EXPECT_NEAR(start_s(r, 2), 70, 1e-3) << policy;  // needs the node job 1 holds until 70 s
   }
-}
-
-TEST(QueuePolicies, SjfRunsShortestEstimateFirst) {
-  SimulationModel m = test::mini_model();
-  m.cluster.add_pool(0, 0, 0, 1, 8, 128000, 1 << 20, 4);
-  test::finish_topology(m);
-  // j0 occupies the node; j1 (long) and j2 (short) queue behind it.
-  m.jobs = {test::timed_job(0, 0, 8, 100), test::timed_job(1, 1, 8, 300), test::timed_job(2, 2, 8, 20)};
-  test::finalize(m);
-  const auto sjf = test::run_policy(m, "sjf");
-  EXPECT_NEAR(start_s(sjf, 2), 100, 1e-3);
-  EXPECT_NEAR(start_s(sjf, 1), 120, 1e-3);
-  const auto fifo = test::run_policy(m, "fifo");
-  EXPECT_NEAR(start_s(fifo, 1), 100, 1e-3);
-  EXPECT_NEAR(start_s(fifo, 2), 400, 1e-3);
 }
 
 TEST(QueuePolicies, PlacementParameterChangesTheChosenNode) {

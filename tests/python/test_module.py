@@ -13,6 +13,7 @@ import unittest
 from pathlib import Path
 
 import hetsim
+import pandas
 
 BIN = sys.argv.pop(1) if len(sys.argv) > 1 else "build/hetsim"
 SCENARIO = "scenarios/examples/small-city.yaml"
@@ -26,6 +27,7 @@ class ModuleTest(unittest.TestCase):
                             "workload.jobs_per_day=700", "--quiet", "--out", d], check=True)
             cli = json.loads(Path(d, "summary.json").read_text())
             jobs_csv = Path(d, "jobs.csv").read_text().splitlines()
+            frame_csv = pandas.read_csv(Path(d, "jobs.csv"))
         s = r["summary"]
         for key in ("jobs", "jct_s", "wait_s", "makespan_s", "cluster"):
             self.assertEqual(s[key], cli[key], key)
@@ -54,6 +56,22 @@ class ModuleTest(unittest.TestCase):
         self.assertAlmostEqual(sum(jobs["cost"][i] for i in started), s["cost"]["rent"], places=1)
         self.assertAlmostEqual(sum(jobs["subsidy"][i] for i in started), s["cost"]["subsidy"], places=1)
         self.assertGreater(s["cost"]["subsidy"], 0)
+        # Every jobs.csv column, in its order and with its values: text and whole numbers exactly,
+        # the rest to the decimals jobs.csv rounds to; NaN where a cell is empty (a never-started
+        # job's chip included), as pandas reads the file.
+        self.assertEqual(list(jobs), hetsim.job_column_names())
+        self.assertEqual(list(jobs), list(frame_csv.columns))
+        frame = pandas.DataFrame(jobs)
+        self.assertTrue(any(jobs["status"][i] == "pending" for i in range(n)))
+        for col in frame.columns:
+            ours, theirs = frame[col], frame_csv[col]
+            self.assertTrue((ours.isna() == theirs.isna()).all(), col)
+            if ours.dtype == object:
+                self.assertTrue((ours[ours.notna()] == theirs[theirs.notna()]).all(), col)
+            elif str(ours.dtype) == "int64":
+                self.assertTrue((ours == theirs).all(), col)
+            else:
+                self.assertLessEqual(float((ours - theirs).abs().fillna(0).max()), 0.005000001, col)
 
     def test_preemptions_match_the_binary(self):
         r = hetsim.run(SCENARIO, policy="las", set={"preemption.checkpoint_interval": "30min"})

@@ -123,7 +123,7 @@ class MixingRogue : public Policy {
   void on_end(const SchedulingContext&, JobId) override {}
   void schedule(SchedulingContext& ctx) override {
     for (JobId id : queue_) {
-      const Job& j = ctx.job(id);
+      const JobRequest& j = ctx.job(id);
       Allocation a;
       for (NodeId n : nodes_) a.push_back(grant_cards(ctx.cluster(), j, n, 8));
       ctx.start(id, a);

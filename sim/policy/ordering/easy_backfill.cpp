@@ -21,7 +21,7 @@ std::string EasyBackfillPolicy::name() const {
 }
 
 void EasyBackfillPolicy::on_submit(const SchedulingContext& ctx, JobId id) {
-  const Job& j = ctx.job(id);
+  const JobRequest& j = ctx.job(id);
   const QueueKey k = queue_key(j, 0);
   Waiting w;
   w.cls = memo_.class_of(ctx, j);
@@ -39,7 +39,7 @@ void EasyBackfillPolicy::on_submit(const SchedulingContext& ctx, JobId id) {
 }
 
 bool EasyBackfillPolicy::reserve(const SchedulingContext& ctx, JobId head, uint32_t head_class) {
-  const Job& h = ctx.job(head);
+  const JobRequest& h = ctx.job(head);
   const Cluster& c = ctx.cluster();
   const uint64_t usable = memo_.usable(head_class);
   // With a data locality rule the head is reserved cards at its data site (when that site can
@@ -293,7 +293,7 @@ void EasyBackfillPolicy::note_run(const Cluster& c, JobId id, const Allocation& 
 bool EasyBackfillPolicy::repaired_hint(const SchedulingContext& ctx, JobId id, const kernels::BestNode& hint,
                                        Allocation& out) const {
   const Cluster& c = ctx.cluster();
-  const Job& j = ctx.job(id);
+  const JobRequest& j = ctx.job(id);
   // Nodes whose score may have changed since the batch: those the starts touched, and under
   // leaf-pack every node of their leaves (a leaf's free cards are part of each node's score).
   rescore_.clear();
@@ -347,7 +347,7 @@ void EasyBackfillPolicy::take_from_caps(const Allocation& a) {
 }
 
 bool EasyBackfillPolicy::try_backfill(SchedulingContext& ctx, JobId id, const kernels::BestNode* hint, uint64_t ahead) {
-  const Job& j = ctx.job(id);
+  const JobRequest& j = ctx.job(id);
   ++plain_searches_;
   const bool placed = hint != nullptr ? repaired_hint(ctx, id, *hint, scratch_)
                                       : find_placement_for_data(ctx, j, data_, placement_, {}, scratch_, gangs_, ahead);
@@ -601,7 +601,7 @@ void EasyBackfillPolicy::scan_window_listed(SchedulingContext& ctx, JobId head, 
     std::vector<uint64_t> allowed;
     std::vector<int64_t> cpu, mem;
     for (std::size_t pos : window_) {
-      const Job& j = ctx.job(queue_.at(pos).key.id);
+      const JobRequest& j = ctx.job(queue_.at(pos).key.id);
       cards.push_back(static_cast<uint8_t>(std::min<uint32_t>(j.cards, kMaxCardsPerNode)));
       // A gang wider than any node has no single-node answer: mask it out of the batch.
       allowed.push_back(j.cards > kMaxCardsPerNode ? 0 : usable_chip_mask(j, ctx.chips(), ctx.perf()));
@@ -626,7 +626,7 @@ void EasyBackfillPolicy::scan_window_listed(SchedulingContext& ctx, JobId head, 
     if (memo_on_) {
       started = try_backfill_memo(ctx, e, free, capped);
     } else {
-      const Job& j = ctx.job(e.key.id);
+      const JobRequest& j = ctx.job(e.key.id);
       started = (free.may_fit(j, memo_.usable(e.rec.cls)) || e.rec.mixes) &&
                 try_backfill(ctx, e.key.id, hints.empty() ? nullptr : &hints[k], ahead_.at(j.data_site));
       if (!started && data_.active()) ahead_.add(j);

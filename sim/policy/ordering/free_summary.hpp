@@ -22,7 +22,9 @@ struct FreeSummary {
   // for find_placement with those caps. O(pools + caps log caps).
   void refresh(const Cluster& c, std::span<const NodeCap> caps);
   // False when `job` cannot fit anywhere on any of the chips in `usable`.
-  bool may_fit(const Job& job, uint64_t usable) const { return may_fit(job.cards, job.allow_cross_site, usable); }
+  bool may_fit(const JobRequest& job, uint64_t usable) const {
+    return may_fit(job.cards, job.allow_cross_site, usable);
+  }
   // The same for a job of `cards` cards that may (or may not) span sites.
   bool may_fit(uint32_t cards, bool cross_site, uint64_t usable) const;
 };

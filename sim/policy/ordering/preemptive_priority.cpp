@@ -165,7 +165,7 @@ uint32_t PreemptivePriorityPolicy::tiresias_queue(double card_s) const {
 }
 
 PreemptivePriorityPolicy::Key PreemptivePriorityPolicy::key_of(const SchedulingContext& ctx, JobId id) {
-  const Job& j = ctx.job(id);
+  const JobRequest& j = ctx.job(id);
   Key k;
   k.neg_priority = -static_cast<int64_t>(j.priority);
   k.arrival = j.arrival.seconds();
@@ -228,7 +228,7 @@ void PreemptivePriorityPolicy::preempt(SchedulingContext& ctx, JobId victim) {
 // then preempts only the walked runs on that node or pool.
 bool PreemptivePriorityPolicy::preempt_for(SchedulingContext& ctx, JobId id, const Key& key) {
   const Cluster& c = ctx.cluster();
-  const Job& j = ctx.job(id);
+  const JobRequest& j = ctx.job(id);
   const uint64_t usable = usable_chip_mask(j, ctx.chips(), ctx.perf());
   if (usable == 0) return false;
   freed_node_.resize(c.node_count(), 0);

@@ -17,6 +17,6 @@ struct QueueKey {
   auto operator<=>(const QueueKey&) const = default;
 };
 
-inline QueueKey queue_key(const Job& j, int64_t rank) { return {-static_cast<int64_t>(j.priority), rank, j.id}; }
+inline QueueKey queue_key(const JobRequest& j, int64_t rank) { return {-static_cast<int64_t>(j.priority), rank, j.id}; }
 
 }  // namespace hetsim

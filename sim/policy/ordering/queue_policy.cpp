@@ -12,7 +12,7 @@ std::string StrictQueuePolicy::name() const {
          "]";
 }
 
-QueueKey StrictQueuePolicy::key(const Job& j) const {
+QueueKey StrictQueuePolicy::key(const JobRequest& j) const {
   if (order_ == Order::Fifo) return queue_key(j, j.arrival.us());
   // Estimate in microseconds; ties fall back to the id, which follows arrival order.
   return queue_key(j, static_cast<int64_t>(std::llround(std::min(j.runtime_estimate_s, SimTime::kMaxSeconds) * 1e6)));

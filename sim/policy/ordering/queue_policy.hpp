@@ -28,7 +28,7 @@ class StrictQueuePolicy : public Policy {
   void schedule(SchedulingContext& ctx) override;
 
  private:
-  QueueKey key(const Job& j) const;
+  QueueKey key(const JobRequest& j) const;
   Order order_;
   PlacementScore placement_;
   MixOptions mix_;

@@ -5,7 +5,7 @@
 
 namespace hetsim {
 
-PlacementInput placement_input(const SchedulingContext& ctx, const Job& job) {
+PlacementInput placement_input(const SchedulingContext& ctx, const JobRequest& job) {
   PlacementInput in{&ctx.cluster(), &ctx.chips(), &ctx.perf(), &ctx.topology()};
   if (!ctx.has_quotas()) return in;
   thread_local std::vector<int64_t> room;
@@ -25,7 +25,7 @@ PlacementInput placement_input(const SchedulingContext& ctx, const Job& job) {
   return in;
 }
 
-bool within_quota(const SchedulingContext& ctx, const Job& job, const Allocation& a) {
+bool within_quota(const SchedulingContext& ctx, const JobRequest& job, const Allocation& a) {
   if (!ctx.has_quotas()) return true;
   const Cluster& c = ctx.cluster();
   const std::vector<int64_t> take = allocation_cards_by_provider(c, a);
@@ -41,7 +41,7 @@ bool within_quota(const SchedulingContext& ctx, const Job& job, const Allocation
   return true;
 }
 
-bool held_by_quota(const SchedulingContext& ctx, const Job& job) {
+bool held_by_quota(const SchedulingContext& ctx, const JobRequest& job) {
   if (ctx.quota_room(job.tenant, SchedulingContext::kAnyProvider) < job.cards) return true;
   const Cluster& c = ctx.cluster();
   bool all_have_room = true;  // the common case (no per-provider quota) needs no chip check
@@ -57,7 +57,7 @@ bool held_by_quota(const SchedulingContext& ctx, const Job& job) {
   return true;
 }
 
-bool blocked_by_reservations(const SchedulingContext& ctx, const Job& job) {
+bool blocked_by_reservations(const SchedulingContext& ctx, const JobRequest& job) {
   const Cluster& c = ctx.cluster();
   const uint64_t chips = usable_chip_mask(job, ctx.chips(), ctx.perf());
   // As placement: the whole job in one pool (with room under the tenant's provider quota), or, for

@@ -42,7 +42,7 @@ std::string DataOptions::name_suffix() const {
   return s;
 }
 
-bool site_can_ever_hold(const Cluster& c, const Job& job, uint64_t usable_chips, SiteId site) {
+bool site_can_ever_hold(const Cluster& c, const JobRequest& job, uint64_t usable_chips, SiteId site) {
   for (PoolId p = 0; p < c.pool_count(); ++p) {
     const Pool& pool = c.pool(p);
     if (pool.site != site || !((usable_chips >> pool.chip) & 1ULL)) continue;
@@ -52,7 +52,7 @@ bool site_can_ever_hold(const Cluster& c, const Job& job, uint64_t usable_chips,
   return false;
 }
 
-double estimated_home_wait_s(const SchedulingContext& ctx, const Job& job, uint64_t usable_chips, SiteId site,
+double estimated_home_wait_s(const SchedulingContext& ctx, const JobRequest& job, uint64_t usable_chips, SiteId site,
                              double horizon_s, uint64_t queued_ahead_cards) {
   const Cluster& c = ctx.cluster();
   int64_t have = 0;
@@ -78,8 +78,8 @@ double estimated_home_wait_s(const SchedulingContext& ctx, const Job& job, uint6
   return INFINITY;
 }
 
-bool find_placement_for_data(const SchedulingContext& ctx, const Job& job, const DataOptions& data, PlacementScore kind,
-                             std::span<const NodeCap> caps, Allocation& out, GangPlacement gangs,
+bool find_placement_for_data(const SchedulingContext& ctx, const JobRequest& job, const DataOptions& data,
+                             PlacementScore kind, std::span<const NodeCap> caps, Allocation& out, GangPlacement gangs,
                              uint64_t queued_ahead_cards) {
   PlacementInput in = placement_input(ctx, job);
   // A job without data has no home.

@@ -36,8 +36,8 @@ struct DataOptions {
 };
 
 // find_placement under the locality rule `data` (with `caps`, as find_placement).
-bool find_placement_for_data(const SchedulingContext& ctx, const Job& job, const DataOptions& data, PlacementScore kind,
-                             std::span<const NodeCap> caps, Allocation& out, GangPlacement gangs,
+bool find_placement_for_data(const SchedulingContext& ctx, const JobRequest& job, const DataOptions& data,
+                             PlacementScore kind, std::span<const NodeCap> caps, Allocation& out, GangPlacement gangs,
                              uint64_t queued_ahead_cards = 0);
 
 // Cards of waiting jobs with data at each site, for the queued_ahead_cards of the jobs behind them:
@@ -45,7 +45,7 @@ bool find_placement_for_data(const SchedulingContext& ctx, const Job& job, const
 class QueuedAhead {
  public:
   void clear() { cards_.clear(); }
-  void add(const Job& j) {
+  void add(const JobRequest& j) {
     if (!(j.data_gb > 0)) return;
     if (j.data_site >= cards_.size()) cards_.resize(j.data_site + 1, 0);
     cards_[j.data_site] += j.cards;
@@ -57,12 +57,12 @@ class QueuedAhead {
 };
 
 // Whether the pools of `site` could ever hold the job (a usable chip type with enough cards).
-bool site_can_ever_hold(const Cluster& c, const Job& job, uint64_t usable_chips, SiteId site);
+bool site_can_ever_hold(const Cluster& c, const JobRequest& job, uint64_t usable_chips, SiteId site);
 
 // Estimated seconds until running jobs at `site` free enough cards of the job's usable chips for
 // it and `queued_ahead_cards` more (with those free now), looking no further than `horizon_s`;
 // +inf if not by then.
-double estimated_home_wait_s(const SchedulingContext& ctx, const Job& job, uint64_t usable_chips, SiteId site,
+double estimated_home_wait_s(const SchedulingContext& ctx, const JobRequest& job, uint64_t usable_chips, SiteId site,
                              double horizon_s, uint64_t queued_ahead_cards = 0);
 
 }  // namespace hetsim

@@ -24,7 +24,7 @@ bool better(const SiteMix& a, const SiteMix& b) {
 }
 
 // Usable free cards of each chip at `site` (caps, host CPU and memory included).
-void usable_by_chip(const Job& job, const Cluster& c, SiteId site, uint64_t chips, std::span<const NodeCap> caps,
+void usable_by_chip(const JobRequest& job, const Cluster& c, SiteId site, uint64_t chips, std::span<const NodeCap> caps,
                     std::array<int64_t, kMaxChipTypes>& out) {
   out.fill(0);
   for (PoolId p = 0; p < c.pool_count(); ++p) {
@@ -37,7 +37,7 @@ void usable_by_chip(const Job& job, const Cluster& c, SiteId site, uint64_t chip
 }
 
 // `count` cards of `chip` at `site`: most-free nodes first, lowest ids first.
-bool take_group(const Job& job, const Cluster& c, SiteId site, ChipId chip, uint32_t count,
+bool take_group(const JobRequest& job, const Cluster& c, SiteId site, ChipId chip, uint32_t count,
                 std::span<const NodeCap> caps, Allocation& out) {
   std::vector<PoolId> pools;
   for (PoolId p = 0; p < c.pool_count(); ++p) {
@@ -64,8 +64,8 @@ void chip_mix(const Allocation& a, const Cluster& c, std::vector<ChipCount>& mix
   }
 }
 
-bool find_mixed_placement(const Job& job, const PlacementInput& in, uint32_t max_types, std::span<const NodeCap> caps,
-                          const MixEfficiencyFn& efficiency, Allocation& out) {
+bool find_mixed_placement(const JobRequest& job, const PlacementInput& in, uint32_t max_types,
+                          std::span<const NodeCap> caps, const MixEfficiencyFn& efficiency, Allocation& out) {
   const Cluster& c = *in.cluster;
   if (!job.may_mix_chips || max_types < 2 || job.cards < 2 || c.free_cards_total() < job.cards) return false;
   const uint64_t chips = usable_chip_mask(job, *in.chips, *in.perf);
@@ -119,7 +119,7 @@ bool place_mixed(const SchedulingContext& ctx, JobId id, const MixOptions& mix, 
                  Allocation& out) {
   if (!mix.enabled) return false;
   const auto eta = [&](std::span<const ChipCount> m) { return ctx.mixed_efficiency(id, m); };
-  const Job& job = ctx.job(id);
+  const JobRequest& job = ctx.job(id);
   if (!find_mixed_placement(job, placement_input(ctx, job), mix.max_types, caps, eta, out)) return false;
   if (within_quota(ctx, job, out)) return true;
   out.clear();

@@ -26,8 +26,8 @@ struct MixOptions {
 
 using MixEfficiencyFn = std::function<double(std::span<const ChipCount>)>;
 
-bool find_mixed_placement(const Job& job, const PlacementInput& in, uint32_t max_types, std::span<const NodeCap> caps,
-                          const MixEfficiencyFn& efficiency, Allocation& out);
+bool find_mixed_placement(const JobRequest& job, const PlacementInput& in, uint32_t max_types,
+                          std::span<const NodeCap> caps, const MixEfficiencyFn& efficiency, Allocation& out);
 
 class SchedulingContext;
 

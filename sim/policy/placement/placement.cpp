@@ -29,7 +29,7 @@ uint32_t pick_cards(const Cluster& c, NodeId n, uint32_t count) {
 
 }  // namespace
 
-NodeGrant grant_cards(const Cluster& c, const Job& job, NodeId n, uint32_t cards) {
+NodeGrant grant_cards(const Cluster& c, const JobRequest& job, NodeId n, uint32_t cards) {
   NodeGrant g;
   g.node = n;
   g.card_mask = pick_cards(c, n, cards);
@@ -39,7 +39,7 @@ NodeGrant grant_cards(const Cluster& c, const Job& job, NodeId n, uint32_t cards
   return g;
 }
 
-uint32_t usable_cards(const Cluster& c, const Job& job, NodeId n, std::span<const NodeCap> caps) {
+uint32_t usable_cards(const Cluster& c, const JobRequest& job, NodeId n, std::span<const NodeCap> caps) {
   uint32_t k = cap_of(caps, n, c.node_free_cards(n));
   if (job.cpu_milli_per_card > 0) {
     k = std::min<uint32_t>(k, static_cast<uint32_t>(c.node_cpu_free(n) / job.cpu_milli_per_card));
@@ -61,8 +61,8 @@ void offer(BestNode& best, int64_t s, NodeId n) {
 
 // Node-local rules: the free-card buckets order the candidates, so the first usable node of each
 // bucket (the lowest id) is the only one of that bucket that can win.
-void offer_by_bucket(const Job& job, const Cluster& c, PoolId p, PlacementScore kind, std::span<const NodeCap> caps,
-                     BestNode& best) {
+void offer_by_bucket(const JobRequest& job, const Cluster& c, PoolId p, PlacementScore kind,
+                     std::span<const NodeCap> caps, BestNode& best) {
   const Pool& pool = c.pool(p);
   const uint32_t need = job.cards;
   for (uint32_t k = need; k <= pool.cards_per_node; ++k) {
@@ -78,7 +78,7 @@ void offer_by_bucket(const Job& job, const Cluster& c, PoolId p, PlacementScore 
 // Leaves are visited in id order (node ids ascend with them, so a later node only wins on a
 // strictly higher score) and skipped when even a perfect fit in them cannot beat the best so far:
 // O(leaves of the candidate pools + nodes of the leaves that could win).
-void offer_by_leaf(const Job& job, const Cluster& c, PoolId p, std::span<const NodeCap> caps, BestNode& best) {
+void offer_by_leaf(const JobRequest& job, const Cluster& c, PoolId p, std::span<const NodeCap> caps, BestNode& best) {
   const Pool& pool = c.pool(p);
   const uint32_t need = job.cards;
   for (uint32_t leaf = pool.first_leaf; leaf < pool.first_leaf + pool.leaf_count; ++leaf) {
@@ -112,8 +112,8 @@ struct PoolFilter {
 // Best fit ranks nodes by their free cards alone: the first bucket (fewest free cards) with a
 // usable node in any pool holds the answer, its lowest such node; later buckets score lower.
 // The same node offer_by_bucket finds over all buckets, in O(pools x buckets up to the answer).
-void best_fit_by_bucket(const Job& job, const Cluster& c, std::span<const PoolId> pools, std::span<const NodeCap> caps,
-                        BestNode& best) {
+void best_fit_by_bucket(const JobRequest& job, const Cluster& c, std::span<const PoolId> pools,
+                        std::span<const NodeCap> caps, BestNode& best) {
   // A node holds at most kMaxCardsPerNode (< 64) cards: a larger job has no bucket (and a shift
   // by 64 or more is undefined).
   if (job.cards > static_cast<uint32_t>(kMaxCardsPerNode)) return;
@@ -133,7 +133,7 @@ void best_fit_by_bucket(const Job& job, const Cluster& c, std::span<const PoolId
   }
 }
 
-bool place_single_node(const Job& job, const Cluster& c, uint64_t chips, PlacementScore kind,
+bool place_single_node(const JobRequest& job, const Cluster& c, uint64_t chips, PlacementScore kind,
                        std::span<const NodeCap> caps, const PoolFilter& only, Allocation& out) {
   BestNode best;
   thread_local std::vector<PoolId> pools;
@@ -163,7 +163,7 @@ bool place_single_node(const Job& job, const Cluster& c, uint64_t chips, Placeme
 
 }  // namespace
 
-bool take_cards(const Job& job, const Cluster& c, std::span<const PoolId> pools, std::span<const NodeCap> caps,
+bool take_cards(const JobRequest& job, const Cluster& c, std::span<const PoolId> pools, std::span<const NodeCap> caps,
                 uint32_t count, Allocation& out) {
   uint32_t remaining = count;
   uint32_t max_cpn = 0;
@@ -187,7 +187,7 @@ bool take_cards(const Job& job, const Cluster& c, std::span<const PoolId> pools,
 namespace {
 
 // A gang from the given pools (take_cards), sorted by node id.
-bool gather(const Job& job, const Cluster& c, std::span<const PoolId> pools, std::span<const NodeCap> caps,
+bool gather(const JobRequest& job, const Cluster& c, std::span<const PoolId> pools, std::span<const NodeCap> caps,
             Allocation& out) {
   out.clear();
   if (!take_cards(job, c, pools, caps, job.cards, out)) {
@@ -211,7 +211,7 @@ int64_t capped_free(const Cluster& c, const std::vector<int64_t>& withheld, Pool
 }
 
 // Pool order: pools ranked by the placement rule at pool level, each filled fully free nodes first.
-bool place_gang_by_pool_order(const Job& job, const Cluster& c, uint64_t chips, PlacementScore kind,
+bool place_gang_by_pool_order(const JobRequest& job, const Cluster& c, uint64_t chips, PlacementScore kind,
                               const std::vector<int64_t>& withheld, std::span<const NodeCap> caps,
                               const PoolFilter& only, Allocation& out) {
   struct Candidate {
@@ -237,8 +237,9 @@ bool place_gang_by_pool_order(const Job& job, const Cluster& c, uint64_t chips, 
 }
 
 // Topology-aware: the best plan over every pool that may hold the gang (topology_gang.hpp).
-bool place_gang_by_topology(const Job& job, const Cluster& c, uint64_t chips, const std::vector<int64_t>& withheld,
-                            std::span<const NodeCap> caps, const PoolFilter& only, Allocation& out) {
+bool place_gang_by_topology(const JobRequest& job, const Cluster& c, uint64_t chips,
+                            const std::vector<int64_t>& withheld, std::span<const NodeCap> caps, const PoolFilter& only,
+                            Allocation& out) {
   GangPlan best, plan;
   bool found = false;
   const auto usable = [&](NodeId n) { return usable_cards(c, job, n, caps); };
@@ -258,7 +259,7 @@ bool place_gang_by_topology(const Job& job, const Cluster& c, uint64_t chips, co
   return true;
 }
 
-bool place_gang(const Job& job, const Cluster& c, const Topology* topo, uint64_t chips, PlacementScore kind,
+bool place_gang(const JobRequest& job, const Cluster& c, const Topology* topo, uint64_t chips, PlacementScore kind,
                 std::span<const NodeCap> caps, const PoolFilter& only, Allocation& out, GangPlacement gangs) {
   // A job that fits one node of every pool it may use, and may not span sites, has no gang to try
   // (the common case for small jobs, asked for again and again by a backfill scan).
@@ -327,11 +328,11 @@ bool place_gang(const Job& job, const Cluster& c, const Topology* topo, uint64_t
 
 }  // namespace
 
-Allocation single_node_allocation(const Cluster& c, const Job& job, NodeId node) {
+Allocation single_node_allocation(const Cluster& c, const JobRequest& job, NodeId node) {
   return Allocation{grant_cards(c, job, node, job.cards)};
 }
 
-uint64_t usable_chip_mask(const Job& job, const ChipCatalog& chips, const PerfParams& perf) {
+uint64_t usable_chip_mask(const JobRequest& job, const ChipCatalog& chips, const PerfParams& perf) {
   // fits_memory chip by chip, with the job's need computed once: called for every job a pass
   // examines, often several times.
   const double need_gb = job.mem_per_card_gb();
@@ -346,7 +347,7 @@ uint64_t usable_chip_mask(const Job& job, const ChipCatalog& chips, const PerfPa
   return mask;
 }
 
-bool find_placement(const Job& job, const PlacementInput& in, PlacementScore kind, std::span<const NodeCap> caps,
+bool find_placement(const JobRequest& job, const PlacementInput& in, PlacementScore kind, std::span<const NodeCap> caps,
                     Allocation& out, GangPlacement gangs) {
   const Cluster& c = *in.cluster;
   if (job.cards == 0 || c.free_cards_total() < job.cards) return false;

@@ -60,25 +60,25 @@ struct PlacementInput {
   std::span<const int64_t> pool_room{};
 };
 
-bool find_placement(const Job& job, const PlacementInput& in, PlacementScore kind, std::span<const NodeCap> caps,
+bool find_placement(const JobRequest& job, const PlacementInput& in, PlacementScore kind, std::span<const NodeCap> caps,
                     Allocation& out, GangPlacement gangs = GangPlacement::Pool);
 
 // Cards node `n` can give the job now: free whole cards within its cap, host CPU and memory.
-uint32_t usable_cards(const Cluster& c, const Job& job, NodeId n, std::span<const NodeCap> caps);
+uint32_t usable_cards(const Cluster& c, const JobRequest& job, NodeId n, std::span<const NodeCap> caps);
 
 // A grant of the node's `cards` lowest free cards with the job's host CPU and memory for them.
-NodeGrant grant_cards(const Cluster& c, const Job& job, NodeId n, uint32_t cards);
+NodeGrant grant_cards(const Cluster& c, const JobRequest& job, NodeId n, uint32_t cards);
 
 // Appends `count` of the job's cards from `pools`: fully free nodes first (fewest nodes), then by
 // pool order and lowest node id. False (with `out` partly filled) when they do not suffice.
-bool take_cards(const Job& job, const Cluster& c, std::span<const PoolId> pools, std::span<const NodeCap> caps,
+bool take_cards(const JobRequest& job, const Cluster& c, std::span<const PoolId> pools, std::span<const NodeCap> caps,
                 uint32_t count, Allocation& out);
 
 // The job on `cards` = job.cards lowest free cards of one node (no feasibility check).
-Allocation single_node_allocation(const Cluster& c, const Job& job, NodeId node);
+Allocation single_node_allocation(const Cluster& c, const JobRequest& job, NodeId node);
 
 // Chips the job may use: allowed by the job and large enough for its per-card memory.
-uint64_t usable_chip_mask(const Job& job, const ChipCatalog& chips, const PerfParams& perf);
+uint64_t usable_chip_mask(const JobRequest& job, const ChipCatalog& chips, const PerfParams& perf);
 
 bool parse_placement(const std::string& name, PlacementScore& out);
 const char* placement_name(PlacementScore kind);

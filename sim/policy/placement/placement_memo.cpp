@@ -42,7 +42,7 @@ std::size_t PlacementMemo::ShapeHash::operator()(const AllocationShape& s) const
   return static_cast<std::size_t>(f.h);
 }
 
-uint32_t PlacementMemo::class_of(const SchedulingContext& ctx, const Job& j) {
+uint32_t PlacementMemo::class_of(const SchedulingContext& ctx, const JobRequest& j) {
   const Key key{j.cards,
                 ctx.has_quotas() ? static_cast<uint32_t>(j.tenant) : kNoClass,
                 usable_chip_mask(j, ctx.chips(), ctx.perf()),
@@ -68,7 +68,7 @@ uint32_t PlacementMemo::class_of(const SchedulingContext& ctx, const Job& j) {
 const Allocation* PlacementMemo::search_uncapped(SchedulingContext& ctx, JobId id, uint32_t cls, PlacementScore kind,
                                                  GangPlacement gangs) {
   State& s = classes_[cls];
-  const Job& j = ctx.job(id);
+  const JobRequest& j = ctx.job(id);
   ++searches_;
   s.shape_id = kNoClass;
   if (find_placement(j, placement_input(ctx, j), kind, {}, s.placed, gangs)) {
@@ -93,7 +93,7 @@ bool PlacementMemo::capped(SchedulingContext& ctx, JobId id, uint32_t cls, Place
                            std::span<const NodeCap> caps, Allocation& out) {
   State& s = classes_[cls];
   if (capped_failed(cls)) return false;
-  const Job& j = ctx.job(id);
+  const JobRequest& j = ctx.job(id);
   ++searches_;
   if (find_placement(j, placement_input(ctx, j), kind, caps, out, gangs)) return true;
   if (!ctx.has_reservations()) s.capped_failed_pass = pass_;

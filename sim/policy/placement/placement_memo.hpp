@@ -30,7 +30,7 @@ class PlacementMemo {
 
   // The class of job `j` (interned: equal questions, equal ids), computed once per job by the
   // policy (at submission) and kept with it. Its usable chip mask is usable(class).
-  uint32_t class_of(const SchedulingContext& ctx, const Job& j);
+  uint32_t class_of(const SchedulingContext& ctx, const JobRequest& j);
   uint64_t usable(uint32_t cls) const { return classes_[cls].usable; }
   uint32_t cards(uint32_t cls) const { return classes_[cls].cards; }
   bool cross_site(uint32_t cls) const { return classes_[cls].cross_site; }

@@ -236,9 +236,13 @@ void GavelPolicy::recompute(const SchedulingContext& ctx) {
   std::vector<double> real;
   const AllocationProblem p = build_problem(ctx, ids, real);
   Allocation2D a;
+  // Steps left per job: the makespan and finish-time objectives need them (as in Gavel's
+  // simulator, which knows every job's total steps): oracle().
   std::vector<double> remaining(p.jobs);
-  for (std::size_t j = 0; j < p.jobs; ++j)
-    remaining[j] = ctx.remaining_fraction(ids[j]) * static_cast<double>(ctx.job(ids[j]).steps);
+  if (oracle()) {
+    for (std::size_t j = 0; j < p.jobs; ++j)
+      remaining[j] = ctx.remaining_fraction(ids[j]) * static_cast<double>(ctx.true_steps(ids[j]));
+  }
   switch (o_.objective) {
     case Objective::MaxMin: {
       // Gavel's priority weights: a job of priority q counts as 1 + q jobs (q capped at 100, so the
@@ -349,7 +353,7 @@ void GavelPolicy::run_round(SchedulingContext& ctx) {
   for (JobId id : chosen) {
     if (!ctx.is_pending(id)) continue;  // kept its run
     const auto k = static_cast<std::size_t>(assigned[id]);
-    Job on_type = ctx.job(id);
+    JobRequest on_type = ctx.job(id);
     on_type.allowed_chips = 1ULL << types_[k];
     const PlacementInput in = placement_input(ctx, on_type);
     if (!find_placement(on_type, in, o_.placement, {}, scratch_, o_.gangs)) {

@@ -53,6 +53,8 @@ class GavelPolicy : public Policy {
   explicit GavelPolicy(Options o) : o_(std::move(o)) {}
   std::string name() const override;
   bool preemptive() const override { return true; }
+  // The makespan and finish-time objectives weigh each job's true remaining steps.
+  bool oracle() const override { return o_.objective == Objective::Makespan || o_.objective == Objective::FinishTime; }
   void on_submit(const SchedulingContext& ctx, JobId id) override;
   void on_end(const SchedulingContext& ctx, JobId id) override;
   void on_requeue(const SchedulingContext& ctx, JobId id) override;

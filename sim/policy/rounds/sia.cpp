@@ -72,7 +72,7 @@ void SiaPolicy::on_requeue(const SchedulingContext&, JobId id) {
 }
 
 void SiaPolicy::describe(const SchedulingContext& ctx, JobId id, JobState& s) const {
-  const Job& job = ctx.job(id);
+  const JobRequest& job = ctx.job(id);
   s.known = true;
   for (std::size_t k = 0; k < types_.size(); ++k) {
     const ChipId chip = types_[k];
@@ -216,7 +216,7 @@ void SiaPolicy::run_round(SchedulingContext& ctx) {
 
 bool SiaPolicy::place(const SchedulingContext& ctx, JobId id, int config) {
   const SiaConfig& cfg = jobs_[id].configs[static_cast<std::size_t>(config)];
-  Job sized = ctx.job(id);
+  JobRequest sized = ctx.job(id);
   sized.cards = cfg.cards;
   sized.allowed_chips = 1ULL << types_[cfg.type];
   return find_placement(sized, placement_input(ctx, sized), o_.placement, {}, scratch_, o_.gangs);

@@ -1,4 +1,4 @@
-#include "sweep_spec.hpp"
+#include "hetsim/app/sweep_spec.hpp"
 
 #include <algorithm>
 #include <filesystem>
@@ -7,7 +7,7 @@
 
 #include <fmt/format.h>
 
-#include "cli_util.hpp"
+#include "hetsim/app/app_util.hpp"
 #include "hetsim/scenario/reader.hpp"
 #include "hetsim/scenario/sections.hpp"
 #include "hetsim/scenario/yaml_tree.hpp"

@@ -15,12 +15,19 @@ namespace hetsim {
 
 struct RunMetric {
   const char* name;
-  double (*get)(const nlohmann::ordered_json& summary);
-  bool is_share;  // a fraction in [0, 1], printed as a percentage
+  const char* path;     // where summary.json holds it (a JSON pointer, "/jct_s/mean")
+  const char* unit;     // "s", "jobs", "share", "card-h", ...
+  const char* meaning;  // one line for docs/scenario-format.md
+  bool is_share;        // a fraction in [0, 1], printed as a percentage
+  // The value in a run's summary.json; NaN where it holds none (null: e.g. no job completed).
+  double get(const nlohmann::ordered_json& summary) const;
 };
 
 // In column order.
 const std::vector<RunMetric>& run_metrics();
+
+// docs/scenario-format.md's table of these metrics (markdown), from the list above.
+std::string run_metrics_markdown();
 
 // Shortest text that reads back to the same double ("" for NaN and infinities): byte-stable
 // across runs, thread counts and MPI ranks.

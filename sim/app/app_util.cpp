@@ -1,4 +1,4 @@
-#include "cli_util.hpp"
+#include "hetsim/app/app_util.hpp"
 
 #include "hetsim/policy/registry.hpp"
 #include "hetsim/scenario/scenario_spec.hpp"
@@ -113,6 +113,7 @@ RunInfo run_info(const std::string& scenario, uint64_t seed, const std::string& 
   info.scenario = scenario;
   info.seed = seed;
   info.policy = policy;
+  info.policy_oracle = sim.policy_is_oracle();
   info.device = device;
   info.horizon_s = model.horizon.seconds();
   info.events = res.events;

@@ -1,0 +1,96 @@
+// Ordering policies tested alone, one scheduling pass on a FakeContext (tests/support/
+// fake_context.hpp), without the simulation driver: what each policy decides from a given queue
+// and running set. The driver's side (when passes happen, start times) is in
+// queue_policies_test.cpp and tests/run.
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "../support/fake_context.hpp"
+#include "../support/mini_model.hpp"
+#include "hetsim/policy/placement/placement.hpp"
+#include "hetsim/policy/registry.hpp"
+
+using namespace hetsim;
+
+namespace {
+
+// One 8-card node; the jobs' estimates are their runtimes (test::finalize).
+SimulationModel one_node(std::vector<Job> jobs) {
+  SimulationModel m = test::mini_model();
+  m.cluster.add_pool(0, 0, 0, 1, 8, 128000, 1 << 20, 4);
+  test::finish_topology(m);
+  m.jobs = std::move(jobs);
+  test::finalize(m);
+  return m;
+}
+
+std::unique_ptr<Policy> make(const std::string& name) { return builtin_policy_registry().create(name, {}); }
+
+// Job 0 runs on node 0 from t=0 until its estimate ends; the others arrive at t=2.
+struct Pass {
+  explicit Pass(const SimulationModel& m, const std::string& policy) : ctx(m), p(make(policy)) {
+    ctx.running(0, single_node_allocation(ctx.cluster(), m.jobs[0], 0),
+                SimTime::from_seconds(m.jobs[0].runtime_estimate_s));
+    ctx.set_now(SimTime::from_s(2));
+    for (JobId id = 1; id < m.jobs.size(); ++id) ctx.submit(*p, id);
+    p->schedule(ctx);
+  }
+  test::FakeContext ctx;
+  std::unique_ptr<Policy> p;
+};
+
+}  // namespace
+
+// j0 holds 6 cards until 100; j1 wants all 8; j2 (2 cards, 50 s) would fit now.
+TEST(PolicyAlone, FifoHeadBlocksLaterJobs) {
+  const SimulationModel m =
+      one_node({test::timed_job(0, 0, 6, 100), test::timed_job(1, 1, 8, 10), test::timed_job(2, 2, 2, 50)});
+  const Pass pass(m, "fifo");
+  EXPECT_TRUE(pass.ctx.started.empty());
+}
+
+TEST(PolicyAlone, EasyBackfillStartsAShortJobButNotOneThatWouldDelayTheHead) {
+  // j3 (2 cards, 200 s) would still hold the head's cards at its reservation (t = 100).
+  const SimulationModel m = one_node({test::timed_job(0, 0, 6, 100), test::timed_job(1, 1, 8, 10),
+                                      test::timed_job(2, 2, 2, 50), test::timed_job(3, 3, 2, 200)});
+  const Pass pass(m, "easy-backfill");
+  EXPECT_EQ(pass.ctx.started_ids(), std::vector<JobId>{2});
+}
+
+TEST(PolicyAlone, EasyBackfillAllowsALongJobOnCardsTheHeadDoesNotNeed) {
+  // The head needs only 6 of the 8 cards at t = 100, so the 2-card long job fits beside it.
+  const SimulationModel m =
+      one_node({test::timed_job(0, 0, 4, 100), test::timed_job(1, 1, 6, 10), test::timed_job(2, 2, 2, 500)});
+  const Pass pass(m, "easy-backfill");
+  EXPECT_EQ(pass.ctx.started_ids(), std::vector<JobId>{2});
+}
+
+TEST(PolicyAlone, SjfStartsTheShortestEstimateFirstFifoTheOldest) {
+  // j0 holds the node until 100; j1 (300 s) and j2 (20 s) both want it whole.
+  const SimulationModel m =
+      one_node({test::timed_job(0, 0, 8, 100), test::timed_job(1, 1, 8, 300), test::timed_job(2, 2, 8, 20)});
+  for (const auto& [policy, first] : {std::pair<std::string, JobId>{"sjf", 2}, {"fifo", 1}}) {
+    Pass pass(m, policy);
+    EXPECT_TRUE(pass.ctx.started.empty()) << policy;  // nothing fits while j0 runs
+    pass.ctx.set_now(SimTime::from_s(100));
+    pass.ctx.end(*pass.p, 0);
+    pass.p->schedule(pass.ctx);
+    EXPECT_EQ(pass.ctx.started_ids(), std::vector<JobId>{first}) << policy;
+  }
+}
+
+TEST(PolicyAlone, TheFakeRefusesWhatTheDriverWouldRefuse) {
+  const SimulationModel m = one_node({test::timed_job(0, 0, 6, 100), test::timed_job(1, 1, 8, 10)});
+  const std::unique_ptr<Policy> fifo = make("fifo");
+  test::FakeContext ctx(m);
+  ctx.running(0, single_node_allocation(ctx.cluster(), m.jobs[0], 0), SimTime::from_s(100));
+  const Allocation whole_node = single_node_allocation(m.cluster, m.jobs[1], 0);  // on the empty cluster
+  EXPECT_THROW(ctx.start(1, whole_node), PolicyViolation);                        // job 1 has not arrived
+  ctx.submit(*fifo, 1);
+  EXPECT_THROW(ctx.start(1, whole_node), PolicyViolation);  // 6 of its cards are job 0's
+  EXPECT_THROW(ctx.wake_at(SimTime::from_s(-1)), PolicyViolation);
+  EXPECT_TRUE(ctx.started.empty());
+}
