@@ -44,21 +44,11 @@ Simulation::Simulation(const SimulationModel& model, Policy& policy, MetricsColl
   if (model.stop_last > model.stop_first) window_left_ = model.stop_last - model.stop_first;
   preemptive_ = policy.preemptive();
   guarantees_ = GuaranteeBook(model.tenants, model.cluster.provider_count(), model.cluster.pool_count());
-  const bool quotas_or_budgets = std::any_of(model.tenants.begin(), model.tenants.end(),
-                                             [](const Tenant& t) { return t.has_quota() || t.has_budget(); });
   // Reclaiming for a guarantee stops runs under any policy: their checkpoint state is kept.
   if (preemptive_ || model.failures.any() || model.data_staging.enabled || guarantees_.active()) {
     runs_.resize(model.jobs.size());
   }
-  if (guarantees_.active()) tenant_pool_held_.assign(model.tenants.size() * model.cluster.pool_count(), 0);
-  if (quotas_or_budgets || guarantees_.active()) {
-    tenant_held_.assign(model.tenants.size(), 0);
-    tenant_provider_held_.assign(model.tenants.size() * model.cluster.provider_count(), 0);
-    tenant_rent_closed_.assign(model.tenants.size(), 0.0);
-    tenant_rent_rate_.assign(model.tenants.size(), 0.0);
-    tenant_rent_base_.assign(model.tenants.size(), 0.0);
-    job_rent_base_.assign(model.jobs.size(), 0.0);
-  }
+  tenants_ = TenantLedger(model.cluster, model.tenants, model.jobs.size(), guarantees_.active());
   if (model.data_staging.enabled) {
     std::vector<double> channels;
     for (const SiteLink& l : model.topology.links()) {
@@ -316,45 +306,16 @@ void Simulation::start(JobId id, Allocation a) {
 }
 
 void Simulation::hold_for_tenant(JobId id, const Allocation& a, int sign) {
-  if (tenant_held_.empty()) return;
+  if (!tenants_.active()) return;
   const TenantId t = model_.jobs[id].tenant;
-  const std::size_t providers = cluster_.provider_count();
-  for (const NodeGrant& g : a) {
-    const int64_t k = sign * card_count(g.card_mask);
-    tenant_held_[t] += k;
-    tenant_provider_held_[t * providers + cluster_.node_provider(g.node)] += k;
-    if (!tenant_pool_held_.empty()) tenant_pool_held_[t * cluster_.pool_count() + cluster_.node_pool(g.node)] += k;
-  }
+  tenants_.hold(id, t, a, sign, engine_.now().seconds());
   if (guarantees_.tracks(t)) guarantees_.invalidate();
-  // Rent charged so far = closed runs + rate x now - sum of rate x start over the open ones.
-  const double rate = allocation_rent_per_s(cluster_, a);
-  const double now = engine_.now().seconds();
-  if (sign > 0) {
-    job_rent_base_[id] = rate * now;
-    tenant_rent_rate_[t] += rate;
-    tenant_rent_base_[t] += job_rent_base_[id];
-  } else {
-    tenant_rent_closed_[t] += rate * now - job_rent_base_[id];
-    tenant_rent_rate_[t] -= rate;
-    tenant_rent_base_[t] -= job_rent_base_[id];
-  }
 }
 
-double Simulation::budget_left(TenantId t) const {
-  const Tenant& tenant = model_.tenants.at(t);
-  if (tenant_held_.empty() || !tenant.has_budget()) return std::numeric_limits<double>::infinity();
-  const double spent = tenant_rent_closed_[t] + tenant_rent_rate_[t] * engine_.now().seconds() - tenant_rent_base_[t];
-  return tenant.budget - spent;
-}
+double Simulation::budget_left(TenantId t) const { return tenants_.budget_left(t, engine_.now().seconds()); }
 
 int64_t Simulation::quota_room(TenantId t, ProviderId p) const {
-  constexpr int64_t kUnlimited = std::numeric_limits<int64_t>::max();
-  if (tenant_held_.empty()) return kUnlimited;
-  const Tenant& tenant = model_.tenants.at(t);
-  if (!(budget_left(t) > 0)) return 0;  // a spent budget leaves room for no card
-  if (p == kAnyProvider) return tenant.quota_cards < 0 ? kUnlimited : tenant.quota_cards - tenant_held_[t];
-  if (tenant.provider_quota.empty() || tenant.provider_quota.at(p) < 0) return kUnlimited;
-  return tenant.provider_quota[p] - tenant_provider_held_[t * cluster_.provider_count() + p];
+  return tenants_.quota_room(t, p, engine_.now().seconds());
 }
 
 void Simulation::require_preemptive(JobId id, const char* what) const {
@@ -659,31 +620,16 @@ void Simulation::check_full() {
   }
   for (const Allocation& h : holds) live.push_back(&h);
   require(check_allocations(cluster_, model_.cluster, live));
-  if (has_quotas()) {
-    // The incremental per-tenant counts against a recount of the running jobs, and the quotas.
-    std::vector<int64_t> held(tenant_held_.size(), 0);
-    for (const auto& [end, id] : running_) {
-      for (const NodeGrant& g : alloc_[id]) held[model_.jobs[id].tenant] += card_count(g.card_mask);
-    }
-    for (TenantId t = 0; t < held.size(); ++t) {
-      const int64_t quota = model_.tenants[t].quota_cards;
-      if (held[t] != tenant_held_[t])
-        require("tenant " + model_.tenants[t].name + " holds " + std::to_string(held[t]) + " cards, counted " +
-                std::to_string(tenant_held_[t]));
-      if (quota >= 0 && held[t] > quota) require("tenant " + model_.tenants[t].name + " is over its quota");
-    }
+  if (tenants_.active()) {
+    // The ledger's incremental counts against a recount of the running jobs, and the quotas.
+    std::vector<std::pair<TenantId, const Allocation*>> holding;
+    for (const auto& [end, id] : running_) holding.emplace_back(model_.jobs[id].tenant, &alloc_[id]);
+    const std::string wrong = tenants_.recount(holding);
+    if (!wrong.empty()) require(wrong);
   }
   if (guarantees_.active()) {
-    // The ledger's incremental state against a recount: each guaranteed tenant's waiting jobs and
-    // every tenant's cards per pool.
-    std::vector<int64_t> pool_held(tenant_pool_held_.size(), 0);
-    for (const auto& [end, id] : running_) {
-      for (const NodeGrant& g : alloc_[id]) {
-        pool_held[model_.jobs[id].tenant * cluster_.pool_count() + cluster_.node_pool(g.node)] +=
-            card_count(g.card_mask);
-      }
-    }
-    if (pool_held != tenant_pool_held_) require("the cards held per tenant and pool differ from their recount");
+    // The guarantee book's incremental state against a recount: each guaranteed tenant's waiting
+    // jobs.
     std::vector<std::size_t> waiting(model_.tenants.size(), 0);  // one pass over the jobs
     for (JobId id = 0; id < model_.jobs.size(); ++id)
       waiting[model_.jobs[id].tenant] += state_[id] == State::Pending ? 1 : 0;

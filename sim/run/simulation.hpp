@@ -23,6 +23,7 @@
 #include "hetsim/run/guarantee_book.hpp"
 #include "hetsim/run/invariants.hpp"
 #include "hetsim/run/simulation_model.hpp"
+#include "hetsim/run/tenant_ledger.hpp"
 #include "hetsim/run/transfer_network.hpp"
 
 namespace hetsim {
@@ -68,7 +69,7 @@ class Simulation final : public SchedulingContext {
   void wake_at(SimTime t) override;
   double staging_estimate_s(JobId id, SiteId site) const override;
   int64_t quota_room(TenantId t, ProviderId p) const override;
-  bool has_quotas() const override { return !tenant_held_.empty(); }
+  bool has_quotas() const override { return tenants_.active(); }
   double budget_left(TenantId t) const override;
   int64_t reserved_for_others(TenantId t, PoolId p) const override;
   bool has_reservations() const override;
@@ -162,9 +163,7 @@ class Simulation final : public SchedulingContext {
   // Running jobs of tenants borrowing at pool `q`'s provider that hold cards in `q`, in the order
   // reclaiming stops them.
   std::vector<GuaranteeBook::Candidate> reclaim_candidates(PoolId q) const;
-  int64_t tenant_provider_held(TenantId t, ProviderId p) const {
-    return tenant_provider_held_[static_cast<std::size_t>(t) * cluster_.provider_count() + p];
-  }
+  int64_t tenant_provider_held(TenantId t, ProviderId p) const { return tenants_.provider_held(t, p); }
   // Data staging: starts the copies job `id` needs for allocation `a` (one per site of the gang
   // other than its data site that does not hold its data yet) and returns how many; 0 when it can
   // train at once.
@@ -220,17 +219,11 @@ class Simulation final : public SchedulingContext {
   // Data staging (scenario `data_staging:`): the copies in flight on the inter-site links, the
   // job and destination site of each (by transfer id), and the (job, site) pairs whose copy has
   // arrived, so a job restarted there does not copy again.
-  // Tenant quotas (empty unless some tenant has one): cards each tenant holds, in all and per
-  // (tenant, provider).
-  std::vector<int64_t> tenant_held_;
-  std::vector<int64_t> tenant_provider_held_;
-  // Tenant budgets: rent of finished runs, and the rate and sum of rate x start of running ones
-  // (per tenant), and each running job's rate x start.
-  std::vector<double> tenant_rent_closed_, tenant_rent_rate_, tenant_rent_base_, job_rent_base_;
+  // Tenant quotas, budgets and the cards guarantees count (inactive without any).
+  TenantLedger tenants_;
   // Guaranteed shares: the claims of guaranteed tenants' waiting jobs (refreshed lazily, hence
   // mutable: queries see them current).
   mutable GuaranteeBook guarantees_;
-  std::vector<int64_t> tenant_pool_held_;  // with guarantees: cards per (tenant, pool)
   TransferNetwork net_;
   std::vector<std::pair<JobId, SiteId>> transfer_owner_;
   std::map<JobId, std::vector<uint32_t>> job_transfers_;  // the copies in flight of each job

@@ -32,7 +32,7 @@ void Simulation::refresh_guarantees() const {
     const std::size_t pools = cluster_.pool_count();
     for (TenantId t = 0; t < model_.tenants.size(); ++t) {
       for (PoolId q = 0; q < pools; ++q) {
-        const int64_t held = tenant_pool_held_[t * pools + q];
+        const int64_t held = tenants_.pool_held(t, q);
         if (held == 0) continue;
         const ProviderId p = cluster_.pool(q).provider;
         const int64_t borrowed = tenant_provider_held(t, p) - guarantees_.guarantee(t, p);
