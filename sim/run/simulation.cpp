@@ -40,6 +40,15 @@ Simulation::Simulation(const SimulationModel& model, Policy& policy, MetricsColl
       policy_name_(policy.name()),
       mixing_(model.mixing, model.chips) {
   topology_ = &model_.topology;
+  handlers_[kArrival] = &Simulation::on_arrival;
+  handlers_[kCompletion] = &Simulation::on_completion;
+  handlers_[kSample] = &Simulation::on_sample;
+  handlers_[kWake] = &Simulation::on_wake;
+  handlers_[kNodeFail] = handlers_[kNodeRepair] = &Simulation::on_node_event;
+  handlers_[kOutageStart] = handlers_[kOutageEnd] = &Simulation::on_outage;
+  handlers_[kLinkDown] = handlers_[kLinkUp] = &Simulation::on_link;
+  handlers_[kTransfer] = &Simulation::on_transfer;
+  handlers_[kStaged] = &Simulation::on_staged;
   state_count_[static_cast<int>(State::NotArrived)] = model.jobs.size();
   if (model.stop_last > model.stop_first) window_left_ = model.stop_last - model.stop_first;
   preemptive_ = policy.preemptive();
@@ -47,6 +56,7 @@ Simulation::Simulation(const SimulationModel& model, Policy& policy, MetricsColl
   // Reclaiming for a guarantee stops runs under any policy: their checkpoint state is kept.
   if (preemptive_ || model.failures.any() || model.data_staging.enabled || guarantees_.active()) {
     runs_.resize(model.jobs.size());
+    run_stamps_ = EventStamps(model.jobs.size());
   }
   tenants_ = TenantLedger(model.cluster, model.tenants, model.jobs.size(), guarantees_.active());
   if (model.data_staging.enabled) {
@@ -242,7 +252,7 @@ void Simulation::check_tenant_rules(JobId id, const Allocation& a, uint32_t card
 // time) and, in `est`, the estimate of it; notes the run's state for a later stop.
 SimTime Simulation::plan_run(JobId id, double step_s, SimTime now, double& est) {
   const Job& j = model_.jobs[id];
-  const bool resumed = !runs_.empty() && runs_[id].epoch > 0;  // an earlier run was stopped
+  const bool resumed = !run_stamps_.empty() && run_stamps_.current(id) > 0;  // an earlier run was stopped
   const double done = runs_.empty() ? 0.0 : runs_[id].done_steps;
   const double left = std::max(0.0, static_cast<double>(j.steps) - done);
   Segment seg;
@@ -300,7 +310,7 @@ void Simulation::start(JobId id, Allocation a) {
   metrics_.on_start(id, a, now, eta);
   alloc_[id] = std::move(a);
   if (copies == 0 && runtime <= kNever - now) {
-    engine_.schedule_at(now + runtime, kCompletion, id, runs_.empty() ? 0 : runs_[id].epoch);
+    engine_.schedule_at(now + runtime, kCompletion, id, run_stamps_.empty() ? 0 : run_stamps_.current(id));
   }
   if (check_invariants_) check_local(id);
 }
@@ -345,6 +355,13 @@ bool Simulation::keeps_work_if_preempted(JobId id) const {
   return !(seg.interval_s > 0) || seg.kept_at((engine_.now() - runs_[id].start).seconds()) > 0;
 }
 
+void Simulation::release_run(JobId id) {
+  cluster_.release(alloc_[id]);
+  hold_for_tenant(id, alloc_[id], -1);
+  ++version_;
+  running_.erase({est_end_[id], id});
+}
+
 Allocation Simulation::end_run(JobId id, double kept_train_s) {
   const Job& j = model_.jobs[id];
   const SimTime now = engine_.now();
@@ -357,11 +374,8 @@ Allocation Simulation::end_run(JobId id, double kept_train_s) {
     r.done_steps = std::min(static_cast<double>(j.steps), r.done_steps + kept_train_s / r.step_s);
   }
   r.held_us += (now - r.start).us();
-  ++r.epoch;  // the scheduled completion of this run is now stale
-  cluster_.release(alloc_[id]);
-  hold_for_tenant(id, alloc_[id], -1);
-  ++version_;
-  running_.erase({est_end_[id], id});
+  run_stamps_.cancel(id);  // the scheduled completion of this run (or its copies' arrivals) is now stale
+  release_run(id);
   Allocation held = std::move(alloc_[id]);
   alloc_[id] = Allocation{};
   return held;
@@ -421,14 +435,9 @@ void Simulation::kill(JobId id) {
 }
 
 void Simulation::link_change(uint32_t link, int delta) {
-  if (link_down_.empty()) link_down_.assign(model_.topology.links().size(), 0);
-  const bool was_down = link_down_[link] > 0;
-  link_down_[link] = static_cast<uint16_t>(link_down_[link] + delta);
-  if (was_down == (link_down_[link] > 0)) return;  // another outage of the same link still holds it
-  std::vector<bool> up(link_down_.size());
-  bool all_up = true;
-  for (std::size_t i = 0; i < up.size(); ++i) all_up = all_up && (up[i] = link_down_[i] == 0);
-  if (all_up) {
+  if (!failures_.link_change(link, delta)) return;  // another outage of the same link still holds it
+  const std::vector<bool> up = failures_.links_up();
+  if (std::all_of(up.begin(), up.end(), [](bool u) { return u; })) {
     degraded_.reset();
     topology_ = &model_.topology;
   } else {
@@ -455,24 +464,23 @@ void Simulation::link_change(uint32_t link, int delta) {
 }
 
 void Simulation::nodes_down(std::span<const NodeId> nodes) {
-  fresh_down_.clear();
-  for (NodeId n : nodes) {
-    if (down_[n]++ == 0) fresh_down_.push_back(n);
-  }
-  if (fresh_down_.empty()) return;
+  const std::vector<NodeId>& fresh = failures_.add_down(nodes);
+  if (fresh.empty()) return;
   // Kill every job holding a card of a node that just went down (in id order: deterministic);
   // one pass over the running jobs, however many nodes an outage takes down. A node already down
   // is held, so no running job is on it.
   std::vector<JobId> victims;
   for (const auto& [end, id] : running_) {
-    if (std::any_of(alloc_[id].begin(), alloc_[id].end(), [&](const NodeGrant& g) { return down_[g.node] > 0; })) {
+    if (std::any_of(alloc_[id].begin(), alloc_[id].end(),
+                    [&](const NodeGrant& g) { return failures_.is_down(g.node); })) {
       victims.push_back(id);
     }
   }
   std::sort(victims.begin(), victims.end());
+  const std::vector<NodeId> went_down = fresh;  // kill() may not touch it, but copy: it is scratch
   for (JobId id : victims) kill(id);
-  for (NodeId n : fresh_down_) {
-    NodeGrant& h = hold_[n];
+  for (NodeId n : went_down) {
+    NodeGrant& h = failures_.hold(n);
     h = NodeGrant{};
     h.node = n;
     h.card_mask = cluster_.node_free_mask(n);
@@ -487,23 +495,19 @@ void Simulation::nodes_down(std::span<const NodeId> nodes) {
 }
 
 void Simulation::nodes_up(std::span<const NodeId> nodes) {
-  bool any = false;
-  for (NodeId n : nodes) {
-    if (down_[n] == 0 || --down_[n] > 0) continue;
-    cluster_.release(Allocation{hold_[n]});
-    hold_[n] = NodeGrant{};
+  const std::vector<NodeId>& back = failures_.remove_down(nodes);
+  if (back.empty()) return;
+  for (NodeId n : back) {
+    cluster_.release(Allocation{failures_.hold(n)});
+    failures_.hold(n) = NodeGrant{};
     metrics_.on_node_up(n, engine_.now());
-    any = true;
   }
-  if (!any) return;
   ++version_;
   if (check_invariants_) check_local(kNoJob);
 }
 
 void Simulation::schedule_node_event(NodeId n, uint32_t kind) {
-  const NodeFailureRate& rate = model_.failures.by_chip[cluster_.node_chip(n)];
-  const double mean = kind == kNodeFail ? rate.mtbf_s : rate.mttr_s;
-  const double dt = node_rng_[n].exponential(1.0 / mean);
+  const double dt = failures_.draw_delay_s(n, kind == kNodeFail);
   if (dt >= (model_.horizon - engine_.now()).seconds()) return;
   engine_.schedule_at(engine_.now() + SimTime::from_seconds(dt), kind, n);
 }
@@ -511,22 +515,12 @@ void Simulation::schedule_node_event(NodeId n, uint32_t kind) {
 void Simulation::schedule_failures() {
   const FailureModel& f = model_.failures;
   if (!f.any()) return;
-  down_.assign(cluster_.node_count(), 0);
-  hold_.assign(cluster_.node_count(), NodeGrant{});
-  // One stream per node, so adding a node or a failure elsewhere never shifts its times.
-  const uint64_t root = RngStreams(model_.seed).stream_seed("node-failures");
+  failures_ = FailureState(f, model_.cluster, model_.seed, model_.topology.links().size());
   for (NodeId n = 0; n < cluster_.node_count(); ++n) {
-    uint64_t state = root ^ (0x9e3779b97f4a7c15ULL * (static_cast<uint64_t>(n) + 1));
-    node_rng_.emplace_back(splitmix64(state));
-    const ChipId chip = cluster_.node_chip(n);
-    if (chip < f.by_chip.size() && f.by_chip[chip].mtbf_s > 0) schedule_node_event(n, kNodeFail);
+    if (failures_.node_fails(n)) schedule_node_event(n, kNodeFail);
   }
   for (std::size_t i = 0; i < f.site_outages.size(); ++i) {
     const SiteOutage& o = f.site_outages[i];
-    outage_nodes_.emplace_back();
-    for (NodeId n = 0; n < cluster_.node_count(); ++n) {
-      if (cluster_.node_site(n) == o.site) outage_nodes_.back().push_back(n);
-    }
     if (o.at > model_.horizon) continue;
     engine_.schedule_at(o.at, kOutageStart, static_cast<uint32_t>(i));
     if (o.at + o.duration <= model_.horizon)
@@ -615,8 +609,8 @@ void Simulation::check_full() {
   }
   // Down nodes are held by their failure: those cards are taken too.
   std::vector<Allocation> holds;
-  for (NodeId n = 0; n < down_.size(); ++n) {
-    if (down_[n] > 0) holds.push_back(Allocation{hold_[n]});
+  for (NodeId n = 0; n < failures_.node_count(); ++n) {
+    if (failures_.is_down(n)) holds.push_back(Allocation{failures_.hold(n)});
   }
   for (const Allocation& h : holds) live.push_back(&h);
   require(check_allocations(cluster_, model_.cluster, live));
@@ -676,6 +670,77 @@ void Simulation::submit_arrivals() {
   }
 }
 
+bool Simulation::on_arrival(const Event&) {
+  submit_arrivals();
+  return true;
+}
+
+bool Simulation::on_completion(const Event& ev) {
+  const JobId id = ev.subject;
+  if (!runs_.empty()) {
+    if (!run_stamps_.is_current(ev) || state_[id] != State::Running) return false;  // a stopped run's
+    RunState& r = runs_[id];
+    r.held_us += (engine_.now() - r.start).us();
+    r.done_steps = static_cast<double>(model_.jobs[id].steps);
+  }
+  release_run(id);
+  set_state(id, State::Done);
+  metrics_.on_end(id, alloc_[id], engine_.now());
+  policy_.on_end(*this, id);
+  alloc_[id] = Allocation{};
+  if (check_invariants_) check_local(kNoJob);
+  return true;
+}
+
+bool Simulation::on_wake(const Event&) {
+  wakes_.erase(engine_.now());
+  return true;
+}
+
+bool Simulation::on_node_event(const Event& ev) {
+  const std::span<const NodeId> node(&ev.subject, 1);
+  if (ev.kind == kNodeFail) {
+    nodes_down(node);
+    schedule_node_event(ev.subject, kNodeRepair);
+  } else {
+    nodes_up(node);
+    schedule_node_event(ev.subject, kNodeFail);
+  }
+  return true;
+}
+
+bool Simulation::on_outage(const Event& ev) {
+  const std::vector<NodeId>& site_nodes = failures_.outage_nodes(ev.subject);
+  if (ev.kind == kOutageStart)
+    nodes_down(site_nodes);
+  else
+    nodes_up(site_nodes);
+  return true;
+}
+
+bool Simulation::on_link(const Event& ev) {
+  link_change(ev.subject, ev.kind == kLinkDown ? 1 : -1);
+  return true;
+}
+
+bool Simulation::on_transfer(const Event& ev) {
+  if (network_stamp_.is_current(ev)) transfers_finished();
+  return false;  // finished copies change no card; their arrivals (kStaged) come later
+}
+
+bool Simulation::on_staged(const Event& ev) {
+  copy_arrived(ev);
+  return true;
+}
+
+bool Simulation::on_sample(const Event&) {
+  if (check_invariants_) check_full();
+  metrics_.sample(engine_.now(), pending_count_, running_.size());
+  if (progress_ != nullptr) progress_->at(engine_.now(), model_.horizon, engine_.events_processed());
+  if (engine_.now() + model_.sample_interval <= model_.horizon) engine_.schedule_in(model_.sample_interval, kSample);
+  return false;
+}
+
 RunResult Simulation::run() {
   const auto wall0 = std::chrono::steady_clock::now();
   RunResult res;
@@ -688,78 +753,10 @@ RunResult Simulation::run() {
   while (engine_.pop_batch(model_.horizon, batch)) {
     bool changed = false;
     for (const Event& ev : batch) {
-      switch (ev.kind) {
-        case kArrival:
-          submit_arrivals();
-          changed = true;
-          break;
-        case kCompletion: {
-          const JobId id = ev.subject;
-          if (!runs_.empty()) {
-            RunState& r = runs_[id];
-            if (ev.payload != r.epoch || state_[id] != State::Running) break;  // a preempted run's
-            r.held_us += (engine_.now() - r.start).us();
-            r.done_steps = static_cast<double>(model_.jobs[id].steps);
-          }
-          cluster_.release(alloc_[id]);
-          hold_for_tenant(id, alloc_[id], -1);
-          ++version_;
-          running_.erase({est_end_[id], id});
-          set_state(id, State::Done);
-          metrics_.on_end(id, alloc_[id], engine_.now());
-          policy_.on_end(*this, id);
-          alloc_[id] = Allocation{};
-          if (check_invariants_) check_local(kNoJob);
-          changed = true;
-          break;
-        }
-        case kWake:
-          wakes_.erase(engine_.now());
-          changed = true;
-          break;
-        case kNodeFail:
-          nodes_down(std::span<const NodeId>(&ev.subject, 1));
-          schedule_node_event(ev.subject, kNodeRepair);
-          changed = true;
-          break;
-        case kNodeRepair:
-          nodes_up(std::span<const NodeId>(&ev.subject, 1));
-          schedule_node_event(ev.subject, kNodeFail);
-          changed = true;
-          break;
-        case kOutageStart:
-        case kOutageEnd: {
-          const std::vector<NodeId>& site_nodes = outage_nodes_[ev.subject];
-          if (ev.kind == kOutageStart)
-            nodes_down(site_nodes);
-          else
-            nodes_up(site_nodes);
-          changed = true;
-          break;
-        }
-        case kLinkDown:
-        case kLinkUp:
-          link_change(ev.subject, ev.kind == kLinkDown ? 1 : -1);
-          changed = true;
-          break;
-        case kTransfer:
-          if (ev.payload == transfer_generation_) transfers_finished();
-          break;
-        case kStaged:
-          copy_arrived(ev.subject, ev.payload);
-          changed = true;
-          break;
-        case kSample:
-          if (check_invariants_) check_full();
-          metrics_.sample(engine_.now(), pending_count_, running_.size());
-          if (progress_ != nullptr) progress_->at(engine_.now(), model_.horizon, engine_.events_processed());
-          if (engine_.now() + model_.sample_interval <= model_.horizon) {
-            engine_.schedule_in(model_.sample_interval, kSample);
-          }
-          break;
-        default:
-          throw std::logic_error("Simulation: unknown event kind");
+      if (ev.kind >= handlers_.size() || handlers_[ev.kind] == nullptr) {
+        throw std::logic_error("Simulation: unknown event kind");
       }
+      changed |= (this->*handlers_[ev.kind])(ev);
     }
     if (changed) {
       if (guarantees_.active()) reclaim_for_guarantees();

@@ -6,6 +6,7 @@
 // Loop: all events of one timestamp are handled, then the policy's schedule() runs once if
 // anything arrived or ended. Arrivals are fed lazily (one pending arrival event at a time), so
 // the event queue stays small whatever the workload size.
+#include <array>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -20,6 +21,8 @@
 #include "hetsim/metrics/collector.hpp"
 #include "hetsim/perf/allocation_shape.hpp"
 #include "hetsim/policy/policy.hpp"
+#include "hetsim/run/event_stamps.hpp"
+#include "hetsim/run/failure_state.hpp"
 #include "hetsim/run/guarantee_book.hpp"
 #include "hetsim/run/invariants.hpp"
 #include "hetsim/run/simulation_model.hpp"
@@ -116,7 +119,24 @@ class Simulation final : public SchedulingContext {
     kLinkUp = 10,
     kTransfer = 11,
     kStaged = 12,  // scenario `data_staging:`
+    kEventKinds
   };
+  // One handler per event kind, registered in the constructor; each returns whether the policy
+  // should schedule after the batch (something arrived, ended, failed or was freed).
+  using Handler = bool (Simulation::*)(const Event&);
+  std::array<Handler, kEventKinds> handlers_{};
+  bool on_arrival(const Event& ev);
+  bool on_completion(const Event& ev);
+  bool on_wake(const Event& ev);
+  bool on_node_event(const Event& ev);  // kNodeFail, kNodeRepair
+  bool on_outage(const Event& ev);      // kOutageStart, kOutageEnd
+  bool on_link(const Event& ev);        // kLinkDown, kLinkUp
+  bool on_transfer(const Event& ev);
+  bool on_staged(const Event& ev);
+  bool on_sample(const Event& ev);
+  // Frees running job `id`'s cards and takes it off the running set (a completion or end_run);
+  // alloc_[id] is left to the caller.
+  void release_run(JobId id);
   [[noreturn]] void violation(JobId id, const std::string& what) const;
   // The checks and the arithmetic of start(): sim/run/simulation.cpp says what each does.
   AllocationShape check_start(JobId id, const Allocation& a, std::vector<ChipCount>& mix) const;
@@ -168,11 +188,11 @@ class Simulation final : public SchedulingContext {
   // other than its data site that does not hold its data yet) and returns how many; 0 when it can
   // train at once.
   uint16_t begin_staging(JobId id, const Allocation& a);
-  void cancel_staging(JobId id);                // its copies stop (preempted or killed while staging)
-  void transfers_finished();                    // a kTransfer event: copies whose last bit arrived
-  void copy_arrived(JobId id, uint64_t epoch);  // a kStaged event: one copy done, latency included
-  void schedule_next_transfer();                // one pending kTransfer event, at the network's next finish
-  void reroute_transfers();                     // after a link change
+  void cancel_staging(JobId id);       // its copies stop (preempted or killed while staging)
+  void transfers_finished();           // a kTransfer event: copies whose last bit arrived
+  void copy_arrived(const Event& ev);  // a kStaged event: one copy done, latency included
+  void schedule_next_transfer();       // one pending kTransfer event, at the network's next finish
+  void reroute_transfers();            // after a link change
   // Seconds until the last copy of staging job `id` arrives at current rates (+inf if stalled).
   double staging_in_flight_s(JobId id) const;
   // The node's next failure (kind kNodeFail, after an exponential time of mean mtbf) or repair
@@ -188,7 +208,6 @@ class Simulation final : public SchedulingContext {
     double train_s = 0;        // training seconds that run needs
     double done_steps = 0;     // steps kept by checkpoints before that run
     int64_t held_us = 0;       // card-holding time of the runs before it
-    uint32_t epoch = 0;        // runs stopped so far; completion events of those carry older epochs
     uint32_t failures = 0;     // kills by failures (the retry limit)
     uint16_t staging = 0;      // data copies this run still waits for before it trains
     SimTime pending_runtime;   // while staging: the run's length once it trains
@@ -207,15 +226,9 @@ class Simulation final : public SchedulingContext {
   std::set<SimTime> wakes_;     // pending wake_at times
   std::vector<RunState> runs_;  // empty unless the policy is preemptive or nodes may fail
   bool preemptive_ = false;
-  // Failures (empty unless the scenario has some): per node, how many reasons keep it down, the
-  // grant that holds its cards meanwhile, and its own random stream of failure and repair times.
-  std::vector<uint16_t> down_;
-  std::vector<NodeGrant> hold_;
-  std::vector<Rng> node_rng_;
-  std::vector<std::vector<NodeId>> outage_nodes_;  // per site outage, the site's nodes
-  std::vector<NodeId> fresh_down_;                 // nodes_down's scratch
-  std::vector<uint16_t> link_down_;                // per link, how many outages hold it down
-  std::optional<Topology> degraded_;               // the topology while some link is down
+  // Failures (inactive unless the scenario has some): nodes and links down, the nodes' streams.
+  FailureState failures_;
+  std::optional<Topology> degraded_;  // the topology while some link is down
   // Data staging (scenario `data_staging:`): the copies in flight on the inter-site links, the
   // job and destination site of each (by transfer id), and the (job, site) pairs whose copy has
   // arrived, so a job restarted there does not copy again.
@@ -228,7 +241,10 @@ class Simulation final : public SchedulingContext {
   std::vector<std::pair<JobId, SiteId>> transfer_owner_;
   std::map<JobId, std::vector<uint32_t>> job_transfers_;  // the copies in flight of each job
   std::set<std::pair<JobId, SiteId>> staged_;
-  uint32_t transfer_generation_ = 0;    // kTransfer events of older generations are stale
+  // Stale events (event_stamps.hpp): per job, its runs' completions and copies' arrivals
+  // (sized with runs_: without stops nothing is ever stale); the network's next finish.
+  EventStamps run_stamps_;
+  EventStamps network_stamp_{1};
   const Topology* topology_ = nullptr;  // the model's, or degraded_
   std::size_t next_arrival_ = 0;
   uint64_t pending_count_ = 0;

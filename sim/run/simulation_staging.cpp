@@ -77,10 +77,10 @@ void Simulation::cancel_staging(JobId id) {
 }
 
 void Simulation::schedule_next_transfer() {
-  ++transfer_generation_;  // any kTransfer already queued is now stale
+  network_stamp_.cancel(0);  // any kTransfer already queued is now stale
   const SimTime next = net_.next_finish();
   if (next == kNever || next > model_.horizon) return;
-  engine_.schedule_at(next, kTransfer, 0, transfer_generation_);
+  engine_.schedule_at(next, kTransfer, 0, network_stamp_.current(0));
 }
 
 void Simulation::transfers_finished() {
@@ -95,14 +95,15 @@ void Simulation::transfers_finished() {
     // The last bit still has the path's latency to travel.
     const double latency_us = topology_->site_latency_us(model_.jobs[id].data_site, site);
     const SimTime at = after_us(now, std::isfinite(latency_us) ? latency_us : 0.0);
-    if (at <= model_.horizon) engine_.schedule_at(at, kStaged, id, runs_[id].epoch);
+    if (at <= model_.horizon) engine_.schedule_at(at, kStaged, id, run_stamps_.current(id));
   }
   schedule_next_transfer();
 }
 
-void Simulation::copy_arrived(JobId id, uint64_t epoch) {
+void Simulation::copy_arrived(const Event& ev) {
+  const JobId id = ev.subject;
   RunState& r = runs_[id];
-  if (epoch != r.epoch || state_[id] != State::Running || r.staging == 0) return;  // stopped meanwhile
+  if (!run_stamps_.is_current(ev) || state_[id] != State::Running || r.staging == 0) return;  // stopped meanwhile
   if (--r.staging > 0) return;
   // All copies are in: the run trains from now. The staging time counts as held (attained
   // service), the estimated end moves to now + the run's estimate, and the completion is queued.
@@ -114,7 +115,9 @@ void Simulation::copy_arrived(JobId id, uint64_t epoch) {
   est_end_[id] = after_seconds_capped(now, r.pending_est_s);
   running_.emplace(est_end_[id], id);
   ++version_;
-  if (r.pending_runtime <= kNever - now) engine_.schedule_at(now + r.pending_runtime, kCompletion, id, r.epoch);
+  if (r.pending_runtime <= kNever - now) {
+    engine_.schedule_at(now + r.pending_runtime, kCompletion, id, run_stamps_.current(id));
+  }
 }
 
 void Simulation::reroute_transfers() {

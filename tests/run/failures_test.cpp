@@ -165,6 +165,26 @@ TEST(Failures, ALinkOutageKillsTheGangsItCutsAndNoneSpansItMeanwhile) {
   }
 }
 
+// Regression: an outage of one link must leave every other link up. Before FailureState the
+// driver built the set of links that are up with a short-circuited `all_up && (up[i] = ...)`, so
+// every link listed after a down one counted as down too: here link 1 (0-2), and the gang below
+// was killed for an outage of link 0 (0-1) it does not use.
+TEST(Failures, ALinkOutageLeavesTheOtherLinksUp) {
+  SimulationModel m = test::mini_model(3);
+  m.cluster.add_pool(0, 0, 0, 1, 8, 128000, 1 << 20, 2);
+  m.cluster.add_pool(2, 0, 0, 1, 8, 128000, 1 << 20, 2);
+  test::finish_topology(m);
+  m.jobs = {test::timed_job(0, 0, 16, 1000)};
+  m.jobs[0].allow_cross_site = true;
+  test::finalize(m);
+  m.failures.link_outages.push_back({0, SimTime::from_s(100), SimTime::from_s(300)});
+  for (const char* policy : {"fifo", "las"}) {
+    const auto r = test::run_policy(m, policy);
+    EXPECT_EQ(rec(r, 0).failures, 0u) << policy;
+    EXPECT_DOUBLE_EQ(rec(r, 0).end.seconds(), 1000) << policy;
+  }
+}
+
 TEST(Failures, CrossSiteGangsStayWithinSitesJoinedByAPath) {
   const SimulationModel m = link_model(false);
   const Job& j = m.jobs[0];
