@@ -55,18 +55,12 @@ Simulation::Simulation(const SimulationModel& model, Policy& policy, MetricsColl
   guarantees_ = GuaranteeBook(model.tenants, model.cluster.provider_count(), model.cluster.pool_count());
   // Reclaiming for a guarantee stops runs under any policy: their checkpoint state is kept.
   if (preemptive_ || model.failures.any() || model.data_staging.enabled || guarantees_.active()) {
-    runs_.resize(model.jobs.size());
-    run_stamps_ = EventStamps(model.jobs.size());
+    runs_ = RunBook(model.jobs.size(), model.checkpoint);
+  } else {
+    runs_ = RunBook(0, model.checkpoint);
   }
   tenants_ = TenantLedger(model.cluster, model.tenants, model.jobs.size(), guarantees_.active());
-  if (model.data_staging.enabled) {
-    std::vector<double> channels;
-    for (const SiteLink& l : model.topology.links()) {
-      channels.push_back(l.bandwidth_gbps * 1e9 * model.data_staging.link_share);
-      channels.push_back(l.bandwidth_gbps * 1e9 * model.data_staging.link_share);
-    }
-    net_ = TransferNetwork(std::move(channels));
-  }
+  if (model.data_staging.enabled) copies_ = DataCopies(model.topology.links(), model.data_staging.link_share);
   for (std::size_t i = 0; i < model.jobs.size(); ++i) {
     if (model.jobs[i].id != i) throw std::invalid_argument("SimulationModel: job ids must equal their index");
     if (i > 0 && model.jobs[i].arrival < model.jobs[i - 1].arrival) {
@@ -251,32 +245,8 @@ void Simulation::check_tenant_rules(JobId id, const Allocation& a, uint32_t card
 // steps; otherwise the segment arithmetic of sim/perf/checkpoint.hpp adds restart and checkpoint
 // time) and, in `est`, the estimate of it; notes the run's state for a later stop.
 SimTime Simulation::plan_run(JobId id, double step_s, SimTime now, double& est) {
-  const Job& j = model_.jobs[id];
-  const bool resumed = !run_stamps_.empty() && run_stamps_.current(id) > 0;  // an earlier run was stopped
-  const double done = runs_.empty() ? 0.0 : runs_[id].done_steps;
-  const double left = std::max(0.0, static_cast<double>(j.steps) - done);
-  Segment seg;
-  seg.resume_s = resumed ? runs_[id].next_resume_s : 0.0;
-  seg.train_s = left * step_s;
-  seg.save_s = model_.checkpoint.transfer_s(j);
-  seg.interval_s = model_.checkpoint.interval_s;
-  SimTime runtime;
   est = scaled_estimate_s(id, step_s);
-  if (!resumed && !(seg.interval_s > 0)) {
-    runtime = runtime_for_steps(j.steps, step_s);
-  } else {
-    const double wall_s = seg.wall_s();
-    runtime = std::isfinite(wall_s * 1e6) ? runtime_for_seconds(wall_s) : kNever;
-    est = est * left / static_cast<double>(j.steps) + seg.resume_s + seg.checkpoints() * seg.save_s;
-  }
-  if (!runs_.empty()) {
-    RunState& r = runs_[id];
-    r.start = now;
-    r.step_s = step_s;
-    r.resume_s = seg.resume_s;
-    r.train_s = seg.train_s;
-  }
-  return runtime;
+  return runs_.plan(model_.jobs[id], step_s, now, est);
 }
 
 void Simulation::start(JobId id, Allocation a) {
@@ -298,7 +268,7 @@ void Simulation::start(JobId id, Allocation a) {
   const uint16_t copies = model_.data_staging.enabled ? begin_staging(id, a) : 0;
   double staging_est = 0;
   if (copies > 0) {
-    RunState& r = runs_[id];
+    RunBook::Run& r = runs_[id];
     r.staging = copies;
     r.pending_runtime = runtime;
     r.pending_est_s = std::max(est, 0.0);
@@ -310,7 +280,7 @@ void Simulation::start(JobId id, Allocation a) {
   metrics_.on_start(id, a, now, eta);
   alloc_[id] = std::move(a);
   if (copies == 0 && runtime <= kNever - now) {
-    engine_.schedule_at(now + runtime, kCompletion, id, run_stamps_.empty() ? 0 : run_stamps_.current(id));
+    engine_.schedule_at(now + runtime, kCompletion, id, runs_.stamp(id));
   }
   if (check_invariants_) check_local(id);
 }
@@ -337,22 +307,12 @@ uint64_t Simulation::true_steps(JobId id) const {
   return model_.jobs.at(id).steps;
 }
 
-Segment Simulation::segment_of(JobId id) const {
-  const RunState& r = runs_[id];
-  Segment seg;
-  seg.resume_s = r.resume_s;
-  seg.train_s = r.train_s;
-  seg.save_s = model_.checkpoint.transfer_s(model_.jobs[id]);
-  seg.interval_s = model_.checkpoint.interval_s;
-  return seg;
-}
+Segment Simulation::segment_of(JobId id) const { return runs_.segment(model_.jobs[id]); }
 
 bool Simulation::keeps_work_if_preempted(JobId id) const {
   require_preemptive(id, "keeps_work_if_preempted()");
   if (state_[id] != State::Running) violation(id, "keeps_work_if_preempted(): job is not running");
-  if (runs_[id].staging > 0) return true;  // nothing trained yet, nothing to lose
-  const Segment seg = segment_of(id);
-  return !(seg.interval_s > 0) || seg.kept_at((engine_.now() - runs_[id].start).seconds()) > 0;
+  return runs_.keeps_work(model_.jobs[id], engine_.now());
 }
 
 void Simulation::release_run(JobId id) {
@@ -363,18 +323,11 @@ void Simulation::release_run(JobId id) {
 }
 
 Allocation Simulation::end_run(JobId id, double kept_train_s) {
-  const Job& j = model_.jobs[id];
-  const SimTime now = engine_.now();
-  RunState& r = runs_[id];
-  if (r.staging > 0) {
+  if (runs_[id].staging > 0) {
     cancel_staging(id);
     kept_train_s = 0;
   }
-  if (r.step_s > 0 && std::isfinite(r.step_s)) {
-    r.done_steps = std::min(static_cast<double>(j.steps), r.done_steps + kept_train_s / r.step_s);
-  }
-  r.held_us += (now - r.start).us();
-  run_stamps_.cancel(id);  // the scheduled completion of this run (or its copies' arrivals) is now stale
+  runs_.stop(model_.jobs[id], engine_.now(), kept_train_s);
   release_run(id);
   Allocation held = std::move(alloc_[id]);
   alloc_[id] = Allocation{};
@@ -391,7 +344,7 @@ void Simulation::preempt(JobId id) {
 void Simulation::stop_run(JobId id, MetricsCollector::Stop why) {
   const SimTime now = engine_.now();
   const Segment seg = segment_of(id);
-  RunState& r = runs_[id];
+  RunBook::Run& r = runs_[id];
   // A run stopped while its data is still copying has not trained: nothing kept, nothing lost,
   // and its restart cost is still to pay.
   const bool staging = r.staging > 0;
@@ -410,7 +363,7 @@ void Simulation::stop_run(JobId id, MetricsCollector::Stop why) {
 void Simulation::kill(JobId id) {
   const SimTime now = engine_.now();
   const Segment seg = segment_of(id);
-  RunState& r = runs_[id];
+  RunBook::Run& r = runs_[id];
   const bool staging = r.staging > 0;  // not training yet: nothing to lose
   const double elapsed = staging ? 0.0 : (now - r.start).seconds();
   // A failure leaves no time to write a checkpoint: only periodic ones survive it.
@@ -445,7 +398,7 @@ void Simulation::link_change(uint32_t link, int delta) {
     topology_ = &*degraded_;
   }
   ++version_;
-  if (net_.active() > 0) reroute_transfers();
+  if (copies_.in_flight()) reroute_transfers();
   if (delta < 0) return;
   // Gangs that span sites now without a path between them lose their gradient exchange: killed,
   // in id order. Gangs whose path merely got slower keep their speed (not modelled).
@@ -537,29 +490,18 @@ void Simulation::schedule_failures() {
 
 double Simulation::executed_s(JobId id) const {
   require_preemptive(id, "executed_s()");
-  const RunState& r = runs_.at(id);
-  const int64_t current = state_[id] == State::Running ? (engine_.now() - r.start).us() : 0;
-  return static_cast<double>(r.held_us + current) / 1e6;
+  return runs_.executed_s(id, engine_.now(), state_[id] == State::Running);
 }
 
 double Simulation::remaining_fraction(JobId id) const {
   require_preemptive(id, "remaining_fraction()");
-  const RunState& r = runs_.at(id);
-  const Job& j = model_.jobs[id];
-  double done = r.done_steps;
-  if (state_[id] == State::Running && r.staging == 0 && r.step_s > 0 && std::isfinite(r.step_s)) {
-    done += segment_of(id).trained_at((engine_.now() - r.start).seconds()) / r.step_s;
-  }
-  return std::clamp(1.0 - done / static_cast<double>(j.steps), 0.0, 1.0);
+  return runs_.remaining_fraction(model_.jobs[id], engine_.now(), state_[id] == State::Running);
 }
 
 SimTime Simulation::run_started(JobId id) const {
   require_preemptive(id, "run_started()");
   if (state_[id] != State::Running) violation(id, "run_started(): job is not running");
-  const RunState& r = runs_[id];
-  // Still copying its data: training begins no earlier than the restart cost from now.
-  const SimTime from = r.staging > 0 ? engine_.now() : r.start;
-  return from + SimTime::from_us(static_cast<int64_t>(std::ceil(r.resume_s * 1e6)));
+  return runs_.run_started(id, engine_.now());
 }
 
 void Simulation::wake_at(SimTime t) {
@@ -677,11 +619,9 @@ bool Simulation::on_arrival(const Event&) {
 
 bool Simulation::on_completion(const Event& ev) {
   const JobId id = ev.subject;
-  if (!runs_.empty()) {
-    if (!run_stamps_.is_current(ev) || state_[id] != State::Running) return false;  // a stopped run's
-    RunState& r = runs_[id];
-    r.held_us += (engine_.now() - r.start).us();
-    r.done_steps = static_cast<double>(model_.jobs[id].steps);
+  if (runs_.active()) {
+    if (!runs_.is_current(ev) || state_[id] != State::Running) return false;  // a stopped run's
+    runs_.complete(model_.jobs[id], engine_.now());
   }
   release_run(id);
   set_state(id, State::Done);

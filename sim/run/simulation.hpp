@@ -21,13 +21,14 @@
 #include "hetsim/metrics/collector.hpp"
 #include "hetsim/perf/allocation_shape.hpp"
 #include "hetsim/policy/policy.hpp"
+#include "hetsim/run/data_copies.hpp"
 #include "hetsim/run/event_stamps.hpp"
 #include "hetsim/run/failure_state.hpp"
 #include "hetsim/run/guarantee_book.hpp"
 #include "hetsim/run/invariants.hpp"
+#include "hetsim/run/run_book.hpp"
 #include "hetsim/run/simulation_model.hpp"
 #include "hetsim/run/tenant_ledger.hpp"
-#include "hetsim/run/transfer_network.hpp"
 
 namespace hetsim {
 
@@ -199,21 +200,6 @@ class Simulation final : public SchedulingContext {
   // (kNodeRepair, mttr), when it falls inside the horizon.
   void schedule_node_event(NodeId n, uint32_t kind);
 
-  // Per job, kept only under a preemptive policy, with failures or with data staging (~72 B per job).
-  struct RunState {
-    SimTime start;             // of the current or last run
-    double step_s = 0;         // seconds per step on that run's allocation
-    double resume_s = 0;       // restart cost paid at that run's beginning
-    double next_resume_s = 0;  // what the next start will pay (set when a run is stopped)
-    double train_s = 0;        // training seconds that run needs
-    double done_steps = 0;     // steps kept by checkpoints before that run
-    int64_t held_us = 0;       // card-holding time of the runs before it
-    uint32_t failures = 0;     // kills by failures (the retry limit)
-    uint16_t staging = 0;      // data copies this run still waits for before it trains
-    SimTime pending_runtime;   // while staging: the run's length once it trains
-    double pending_est_s = 0;  // while staging: its estimated length
-  };
-
   const SimulationModel& model_;
   Policy& policy_;
   MetricsCollector& metrics_;
@@ -223,27 +209,22 @@ class Simulation final : public SchedulingContext {
   std::vector<Allocation> alloc_;
   std::vector<SimTime> est_end_;
   std::set<std::pair<SimTime, JobId>> running_;
-  std::set<SimTime> wakes_;     // pending wake_at times
-  std::vector<RunState> runs_;  // empty unless the policy is preemptive or nodes may fail
+  std::set<SimTime> wakes_;  // pending wake_at times
+  // Each job's runs (run_book.hpp), kept under a preemptive policy, with failures, staging or
+  // guarantees: anything that can stop a run.
+  RunBook runs_;
   bool preemptive_ = false;
   // Failures (inactive unless the scenario has some): nodes and links down, the nodes' streams.
   FailureState failures_;
   std::optional<Topology> degraded_;  // the topology while some link is down
-  // Data staging (scenario `data_staging:`): the copies in flight on the inter-site links, the
-  // job and destination site of each (by transfer id), and the (job, site) pairs whose copy has
-  // arrived, so a job restarted there does not copy again.
   // Tenant quotas, budgets and the cards guarantees count (inactive without any).
   TenantLedger tenants_;
   // Guaranteed shares: the claims of guaranteed tenants' waiting jobs (refreshed lazily, hence
   // mutable: queries see them current).
   mutable GuaranteeBook guarantees_;
-  TransferNetwork net_;
-  std::vector<std::pair<JobId, SiteId>> transfer_owner_;
-  std::map<JobId, std::vector<uint32_t>> job_transfers_;  // the copies in flight of each job
-  std::set<std::pair<JobId, SiteId>> staged_;
-  // Stale events (event_stamps.hpp): per job, its runs' completions and copies' arrivals
-  // (sized with runs_: without stops nothing is ever stale); the network's next finish.
-  EventStamps run_stamps_;
+  // Data staging (scenario `data_staging:`): copies in flight and the sites holding jobs' data.
+  DataCopies copies_;
+  // Stale events (event_stamps.hpp): the runs' own are in runs_; the network's next finish.
   EventStamps network_stamp_{1};
   const Topology* topology_ = nullptr;  // the model's, or degraded_
   std::size_t next_arrival_ = 0;
