@@ -50,10 +50,35 @@ struct Prepared {
   std::unique_ptr<Policy> policy;
 };
 
-Prepared prepare(const std::string& scenario, const std::optional<std::string>& policy_arg,
+// A scenario as run() and check() take it: a file's path, or the scenario itself as YAML text or
+// a dict (read from the working directory: `base:` and the chip catalog are found from there).
+struct ScenarioSource {
+  std::string text;  // a path, or (inline) the YAML
+  bool is_inline = false;
+  // How errors name it.
+  std::string name() const { return is_inline ? "<scenario>" : text; }
+};
+
+ScenarioSource scenario_source(const py::object& o) {
+  if (py::isinstance<py::dict>(o)) {
+    // JSON is YAML: the dict's text reads back as the same mapping.
+    return {py::module_::import("json").attr("dumps")(o).cast<std::string>(), true};
+  }
+  if (py::isinstance<py::str>(o)) {
+    const std::string s = o.cast<std::string>();
+    return {s, s.find('\n') != std::string::npos};
+  }
+  if (py::hasattr(o, "__fspath__")) return {py::str(o.attr("__fspath__")()).cast<std::string>(), false};
+  throw py::type_error("scenario: a path, YAML text (with a newline) or a dict, not " +
+                       py::str(py::type::of(o).attr("__name__")).cast<std::string>());
+}
+
+Prepared prepare(const ScenarioSource& source, const std::optional<std::string>& policy_arg,
                  const std::map<std::string, std::string>& sets) {
+  const std::string scenario = source.name();
   std::vector<std::pair<std::string, std::string>> overrides(sets.begin(), sets.end());
-  ParseResult parsed = parse_scenario_file(scenario, overrides);
+  ParseResult parsed = source.is_inline ? parse_scenario_string(source.text, scenario, ".", overrides)
+                                        : parse_scenario_file(source.text, overrides);
   if (!parsed.ok()) {
     std::string msg;
     for (const auto& d : parsed.errors) msg += (msg.empty() ? "" : "\n") + d.format();
@@ -76,9 +101,10 @@ Prepared prepare(const std::string& scenario, const std::optional<std::string>& 
   return p;
 }
 
-RunOutput simulate(const std::string& scenario, const std::optional<std::string>& policy_arg,
+RunOutput simulate(const ScenarioSource& source, const std::optional<std::string>& policy_arg,
                    const std::optional<uint64_t>& seed_arg, const std::map<std::string, std::string>& sets) {
-  Prepared prepared = prepare(scenario, policy_arg, sets);
+  const std::string scenario = source.name();
+  Prepared prepared = prepare(source, policy_arg, sets);
   const ScenarioSpec& spec = prepared.spec;
   Policy* policy = prepared.policy.get();
   const uint64_t seed = seed_arg.value_or(spec.seed);
@@ -143,9 +169,9 @@ py::array_t<T> array(const std::vector<T>& v) {
   return py::array_t<T>(static_cast<py::ssize_t>(v.size()), v.data());
 }
 
-py::dict run(const std::string& scenario, const std::optional<std::string>& policy, const std::optional<uint64_t>& seed,
+py::dict run(const py::object& scenario, const std::optional<std::string>& policy, const std::optional<uint64_t>& seed,
              const std::map<std::string, std::string>& set) {
-  const RunOutput o = simulate(scenario, policy, seed, set);
+  const RunOutput o = simulate(scenario_source(scenario), policy, seed, set);
   py::dict jobs;
   const py::float_ nan(std::nan(""));
   for (const RunOutput::Column& col : o.jobs) {
@@ -187,7 +213,9 @@ PYBIND11_MODULE(hetsim, m) {
         py::arg("set") = std::map<std::string, std::string>{},
         R"doc(Run a scenario file and return {"summary": dict, "metrics": dict, "jobs": dict of arrays}.
 
-scenario: path of a cluster-simulation scenario (YAML).
+scenario: path of a cluster-simulation scenario (YAML), or the scenario itself: YAML text (any
+          str with a newline) or a dict, read from the working directory (a relative `base:`
+          and the chip catalog are found from there; errors name it <scenario>).
 policy:   "NAME" or "NAME:key=value,..." as `hetsim run --policy` (default: the scenario's).
 seed:     the workload seed (default: the scenario's).
 set:      {"dotted.key": "value"} overrides, as `hetsim run --set` (values read as YAML).
@@ -201,8 +229,10 @@ decimals jobs.csv rounds to). Scenario and policy errors raise ValueError with t
 file:line:col messages of `hetsim validate`. The GIL is released while simulating.)doc");
   m.def(
       "check",
-      [](const std::string& scenario, const std::optional<std::string>& policy,
-         const std::map<std::string, std::string>& set) { (void)hetsim::prepare(scenario, policy, set); },
+      [](const py::object& scenario, const std::optional<std::string>& policy,
+         const std::map<std::string, std::string>& set) {
+        (void)hetsim::prepare(hetsim::scenario_source(scenario), policy, set);
+      },
       py::arg("scenario"), py::arg("policy") = py::none(), py::arg("set") = std::map<std::string, std::string>{},
       "Check a scenario, its overrides and a policy as run() would, without simulating: ValueError when bad.");
   m.def(

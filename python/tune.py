@@ -124,6 +124,14 @@ class Objective:
             per_seed.append(r["metrics"][self.metric])
         return per_seed
 
+    def defaults(self):
+        """Per-seed values of the run as given, none of the --param values applied: the baseline."""
+        per_seed = []
+        for seed in self.seeds:
+            r = hetsim.run(self.scenario, policy=self.policy, seed=seed, set=self.sets)
+            per_seed.append(r["metrics"][self.metric])
+        return per_seed
+
     def __call__(self, trial):
         values = {p.name: p.suggest(trial) for p in self.params}
         per_seed = self.score(values)
@@ -179,6 +187,12 @@ def main(argv=None):
         print(f"tune.py: {e}", file=sys.stderr)
         return 2
 
+    # The baseline: the run as given (the scenario's or --policy's own values), so the study's best
+    # can be told apart from no tuning at all.
+    default_per_seed = objective.defaults()
+    default_value = (float("nan") if any(math.isnan(v) for v in default_per_seed)
+                     else sum(default_per_seed) / len(default_per_seed))
+
     storage = args.storage
     if args.out:
         Path(args.out).mkdir(parents=True, exist_ok=True)
@@ -198,6 +212,14 @@ def main(argv=None):
     best = study.best_trial
     policy, sets = objective.run_args(best.params)
     print(f"  best: {args.metric} = {best.value:.6g} with {best.params}  (trial {best.number})")
+    if math.isnan(default_value):
+        beats = True
+        print(f"  defaults (no --param applied): {args.metric} has no value; the best trial has one")
+    else:
+        beats = best.value < default_value if args.direction == "minimize" else best.value > default_value
+        change = (best.value - default_value) / abs(default_value) * 100 if default_value != 0 else float("inf")
+        print(f"  defaults (no --param applied): {args.metric} = {default_value:.6g}; the best trial "
+              + (f"beats them ({change:+.2f} %)" if beats else "does not beat them: keep the defaults"))
     # compare runs every seed the score averaged; without --policy, run shows one seed at a time.
     rerun = ["hetsim", "compare", args.scenario, "--policy", policy, "--seeds", args.seeds] if policy else \
         ["hetsim", "run", args.scenario, "--seed", str(seeds[0])]
@@ -209,7 +231,10 @@ def main(argv=None):
         with open(os.path.join(args.out, "best.json"), "w") as f:
             json.dump({"study": args.study, "metric": args.metric, "direction": args.direction, "seeds": seeds,
                        "value": best.value, "params": best.params, "trial": best.number,
-                       "policy": policy, "set": sets, "per_seed": best.user_attrs.get("per_seed")}, f, indent=2)
+                       "policy": policy, "set": sets, "per_seed": best.user_attrs.get("per_seed"),
+                       "defaults": {"value": None if math.isnan(default_value) else default_value,
+                                    "per_seed": [None if math.isnan(v) else v for v in default_per_seed]},
+                       "beats_defaults": beats}, f, indent=2)
             f.write("\n")
         print(f"  outputs in {args.out}/ (study.db, trials.csv, best.json)")
     return 0

@@ -254,6 +254,11 @@ int cmd_list_policies() {
   const PolicyRegistry reg = builtin_policy_registry();
   for (const PolicyEntry* e : reg.entries()) {
     fmt::print("{}\n    {}\n", e->name, e->description);
+    // The form run, compare, sweep and tune.py take, with every parameter at its default.
+    std::string form = e->name;
+    for (std::size_t i = 0; i < e->params.size(); ++i)
+      form += (i == 0 ? ":" : ",") + e->params[i].name + "=" + e->params[i].default_value;
+    fmt::print("    --policy {}\n", form);
     for (const ParamDef& d : e->params) {
       std::string range;
       if (d.type == ParamType::Choice) {

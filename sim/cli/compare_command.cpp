@@ -34,7 +34,10 @@ struct PolicyChoice {
 };
 
 // The columns of the printed table (all of them are in compare.md and the CSVs).
-constexpr const char* kHeadline[] = {"jct_mean_s", "jct_p99_s", "wait_mean_s", "utilization", "stranded"};
+// The console's columns: completed and pending beside the times, so that a policy which leaves jobs
+// waiting at the end does not look best by mean JCT alone.
+constexpr const char* kHeadline[] = {"jobs_completed", "jobs_pending_at_end", "jct_mean_s", "jct_p99_s",
+                                     "wait_mean_s",    "utilization",         "stranded"};
 
 std::string safe_name(const std::string& s) {
   std::string out;
@@ -213,19 +216,31 @@ std::string compare_md(const std::string& scenario, const std::string& seeds_tex
   return md;
 }
 
-// The console table: the headline metrics of each policy.
+// The console table: the headline metrics of each policy, each column as wide as its widest cell.
 void print_table(const std::vector<PolicyChoice>& choices, const std::vector<std::vector<MeanCi>>& cis) {
-  fmt::print("  {:<32}", "policy");
-  for (const char* h : kHeadline) fmt::print(" {:>22}", h);
+  std::vector<std::size_t> metric_of;
+  for (const char* h : kHeadline) {
+    for (std::size_t k = 0; k < run_metrics().size(); ++k) {
+      if (std::string(run_metrics()[k].name) == h) metric_of.push_back(k);
+    }
+  }
+  std::vector<std::vector<std::string>> cells(choices.size());
+  std::vector<std::size_t> width;
+  std::size_t label_width = 6;  // "policy"
+  for (std::size_t k : metric_of) width.push_back(std::string(run_metrics()[k].name).size());
+  for (std::size_t p = 0; p < choices.size(); ++p) {
+    label_width = std::max(label_width, choices[p].label.size());
+    for (std::size_t c = 0; c < metric_of.size(); ++c) {
+      cells[p].push_back(ci_text(cis[p][metric_of[c]], run_metrics()[metric_of[c]].is_share));
+      width[c] = std::max(width[c], cells[p][c].size());
+    }
+  }
+  fmt::print("  {:<{}}", "policy", label_width);
+  for (std::size_t c = 0; c < metric_of.size(); ++c) fmt::print("  {:>{}}", run_metrics()[metric_of[c]].name, width[c]);
   fmt::print("\n");
   for (std::size_t p = 0; p < choices.size(); ++p) {
-    fmt::print("  {:<32}", choices[p].label);
-    for (const char* h : kHeadline) {
-      for (std::size_t k = 0; k < run_metrics().size(); ++k) {
-        if (std::string(run_metrics()[k].name) != h) continue;
-        fmt::print(" {:>22}", ci_text(cis[p][k], run_metrics()[k].is_share));
-      }
-    }
+    fmt::print("  {:<{}}", choices[p].label, label_width);
+    for (std::size_t c = 0; c < metric_of.size(); ++c) fmt::print("  {:>{}}", cells[p][c], width[c]);
     fmt::print("\n");
   }
 }

@@ -444,6 +444,13 @@ TEST(Cli, HelpAndListsWork) {
                         "GPU-sharing placements", "gpu-clustering", "random-fit"}) {
     EXPECT_NE(o.text.find(p), std::string::npos) << p;
   }
+  // Each policy's --policy form with its defaults, as compare takes it: and compare does take it.
+  const std::size_t form = o.text.find("--policy easy-backfill:");
+  ASSERT_NE(form, std::string::npos) << o.text;
+  const std::string easy = o.text.substr(form + 9, o.text.find('\n', form) - form - 9);
+  EXPECT_NE(easy.find("max_scan=500"), std::string::npos) << easy;
+  EXPECT_NE(o.text.find("--policy fifo:placement="), std::string::npos) << o.text;
+  EXPECT_EQ(run("compare scenarios/examples/small-city.yaml --seeds 1 --policy " + easy).code, 0) << easy;
   o = run("list chips");
   EXPECT_EQ(o.code, 0);
   for (const char* c : {"A100-80G-SXM", "Ascend-910B3", "MLU590", "MTT-S4000", "Kunlun-P800"}) {

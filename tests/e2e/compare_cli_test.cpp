@@ -16,6 +16,13 @@ TEST(Compare, RunsEveryPolicyOnEverySeedAndIsTheSameForAnyThreadCount) {
   ASSERT_EQ(o.code, 0) << o.text;
   EXPECT_NE(o.text.find("3 policies x 3 seeds"), std::string::npos) << o.text;
   EXPECT_NE(o.text.find("±"), std::string::npos) << o.text;
+  // The console table puts jobs completed and left pending before the times (issue 24): a policy
+  // that leaves jobs waiting must not look best by mean JCT alone.
+  const std::size_t header = o.text.find("  policy ");
+  ASSERT_NE(header, std::string::npos) << o.text;
+  const std::string head = o.text.substr(header, o.text.find('\n', header) - header);
+  EXPECT_LT(head.find("jobs_completed"), head.find("jct_mean_s")) << head;
+  EXPECT_LT(head.find("jobs_pending_at_end"), head.find("jct_mean_s")) << head;
   const std::string csv = slurp(a / "compare.csv");
   EXPECT_EQ(line_count(csv), 1 + 9) << csv;
   EXPECT_EQ(csv.rfind("policy,policy_name,seed,jobs_completed,", 0), 0u) << csv;

@@ -73,6 +73,19 @@ class ModuleTest(unittest.TestCase):
             else:
                 self.assertLessEqual(float((ours - theirs).abs().fillna(0).max()), 0.005000001, col)
 
+    def test_a_scenario_may_be_a_dict_or_yaml_text(self):
+        # The same derived scenario three ways: a path with overrides, a dict, YAML text.
+        by_path = hetsim.run(SCENARIO, policy="fifo", set={"workload.jobs_per_day": "500"})
+        as_dict = hetsim.run({"base": SCENARIO, "set": {"workload.jobs_per_day": 500}}, policy="fifo")
+        as_text = hetsim.run(f"base: {SCENARIO}\nset:\n  workload.jobs_per_day: 500\n", policy="fifo")
+        self.assertEqual(as_dict["metrics"], by_path["metrics"])
+        self.assertEqual(as_text["metrics"], by_path["metrics"])
+        self.assertEqual(as_dict["summary"]["jobs"], by_path["summary"]["jobs"])
+        with self.assertRaisesRegex(ValueError, r"<scenario>:1:7: error: cannot read base scenario 'nowhere.yaml'"):
+            hetsim.check("base: nowhere.yaml\n")
+        with self.assertRaisesRegex(TypeError, "a path, YAML text"):
+            hetsim.check(42)
+
     def test_preemptions_match_the_binary(self):
         r = hetsim.run(SCENARIO, policy="las", set={"preemption.checkpoint_interval": "30min"})
         with tempfile.TemporaryDirectory() as d:

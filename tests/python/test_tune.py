@@ -37,6 +37,12 @@ class TuneTest(unittest.TestCase):
             values = [hetsim.run(SCENARIO, policy=best["policy"], seed=s)["metrics"]["jct_mean_s"] for s in (1, 2)]
             self.assertEqual(best["per_seed"], values)
             self.assertEqual(best["value"], sum(values) / 2)
+            # The defaults (the policy as given, no --param) are scored too, and compared.
+            base = [hetsim.run(SCENARIO, policy="easy-backfill:placement=best-fit", seed=s)["metrics"]["jct_mean_s"]
+                    for s in (1, 2)]
+            self.assertEqual(best["defaults"]["per_seed"], base)
+            self.assertEqual(best["beats_defaults"], best["value"] < sum(base) / 2)
+            self.assertIn("defaults (no --param applied): jct_mean_s = ", r.stdout)
             # Every other trial is no better.
             trials = Path(d, "trials.csv").read_text().splitlines()
             self.assertEqual(len(trials), 1 + 5)
