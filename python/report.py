@@ -11,7 +11,11 @@ else. Byte-stable: the same folder gives the same files (no dates in the SVG or 
 - run:     JCT CDF, utilization over time by chip type and by site, queue length over time,
            card-hours and mean wait per tenant; summary tables.
 - compare: each headline metric's mean with its 95 % CI per policy; with --keep-runs, JCT CDFs
-           per policy (all seeds pooled) and utilization over time per policy (first seed).
+           per policy (all seeds pooled) and utilization over time per policy, one panel per seed.
+
+The page is titled from the scenario, fits a 1300 px window (wide tables scroll), prints plain
+numbers (16,000, not 1.6e+04), and draws confidence intervals clipped to the metric's range
+(>= 0; shares <= 100 %).
 - sweep:   each headline metric's mean and 95 % CI against every swept key with numeric values,
            one line per policy (and per value of the other keys); the summary table.
 """
@@ -21,6 +25,7 @@ import html
 import io
 import json
 import math
+import re
 import sys
 from pathlib import Path
 
@@ -35,6 +40,32 @@ plt.rcParams.update({"svg.hashsalt": "hetsim", "figure.dpi": 100, "savefig.dpi":
                      "axes.grid": True, "grid.alpha": 0.3})
 HEADLINE = ["jct_mean_s", "jct_p99_s", "wait_mean_s", "utilization", "stranded", "jobs_completed"]
 SHARES = {"utilization", "stranded"}
+
+
+def plain(v):
+    """A number as a reader of a paper writes it: no exponent (16,000 rather than 1.6e+04), four
+    significant digits below 1,000, whole numbers with thousands separators above."""
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return ""
+    v = float(v)
+    if v == 0:
+        return "0"
+    a = abs(v)
+    if a >= 1000:
+        return f"{v:,.0f}"
+    digits = max(0, 3 - math.floor(math.log10(a)))
+    return f"{v:.{min(digits, 8)}f}"
+
+
+def ci_in_range(metric, mean, low, high):
+    """The interval (low, high) clipped to the metric's range: every headline metric is >= 0, and
+    a share is <= 1. Student-t intervals over few seeds can cross those bounds."""
+    low = np.maximum(np.asarray(low, dtype=float), 0.0)
+    high = np.asarray(high, dtype=float)
+    if metric in SHARES:
+        high = np.minimum(high, 1.0)
+    mean = np.asarray(mean, dtype=float)
+    return np.minimum(low, mean), np.maximum(high, mean)
 
 
 class Report:
@@ -52,8 +83,8 @@ class Report:
         self.sections[-1][1].append(fragment)
 
     def add_table(self, df, caption=""):
-        table = df.to_html(index=False, border=0, classes="t", na_rep="", float_format=lambda v: f"{v:.4g}")
-        self.add_html((f"<p class=cap>{html.escape(caption)}</p>" if caption else "") + table)
+        table = df.to_html(index=False, border=0, classes="t", na_rep="", float_format=plain)
+        self.add_html((f"<p class=cap>{html.escape(caption)}</p>" if caption else "") + f"<div class=w>{table}</div>")
 
     def add_figure(self, fig, name, caption):
         png = io.BytesIO()
@@ -73,7 +104,8 @@ class Report:
         page = f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>{html.escape(self.title)}</title>
 <style>
-body {{ font-family: sans-serif; max-width: 1100px; margin: 2em auto; color: #222; }}
+body {{ font-family: sans-serif; max-width: 1260px; margin: 2em auto; padding: 0 20px; color: #222; }}
+div.w {{ overflow-x: auto; }}
 table.t {{ border-collapse: collapse; font-size: 13px; margin: 0.5em 0 1.5em; }}
 table.t th, table.t td {{ padding: 3px 8px; border-bottom: 1px solid #ddd; text-align: right; }}
 table.t th {{ background: #f3f3f3; }}
@@ -232,6 +264,7 @@ def report_run(d, rep):
 
 def ci_bars(ax, labels, mean, low, high, metric):
     scale = 100 if metric in SHARES else 1
+    low, high = ci_in_range(metric, mean, low, high)
     mean, low, high = (np.asarray(a, dtype=float) * scale for a in (mean, low, high))
     err = np.vstack([np.nan_to_num(mean - low), np.nan_to_num(high - mean)])
     ax.bar(range(len(labels)), mean, yerr=err, capsize=4, color="#4c72b0")
@@ -273,18 +306,22 @@ def report_compare(d, rep):
                 cdf(ax, jobs[jobs.status == "completed"].jct_s, label)
         ax.legend(fontsize=8)
         rep.add_figure(fig, "jct_cdf", "CDF of job completion times per policy, every seed's completed jobs pooled.")
-        fig, ax = plt.subplots(figsize=(8, 3.6))
-        seed = compare.seed.iloc[0]
-        for label in policies:
-            ts_path = run_dir(label, seed) / "timeseries.csv"
-            if ts_path.exists():
-                ts = pd.read_csv(ts_path)
-                ax.plot(ts.t_s / 86400, ts.utilization, label=label, linewidth=1)
-        ax.set_xlabel("simulated time (days)")
-        ax.set_ylabel("busy cards / cards")
-        ax.set_ylim(0, 1.02)
-        ax.legend(fontsize=8)
-        rep.add_figure(fig, "utilization", f"Cluster utilization over time per policy (seed {seed}).")
+        seeds = list(dict.fromkeys(compare.seed))
+        fig, axes = plt.subplots(len(seeds), 1, figsize=(8, 1.2 + 2.4 * len(seeds)), sharex=True, squeeze=False)
+        for ax, seed in zip(axes[:, 0], seeds):
+            for label in policies:
+                ts_path = run_dir(label, seed) / "timeseries.csv"
+                if ts_path.exists():
+                    ts = pd.read_csv(ts_path)
+                    ax.plot(ts.t_s / 86400, ts.utilization, label=label, linewidth=1)
+            ax.set_ylabel("busy / cards")
+            ax.set_ylim(0, 1.02)
+            ax.set_title(f"seed {seed}", fontsize=9)
+        axes[-1, 0].set_xlabel("simulated time (days)")
+        axes[0, 0].legend(fontsize=8)
+        fig.tight_layout()
+        rep.add_figure(fig, "utilization", "Cluster utilization over time per policy, one panel per seed ("
+                       + ", ".join(str(x) for x in seeds) + ").")
 
 
 def policy_without(label, keys):
@@ -328,8 +365,9 @@ def report_sweep(d, rep):
             for group, g in s.groupby(["line"] + others, sort=False, dropna=False):
                 g = g.sort_values(key)
                 label = " ".join(str(x) for x in (group if isinstance(group, tuple) else (group,)))
-                ax.errorbar(g[key], g["mean"] * scale, yerr=[(g["mean"] - g.ci95_low).fillna(0) * scale,
-                                                             (g.ci95_high - g["mean"]).fillna(0) * scale],
+                low, high = ci_in_range(metric, g["mean"], g.ci95_low.fillna(g["mean"]),
+                                        g.ci95_high.fillna(g["mean"]))
+                ax.errorbar(g[key], g["mean"] * scale, yerr=[(g["mean"] - low) * scale, (high - g["mean"]) * scale],
                             marker="o", capsize=3, linewidth=1, label=label if len(label) <= 48 else label[:47] + "…")
             ax.set_xlabel(key, fontsize=8)
             ax.set_title(metric + (" (%)" if scale == 100 else ""), fontsize=9)
@@ -338,6 +376,23 @@ def report_sweep(d, rep):
         rep.add_figure(fig, "sweep_" + safe_name(key),
                        f"Mean over the seeds and 95 % CI against {key}, one line per policy"
                        + (" and value of " + ", ".join(others) if others else "") + ".")
+
+
+def scenario_of(d, kind):
+    """The scenario's name as the outputs record it (the folder's name when they do not)."""
+    try:
+        if kind == "run":
+            return json.loads((d / "summary.json").read_text())["scenario"]
+        if kind == "sweep":
+            names = list(dict.fromkeys(pd.read_csv(d / "results.csv").scenario.astype(str)))
+            return ", ".join(Path(n).stem for n in names)
+        first = (d / "compare.md").read_text().splitlines()[0] if (d / "compare.md").exists() else ""
+        m = re.match(r"Scenario `([^`]*)`", first)
+        if m:
+            return m.group(1)
+    except (OSError, KeyError, ValueError, json.JSONDecodeError, pd.errors.ParserError, AttributeError):
+        pass
+    return d.resolve().name
 
 
 def main(argv=None):
@@ -357,7 +412,7 @@ def main(argv=None):
         print(f"report.py: {d} holds no hetsim outputs (summary.json + jobs.csv + timeseries.csv of a run, "
               "compare_summary.csv of a compare, results.csv + results_summary.csv of a sweep)", file=sys.stderr)
         return 2
-    rep = Report(out, f"hetsim {kind}: {d.resolve().name}")
+    rep = Report(out, f"hetsim {kind}: {scenario_of(d, kind)} ({d.resolve().name})")
     try:
         fn(d, rep)
     except (KeyError, ValueError, pd.errors.ParserError, json.JSONDecodeError) as e:

@@ -79,11 +79,33 @@ class ReportTest(unittest.TestCase):
                           ["jct_cdf", "utilization_by_chip", "utilization_by_site", "queue", "tenant_card_hours",
                            "tenant_cost"])
         self.assertIn("utilization by chip type", html)
+        self.assertIn("<title>hetsim run: small-city (run)</title>", html)
         self.assertIn("lab-a", html)  # the per-tenant table
 
     def test_compare(self):
         html = self.check(self.compare_dir, "compare", ["compare_metrics", "jct_cdf", "utilization"])
         self.assertIn("easy-backfill", html)
+        self.assertIn("<title>hetsim compare: small-city (compare)</title>", html)
+        self.assertIn("one panel per seed (1, 2)", html)  # utilization for every seed
+
+    def test_numbers_are_plain_and_intervals_stay_in_range(self):
+        sys.path.insert(0, "python")
+        import report
+        self.assertEqual([report.plain(v) for v in (16000.0, 1234567.8, 123.456, 1.5, 0.012345, 0, float("nan"))],
+                         ["16,000", "1,234,568", "123.5", "1.500", "0.01235", "0", ""])
+        low, high = report.ci_in_range("utilization", [0.8, 0.02], [0.5, -0.1], [1.2, 0.1])
+        self.assertEqual(list(low), [0.5, 0.0])
+        self.assertEqual(list(high), [1.0, 0.1])
+        low, high = report.ci_in_range("jct_mean_s", [50000], [-9000], [90000])
+        self.assertEqual((list(low), list(high)), ([0.0], [90000.0]))
+        for d in (self.run_dir, self.compare_dir, self.sweep_dir):
+            page = (d / "report" / "index.html")
+            if not page.exists():
+                self.assertEqual(hetsim("report", str(d)).returncode, 0)
+            tables = re.findall(r"<table.*?</table>", page.read_text(), re.S)
+            self.assertTrue(tables, d)
+            for t in tables:
+                self.assertIsNone(re.search(r"\d[eE][+-]\d", t), d)
 
     def test_sweep(self):
         html = self.check(self.sweep_dir, "sweep", ["sweep_workload.jobs_per_day"])
