@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -104,7 +105,34 @@ std::string not_regular_file_reason(const std::string& path) {
   return fs::exists(st) ? "not a regular file" : std::strerror(ENOENT);
 }
 
+std::string resolve_data_path(const std::string& base_dir, const std::string& rel) {
+  std::error_code ec;
+  if (const char* env = std::getenv("HETSIM_DATA"); env != nullptr && *env != '\0') {
+    const fs::path candidate = (fs::path(env) / rel).lexically_normal();
+    if (fs::is_regular_file(candidate, ec)) return candidate.string();
+  }
+  const fs::path start = fs::absolute(base_dir.empty() ? fs::path(".") : fs::path(base_dir), ec).lexically_normal();
+  for (const char* folder : {"data", "shared/data"}) {
+    for (fs::path up = start;; up = up.parent_path()) {
+      const fs::path candidate = (up / folder / rel).lexically_normal();
+      if (fs::is_regular_file(candidate, ec)) return candidate.string();
+      if (up == up.parent_path()) break;
+    }
+  }
+  return "data:" + rel;
+}
+
+std::string missing_data_hint(const std::string& written) {
+  if (written.rfind("data:", 0) != 0) return "";
+  const char* env = std::getenv("HETSIM_DATA");
+  return " (a data: file is looked for in $HETSIM_DATA" +
+         std::string(env != nullptr && *env != '\0' ? " (" + std::string(env) + ")" : " (unset)") +
+         ", then in data/ and shared/data/ beside the scenario or a folder above it; "
+         "scripts/fetch-data.sh downloads the public data the repro scenarios use into data/)";
+}
+
 std::string resolve_scenario_path(const std::string& base_dir, const std::string& written) {
+  if (written.rfind("data:", 0) == 0) return resolve_data_path(base_dir, written.substr(5));
   const fs::path p(written);
   return (p.is_absolute() ? p : (fs::path(base_dir.empty() ? "." : base_dir) / p)).lexically_normal().string();
 }

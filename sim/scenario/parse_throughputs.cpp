@@ -44,7 +44,9 @@ void read_throughputs(ParseState& st, const YamlValue& v, const std::string& bas
   if (const std::string why = not_regular_file_reason(path); !why.empty()) {
     r.check("file", false,
             "cannot read throughput file '" + path + "': " + why +
-                (path == *file ? "" : " (relative paths start at the scenario file's directory)"));
+                (!missing_data_hint(*file).empty() ? missing_data_hint(*file)
+                 : path == *file                   ? ""
+                                                   : " (relative paths start at the scenario file's directory)"));
     return;
   }
   if (!read_text_file(path, text, reason)) {

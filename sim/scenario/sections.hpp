@@ -31,8 +31,20 @@ struct ParseState {
   bool throughputs_written = false;             // a `throughputs:` section, valid or not
 };
 
-// A path as written in a scenario: absolute as is, relative from the scenario's directory.
+// A path as written in a scenario: absolute as is, relative from the scenario's directory, and
+// `data:REL` (public data the repro scenarios use, docs/scenario-format.md "Data files") looked
+// up by resolve_data_path.
 std::string resolve_scenario_path(const std::string& base_dir, const std::string& written);
+
+// `data:REL`: $HETSIM_DATA/REL if HETSIM_DATA is set and has it, else REL under a `data/` folder
+// in `base_dir` or its nearest parent that has it (the checkout's data/, where
+// scripts/fetch-data.sh stores it), else under `shared/data/` likewise (../shared/data beside the
+// checkout). Not found: "data:REL" unchanged, which no file has; missing_data_hint says why.
+std::string resolve_data_path(const std::string& base_dir, const std::string& rel);
+
+// For an error about the file written as `written`: where a `data:` path was looked for and how
+// to get it; "" for any other path.
+std::string missing_data_hint(const std::string& written);
 
 // catalog/<file> in `base_dir` or the nearest parent directory that has one; "" when none does.
 std::string find_catalog_file(const std::string& base_dir, const std::string& file);
