@@ -274,7 +274,7 @@ void parse_tree(ParseState& st, const YamlValue& root, const std::string& base_d
   if (const YamlValue* v = top.need("tenants")) read_tenants(st, *v);
   if (const YamlValue* v = top.get("throughputs")) read_throughputs(st, *v, base_dir);
   if (const YamlValue* v = top.need("workload")) {
-    read_workload(st, *v);
+    read_workload(st, *v, base_dir);
   } else {
     st.spec.workload.diurnal.fill(1.0);
   }

@@ -219,6 +219,8 @@ JobClassSpec read_class(ParseState& st, const YamlValue& v, const std::string& w
   return c;
 }
 
+}  // namespace
+
 ExplicitJobSpec read_job(ParseState& st, const YamlValue& v, const std::string& what) {
   MapReader r(st.ctx, v, what,
               {"tenant",
@@ -316,6 +318,8 @@ ExplicitJobSpec read_job(ParseState& st, const YamlValue& v, const std::string& 
   return j;
 }
 
+namespace {
+
 void read_diurnal(ParseState& st, const YamlValue& v, std::array<double, 24>& out) {
   if (!v.is_list()) {
     type_error(st.ctx, v, "'diurnal'", "a list of 24 numbers");
@@ -401,22 +405,25 @@ void read_gavel(ParseState& st, const YamlValue& v) {
 
 }  // namespace
 
-void read_workload(ParseState& st, const YamlValue& v) {
+void read_workload(ParseState& st, const YamlValue& v, const std::string& base_dir) {
   WorkloadSpec& w = st.spec.workload;
   w.diurnal.fill(1.0);
   st.spec.workload_pos = st.ctx.pos(v);
   MapReader r(st.ctx, v, "workload",
-              {"reference_chip", "jobs_per_day", "diurnal", "tenant_zipf", "classes", "jobs", "gavel"});
+              {"reference_chip", "jobs_per_day", "diurnal", "tenant_zipf", "classes", "jobs", "trace", "gavel"});
   if (!r.ok()) return;
   const auto* classes = r.list("classes", false);
   const auto* jobs = r.list("jobs", false);
   const YamlValue* gavel = r.get("gavel");
-  const bool has_work = (classes && !classes->empty()) || (jobs && !jobs->empty()) || gavel != nullptr;
+  const YamlValue* trace = r.get("trace");
+  const bool has_work =
+      (classes && !classes->empty()) || (jobs && !jobs->empty()) || gavel != nullptr || trace != nullptr;
   if (gavel != nullptr) {
     if (classes && !classes->empty())
       st.ctx.error(*r.get("classes"), "'classes' cannot be combined with 'gavel' (its jobs are the only ones)");
     if (jobs && !jobs->empty())
       st.ctx.error(*r.get("jobs"), "'jobs' cannot be combined with 'gavel' (its jobs are the only ones)");
+    if (trace != nullptr) st.ctx.error(*trace, "'trace' cannot be combined with 'gavel' (its jobs are the only ones)");
     read_gavel(st, *gavel);
   }
 
@@ -465,6 +472,7 @@ void read_workload(ParseState& st, const YamlValue& v) {
       st.job_ok.push_back(st.ctx.error_count() == before);
     }
   }
+  if (trace != nullptr && gavel == nullptr) read_trace(st, *trace, base_dir);
 }
 
 }  // namespace hetsim

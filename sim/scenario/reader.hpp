@@ -29,6 +29,8 @@ class Ctx {
   SourcePos pos(const YamlValue& v) const { return SourcePos{file_, v.line, v.col}; }
   const std::string& file() const { return file_; }
   std::size_t error_count() const { return errors_.size(); }
+  // The sink itself, for a Ctx about another file (a job trace) that reports into it.
+  std::vector<Diagnostic>& errors() const { return errors_; }
 
  private:
   std::string file_;

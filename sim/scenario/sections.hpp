@@ -79,7 +79,11 @@ void read_tenants(ParseState& st, const YamlValue& v);
 void read_vouchers(ParseState& st, const YamlValue& v);
 // `throughputs:` measured rates (after the chips, before the workload whose `gavel:` uses them).
 void read_throughputs(ParseState& st, const YamlValue& v, const std::string& base_dir);
-void read_workload(ParseState& st, const YamlValue& v);
+void read_workload(ParseState& st, const YamlValue& v, const std::string& base_dir);
+// One explicit job (a `workload.jobs` item, or a trace row as a map); `what` names it in messages.
+ExplicitJobSpec read_job(ParseState& st, const YamlValue& v, const std::string& what);
+// `workload.trace`: the jobs of a CSV file (parse_trace.cpp), appended to the explicit jobs.
+void read_trace(ParseState& st, const YamlValue& v, const std::string& base_dir);
 void read_policy(ParseState& st, const YamlValue& v);
 void read_perf(ParseState& st, const YamlValue& v, const std::string& base_dir);
 // Loads the model catalog for perf.mixing when some job may span chip types (after the workload).

@@ -189,8 +189,12 @@ void validate_scenario(ParseState& st) {
     const std::string why = why_impossible(spec, caps, d);
     if (!why.empty()) {
       const SourcePos& p = spec.job_pos[i];
-      st.ctx.error_at(p.line, p.col,
-                      "impossible job workload.jobs[" + std::to_string(i) + "] (tenant " + j.tenant + "): " + why);
+      // A trace row's job is reported at its row of the trace file (parse_trace.cpp).
+      const bool from_trace = p.file != st.ctx.file();
+      st.ctx.add(
+          Diagnostic{p, "impossible job " +
+                            (from_trace ? std::string("of the trace") : "workload.jobs[" + std::to_string(i) + "]") +
+                            " (tenant " + j.tenant + "): " + why});
     }
   }
 
