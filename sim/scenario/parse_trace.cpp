@@ -17,34 +17,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// The columns a trace may have: the keys of an explicit job (parse_workload.cpp read_job).
-const std::vector<std::string_view>& trace_columns() {
-  static const std::vector<std::string_view> c{"tenant",
-                                               "class",
-                                               "arrival",
-                                               "cards",
-                                               "min_cards",
-                                               "max_cards",
-                                               "params",
-                                               "tokens_per_step",
-                                               "seq_len",
-                                               "runtime_on_reference",
-                                               "steps",
-                                               "estimate",
-                                               "allowed_chips",
-                                               "data_site",
-                                               "data",
-                                               "priority",
-                                               "allow_cross_site",
-                                               "mix_chips",
-                                               "trains",
-                                               "bytes_per_param",
-                                               "activation_per_card",
-                                               "cpu_per_card",
-                                               "memory_per_card"};
-  return c;
-}
-
 struct Cell {
   std::string text;
   int col = 0;  // 1-based, of the cell's first character
@@ -132,7 +104,7 @@ void read_trace(ParseState& st, const YamlValue& v, const std::string& base_dir)
   }
   if (defaults != nullptr) {
     for (const YamlEntry& e : defaults->entries) {
-      const auto& cols = trace_columns();
+      const auto& cols = explicit_job_keys();
       if (std::find(cols.begin(), cols.end(), e.key) == cols.end())
         st.ctx.error_at(e.line, e.col, "unknown key '" + e.key + "' in workload.trace.defaults (the keys of a job)");
     }
@@ -178,7 +150,7 @@ void read_trace(ParseState& st, const YamlValue& v, const std::string& base_dir)
       std::set<std::string> seen;
       bool ok = true;
       for (const Cell& c : cells) {
-        const auto& cols = trace_columns();
+        const auto& cols = explicit_job_keys();
         if (std::find(cols.begin(), cols.end(), c.text) == cols.end()) {
           csv.error_at(line_no, c.col,
                        "unknown column '" + c.text +

@@ -221,31 +221,35 @@ JobClassSpec read_class(ParseState& st, const YamlValue& v, const std::string& w
 
 }  // namespace
 
+const std::vector<std::string_view>& explicit_job_keys() {
+  static const std::vector<std::string_view> keys{"tenant",
+                                                  "class",
+                                                  "arrival",
+                                                  "cards",
+                                                  "min_cards",
+                                                  "max_cards",
+                                                  "params",
+                                                  "tokens_per_step",
+                                                  "seq_len",
+                                                  "runtime_on_reference",
+                                                  "steps",
+                                                  "estimate",
+                                                  "allowed_chips",
+                                                  "data_site",
+                                                  "data",
+                                                  "priority",
+                                                  "allow_cross_site",
+                                                  "mix_chips",
+                                                  "trains",
+                                                  "bytes_per_param",
+                                                  "activation_per_card",
+                                                  "cpu_per_card",
+                                                  "memory_per_card"};
+  return keys;
+}
+
 ExplicitJobSpec read_job(ParseState& st, const YamlValue& v, const std::string& what) {
-  MapReader r(st.ctx, v, what,
-              {"tenant",
-               "class",
-               "arrival",
-               "cards",
-               "min_cards",
-               "max_cards",
-               "params",
-               "tokens_per_step",
-               "seq_len",
-               "runtime_on_reference",
-               "steps",
-               "estimate",
-               "allowed_chips",
-               "data_site",
-               "data",
-               "priority",
-               "allow_cross_site",
-               "mix_chips",
-               "trains",
-               "bytes_per_param",
-               "activation_per_card",
-               "cpu_per_card",
-               "memory_per_card"});
+  MapReader r(st.ctx, v, what, explicit_job_keys());
   ExplicitJobSpec j;
   if (!r.ok()) return j;
   if (auto s = r.string("tenant", true)) {

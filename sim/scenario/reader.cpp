@@ -78,7 +78,7 @@ std::optional<int64_t> read_whole(Ctx& ctx, const YamlValue& v, UnitKind kind, i
   return out;
 }
 
-MapReader::MapReader(Ctx& ctx, const YamlValue& v, std::string what, std::initializer_list<std::string_view> known)
+MapReader::MapReader(Ctx& ctx, const YamlValue& v, std::string what, std::span<const std::string_view> known)
     : ctx_(ctx), v_(v), what_(std::move(what)) {
   if (!v.is_map()) {
     type_error(ctx, v, what_, "a map");

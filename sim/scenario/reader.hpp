@@ -8,6 +8,7 @@
 #include <initializer_list>
 #include <optional>
 #include <set>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -40,7 +41,9 @@ class Ctx {
 // One YAML map with a fixed set of keys. Construction reports a non-map value and unknown keys.
 class MapReader {
  public:
-  MapReader(Ctx& ctx, const YamlValue& v, std::string what, std::initializer_list<std::string_view> known);
+  MapReader(Ctx& ctx, const YamlValue& v, std::string what, std::initializer_list<std::string_view> known)
+      : MapReader(ctx, v, std::move(what), std::span<const std::string_view>(known.begin(), known.size())) {}
+  MapReader(Ctx& ctx, const YamlValue& v, std::string what, std::span<const std::string_view> known);
   bool ok() const { return ok_; }
   const YamlValue& node() const { return v_; }
   Ctx& ctx() const { return ctx_; }

@@ -3,6 +3,7 @@
 // (the names defined so far, so that later sections can check references).
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "hetsim/scenario/reader.hpp"
@@ -80,6 +81,8 @@ void read_vouchers(ParseState& st, const YamlValue& v);
 // `throughputs:` measured rates (after the chips, before the workload whose `gavel:` uses them).
 void read_throughputs(ParseState& st, const YamlValue& v, const std::string& base_dir);
 void read_workload(ParseState& st, const YamlValue& v, const std::string& base_dir);
+// The keys of an explicit job, in documentation order: a `workload.jobs` item's, a trace's columns.
+const std::vector<std::string_view>& explicit_job_keys();
 // One explicit job (a `workload.jobs` item, or a trace row as a map); `what` names it in messages.
 ExplicitJobSpec read_job(ParseState& st, const YamlValue& v, const std::string& what);
 // `workload.trace`: the jobs of a CSV file (parse_trace.cpp), appended to the explicit jobs.
