@@ -21,12 +21,13 @@ fi
 
 CC=clang CXX=clang++ cmake -S . -B build-fuzz -DHETSIM_FUZZ=ON -DHETSIM_TESTS=OFF -DHETSIM_BENCH=OFF \
   -DHETSIM_CUDA=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-targets=(fuzz_scenario fuzz_units fuzz_openb_nodes fuzz_openb_pods fuzz_output_path fuzz_fgd_arrivals fuzz_sweep_keys)
+targets=(fuzz_scenario fuzz_trace fuzz_units fuzz_openb_nodes fuzz_openb_pods fuzz_output_path fuzz_fgd_arrivals fuzz_sweep_keys)
 cmake --build build-fuzz -j2 --target "${targets[@]}"
 
 seed_dirs() {
   case "$1" in
     fuzz_scenario) echo scenarios tests/scenario/data tests/e2e/data fuzz/regressions/scenario ;;
+    fuzz_trace) echo fuzz/corpus/trace scenarios/examples/traces fuzz/regressions/trace ;;
     fuzz_units) echo fuzz/corpus/units fuzz/regressions/units ;;
     fuzz_openb_nodes) echo tests/workload/data/openb fuzz/regressions/openb_nodes ;;
     fuzz_openb_pods) echo tests/workload/data/openb fuzz/regressions/openb_pods ;;
@@ -48,7 +49,7 @@ for t in "${targets[@]}"; do
   if [ "$mode" = ci ]; then
     # Inputs per target sized for about 30 s each on a 2-core machine (docs/hardening.md).
     case "$t" in
-      fuzz_scenario) runs=15000 ;; fuzz_units) runs=3000000 ;; fuzz_output_path) runs=15000 ;;
+      fuzz_scenario) runs=15000 ;; fuzz_trace) runs=8000 ;; fuzz_units) runs=3000000 ;; fuzz_output_path) runs=15000 ;;
       fuzz_fgd_arrivals) runs=8000 ;; fuzz_sweep_keys) runs=20000 ;; *) runs=300000 ;;
     esac
     budget=(-seed=1 -runs="$runs")

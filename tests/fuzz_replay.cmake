@@ -13,6 +13,8 @@ endfunction()
 hetsim_fuzz_replay(scenario fuzz_scenario.cpp hetsim_scenario
                    ${_fz}/regressions/scenario ${CMAKE_SOURCE_DIR}/scenarios ${CMAKE_SOURCE_DIR}/tests/scenario/data
                    ${CMAKE_SOURCE_DIR}/tests/e2e/data)
+hetsim_fuzz_replay(trace fuzz_trace.cpp hetsim_scenario ${_fz}/regressions/trace ${_fz}/corpus/trace
+                   ${CMAKE_SOURCE_DIR}/scenarios/examples/traces)
 hetsim_fuzz_replay(units fuzz_units.cpp hetsim_scenario ${_fz}/regressions/units ${_fz}/corpus/units)
 hetsim_fuzz_replay(openb_nodes fuzz_openb_nodes.cpp hetsim_workload ${_fz}/regressions/openb_nodes
                    ${CMAKE_SOURCE_DIR}/tests/workload/data/openb)
