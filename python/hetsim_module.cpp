@@ -128,22 +128,8 @@ RunOutput simulate(const ScenarioSource& source, const std::optional<std::string
     const nlohmann::ordered_json summary = summary_json(in, bill);
     out.summary_json = summary.dump();
     for (const RunMetric& m : run_metrics()) out.metrics.emplace_back(m.name, m.get(summary));
-    const auto& records = metrics.records();
-    const std::size_t n = model.jobs.size();
     for (const JobColumn& c : job_columns()) out.jobs.push_back({&c, {}, {}, {}, {}});
-    std::string scratch;
-    for (std::size_t i = 0; i < n; ++i) {
-      const JobRecord& r = records[i];
-      const JobRowView view{model.jobs[i],
-                            r,
-                            model.cluster,
-                            model.chips,
-                            model.tenants,
-                            bill,
-                            has_started(r),
-                            has_ended(r),
-                            r.outcome == JobOutcome::Completed,
-                            scratch};
+    for_each_job_row(in, bill, [&](const JobRowView& view) {
       for (RunOutput::Column& col : out.jobs) {
         const JobCell cell = col.column->cell(view);
         switch (col.column->type) {
@@ -159,7 +145,7 @@ RunOutput simulate(const ScenarioSource& source, const std::optional<std::string
             break;
         }
       }
-    }
+    });
   }
   return out;
 }

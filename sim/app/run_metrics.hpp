@@ -19,6 +19,9 @@ struct RunMetric {
   const char* unit;     // "s", "jobs", "share", "card-h", ...
   const char* meaning;  // one line for docs/scenario-format.md
   bool is_share;        // a fraction in [0, 1], printed as a percentage
+  // A column of compare's console table (completed and pending first, so that a policy which
+  // leaves jobs waiting does not look best by mean JCT alone).
+  bool on_console = false;
   // The value in a run's summary.json; NaN where it holds none (null: e.g. no job completed).
   double get(const nlohmann::ordered_json& summary) const;
 };

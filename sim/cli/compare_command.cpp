@@ -33,12 +33,6 @@ struct PolicyChoice {
   std::string resolved;  // the policy's own name, e.g. easy-backfill[best-fit]
 };
 
-// The columns of the printed table (all of them are in compare.md and the CSVs).
-// The console's columns: completed and pending beside the times, so that a policy which leaves jobs
-// waiting at the end does not look best by mean JCT alone.
-constexpr const char* kHeadline[] = {"jobs_completed", "jobs_pending_at_end", "jct_mean_s", "jct_p99_s",
-                                     "wait_mean_s",    "utilization",         "stranded"};
-
 std::string safe_name(const std::string& s) {
   std::string out;
   for (char c : s) out += (std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-') ? c : '_';
@@ -218,11 +212,9 @@ std::string compare_md(const std::string& scenario, const std::string& seeds_tex
 
 // The console table: the headline metrics of each policy, each column as wide as its widest cell.
 void print_table(const std::vector<PolicyChoice>& choices, const std::vector<std::vector<MeanCi>>& cis) {
-  std::vector<std::size_t> metric_of;
-  for (const char* h : kHeadline) {
-    for (std::size_t k = 0; k < run_metrics().size(); ++k) {
-      if (std::string(run_metrics()[k].name) == h) metric_of.push_back(k);
-    }
+  std::vector<std::size_t> metric_of;  // the metrics shown (RunMetric::on_console), in table order
+  for (std::size_t k = 0; k < run_metrics().size(); ++k) {
+    if (run_metrics()[k].on_console) metric_of.push_back(k);
   }
   std::vector<std::vector<std::string>> cells(choices.size());
   std::vector<std::size_t> width;

@@ -20,6 +20,13 @@ double JobCell::number() const {
   return std::numeric_limits<double>::quiet_NaN();
 }
 
+void append_chip_label(std::string& out, const ChipCatalog& chips, uint64_t chip_mask) {
+  for (uint64_t m = chip_mask; m != 0; m &= m - 1) {
+    out.append(chips.at(static_cast<ChipId>(__builtin_ctzll(m))).name);
+    if ((m & (m - 1)) != 0) out.push_back('+');
+  }
+}
+
 namespace {
 
 using C = JobCell;
@@ -27,12 +34,8 @@ using T = JobColumn::Type;
 
 C chip_cell(const JobRowView& v) {
   if (!v.started) return C::none();
-  // Chip names joined by '+', in catalog order.
   v.scratch.clear();
-  for (uint64_t m = v.record.chip_mask; m != 0; m &= m - 1) {
-    if (!v.scratch.empty()) v.scratch.push_back('+');
-    v.scratch.append(v.chips.at(static_cast<ChipId>(__builtin_ctzll(m))).name);
-  }
+  append_chip_label(v.scratch, v.chips, v.record.chip_mask);
   return C::of_text(v.scratch);
 }
 

@@ -40,8 +40,20 @@ struct JobCell {
 };
 
 // What a column reads: one job of a finished run. `scratch` holds text a cell builds (the chip
-// label); the row's flags are computed once per job.
+// label); the row's flags are derived once per job, here.
 struct JobRowView {
+  JobRowView(const Job& j, const JobRecord& r, const Cluster& c, const ChipCatalog& ch, const std::vector<Tenant>& t,
+             const Billing& b, std::string& s)
+      : job(j),
+        record(r),
+        cluster(c),
+        chips(ch),
+        tenants(t),
+        bill(b),
+        started(has_started(r)),
+        ended(has_ended(r)),
+        done(r.outcome == JobOutcome::Completed),
+        scratch(s) {}
   const Job& job;
   const JobRecord& record;
   const Cluster& cluster;
@@ -53,6 +65,10 @@ struct JobRowView {
   bool done;     // completed
   std::string& scratch;
 };
+
+// Appends the names of the chip types of `chip_mask` (bit = chip id), in catalog order, joined by
+// '+': jobs.csv's `chip` cell and the trace export's label.
+void append_chip_label(std::string& out, const ChipCatalog& chips, uint64_t chip_mask);
 
 struct JobColumn {
   const char* name;

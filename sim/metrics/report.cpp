@@ -330,33 +330,24 @@ nlohmann::ordered_json summary_json(const ReportInputs& in, const Billing& bill)
 
 std::string chip_label(const ChipCatalog& chips, const JobRecord& r) {
   std::string out;
-  for (uint64_t m = r.chip_mask; m != 0; m &= m - 1) {
-    if (!out.empty()) out += '+';
-    out += chips.at(static_cast<ChipId>(__builtin_ctzll(m))).name;
-  }
+  append_chip_label(out, chips, r.chip_mask);
   return out;
 }
 
-void jobs_csv(const ReportInputs& in, const Billing& bill, const std::function<void(std::string_view)>& sink) {
+void for_each_job_row(const ReportInputs& in, const Billing& bill, const std::function<void(const JobRowView&)>& f) {
   const auto& recs = in.metrics->records();
   const auto& jobs = *in.jobs;
+  std::string scratch;
+  for (JobId i = 0; i < jobs.size(); ++i)
+    f(JobRowView(jobs[i], recs[i], *in.cluster, *in.chips, *in.tenants, bill, scratch));
+}
+
+void jobs_csv(const ReportInputs& in, const Billing& bill, const std::function<void(std::string_view)>& sink) {
   const std::vector<JobColumn>& columns = job_columns();
   constexpr std::size_t kChunk = 1 << 20;
   std::string out = job_columns_header();
   out.reserve(kChunk + 4096);
-  std::string scratch;
-  for (JobId i = 0; i < jobs.size(); ++i) {
-    const JobRecord& r = recs[i];
-    const JobRowView view{jobs[i],
-                          r,
-                          *in.cluster,
-                          *in.chips,
-                          *in.tenants,
-                          bill,
-                          has_started(r),
-                          has_ended(r),
-                          r.outcome == JobOutcome::Completed,
-                          scratch};
+  for_each_job_row(in, bill, [&](const JobRowView& view) {
     CsvRow row(out);
     for (const JobColumn& c : columns) {
       const JobCell cell = c.cell(view);
@@ -383,7 +374,7 @@ void jobs_csv(const ReportInputs& in, const Billing& bill, const std::function<v
       sink(out);
       out.clear();
     }
-  }
+  });
   sink(out);
 }
 

@@ -12,6 +12,7 @@
 
 #include "hetsim/metrics/billing.hpp"
 #include "hetsim/metrics/collector.hpp"
+#include "hetsim/metrics/job_columns.hpp"
 #include "hetsim/model/tenant.hpp"
 
 namespace hetsim {
@@ -48,6 +49,8 @@ nlohmann::ordered_json summary_json(const ReportInputs& in, const Billing& bill)
 // The chip a started job ran on, or for a gang spanning chip types their names joined by '+' in
 // chip-id order (jobs.csv's `chip` column).
 std::string chip_label(const ChipCatalog& chips, const JobRecord& r);
+// Calls `f` with the row of every job in id order (jobs.csv's rows, the Python module's arrays).
+void for_each_job_row(const ReportInputs& in, const Billing& bill, const std::function<void(const JobRowView&)>& f);
 std::string jobs_csv(const ReportInputs& in);
 // The same rows, handed to `sink` in chunks of about 1 MB (what write_run_outputs streams).
 void jobs_csv(const ReportInputs& in, const Billing& bill, const std::function<void(std::string_view)>& sink);

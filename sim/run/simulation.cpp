@@ -430,9 +430,8 @@ void Simulation::nodes_down(std::span<const NodeId> nodes) {
     }
   }
   std::sort(victims.begin(), victims.end());
-  const std::vector<NodeId> went_down = fresh;  // kill() may not touch it, but copy: it is scratch
-  for (JobId id : victims) kill(id);
-  for (NodeId n : went_down) {
+  for (JobId id : victims) kill(id);  // changes no failure state: `fresh` stays valid
+  for (NodeId n : fresh) {
     NodeGrant& h = failures_.hold(n);
     h = NodeGrant{};
     h.node = n;

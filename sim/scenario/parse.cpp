@@ -111,13 +111,8 @@ std::string resolve_data_path(const std::string& base_dir, const std::string& re
     const fs::path candidate = (fs::path(env) / rel).lexically_normal();
     if (fs::is_regular_file(candidate, ec)) return candidate.string();
   }
-  const fs::path start = fs::absolute(base_dir.empty() ? fs::path(".") : fs::path(base_dir), ec).lexically_normal();
   for (const char* folder : {"data", "shared/data"}) {
-    for (fs::path up = start;; up = up.parent_path()) {
-      const fs::path candidate = (up / folder / rel).lexically_normal();
-      if (fs::is_regular_file(candidate, ec)) return candidate.string();
-      if (up == up.parent_path()) break;
-    }
+    if (std::string found = find_upwards(base_dir, fs::path(folder) / rel); !found.empty()) return found;
   }
   return "data:" + rel;
 }
@@ -131,14 +126,18 @@ std::string missing_data_hint(const std::string& written) {
          "scripts/fetch-data.sh downloads the public data the repro scenarios use into data/)";
 }
 
+std::string unreadable_path_note(const std::string& written) {
+  if (std::string hint = missing_data_hint(written); !hint.empty()) return hint;
+  return fs::path(written).is_absolute() ? "" : " (relative paths start at the scenario file's directory)";
+}
+
 std::string resolve_scenario_path(const std::string& base_dir, const std::string& written) {
   if (written.rfind("data:", 0) == 0) return resolve_data_path(base_dir, written.substr(5));
   const fs::path p(written);
   return (p.is_absolute() ? p : (fs::path(base_dir.empty() ? "." : base_dir) / p)).lexically_normal().string();
 }
 
-// catalog/<file> in `base_dir` or the nearest parent that has one; "" when none does.
-std::string find_catalog_file(const std::string& base_dir, const std::string& file) {
+std::string find_upwards(const std::string& base_dir, const fs::path& rel) {
   std::error_code ec;
   const fs::path base = base_dir.empty() ? fs::path(".") : fs::path(base_dir);
   const fs::path abs = fs::absolute(base, ec).lexically_normal();
@@ -149,11 +148,16 @@ std::string find_catalog_file(const std::string& base_dir, const std::string& fi
   }
   fs::path up = base;
   for (std::size_t k = 0; k <= depth; ++k) {
-    const fs::path candidate = (up / "catalog" / file).lexically_normal();
+    const fs::path candidate = (up / rel).lexically_normal();
     if (fs::is_regular_file(candidate, ec)) return candidate.string();
     up /= "..";
   }
   return "";
+}
+
+// catalog/<file> in `base_dir` or the nearest parent that has one; "" when none does.
+std::string find_catalog_file(const std::string& base_dir, const std::string& file) {
+  return find_upwards(base_dir, fs::path("catalog") / file);
 }
 
 namespace {

@@ -25,9 +25,7 @@ std::optional<std::string> trace_path(const MapReader& r, std::string_view key, 
   if (const std::string why = not_regular_file_reason(path); !why.empty()) {
     r.check(key, false,
             "cannot read " + std::string(key == "nodes" ? "node" : "pod") + " list '" + path + "': " + why +
-                (!missing_data_hint(*s).empty() ? missing_data_hint(*s)
-                 : fs::path(*s).is_absolute()   ? ""
-                                                : " (relative paths start at the scenario file's directory)"));
+                unreadable_path_note(*s));
     return std::nullopt;
   }
   std::ifstream in(path);

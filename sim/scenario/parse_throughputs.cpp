@@ -42,11 +42,7 @@ void read_throughputs(ParseState& st, const YamlValue& v, const std::string& bas
   const std::string path = resolve_scenario_path(base_dir, *file);
   std::string text, reason;
   if (const std::string why = not_regular_file_reason(path); !why.empty()) {
-    r.check("file", false,
-            "cannot read throughput file '" + path + "': " + why +
-                (!missing_data_hint(*file).empty() ? missing_data_hint(*file)
-                 : path == *file                   ? ""
-                                                   : " (relative paths start at the scenario file's directory)"));
+    r.check("file", false, "cannot read throughput file '" + path + "': " + why + unreadable_path_note(*file));
     return;
   }
   if (!read_text_file(path, text, reason)) {

@@ -113,7 +113,7 @@ void read_trace(ParseState& st, const YamlValue& v, const std::string& base_dir)
   const std::string path = resolve_scenario_path(base_dir, *file);
   std::string text, reason;
   if (const std::string why = not_regular_file_reason(path); !why.empty()) {
-    r.check("file", false, "cannot read job trace '" + path + "': " + why + missing_data_hint(*file));
+    r.check("file", false, "cannot read job trace '" + path + "': " + why + unreadable_path_note(*file));
     return;
   }
   if (!read_text_file(path, text, reason)) {

@@ -1,6 +1,7 @@
 #pragma once
 // Internal to sim/scenario: the converters of each scenario section, and the state they share
 // (the names defined so far, so that later sections can check references).
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -46,6 +47,13 @@ std::string resolve_data_path(const std::string& base_dir, const std::string& re
 // For an error about the file written as `written`: where a `data:` path was looked for and how
 // to get it; "" for any other path.
 std::string missing_data_hint(const std::string& written);
+// The note an "cannot read" error about `written` ends with: missing_data_hint for a data: path,
+// else where relative paths start (nothing for an absolute one).
+std::string unreadable_path_note(const std::string& written);
+
+// `rel` under `base_dir` or the nearest parent directory that has it (a regular file), as a
+// path from `base_dir`; "" when none does.
+std::string find_upwards(const std::string& base_dir, const std::filesystem::path& rel);
 
 // catalog/<file> in `base_dir` or the nearest parent directory that has one; "" when none does.
 std::string find_catalog_file(const std::string& base_dir, const std::string& file);

@@ -98,6 +98,13 @@ class ReportTest(unittest.TestCase):
         self.assertEqual(list(high), [1.0, 0.1])
         low, high = report.ci_in_range("jct_mean_s", [50000], [-9000], [90000])
         self.assertEqual((list(low), list(high)), ([0.0], [90000.0]))
+        # And the compare figure draws its bars with them: a share's interval ends at 100 %.
+        fig, ax = report.plt.subplots()
+        report.ci_bars(ax, ["p"], [0.8], [0.5], [1.2], "utilization")
+        bars = [c for c in ax.containers if type(c).__name__ == "ErrorbarContainer"]
+        (segment,) = bars[0].lines[2][0].get_segments()
+        self.assertEqual([round(y, 9) for _, y in segment], [50.0, 100.0])
+        report.plt.close(fig)
         for d in (self.run_dir, self.compare_dir, self.sweep_dir):
             page = (d / "report" / "index.html")
             if not page.exists():
