@@ -189,8 +189,10 @@ void read_trace(ParseState& st, const YamlValue& v, const std::string& base_dir)
       job.entries.push_back(std::move(e));
     }
     if (defaults != nullptr) {
+      const auto& keys = explicit_job_keys();
       for (const YamlEntry& d : defaults->entries) {
-        if (job.find(d.key) != nullptr) continue;
+        // An unknown key was reported once, at the defaults; not again at every row.
+        if (job.find(d.key) != nullptr || std::find(keys.begin(), keys.end(), d.key) == keys.end()) continue;
         YamlEntry e = d;  // reported at the row, saying where the value came from
         e.line = line_no;
         e.col = 1;

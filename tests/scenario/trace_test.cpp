@@ -16,10 +16,12 @@ namespace {
 
 struct TraceFile {
   explicit TraceFile(const std::string& text)
-      : path(fs::temp_directory_path() / ("hetsim-trace-" + std::to_string(::getpid()) + ".csv")) {
+      : path(fs::temp_directory_path() /
+             ("hetsim-trace-" + std::to_string(::getpid()) + "-" + std::to_string(next++) + ".csv")) {
     std::ofstream(path) << text;
   }
   ~TraceFile() { fs::remove(path); }
+  static inline int next = 0;  // several files may be alive at once
   fs::path path;
 };
 
@@ -84,6 +86,13 @@ TEST(Trace, TheHeaderAndTheBlockAreChecked) {
   EXPECT_NE(errors.find(t.path.string() + ":1:16: error: unknown column 'gpus'"), std::string::npos) << errors;
   errors = test::all_errors(with_trace(t.path.string(), ", color: red"));
   EXPECT_NE(errors.find("unknown key 'color'"), std::string::npos) << errors;
+  // An unknown key in the defaults is reported once, at the defaults, not again at every row.
+  const TraceFile rows("arrival,tenant,cards,runtime_on_reference\n0,co-001,8,1h\n0,co-002,8,1h\n");
+  errors = test::all_errors(test::parse_text(
+      test::valid_with({{33, "  tenant_zipf: 1.0\n  trace: {file: '" + rows.path.string() +
+                                 "', defaults: {class: eval, params: 1B, tokens_per_step: 100K, color: red}}"}})));
+  EXPECT_NE(errors.find("unknown key 'color' in workload.trace.defaults"), std::string::npos) << errors;
+  EXPECT_EQ(errors.find("unknown key 'color'"), errors.rfind("unknown key 'color'")) << errors;
   errors = test::all_errors(with_trace("data:nowhere/jobs.csv"));
   EXPECT_NE(errors.find("cannot read job trace 'data:nowhere/jobs.csv'"), std::string::npos) << errors;
   EXPECT_NE(errors.find("scripts/fetch-data.sh"), std::string::npos) << errors;
