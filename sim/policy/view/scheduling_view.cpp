@@ -1,0 +1,202 @@
+#include "hetsim/policy/view/scheduling_view.hpp"
+
+#include <algorithm>
+#include <string>
+
+#include "hetsim/policy/placement/context_input.hpp"
+#include "hetsim/policy/placement/data_locality.hpp"
+#include "hetsim/policy/placement/mixed_placement.hpp"
+#include "hetsim/policy/policy.hpp"
+
+namespace hetsim {
+
+const char* start_result_name(StartResult r) {
+  switch (r) {
+    case StartResult::Started:
+      return "started";
+    case StartResult::NoFit:
+      return "no-fit";
+    case StartResult::Held:
+      return "held";
+  }
+  return "?";
+}
+
+namespace {
+[[noreturn]] void refuse(JobId id, const std::string& what) {
+  throw PolicyViolation("job " + std::to_string(id) + ": " + what);
+}
+}  // namespace
+
+SchedulingView::SchedulingView(SchedulingContext& ctx, const std::vector<JobId>& waiting, ViewPlacement placement,
+                               bool preemptive)
+    : ctx_(ctx), placement_(placement), preemptive_(preemptive) {
+  const Cluster& c = ctx.cluster();
+  for (JobId id : waiting) {
+    if (id >= is_waiting_.size()) is_waiting_.resize(id + 1, 0);
+    is_waiting_[id] = 1;
+    const JobRequest& j = ctx.job(id);
+    waiting_.id.push_back(id);
+    waiting_.cards.push_back(j.cards);
+    waiting_.min_cards.push_back(j.min_gang());
+    waiting_.max_cards.push_back(j.max_gang());
+    waiting_.arrival_s.push_back(j.arrival.seconds());
+    waiting_.estimate_s.push_back(j.runtime_estimate_s);
+    waiting_.priority.push_back(j.priority);
+    waiting_.tenant.push_back(j.tenant);
+    waiting_.allowed_chips.push_back(usable_chip_mask(j, ctx.chips(), ctx.perf()));
+    waiting_.mem_per_card_gb.push_back(j.mem_per_card_gb());
+    waiting_.may_mix_chips.push_back(j.may_mix_chips ? 1 : 0);
+    waiting_.held.push_back(tenant_held(ctx, j) ? 1 : 0);
+  }
+  for (const Pool& p : c.pools()) {
+    pools_.chip.push_back(p.chip);
+    pools_.site.push_back(p.site);
+    pools_.provider.push_back(p.provider);
+    pools_.cards.push_back(p.cards());
+    pools_.price_per_card_hour.push_back(p.price_per_card_hour);
+  }
+  refresh_free();
+}
+
+void SchedulingView::refresh_free() {
+  const Cluster& c = ctx_.cluster();
+  const std::size_t chips = ctx_.chips().size();
+  free_.by_chip.assign(chips, 0);
+  free_.by_site.assign(c.site_count(), 0);
+  for (ChipId chip = 0; chip < chips; ++chip) {
+    for (SiteId s = 0; s < c.site_count(); ++s) {
+      const int64_t n = c.free_cards(chip, s);
+      free_.by_chip[chip] += n;
+      free_.by_site[s] += n;
+    }
+  }
+  free_.by_pool.resize(c.pool_count());
+  for (PoolId p = 0; p < c.pool_count(); ++p) free_.by_pool[p] = c.pool_free_cards(p);
+}
+
+const RunningColumns& SchedulingView::running() const {
+  if (running_stale_) refresh_running();
+  return running_;
+}
+
+void SchedulingView::refresh_running() const {
+  running_stale_ = false;
+  const Cluster& c = ctx_.cluster();
+  std::vector<JobId> ids;
+  ids.reserve(ctx_.running_by_estimated_end().size());
+  for (const auto& [end, id] : ctx_.running_by_estimated_end()) ids.push_back(id);
+  std::sort(ids.begin(), ids.end());
+  running_ = RunningColumns{};
+  for (JobId id : ids) {
+    const JobRequest& j = ctx_.job(id);
+    const Allocation& a = ctx_.allocation_of(id);
+    int32_t chip = a.empty() ? kSeveral : static_cast<int32_t>(c.node_chip(a.front().node));
+    int32_t site = a.empty() ? kSeveral : static_cast<int32_t>(c.node_site(a.front().node));
+    for (const NodeGrant& g : a) {
+      if (static_cast<int32_t>(c.node_chip(g.node)) != chip) chip = kSeveral;
+      if (static_cast<int32_t>(c.node_site(g.node)) != site) site = kSeveral;
+    }
+    running_.id.push_back(id);
+    running_.cards.push_back(allocation_cards(a));
+    running_.chip.push_back(chip);
+    running_.site.push_back(site);
+    running_.tenant.push_back(j.tenant);
+    running_.priority.push_back(j.priority);
+    running_.arrival_s.push_back(j.arrival.seconds());
+    running_.estimated_end_s.push_back(ctx_.estimated_end(id).seconds());
+    if (preemptive_) {
+      running_.executed_s.push_back(ctx_.executed_s(id));
+      running_.remaining_fraction.push_back(ctx_.remaining_fraction(id));
+    }
+  }
+}
+
+double SchedulingView::estimated_runtime_s(JobId id, ChipId chip) const {
+  return ctx_.estimated_runtime_floor_s(id, chip);
+}
+
+double SchedulingView::steps_per_s(JobId id, ChipId chip, uint32_t cards) const {
+  return cards == 0 ? ctx_.steps_per_s(id, chip) : ctx_.steps_per_s(id, chip, cards);
+}
+
+void SchedulingView::require_waiting(JobId id, const char* what) const {
+  if (id >= is_waiting_.size() || !is_waiting_[id])
+    refuse(id, std::string(what) + ": the job is not waiting (not submitted yet, started or ended)");
+}
+
+StartResult SchedulingView::place(JobId id, const JobRequest& as) {
+  if (tenant_held(ctx_, as)) return StartResult::Held;
+  if (!find_placement_for_data(ctx_, as, DataOptions{}, placement_.score, {}, scratch_, placement_.gangs) &&
+      !place_mixed(ctx_, id, MixOptions{}, {}, scratch_))
+    return StartResult::NoFit;
+  ctx_.start(id, scratch_);
+  commit(id);
+  return StartResult::Started;
+}
+
+void SchedulingView::commit(JobId id) {
+  is_waiting_[id] = 0;
+  started_.push_back(id);
+  refresh_free();
+  running_stale_ = true;
+}
+
+StartResult SchedulingView::start(JobId id) {
+  require_waiting(id, "start");
+  return place(id, ctx_.job(id));
+}
+
+StartResult SchedulingView::start_on(JobId id, ChipId chip, uint32_t cards) {
+  require_waiting(id, "start");
+  JobRequest as = ctx_.job(id);
+  if (chip >= ctx_.chips().size()) refuse(id, "start on chip " + std::to_string(chip) + ": no such chip id");
+  if (!((usable_chip_mask(as, ctx_.chips(), ctx_.perf()) >> chip) & 1ULL))
+    refuse(id, "start on " + chip_name(chip) + ": the job may not use it (not allowed, or its memory does not fit)");
+  if (cards != 0) {
+    if (!as.gang_size_allowed(cards))
+      refuse(id, "start on " + std::to_string(cards) + " cards: outside the job's range " +
+                     std::to_string(as.min_gang()) + ".." + std::to_string(as.max_gang()));
+    as.cards = cards;
+  }
+  as.allowed_chips = 1ULL << chip;
+  as.may_mix_chips = false;
+  if (tenant_held(ctx_, as)) return StartResult::Held;
+  if (!find_placement_for_data(ctx_, as, DataOptions{}, placement_.score, {}, scratch_, placement_.gangs))
+    return StartResult::NoFit;
+  ctx_.start(id, scratch_);
+  commit(id);
+  return StartResult::Started;
+}
+
+void SchedulingView::start_on_nodes(JobId id, const std::vector<NodeId>& nodes, const std::vector<uint32_t>& cards) {
+  require_waiting(id, "start");
+  const Cluster& c = ctx_.cluster();
+  if (nodes.size() != cards.size() || nodes.empty())
+    refuse(id, "start on nodes: give one card count per node, and at least one node");
+  JobRequest as = ctx_.job(id);
+  uint32_t total = 0;
+  for (uint32_t n : cards) total += n;
+  as.cards = total;  // an elastic job's size is the sum; the driver checks it against its range
+  Allocation a;
+  for (std::size_t i = 0; i < nodes.size(); ++i) {
+    if (nodes[i] >= c.node_count()) refuse(id, "start on node " + std::to_string(nodes[i]) + ": no such node");
+    if (cards[i] == 0 || cards[i] > c.node_free_cards(nodes[i]))
+      refuse(id, "start on node " + std::to_string(nodes[i]) + ": " + std::to_string(cards[i]) + " cards asked, " +
+                     std::to_string(c.node_free_cards(nodes[i])) + " free");
+    for (const NodeGrant& g : a)
+      if (g.node == nodes[i]) refuse(id, "start on nodes: node " + std::to_string(nodes[i]) + " given twice");
+    a.push_back(grant_cards(c, as, nodes[i], cards[i]));
+  }
+  ctx_.start(id, std::move(a));  // the driver checks chips, memory, gang size, quotas, reservations
+  commit(id);
+}
+
+void SchedulingView::preempt(JobId id) {
+  ctx_.preempt(id);  // the driver refuses it for a policy that is not preemptive, or a job not running
+  preempted_.push_back(id);
+  refresh_free();
+  running_stale_ = true;
+}
+
+}  // namespace hetsim

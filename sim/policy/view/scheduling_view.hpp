@@ -1,0 +1,150 @@
+#pragma once
+// SchedulingView: one scheduling pass as plain arrays, the boundary a policy written against the
+// view sees (after Batsim's decision process: the platform's state in, decisions out). The
+// framework builds it from the SchedulingContext and keeps the rules every policy must keep, so a
+// policy cannot break them by omission: a start of a job whose tenant's quota, budget or the cards
+// reserved for other tenants' guarantees leave it no room is not applied but answered Held (the
+// job waits), and a start is placed through the tenant's room (placement_input). The waiting()
+// column `held` says which jobs were held as the pass began; a start earlier in the pass can
+// change that (a guaranteed tenant's start releases its reservation), so start() decides.
+//
+// Arrays are columns of equal length, one row per job (or pool, chip, site). waiting() is the
+// queue as the pass began, in arrival order (job id); free() and running() follow every action.
+// Times are seconds since the start of the simulation. Capability columns (running().executed_s,
+// remaining_fraction) are filled only for policies that declare themselves preemptive, as the
+// context's preemption queries are; empty otherwise.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "hetsim/model/allocation.hpp"
+#include "hetsim/policy/placement/placement.hpp"
+#include "hetsim/policy/scheduling_context.hpp"
+
+namespace hetsim {
+
+struct WaitingColumns {
+  std::vector<JobId> id;
+  std::vector<uint32_t> cards;      // gang size as submitted
+  std::vector<uint32_t> min_cards;  // elastic range (both equal to cards for a rigid job)
+  std::vector<uint32_t> max_cards;
+  std::vector<double> arrival_s;
+  std::vector<double> estimate_s;  // the submitter's runtime estimate on the reference chip
+  std::vector<int32_t> priority;   // higher first (docs/policies.md "Priorities")
+  std::vector<TenantId> tenant;
+  std::vector<uint64_t> allowed_chips;  // bit c: chip id c allowed and large enough for its memory
+  std::vector<double> mem_per_card_gb;
+  std::vector<uint8_t> may_mix_chips;
+  std::vector<uint8_t> held;  // 1: its tenant's limits leave it no room as the pass begins
+  std::size_t size() const { return id.size(); }
+};
+
+// Chip and site of a running job: -1 when its gang spans several.
+inline constexpr int32_t kSeveral = -1;
+
+struct RunningColumns {
+  std::vector<JobId> id;
+  std::vector<uint32_t> cards;
+  std::vector<int32_t> chip;
+  std::vector<int32_t> site;
+  std::vector<TenantId> tenant;
+  std::vector<int32_t> priority;
+  std::vector<double> arrival_s;
+  std::vector<double> estimated_end_s;  // from the submitter's estimate, scaled to its allocation
+  std::vector<double> executed_s;          // preemptive policies only: seconds held over all runs
+  std::vector<double> remaining_fraction;  // preemptive policies only: share of the work still to do
+  std::size_t size() const { return id.size(); }
+};
+
+// Free whole cards now.
+struct FreeColumns {
+  std::vector<int64_t> by_chip;  // chip id
+  std::vector<int64_t> by_site;  // site id
+  std::vector<int64_t> by_pool;  // pool id
+};
+
+// The platform's pools (a chip type at a site from a provider): fixed for the run.
+struct PoolColumns {
+  std::vector<ChipId> chip;
+  std::vector<SiteId> site;
+  std::vector<ProviderId> provider;
+  std::vector<int64_t> cards;
+  std::vector<double> price_per_card_hour;
+  std::size_t size() const { return chip.size(); }
+};
+
+// How a declarative start (job -> chip type, cards) is put on nodes: the placements the C++
+// policies take (docs/policies.md "Placement").
+struct ViewPlacement {
+  PlacementScore score = PlacementScore::FirstFit;
+  GangPlacement gangs = GangPlacement::Pool;
+};
+
+// What a start did. NoFit: the cards it asked for are not free in one placement now (the job stays
+// waiting); Held: its tenant's limits leave it no room now (also waiting).
+enum class StartResult { Started, NoFit, Held };
+const char* start_result_name(StartResult r);
+
+class SchedulingView {
+ public:
+  // `waiting`: the policy's queue in arrival order. `preemptive`:
+  // whether the policy declared itself so (its capability columns and preempt()).
+  SchedulingView(SchedulingContext& ctx, const std::vector<JobId>& waiting, ViewPlacement placement, bool preemptive);
+
+  SimTime now() const { return ctx_.now(); }
+  double now_s() const { return ctx_.now().seconds(); }
+  const WaitingColumns& waiting() const { return waiting_; }
+  const RunningColumns& running() const;  // built when first read after a change
+  const FreeColumns& free() const { return free_; }
+  const PoolColumns& pools() const { return pools_; }
+  std::size_t chip_count() const { return free_.by_chip.size(); }
+  const std::string& chip_name(ChipId c) const { return ctx_.chips().at(c).name; }
+  const std::string& site_name(SiteId s) const { return ctx_.cluster().site(s).name; }
+  const Cluster& cluster() const { return ctx_.cluster(); }
+
+  // Estimates for deciding where a job goes: its runtime on its whole gang of `chip` cards (a floor
+  // over the placements: SchedulingContext::estimated_runtime_floor_s), and its measured or
+  // modelled steps per second there (0 when it may not use the chip or does not fit it).
+  double estimated_runtime_s(JobId id, ChipId chip) const;
+  double steps_per_s(JobId id, ChipId chip, uint32_t cards) const;
+
+  // ---- actions, applied at once: later reads in the pass see them
+  // Start a waiting job anywhere its request allows, by the view's placement.
+  StartResult start(JobId id);
+  // Start it on chip type `chip` only, on `cards` cards (0: its submitted size; an elastic job may
+  // take any size in its range). A chip the job may not use, or a size outside its range, is a
+  // PolicyViolation: a bug in the policy, not a lack of room.
+  StartResult start_on(JobId id, ChipId chip, uint32_t cards);
+  // Start it on explicit nodes: `cards[i]` of node `nodes[i]`'s lowest free cards. The driver
+  // checks it as any start (PolicyViolation when the cards are not free, the chip not allowed, ...).
+  void start_on_nodes(JobId id, const std::vector<NodeId>& nodes, const std::vector<uint32_t>& cards);
+  // Stop a running job (preemptive policies only); it is waiting again from the next pass on.
+  void preempt(JobId id);
+  void wake_at(SimTime t) { ctx_.wake_at(t); }
+
+  // The jobs this pass started and preempted, in order: what the adapter updates its queue from.
+  const std::vector<JobId>& started() const { return started_; }
+  const std::vector<JobId>& preempted() const { return preempted_; }
+
+ private:
+  void require_waiting(JobId id, const char* what) const;
+  StartResult place(JobId id, const JobRequest& as);
+  void commit(JobId id);
+  void refresh_running() const;
+  void refresh_free();
+
+  SchedulingContext& ctx_;
+  ViewPlacement placement_;
+  bool preemptive_;
+  WaitingColumns waiting_;
+  mutable RunningColumns running_;
+  mutable bool running_stale_ = true;
+  FreeColumns free_;
+  PoolColumns pools_;
+  std::vector<uint8_t> is_waiting_;  // by job id: in the queue and not started this pass
+  std::vector<JobId> started_;
+  std::vector<JobId> preempted_;
+  Allocation scratch_;
+};
+
+}  // namespace hetsim
