@@ -23,6 +23,7 @@
 #include "hetsim/run/simulation.hpp"
 #include "hetsim/scenario/build.hpp"
 #include "hetsim/scenario/parse.hpp"
+#include "policy_api.hpp"
 
 namespace py = pybind11;
 
@@ -73,8 +74,22 @@ ScenarioSource scenario_source(const py::object& o) {
                        py::str(py::type::of(o).attr("__name__")).cast<std::string>());
 }
 
-Prepared prepare(const ScenarioSource& source, const std::optional<std::string>& policy_arg,
+// run()'s and check()'s policy: None (the scenario's), "NAME[:k=v,...]" (py:MODULE:CLASS included)
+// or a hetsim.Policy object.
+struct PolicyArg {
+  std::optional<std::string> text;
+  py::object object;
+};
+
+PolicyArg policy_arg_of(const py::object& o) {
+  if (o.is_none()) return {};
+  if (py::isinstance<py::str>(o)) return {o.cast<std::string>(), py::object()};
+  return {std::nullopt, o};
+}
+
+Prepared prepare(const ScenarioSource& source, const PolicyArg& policy,
                  const std::map<std::string, std::string>& sets) {
+  const std::optional<std::string>& policy_arg = policy.text;
   const std::string scenario = source.name();
   std::vector<std::pair<std::string, std::string>> overrides(sets.begin(), sets.end());
   ParseResult parsed = source.is_inline ? parse_scenario_string(source.text, scenario, ".", overrides)
@@ -93,6 +108,10 @@ Prepared prepare(const ScenarioSource& source, const std::optional<std::string>&
     spec.policy.params.clear();
     if (!parse_policy_arg(*policy_arg, spec.policy.name, spec.policy.params, error)) throw py::value_error(error);
   }
+  if (policy.object) {
+    p.policy = wrap_python_policy(policy.object);
+    return p;
+  }
   try {
     p.policy = builtin_policy_registry().create(spec.policy.name, spec.policy.params);
   } catch (const std::invalid_argument& e) {
@@ -101,8 +120,8 @@ Prepared prepare(const ScenarioSource& source, const std::optional<std::string>&
   return p;
 }
 
-RunOutput simulate(const ScenarioSource& source, const std::optional<std::string>& policy_arg,
-                   const std::optional<uint64_t>& seed_arg, const std::map<std::string, std::string>& sets) {
+RunOutput simulate(const ScenarioSource& source, const PolicyArg& policy_arg, const std::optional<uint64_t>& seed_arg,
+                   const std::map<std::string, std::string>& sets) {
   const std::string scenario = source.name();
   Prepared prepared = prepare(source, policy_arg, sets);
   const ScenarioSpec& spec = prepared.spec;
@@ -155,9 +174,9 @@ py::array_t<T> array(const std::vector<T>& v) {
   return py::array_t<T>(static_cast<py::ssize_t>(v.size()), v.data());
 }
 
-py::dict run(const py::object& scenario, const std::optional<std::string>& policy, const std::optional<uint64_t>& seed,
+py::dict run(const py::object& scenario, const py::object& policy, const std::optional<uint64_t>& seed,
              const std::map<std::string, std::string>& set) {
-  const RunOutput o = simulate(scenario_source(scenario), policy, seed, set);
+  const RunOutput o = simulate(scenario_source(scenario), policy_arg_of(policy), seed, set);
   py::dict jobs;
   const py::float_ nan(std::nan(""));
   for (const RunOutput::Column& col : o.jobs) {
@@ -195,6 +214,8 @@ py::dict run(const py::object& scenario, const std::optional<std::string>& polic
 
 PYBIND11_MODULE(hetsim, m) {
   m.doc() = "hetsim: discrete-event simulation of GPU-cluster scheduling (docs/workflow.md)";
+  hetsim::bind_policy_api(m);
+  hetsim::install_python_policy_source(false);
   m.def("run", &hetsim::run, py::arg("scenario"), py::arg("policy") = py::none(), py::arg("seed") = py::none(),
         py::arg("set") = std::map<std::string, std::string>{},
         R"doc(Run a scenario file and return {"summary": dict, "metrics": dict, "jobs": dict of arrays}.
@@ -202,7 +223,9 @@ PYBIND11_MODULE(hetsim, m) {
 scenario: path of a cluster-simulation scenario (YAML), or the scenario itself: YAML text (any
           str with a newline) or a dict, read from the working directory (a relative `base:`
           and the chip catalog are found from there; errors name it <scenario>).
-policy:   "NAME" or "NAME:key=value,..." as `hetsim run --policy` (default: the scenario's).
+policy:   "NAME" or "NAME:key=value,..." as `hetsim run --policy` (default: the scenario's),
+          "py:MODULE:CLASS[:key=value,...]", or a hetsim.Policy object (docs/writing-a-policy.md;
+          give each run a fresh one: it keeps its state).
 seed:     the workload seed (default: the scenario's).
 set:      {"dotted.key": "value"} overrides, as `hetsim run --set` (values read as YAML).
 
@@ -212,12 +235,14 @@ summary is summary.json as a dict; metrics the headline numbers of `hetsim compa
 columns as int64 arrays, other numbers as float64 arrays and text as lists, NaN where jobs.csv's
 cell is empty (pandas.DataFrame(r["jobs"]) equals pandas.read_csv of jobs.csv but for the
 decimals jobs.csv rounds to). Scenario and policy errors raise ValueError with the
-file:line:col messages of `hetsim validate`. The GIL is released while simulating.)doc");
+file:line:col messages of `hetsim validate`; an exception a Python policy raises ends the run
+with hetsim.PolicyError (its traceback in the message), a decision the simulator refuses with
+hetsim.PolicyViolation. The GIL is released while simulating (a Python policy takes it for each
+scheduling pass).)doc");
   m.def(
       "check",
-      [](const py::object& scenario, const std::optional<std::string>& policy,
-         const std::map<std::string, std::string>& set) {
-        (void)hetsim::prepare(hetsim::scenario_source(scenario), policy, set);
+      [](const py::object& scenario, const py::object& policy, const std::map<std::string, std::string>& set) {
+        (void)hetsim::prepare(hetsim::scenario_source(scenario), hetsim::policy_arg_of(policy), set);
       },
       py::arg("scenario"), py::arg("policy") = py::none(), py::arg("set") = std::map<std::string, std::string>{},
       "Check a scenario, its overrides and a policy as run() would, without simulating: ValueError when bad.");

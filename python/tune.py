@@ -91,6 +91,13 @@ def parse_sets(items):
     return sets
 
 
+def has_params(policy):
+    """Whether a --policy text already has key=value parameters after its name: NAME:k=v, or
+    py:MODULE:CLASS:k=v for a policy written in Python."""
+    fields = policy.split(":")
+    return len(fields) > (3 if fields[0] == "py" else 1)
+
+
 class Objective:
     """Mean of one metric over the seeds, for the parameters a trial suggests."""
 
@@ -113,7 +120,7 @@ class Objective:
             else:
                 extra.append(f"{p.name}={text}")
         if extra:
-            policy += ("," if ":" in policy else ":") + ",".join(extra)
+            policy += ("," if has_params(policy) else ":") + ",".join(extra)
         return policy, sets
 
     def score(self, values):

@@ -85,7 +85,19 @@ bool parse_set_args(const std::vector<std::string>& sets, std::vector<std::pair<
 
 bool parse_policy_arg(const std::string& arg, std::string& name, std::map<std::string, std::string>& params,
                       std::string& error) {
-  const auto colon = arg.find(':');
+  // py:MODULE:CLASS[:k=v,...]: the name is the first three fields (a module may be a file path).
+  auto colon = arg.find(':');
+  if (arg.substr(0, colon) == "py") {
+    const auto module_end = colon == std::string::npos ? colon : arg.find(':', colon + 1);
+    colon = module_end == std::string::npos ? module_end : arg.find(':', module_end + 1);
+    if (module_end == std::string::npos || module_end == 3 || module_end + 1 == std::min(colon, arg.size())) {
+      error =
+          "--policy: a Python policy is py:MODULE:CLASS[:key=value,...] (MODULE a module name or a .py file), "
+          "got '" +
+          arg + "'";
+      return false;
+    }
+  }
   name = arg.substr(0, colon);
   if (name.empty()) {
     error = "--policy: empty policy name";

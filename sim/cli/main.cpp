@@ -11,12 +11,20 @@
 #include "commands.hpp"
 #include "compare_command.hpp"
 #include "hetsim/metrics/atomic_file.hpp"
+#include "hetsim/policy/policy.hpp"
 #include "plan_command.hpp"
 #include "report_command.hpp"
 #include "sweep_command.hpp"
 
+#ifdef HETSIM_HAVE_PYTHON
+#include "embedded_python.hpp"
+#endif
+
 int main(int argc, char** argv) {
   hetsim::install_signal_cleanup();  // SIGINT/SIGTERM/SIGHUP: remove temporaries, exit 128 + signal
+#ifdef HETSIM_HAVE_PYTHON
+  hetsim::install_embedded_python_policies();  // --policy py:MODULE:CLASS
+#endif
   CLI::App app{"hetsim: discrete-event simulator of heterogeneous, city-scale GPU platforms"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "hetsim 0.1.0");
@@ -161,6 +169,10 @@ int main(int argc, char** argv) {
   } catch (const hetsim::OutputPathError& e) {
     fmt::print(stderr, "hetsim: {}\n", e.what());  // an output path the rule refuses is bad input
     return 2;
+  } catch (const hetsim::PolicyViolation& e) {
+    // A policy's bug (a refused decision, or a Python policy's exception), not hetsim's.
+    fmt::print(stderr, "hetsim: policy error: {}\n", e.what());
+    return 1;
   } catch (const std::exception& e) {
     fmt::print(stderr, "hetsim: internal error: {}\n", e.what());
     return 1;

@@ -19,6 +19,15 @@ const PolicyEntry* PolicyRegistry::find(const std::string& name) const {
 }
 
 namespace {
+PythonPolicySource& python_policies() {
+  static PythonPolicySource source;
+  return source;
+}
+
+const char* const kNoPython =
+    "policies written in Python (py:MODULE:CLASS) need a hetsim built with Python (pybind11-dev and "
+    "python3-dev installed, HETSIM_PYTHON not OFF; not in sanitizer or fuzz builds); this one was built without";
+
 std::string unknown_policy(const std::string& name, const std::vector<std::string>& names) {
   std::string valid;
   for (const auto& n : names) valid += (valid.empty() ? "" : ", ") + n;
@@ -26,8 +35,16 @@ std::string unknown_policy(const std::string& name, const std::vector<std::strin
 }
 }  // namespace
 
+void install_python_policies(PythonPolicySource source) { python_policies() = std::move(source); }
+
+bool is_python_policy_name(const std::string& name) { return name.rfind("py:", 0) == 0; }
+
 std::vector<ParamProblem> PolicyRegistry::check(const std::string& name,
                                                 const std::map<std::string, std::string>& params) const {
+  if (is_python_policy_name(name)) {
+    if (!python_policies().check) return {ParamProblem{"", kNoPython}};
+    return python_policies().check(name, params);
+  }
   const PolicyEntry* e = find(name);
   if (e == nullptr) return {ParamProblem{"", unknown_policy(name, names())}};
   std::vector<ParamProblem> problems = param_problems(e->params, params);
@@ -37,6 +54,10 @@ std::vector<ParamProblem> PolicyRegistry::check(const std::string& name,
 
 std::unique_ptr<Policy> PolicyRegistry::create(const std::string& name,
                                                const std::map<std::string, std::string>& params) const {
+  if (is_python_policy_name(name)) {
+    if (!python_policies().make) throw std::invalid_argument(kNoPython);
+    return python_policies().make(name, params);
+  }
   const PolicyEntry* e = find(name);
   if (e == nullptr) throw std::invalid_argument(unknown_policy(name, names()));
   return e->make(resolve_params(name, e->params, params));

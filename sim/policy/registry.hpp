@@ -40,6 +40,20 @@ class PolicyRegistry {
   std::map<std::string, PolicyEntry> entries_;
 };
 
+// Policies written in Python, named `py:MODULE:CLASS` (docs/writing-a-policy.md), live outside the
+// registry: a program that can run them (the hetsim binary and the Python module, when built with
+// Python: python/policy_api.cpp) installs their source once; the registry's check() and create()
+// then hand such names to it. Without one, such a name is an error that says why.
+struct PythonPolicySource {
+  std::function<std::vector<ParamProblem>(const std::string& name, const std::map<std::string, std::string>& params)>
+      check;
+  // Throws std::invalid_argument for what check() reports.
+  std::function<std::unique_ptr<Policy>(const std::string& name, const std::map<std::string, std::string>& params)>
+      make;
+};
+void install_python_policies(PythonPolicySource source);
+bool is_python_policy_name(const std::string& name);
+
 void register_builtin_policies(PolicyRegistry& r);
 PolicyRegistry builtin_policy_registry();
 

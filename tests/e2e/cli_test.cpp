@@ -548,3 +548,21 @@ TEST(Cli, DefaultScenarioRunsCleanWithInvariantChecksAndSameResults) {
   EXPECT_EQ(slurp(a / "jobs.csv"), slurp(b / "jobs.csv"));
   EXPECT_EQ(slurp(a / "timeseries.csv"), slurp(b / "timeseries.csv"));
 }
+
+// A policy written in Python (docs/writing-a-policy.md) is named py:MODULE:CLASS; a malformed name
+// and a module that does not exist are bad input (exit 2) in every build, with Python (the module
+// is not found) or without (the build says it cannot run Python policies).
+TEST(Cli, PythonPolicyNamesAreCheckedInEveryBuild) {
+  for (const char* bad : {"py:only_a_module", "py::Class", "py:mod:"}) {
+    const Out o = run(std::string("run scenarios/examples/small-city.yaml --quiet --policy ") + bad);
+    EXPECT_EQ(o.code, 2) << bad << o.text;
+    EXPECT_NE(o.text.find("a Python policy is py:MODULE:CLASS"), std::string::npos) << o.text;
+  }
+  const Out o = run("run scenarios/examples/small-city.yaml --quiet --policy py:no_such_module_zz:Policy");
+  EXPECT_EQ(o.code, 2) << o.text;
+  EXPECT_TRUE(o.text.find("No module named 'no_such_module_zz'") != std::string::npos ||
+              o.text.find("need a hetsim built with Python") != std::string::npos)
+      << o.text;
+  const Out cmp = run("compare scenarios/examples/small-city.yaml --policy fifo --policy py:no_such_module_zz:P");
+  EXPECT_EQ(cmp.code, 2) << cmp.text;
+}

@@ -16,6 +16,7 @@
 #include "../support/mini_model.hpp"
 #include "../support/run_helpers.hpp"
 #include "../support/tenant_load.hpp"
+#include "hetsim/policy/registry.hpp"
 #include "hetsim/policy/view/view_policy.hpp"
 
 using namespace hetsim;
@@ -69,6 +70,12 @@ class Scripted final : public ViewPolicy {
 void arrive(test::FakeContext& ctx, std::vector<JobId> ids) {
   Scripted bystander([](SchedulingView&) {});
   for (JobId id : ids) ctx.submit(bystander, id);
+}
+
+WaitingColumns queue_of(const test::FakeContext& ctx, std::vector<JobId> ids) {
+  WaitingColumns w;
+  for (JobId id : ids) w.insert(ctx.job(id), usable_chip_mask(ctx.job(id), ctx.chips(), ctx.perf()));
+  return w;
 }
 
 std::vector<std::pair<int64_t, int64_t>> starts_and_ends(const MetricsCollector& m) {
@@ -145,7 +152,8 @@ TEST(ViewPolicy, FreeCardsAndRunningJobsFollowEveryStart) {
   test::finalize(m);
   test::FakeContext ctx(m);
   arrive(ctx, {0, 1});
-  SchedulingView v(ctx, {0, 1}, {}, false);
+  WaitingColumns queue = queue_of(ctx, {0, 1});
+  SchedulingView v(ctx, queue, {}, false);
   EXPECT_EQ(v.free().by_chip, (std::vector<int64_t>{16, 4}));
   EXPECT_EQ(v.free().by_pool, (std::vector<int64_t>{16, 4}));
   EXPECT_EQ(v.pools().cards, (std::vector<int64_t>{16, 4}));
@@ -176,7 +184,8 @@ TEST(ViewPolicy, BadStartsArePolicyViolationsNotLackOfRoom) {
   test::finalize(m);
   test::FakeContext ctx(m);
   arrive(ctx, {0, 1});
-  SchedulingView v(ctx, {0, 1}, {}, false);
+  WaitingColumns queue = queue_of(ctx, {0, 1});
+  SchedulingView v(ctx, queue, {}, false);
   EXPECT_THROW(v.start_on(1, 1, 0), PolicyViolation);   // chip not allowed
   EXPECT_THROW(v.start_on(1, 7, 0), PolicyViolation);   // no such chip
   EXPECT_THROW(v.start_on(0, 0, 16), PolicyViolation);  // outside 4..8
@@ -184,8 +193,8 @@ TEST(ViewPolicy, BadStartsArePolicyViolationsNotLackOfRoom) {
   EXPECT_THROW(v.start_on_nodes(1, {9}, {1}), PolicyViolation);
   EXPECT_THROW(v.start_on_nodes(1, {0, 0}, {1, 1}), PolicyViolation);
   EXPECT_THROW(v.start_on_nodes(1, {0}, {9}), PolicyViolation);
-  EXPECT_EQ(v.start_on(0, 1, 8), StartResult::NoFit);            // 8 cards of chip 1 do not exist
-  EXPECT_EQ(v.start_on(0, 1, 4), StartResult::Started);           // elastic: 4 of them do
+  EXPECT_EQ(v.start_on(0, 1, 8), StartResult::NoFit);    // 8 cards of chip 1 do not exist
+  EXPECT_EQ(v.start_on(0, 1, 4), StartResult::Started);  // elastic: 4 of them do
   EXPECT_EQ(allocation_cards(ctx.allocation_of(0)), 4u);
   EXPECT_TRUE(ctx.started_ids() == std::vector<JobId>{0});
   // Explicit nodes are checked by the driver as any start: node 2 holds chip 1, which job 1 may
@@ -235,4 +244,40 @@ TEST(ViewPolicy, PreemptionNeedsTheCapabilityAndRequeuesTheJob) {
   EXPECT_GE(metrics.records()[0].end.seconds(), 110);
   // Job 0 was waiting at t = 0 and again at t = 110, after job 1 ended.
   EXPECT_EQ(std::count(preempting.seen.begin(), preempting.seen.end(), std::vector<JobId>{0}), 2);
+}
+
+TEST(ViewPolicy, TheQueueKeepsArrivalOrderAcrossRequeuesAndEnds) {
+  WaitingColumns w;
+  auto job = [](JobId id, uint32_t cards) {
+    JobRequest j;
+    j.id = id;
+    j.cards = cards;
+    j.arrival = SimTime::from_s(id);
+    return j;
+  };
+  for (JobId id : {0u, 2u, 5u}) EXPECT_TRUE(w.insert(job(id, id + 1), 1));
+  EXPECT_TRUE(w.insert(job(3, 4), 3));   // requeued: back at its arrival place
+  EXPECT_FALSE(w.insert(job(3, 4), 3));  // once
+  EXPECT_EQ(w.id, (std::vector<JobId>{0, 2, 3, 5}));
+  EXPECT_EQ(w.cards, (std::vector<uint32_t>{1, 3, 4, 6}));
+  EXPECT_EQ(w.allowed_chips, (std::vector<uint64_t>{1, 1, 3, 1}));
+  w.erase(2);
+  w.erase(7);  // not there: nothing
+  EXPECT_EQ(w.id, (std::vector<JobId>{0, 3, 5}));
+  EXPECT_EQ(w.arrival_s, (std::vector<double>{0, 3, 5}));
+  EXPECT_EQ(w.held.size(), 3u);
+  EXPECT_EQ(w.row_of(5), 2u);
+  EXPECT_EQ(w.row_of(2), WaitingColumns::npos);
+}
+
+TEST(ViewPolicy, WithoutPythonAPythonPolicyNameSaysWhy) {
+  // This test binary installs no Python source, as a build without Python.
+  const PolicyRegistry r = builtin_policy_registry();
+  const std::vector<ParamProblem> p = r.check("py:my_policy:Mine", {});
+  ASSERT_EQ(p.size(), 1u);
+  EXPECT_NE(p[0].message.find("need a hetsim built with Python"), std::string::npos) << p[0].message;
+  EXPECT_THROW((void)r.create("py:my_policy:Mine", {}), std::invalid_argument);
+  EXPECT_TRUE(is_python_policy_name("py:a:B"));
+  EXPECT_FALSE(is_python_policy_name("fifo"));
+  EXPECT_TRUE(r.check("fifo", {}).empty());
 }

@@ -1,6 +1,7 @@
 #include "hetsim/policy/view/scheduling_view.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <string>
 
 #include "hetsim/policy/placement/context_input.hpp"
@@ -28,38 +29,78 @@ namespace {
 }
 }  // namespace
 
-SchedulingView::SchedulingView(SchedulingContext& ctx, const std::vector<JobId>& waiting, ViewPlacement placement,
-                               bool preemptive)
-    : ctx_(ctx), placement_(placement), preemptive_(preemptive) {
-  const Cluster& c = ctx.cluster();
-  for (JobId id : waiting) {
-    if (id >= is_waiting_.size()) is_waiting_.resize(id + 1, 0);
-    is_waiting_[id] = 1;
-    const JobRequest& j = ctx.job(id);
-    waiting_.id.push_back(id);
-    waiting_.cards.push_back(j.cards);
-    waiting_.min_cards.push_back(j.min_gang());
-    waiting_.max_cards.push_back(j.max_gang());
-    waiting_.arrival_s.push_back(j.arrival.seconds());
-    waiting_.estimate_s.push_back(j.runtime_estimate_s);
-    waiting_.priority.push_back(j.priority);
-    waiting_.tenant.push_back(j.tenant);
-    waiting_.allowed_chips.push_back(usable_chip_mask(j, ctx.chips(), ctx.perf()));
-    waiting_.mem_per_card_gb.push_back(j.mem_per_card_gb());
-    waiting_.may_mix_chips.push_back(j.may_mix_chips ? 1 : 0);
-    waiting_.held.push_back(tenant_held(ctx, j) ? 1 : 0);
-  }
-  for (const Pool& p : c.pools()) {
-    pools_.chip.push_back(p.chip);
-    pools_.site.push_back(p.site);
-    pools_.provider.push_back(p.provider);
-    pools_.cards.push_back(p.cards());
-    pools_.price_per_card_hour.push_back(p.price_per_card_hour);
-  }
-  refresh_free();
+bool WaitingColumns::insert(const JobRequest& j, uint64_t usable_chips) {
+  const auto at = std::lower_bound(id.begin(), id.end(), j.id);
+  if (at != id.end() && *at == j.id) return false;
+  const auto row = at - id.begin();
+  id.insert(at, j.id);
+  cards.insert(cards.begin() + row, j.cards);
+  min_cards.insert(min_cards.begin() + row, j.min_gang());
+  max_cards.insert(max_cards.begin() + row, j.max_gang());
+  arrival_s.insert(arrival_s.begin() + row, j.arrival.seconds());
+  estimate_s.insert(estimate_s.begin() + row, j.runtime_estimate_s);
+  priority.insert(priority.begin() + row, j.priority);
+  tenant.insert(tenant.begin() + row, j.tenant);
+  allowed_chips.insert(allowed_chips.begin() + row, usable_chips);
+  mem_per_card_gb.insert(mem_per_card_gb.begin() + row, j.mem_per_card_gb());
+  may_mix_chips.insert(may_mix_chips.begin() + row, j.may_mix_chips ? 1 : 0);
+  held.insert(held.begin() + row, 0);
+  return true;
 }
 
-void SchedulingView::refresh_free() {
+void WaitingColumns::erase(JobId job) {
+  const std::size_t row = row_of(job);
+  if (row == npos) return;
+  const auto at = [row](auto& v) { return v.begin() + static_cast<std::ptrdiff_t>(row); };
+  id.erase(at(id));
+  cards.erase(at(cards));
+  min_cards.erase(at(min_cards));
+  max_cards.erase(at(max_cards));
+  arrival_s.erase(at(arrival_s));
+  estimate_s.erase(at(estimate_s));
+  priority.erase(at(priority));
+  tenant.erase(at(tenant));
+  allowed_chips.erase(at(allowed_chips));
+  mem_per_card_gb.erase(at(mem_per_card_gb));
+  may_mix_chips.erase(at(may_mix_chips));
+  held.erase(at(held));
+}
+
+std::size_t WaitingColumns::row_of(JobId job) const {
+  const auto at = std::lower_bound(id.begin(), id.end(), job);
+  return at != id.end() && *at == job ? static_cast<std::size_t>(at - id.begin()) : npos;
+}
+
+SchedulingView::SchedulingView(SchedulingContext& ctx, WaitingColumns& waiting, ViewPlacement placement,
+                               bool preemptive)
+    : ctx_(ctx), placement_(placement), preemptive_(preemptive), waiting_(waiting), taken_(waiting.size(), 0) {
+  if (!ctx.has_quotas()) {
+    std::fill(waiting.held.begin(), waiting.held.end(), 0);
+  } else {
+    for (std::size_t i = 0; i < waiting.size(); ++i) waiting.held[i] = tenant_held(ctx, ctx.job(waiting.id[i])) ? 1 : 0;
+  }
+}
+
+const PoolColumns& SchedulingView::pools() const {
+  if (pools_.size() == 0) {
+    for (const Pool& p : ctx_.cluster().pools()) {
+      pools_.chip.push_back(p.chip);
+      pools_.site.push_back(p.site);
+      pools_.provider.push_back(p.provider);
+      pools_.cards.push_back(p.cards());
+      pools_.price_per_card_hour.push_back(p.price_per_card_hour);
+    }
+  }
+  return pools_;
+}
+
+const FreeColumns& SchedulingView::free() const {
+  if (free_stale_) refresh_free();
+  return free_;
+}
+
+void SchedulingView::refresh_free() const {
+  free_stale_ = false;
   const Cluster& c = ctx_.cluster();
   const std::size_t chips = ctx_.chips().size();
   free_.by_chip.assign(chips, 0);
@@ -116,12 +157,25 @@ double SchedulingView::estimated_runtime_s(JobId id, ChipId chip) const {
   return ctx_.estimated_runtime_floor_s(id, chip);
 }
 
+const std::vector<double>& SchedulingView::waiting_runtime_s() const {
+  if (waiting_runtime_built_) return waiting_runtime_s_;
+  waiting_runtime_built_ = true;
+  const std::size_t chips = chip_count();
+  waiting_runtime_s_.assign(waiting_.size() * chips, std::numeric_limits<double>::infinity());
+  for (std::size_t i = 0; i < waiting_.size(); ++i)
+    for (ChipId c = 0; c < chips; ++c)
+      if ((waiting_.allowed_chips[i] >> c) & 1ULL)
+        waiting_runtime_s_[i * chips + c] = ctx_.estimated_runtime_floor_s(waiting_.id[i], c);
+  return waiting_runtime_s_;
+}
+
 double SchedulingView::steps_per_s(JobId id, ChipId chip, uint32_t cards) const {
   return cards == 0 ? ctx_.steps_per_s(id, chip) : ctx_.steps_per_s(id, chip, cards);
 }
 
 void SchedulingView::require_waiting(JobId id, const char* what) const {
-  if (id >= is_waiting_.size() || !is_waiting_[id])
+  const std::size_t row = waiting_.row_of(id);
+  if (row == WaitingColumns::npos || taken_[row])
     refuse(id, std::string(what) + ": the job is not waiting (not submitted yet, started or ended)");
 }
 
@@ -136,9 +190,9 @@ StartResult SchedulingView::place(JobId id, const JobRequest& as) {
 }
 
 void SchedulingView::commit(JobId id) {
-  is_waiting_[id] = 0;
+  taken_[waiting_.row_of(id)] = 1;
   started_.push_back(id);
-  refresh_free();
+  free_stale_ = true;
   running_stale_ = true;
 }
 
@@ -195,7 +249,7 @@ void SchedulingView::start_on_nodes(JobId id, const std::vector<NodeId>& nodes, 
 void SchedulingView::preempt(JobId id) {
   ctx_.preempt(id);  // the driver refuses it for a policy that is not preemptive, or a job not running
   preempted_.push_back(id);
-  refresh_free();
+  free_stale_ = true;
   running_stale_ = true;
 }
 

@@ -37,6 +37,13 @@ struct WaitingColumns {
   std::vector<uint8_t> may_mix_chips;
   std::vector<uint8_t> held;  // 1: its tenant's limits leave it no room as the pass begins
   std::size_t size() const { return id.size(); }
+
+  // Kept across passes by the ViewPolicy, so a pass costs nothing per waiting job but its `held`.
+  // insert() puts the job at its arrival (id) place; false if it is there already.
+  bool insert(const JobRequest& j, uint64_t usable_chips);
+  void erase(JobId id);
+  static constexpr std::size_t npos = static_cast<std::size_t>(-1);
+  std::size_t row_of(JobId id) const;  // npos when absent
 };
 
 // Chip and site of a running job: -1 when its gang spans several.
@@ -50,7 +57,7 @@ struct RunningColumns {
   std::vector<TenantId> tenant;
   std::vector<int32_t> priority;
   std::vector<double> arrival_s;
-  std::vector<double> estimated_end_s;  // from the submitter's estimate, scaled to its allocation
+  std::vector<double> estimated_end_s;     // from the submitter's estimate, scaled to its allocation
   std::vector<double> executed_s;          // preemptive policies only: seconds held over all runs
   std::vector<double> remaining_fraction;  // preemptive policies only: share of the work still to do
   std::size_t size() const { return id.size(); }
@@ -87,17 +94,17 @@ const char* start_result_name(StartResult r);
 
 class SchedulingView {
  public:
-  // `waiting`: the policy's queue in arrival order. `preemptive`:
+  // `waiting`: the policy's queue in arrival order (its `held` column is filled here). `preemptive`:
   // whether the policy declared itself so (its capability columns and preempt()).
-  SchedulingView(SchedulingContext& ctx, const std::vector<JobId>& waiting, ViewPlacement placement, bool preemptive);
+  SchedulingView(SchedulingContext& ctx, WaitingColumns& waiting, ViewPlacement placement, bool preemptive);
 
   SimTime now() const { return ctx_.now(); }
   double now_s() const { return ctx_.now().seconds(); }
   const WaitingColumns& waiting() const { return waiting_; }
   const RunningColumns& running() const;  // built when first read after a change
-  const FreeColumns& free() const { return free_; }
-  const PoolColumns& pools() const { return pools_; }
-  std::size_t chip_count() const { return free_.by_chip.size(); }
+  const FreeColumns& free() const;
+  const PoolColumns& pools() const;
+  std::size_t chip_count() const { return ctx_.chips().size(); }
   const std::string& chip_name(ChipId c) const { return ctx_.chips().at(c).name; }
   const std::string& site_name(SiteId s) const { return ctx_.cluster().site(s).name; }
   const Cluster& cluster() const { return ctx_.cluster(); }
@@ -107,6 +114,9 @@ class SchedulingView {
   // modelled steps per second there (0 when it may not use the chip or does not fit it).
   double estimated_runtime_s(JobId id, ChipId chip) const;
   double steps_per_s(JobId id, ChipId chip, uint32_t cards) const;
+  // estimated_runtime_s of every waiting job on every chip, row-major (waiting row, chip id); +inf
+  // where the job may not use the chip (WaitingColumns::allowed_chips). Built when first read.
+  const std::vector<double>& waiting_runtime_s() const;
 
   // ---- actions, applied at once: later reads in the pass see them
   // Start a waiting job anywhere its request allows, by the view's placement.
@@ -131,17 +141,20 @@ class SchedulingView {
   StartResult place(JobId id, const JobRequest& as);
   void commit(JobId id);
   void refresh_running() const;
-  void refresh_free();
+  void refresh_free() const;
 
   SchedulingContext& ctx_;
   ViewPlacement placement_;
   bool preemptive_;
-  WaitingColumns waiting_;
+  const WaitingColumns& waiting_;
+  std::vector<uint8_t> taken_;  // by waiting row: started in this pass
   mutable RunningColumns running_;
   mutable bool running_stale_ = true;
-  FreeColumns free_;
-  PoolColumns pools_;
-  std::vector<uint8_t> is_waiting_;  // by job id: in the queue and not started this pass
+  mutable bool free_stale_ = true;
+  mutable std::vector<double> waiting_runtime_s_;
+  mutable bool waiting_runtime_built_ = false;
+  mutable FreeColumns free_;
+  mutable PoolColumns pools_;
   std::vector<JobId> started_;
   std::vector<JobId> preempted_;
   Allocation scratch_;

@@ -5,7 +5,6 @@
 // limits stop, and places declarative starts; the policy only decides, once per pass, in decide().
 // The base of the Python policies (python/policy_api.cpp) and of C++ policies that want plain
 // arrays: docs/writing-a-policy.md.
-#include <set>
 #include <string>
 #include <vector>
 
@@ -17,9 +16,9 @@ namespace hetsim {
 class ViewPolicy : public Policy {
  public:
   explicit ViewPolicy(ViewPlacement placement = {}) : placement_(placement) {}
-  void on_submit(const SchedulingContext&, JobId id) final { queue_.insert(id); }
+  void on_submit(const SchedulingContext& ctx, JobId id) final { enqueue(ctx, id); }
   void on_end(const SchedulingContext&, JobId id) final { queue_.erase(id); }
-  void on_requeue(const SchedulingContext&, JobId id) final { queue_.insert(id); }
+  void on_requeue(const SchedulingContext& ctx, JobId id) final { enqueue(ctx, id); }
   void schedule(SchedulingContext& ctx) final;
 
  protected:
@@ -27,9 +26,9 @@ class ViewPolicy : public Policy {
   const ViewPlacement& placement() const { return placement_; }
 
  private:
+  void enqueue(const SchedulingContext& ctx, JobId id);
   ViewPlacement placement_;
-  std::set<JobId> queue_;  // waiting jobs, by id: arrival order
-  std::vector<JobId> order_;
+  WaitingColumns queue_;  // waiting jobs, by id: arrival order
 };
 
 }  // namespace hetsim

@@ -1,0 +1,320 @@
+#!/usr/bin/python3
+"""Policies written in Python (python/policy_api.cpp, docs/writing-a-policy.md): the twins of fifo
+and sjf give the built-in policies' jobs.csv byte for byte; every way to name one (--policy in
+run, compare and sweep, tune.py, hetsim.run with a name or an object) works; decisions returned
+or called, on chip types or explicit nodes, preemption, and every error path.
+
+Run by CTest (python.policy) with PYTHONPATH=build/python: test_python_policy.py HETSIM_BINARY.
+"""
+import json
+import math
+import os
+import subprocess
+import sys
+import tempfile
+import textwrap
+import unittest
+from pathlib import Path
+
+import hetsim
+
+BIN = os.path.abspath(sys.argv.pop(1) if len(sys.argv) > 1 else "build/hetsim")
+SMALL = "scenarios/examples/small-city.yaml"
+GUARANTEES = "scenarios/repro/guarantees.yaml"
+# guarantees.yaml with quotas instead of guarantees (its header's "quota" variant).
+QUOTAS = ["--set", "tenants.list.1.guarantee.telecom=0", "--set", "tenants.list.2.guarantee.telecom=0",
+          "--set", "tenants.list.0.quota={telecom: 128}", "--set", "tenants.list.1.quota={telecom: 64}",
+          "--set", "tenants.list.2.quota={telecom: 64}"]
+FIFO = "py:python/examples/fifo.py:Fifo"
+SJF = "py:python/examples/sjf.py:Sjf"
+FASTEST = "py:python/examples/fastest_chip.py:FastestChip"
+
+# Small policies for the tests, written to a file the runs load by path.
+POLICIES = textwrap.dedent('''
+    import hetsim
+
+    class Returns(hetsim.Policy):
+        """Non-blocking first fit, by returned decisions."""
+        def schedule(self, view):
+            return [hetsim.Start(int(j)) for j in view.waiting.id]
+
+    class Calls(hetsim.Policy):
+        """The same by calls."""
+        def schedule(self, view):
+            for j in view.waiting.id:
+                view.start(j)
+
+    class OnNodes(hetsim.Policy):
+        """Each job on the lowest node with all its cards free, by explicit nodes."""
+        def schedule(self, view):
+            out = []
+            for i, j in enumerate(view.waiting.id):
+                nodes = view.nodes
+                allowed = int(view.waiting.allowed_chips[i])
+                for n in range(len(nodes.pool)):
+                    chip = int(view.pools.chip[nodes.pool[n]])
+                    if allowed >> chip & 1 and nodes.free_cards[n] >= view.waiting.cards[i]:
+                        view.start_on_nodes(j, [(n, int(view.waiting.cards[i]))])
+                        break
+
+    class Waker(hetsim.Policy):
+        """Starts nothing before t = 5000 s, then fifo; asks to be woken then."""
+        def __init__(self):
+            self.passes = []
+        def schedule(self, view):
+            self.passes.append(view.now)
+            if view.now < 5000:
+                return [hetsim.WakeAt(5000.0)]
+            for j in view.waiting.id:
+                if not view.start(j):
+                    return
+
+    class Preempter(hetsim.Policy):
+        """fifo that, once, at the first pass after 20000 s, stops every running job."""
+        preemptive = True
+        def __init__(self):
+            self.done = False
+            self.executed = None
+        def schedule(self, view):
+            if not self.done and view.now > 20000 and len(view.running.id) > 0:
+                self.done = True
+                self.executed = view.running.executed_s.copy()
+                return [hetsim.Preempt(int(j)) for j in view.running.id]
+            for j in view.waiting.id:
+                if not view.start(j):
+                    return
+
+    class SneakyPreempt(hetsim.Policy):
+        """Preempts without declaring itself preemptive."""
+        def schedule(self, view):
+            assert len(view.running.executed_s) == 0  # the capability's columns are empty
+            if len(view.running.id):
+                view.preempt(view.running.id[0])
+            for j in view.waiting.id:
+                view.start(j)
+
+    class KeepsTheView(hetsim.Policy):
+        def __init__(self):
+            self.old = None
+        def schedule(self, view):
+            if self.old is not None:
+                self.old.start(0)
+            self.old = view
+
+    class Raises(hetsim.Policy):
+        def schedule(self, view):
+            if view.now > 100:
+                raise KeyError("no such thing")
+
+    class ReturnsJunk(hetsim.Policy):
+        def schedule(self, view):
+            return ["start everything"]
+
+    class StartsTwice(hetsim.Policy):
+        def schedule(self, view):
+            for j in view.waiting.id:
+                view.start(j)
+                view.start(j)
+
+    class Strict(hetsim.Policy):
+        def __init__(self, level=1):
+            if level not in (1, 2):
+                raise ValueError("level is 1 or 2")
+
+    class NotAPolicy:
+        def schedule(self, view):
+            pass
+
+    class BadPlacement(hetsim.Policy):
+        placement = "anywhere"
+        def schedule(self, view):
+            pass
+''')
+
+
+def run_cli(*args, check=True):
+    r = subprocess.run([BIN, *args], capture_output=True, text=True)
+    if check and r.returncode != 0:
+        raise AssertionError(f"{args}: rc {r.returncode}\n{r.stderr}")
+    return r
+
+
+def jobs_csv(scenario, policy, *extra):
+    with tempfile.TemporaryDirectory() as d:
+        run_cli("run", scenario, "--policy", policy, "--quiet", "--out", d, *extra)
+        return Path(d, "jobs.csv").read_bytes()
+
+
+def same_columns(a, b):
+    for k in a:
+        x, y = list(a[k]), list(b[k])
+        if len(x) != len(y):
+            return False
+        for u, v in zip(x, y):
+            if not (u == v or (isinstance(u, float) and isinstance(v, float) and math.isnan(u) and math.isnan(v))):
+                return False
+    return True
+
+
+class PythonPolicyTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.TemporaryDirectory()
+        cls.file = Path(cls.tmp.name, "test_policies.py")
+        cls.file.write_text(POLICIES)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.tmp.cleanup()
+
+    def name(self, cls, params=""):
+        return f"py:{self.file}:{cls}" + (":" + params if params else "")
+
+    def test_twins_give_the_builtin_policies_jobs_csv_byte_for_byte(self):
+        cases = [(SMALL, []), (SMALL, ["--seed", "4", "--set", "workload.jobs_per_day=900"]), (GUARANTEES, []),
+                 (GUARANTEES, QUOTAS)]
+        for scenario, extra in cases:
+            for builtin, twin in (("fifo", FIFO), ("sjf", SJF)):
+                with self.subTest(scenario=scenario, extra=extra, policy=builtin):
+                    a = jobs_csv(scenario, builtin, *extra)
+                    self.assertGreater(a.count(b"\n"), 100)
+                    self.assertEqual(a, jobs_csv(scenario, twin, *extra))
+        # The placement parameter reaches view.start.
+        self.assertEqual(jobs_csv(SMALL, "fifo:placement=best-fit"), jobs_csv(SMALL, FIFO + ":placement=best-fit"))
+        self.assertNotEqual(jobs_csv(SMALL, FIFO + ":placement=best-fit"), jobs_csv(SMALL, FIFO))
+
+    def test_the_pages_example_is_fifo(self):
+        page = Path("docs/writing-a-policy.md").read_text()
+        section = page[page.index("## A policy in Python"):]
+        code = section[section.index("```python\n") + 10:section.index("```\n", section.index("```python\n") + 10)]
+        example = Path(self.tmp.name, "page_example.py")
+        example.write_text(code)
+        self.assertEqual(jobs_csv(SMALL, "fifo", "--set", "workload.jobs_per_day=900"),
+                         jobs_csv(SMALL, f"py:{example}:Fifo", "--set", "workload.jobs_per_day=900"))
+
+    def test_the_module_takes_a_name_or_an_object(self):
+        sys.path.insert(0, "python/examples")
+        try:
+            import fifo
+            import sjf
+        finally:
+            sys.path.pop(0)
+        builtin = hetsim.run(SMALL, policy="fifo")
+        self.assertTrue(same_columns(builtin["jobs"], hetsim.run(SMALL, policy=fifo.Fifo())["jobs"]))
+        self.assertTrue(same_columns(builtin["jobs"], hetsim.run(SMALL, policy=FIFO)["jobs"]))
+        by_object = hetsim.run(SMALL, policy=sjf.Sjf(), seed=2)
+        self.assertTrue(same_columns(hetsim.run(SMALL, policy="sjf", seed=2)["jobs"], by_object["jobs"]))
+        self.assertEqual(by_object["summary"]["policy"], "py:sjf:Sjf")
+        hetsim.check(SMALL, policy=FIFO)
+        with self.assertRaisesRegex(ValueError, "takes no arguments|unexpected keyword"):
+            hetsim.check(SMALL, policy=self.name("Returns", "x=1"))
+        with self.assertRaisesRegex(TypeError, "not a subclass of hetsim.Policy"):
+            hetsim.run(SMALL, policy=object())
+
+    def test_returned_decisions_and_calls_decide_alike(self):
+        returned = jobs_csv(SMALL, self.name("Returns"))
+        self.assertEqual(returned, jobs_csv(SMALL, self.name("Calls")))
+        self.assertNotEqual(returned, jobs_csv(SMALL, "fifo"))  # no head blocking: a different policy
+
+    def test_explicit_nodes(self):
+        r = hetsim.run(SMALL, policy=self.name("OnNodes"))
+        self.assertGreater(r["summary"]["jobs"]["completed"], 300)
+
+    def test_wake_at_asks_for_a_pass(self):
+        mod = self.load()
+        p = mod.Waker()
+        r = hetsim.run(SMALL, policy=p)
+        self.assertIn(5000.0, p.passes)
+        starts = [s for s in r["jobs"]["start_s"] if not math.isnan(s)]
+        self.assertEqual(min(starts), 5000.0)
+
+    def test_preemption_is_a_capability(self):
+        mod = self.load()
+        p = mod.Preempter()
+        r = hetsim.run(SMALL, policy=p)
+        self.assertTrue(p.done)
+        self.assertGreater(len(p.executed), 0)
+        self.assertTrue(all(e > 0 for e in p.executed))
+        self.assertGreater(r["summary"]["preemption"]["preemptions"], 0)
+        bad = run_cli("run", SMALL, "--quiet", "--policy", self.name("SneakyPreempt"), check=False)
+        self.assertEqual(bad.returncode, 1)
+        self.assertIn("preemptive", bad.stderr)
+
+    def test_errors(self):
+        cases = [
+            ("py:no_such_module_xyz:X", 2, "No module named 'no_such_module_xyz'"),
+            (self.name("Nope"), 2, "has no 'Nope'"),
+            (self.name("NotAPolicy"), 2, "NotAPolicy is not a subclass of hetsim.Policy"),
+            (self.name("BadPlacement"), 2, "placement 'anywhere'"),
+            (self.name("Strict", "level=3"), 2, "ValueError: level is 1 or 2"),
+            (self.name("Strict", "lvl=1"), 2, "unexpected keyword argument 'lvl'"),
+            ("py:missing.py:X", 2, "no such file: missing.py"),
+            ("py:only_module", 2, "py:MODULE:CLASS"),
+            (self.name("Raises"), 1, 'in schedule\n    raise KeyError("no such thing")\nKeyError'),
+            (self.name("ReturnsJunk"), 1, "'start everything' among its decisions"),
+            (self.name("StartsTwice"), 1, "hetsim.PolicyViolation: job 0: start: the job is not waiting"),
+            (self.name("KeepsTheView"), 1, "belongs to a scheduling pass that has ended"),
+        ]
+        for policy, rc, text in cases:
+            with self.subTest(policy=policy):
+                r = run_cli("run", SMALL, "--quiet", "--policy", policy, check=False)
+                self.assertEqual(r.returncode, rc, r.stderr)
+                self.assertIn(text, r.stderr)
+                self.assertNotIn("internal error", r.stderr)
+        # A traceback names the policy's file and line.
+        r = run_cli("run", SMALL, "--quiet", "--policy", self.name("Raises"), check=False)
+        self.assertIn(f'File "{self.file}", line', r.stderr)
+        self.assertIn("raised at t=", r.stderr)
+        with self.assertRaises(hetsim.PolicyError) as caught:
+            hetsim.run(SMALL, policy=self.name("Raises"))
+        self.assertIn("KeyError", str(caught.exception))
+        self.assertTrue(issubclass(hetsim.PolicyError, hetsim.PolicyViolation))
+        self.assertFalse(hetsim.StartResult.HELD)
+        self.assertFalse(hetsim.StartResult.NO_FIT)
+        self.assertTrue(hetsim.StartResult.STARTED)
+
+    def test_compare_and_sweep_name_python_policies(self):
+        r = run_cli("compare", SMALL, "--policy", "fifo", "--policy", FIFO, "--seeds", "1-2")
+        rows = [line.split(None, 1) for line in r.stdout.splitlines() if line.strip().startswith(("fifo", "py:"))]
+        self.assertEqual([name for name, _ in rows], ["fifo", FIFO])
+        self.assertEqual(rows[0][1], rows[1][1])  # the same numbers, interval and all
+        with tempfile.TemporaryDirectory() as d:
+            sweep = Path(d, "sweep.yaml")
+            sweep.write_text(f"scenario: {os.path.abspath(SMALL)}\npolicies: [sjf, \"{SJF}\"]\nseeds: 1-2\n"
+                             "grid:\n  workload.jobs_per_day: [600, 900]\n")
+            run_cli("sweep", str(sweep), "--quiet", "--out", str(Path(d, "out")))
+            lines = Path(d, "out", "results.csv").read_text().splitlines()
+            header = lines[0].split(",")
+            keep = [header.index("point"), header.index("seed")] + list(range(header.index("seed") + 1, len(header)))
+            by_policy = {}
+            for line in lines[1:]:
+                row = line.split(",")
+                by_policy.setdefault(row[header.index("policy")], []).append([row[i] for i in keep])
+            self.assertEqual(sorted(by_policy), sorted(["sjf", SJF]))
+            self.assertEqual(len(by_policy["sjf"]), 4)
+            self.assertEqual(by_policy["sjf"], by_policy[SJF])
+
+    def test_tune_takes_a_python_policy(self):
+        with tempfile.TemporaryDirectory() as d:
+            r = subprocess.run([sys.executable, "python/tune.py", SMALL, "--policy", FASTEST, "--param",
+                                "max_slowdown=float:1:3", "--trials", "3", "--seeds", "1", "--metric", "jct_mean_s",
+                                "--out", d], capture_output=True, text=True)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            best = json.loads(Path(d, "best.json").read_text())
+            self.assertTrue(best["policy"].startswith(FASTEST + ":max_slowdown="), best["policy"])
+
+    def test_a_heterogeneity_aware_policy_is_deterministic(self):
+        a = jobs_csv(SMALL, FASTEST + ":max_slowdown=1.5")
+        self.assertEqual(a, jobs_csv(SMALL, FASTEST + ":max_slowdown=1.5"))
+        self.assertNotEqual(a, jobs_csv(SMALL, FASTEST + ":max_slowdown=3"))
+
+    def load(self):
+        import importlib.util
+        spec = importlib.util.spec_from_file_location("test_policies", self.file)
+        mod = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(mod)
+        return mod
+
+
+if __name__ == "__main__":
+    unittest.main()
