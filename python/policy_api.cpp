@@ -11,6 +11,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -190,13 +191,14 @@ class PyView {
       if (cards) throw py::value_error("view.start: cards= needs chip= (a declarative start names the chip type)");
       return view().start(job);
     }
+    if (cards && *cards == 0) throw py::value_error("view.start: cards= is a gang size, at least 1");
     return view().start_on(job, *chip, cards.value_or(0));
   }
-  void start_on_nodes(JobId job, const std::vector<std::pair<NodeId, uint32_t>>& nodes) {
+  StartResult start_on_nodes(JobId job, const std::vector<std::pair<NodeId, uint32_t>>& nodes) {
     std::vector<NodeId> ids;
     std::vector<uint32_t> cards;
     for (const auto& [n, c] : nodes) ids.push_back(n), cards.push_back(c);
-    view().start_on_nodes(job, ids, cards);
+    return view().start_on_nodes(job, ids, cards);
   }
   void preempt(JobId job) { view().preempt(job); }
   void wake_at(double t) {
@@ -229,28 +231,44 @@ class PyView {
   std::size_t running_at_ = 0, nodes_at_ = 0;
 };
 
-// Applies what schedule() returned: None, or decisions in order.
+// A field of a returned decision as C++ wants it; TypeError naming the decision and the field.
+template <class T>
+T field(py::handle decision, const char* name) {
+  const py::object value = decision.attr(name);
+  try {
+    if (py::isinstance<py::bool_>(value)) throw py::cast_error();  // True is not job 1
+    return value.cast<T>();
+  } catch (const py::cast_error&) {
+    throw py::type_error(py::repr(decision).cast<std::string>() + ": " + name + "=" +
+                         py::repr(value).cast<std::string>() + " is not " +
+                         (std::is_floating_point_v<T> ? "a number" : "whole numbers >= 0"));
+  }
+}
+
+// Applies what schedule() returned: None, or decisions in order (a list, tuple or generator: an
+// ordered sequence; a set or dict has no order that is the policy's).
 void apply_decisions(const py::object& result, PyView& v) {
   if (result.is_none()) return;
   const py::module_ m = hetsim_module();
-  if (!py::isinstance<py::iterable>(result) || py::isinstance<py::str>(result)) {
+  if (!py::isinstance<py::iterable>(result) || py::isinstance<py::str>(result) || py::isinstance<py::dict>(result) ||
+      py::isinstance<py::set>(result) || py::isinstance<py::frozenset>(result)) {
     throw py::type_error("schedule() returned a " + py::str(py::type::of(result).attr("__name__")).cast<std::string>() +
                          "; it returns None or a list of hetsim.Start / hetsim.Preempt / hetsim.WakeAt");
   }
   for (py::handle d : result) {
     if (py::isinstance(d, m.attr("Start"))) {
-      const py::object nodes = d.attr("nodes");
-      if (!nodes.is_none()) {
-        v.start_on_nodes(d.attr("job").cast<JobId>(), nodes.cast<std::vector<std::pair<NodeId, uint32_t>>>());
+      const JobId job = field<JobId>(d, "job");
+      if (!d.attr("nodes").is_none()) {
+        (void)v.start_on_nodes(job, field<std::vector<std::pair<NodeId, uint32_t>>>(d, "nodes"));
       } else {
-        const py::object chip = d.attr("chip"), cards = d.attr("cards");
-        v.start(d.attr("job").cast<JobId>(), chip.is_none() ? std::nullopt : std::optional(chip.cast<ChipId>()),
-                cards.is_none() ? std::nullopt : std::optional(cards.cast<uint32_t>()));
+        const bool chip = !d.attr("chip").is_none(), cards = !d.attr("cards").is_none();
+        (void)v.start(job, chip ? std::optional(field<ChipId>(d, "chip")) : std::nullopt,
+                      cards ? std::optional(field<uint32_t>(d, "cards")) : std::nullopt);
       }
     } else if (py::isinstance(d, m.attr("Preempt"))) {
-      v.preempt(d.attr("job").cast<JobId>());
+      v.preempt(field<JobId>(d, "job"));
     } else if (py::isinstance(d, m.attr("WakeAt"))) {
-      v.wake_at(d.attr("t").cast<double>());
+      v.wake_at(field<double>(d, "t"));
     } else {
       throw py::type_error("schedule() returned " + py::repr(d).cast<std::string>() +
                            " among its decisions; each is a hetsim.Start, hetsim.Preempt or hetsim.WakeAt");
@@ -289,18 +307,23 @@ class PythonPolicy final : public ViewPolicy {
     py::gil_scoped_acquire gil;
     if (!columns_type_) columns_type_ = hetsim_module().attr("Columns");
     auto v = std::make_shared<PyView>(&view, columns_type_);
+    // However the pass ends, a view the policy kept must not reach the pass's freed state.
+    struct Closer {
+      PyView& v;
+      ~Closer() { v.close(); }
+    } closer{*v};
     try {
       const py::object result = obj_.attr("schedule")(py::cast(v));
       apply_decisions(result, *v);
     } catch (py::error_already_set& e) {
-      v->close();
       throw PythonPolicyError("policy '" + name_ + "' raised at t=" + std::to_string(view.now_s()) + " s:\n" +
                               format_python_error(e));
     } catch (const py::builtin_exception& e) {  // what it returned is not a list of decisions
-      v->close();
       throw PythonPolicyError("policy '" + name_ + "' at t=" + std::to_string(view.now_s()) + " s: " + e.what());
+    } catch (const PolicyViolation& e) {  // a returned decision the simulator refuses
+      throw PythonPolicyError("policy '" + name_ + "' at t=" + std::to_string(view.now_s()) +
+                              " s, a decision it returned: " + e.what());
     }
-    v->close();
   }
 
  private:
@@ -312,19 +335,26 @@ class PythonPolicy final : public ViewPolicy {
 
 std::unique_ptr<Policy> wrap(py::object obj, const std::string& name) {
   const py::object base = hetsim_module().attr("Policy");
+  const std::string type_name = py::str(py::type::of(obj).attr("__name__")).cast<std::string>();
+  if (py::isinstance<py::type>(obj) && PyObject_IsSubclass(obj.ptr(), base.ptr()) == 1) {
+    const std::string cls = py::str(obj.attr("__name__")).cast<std::string>();
+    throw std::invalid_argument("policy '" + name + "': " + cls + " is a class: pass an instance, " + cls + "()");
+  }
   if (!py::isinstance(obj, base))
-    throw std::invalid_argument("policy '" + name +
-                                "': " + py::str(py::type::of(obj).attr("__name__")).cast<std::string>() +
+    throw std::invalid_argument("policy '" + name + "': " + type_name +
                                 " is not a subclass of hetsim.Policy (subclass it and write schedule(view))");
   const ViewPlacement placement = placement_of(obj, name);
-  const bool preemptive = obj.attr("preemptive").cast<bool>();
-  return std::make_unique<PythonPolicy>(std::move(obj), name, placement, preemptive);
+  const py::object preemptive = obj.attr("preemptive");
+  if (!py::isinstance<py::bool_>(preemptive))
+    throw std::invalid_argument("policy '" + name + "': preemptive is True or False, not " +
+                                py::repr(preemptive).cast<std::string>());
+  return std::make_unique<PythonPolicy>(std::move(obj), name, placement, preemptive.cast<bool>());
 }
 
-// "true"/"false", an integer, a number, else the text: what a YAML scalar would be.
+// true/false (YAML's spellings), else what Python's int() reads, else float(), else the text.
 py::object param_value(const std::string& text) {
-  if (text == "true") return py::bool_(true);
-  if (text == "false") return py::bool_(false);
+  if (text == "true" || text == "True" || text == "TRUE") return py::bool_(true);
+  if (text == "false" || text == "False" || text == "FALSE") return py::bool_(false);
   const py::object builtins = py::module_::import("builtins");
   for (const char* type : {"int", "float"}) {
     try {
@@ -374,24 +404,30 @@ std::unique_ptr<Policy> make_named(const std::string& name, const std::map<std::
   for (auto it = params.begin(); it != params.end(); ++it)
     label += (it == params.begin() ? ":" : ",") + it->first + "=" + it->second;
   py::gil_scoped_acquire gil;
-  py::object obj;
   try {
     const py::object mod = load_module(module);
     if (!py::hasattr(mod, cls_name.c_str()))
       throw std::invalid_argument("policy '" + name + "': module '" + module + "' has no '" + cls_name + "'");
     py::dict kwargs;
     for (const auto& [k, v] : params) kwargs[py::str(k)] = param_value(v);
-    obj = mod.attr(cls_name.c_str())(**kwargs);
+    return wrap(mod.attr(cls_name.c_str())(**kwargs), label);  // its class attributes are read here too
   } catch (py::error_already_set& e) {
     throw std::invalid_argument("policy '" + label + "' could not be made:\n" + format_python_error(e));
+  } catch (const py::cast_error& e) {
+    throw std::invalid_argument("policy '" + label + "' could not be made: " + e.what());
   }
-  return wrap(std::move(obj), label);
 }
 
 void start_embedded_interpreter() {
   static std::once_flag once;
   std::call_once(once, [] {
     if (Py_IsInitialized()) return;
+    // UTF-8 for the policy's prints and files whatever the locale (an embedded interpreter does
+    // not coerce the C locale as the python3 command does).
+    PyPreConfig pre;
+    PyPreConfig_InitPythonConfig(&pre);
+    pre.utf8_mode = 1;
+    if (PyStatus st = Py_PreInitialize(&pre); PyStatus_Exception(st)) Py_ExitStatusException(st);
     // No signal handlers: Ctrl-C stops the binary as it stops any other run.
     py::initialize_interpreter(false, 0, nullptr, false);
     // The working directory first on the path, as `python -m` puts it: py:my_policy:Class finds
@@ -432,9 +468,10 @@ void bind_policy_api(py::module_& m) {
            "Start a waiting job now: anywhere its request allows, or on chip type `chip` (and `cards` cards, "
            "for an elastic job). Returns a StartResult.")
       .def("start_on_nodes", &PyView::start_on_nodes, py::arg("job"), py::arg("nodes"),
-           "Start a waiting job on explicit nodes: a list of (node, cards).")
+           "Start a waiting job on explicit nodes: a list of (node, cards). Returns a StartResult (HELD when "
+           "its tenant's quota or others' reserved cards forbid those cards).")
       .def("preempt", &PyView::preempt, py::arg("job"), "Stop a running job (preemptive policies only).")
-      .def("wake_at", &PyView::wake_at, py::arg("t"), "Ask for a pass at t seconds.")
+      .def("wake_at", &PyView::wake_at, py::arg("t"), "Ask for a pass at t seconds, later than now.")
       .def_property_readonly("waiting_runtime_s", &PyView::waiting_runtime_s,
                              "estimated_runtime_s of every waiting job (row, as in waiting) on every chip "
                              "(column): a float64 array, inf where the job may not use the chip")

@@ -271,6 +271,10 @@ int cmd_list_policies() {
     }
   }
   fmt::print(
+      "\npy:MODULE:CLASS\n    a policy written in Python, a hetsim.Policy subclass (docs/writing-a-policy.md){}\n"
+      "    --policy py:FILE.py:CLASS[:key=value,...] (the class's constructor arguments)\n",
+      python_policies_installed() ? "" : "; not in this build, built without Python");
+  fmt::print(
       "\nGPU-sharing placements (trace-replay scenarios: sharing_replay.policies, --policy a,b or all;\n"
       "docs/fgd.md):\n");
   for (const std::string& n : sharing_placement_names())

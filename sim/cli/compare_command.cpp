@@ -133,7 +133,10 @@ bool run_grid(const CompareOptions& opt, const ScenarioSpec& spec, const std::ve
       const nlohmann::ordered_json s = simulate_summary(spec.name, seeds[si], *models[si], *policy, keep);
       for (const RunMetric& m : run_metrics()) values[r].push_back(m.get(s));
     } catch (const std::exception& e) {
-      run_errors[r] = "policy " + c.label + ", seed " + std::to_string(seeds[si]) + ": " + e.what();
+      // A policy's bug (a refused decision, a Python policy's exception) is not hetsim's.
+      const char* kind = dynamic_cast<const PolicyViolation*>(&e) != nullptr ? "policy error" : "internal error";
+      run_errors[r] =
+          std::string(kind) + ": policy " + c.label + ", seed " + std::to_string(seeds[si]) + ": " + e.what();
     }
 #pragma omp critical(hetsim_compare_progress)
     progress.at(++runs_done);
@@ -141,7 +144,7 @@ bool run_grid(const CompareOptions& opt, const ScenarioSpec& spec, const std::ve
   progress.finish();
   for (const std::string& e : run_errors) {
     if (!e.empty()) {
-      fmt::print(stderr, "hetsim compare: internal error: {}\n", e);
+      fmt::print(stderr, "hetsim compare: {}\n", e);
       return false;
     }
   }

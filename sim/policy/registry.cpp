@@ -39,6 +39,8 @@ void install_python_policies(PythonPolicySource source) { python_policies() = st
 
 bool is_python_policy_name(const std::string& name) { return name.rfind("py:", 0) == 0; }
 
+bool python_policies_installed() { return static_cast<bool>(python_policies().make); }
+
 std::vector<ParamProblem> PolicyRegistry::check(const std::string& name,
                                                 const std::map<std::string, std::string>& params) const {
   if (is_python_policy_name(name)) {

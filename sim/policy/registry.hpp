@@ -53,6 +53,7 @@ struct PythonPolicySource {
 };
 void install_python_policies(PythonPolicySource source);
 bool is_python_policy_name(const std::string& name);
+bool python_policies_installed();
 
 void register_builtin_policies(PolicyRegistry& r);
 PolicyRegistry builtin_policy_registry();

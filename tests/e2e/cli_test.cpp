@@ -447,7 +447,7 @@ TEST(Cli, HelpAndListsWork) {
   o = run("list policies");
   EXPECT_EQ(o.code, 0);
   for (const char* p : {"fifo", "sjf", "easy-backfill", "placement", "first-fit|best-fit|packing|spread", "max_scan",
-                        "GPU-sharing placements", "gpu-clustering", "random-fit"}) {
+                        "GPU-sharing placements", "gpu-clustering", "random-fit", "--policy py:FILE.py:CLASS"}) {
     EXPECT_NE(o.text.find(p), std::string::npos) << p;
   }
   // Each policy's --policy form with its defaults, as compare takes it: and compare does take it.

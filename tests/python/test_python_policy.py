@@ -31,6 +31,8 @@ FASTEST = "py:python/examples/fastest_chip.py:FastestChip"
 
 # Small policies for the tests, written to a file the runs load by path.
 POLICIES = textwrap.dedent('''
+    import numpy as np
+
     import hetsim
 
     class Returns(hetsim.Policy):
@@ -121,6 +123,73 @@ POLICIES = textwrap.dedent('''
             if level not in (1, 2):
                 raise ValueError("level is 1 or 2")
 
+    class WakesNow(hetsim.Policy):
+        def schedule(self, view):
+            view.wake_at(view.now)  # this pass is the pass now: refused, not repeated forever
+
+    class ZeroCards(hetsim.Policy):
+        def schedule(self, view):
+            for j in view.waiting.id:
+                view.start(j, chip=0, cards=0)
+
+    class ReturnsASet(hetsim.Policy):
+        def schedule(self, view):
+            return {hetsim.WakeAt(view.now + 1)}
+
+    class BadField(hetsim.Policy):
+        def schedule(self, view):
+            return [hetsim.Start(-1)]
+
+    class AsksTheFuture(hetsim.Policy):
+        def schedule(self, view):
+            view.estimated_runtime_s(1000000, 0)
+
+    class SaysHello(hetsim.Policy):
+        def __init__(self, word="hello"):
+            print("policy:", word)
+        def schedule(self, view):
+            for j in view.waiting.id:
+                view.start(j)
+
+    class YesPreemptive(hetsim.Policy):
+        preemptive = "yes"
+
+    class PlacementRaises(hetsim.Policy):
+        @property
+        def placement(self):
+            raise RuntimeError("no placement today")
+
+    class HeldNodes(hetsim.Policy):
+        """The first waiting jobs on explicit nodes: the lowest nodes with free cards in the first
+        pool of a chip the job may use."""
+        def __init__(self):
+            self.results = []
+        def schedule(self, view):
+            w = view.waiting
+            for i in range(min(len(w.id), 8)):
+                nodes = view.nodes
+                allowed = int(w.allowed_chips[i])
+                chip_ok = np.array([allowed >> c & 1 for c in range(len(view.chips))], dtype=bool)
+                usable = np.nonzero(chip_ok[view.pools.chip[nodes.pool]] & (nodes.free_cards > 0))[0]
+                if len(usable) == 0:
+                    continue
+                usable = usable[nodes.pool[usable] == nodes.pool[usable[0]]]
+                free = nodes.free_cards[usable].astype(int)
+                need = int(w.cards[i])
+                if free.sum() < need:
+                    continue
+                k = int(np.searchsorted(np.cumsum(free), need)) + 1
+                picked = [(int(n), int(c)) for n, c in zip(usable[:k], free[:k])]
+                picked[-1] = (picked[-1][0], need - sum(c for _, c in picked[:-1]))
+                self.results.append(view.start_on_nodes(w.id[i], picked))
+
+    class KeepsAndFails(hetsim.Policy):
+        def schedule(self, view):
+            self.kept = view
+            if len(view.waiting.id):
+                j = int(view.waiting.id[0])
+                return [hetsim.Start(j), hetsim.Start(j)]
+
     class NotAPolicy:
         def schedule(self, view):
             pass
@@ -210,6 +279,29 @@ class PythonPolicyTest(unittest.TestCase):
             hetsim.check(SMALL, policy=self.name("Returns", "x=1"))
         with self.assertRaisesRegex(TypeError, "not a subclass of hetsim.Policy"):
             hetsim.run(SMALL, policy=object())
+        with self.assertRaisesRegex(TypeError, "is a class: pass an instance, Fifo()"):
+            hetsim.run(SMALL, policy=fifo.Fifo)
+
+    def test_a_view_kept_past_a_failed_pass_is_closed(self):
+        mod = self.load()
+        p = mod.KeepsAndFails()
+        with self.assertRaisesRegex(hetsim.PolicyViolation, "a decision it returned: job 0: start: the job is not"):
+            hetsim.run(SMALL, policy=p)
+        with self.assertRaisesRegex(RuntimeError, "belongs to a scheduling pass that has ended"):
+            p.kept.free
+
+    def test_explicit_nodes_a_quota_forbids_are_held(self):
+        mod = self.load()
+        p = mod.HeldNodes()
+        with tempfile.TemporaryDirectory() as d:
+            r = hetsim.run(GUARANTEES, policy=p, set=dict(s.split("=", 1) for s in QUOTAS[1::2]))
+        self.assertIn(hetsim.StartResult.HELD, p.results)
+        self.assertIn(hetsim.StartResult.STARTED, p.results)
+        self.assertGreater(r["summary"]["jobs"]["completed"], 100)
+
+    def test_the_binarys_interpreter_speaks_utf8(self):
+        r = run_cli("run", SMALL, "--quiet", "--policy", self.name("SaysHello", "word=héllo"))
+        self.assertIn("policy: héllo", r.stdout)
 
     def test_returned_decisions_and_calls_decide_alike(self):
         returned = jobs_csv(SMALL, self.name("Returns"))
@@ -254,6 +346,13 @@ class PythonPolicyTest(unittest.TestCase):
             (self.name("ReturnsJunk"), 1, "'start everything' among its decisions"),
             (self.name("StartsTwice"), 1, "hetsim.PolicyViolation: job 0: start: the job is not waiting"),
             (self.name("KeepsTheView"), 1, "belongs to a scheduling pass that has ended"),
+            (self.name("WakesNow"), 1, "not later than now"),
+            (self.name("ZeroCards"), 1, "cards= is a gang size, at least 1"),
+            (self.name("ReturnsASet"), 1, "schedule() returned a set"),
+            (self.name("BadField"), 1, "job=-1 is not whole numbers >= 0"),
+            (self.name("AsksTheFuture"), 1, "the job is neither waiting nor running"),
+            (self.name("YesPreemptive"), 2, "preemptive is True or False, not 'yes'"),
+            (self.name("PlacementRaises"), 2, "RuntimeError: no placement today"),
         ]
         for policy, rc, text in cases:
             with self.subTest(policy=policy):
@@ -278,6 +377,10 @@ class PythonPolicyTest(unittest.TestCase):
         rows = [line.split(None, 1) for line in r.stdout.splitlines() if line.strip().startswith(("fifo", "py:"))]
         self.assertEqual([name for name, _ in rows], ["fifo", FIFO])
         self.assertEqual(rows[0][1], rows[1][1])  # the same numbers, interval and all
+        bad = run_cli("compare", SMALL, "--policy", "fifo", "--policy", self.name("Raises"), "--seeds", "1-2",
+                      check=False)
+        self.assertEqual(bad.returncode, 1)
+        self.assertIn("hetsim compare: policy error: policy py:", bad.stderr)
         with tempfile.TemporaryDirectory() as d:
             sweep = Path(d, "sweep.yaml")
             sweep.write_text(f"scenario: {os.path.abspath(SMALL)}\npolicies: [sjf, \"{SJF}\"]\nseeds: 1-2\n"

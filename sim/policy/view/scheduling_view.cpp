@@ -153,7 +153,16 @@ void SchedulingView::refresh_running() const {
   }
 }
 
+void SchedulingView::require_known(JobId id, ChipId chip, const char* what) const {
+  if (chip >= chip_count()) refuse(id, std::string(what) + ": no chip id " + std::to_string(chip));
+  if (waiting_.row_of(id) != WaitingColumns::npos) return;
+  const std::vector<JobId>& running = this->running().id;
+  if (!std::binary_search(running.begin(), running.end(), id))
+    refuse(id, std::string(what) + ": the job is neither waiting nor running");
+}
+
 double SchedulingView::estimated_runtime_s(JobId id, ChipId chip) const {
+  require_known(id, chip, "estimated_runtime_s");
   return ctx_.estimated_runtime_floor_s(id, chip);
 }
 
@@ -170,6 +179,7 @@ const std::vector<double>& SchedulingView::waiting_runtime_s() const {
 }
 
 double SchedulingView::steps_per_s(JobId id, ChipId chip, uint32_t cards) const {
+  require_known(id, chip, "steps_per_s");
   return cards == 0 ? ctx_.steps_per_s(id, chip) : ctx_.steps_per_s(id, chip, cards);
 }
 
@@ -223,7 +233,8 @@ StartResult SchedulingView::start_on(JobId id, ChipId chip, uint32_t cards) {
   return StartResult::Started;
 }
 
-void SchedulingView::start_on_nodes(JobId id, const std::vector<NodeId>& nodes, const std::vector<uint32_t>& cards) {
+StartResult SchedulingView::start_on_nodes(JobId id, const std::vector<NodeId>& nodes,
+                                           const std::vector<uint32_t>& cards) {
   require_waiting(id, "start");
   const Cluster& c = ctx_.cluster();
   if (nodes.size() != cards.size() || nodes.empty())
@@ -242,8 +253,17 @@ void SchedulingView::start_on_nodes(JobId id, const std::vector<NodeId>& nodes, 
       if (g.node == nodes[i]) refuse(id, "start on nodes: node " + std::to_string(nodes[i]) + " given twice");
     a.push_back(grant_cards(c, as, nodes[i], cards[i]));
   }
-  ctx_.start(id, std::move(a));  // the driver checks chips, memory, gang size, quotas, reservations
+  if (!within_quota(ctx_, as, a)) return StartResult::Held;  // these very cards, not any room
+  ctx_.start(id, std::move(a));                              // the driver checks chips, memory, gang size
   commit(id);
+  return StartResult::Started;
+}
+
+void SchedulingView::wake_at(SimTime t) {
+  if (t <= ctx_.now())
+    throw PolicyViolation("wake_at(" + std::to_string(t.seconds()) + " s): not later than now (" +
+                          std::to_string(now_s()) + " s); this pass is the pass now");
+  ctx_.wake_at(t);
 }
 
 void SchedulingView::preempt(JobId id) {

@@ -111,7 +111,8 @@ class SchedulingView {
 
   // Estimates for deciding where a job goes: its runtime on its whole gang of `chip` cards (a floor
   // over the placements: SchedulingContext::estimated_runtime_floor_s), and its measured or
-  // modelled steps per second there (0 when it may not use the chip or does not fit it).
+  // modelled steps per second there (0 when it may not use the chip or does not fit it). Only of
+  // jobs waiting or running (a PolicyViolation for others: the future is not the policy's).
   double estimated_runtime_s(JobId id, ChipId chip) const;
   double steps_per_s(JobId id, ChipId chip, uint32_t cards) const;
   // estimated_runtime_s of every waiting job on every chip, row-major (waiting row, chip id); +inf
@@ -125,12 +126,15 @@ class SchedulingView {
   // take any size in its range). A chip the job may not use, or a size outside its range, is a
   // PolicyViolation: a bug in the policy, not a lack of room.
   StartResult start_on(JobId id, ChipId chip, uint32_t cards);
-  // Start it on explicit nodes: `cards[i]` of node `nodes[i]`'s lowest free cards. The driver
-  // checks it as any start (PolicyViolation when the cards are not free, the chip not allowed, ...).
-  void start_on_nodes(JobId id, const std::vector<NodeId>& nodes, const std::vector<uint32_t>& cards);
+  // Start it on explicit nodes: `cards[i]` of node `nodes[i]`'s lowest free cards. Held when its
+  // tenant's quota or others' reserved cards forbid those cards; otherwise the driver checks it as
+  // any start (PolicyViolation when the cards are not free, the chip not allowed, ...).
+  StartResult start_on_nodes(JobId id, const std::vector<NodeId>& nodes, const std::vector<uint32_t>& cards);
   // Stop a running job (preemptive policies only); it is waiting again from the next pass on.
   void preempt(JobId id);
-  void wake_at(SimTime t) { ctx_.wake_at(t); }
+  // A pass at `t`, later than now (a pass now is this one: asking for it again would repeat it
+  // forever); PolicyViolation otherwise.
+  void wake_at(SimTime t);
 
   // The jobs this pass started and preempted, in order: what the adapter updates its queue from.
   const std::vector<JobId>& started() const { return started_; }
@@ -138,6 +142,7 @@ class SchedulingView {
 
  private:
   void require_waiting(JobId id, const char* what) const;
+  void require_known(JobId id, ChipId chip, const char* what) const;
   StartResult place(JobId id, const JobRequest& as);
   void commit(JobId id);
   void refresh_running() const;
