@@ -6,7 +6,6 @@
 
 #include "hetsim/policy/placement/context_input.hpp"
 #include "hetsim/policy/placement/data_locality.hpp"
-#include "hetsim/policy/placement/mixed_placement.hpp"
 #include "hetsim/policy/policy.hpp"
 
 namespace hetsim {
@@ -189,10 +188,10 @@ void SchedulingView::require_waiting(JobId id, const char* what) const {
     refuse(id, std::string(what) + ": the job is not waiting (not submitted yet, started or ended)");
 }
 
+// As fifo places its head with its default options (no data rule; mixing chip types off).
 StartResult SchedulingView::place(JobId id, const JobRequest& as) {
   if (tenant_held(ctx_, as)) return StartResult::Held;
-  if (!find_placement_for_data(ctx_, as, DataOptions{}, placement_.score, {}, scratch_, placement_.gangs) &&
-      !place_mixed(ctx_, id, MixOptions{}, {}, scratch_))
+  if (!find_placement_for_data(ctx_, as, DataOptions{}, placement_.score, {}, scratch_, placement_.gangs))
     return StartResult::NoFit;
   ctx_.start(id, scratch_);
   commit(id);
@@ -225,12 +224,7 @@ StartResult SchedulingView::start_on(JobId id, ChipId chip, uint32_t cards) {
   }
   as.allowed_chips = 1ULL << chip;
   as.may_mix_chips = false;
-  if (tenant_held(ctx_, as)) return StartResult::Held;
-  if (!find_placement_for_data(ctx_, as, DataOptions{}, placement_.score, {}, scratch_, placement_.gangs))
-    return StartResult::NoFit;
-  ctx_.start(id, scratch_);
-  commit(id);
-  return StartResult::Started;
+  return place(id, as);
 }
 
 StartResult SchedulingView::start_on_nodes(JobId id, const std::vector<NodeId>& nodes,
