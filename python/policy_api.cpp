@@ -5,6 +5,7 @@
 #include <pybind11/stl.h>
 
 #include <cstdint>
+#include <cstdlib>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -93,13 +94,20 @@ std::string format_python_error(py::error_already_set& e) {
   }
 }
 
+// A copy, read-only: one array may be handed out more than once in a pass (the caches below), and
+// an in-place sort of it would misalign the rest of its group.
+py::array read_only(py::array a) {
+  a.attr("setflags")(py::arg("write") = false);
+  return a;
+}
+
 template <class T>
 py::array column(const std::vector<T>& v) {
-  return py::array_t<T>(static_cast<py::ssize_t>(v.size()), v.data());
+  return read_only(py::array_t<T>(static_cast<py::ssize_t>(v.size()), v.data()));
 }
 // 0/1 bytes read as NumPy's bool (one byte, 0 or 1): copied without a conversion pass.
 py::array flags(const std::vector<uint8_t>& v) {
-  return py::array(py::dtype("bool"), {static_cast<py::ssize_t>(v.size())}, {}, v.data());
+  return read_only(py::array(py::dtype("bool"), {static_cast<py::ssize_t>(v.size())}, {}, v.data()));
 }
 
 // A scheduling pass as Python sees it. Valid only during the schedule() call it is handed to: the
@@ -142,9 +150,11 @@ class PyView {
                           {"tenant", column(r.tenant)},
                           {"priority", column(r.priority)},
                           {"arrival_s", column(r.arrival_s)},
-                          {"estimated_end_s", column(r.estimated_end_s)},
-                          {"executed_s", column(r.executed_s)},
-                          {"remaining_fraction", column(r.remaining_fraction)}});
+                          {"estimated_end_s", column(r.estimated_end_s)}});
+      if (view().preemptive()) {  // a capability: absent, not empty, for the others
+        (*running_)[py::str("executed_s")] = column(r.executed_s);
+        (*running_)[py::str("remaining_fraction")] = column(r.remaining_fraction);
+      }
       running_at_ = changes();
     }
     return *running_;
@@ -211,7 +221,7 @@ class PyView {
       const std::vector<double>& m = view().waiting_runtime_s();
       const auto rows = static_cast<py::ssize_t>(view().waiting().size());
       const auto cols = static_cast<py::ssize_t>(view().chip_count());
-      waiting_runtime_ = py::array_t<double>({rows, cols}, m.data());
+      waiting_runtime_ = read_only(py::array_t<double>({rows, cols}, m.data()));
     }
     return *waiting_runtime_;
   }
@@ -316,6 +326,7 @@ class PythonPolicy final : public ViewPolicy {
       const py::object result = obj_.attr("schedule")(py::cast(v));
       apply_decisions(result, *v);
     } catch (py::error_already_set& e) {
+      if (e.matches(PyExc_KeyboardInterrupt)) throw;  // the user stopping the run, not the policy failing
       throw PythonPolicyError("policy '" + name_ + "' raised at t=" + std::to_string(view.now_s()) + " s:\n" +
                               format_python_error(e));
     } catch (const py::builtin_exception& e) {  // what it returned is not a list of decisions
@@ -377,7 +388,15 @@ py::object load_module(const std::string& module) {
     if (!sys_path.contains(py::str("")) && !sys_path.contains(cwd)) sys_path.attr("append")(cwd);
     return py::module_::import("importlib").attr("import_module")(module);
   }
-  static std::map<std::string, py::object>* loaded = new std::map<std::string, py::object>();  // never freed
+  // One load per file even when runs on several threads ask at once (exec_module may release the
+  // GIL): wait for the lock without the GIL, so the thread holding it can take the GIL back.
+  static std::mutex* loading = new std::mutex();  // never freed, as the modules (kept past exit)
+  static std::map<std::string, py::object>* loaded = new std::map<std::string, py::object>();
+  std::unique_lock<std::mutex> lock(*loading, std::defer_lock);
+  {
+    py::gil_scoped_release unlocked;
+    lock.lock();
+  }
   const py::object os_path = py::module_::import("os.path");
   const std::string abs = os_path.attr("abspath")(module).cast<std::string>();
   if (auto it = loaded->find(abs); it != loaded->end()) return it->second;
@@ -396,7 +415,7 @@ py::object load_module(const std::string& module) {
 // Python raised) when the module, the class or the parameters are bad.
 std::unique_ptr<Policy> make_named(const std::string& name, const std::map<std::string, std::string>& params) {
   const std::string rest = name.substr(3);
-  const auto colon = rest.rfind(':');
+  const auto colon = rest.find(':');  // as parse_policy_arg: a module name has no colon
   if (colon == std::string::npos || colon == 0 || colon + 1 == rest.size())
     throw std::invalid_argument("policy '" + name + "': a Python policy is py:MODULE:CLASS");
   const std::string module = rest.substr(0, colon), cls_name = rest.substr(colon + 1);
@@ -433,6 +452,13 @@ void start_embedded_interpreter() {
     // The working directory first on the path, as `python -m` puts it: py:my_policy:Class finds
     // ./my_policy.py.
     py::module_::import("sys").attr("path").attr("insert")(0, "");
+    // The interpreter is never finalized (policies may outlive main's scope): write out what the
+    // policies printed, which Python buffers when stdout is a file or a pipe.
+    std::atexit([] {
+      const PyGILState_STATE gil = PyGILState_Ensure();
+      PyRun_SimpleString("import sys\nfor f in (sys.stdout, sys.stderr):\n    f.flush()\n");
+      PyGILState_Release(gil);
+    });
     PyEval_SaveThread();  // runs on other threads (compare, sweep) take the GIL per call
   });
 }
@@ -441,11 +467,23 @@ void start_embedded_interpreter() {
 
 void bind_policy_api(py::module_& m) {
   py::exec(kPythonSide, m.attr("__dict__"));
-  // Translators are tried newest first: the subclass after its base.
-  py::register_exception<PolicyViolation>(m, "PolicyViolation", PyExc_RuntimeError).doc() =
-      "A decision the simulator refuses (a start on cards that are not free, ...): a bug in the policy.";
-  py::register_exception<PythonPolicyError>(m, "PolicyError", m.attr("PolicyViolation").ptr()).doc() =
-      "A Python policy raised during a run; the message holds its traceback.";
+  // Leaked on purpose: pybind11's register_exception keeps them in statics that are released at
+  // exit without the GIL (the binary never finalizes its interpreter). Translators are tried
+  // newest first: the subclass after its base.
+  auto* violation = new py::exception<PolicyViolation>(m, "PolicyViolation", PyExc_RuntimeError);
+  violation->doc() = "A decision the simulator refuses (a start on cards that are not free, ...): a bug in the policy.";
+  auto* error = new py::exception<PythonPolicyError>(m, "PolicyError", violation->ptr());
+  error->doc() = "A Python policy raised during a run; the message holds its traceback.";
+  py::register_exception_translator([](std::exception_ptr p) {
+    if (!p) return;
+    try {
+      std::rethrow_exception(p);
+    } catch (const PolicyViolation& e) {
+      const py::module_ mod = hetsim_module();
+      const char* type = dynamic_cast<const PythonPolicyError*>(&e) != nullptr ? "PolicyError" : "PolicyViolation";
+      PyErr_SetString(mod.attr(type).ptr(), e.what());
+    }
+  });
 
   py::enum_<StartResult>(m, "StartResult", "What view.start did; true only when the job started.")
       .value("STARTED", StartResult::Started)

@@ -252,15 +252,16 @@ SimTime Simulation::plan_run(JobId id, double step_s, SimTime now, double& est) 
 void Simulation::start(JobId id, Allocation a) {
   std::vector<ChipCount>& mix = mix_scratch_;
   const AllocationShape shape = check_start(id, a, mix);
+  // Every refusal before any change: a policy that catches one finds the run as it was.
+  double eta = 0;
+  const double step_s = step_time_on(id, mix, shape, &eta);
+  if (mix.size() > 1 && !(eta > 0)) violation(id, "no mixed-training plan fits this mix of chips");
   cluster_.allocate(a);
   hold_for_tenant(id, a, +1);
   ++version_;
   set_state(id, State::Running);
   --pending_count_;
   const SimTime now = engine_.now();
-  double eta = 0;
-  const double step_s = step_time_on(id, mix, shape, &eta);
-  if (mix.size() > 1 && !(eta > 0)) violation(id, "no mixed-training plan fits this mix of chips");
   double est = 0;
   const SimTime runtime = plan_run(id, step_s, now, est);
   // With data staging the run trains once its copies arrive (copy_arrived); it holds its cards

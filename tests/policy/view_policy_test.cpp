@@ -281,3 +281,67 @@ TEST(ViewPolicy, WithoutPythonAPythonPolicyNameSaysWhy) {
   EXPECT_FALSE(is_python_policy_name("fifo"));
   EXPECT_TRUE(r.check("fifo", {}).empty());
 }
+
+TEST(ViewPolicy, AnElasticJobsChipIsJudgedAtTheSizeAskedFor) {
+  // 352 GB of model state: 44 GB a card on 8 cards (fast, 80 GB, only), 22 GB on 16 (slow, 32 GB,
+  // too), 88 GB on 4 (neither).
+  SimulationModel m = test::mini_model();
+  m.cluster.add_pool(0, 0, 0, 2, 8, 128000, 1 << 20, 4);
+  m.cluster.add_pool(0, 0, 1, 2, 8, 128000, 1 << 20, 4);
+  test::finish_topology(m);
+  m.jobs = {test::timed_job(0, 0, 8, 100), test::timed_job(1, 0, 8, 100)};
+  for (Job& j : m.jobs) {
+    j.model.params = 22e9;
+    j.model.bytes_per_param = 16;
+    j.model.activation_gb_per_card = 0;
+    j.min_cards = 4;
+    j.max_cards = 16;
+  }
+  test::finalize(m);
+  test::FakeContext ctx(m);
+  arrive(ctx, {0, 1});
+  WaitingColumns queue = queue_of(ctx, {0, 1});
+  EXPECT_EQ(queue.allowed_chips[0], 1u);  // at the submitted 8 cards: fast only
+  SchedulingView v(ctx, queue, {}, false);
+  EXPECT_THROW(v.start_on(0, 0, 4), PolicyViolation);  // 88 GB a card fits no chip
+  EXPECT_EQ(v.start_on(0, 1, 16), StartResult::Started);
+  EXPECT_EQ(allocation_cards(ctx.allocation_of(0)), 16u);
+  EXPECT_EQ(ctx.cluster().node_chip(ctx.allocation_of(0).front().node), 1u);
+}
+
+TEST(ViewPolicy, ARefusedStartLeavesTheRunAsItWas) {
+  // A gang over two chip types with no mixed-training plan is refused after every other check; a
+  // policy that catches the refusal must find the job still waiting and the cards still free.
+  SimulationModel m = test::mini_model();
+  m.cluster.add_pool(0, 0, 0, 1, 8, 128000, 1 << 20, 4);  // node 0, fast
+  m.cluster.add_pool(0, 0, 1, 2, 8, 128000, 1 << 20, 4);  // nodes 1..2, slow
+  test::finish_topology(m);
+  TransformerSpec huge;  // ~300 B parameters: no plan fits 16 cards' memory
+  huge.name = "huge";
+  huge.layers = 24, huge.hidden = 32768, huge.heads = 16, huge.kv_heads = 16, huge.ffn_hidden = 131072;
+  huge.vocab = 32000, huge.seq_len = 2048, huge.default_global_batch = 256;
+  m.mixing.models = {huge};
+  m.jobs = {test::job(0, 0, 16, 100)};
+  m.jobs[0].model.tokens_per_step = 2048.0 * 256;
+  m.jobs[0].may_mix_chips = true;
+  test::finalize(m);
+  std::string refused;
+  Scripted p([&](SchedulingView& v) {
+    if (v.waiting().size() == 0) return;
+    if (refused.empty()) {
+      try {
+        v.start_on_nodes(0, {0, 1}, {8, 8});
+      } catch (const PolicyViolation& e) {
+        refused = e.what();
+      }
+      EXPECT_EQ(v.free().by_chip, (std::vector<int64_t>{8, 16}));
+    }
+    EXPECT_EQ(v.start(0), StartResult::Started);
+  });
+  MetricsCollector metrics(m.cluster, m.chips, m.jobs);
+  Simulation sim(m, p, metrics);
+  sim.set_check_invariants(true);
+  sim.run();
+  EXPECT_NE(refused.find("no mixed-training plan"), std::string::npos) << refused;
+  EXPECT_EQ(metrics.records()[0].outcome, JobOutcome::Completed);
+}

@@ -89,7 +89,7 @@ POLICIES = textwrap.dedent('''
     class SneakyPreempt(hetsim.Policy):
         """Preempts without declaring itself preemptive."""
         def schedule(self, view):
-            assert len(view.running.executed_s) == 0  # the capability's columns are empty
+            assert "executed_s" not in view.running  # the capability's columns are absent
             if len(view.running.id):
                 view.preempt(view.running.id[0])
             for j in view.waiting.id:
@@ -189,6 +189,14 @@ POLICIES = textwrap.dedent('''
             if len(view.waiting.id):
                 j = int(view.waiting.id[0])
                 return [hetsim.Start(j), hetsim.Start(j)]
+
+    class Interrupted(hetsim.Policy):
+        def schedule(self, view):
+            raise KeyboardInterrupt
+
+    class SortsInPlace(hetsim.Policy):
+        def schedule(self, view):
+            view.waiting.id.sort()
 
     class NotAPolicy:
         def schedule(self, view):
@@ -353,6 +361,7 @@ class PythonPolicyTest(unittest.TestCase):
             (self.name("AsksTheFuture"), 1, "the job is neither waiting nor running"),
             (self.name("YesPreemptive"), 2, "preemptive is True or False, not 'yes'"),
             (self.name("PlacementRaises"), 2, "RuntimeError: no placement today"),
+            (self.name("SortsInPlace"), 1, "ValueError: sort array is read-only"),
         ]
         for policy, rc, text in cases:
             with self.subTest(policy=policy):
@@ -367,6 +376,8 @@ class PythonPolicyTest(unittest.TestCase):
         with self.assertRaises(hetsim.PolicyError) as caught:
             hetsim.run(SMALL, policy=self.name("Raises"))
         self.assertIn("KeyError", str(caught.exception))
+        with self.assertRaises(KeyboardInterrupt):  # the user stopping the run, not a policy error
+            hetsim.run(SMALL, policy=self.name("Interrupted"))
         self.assertTrue(issubclass(hetsim.PolicyError, hetsim.PolicyViolation))
         self.assertFalse(hetsim.StartResult.HELD)
         self.assertFalse(hetsim.StartResult.NO_FIT)

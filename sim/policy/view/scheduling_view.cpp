@@ -162,6 +162,9 @@ void SchedulingView::require_known(JobId id, ChipId chip, const char* what) cons
 
 double SchedulingView::estimated_runtime_s(JobId id, ChipId chip) const {
   require_known(id, chip, "estimated_runtime_s");
+  const JobRequest& j = ctx_.job(id);
+  if (!((usable_chip_mask(j, ctx_.chips(), ctx_.perf()) >> chip) & 1ULL))
+    return std::numeric_limits<double>::infinity();  // as waiting_runtime_s: it may not run there
   return ctx_.estimated_runtime_floor_s(id, chip);
 }
 
@@ -214,14 +217,15 @@ StartResult SchedulingView::start_on(JobId id, ChipId chip, uint32_t cards) {
   require_waiting(id, "start");
   JobRequest as = ctx_.job(id);
   if (chip >= ctx_.chips().size()) refuse(id, "start on chip " + std::to_string(chip) + ": no such chip id");
-  if (!((usable_chip_mask(as, ctx_.chips(), ctx_.perf()) >> chip) & 1ULL))
-    refuse(id, "start on " + chip_name(chip) + ": the job may not use it (not allowed, or its memory does not fit)");
   if (cards != 0) {
     if (!as.gang_size_allowed(cards))
       refuse(id, "start on " + std::to_string(cards) + " cards: outside the job's range " +
                      std::to_string(as.min_gang()) + ".." + std::to_string(as.max_gang()));
-    as.cards = cards;
+    as.cards = cards;  // first: the memory each card needs depends on the gang's size
   }
+  if (!((usable_chip_mask(as, ctx_.chips(), ctx_.perf()) >> chip) & 1ULL))
+    refuse(id, "start on " + chip_name(chip) + " on " + std::to_string(as.cards) +
+                   " cards: the job may not use it (not allowed, or its memory does not fit)");
   as.allowed_chips = 1ULL << chip;
   as.may_mix_chips = false;
   return place(id, as);

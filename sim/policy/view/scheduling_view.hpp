@@ -32,7 +32,7 @@ struct WaitingColumns {
   std::vector<double> estimate_s;  // the submitter's runtime estimate on the reference chip
   std::vector<int32_t> priority;   // higher first (docs/policies.md "Priorities")
   std::vector<TenantId> tenant;
-  std::vector<uint64_t> allowed_chips;  // bit c: chip id c allowed and large enough for its memory
+  std::vector<uint64_t> allowed_chips;  // bit c: chip c allowed, its memory enough at the submitted size
   std::vector<double> mem_per_card_gb;
   std::vector<uint8_t> may_mix_chips;
   std::vector<uint8_t> held;  // 1: its tenant's limits leave it no room as the pass begins
@@ -58,8 +58,8 @@ struct RunningColumns {
   std::vector<int32_t> priority;
   std::vector<double> arrival_s;
   std::vector<double> estimated_end_s;     // from the submitter's estimate, scaled to its allocation
-  std::vector<double> executed_s;          // preemptive policies only: seconds held over all runs
-  std::vector<double> remaining_fraction;  // preemptive policies only: share of the work still to do
+  std::vector<double> executed_s;          // preemptive policies only (else empty): seconds held, all runs
+  std::vector<double> remaining_fraction;  // preemptive policies only (else empty): share of work to do
   std::size_t size() const { return id.size(); }
 };
 
@@ -99,6 +99,7 @@ class SchedulingView {
   SchedulingView(SchedulingContext& ctx, WaitingColumns& waiting, ViewPlacement placement, bool preemptive);
 
   SimTime now() const { return ctx_.now(); }
+  bool preemptive() const { return preemptive_; }
   double now_s() const { return ctx_.now().seconds(); }
   const WaitingColumns& waiting() const { return waiting_; }
   const RunningColumns& running() const;  // built when first read after a change
@@ -111,7 +112,7 @@ class SchedulingView {
 
   // Estimates for deciding where a job goes: its runtime on its whole gang of `chip` cards (a floor
   // over the placements: SchedulingContext::estimated_runtime_floor_s), and its measured or
-  // modelled steps per second there (0 when it may not use the chip or does not fit it). Only of
+  // modelled steps per second there (+inf and 0 when it may not use the chip or does not fit it). Only of
   // jobs waiting or running (a PolicyViolation for others: the future is not the policy's).
   double estimated_runtime_s(JobId id, ChipId chip) const;
   double steps_per_s(JobId id, ChipId chip, uint32_t cards) const;
