@@ -97,7 +97,8 @@ std::string format_python_error(py::error_already_set& e) {
 // A copy, read-only: one array may be handed out more than once in a pass (the caches below), and
 // an in-place sort of it would misalign the rest of its group.
 py::array read_only(py::array a) {
-  a.attr("setflags")(py::arg("write") = false);
+  // As pybind11 itself makes arrays read-only (a fresh array owning its copy): no Python call.
+  py::detail::array_proxy(a.ptr())->flags &= ~py::detail::npy_api::NPY_ARRAY_WRITEABLE_;
   return a;
 }
 
