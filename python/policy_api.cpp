@@ -111,11 +111,20 @@ py::array flags(const std::vector<uint8_t>& v) {
   return read_only(py::array(py::dtype("bool"), {static_cast<py::ssize_t>(v.size())}, {}, v.data()));
 }
 
+// The module's classes a pass uses, looked up once per policy rather than at every pass.
+struct ApiTypes {
+  py::object columns, start, preempt, wake_at;
+  static ApiTypes load() {
+    const py::module_ m = hetsim_module();
+    return {m.attr("Columns"), m.attr("Start"), m.attr("Preempt"), m.attr("WakeAt")};
+  }
+};
+
 // A scheduling pass as Python sees it. Valid only during the schedule() call it is handed to: the
 // arrays are copies, but the actions reach the pass's SchedulingView.
 class PyView {
  public:
-  PyView(SchedulingView* v, py::object columns_type) : v_(v), columns_type_(std::move(columns_type)) {}
+  PyView(SchedulingView* v, const ApiTypes& types) : v_(v), types_(types) {}
   void close() { v_ = nullptr; }
 
   SchedulingView& view() const {
@@ -160,9 +169,13 @@ class PyView {
     }
     return *running_;
   }
-  py::object free() const {
-    const FreeColumns& f = view().free();
-    return columns({{"by_chip", column(f.by_chip)}, {"by_site", column(f.by_site)}, {"by_pool", column(f.by_pool)}});
+  py::object free() {
+    if (!free_ || free_at_ != changes()) {
+      const FreeColumns& f = view().free();
+      free_ = columns({{"by_chip", column(f.by_chip)}, {"by_site", column(f.by_site)}, {"by_pool", column(f.by_pool)}});
+      free_at_ = changes();
+    }
+    return *free_;
   }
   py::object nodes() {
     if (!nodes_ || nodes_at_ != changes()) {
@@ -231,15 +244,15 @@ class PyView {
  private:
   std::size_t changes() const { return view().started().size() + view().preempted().size(); }
   py::object columns(std::initializer_list<std::pair<const char*, py::object>> cols) const {
-    py::object c = columns_type_();
+    py::object c = types_.columns();
     for (const auto& [name, arr] : cols) c[py::str(name)] = arr;
     return c;
   }
 
   SchedulingView* v_;
-  py::object columns_type_;  // hetsim.Columns
-  std::optional<py::object> waiting_, running_, pools_, waiting_runtime_, nodes_;
-  std::size_t running_at_ = 0, nodes_at_ = 0;
+  ApiTypes types_;  // a copy: a view Python keeps may outlive its policy
+  std::optional<py::object> waiting_, running_, pools_, waiting_runtime_, nodes_, free_;
+  std::size_t running_at_ = 0, nodes_at_ = 0, free_at_ = 0;
 };
 
 // A field of a returned decision as C++ wants it; TypeError naming the decision and the field.
@@ -258,16 +271,15 @@ T field(py::handle decision, const char* name) {
 
 // Applies what schedule() returned: None, or decisions in order (a list, tuple or generator: an
 // ordered sequence; a set or dict has no order that is the policy's).
-void apply_decisions(const py::object& result, PyView& v) {
+void apply_decisions(const py::object& result, const ApiTypes& types, PyView& v) {
   if (result.is_none()) return;
-  const py::module_ m = hetsim_module();
   if (!py::isinstance<py::iterable>(result) || py::isinstance<py::str>(result) || py::isinstance<py::dict>(result) ||
       py::isinstance<py::set>(result) || py::isinstance<py::frozenset>(result)) {
     throw py::type_error("schedule() returned a " + py::str(py::type::of(result).attr("__name__")).cast<std::string>() +
                          "; it returns None or a list of hetsim.Start / hetsim.Preempt / hetsim.WakeAt");
   }
   for (py::handle d : result) {
-    if (py::isinstance(d, m.attr("Start"))) {
+    if (py::isinstance(d, types.start)) {
       const JobId job = field<JobId>(d, "job");
       if (!d.attr("nodes").is_none()) {
         (void)v.start_on_nodes(job, field<std::vector<std::pair<NodeId, uint32_t>>>(d, "nodes"));
@@ -276,9 +288,9 @@ void apply_decisions(const py::object& result, PyView& v) {
         (void)v.start(job, chip ? std::optional(field<ChipId>(d, "chip")) : std::nullopt,
                       cards ? std::optional(field<uint32_t>(d, "cards")) : std::nullopt);
       }
-    } else if (py::isinstance(d, m.attr("Preempt"))) {
+    } else if (py::isinstance(d, types.preempt)) {
       v.preempt(field<JobId>(d, "job"));
-    } else if (py::isinstance(d, m.attr("WakeAt"))) {
+    } else if (py::isinstance(d, types.wake_at)) {
       v.wake_at(field<double>(d, "t"));
     } else {
       throw py::type_error("schedule() returned " + py::repr(d).cast<std::string>() +
@@ -308,7 +320,7 @@ class PythonPolicy final : public ViewPolicy {
   ~PythonPolicy() override {
     py::gil_scoped_acquire gil;
     obj_ = py::object();
-    columns_type_ = py::object();
+    types_.reset();
   }
   std::string name() const override { return name_; }
   bool preemptive() const override { return preemptive_; }
@@ -316,8 +328,8 @@ class PythonPolicy final : public ViewPolicy {
  protected:
   void decide(SchedulingView& view) override {
     py::gil_scoped_acquire gil;
-    if (!columns_type_) columns_type_ = hetsim_module().attr("Columns");
-    auto v = std::make_shared<PyView>(&view, columns_type_);
+    if (!types_) types_ = ApiTypes::load();
+    auto v = std::make_shared<PyView>(&view, *types_);
     // However the pass ends, a view the policy kept must not reach the pass's freed state.
     struct Closer {
       PyView& v;
@@ -325,7 +337,7 @@ class PythonPolicy final : public ViewPolicy {
     } closer{*v};
     try {
       const py::object result = obj_.attr("schedule")(py::cast(v));
-      apply_decisions(result, *v);
+      apply_decisions(result, *types_, *v);
     } catch (py::error_already_set& e) {
       if (e.matches(PyExc_KeyboardInterrupt)) throw;  // the user stopping the run, not the policy failing
       throw PythonPolicyError("policy '" + name_ + "' raised at t=" + std::to_string(view.now_s()) + " s:\n" +
@@ -340,7 +352,7 @@ class PythonPolicy final : public ViewPolicy {
 
  private:
   py::object obj_;
-  py::object columns_type_;
+  std::optional<ApiTypes> types_;
   std::string name_;
   bool preemptive_;
 };
@@ -415,11 +427,9 @@ py::object load_module(const std::string& module) {
 // Builds py:MODULE:CLASS with its parameters; std::invalid_argument (with the traceback of what
 // Python raised) when the module, the class or the parameters are bad.
 std::unique_ptr<Policy> make_named(const std::string& name, const std::map<std::string, std::string>& params) {
-  const std::string rest = name.substr(3);
-  const auto colon = rest.find(':');  // as parse_policy_arg: a module name has no colon
-  if (colon == std::string::npos || colon == 0 || colon + 1 == rest.size())
+  std::string module, cls_name;
+  if (!split_python_policy_name(name, module, cls_name))
     throw std::invalid_argument("policy '" + name + "': a Python policy is py:MODULE:CLASS");
-  const std::string module = rest.substr(0, colon), cls_name = rest.substr(colon + 1);
   std::string label = name;
   for (auto it = params.begin(); it != params.end(); ++it)
     label += (it == params.begin() ? ":" : ",") + it->first + "=" + it->second;

@@ -90,7 +90,8 @@ bool parse_policy_arg(const std::string& arg, std::string& name, std::map<std::s
   if (arg.substr(0, colon) == "py") {
     const auto module_end = colon == std::string::npos ? colon : arg.find(':', colon + 1);
     colon = module_end == std::string::npos ? module_end : arg.find(':', module_end + 1);
-    if (module_end == std::string::npos || module_end == 3 || module_end + 1 == std::min(colon, arg.size())) {
+    std::string module, cls;
+    if (!split_python_policy_name(arg.substr(0, colon), module, cls)) {
       error =
           "--policy: a Python policy is py:MODULE:CLASS[:key=value,...] (MODULE a module name or a .py file), "
           "got '" +

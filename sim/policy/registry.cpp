@@ -39,6 +39,15 @@ void install_python_policies(PythonPolicySource source) { python_policies() = st
 
 bool is_python_policy_name(const std::string& name) { return name.rfind("py:", 0) == 0; }
 
+bool split_python_policy_name(const std::string& name, std::string& module, std::string& cls) {
+  if (!is_python_policy_name(name)) return false;
+  const auto colon = name.find(':', 3);
+  if (colon == std::string::npos) return false;
+  module = name.substr(3, colon - 3);
+  cls = name.substr(colon + 1);
+  return !module.empty() && !cls.empty() && cls.find(':') == std::string::npos;
+}
+
 bool python_policies_installed() { return static_cast<bool>(python_policies().make); }
 
 std::vector<ParamProblem> PolicyRegistry::check(const std::string& name,

@@ -53,6 +53,10 @@ struct PythonPolicySource {
 };
 void install_python_policies(PythonPolicySource source);
 bool is_python_policy_name(const std::string& name);
+// The parts of a Python policy's name, py:MODULE:CLASS (MODULE a module name or a .py file, neither
+// part empty nor holding a ':'): the one grammar of --policy, scenario files and the loader. False
+// when the name is not of that form.
+bool split_python_policy_name(const std::string& name, std::string& module, std::string& cls);
 bool python_policies_installed();
 
 void register_builtin_policies(PolicyRegistry& r);

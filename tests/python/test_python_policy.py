@@ -47,16 +47,22 @@ POLICIES = textwrap.dedent('''
                 view.start(j)
 
     class OnNodes(hetsim.Policy):
-        """Each job on the lowest node with all its cards free, by explicit nodes."""
+        """Each job on the lowest node with all its cards free, by explicit nodes; records whether
+        the cards it took came off that very node."""
+        def __init__(self):
+            self.on_the_node = []
         def schedule(self, view):
-            out = []
             for i, j in enumerate(view.waiting.id):
                 nodes = view.nodes
                 allowed = int(view.waiting.allowed_chips[i])
+                cards = int(view.waiting.cards[i])
                 for n in range(len(nodes.pool)):
                     chip = int(view.pools.chip[nodes.pool[n]])
-                    if allowed >> chip & 1 and nodes.free_cards[n] >= view.waiting.cards[i]:
-                        view.start_on_nodes(j, [(n, int(view.waiting.cards[i]))])
+                    if allowed >> chip & 1 and nodes.free_cards[n] >= cards:
+                        before = view.nodes.free_cards.copy()
+                        if view.start_on_nodes(j, [(n, cards)]):
+                            taken = before - view.nodes.free_cards
+                            self.on_the_node.append(taken[n] == cards and taken.sum() == cards)
                         break
 
     class Waker(hetsim.Policy):
@@ -317,8 +323,11 @@ class PythonPolicyTest(unittest.TestCase):
         self.assertNotEqual(returned, jobs_csv(SMALL, "fifo"))  # no head blocking: a different policy
 
     def test_explicit_nodes(self):
-        r = hetsim.run(SMALL, policy=self.name("OnNodes"))
+        p = self.load().OnNodes()
+        r = hetsim.run(SMALL, policy=p)
         self.assertGreater(r["summary"]["jobs"]["completed"], 300)
+        self.assertGreater(len(p.on_the_node), 300)
+        self.assertTrue(all(p.on_the_node))
 
     def test_wake_at_asks_for_a_pass(self):
         mod = self.load()
