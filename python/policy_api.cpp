@@ -200,6 +200,30 @@ class PyView {
     }
     return *pools_;
   }
+  // Tenant limits: a capability of the scenario; None where it sets none.
+  py::object tenants() {
+    if (!tenants_ || tenants_at_ != changes()) {
+      const TenantColumns& t = view().tenants();
+      if (t.size() == 0) {
+        tenants_ = py::none();
+        room_ = py::none();
+      } else {
+        std::vector<TenantId> id(t.size());
+        for (TenantId i = 0; i < id.size(); ++i) id[i] = i;
+        tenants_ =
+            columns({{"id", column(id)}, {"quota_room", column(t.quota_room)}, {"budget_left", column(t.budget_left)}});
+        const auto rows = static_cast<py::ssize_t>(t.size());
+        const auto cols = static_cast<py::ssize_t>(t.pools);
+        room_ = read_only(py::array_t<int64_t>({rows, cols}, t.room_by_pool.data()));
+      }
+      tenants_at_ = changes();
+    }
+    return *tenants_;
+  }
+  py::object tenant_room_by_pool() {
+    tenants();
+    return *room_;
+  }
   std::vector<std::string> chips() const {
     std::vector<std::string> out;
     for (ChipId c = 0; c < view().chip_count(); ++c) out.push_back(view().chip_name(c));
@@ -251,8 +275,8 @@ class PyView {
 
   SchedulingView* v_;
   ApiTypes types_;  // a copy: a view Python keeps may outlive its policy
-  std::optional<py::object> waiting_, running_, pools_, waiting_runtime_, nodes_, free_;
-  std::size_t running_at_ = 0, nodes_at_ = 0, free_at_ = 0;
+  std::optional<py::object> waiting_, running_, pools_, waiting_runtime_, nodes_, free_, tenants_, room_;
+  std::size_t running_at_ = 0, nodes_at_ = 0, free_at_ = 0, tenants_at_ = 0;
 };
 
 // A field of a returned decision as C++ wants it; TypeError naming the decision and the field.
@@ -511,6 +535,12 @@ void bind_policy_api(py::module_& m) {
       .def_property_readonly("nodes", &PyView::nodes,
                              "nodes by id: pool, cards, free_cards (whole cards), as of the last action")
       .def_property_readonly("pools", &PyView::pools, "pools: chip, site, provider, cards, price_per_card_hour")
+      .def_property_readonly("tenants", &PyView::tenants,
+                             "tenant limits by tenant id (Columns: id, quota_room, budget_left), as of the last "
+                             "action; None in a scenario without quotas, budgets or guarantees")
+      .def_property_readonly("tenant_room_by_pool", &PyView::tenant_room_by_pool,
+                             "whole cards of each pool (column) each tenant (row) may take now: free, not reserved "
+                             "for others' guarantees, within its quotas; an int64 array, or None as tenants")
       .def_property_readonly("chips", &PyView::chips, "chip type names by chip id")
       .def_property_readonly("sites", &PyView::sites, "site names by site id")
       .def("start", &PyView::start, py::arg("job"), py::arg("chip") = py::none(), py::arg("cards") = py::none(),

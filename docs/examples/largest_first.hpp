@@ -2,36 +2,29 @@
 // largest-first: the waiting job that needs the most cards starts first, on the first nodes that
 // fit it; a job that does not fit now waits without blocking the smaller ones behind it.
 #include <algorithm>
-#include <set>
+#include <numeric>
 #include <string>
 #include <vector>
 
-#include "hetsim/policy/placement/context_input.hpp"
-#include "hetsim/policy/placement/placement.hpp"
-#include "hetsim/policy/policy.hpp"
+#include "hetsim/policy/view/view_policy.hpp"
 
 namespace hetsim {
 
-class LargestFirstPolicy final : public Policy {
+class LargestFirstPolicy final : public ViewPolicy {
  public:
   std::string name() const override { return "largest-first"; }
-  void on_submit(const SchedulingContext&, JobId id) override { waiting_.insert(id); }
-  void on_end(const SchedulingContext&, JobId id) override { waiting_.erase(id); }
-  void schedule(SchedulingContext& ctx) override {
-    std::vector<JobId> order(waiting_.begin(), waiting_.end());  // by id: arrival order
-    std::stable_sort(order.begin(), order.end(), [&](JobId a, JobId b) { return ctx.job(a).cards > ctx.job(b).cards; });
-    Allocation cards;
-    for (JobId id : order) {
-      const JobRequest& job = ctx.job(id);
-      if (tenant_held(ctx, job)) continue;  // its tenant's quota, budget or others' guarantees
-      if (!find_placement(job, placement_input(ctx, job), PlacementScore::FirstFit, {}, cards)) continue;
-      ctx.start(id, cards);
-      waiting_.erase(id);
-    }
-  }
 
- private:
-  std::set<JobId> waiting_;
+ protected:
+  void decide(SchedulingView& view) override {
+    const WaitingColumns& waiting = view.waiting();  // in arrival order
+    std::vector<std::size_t> rows(waiting.size());
+    std::iota(rows.begin(), rows.end(), std::size_t{0});
+    std::stable_sort(rows.begin(), rows.end(),
+                     [&](std::size_t a, std::size_t b) { return waiting.cards[a] > waiting.cards[b]; });
+    // Started, NoFit (no room now) or Held (its tenant's quota, budget or others' guarantees): a
+    // job that did not start waits, and the next one is tried.
+    for (std::size_t row : rows) view.start(waiting.id[row]);
+  }
 };
 
 }  // namespace hetsim

@@ -85,6 +85,8 @@ class SchedulingContext {
   static constexpr ProviderId kAnyProvider = std::numeric_limits<ProviderId>::max();
   virtual int64_t quota_room(TenantId, ProviderId) const { return std::numeric_limits<int64_t>::max(); }
   virtual bool has_quotas() const { return false; }
+  // Tenant ids run from 0 to tenant_count() - 1 (the scenario's tenants, in its order).
+  virtual std::size_t tenant_count() const { return 0; }
   // Tenant budgets (a tenant's `budget`): rent the tenant may still be charged before its jobs may
   // no longer start (+inf without one). A spent budget makes quota_room 0, so the quota rules
   // (holds, placement filters, the driver's check) apply to it unchanged; has_quotas() is true

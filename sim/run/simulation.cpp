@@ -52,7 +52,7 @@ Simulation::Simulation(const SimulationModel& model, Policy& policy, MetricsColl
   state_count_[static_cast<int>(State::NotArrived)] = model.jobs.size();
   if (model.stop_last > model.stop_first) window_left_ = model.stop_last - model.stop_first;
   preemptive_ = policy.preemptive();
-  guarantees_ = GuaranteeBook(model.tenants, model.cluster.provider_count(), model.cluster.pool_count());
+  guarantees_ = GuaranteedShares(model.tenants, model.cluster.provider_count(), model.cluster.pool_count());
   // Reclaiming for a guarantee stops runs under any policy: their checkpoint state is kept.
   if (preemptive_ || model.failures.any() || model.data_staging.enabled || guarantees_.active()) {
     runs_ = RunBook(model.jobs.size(), model.checkpoint);
@@ -60,6 +60,8 @@ Simulation::Simulation(const SimulationModel& model, Policy& policy, MetricsColl
     runs_ = RunBook(0, model.checkpoint);
   }
   tenants_ = TenantLedger(model.cluster, model.tenants, model.jobs.size(), guarantees_.active());
+  guarantees_.attach({&cluster_, &model.jobs, &model.tenants, &model.chips, &model.perf, &tenants_, &alloc_, &running_,
+                      &runs_, [this] { return engine_.now().seconds(); }});
   if (model.data_staging.enabled) copies_ = DataCopies(model.topology.links(), model.data_staging.link_share);
   for (std::size_t i = 0; i < model.jobs.size(); ++i) {
     if (model.jobs[i].id != i) throw std::invalid_argument("SimulationModel: job ids must equal their index");
@@ -290,13 +292,21 @@ void Simulation::hold_for_tenant(JobId id, const Allocation& a, int sign) {
   if (!tenants_.active()) return;
   const TenantId t = model_.jobs[id].tenant;
   tenants_.hold(id, t, a, sign, engine_.now().seconds());
-  if (guarantees_.tracks(t)) guarantees_.invalidate();
+  guarantees_.holdings_changed(t);
 }
 
 double Simulation::budget_left(TenantId t) const { return tenants_.budget_left(t, engine_.now().seconds()); }
 
 int64_t Simulation::quota_room(TenantId t, ProviderId p) const {
   return tenants_.quota_room(t, p, engine_.now().seconds());
+}
+
+int64_t Simulation::reserved_for_others(TenantId t, PoolId p) const { return guarantees_.reserved_for_others(t, p); }
+
+bool Simulation::has_reservations() const { return guarantees_.has_reservations(); }
+
+bool Simulation::guaranteed(JobId id) const {
+  return state_.at(id) == State::Running && guarantees_.within_guarantee(id);
 }
 
 void Simulation::require_preemptive(JobId id, const char* what) const {
@@ -515,11 +525,7 @@ void Simulation::wake_at(SimTime t) {
 
 void Simulation::set_state(JobId id, State s) {
   if (guarantees_.active() && (state_[id] == State::Pending) != (s == State::Pending)) {
-    if (s == State::Pending) {
-      guarantees_.add_pending(model_.jobs[id].tenant, id);
-    } else {
-      guarantees_.remove_pending(model_.jobs[id].tenant, id);
-    }
+    guarantees_.set_waiting(model_.jobs[id].tenant, id, s == State::Pending);
   }
   --state_count_[static_cast<int>(state_[id])];
   ++state_count_[static_cast<int>(s)];
@@ -563,39 +569,7 @@ void Simulation::check_full() {
     const std::string wrong = tenants_.recount(holding);
     if (!wrong.empty()) require(wrong);
   }
-  if (guarantees_.active()) {
-    // The guarantee book's incremental state against a recount: each guaranteed tenant's waiting
-    // jobs.
-    std::vector<std::size_t> waiting(model_.tenants.size(), 0);  // one pass over the jobs
-    for (JobId id = 0; id < model_.jobs.size(); ++id)
-      waiting[model_.jobs[id].tenant] += state_[id] == State::Pending ? 1 : 0;
-    for (TenantId t = 0; t < model_.tenants.size(); ++t) {
-      if (!guarantees_.tracks(t)) continue;
-      for (JobId id : guarantees_.pending_of(t)) {
-        if (state_[id] != State::Pending || model_.jobs[id].tenant != t)
-          require("job " + std::to_string(id) + " is recorded waiting for its guarantee but is not");
-      }
-      if (waiting[t] != guarantees_.pending_of(t).size()) {
-        require("tenant " + model_.tenants[t].name + " has " + std::to_string(waiting[t]) + " waiting jobs, recorded " +
-                std::to_string(guarantees_.pending_of(t).size()));
-      }
-    }
-  }
-  if (guarantees_.active() && !guarantees_.stale()) {
-    // Current claims only ever reserve a tenant's unused guarantee.
-    std::vector<int64_t> claimed(model_.tenants.size() * cluster_.provider_count(), 0);
-    for (const GuaranteeBook::Claim& cl : guarantees_.claims()) {
-      if (state_[cl.job] != State::Pending)
-        require("job " + std::to_string(cl.job) + " claims cards but is not waiting");
-      const ProviderId p = cluster_.pool(cl.pool).provider;
-      claimed[cl.tenant * cluster_.provider_count() + p] += cl.cards;
-      if (tenant_provider_held(cl.tenant, p) + claimed[cl.tenant * cluster_.provider_count() + p] >
-          guarantees_.guarantee(cl.tenant, p)) {
-        require("tenant " + model_.tenants[cl.tenant].name + " claims more than its guarantee at provider " +
-                cluster_.provider(p).name);
-      }
-    }
-  }
+  require(guarantees_.check([this](JobId id) { return state_[id] == State::Pending; }));
 }
 
 void Simulation::submit_arrivals() {
@@ -699,7 +673,12 @@ RunResult Simulation::run() {
       changed |= (this->*handlers_[ev.kind])(ev);
     }
     if (changed) {
-      if (guarantees_.active()) reclaim_for_guarantees();
+      if (guarantees_.active()) {
+        guarantees_.reclaim([this](JobId id) {
+          stop_run(id, MetricsCollector::Stop::Reclaimed);
+          policy_.on_requeue(*this, id);
+        });
+      }
       policy_.schedule(*this);
       ++res.scheduling_passes;
     }

@@ -24,7 +24,7 @@
 #include "hetsim/run/data_copies.hpp"
 #include "hetsim/run/event_stamps.hpp"
 #include "hetsim/run/failure_state.hpp"
-#include "hetsim/run/guarantee_book.hpp"
+#include "hetsim/run/guaranteed_shares.hpp"
 #include "hetsim/run/invariants.hpp"
 #include "hetsim/run/run_book.hpp"
 #include "hetsim/run/simulation_model.hpp"
@@ -43,6 +43,9 @@ class Simulation final : public SchedulingContext {
  public:
   // The model must outlive the simulation. The cluster is copied: a model can be run many times.
   Simulation(const SimulationModel& model, Policy& policy, MetricsCollector& metrics);
+  // Its parts hold pointers to one another: not copied, not moved.
+  Simulation(const Simulation&) = delete;
+  Simulation& operator=(const Simulation&) = delete;
   RunResult run();
 
   // SchedulingContext
@@ -74,6 +77,7 @@ class Simulation final : public SchedulingContext {
   double staging_estimate_s(JobId id, SiteId site) const override;
   int64_t quota_room(TenantId t, ProviderId p) const override;
   bool has_quotas() const override { return tenants_.active(); }
+  std::size_t tenant_count() const override { return model_.tenants.size(); }
   double budget_left(TenantId t) const override;
   int64_t reserved_for_others(TenantId t, PoolId p) const override;
   bool has_reservations() const override;
@@ -176,14 +180,6 @@ class Simulation final : public SchedulingContext {
   // Stops running job `id` as a preemption does (it keeps its work to its last checkpoint, or
   // writes one as it stops) and makes it pending again; `why` tells the metrics which.
   void stop_run(JobId id, MetricsCollector::Stop why);
-  // Guaranteed shares (sim/run/guarantee_book.hpp, sim/run/simulation_guarantees.cpp): the claims
-  // brought up to date (lazily, after any change of a guaranteed tenant's jobs), and, before each
-  // scheduling pass, the borrowers' jobs stopped where free cards cannot serve the claims.
-  void refresh_guarantees() const;
-  void reclaim_for_guarantees();
-  // Running jobs of tenants borrowing at pool `q`'s provider that hold cards in `q`, in the order
-  // reclaiming stops them.
-  std::vector<GuaranteeBook::Candidate> reclaim_candidates(PoolId q) const;
   int64_t tenant_provider_held(TenantId t, ProviderId p) const { return tenants_.provider_held(t, p); }
   // Data staging: starts the copies job `id` needs for allocation `a` (one per site of the gang
   // other than its data site that does not hold its data yet) and returns how many; 0 when it can
@@ -219,9 +215,9 @@ class Simulation final : public SchedulingContext {
   std::optional<Topology> degraded_;  // the topology while some link is down
   // Tenant quotas, budgets and the cards guarantees count (inactive without any).
   TenantLedger tenants_;
-  // Guaranteed shares: the claims of guaranteed tenants' waiting jobs (refreshed lazily, hence
-  // mutable: queries see them current).
-  mutable GuaranteeBook guarantees_;
+  // Guaranteed shares (guaranteed_shares.hpp): the claims of guaranteed tenants' waiting jobs and
+  // the reclaiming before each pass.
+  GuaranteedShares guarantees_;
   // Data staging (scenario `data_staging:`): copies in flight and the sites holding jobs' data.
   DataCopies copies_;
   // Stale events (event_stamps.hpp): the runs' own are in runs_; the network's next finish.

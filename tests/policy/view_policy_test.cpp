@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <limits>
 #include <memory>
 #include <numeric>
 #include <string>
@@ -344,4 +345,51 @@ TEST(ViewPolicy, ARefusedStartLeavesTheRunAsItWas) {
   sim.run();
   EXPECT_NE(refused.find("no mixed-training plan"), std::string::npos) << refused;
   EXPECT_EQ(metrics.records()[0].outcome, JobOutcome::Completed);
+}
+
+TEST(ViewPolicy, TenantLimitsAreColumnsWhereTheScenarioSetsThemAndFollowStarts) {
+  SimulationModel m = test::mini_model();
+  m.cluster.add_provider("prov2");
+  m.cluster.add_pool(0, 0, 0, 2, 8, 128000, 1 << 20, 4);  // pool 0: 16 cards at prov
+  m.cluster.add_pool(0, 1, 0, 1, 8, 128000, 1 << 20, 4);  // pool 1: 8 cards at prov2
+  test::finish_topology(m);
+  m.tenants.push_back(Tenant{"t1", 1, 0});
+  m.jobs = {test::timed_job(0, 0, 8, 100), test::timed_job(1, 0, 2, 100)};
+  m.jobs[1].tenant = 1;
+  test::finalize(m);
+  constexpr int64_t kNone = std::numeric_limits<int64_t>::max();
+  std::vector<TenantColumns> seen;
+  Scripted p([&](SchedulingView& v) {
+    if (v.waiting().size() < 2) return;
+    seen.push_back(v.tenants());
+    v.start_on_nodes(0, {0}, {8});
+    seen.push_back(v.tenants());
+  });
+  {  // No limits: no columns.
+    MetricsCollector metrics(m.cluster, m.chips, m.jobs);
+    Simulation sim(m, p, metrics);
+    sim.run();
+    ASSERT_EQ(seen.size(), 2u);
+    EXPECT_EQ(seen[0].size(), 0u);
+    EXPECT_TRUE(seen[0].room_by_pool.empty());
+  }
+  seen.clear();
+  m.tenants[0].quota_cards = 12;
+  m.tenants[0].provider_quota = {-1, 4};
+  m.tenants[1].budget = 50;
+  MetricsCollector metrics(m.cluster, m.chips, m.jobs);
+  Simulation sim(m, p, metrics);
+  sim.run();
+  ASSERT_EQ(seen.size(), 2u);
+  const TenantColumns& before = seen[0];
+  ASSERT_EQ(before.size(), 2u);
+  EXPECT_EQ(before.pools, 2u);
+  EXPECT_EQ(before.quota_room, (std::vector<int64_t>{12, kNone}));
+  EXPECT_EQ(before.budget_left, (std::vector<double>{std::numeric_limits<double>::infinity(), 50}));
+  // t0: 12 overall, 4 at prov2; t1: the free cards.
+  EXPECT_EQ(before.room_by_pool, (std::vector<int64_t>{12, 4, 16, 8}));
+  // After t0's 8-card start in pool 0: t0 has 4 left overall, everyone 8 free cards in pool 0.
+  const TenantColumns& after = seen[1];
+  EXPECT_EQ(after.quota_room, (std::vector<int64_t>{4, kNone}));
+  EXPECT_EQ(after.room_by_pool, (std::vector<int64_t>{4, 4, 8, 8}));
 }

@@ -189,6 +189,37 @@ POLICIES = textwrap.dedent('''
                 picked[-1] = (picked[-1][0], need - sum(c for _, c in picked[:-1]))
                 self.results.append(view.start_on_nodes(w.id[i], picked))
 
+    class ReadsLimits(hetsim.Policy):
+        """First fit that checks the tenant columns, after each of a pass's first starts, against
+        what it sees: the quotas of QUOTAS minus the cards each tenant runs, and the free cards."""
+        def __init__(self):
+            self.none_seen = self.checked = self.bound = 0
+            self.wrong = []
+        def schedule(self, view):
+            for k, j in enumerate(view.waiting.id):
+                if k < 4:
+                    self.check(view)
+                view.start(j)
+        def check(self, view):
+            t = view.tenants
+            if t is None:
+                self.none_seen += 1
+                if view.tenant_room_by_pool is not None:
+                    self.wrong.append("room without tenants")
+                return
+            held = np.zeros(len(t.id), dtype=np.int64)
+            np.add.at(held, view.running.tenant.astype(np.int64), view.running.cards.astype(np.int64))
+            quota = [128, 64, 64]
+            free = int(view.free.by_pool[0])
+            room = view.tenant_room_by_pool
+            for k in range(len(t.id)):
+                want = max(0, min(free, quota[k] - int(held[k])))
+                got = (int(t.quota_room[k]), float(t.budget_left[k]), int(room[k, 0]))
+                if got != (2**63 - 1, float("inf"), want):
+                    self.wrong.append((view.now, k, got, want))
+                self.bound += want < free
+                self.checked += 1
+
     class KeepsAndFails(hetsim.Policy):
         def schedule(self, view):
             self.kept = view
@@ -312,6 +343,19 @@ class PythonPolicyTest(unittest.TestCase):
         self.assertIn(hetsim.StartResult.HELD, p.results)
         self.assertIn(hetsim.StartResult.STARTED, p.results)
         self.assertGreater(r["summary"]["jobs"]["completed"], 100)
+
+    def test_tenant_limits_are_columns_where_the_scenario_sets_them(self):
+        mod = self.load()
+        p = mod.ReadsLimits()
+        hetsim.run(SMALL, policy=p, set={"scenario.horizon": "1d"})
+        self.assertGreater(p.none_seen, 100)
+        self.assertEqual((p.checked, p.wrong), (0, []))
+        q = mod.ReadsLimits()
+        hetsim.run(GUARANTEES, policy=q, set=dict(s.split("=", 1) for s in QUOTAS[1::2]))
+        self.assertEqual(q.none_seen, 0)
+        self.assertGreater(q.checked, 1000)
+        self.assertEqual(q.wrong, [])
+        self.assertGreater(q.bound, 100)  # a tenant's quota, not the free cards, bound its room
 
     def test_the_binarys_interpreter_speaks_utf8(self):
         r = run_cli("run", SMALL, "--quiet", "--policy", self.name("SaysHello", "word=héllo"))

@@ -72,6 +72,7 @@ class FakeContext final : public SchedulingContext {
   const Topology& topology() const override { return model_.topology; }
   const PerfParams& perf() const override { return model_.perf; }
   const JobRequest& job(JobId id) const override { return model_.jobs.at(id); }
+  std::size_t tenant_count() const override { return model_.tenants.size(); }
   uint64_t true_steps(JobId id) const override { return model_.jobs.at(id).steps; }
   bool is_pending(JobId id) const override { return state_.at(id) == State::Pending; }
   const std::set<std::pair<SimTime, JobId>>& running_by_estimated_end() const override { return running_; }

@@ -115,6 +115,32 @@ void SchedulingView::refresh_free() const {
   for (PoolId p = 0; p < c.pool_count(); ++p) free_.by_pool[p] = c.pool_free_cards(p);
 }
 
+const TenantColumns& SchedulingView::tenants() const {
+  if (tenants_stale_) refresh_tenants();
+  return tenants_;
+}
+
+void SchedulingView::refresh_tenants() const {
+  tenants_stale_ = false;
+  tenants_ = TenantColumns{};
+  if (!ctx_.has_quotas()) return;
+  const Cluster& c = ctx_.cluster();
+  const std::size_t count = ctx_.tenant_count();
+  tenants_.pools = c.pool_count();
+  tenants_.quota_room.resize(count);
+  tenants_.budget_left.resize(count);
+  tenants_.room_by_pool.resize(count * tenants_.pools);
+  for (TenantId t = 0; t < count; ++t) {
+    const int64_t overall = ctx_.quota_room(t, SchedulingContext::kAnyProvider);
+    tenants_.quota_room[t] = overall;
+    tenants_.budget_left[t] = ctx_.budget_left(t);
+    for (PoolId q = 0; q < tenants_.pools; ++q) {
+      const int64_t room = std::min({ctx_.unreserved_free(t, q), ctx_.quota_room(t, c.pool(q).provider), overall});
+      tenants_.room_by_pool[t * tenants_.pools + q] = std::max<int64_t>(room, 0);
+    }
+  }
+}
+
 const RunningColumns& SchedulingView::running() const {
   if (running_stale_) refresh_running();
   return running_;
@@ -206,6 +232,7 @@ void SchedulingView::commit(JobId id) {
   started_.push_back(id);
   free_stale_ = true;
   running_stale_ = true;
+  tenants_stale_ = true;
 }
 
 StartResult SchedulingView::start(JobId id) {
@@ -269,6 +296,7 @@ void SchedulingView::preempt(JobId id) {
   preempted_.push_back(id);
   free_stale_ = true;
   running_stale_ = true;
+  tenants_stale_ = true;
 }
 
 }  // namespace hetsim

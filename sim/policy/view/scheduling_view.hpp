@@ -12,7 +12,8 @@
 // queue as the pass began, in arrival order (job id); free() and running() follow every action.
 // Times are seconds since the start of the simulation. Capability columns (running().executed_s,
 // remaining_fraction) are filled only for policies that declare themselves preemptive, as the
-// context's preemption queries are; empty otherwise.
+// context's preemption queries are; empty otherwise. Tenant limits (tenants()) only in scenarios
+// that set some.
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -80,6 +81,20 @@ struct PoolColumns {
   std::size_t size() const { return chip.size(); }
 };
 
+// Tenant limits, one row per tenant id: a capability of the scenario, filled only when some tenant
+// has a quota, a budget or a guarantee (SchedulingContext::has_quotas), empty otherwise. The
+// framework applies them to every start anyway (Held); these columns let a policy plan with them,
+// e.g. skip a tenant with no room before it scores placements.
+struct TenantColumns {
+  std::vector<int64_t> quota_room;  // cards it may still take over all providers; INT64_MAX: no limit
+  std::vector<double> budget_left;  // rent it may still be charged; +inf: no budget
+  // Row-major (tenant, pool): whole cards of the pool the tenant may take now: free, not reserved
+  // for other tenants' guarantees, within its quotas there and overall (0 when none).
+  std::vector<int64_t> room_by_pool;
+  std::size_t pools = 0;
+  std::size_t size() const { return quota_room.size(); }
+};
+
 // How a declarative start (job -> chip type, cards) is put on nodes: the placements the C++
 // policies take (docs/policies.md "Placement").
 struct ViewPlacement {
@@ -105,6 +120,7 @@ class SchedulingView {
   const RunningColumns& running() const;  // built when first read after a change
   const FreeColumns& free() const;
   const PoolColumns& pools() const;
+  const TenantColumns& tenants() const;  // built when first read after a change; see TenantColumns
   std::size_t chip_count() const { return ctx_.chips().size(); }
   const std::string& chip_name(ChipId c) const { return ctx_.chips().at(c).name; }
   const std::string& site_name(SiteId s) const { return ctx_.cluster().site(s).name; }
@@ -148,6 +164,7 @@ class SchedulingView {
   void commit(JobId id);
   void refresh_running() const;
   void refresh_free() const;
+  void refresh_tenants() const;
 
   SchedulingContext& ctx_;
   ViewPlacement placement_;
@@ -157,6 +174,8 @@ class SchedulingView {
   mutable RunningColumns running_;
   mutable bool running_stale_ = true;
   mutable bool free_stale_ = true;
+  mutable bool tenants_stale_ = true;
+  mutable TenantColumns tenants_;
   mutable std::vector<double> waiting_runtime_s_;
   mutable bool waiting_runtime_built_ = false;
   mutable FreeColumns free_;
