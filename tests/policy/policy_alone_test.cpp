@@ -1,7 +1,7 @@
-// Ordering policies tested alone, one scheduling pass on a FakeContext (tests/support/
-// fake_context.hpp), without the simulation driver: what each policy decides from a given queue
-// and running set. The driver's side (when passes happen, start times) is in
-// queue_policies_test.cpp and tests/run.
+// Ordering and preemptive policies tested alone, one scheduling pass on a FakeContext
+// (tests/support/fake_context.hpp), without the simulation driver: what each policy decides from a
+// given queue and running set. The driver's side (when passes happen, start times, checkpoints and
+// restarts) is in queue_policies_test.cpp, preemptive_policies_test.cpp and tests/run.
 #include <gtest/gtest.h>
 
 #include <memory>
@@ -93,4 +93,78 @@ TEST(PolicyAlone, TheFakeRefusesWhatTheDriverWouldRefuse) {
   EXPECT_THROW(ctx.start(1, whole_node), PolicyViolation);  // 6 of its cards are job 0's
   EXPECT_THROW(ctx.wake_at(SimTime::from_s(-1)), PolicyViolation);
   EXPECT_TRUE(ctx.started.empty());
+}
+
+namespace {
+
+// One node per 8-card job of `jobs`' first `runs`: the policy starts them at t=0, then at t=60 (on
+// its preemption grid, past its 60-s lease) they have run 60 s, job `id`'s remaining share being
+// `left[id]`; the other jobs arrive then and the policy decides.
+struct PreemptionPass {
+  PreemptionPass(const SimulationModel& m, const std::string& policy, JobId runs, const std::vector<double>& left)
+      : ctx(m), p(make(policy)) {
+    for (JobId id = 0; id < runs; ++id) ctx.submit(*p, id);
+    p->schedule(ctx);
+    EXPECT_EQ(ctx.started.size(), runs);
+    ctx.started.clear();
+    ctx.set_now(SimTime::from_s(60));
+    for (JobId id = 0; id < runs; ++id) ctx.set_progress(id, 60, left[id]);
+    for (JobId id = runs; id < m.jobs.size(); ++id) ctx.submit(*p, id);
+    p->schedule(ctx);
+  }
+  test::FakeContext ctx;
+  std::unique_ptr<Policy> p;
+};
+
+SimulationModel nodes(uint32_t n, std::vector<Job> jobs) {
+  SimulationModel m = test::mini_model();
+  m.cluster.add_pool(0, 0, 0, n, 8, 128000, 1 << 20, 4);
+  test::finish_topology(m);
+  m.jobs = std::move(jobs);
+  test::finalize(m);
+  return m;
+}
+
+}  // namespace
+
+TEST(PolicyAlone, SrtfPreemptsARunOnlyForANewcomerWithLessWorkLeft) {
+  // Job 0 (1,000 s) has 940 s left; a 100-s newcomer takes its node, a 2,000-s one waits.
+  const SimulationModel shorter = nodes(1, {test::timed_job(0, 0, 8, 1000), test::timed_job(1, 0, 8, 100)});
+  const PreemptionPass a(shorter, "srtf", 1, {0.94});
+  EXPECT_EQ(a.ctx.preempted, std::vector<JobId>{0});
+  EXPECT_EQ(a.ctx.started_ids(), std::vector<JobId>{1});
+  const SimulationModel longer = nodes(1, {test::timed_job(0, 0, 8, 1000), test::timed_job(1, 0, 8, 2000)});
+  const PreemptionPass b(longer, "srtf", 1, {0.94});
+  EXPECT_TRUE(b.ctx.preempted.empty());
+  EXPECT_TRUE(b.ctx.started.empty());
+}
+
+TEST(PolicyAlone, SrtfPreemptsOnlyTheRunTheNewcomerNeedsTheMostWorkLeftFirst) {
+  // Two nodes busy; the 100-s newcomer needs one: the run with more work left (job 0, though at
+  // equal work the later id would go) is stopped, and only it.
+  const SimulationModel m =
+      nodes(2, {test::timed_job(0, 0, 8, 1000), test::timed_job(1, 0, 8, 1000), test::timed_job(2, 0, 8, 100)});
+  const PreemptionPass pass(m, "srtf", 2, {0.9, 0.5});
+  EXPECT_EQ(pass.ctx.preempted, std::vector<JobId>{0});
+  EXPECT_EQ(pass.ctx.started_ids(), std::vector<JobId>{2});
+}
+
+TEST(PolicyAlone, LasPreemptsTheRunWithTheMostAttainedServiceAfterItsLease) {
+  // Both runs are past their lease; LAS stops the one that has run longest (job 0, 600 s), not
+  // job 1 (60 s), for a newcomer with none.
+  const SimulationModel m =
+      nodes(2, {test::timed_job(0, 0, 8, 1000), test::timed_job(1, 0, 8, 1000), test::timed_job(2, 0, 8, 100)});
+  test::FakeContext ctx(m);
+  const std::unique_ptr<Policy> las = make("las");
+  ctx.submit(*las, 0);
+  ctx.submit(*las, 1);
+  las->schedule(ctx);
+  ctx.started.clear();
+  ctx.set_now(SimTime::from_s(600));
+  ctx.set_progress(0, 600, 0.4);
+  ctx.set_progress(1, 60, 0.94);
+  ctx.submit(*las, 2);
+  las->schedule(ctx);
+  EXPECT_EQ(ctx.preempted, std::vector<JobId>{0});
+  EXPECT_EQ(ctx.started_ids(), std::vector<JobId>{2});
 }

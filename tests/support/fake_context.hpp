@@ -54,6 +54,10 @@ class FakeContext final : public SchedulingContext {
     p.on_end(*this, id);
   }
   void set_rate(JobId id, ChipId chip, double steps_per_s) { rates_[{id, chip}] = steps_per_s; }
+  // What the preemption queries answer for job `id` (by default 0 s executed, all work left).
+  void set_progress(JobId id, double executed_s, double remaining_fraction) {
+    progress_[id] = {executed_s, remaining_fraction};
+  }
 
   // ---- what the policy did
   std::vector<std::pair<JobId, Allocation>> started;
@@ -106,8 +110,14 @@ class FakeContext final : public SchedulingContext {
     state_[id] = State::Pending;
     preempted.push_back(id);
   }
-  double executed_s(JobId) const override { return 0; }
-  double remaining_fraction(JobId) const override { return 1; }
+  double executed_s(JobId id) const override {
+    const auto it = progress_.find(id);
+    return it == progress_.end() ? 0 : it->second.first;
+  }
+  double remaining_fraction(JobId id) const override {
+    const auto it = progress_.find(id);
+    return it == progress_.end() ? 1 : it->second.second;
+  }
   SimTime run_started(JobId id) const override { return start_.at(id); }
   bool keeps_work_if_preempted(JobId) const override { return true; }
   void wake_at(SimTime t) override {
@@ -139,6 +149,7 @@ class FakeContext final : public SchedulingContext {
   std::vector<SimTime> start_;
   std::set<std::pair<SimTime, JobId>> running_;
   std::map<std::pair<JobId, ChipId>, double> rates_;
+  std::map<JobId, std::pair<double, double>> progress_;  // executed_s, remaining_fraction
   SimTime now_ = SimTime::zero();
   uint64_t version_ = 0;
 };
