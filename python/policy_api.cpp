@@ -536,8 +536,9 @@ void bind_policy_api(py::module_& m) {
                              "nodes by id: pool, cards, free_cards (whole cards), as of the last action")
       .def_property_readonly("pools", &PyView::pools, "pools: chip, site, provider, cards, price_per_card_hour")
       .def_property_readonly("tenants", &PyView::tenants,
-                             "tenant limits by tenant id (Columns: id, quota_room, budget_left), as of the last "
-                             "action; None in a scenario without quotas, budgets or guarantees")
+                             "tenant limits by tenant id (Columns: id, quota_room: room under the overall quota, "
+                             "budget_left), as of the last action; None in a scenario without quotas, budgets or "
+                             "guarantees")
       .def_property_readonly("tenant_room_by_pool", &PyView::tenant_room_by_pool,
                              "whole cards of each pool (column) each tenant (row) may take now: free, not reserved "
                              "for others' guarantees, within its quotas; an int64 array, or None as tenants")

@@ -47,8 +47,8 @@ void GuaranteedShares::refresh() const {
         const int64_t in_pool = s_.ledger->pool_held(t, q);
         if (in_pool == 0) continue;
         const ProviderId p = cluster.pool(q).provider;
-        const int64_t borrowed = held(t, p) - book_.guarantee(t, p);
-        if (borrowed > 0) per_pool[q] += std::min(in_pool, borrowed);
+        const int64_t lent = borrowed(t, p);
+        if (lent > 0) per_pool[q] += std::min(in_pool, lent);
       }
     }
   };
@@ -61,7 +61,7 @@ void GuaranteedShares::refresh() const {
     std::map<NodeId, int64_t> cards;
     for (const GuaranteeBook::Candidate& c : cands) {
       for (const auto& [n, k] : c.nodes) {
-        auto it = left.try_emplace({n, c.tenant}, held(c.tenant, p) - book_.guarantee(c.tenant, p)).first;
+        auto it = left.try_emplace({n, c.tenant}, borrowed(c.tenant, p)).first;
         if (it->second <= 0) continue;
         it->second -= c.cards_at_provider;
         cards[n] += k;
@@ -86,11 +86,12 @@ bool GuaranteedShares::has_reservations() const {
 }
 
 bool GuaranteedShares::within_guarantee(JobId id) const {
-  const TenantId t = (*s_.jobs)[id].tenant;
-  if (!book_.tracks(t)) return false;
-  for (const NodeGrant& g : (*s_.grants)[id]) {
+  const TenantId t = s_.jobs->at(id).tenant;
+  const Allocation& grants = s_.grants->at(id);
+  if (!book_.tracks(t) || grants.empty()) return false;
+  for (const NodeGrant& g : grants) {
     const ProviderId p = s_.cluster->node_provider(g.node);
-    if (held(t, p) > book_.guarantee(t, p)) return false;
+    if (borrowed(t, p) > 0) return false;
   }
   return true;
 }
@@ -118,7 +119,7 @@ void GuaranteedShares::reclaim(const std::function<void(JobId)>& stop) {
   for (PoolId q = 0; q < cluster.pool_count(); ++q) {
     if (book_.reserved(q) > 0 && short_of_cards(q)) short_pools.push_back(q);
   }
-  std::vector<int64_t> borrowed(s_.tenants->size());
+  std::vector<int64_t> borrowing(s_.tenants->size());
   const auto node_free = [&](NodeId n) { return static_cast<int64_t>(cluster.node_free_cards(n)); };
   for (PoolId q : short_pools) {
     // A claim the borrowers cannot serve is skipped (it reserves nothing until the next pass) and
@@ -127,11 +128,11 @@ void GuaranteedShares::reclaim(const std::function<void(JobId)>& stop) {
       refresh();  // an earlier stop may have moved claims
       if (!short_of_cards(q)) break;
       const ProviderId p = cluster.pool(q).provider;
-      for (TenantId t = 0; t < borrowed.size(); ++t) borrowed[t] = held(t, p) - book_.guarantee(t, p);
+      for (TenantId t = 0; t < borrowing.size(); ++t) borrowing[t] = borrowed(t, p);
       const std::vector<GuaranteeBook::Candidate> cands = candidates(q);
       JobId unserved = kNoJob;
       const std::vector<std::size_t> chosen =
-          book_.plan_reclaim(q, cluster.pool_free_cards(q), node_free, cands, borrowed, &unserved);
+          book_.plan_reclaim(q, cluster.pool_free_cards(q), node_free, cands, borrowing, &unserved);
       for (std::size_t i : chosen) stop(cands[i].job);
       if (unserved == kNoJob) break;
       book_.skip(unserved);
@@ -149,7 +150,7 @@ std::vector<GuaranteeBook::Candidate> GuaranteedShares::candidates(PoolId q) con
   std::vector<std::tuple<int, int64_t, int64_t>> order;  // (priority, -run start, -id)
   for (const auto& [end, id] : *s_.running) {
     const TenantId t = jobs[id].tenant;
-    if (held(t, p) <= book_.guarantee(t, p)) continue;
+    if (borrowed(t, p) <= 0) continue;
     const bool in_pool = std::any_of(grants[id].begin(), grants[id].end(),
                                      [&](const NodeGrant& g) { return cluster.node_pool(g.node) == q; });
     if (in_pool) order.emplace_back(jobs[id].priority, -(*s_.runs)[id].start.us(), -static_cast<int64_t>(id));

@@ -5,7 +5,7 @@
 // borrowers' runs where free cards cannot serve the claims. It is a rule of the platform, not a
 // policy's choice, which is why it runs outside the policy, as the quotas do.
 //
-// It reads the run through `RunState` (the driver's parts, by reference) and stops runs through
+// It reads the run through `RunState` (pointers to the driver's parts) and stops runs through
 // the callback given to reclaim(), so it is tested without a Simulation
 // (tests/run/guaranteed_shares_test.cpp). Everything here is integer arithmetic in a fixed order:
 // deterministic.
@@ -31,8 +31,8 @@ namespace hetsim {
 
 class GuaranteedShares {
  public:
-  // What the shares read of the run. Every pointer must outlive this part; the driver sets them
-  // once (attach) to its own members.
+  // What the shares read of the run. What each pointer points to must outlive this part; the
+  // driver sets them once (attach) to its own members.
   struct RunState {
     const Cluster* cluster = nullptr;                              // live: free cards per pool and node
     const std::vector<Job>* jobs = nullptr;                        // cards, tenant, priority, chips
@@ -47,6 +47,11 @@ class GuaranteedShares {
   };
 
   GuaranteedShares() = default;
+  // Not copied: a copy would read the run of the original. Moved only before attach().
+  GuaranteedShares(const GuaranteedShares&) = delete;
+  GuaranteedShares& operator=(const GuaranteedShares&) = delete;
+  GuaranteedShares(GuaranteedShares&&) = default;
+  GuaranteedShares& operator=(GuaranteedShares&&) = default;
   GuaranteedShares(const std::vector<Tenant>& tenants, std::size_t providers, std::size_t pools)
       : book_(tenants, providers, pools) {}
   void attach(RunState s) { s_ = std::move(s); }
@@ -65,8 +70,9 @@ class GuaranteedShares {
   // and whether anything is claimed at all.
   int64_t reserved_for_others(TenantId t, PoolId p) const;
   bool has_reservations() const;
-  // Whether running job `id`'s run holds, at every provider it uses, no more than its tenant's
-  // guarantee there (stopping it would only give the tenant a claim on the same cards).
+  // Whether job `id` runs (holds cards) and its tenant holds, at every provider the run uses, no
+  // more than its guarantee there (stopping it would only give the tenant a claim on the same
+  // cards).
   bool within_guarantee(JobId id) const;
 
   // Before a scheduling pass: claims are made afresh and, in each pool whose free cards cannot
@@ -83,6 +89,8 @@ class GuaranteedShares {
  private:
   void refresh() const;
   int64_t held(TenantId t, ProviderId p) const { return s_.ledger->provider_held(t, p); }
+  // Cards tenant `t` holds at provider `p` beyond its guarantee there (borrowing while > 0).
+  int64_t borrowed(TenantId t, ProviderId p) const { return held(t, p) - book_.guarantee(t, p); }
   // Running jobs of tenants borrowing at pool `q`'s provider that hold cards in `q`, in the order
   // reclaiming stops them.
   std::vector<GuaranteeBook::Candidate> candidates(PoolId q) const;

@@ -180,7 +180,6 @@ class Simulation final : public SchedulingContext {
   // Stops running job `id` as a preemption does (it keeps its work to its last checkpoint, or
   // writes one as it stops) and makes it pending again; `why` tells the metrics which.
   void stop_run(JobId id, MetricsCollector::Stop why);
-  int64_t tenant_provider_held(TenantId t, ProviderId p) const { return tenants_.provider_held(t, p); }
   // Data staging: starts the copies job `id` needs for allocation `a` (one per site of the gang
   // other than its data site that does not hold its data yet) and returns how many; 0 when it can
   // train at once.

@@ -128,12 +128,13 @@ SimulationModel nodes(uint32_t n, std::vector<Job> jobs) {
 }  // namespace
 
 TEST(PolicyAlone, SrtfPreemptsARunOnlyForANewcomerWithLessWorkLeft) {
-  // Job 0 (1,000 s) has 940 s left; a 100-s newcomer takes its node, a 2,000-s one waits.
+  // Job 0 (1,000 s) has 940 s left; a 100-s newcomer takes its node, a 950-s one waits (it would
+  // not, were the run's progress ignored: 1,000 s left).
   const SimulationModel shorter = nodes(1, {test::timed_job(0, 0, 8, 1000), test::timed_job(1, 0, 8, 100)});
   const PreemptionPass a(shorter, "srtf", 1, {0.94});
   EXPECT_EQ(a.ctx.preempted, std::vector<JobId>{0});
   EXPECT_EQ(a.ctx.started_ids(), std::vector<JobId>{1});
-  const SimulationModel longer = nodes(1, {test::timed_job(0, 0, 8, 1000), test::timed_job(1, 0, 8, 2000)});
+  const SimulationModel longer = nodes(1, {test::timed_job(0, 0, 8, 1000), test::timed_job(1, 0, 8, 950)});
   const PreemptionPass b(longer, "srtf", 1, {0.94});
   EXPECT_TRUE(b.ctx.preempted.empty());
   EXPECT_TRUE(b.ctx.started.empty());
@@ -149,22 +150,28 @@ TEST(PolicyAlone, SrtfPreemptsOnlyTheRunTheNewcomerNeedsTheMostWorkLeftFirst) {
   EXPECT_EQ(pass.ctx.started_ids(), std::vector<JobId>{2});
 }
 
-TEST(PolicyAlone, LasPreemptsTheRunWithTheMostAttainedServiceAfterItsLease) {
-  // Both runs are past their lease; LAS stops the one that has run longest (job 0, 600 s), not
-  // job 1 (60 s), for a newcomer with none.
+TEST(PolicyAlone, LasPreemptsTheRunWithTheMostAttainedServiceOutsideItsLease) {
+  // Job 0 has run 600 s; job 1 has attained more (900 s over earlier runs) but restarted at 590 s,
+  // inside its 60-s lease. At 600 s a newcomer with none needs a node: LAS stops job 1 only once
+  // its lease is over; now it stops job 0.
   const SimulationModel m =
       nodes(2, {test::timed_job(0, 0, 8, 1000), test::timed_job(1, 0, 8, 1000), test::timed_job(2, 0, 8, 100)});
-  test::FakeContext ctx(m);
-  const std::unique_ptr<Policy> las = make("las");
-  ctx.submit(*las, 0);
-  ctx.submit(*las, 1);
-  las->schedule(ctx);
-  ctx.started.clear();
-  ctx.set_now(SimTime::from_s(600));
-  ctx.set_progress(0, 600, 0.4);
-  ctx.set_progress(1, 60, 0.94);
-  ctx.submit(*las, 2);
-  las->schedule(ctx);
-  EXPECT_EQ(ctx.preempted, std::vector<JobId>{0});
-  EXPECT_EQ(ctx.started_ids(), std::vector<JobId>{2});
+  for (const bool leased : {false, true}) {
+    test::FakeContext ctx(m);
+    const std::unique_ptr<Policy> las = make("las");
+    ctx.submit(*las, 0);
+    las->schedule(ctx);
+    ctx.set_now(SimTime::from_s(leased ? 590 : 0));
+    ctx.submit(*las, 1);
+    las->schedule(ctx);
+    ASSERT_EQ(ctx.started_ids(), (std::vector<JobId>{0, 1}));
+    ctx.started.clear();
+    ctx.set_now(SimTime::from_s(600));
+    ctx.set_progress(0, 600, 0.4);
+    ctx.set_progress(1, 900, 0.1);
+    ctx.submit(*las, 2);
+    las->schedule(ctx);
+    EXPECT_EQ(ctx.preempted, std::vector<JobId>{leased ? 0u : 1u}) << (leased ? "leased" : "not leased");
+    EXPECT_EQ(ctx.started_ids(), std::vector<JobId>{2});
+  }
 }

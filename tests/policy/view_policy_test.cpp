@@ -393,3 +393,36 @@ TEST(ViewPolicy, TenantLimitsAreColumnsWhereTheScenarioSetsThemAndFollowStarts) 
   EXPECT_EQ(after.quota_room, (std::vector<int64_t>{4, kNone}));
   EXPECT_EQ(after.room_by_pool, (std::vector<int64_t>{4, 4, 8, 8}));
 }
+
+TEST(ViewPolicy, TenantRoomLeavesOutOthersReservedCardsAndFollowsPreemptions) {
+  // t1's guarantee of 8 cards at prov makes its waiting 2-card job claim 2 cards of pool 0: t0
+  // may take 14 of the 16 there, t1 all 16 (its own claim does not bind it).
+  SimulationModel m = test::mini_model();
+  m.cluster.add_provider("prov2");
+  m.cluster.add_pool(0, 0, 0, 2, 8, 128000, 1 << 20, 4);
+  m.cluster.add_pool(0, 1, 0, 1, 8, 128000, 1 << 20, 4);
+  test::finish_topology(m);
+  m.tenants.push_back(Tenant{"t1", 1, 0});
+  m.tenants[1].provider_guarantee = {8, 0};
+  m.jobs = {test::timed_job(0, 0, 8, 100), test::timed_job(1, 0, 2, 100)};
+  m.jobs[1].tenant = 1;
+  test::finalize(m);
+  std::vector<std::vector<int64_t>> room;
+  Scripted p(
+      [&](SchedulingView& v) {
+        if (v.waiting().size() < 2) return;
+        room.push_back(v.tenants().room_by_pool);
+        v.start_on_nodes(0, {0}, {8});
+        room.push_back(v.tenants().room_by_pool);
+        v.preempt(0);
+        room.push_back(v.tenants().room_by_pool);
+      },
+      /*preemptive=*/true);
+  MetricsCollector metrics(m.cluster, m.chips, m.jobs);
+  Simulation sim(m, p, metrics);
+  sim.run();
+  ASSERT_GE(room.size(), 3u);
+  EXPECT_EQ(room[0], (std::vector<int64_t>{14, 8, 16, 8}));
+  EXPECT_EQ(room[1], (std::vector<int64_t>{6, 8, 8, 8}));  // t0's 8 cards taken in pool 0
+  EXPECT_EQ(room[2], room[0]);                             // and given back
+}

@@ -237,6 +237,29 @@ TEST(Guarantees, TheSummaryReportsReclaimsAndGuaranteedTenants) {
   EXPECT_FALSE(s["guarantees"]["by_tenant"].contains("t1"));
 }
 
+TEST(Guarantees, AGuaranteedTenantWhoseBudgetIsSpentClaimsNothing) {
+  // 16 cards at 0.001 per card-second. t0 (guarantee 12) runs job 0 on 4 cards from t = 0; t1
+  // borrows 12 with job 1; t0's job 2 (8 cards) arrives at 200 s. With budget to spare it claims
+  // its unused guarantee and t1's run is reclaimed; with a budget of 0.4, spent by job 0 at 100 s
+  // (the rent up to now: the part must read the clock), job 2 could never start: no claim, no stop.
+  const auto reclaims_of_job_1 = [](double budget) {
+    SimulationModel m = test::mini_model();
+    m.cluster.add_pool(0, 0, 0, 2, 8, 128000, 1 << 20, 2);
+    m.cluster.set_pool_price(0, 3.6);
+    test::finish_topology(m);
+    m.tenants[0].provider_guarantee = {12};
+    m.tenants[0].budget = budget;
+    m.tenants.push_back(Tenant{"t1", 1, 0});
+    m.jobs = {test::timed_job(0, 0, 4, 5000), test::timed_job(1, 1, 12, 5000), test::timed_job(2, 200, 8, 100)};
+    m.jobs[1].tenant = 1;
+    test::finalize(m);
+    const auto r = test::run_policy(m, "fifo");
+    return rec(r, 1).reclaims;
+  };
+  EXPECT_EQ(reclaims_of_job_1(1e9), 1u);
+  EXPECT_EQ(reclaims_of_job_1(0.4), 0u);
+}
+
 // ---- GuaranteeBook on its own
 
 namespace {

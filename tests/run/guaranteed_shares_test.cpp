@@ -145,3 +145,16 @@ TEST(GuaranteedShares, CheckComparesTheRecordedWaitingJobsWithTheDriversStates) 
   r.jobs[1].tenant = 0;  // a second waiting job of the owner the part was not told of
   EXPECT_EQ(r.shares.check([](JobId id) { return id == 1 || id == 2; }), "tenant owner has 2 waiting jobs, recorded 1");
 }
+
+TEST(GuaranteedShares, CheckFindsAClaimBeyondTheUnusedGuarantee) {
+  SharesRun r;
+  r.reclaim();  // job 2 claims the owner's whole unused guarantee, 4 cards
+  ASSERT_TRUE(r.shares.has_reservations());
+  const auto only_job_2 = [](JobId id) { return id == 2; };
+  ASSERT_EQ(r.shares.check(only_job_2), "");
+  // The owner takes a card the part is not told of: its claim now exceeds what is unused.
+  r.ledger.hold(1, 0, {NodeGrant{0, 0x10, kMilliPerCard, 0, 0}}, +1, r.now_s);
+  EXPECT_EQ(r.shares.check(only_job_2), "tenant owner claims more than its guarantee at provider p");
+  r.shares.holdings_changed(0);  // told: the claims are stale until the next refresh, not wrong
+  EXPECT_EQ(r.shares.check(only_job_2), "");
+}

@@ -230,6 +230,10 @@ StartResult SchedulingView::place(JobId id, const JobRequest& as) {
 void SchedulingView::commit(JobId id) {
   taken_[waiting_.row_of(id)] = 1;
   started_.push_back(id);
+  cards_moved();
+}
+
+void SchedulingView::cards_moved() {
   free_stale_ = true;
   running_stale_ = true;
   tenants_stale_ = true;
@@ -294,9 +298,7 @@ void SchedulingView::wake_at(SimTime t) {
 void SchedulingView::preempt(JobId id) {
   ctx_.preempt(id);  // the driver refuses it for a policy that is not preemptive, or a job not running
   preempted_.push_back(id);
-  free_stale_ = true;
-  running_stale_ = true;
-  tenants_stale_ = true;
+  cards_moved();
 }
 
 }  // namespace hetsim

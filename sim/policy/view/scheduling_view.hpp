@@ -9,7 +9,8 @@
 // change that (a guaranteed tenant's start releases its reservation), so start() decides.
 //
 // Arrays are columns of equal length, one row per job (or pool, chip, site). waiting() is the
-// queue as the pass began, in arrival order (job id); free() and running() follow every action.
+// queue as the pass began, in arrival order (job id); free(), running() and tenants() follow every
+// action.
 // Times are seconds since the start of the simulation. Capability columns (running().executed_s,
 // remaining_fraction) are filled only for policies that declare themselves preemptive, as the
 // context's preemption queries are; empty otherwise. Tenant limits (tenants()) only in scenarios
@@ -86,7 +87,9 @@ struct PoolColumns {
 // framework applies them to every start anyway (Held); these columns let a policy plan with them,
 // e.g. skip a tenant with no room before it scores placements.
 struct TenantColumns {
-  std::vector<int64_t> quota_room;  // cards it may still take over all providers; INT64_MAX: no limit
+  // Room under its overall quota (INT64_MAX: none; 0 once its budget is spent); per-provider quotas
+  // show only in room_by_pool.
+  std::vector<int64_t> quota_room;
   std::vector<double> budget_left;  // rent it may still be charged; +inf: no budget
   // Row-major (tenant, pool): whole cards of the pool the tenant may take now: free, not reserved
   // for other tenants' guarantees, within its quotas there and overall (0 when none).
@@ -162,6 +165,7 @@ class SchedulingView {
   void require_known(JobId id, ChipId chip, const char* what) const;
   StartResult place(JobId id, const JobRequest& as);
   void commit(JobId id);
+  void cards_moved();  // a start or a preemption: the columns that follow actions are stale
   void refresh_running() const;
   void refresh_free() const;
   void refresh_tenants() const;
