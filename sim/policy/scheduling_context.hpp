@@ -128,9 +128,9 @@ class SchedulingContext {
   // periodic checkpoints (the job writes one as it stops), else once a checkpoint has completed.
   virtual bool keeps_work_if_preempted(JobId id) const = 0;
 
-  // Asks for a scheduling pass at `t` (>= now) even if nothing arrives or ends then; times past
-  // the horizon are ignored, a time already asked for is asked once. A time in the past is a
-  // PolicyViolation.
+  // Asks for a scheduling pass at `t` (> now) even if nothing arrives or ends then; times past
+  // the horizon are ignored, a time already asked for is asked once. A time in the past, or now
+  // (the pass now is this one: asking for it would repeat it forever), is a PolicyViolation.
   virtual void wake_at(SimTime t) = 0;
 };
 

@@ -519,6 +519,12 @@ void Simulation::wake_at(SimTime t) {
     throw PolicyViolation("policy '" + policy_name_ + "' asked to be woken at t=" + std::to_string(t.seconds()) +
                           "s, before now (t=" + std::to_string(engine_.now().seconds()) + "s)");
   }
+  if (t == engine_.now()) {
+    // A pass happens now anyway; a wake-up now would bring this pass back, and its policy would
+    // ask again: the run would never leave this instant.
+    throw PolicyViolation("policy '" + policy_name_ + "' asked to be woken at t=" + std::to_string(t.seconds()) +
+                          "s, which is now: a pass at now is this one (ask for a later time)");
+  }
   if (t > model_.horizon || !wakes_.insert(t).second) return;
   engine_.schedule_at(t, kWake);
 }

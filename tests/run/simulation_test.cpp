@@ -266,15 +266,23 @@ SimulationModel backfill_window_model() {
   return m;
 }
 
-// Asks to be woken in the past.
+// Asks to be woken in the past, or (`now`) at the pass's own time.
 class TimeTraveller : public Policy {
  public:
+  explicit TimeTraveller(bool now = false) : now_(now) {}
   std::string name() const override { return "time-traveller"; }
   void on_submit(const SchedulingContext&, JobId) override {}
   void on_end(const SchedulingContext&, JobId) override {}
   void schedule(SchedulingContext& ctx) override {
-    if (ctx.now() > SimTime::zero()) ctx.wake_at(ctx.now() - SimTime::from_s(1));
+    if (now_) {
+      ctx.wake_at(ctx.now());
+    } else if (ctx.now() > SimTime::zero()) {
+      ctx.wake_at(ctx.now() - SimTime::from_s(1));
+    }
   }
+
+ private:
+  bool now_;
 };
 }  // namespace
 
@@ -296,4 +304,12 @@ TEST(Simulation, AWakeUpInThePastIsAPolicyViolation) {
   const std::string v = test::violation_message(m, p);
   EXPECT_NE(v.find("time-traveller"), std::string::npos) << v;
   EXPECT_NE(v.find("before now"), std::string::npos) << v;
+}
+
+TEST(Simulation, AWakeUpNowIsAPolicyViolationNotAnEndlessInstant) {
+  // Before, the wake-up brought the same instant's pass back, which asked again, forever.
+  const SimulationModel m = backfill_window_model();
+  TimeTraveller p(/*now=*/true);
+  const std::string v = test::violation_message(m, p);
+  EXPECT_NE(v.find("which is now"), std::string::npos) << v;
 }

@@ -121,7 +121,7 @@ class FakeContext final : public SchedulingContext {
   SimTime run_started(JobId id) const override { return start_.at(id); }
   bool keeps_work_if_preempted(JobId) const override { return true; }
   void wake_at(SimTime t) override {
-    if (t < now_) throw PolicyViolation("wake_at(): a time in the past");
+    if (t <= now_) throw PolicyViolation("wake_at(): not later than now (a pass now is this one)");
     wakes.push_back(t);
   }
 
