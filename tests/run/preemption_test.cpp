@@ -26,7 +26,9 @@ class Scripted : public Policy {
   void on_end(const SchedulingContext&, JobId) override {}
   void schedule(SchedulingContext& ctx) override {
     if (!woken_) {
-      for (const auto& [t, f] : at_) ctx.wake_at(SimTime::from_s(t));
+      for (const auto& [t, f] : at_) {
+        if (SimTime::from_s(t) > ctx.now()) ctx.wake_at(SimTime::from_s(t));  // a time now is this pass
+      }
       woken_ = true;
     }
     auto it = at_.find(ctx.now().us() / 1000000);
