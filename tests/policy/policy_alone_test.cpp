@@ -17,15 +17,17 @@ using namespace hetsim;
 
 namespace {
 
-// One 8-card node; the jobs' estimates are their runtimes (test::finalize).
-SimulationModel one_node(std::vector<Job> jobs) {
+// `n` 8-card nodes in one pool; the jobs' estimates are their runtimes (test::finalize).
+SimulationModel nodes(uint32_t n, std::vector<Job> jobs) {
   SimulationModel m = test::mini_model();
-  m.cluster.add_pool(0, 0, 0, 1, 8, 128000, 1 << 20, 4);
+  m.cluster.add_pool(0, 0, 0, n, 8, 128000, 1 << 20, 4);
   test::finish_topology(m);
   m.jobs = std::move(jobs);
   test::finalize(m);
   return m;
 }
+
+SimulationModel one_node(std::vector<Job> jobs) { return nodes(1, std::move(jobs)); }
 
 std::unique_ptr<Policy> make(const std::string& name) { return builtin_policy_registry().create(name, {}); }
 
@@ -115,15 +117,6 @@ struct PreemptionPass {
   test::FakeContext ctx;
   std::unique_ptr<Policy> p;
 };
-
-SimulationModel nodes(uint32_t n, std::vector<Job> jobs) {
-  SimulationModel m = test::mini_model();
-  m.cluster.add_pool(0, 0, 0, n, 8, 128000, 1 << 20, 4);
-  test::finish_topology(m);
-  m.jobs = std::move(jobs);
-  test::finalize(m);
-  return m;
-}
 
 }  // namespace
 

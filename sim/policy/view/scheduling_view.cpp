@@ -130,12 +130,15 @@ void SchedulingView::refresh_tenants() const {
   tenants_.quota_room.resize(count);
   tenants_.budget_left.resize(count);
   tenants_.room_by_pool.resize(count * tenants_.pools);
+  std::vector<int64_t> provider_room(c.provider_count());
   for (TenantId t = 0; t < count; ++t) {
     const int64_t overall = ctx_.quota_room(t, SchedulingContext::kAnyProvider);
     tenants_.quota_room[t] = overall;
     tenants_.budget_left[t] = ctx_.budget_left(t);
+    // Once per provider, not per pool: a provider has many pools.
+    for (ProviderId p = 0; p < provider_room.size(); ++p) provider_room[p] = ctx_.quota_room(t, p);
     for (PoolId q = 0; q < tenants_.pools; ++q) {
-      const int64_t room = std::min({ctx_.unreserved_free(t, q), ctx_.quota_room(t, c.pool(q).provider), overall});
+      const int64_t room = std::min({ctx_.unreserved_free(t, q), provider_room[c.pool(q).provider], overall});
       tenants_.room_by_pool[t * tenants_.pools + q] = std::max<int64_t>(room, 0);
     }
   }
