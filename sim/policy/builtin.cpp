@@ -252,10 +252,15 @@ void register_builtin_policies(PolicyRegistry& r) {
       "themis",
       "Themis-style finish-time fairness: minimise the largest rho = shared finish time / finish time on a 1/N "
       "share, as Gavel's linear program, in Gavel's rounds; preemptive",
-      round_params({}),
+      round_params({choice_param(
+          "program", "per-job", {"per-job", "grouped"},
+          "the finish-time program: per-job (Gavel's, a column per job and type) or grouped (one group of columns "
+          "per kind of job: the same rho and optimum, many times faster with long queues, but another optimal "
+          "allocation, so other decisions; docs/policies.md)")}),
       [](const ParamValues& v) {
         GavelPolicy::Options o = round_options(v, "themis");
         o.objective = GavelPolicy::Objective::FinishTime;
+        if (v.get_choice("program") == "grouped") o.finish_time_search = FinishTimeSearch::Grouped;
         return std::make_unique<GavelPolicy>(o);
       },
       true});

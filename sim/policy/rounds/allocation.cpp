@@ -9,6 +9,8 @@
 #include <tuple>
 #include <utility>
 
+#include "hetsim/policy/rounds/finish_time_grouped.hpp"
+#include "hetsim/policy/rounds/finish_time_search.hpp"
 #include "hetsim/policy/rounds/linear_program.hpp"
 
 namespace hetsim {
@@ -223,30 +225,9 @@ Allocation2D min_makespan(const AllocationProblem& p, const std::vector<double>&
 
 namespace {
 
-// The finish-time bisection's verdicts: rho is feasible iff every job can reach the rate its
-// remaining work needs to finish by rho x its isolated finish time. try_rho is the reference (a
-// fresh program per rho, as the allocation itself is found); WarmVerdicts answers the same
-// question from one program kept in GLPK, warm-started (WarmSimplex).
-struct FinishTimeNeeds {
-  const AllocationProblem& p;
-  const std::vector<double>& remaining;
-  const std::vector<double>& since;
-  const std::vector<double>& isolated;
-  // Fills need; false when some job cannot finish by rho at any rate (rho x isolated <= since).
-  bool at(double rho, std::vector<double>& need) const {
-    for (std::size_t j = 0; j < p.jobs; ++j) {
-      if (!(remaining[j] > 0) || !(isolated[j] > 0)) {
-        need[j] = 0;
-        continue;
-      }
-      const double budget = rho * isolated[j] - since[j];
-      if (!(budget > 0)) return false;
-      need[j] = remaining[j] / budget;
-    }
-    return true;
-  }
-};
-
+// The finish-time bisection's verdicts: try_rho is the reference (a fresh program per rho, as the
+// allocation itself is found); WarmVerdicts answers the same question from one program kept in
+// GLPK, warm-started (WarmSimplex).
 class WarmVerdicts {
  public:
   explicit WarmVerdicts(const AllocationProblem& p) : p_(p) {
@@ -285,28 +266,6 @@ class WarmVerdicts {
   std::vector<double> best_;
 };
 
-// The bisection of finish_time_fairness on rho, with `verdict(rho)` deciding each step: the last
-// feasible rho (0 when none was found) and the solves made.
-template <class Verdict>
-double bisect_rho(Verdict&& verdict) {
-  double lo = 0, hi = 1;
-  int doublings = 0;
-  while (!verdict(hi)) {
-    lo = hi;
-    hi *= 2;
-    if (++doublings > 60) return 0;
-  }
-  for (int it = 0; it < 40 && hi - lo > 1e-3 * hi; ++it) {
-    const double mid = (lo + hi) / 2;
-    if (verdict(mid)) {
-      hi = mid;
-    } else {
-      lo = mid;
-    }
-  }
-  return hi;
-}
-
 }  // namespace
 
 Allocation2D finish_time_fairness(const AllocationProblem& p, const std::vector<double>& steps_remaining,
@@ -316,7 +275,10 @@ Allocation2D finish_time_fairness(const AllocationProblem& p, const std::vector<
   if (steps_remaining.size() != p.jobs || since_arrival_s.size() != p.jobs || isolated_finish_s.size() != p.jobs) {
     throw std::invalid_argument("finish_time_fairness: one value per job in every vector");
   }
-  const FinishTimeNeeds needs{p, steps_remaining, since_arrival_s, isolated_finish_s};
+  if (search == FinishTimeSearch::Grouped) {
+    return finish_time_fairness_grouped(p, steps_remaining, since_arrival_s, isolated_finish_s);
+  }
+  const finish_time::Needs needs{p, steps_remaining, since_arrival_s, isolated_finish_s};
   std::vector<double> need(p.jobs);
   int solves = 0;
   if (search == FinishTimeSearch::Warm) {
@@ -324,7 +286,8 @@ Allocation2D finish_time_fairness(const AllocationProblem& p, const std::vector<
     // fresh program, as the reference's last feasible step finds it. Should the fresh program
     // disagree (numerically borderline), or no rho be feasible, the reference search runs instead.
     WarmVerdicts warm(p);
-    const double rho = bisect_rho([&](double r) { return needs.at(r, need) && warm.feasible(need, solves); });
+    const double rho =
+        finish_time::bisect_rho([&](double r) { return needs.at(r, need) && warm.feasible(need, solves); });
     if (rho > 0 && needs.at(rho, need)) {
       Allocation2D best;
       best.x.assign(p.jobs * p.types, 0.0);
@@ -339,7 +302,7 @@ Allocation2D finish_time_fairness(const AllocationProblem& p, const std::vector<
   Allocation2D best;
   best.x.assign(p.jobs * p.types, 0.0);
   const bool fell_back = search == FinishTimeSearch::Warm;
-  const double rho = bisect_rho([&](double r) {
+  const double rho = finish_time::bisect_rho([&](double r) {
     if (!needs.at(r, need)) return false;
     Allocation2D cand;
     const bool ok = feasible(p, need, cand);

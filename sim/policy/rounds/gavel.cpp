@@ -30,7 +30,8 @@ std::string GavelPolicy::name() const {
   const std::string label = o_.label.empty() ? "gavel" : o_.label;
   const bool last_type = o_.agnostic_fifo_last_type && !o_.aware && o_.objective == Objective::Fifo;
   return label + "[" + objective_name(o_.objective) + (o_.aware ? "" : ",agnostic") + (last_type ? ",last-type" : "") +
-         "," + placement_name(o_.placement) + (o_.gangs == GangPlacement::Topology ? ",topology" : "") + "]";
+         (o_.finish_time_search == FinishTimeSearch::Grouped ? ",grouped" : "") + "," + placement_name(o_.placement) +
+         (o_.gangs == GangPlacement::Topology ? ",topology" : "") + "]";
 }
 
 void GavelPolicy::init_types(const SchedulingContext& ctx) {
@@ -171,7 +172,7 @@ Allocation2D GavelPolicy::finish_time_allocation(const SchedulingContext& ctx, c
     since[j] = (now - ctx.job(ids[j]).arrival).seconds();
     finish[j] = iso[j] > 0 ? s.cum_isolated_s + remaining[j] / iso[j] : 0.0;
   }
-  return finish_time_fairness(p, remaining, since, finish);
+  return finish_time_fairness(p, remaining, since, finish, o_.finish_time_search);
 }
 
 // Greedy in arrival order, stopping at the first job that fits no type (strict FIFO). Aware:

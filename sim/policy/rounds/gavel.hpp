@@ -46,6 +46,9 @@ class GavelPolicy : public Policy {
     SimTime round = SimTime::from_s(360);
     SimTime reset_interval = SimTime::from_s(1920);
     uint32_t max_jobs = 1000;  // jobs in the program, by arrival; later ones have no share
+    // Finish-time fairness' program: per job (Warm, the reference's allocation) or grouped by kind
+    // of job (themis' program=grouped: same rho and optimum, another allocation; allocation.hpp).
+    FinishTimeSearch finish_time_search = FinishTimeSearch::Warm;
     PlacementScore placement = PlacementScore::BestFit;
     GangPlacement gangs = GangPlacement::Pool;
     std::string label;  // the registry name (gavel, themis)
