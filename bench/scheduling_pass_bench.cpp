@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <map>
 #include <string>
 #include <utility>
 
@@ -83,8 +84,10 @@ SimulationModel busy_model(std::size_t waiting) {
 }
 
 // One run of `m` under `policy`: wall seconds of the simulation loop and its scheduling passes.
-std::pair<double, uint64_t> run_once(const SimulationModel& m, const std::string& policy) {
-  auto p = builtin_policy_registry().create(policy, {});
+using Params = std::map<std::string, std::string>;
+
+std::pair<double, uint64_t> run_once(const SimulationModel& m, const std::string& policy, const Params& params) {
+  auto p = builtin_policy_registry().create(policy, params);
   MetricsCollector metrics(m.cluster, m.chips, m.jobs);
   Simulation sim(m, *p, metrics);
   const auto t0 = std::chrono::steady_clock::now();
@@ -92,7 +95,7 @@ std::pair<double, uint64_t> run_once(const SimulationModel& m, const std::string
   return {std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(), r.scheduling_passes};
 }
 
-void BM_SchedulingPass(benchmark::State& state, const std::string& policy) {
+void BM_SchedulingPass(benchmark::State& state, const std::string& policy, const Params& params) {
   const SimulationModel m = busy_model(static_cast<std::size_t>(state.range(0)));
   // The same queue over one simulated second: the submission of the N waiting jobs and the first
   // passes, subtracted so that ns_per_pass is the cost of a pass with the queue in place.
@@ -101,8 +104,8 @@ void BM_SchedulingPass(benchmark::State& state, const std::string& policy) {
   double wall = 0, setup = 0;
   uint64_t passes = 0, setup_passes = 0;
   for (auto _ : state) {
-    const auto [w, n] = run_once(m, policy);
-    const auto [ws, ns] = run_once(start, policy);
+    const auto [w, n] = run_once(m, policy, params);
+    const auto [ws, ns] = run_once(start, policy, params);
     wall += w, passes += n, setup += ws, setup_passes += ns;
   }
   const double steady = std::max(0.0, wall - setup);
@@ -119,14 +122,17 @@ void BM_SchedulingPass(benchmark::State& state, const std::string& policy) {
 // before benchmark_main's main() runs the benchmarks). The round-based policies solve programs of
 // at most max_jobs (1,000) jobs, whatever the queue.
 static const bool kRegistered = [] {
-  for (const std::string& name : builtin_policy_registry().names()) {
-    benchmark::RegisterBenchmark(("BM_SchedulingPass/" + name).c_str(), BM_SchedulingPass, name)
+  const auto add = [](const std::string& label, const std::string& name, const Params& params) {
+    benchmark::RegisterBenchmark(("BM_SchedulingPass/" + label).c_str(), BM_SchedulingPass, name, params)
         ->Arg(100)
         ->Arg(1000)
         ->Arg(10000)
         ->Arg(100000)
         ->Iterations(1)
         ->Unit(benchmark::kMillisecond);
-  }
+  };
+  for (const std::string& name : builtin_policy_registry().names()) add(name, name, {});
+  // Parameters that change a policy's cost by design (docs/policies.md).
+  add("themis:program=grouped", "themis", {{"program", "grouped"}});
   return true;
 }();

@@ -147,3 +147,20 @@ TEST(Gavel, AgnosticFifoLastTypeTakesTheTypeWhoseNameSortsLast) {
   EXPECT_NEAR(end_s(test::run_policy(m, "gavel", {{"objective", "fifo"}, {"agnostic_fifo", "last-type"}}), 0), 1000,
               1e-5);
 }
+
+// Jobs beyond max_jobs have no share (the plain key: priority, deficit and share all 0). A round
+// gives the cards first to the jobs with a share, then to the plain ones in arrival order: run_round
+// walks the plain jobs apart from the sorted ones, and must keep the full sort's order.
+TEST(Gavel, JobsWithoutAShareTakeLeftOverCardsAfterTheSharedOnesInArrivalOrder) {
+  std::vector<Job> jobs;
+  for (JobId id = 0; id < 5; ++id) jobs.push_back(measured(id, 0, kA, 30000));
+  const SimulationModel m = model(3, 0, jobs);
+  for (const char* policy : {"gavel", "themis"}) {
+    const auto r = test::run_policy(m, policy, {{"max_jobs", "1"}});
+    EXPECT_DOUBLE_EQ(test::start_s(r, 0), 0) << policy;  // the one job with a share
+    EXPECT_DOUBLE_EQ(test::start_s(r, 1), 0) << policy;  // then the plain ones, by arrival
+    EXPECT_DOUBLE_EQ(test::start_s(r, 2), 0) << policy;
+    EXPECT_GT(test::start_s(r, 3), 0) << policy;
+    EXPECT_GT(test::start_s(r, 4), 0) << policy;
+  }
+}

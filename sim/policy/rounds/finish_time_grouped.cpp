@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <stdexcept>
 #include <utility>
 
@@ -149,14 +150,38 @@ class GroupedProgram {
       g.members.push_back(j);
       if (cone > 0) g.need += need[j];
     }
+    if (out == nullptr) return verdict(groups);
     LinearProgram lp;
+    build(groups, true, lp, nullptr);
+    std::vector<double> sol;
+    double obj = 0;
+    ++solves_;
+    ++out->lp_solves;
+    if (lp.maximize(sol, obj) != LinearProgram::Status::Optimal) return false;
+    out->x.assign(p_.jobs * K, 0.0);
+    std::vector<double> y(K);
+    for (const Group& g : groups) {
+      const double m = static_cast<double>(g.members.size());
+      for (std::size_t k = 0; k < K; ++k)
+        y[k] = g.col[k] >= 0 ? std::clamp(sol[static_cast<std::size_t>(g.col[k])], 0.0, m) : 0.0;
+      disaggregate(p_, kinds_, g, need, y, *out);
+    }
+    out->solved = true;
+    return true;
+  }
+  int solves() const { return solves_; }
+
+ private:
+  // The program of these groups; the rows of the groups' needs, in order, into need_rows.
+  void build(std::vector<Group>& groups, bool with_objective, LinearProgram& lp, std::vector<int>* need_rows) {
+    const std::size_t K = p_.types;
     for (Group& g : groups) {
       const std::size_t rep = kinds_.first[g.kind];
       const double m = static_cast<double>(g.members.size());
       g.col.assign(K, -1);
       for (std::size_t k = 0; k < K; ++k) {
         const double t = p_.t(rep, k);
-        if (t > 0) g.col[k] = lp.add_var(0, m, out != nullptr ? t / kinds_.best[g.kind] : 0.0);
+        if (t > 0) g.col[k] = lp.add_var(0, m, with_objective ? t / kinds_.best[g.kind] : 0.0);
       }
     }
     std::vector<std::pair<int, double>> terms;
@@ -180,31 +205,43 @@ class GroupedProgram {
       for (std::size_t k = 0; k < K; ++k) {
         if (g.col[k] >= 0) terms.emplace_back(g.col[k], p_.t(kinds_.first[g.kind], k));
       }
+      if (need_rows != nullptr) need_rows->push_back(lp.rows());
       lp.add_row(terms, g.need, LinearProgram::kInf);
     }
-    std::vector<double> sol;
-    double obj = 0;
-    ++solves_;
-    if (out != nullptr) ++out->lp_solves;
-    if (lp.maximize(sol, obj) != LinearProgram::Status::Optimal) return false;
-    if (out == nullptr) return true;
-    out->x.assign(p_.jobs * K, 0.0);
-    std::vector<double> y(K);
-    for (const Group& g : groups) {
-      const double m = static_cast<double>(g.members.size());
-      for (std::size_t k = 0; k < K; ++k)
-        y[k] = g.col[k] >= 0 ? std::clamp(sol[static_cast<std::size_t>(g.col[k])], 0.0, m) : 0.0;
-      disaggregate(p_, kinds_, g, need, y, *out);
-    }
-    out->solved = true;
-    return true;
   }
-  int solves() const { return solves_; }
 
- private:
+  // A step of the bisection: feasible or not. While the groups stay the same (kinds, cones and
+  // members: the later steps, whose rho barely moves), only the needs' bounds change, and the
+  // program kept in GLPK is solved again from its last basis (WarmSimplex).
+  bool verdict(std::vector<Group>& groups) {
+    key_now_.clear();
+    for (const Group& g : groups) {
+      key_now_.push_back(g.kind);
+      key_now_.push_back(g.cone);
+      key_now_.push_back(g.members.size());
+    }
+    ++solves_;
+    if (warm_ == nullptr || key_now_ != key_) {
+      LinearProgram lp;
+      need_rows_.clear();
+      build(groups, false, lp, &need_rows_);
+      warm_ = std::make_unique<WarmSimplex>(lp);
+      key_.swap(key_now_);
+    } else {
+      std::size_t r = 0;
+      for (const Group& g : groups) {
+        if (g.cone > 0) warm_->set_row_bounds(need_rows_[r++], g.need, LinearProgram::kInf);
+      }
+    }
+    return warm_->solve() == LinearProgram::Status::Optimal;
+  }
+
   const AllocationProblem& p_;
   Kinds kinds_;
   int solves_ = 0;
+  std::unique_ptr<WarmSimplex> warm_;       // the last verdict's program
+  std::vector<std::size_t> key_, key_now_;  // its groups (kind, cone, members), and this step's
+  std::vector<int> need_rows_;
 };
 
 }  // namespace

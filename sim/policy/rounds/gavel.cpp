@@ -113,13 +113,13 @@ void GavelPolicy::reset_time_so_far(SimTime now) {
   const std::size_t K = types_.size();
   const double half = o_.round.seconds() / 2;
   const double elapsed = ever_reset_ ? (now - last_reset_).seconds() : 0.0;
-  for (JobId id : active_) {
+  active_.for_each([&](JobId id) {
     JobState& s = state(id);
     for (std::size_t k = 0; k < K; ++k) {
       if (!s.x.empty()) s.deficit += s.x[k] * elapsed - (s.time_so_far[k] - half);
       s.time_so_far[k] = half;
     }
-  }
+  });
   std::fill(worker_time_.begin(), worker_time_.end(), half * static_cast<double>(active_.size()));
 }
 
@@ -131,12 +131,12 @@ AllocationProblem GavelPolicy::build_problem(const SchedulingContext& ctx, std::
   AllocationProblem p;
   p.types = K;
   p.workers = workers_;
-  for (JobId id : active_) {
-    if (ids.size() >= o_.max_jobs) break;
+  active_.for_each_until([&](JobId id) {
+    if (ids.size() >= o_.max_jobs) return false;
     std::vector<double> row(K);
     double best = 0;
     for (std::size_t k = 0; k < K; ++k) best = std::max(best, row[k] = rate(ctx, id, k));
-    if (!(best > 0)) continue;
+    if (!(best > 0)) return true;
     ids.push_back(id);
     real.insert(real.end(), row.begin(), row.end());
     for (std::size_t k = 0; k < K; ++k) {
@@ -150,7 +150,8 @@ AllocationProblem GavelPolicy::build_problem(const SchedulingContext& ctx, std::
       p.tput.push_back(t);
     }
     p.scale.push_back(ctx.job(id).cards);
-  }
+    return true;
+  });
   p.jobs = ids.size();
   return p;
 }
@@ -269,7 +270,7 @@ void GavelPolicy::recompute(const SchedulingContext& ctx) {
   stats_.lp_solves += static_cast<uint64_t>(a.lp_solves);
   if (!a.solved) ++stats_.unsolved;
   if (a.warm_fell_back && a.solved) ++stats_.warm_fallbacks;
-  for (JobId id : active_) state(id).x.clear();
+  active_.for_each([&](JobId id) { state(id).x.clear(); });
   for (std::size_t j = 0; j < p.jobs; ++j) {
     std::vector<double>& x = state(ids[j]).x;
     x.assign(a.x.begin() + static_cast<std::ptrdiff_t>(j * K), a.x.begin() + static_cast<std::ptrdiff_t>((j + 1) * K));
@@ -292,24 +293,50 @@ void GavelPolicy::run_round(SchedulingContext& ctx) {
     uint64_t seed = stats_.rounds * 0xD1B54A32D192ED03ULL + 7;
     for (std::size_t i = K; i > 1; --i) std::swap(order[i - 1], order[splitmix64(seed) % i]);
   }
+  // Each type takes jobs in the order of (priority, deficit, x) descending, then id. A job with no
+  // share and no deficit ("plain": every job beyond max_jobs or arrived since the last recompute)
+  // has the key (0, 0, 0) on every type, so the plain jobs come, in id order, between the keys above
+  // (0, 0, 0) and those below it: only the jobs with a share or a deficit are sorted, and the walk
+  // through the plain ones stops once the type has no room for the smallest gang. The order, and so
+  // every choice, is the full sort's.
   struct Entry {
     double priority, deficit, x;
     JobId id;
   };
+  const auto before = [](const Entry& a, const Entry& b) {
+    if (a.priority != b.priority) return a.priority > b.priority;
+    if (a.deficit != b.deficit) return a.deficit > b.deficit;
+    if (a.x != b.x) return a.x > b.x;
+    return a.id < b.id;
+  };
+  std::vector<JobId> ordered, weighted;  // active jobs by id; those with a share or a deficit
+  ordered.reserve(active_.size());
+  uint32_t least_cards = UINT32_MAX;
+  active_.for_each([&](JobId id) {
+    ordered.push_back(id);
+    const JobState& s = jobs_[id];
+    if (!s.x.empty() || s.deficit != 0) weighted.push_back(id);
+    least_cards = std::min(least_cards, ctx.job(id).cards);
+  });
   std::vector<Entry> entries;
   std::vector<double> left = workers_;
-  std::vector<int> assigned(jobs_.size(), -1);
-  std::vector<JobId> chosen;
+  std::vector<int>& assigned = assigned_;  // all -1 between rounds
+  assigned.resize(jobs_.size(), -1);
+  plain_mark_.resize(jobs_.size(), 0);
+  std::vector<JobId> chosen, touched;
   // A run within its tenant's guaranteed share keeps its cards: stopped, it would claim them back
   // at once and the job chosen in its place could not use them (docs/policies.md "Guaranteed shares").
   for (JobId id : running_) {
     if (!ctx.guaranteed(id)) continue;
     assigned[id] = jobs_[id].running_type;
+    touched.push_back(id);
     left[static_cast<std::size_t>(jobs_[id].running_type)] -= ctx.job(id).cards;
   }
+  const bool fifo = o_.objective == Objective::Fifo;
   for (std::size_t k : order) {
     entries.clear();
-    for (JobId id : active_) {
+    ++plain_stamp_;
+    for (JobId id : weighted) {
       if (assigned[id] >= 0 || !(rate(ctx, id, k) > 0)) continue;
       const JobState& s = jobs_[id];
       const double x = s.x.empty() ? 0.0 : s.x[k];
@@ -318,27 +345,38 @@ void GavelPolicy::run_round(SchedulingContext& ctx) {
         const double fraction = worker_time_[k] > 0 ? s.time_so_far[k] / worker_time_[k] : 0.0;
         priority = fraction > 0 ? x / fraction : x * 1e9;
       }
-      if (o_.objective == Objective::Fifo && !(priority > 0)) continue;  // fifo runs only its allocation
+      if (fifo && !(priority > 0)) continue;  // fifo runs only its allocation
+      if (priority == 0 && s.deficit == 0 && x == 0) {
+        plain_mark_[id] = plain_stamp_;  // walked with the plain jobs, in id order
+        continue;
+      }
       entries.push_back({priority, s.deficit, x, id});
     }
-    std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
-      if (a.priority != b.priority) return a.priority > b.priority;
-      if (a.deficit != b.deficit) return a.deficit > b.deficit;
-      if (a.x != b.x) return a.x > b.x;
-      return a.id < b.id;
-    });
-    for (const Entry& e : entries) {
-      const uint32_t cards = ctx.job(e.id).cards;
-      if (assigned[e.id] >= 0 || cards > left[k]) continue;
+    std::sort(entries.begin(), entries.end(), before);
+    const auto take = [&](JobId id) {
+      const uint32_t cards = ctx.job(id).cards;
+      if (assigned[id] >= 0 || cards > left[k]) return;
       // Held by its tenant's limits (quota, budget, cards reserved for others): it cannot start
       // now, so it takes none of the type's cards this round.
-      if (ctx.is_pending(e.id) && tenant_held(ctx, ctx.job(e.id))) continue;
-      assigned[e.id] = static_cast<int>(k);
+      if (ctx.is_pending(id) && tenant_held(ctx, ctx.job(id))) return;
+      assigned[id] = static_cast<int>(k);
+      touched.push_back(id);
       left[k] -= cards;
-      chosen.push_back(e.id);
+      chosen.push_back(id);
+    };
+    const Entry zero{0, 0, 0, 0};
+    std::size_t e = 0;
+    for (; e < entries.size() && before(entries[e], zero); ++e) take(entries[e].id);
+    if (fifo) continue;
+    for (JobId id : ordered) {
+      if (left[k] < least_cards) break;
+      if (assigned[id] >= 0) continue;
+      const JobState& s = jobs_[id];
+      const bool plain = (s.x.empty() && s.deficit == 0) ? rate(ctx, id, k) > 0 : plain_mark_[id] == plain_stamp_;
+      if (plain) take(id);
     }
+    for (; e < entries.size() && left[k] >= least_cards; ++e) take(entries[e].id);
   }
-
   // Runs that keep their type keep their cards; the others stop.
   std::vector<JobId> stop;
   for (JobId id : running_) {
@@ -367,6 +405,7 @@ void GavelPolicy::run_round(SchedulingContext& ctx) {
     s.accounted = ctx.now();
     running_.insert(id);
   }
+  for (JobId id : touched) assigned[id] = -1;
 }
 
 void GavelPolicy::schedule(SchedulingContext& ctx) {

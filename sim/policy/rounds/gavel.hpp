@@ -27,6 +27,7 @@
 
 #include "hetsim/policy/placement/placement.hpp"
 #include "hetsim/policy/policy.hpp"
+#include "hetsim/policy/rounds/active_jobs.hpp"
 #include "hetsim/policy/rounds/allocation.hpp"
 #include "hetsim/policy/rounds/round_clock.hpp"
 
@@ -108,13 +109,18 @@ class GavelPolicy : public Policy {
   std::vector<double> workers_;      // cards per type
   std::vector<double> worker_time_;  // per type: sum of the active jobs' time_so_far
   std::vector<JobState> jobs_;
-  std::set<JobId> active_;  // pending or running, by id (= arrival order)
+  ActiveJobs active_;  // pending or running, by id (= arrival order)
   std::set<JobId> running_;
   bool need_recompute_ = false;
   bool ever_reset_ = false;
   SimTime last_reset_;
   RoundClock clock_;
   Allocation scratch_;
+  // run_round's buffers: each job's type this round (-1 between rounds), and the stamp of the last
+  // type on which a job with a share or a deficit had the plain key (0, 0, 0).
+  std::vector<int> assigned_;
+  std::vector<uint64_t> plain_mark_;
+  uint64_t plain_stamp_ = 0;
 };
 
 }  // namespace hetsim
