@@ -309,14 +309,25 @@ void GavelPolicy::run_round(SchedulingContext& ctx) {
     if (a.x != b.x) return a.x > b.x;
     return a.id < b.id;
   };
-  std::vector<JobId> ordered, weighted;  // active jobs by id; those with a share or a deficit
+  // The active jobs without a share or a deficit, by id, with their gangs (walked once per type,
+  // so kept apart from the job states); those with one.
+  std::vector<JobId> ordered, weighted;
+  std::vector<uint32_t> ordered_cards;  // kWeighted: a job with a share or a deficit
+  constexpr uint32_t kWeighted = UINT32_MAX;
   ordered.reserve(active_.size());
+  ordered_cards.reserve(active_.size());
   uint32_t least_cards = UINT32_MAX;
   active_.for_each([&](JobId id) {
-    ordered.push_back(id);
     const JobState& s = jobs_[id];
-    if (!s.x.empty() || s.deficit != 0) weighted.push_back(id);
-    least_cards = std::min(least_cards, ctx.job(id).cards);
+    const uint32_t cards = ctx.job(id).cards;
+    if (!s.x.empty() || s.deficit != 0) {
+      weighted.push_back(id);
+      ordered_cards.push_back(kWeighted);
+    } else {
+      ordered_cards.push_back(cards);
+    }
+    ordered.push_back(id);
+    least_cards = std::min(least_cards, cards);
   });
   std::vector<Entry> entries;
   std::vector<double> left = workers_;
@@ -368,11 +379,14 @@ void GavelPolicy::run_round(SchedulingContext& ctx) {
     std::size_t e = 0;
     for (; e < entries.size() && before(entries[e], zero); ++e) take(entries[e].id);
     if (fifo) continue;
-    for (JobId id : ordered) {
+    for (std::size_t i = 0; i < ordered.size(); ++i) {
       if (left[k] < least_cards) break;
+      const JobId id = ordered[i];
       if (assigned[id] >= 0) continue;
-      const JobState& s = jobs_[id];
-      const bool plain = (s.x.empty() && s.deficit == 0) ? rate(ctx, id, k) > 0 : plain_mark_[id] == plain_stamp_;
+      // The filters are pure, so the cheap ones first: gang, then rate (plain) or mark (with a share).
+      const uint32_t cards = ordered_cards[i];
+      const bool plain =
+          cards == kWeighted ? plain_mark_[id] == plain_stamp_ : cards <= left[k] && rate(ctx, id, k) > 0;
       if (plain) take(id);
     }
     for (; e < entries.size() && left[k] >= least_cards; ++e) take(entries[e].id);
