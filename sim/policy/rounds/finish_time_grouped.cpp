@@ -93,7 +93,12 @@ void disaggregate(const AllocationProblem& p, const Kinds& kinds, const Group& g
   }
   const double vF = TA / A;
   const double vS = B > 0 ? TB / B : 0.0;
-  const double R = g.need;
+  // The solver meets a need row only to its tolerance: with R above what (A, B) delivers, the point
+  // would lie outside the group's triangle, and clamped weights would no longer sum to Y (by up to
+  // the shortfall over vF - vS, large for nearly tied rates). So the members' needs are scaled to
+  // what was delivered: a shortfall of the solver's tolerance, never cards beyond Y.
+  const double R = std::min(g.need, TA + TB);
+  const double shrink = g.need > 0 ? R / g.need : 1.0;
   // Barycentric weights of (A, B) on the group's vertices V1 = (m, 0), V2 = (R / vF, 0), V3.
   double mu3 = 0;
   if (B > 0 && vF > vS) {
@@ -106,7 +111,7 @@ void disaggregate(const AllocationProblem& p, const Kinds& kinds, const Group& g
   if (span > 1e-12 * m) mu1 = std::clamp((A - mu3 * v3a - (1 - mu3) * R / vF) / span, 0.0, 1.0 - mu3);
   const double mu2 = 1 - mu3 - mu1;
   for (std::size_t j : g.members) {
-    const double r = need[j];
+    const double r = need[j] * shrink;
     const double a = mu1 + mu2 * r / vF + (vF > vS ? mu3 * (r - vS) / (vF - vS) : 0.0);
     const double b = vF > vS ? mu3 * (vF - r) / (vF - vS) : 0.0;
     for (std::size_t k = 0; k < K; ++k) {
@@ -157,7 +162,9 @@ class GroupedProgram {
     double obj = 0;
     ++solves_;
     ++out->lp_solves;
-    if (lp.maximize(sol, obj) != LinearProgram::Status::Optimal) return false;
+    const LinearProgram::Status st = lp.maximize(sol, obj);
+    if (st == LinearProgram::Status::Failed) failed_ = true;
+    if (st != LinearProgram::Status::Optimal) return false;
     out->x.assign(p_.jobs * K, 0.0);
     std::vector<double> y(K);
     for (const Group& g : groups) {
@@ -165,16 +172,30 @@ class GroupedProgram {
       for (std::size_t k = 0; k < K; ++k)
         y[k] = g.col[k] >= 0 ? std::clamp(sol[static_cast<std::size_t>(g.col[k])], 0.0, m) : 0.0;
       disaggregate(p_, kinds_, g, need, y, *out);
+      // The split's sums are Y up to rounding; no type may get more than the program gave the group.
+      for (std::size_t k = 0; k < K; ++k) {
+        double sum = 0;
+        for (std::size_t j : g.members) sum += out->x[j * K + k];
+        if (sum > y[k] && sum > 0) {
+          for (std::size_t j : g.members) out->x[j * K + k] *= y[k] / sum;
+        }
+      }
     }
     out->solved = true;
     return true;
   }
   int solves() const { return solves_; }
+  // Whether a solve stopped at the iteration limit (or GLPK failed otherwise).
+  bool failed() const { return failed_; }
+  static constexpr int kIterationLimit = 100000;
 
  private:
   // The program of these groups; the rows of the groups' needs, in order, into need_rows.
   void build(std::vector<Group>& groups, bool with_objective, LinearProgram& lp, std::vector<int>* need_rows) {
     const std::size_t K = p_.types;
+    // GLPK's primal simplex can cycle on nearly tied rates (1e-7 apart) in this small program, where
+    // it returns on the per-job one: a bound far above any normal solve, then the per-job search.
+    lp.set_iteration_limit(kIterationLimit);
     for (Group& g : groups) {
       const std::size_t rep = kinds_.first[g.kind];
       const double m = static_cast<double>(g.members.size());
@@ -233,12 +254,15 @@ class GroupedProgram {
         if (g.cone > 0) warm_->set_row_bounds(need_rows_[r++], g.need, LinearProgram::kInf);
       }
     }
-    return warm_->solve() == LinearProgram::Status::Optimal;
+    const LinearProgram::Status st = warm_->solve();
+    if (st == LinearProgram::Status::Failed) failed_ = true;
+    return st == LinearProgram::Status::Optimal;
   }
 
   const AllocationProblem& p_;
   Kinds kinds_;
   int solves_ = 0;
+  bool failed_ = false;
   std::unique_ptr<WarmSimplex> warm_;       // the last verdict's program
   std::vector<std::size_t> key_, key_now_;  // its groups (kind, cone, members), and this step's
   std::vector<int> need_rows_;
@@ -264,17 +288,18 @@ Allocation2D finish_time_fairness_grouped(const AllocationProblem& p, const std:
       finish_time::bisect_rho([&](double r) { return needs.at(r, need) && program.solve(need, nullptr); });
   Allocation2D best;
   best.x.assign(p.jobs * p.types, 0.0);
-  if (rho > 0 && needs.at(rho, need) && program.solve(need, &best)) {
+  if (!program.failed() && rho > 0 && needs.at(rho, need) && program.solve(need, &best) && !program.failed()) {
     best.objective = rho;
     best.lp_solves = program.solves();
     return best;
   }
-  // No rho was feasible, or the program at the settled rho failed where its verdict had passed (the
-  // solver's tolerance): the per-job search answers, and the fallback is counted.
+  // No rho was feasible, the program at the settled rho failed where its verdict had passed (the
+  // solver's tolerance), or a solve hit the iteration limit: the per-job search answers, and the
+  // fallback is counted.
   Allocation2D ref =
       finish_time_fairness(p, steps_remaining, since_arrival_s, isolated_finish_s, FinishTimeSearch::Reference);
   ref.lp_solves += program.solves();
-  ref.warm_fell_back = rho > 0;
+  ref.warm_fell_back = rho > 0 || program.failed();
   return ref;
 }
 

@@ -335,6 +335,14 @@ void GavelPolicy::run_round(SchedulingContext& ctx) {
   assigned.resize(jobs_.size(), -1);
   plain_mark_.resize(jobs_.size(), 0);
   std::vector<JobId> chosen, touched;
+  // assigned_ is all -1 between rounds, also when a start or a preemption throws.
+  struct ClearAssigned {
+    std::vector<int>& assigned;
+    std::vector<JobId>& touched;
+    ~ClearAssigned() {
+      for (JobId id : touched) assigned[id] = -1;
+    }
+  } clear_assigned{assigned, touched};
   // A run within its tenant's guaranteed share keeps its cards: stopped, it would claim them back
   // at once and the job chosen in its place could not use them (docs/policies.md "Guaranteed shares").
   for (JobId id : running_) {
@@ -419,7 +427,6 @@ void GavelPolicy::run_round(SchedulingContext& ctx) {
     s.accounted = ctx.now();
     running_.insert(id);
   }
-  for (JobId id : touched) assigned[id] = -1;
 }
 
 void GavelPolicy::schedule(SchedulingContext& ctx) {

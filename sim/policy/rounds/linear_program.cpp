@@ -111,7 +111,7 @@ void LinearProgram::clear() {
 void LinearProgram::load(glp_prob* p) const {
   glp_set_obj_dir(p, GLP_MAX);
   const int n = vars(), m = rows();
-  glp_add_cols(p, n);
+  if (n > 0) glp_add_cols(p, n);  // GLPK aborts the process on zero
   for (int c = 0; c < n; ++c) {
     const auto i = static_cast<std::size_t>(c);
     glp_set_col_bnds(p, c + 1, bound_type(lo_[i], hi_[i]), finite_or_zero(lo_[i]), finite_or_zero(hi_[i]));
@@ -153,6 +153,7 @@ LinearProgram::Status LinearProgram::solve(std::vector<double>& x, double& objec
   // No presolver: GLPK's accepted programs that violated a row by 5e-4 (tests/policy/allocation_test.cpp,
   // finish-time fairness near its optimum); the plain simplex on a scaled program reports NOFEAS.
   parm.presolve = GLP_OFF;
+  if (it_lim_ > 0) parm.it_lim = it_lim_;
   glp_scale_prob(p.get(), GLP_SF_AUTO);
   const int rc = glp_simplex(p.get(), &parm);
   if (rc == GLP_ENOPFS) return Status::Infeasible;
@@ -195,6 +196,7 @@ LinearProgram::Status LinearProgram::solve(std::vector<double>& x, double& objec
 WarmSimplex::WarmSimplex(const LinearProgram& lp) {
   glp_term_out(GLP_OFF);
   p_ = glp_create_prob();
+  it_lim_ = lp.iteration_limit();
   lp.load(p_);
   glp_scale_prob(p_, GLP_SF_AUTO);
 }
@@ -216,6 +218,7 @@ LinearProgram::Status WarmSimplex::solve() {
   // From the last basis: after row bounds move it stays dual feasible (the objective is the same),
   // so the dual simplex repairs only the rows now violated.
   parm.meth = GLP_DUALP;
+  if (it_lim_ > 0) parm.it_lim = it_lim_;
   const int rc = glp_simplex(p_, &parm);
   if (rc == GLP_ENOPFS) return LinearProgram::Status::Infeasible;
   if (rc == GLP_ENODFS) return LinearProgram::Status::Unbounded;

@@ -36,6 +36,10 @@ class LinearProgram {
   // Subproblems the last maximize() explored, and whether it stopped at the node limit.
   uint64_t mip_nodes() const { return mip_nodes_; }
   bool mip_stopped() const { return mip_stopped_; }
+  // The simplex stops after this many iterations and reports Failed (0: no limit): a guard
+  // against GLPK cycling on nearly degenerate programs, for callers that have a fallback.
+  void set_iteration_limit(int iterations) { it_lim_ = iterations; }
+  int iteration_limit() const { return it_lim_; }
   // A row lo <= sum(coef * x[col]) <= hi; terms with coefficient 0 are dropped.
   void add_row(std::span<const std::pair<int, double>> terms, double lo, double hi);
   int vars() const { return static_cast<int>(lo_.size()); }
@@ -54,6 +58,7 @@ class LinearProgram {
   std::vector<double> lo_, hi_, obj_;
   std::vector<int> integer_;  // integer columns
   double mip_gap_ = 0;
+  int it_lim_ = 0;
   uint64_t mip_node_limit_ = 0;
   std::vector<double> mip_start_;
   mutable uint64_t mip_nodes_ = 0;
@@ -73,6 +78,7 @@ class LinearProgram {
 // answers.
 class WarmSimplex {
  public:
+  // Takes lp's iteration limit for every solve.
   explicit WarmSimplex(const LinearProgram& lp);
   ~WarmSimplex();
   WarmSimplex(const WarmSimplex&) = delete;
@@ -83,6 +89,7 @@ class WarmSimplex {
 
  private:
   glp_prob* p_ = nullptr;
+  int it_lim_ = 0;
 };
 
 const char* lp_status_name(LinearProgram::Status s);
