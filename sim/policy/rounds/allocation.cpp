@@ -3,12 +3,11 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
-#include <map>
 #include <memory>
 #include <stdexcept>
-#include <tuple>
 #include <utility>
 
+#include "hetsim/policy/rounds/alike_jobs.hpp"
 #include "hetsim/policy/rounds/finish_time_grouped.hpp"
 #include "hetsim/policy/rounds/finish_time_search.hpp"
 #include "hetsim/policy/rounds/linear_program.hpp"
@@ -132,25 +131,26 @@ Allocation2D max_min_fairness(const AllocationProblem& p, const std::vector<doub
   // Jobs alike in rates, gang and weight are interchangeable: the program is symmetric in them, so
   // it has an optimum giving them one row, solved with one group of columns whose cards count
   // `members` times. On the city this shrinks 1,000 jobs to a few dozen groups.
-  std::map<std::tuple<std::vector<double>, uint32_t, double>, std::size_t> group_of;
+  const AlikeJobs kinds = alike_jobs(p, &weights);
   std::vector<std::size_t> group(p.jobs, SIZE_MAX);
+  std::vector<std::size_t> group_of_kind(kinds.first.size(), SIZE_MAX);
   AllocationProblem q;  // one row per group; scale = cards of all its members together
   q.types = p.types;
   q.workers = p.workers;
   std::vector<double> coef;  // per group: s / (w * proportional rate) of one member
-  for (std::size_t j = 0; j < p.jobs; ++j) {
+  // A kind's members share their rates, so their proportional rate: a kind is in or out whole.
+  for (std::size_t i = 0; i < kinds.first.size(); ++i) {
+    const std::size_t j = kinds.first[i];
     if (!(prop[j] > 0)) continue;
-    std::vector<double> row(p.tput.begin() + static_cast<std::ptrdiff_t>(j * p.types),
-                            p.tput.begin() + static_cast<std::ptrdiff_t>((j + 1) * p.types));
-    const auto [it, fresh] = group_of.try_emplace({row, p.scale[j], weights[j]}, q.jobs);
-    if (fresh) {
-      q.tput.insert(q.tput.end(), row.begin(), row.end());
-      q.scale.push_back(0);
-      coef.push_back(static_cast<double>(p.scale[j]) / (weights[j] * prop[j]));
-      ++q.jobs;
-    }
-    group[j] = it->second;
-    q.scale[it->second] += p.scale[j];
+    group_of_kind[i] = q.jobs++;
+    q.tput.insert(q.tput.end(), p.tput.begin() + static_cast<std::ptrdiff_t>(j * p.types),
+                  p.tput.begin() + static_cast<std::ptrdiff_t>((j + 1) * p.types));
+    q.scale.push_back(0);
+    coef.push_back(static_cast<double>(p.scale[j]) / (weights[j] * prop[j]));
+  }
+  for (std::size_t j = 0; j < p.jobs; ++j) {
+    group[j] = group_of_kind[kinds.of[j]];
+    if (group[j] != SIZE_MAX) q.scale[group[j]] += p.scale[j];
   }
   LinearProgram lp;
   const std::vector<int> col = add_base(lp, q);

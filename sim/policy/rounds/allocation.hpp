@@ -22,7 +22,7 @@ struct Allocation2D {
   std::vector<double> x;  // [j * types + k], clipped to [0, 1]
   bool solved = false;    // false: no solution (x all zero)
   int lp_solves = 0;
-  bool warm_fell_back = false;  // finish-time fairness: the warm search disagreed, the reference ran
+  bool warm_fell_back = false;  // finish-time fairness: the warm or grouped search could not answer, the reference ran
   double objective = 0;         // the policy's own figure: min normalised rate, makespan s, or max rho
 };
 

@@ -8,6 +8,7 @@
 #include <stdexcept>
 #include <utility>
 
+#include "hetsim/policy/rounds/alike_jobs.hpp"
 #include "hetsim/policy/rounds/finish_time_search.hpp"
 #include "hetsim/policy/rounds/linear_program.hpp"
 
@@ -15,7 +16,7 @@ namespace hetsim {
 
 namespace {
 
-// Jobs alike in their rates on every type and their gang: one "kind" each.
+// The kinds of jobs (alike_jobs.hpp) with, per kind, its positive rates descending (the cones).
 struct Kinds {
   std::vector<std::size_t> of;            // per job
   std::vector<std::size_t> first;         // per kind: its first job (rates, gang)
@@ -24,24 +25,16 @@ struct Kinds {
 };
 
 Kinds kinds_of(const AllocationProblem& p) {
-  Kinds k;
-  k.of.resize(p.jobs);
-  std::map<std::pair<std::vector<double>, uint32_t>, std::size_t> index;
-  for (std::size_t j = 0; j < p.jobs; ++j) {
-    std::vector<double> row(p.tput.begin() + static_cast<std::ptrdiff_t>(j * p.types),
-                            p.tput.begin() + static_cast<std::ptrdiff_t>((j + 1) * p.types));
-    const auto [it, fresh] = index.try_emplace({row, p.scale[j]}, k.first.size());
-    if (fresh) {
-      k.first.push_back(j);
-      std::vector<double> d;
-      for (double t : row) {
-        if (t > 0) d.push_back(t);
-      }
-      std::sort(d.begin(), d.end(), std::greater<>());
-      k.best.push_back(d.empty() ? 0.0 : d.front());
-      k.desc.push_back(std::move(d));
+  AlikeJobs alike = alike_jobs(p);
+  Kinds k{std::move(alike.of), std::move(alike.first), {}, {}};
+  for (std::size_t j : k.first) {
+    std::vector<double> d;
+    for (std::size_t t = 0; t < p.types; ++t) {
+      if (p.t(j, t) > 0) d.push_back(p.t(j, t));
     }
-    k.of[j] = it->second;
+    std::sort(d.begin(), d.end(), std::greater<>());
+    k.best.push_back(d.empty() ? 0.0 : d.front());
+    k.desc.push_back(std::move(d));
   }
   return k;
 }
@@ -287,8 +280,8 @@ Allocation2D finish_time_fairness_grouped(const AllocationProblem& p, const std:
   const double rho =
       finish_time::bisect_rho([&](double r) { return needs.at(r, need) && program.solve(need, nullptr); });
   Allocation2D best;
-  best.x.assign(p.jobs * p.types, 0.0);
-  if (!program.failed() && rho > 0 && needs.at(rho, need) && program.solve(need, &best) && !program.failed()) {
+  // A failed solve (the iteration limit included) returns false; a failed verdict is remembered.
+  if (!program.failed() && rho > 0 && needs.at(rho, need) && program.solve(need, &best)) {
     best.objective = rho;
     best.lp_solves = program.solves();
     return best;

@@ -309,8 +309,8 @@ void GavelPolicy::run_round(SchedulingContext& ctx) {
     if (a.x != b.x) return a.x > b.x;
     return a.id < b.id;
   };
-  // The active jobs without a share or a deficit, by id, with their gangs (walked once per type,
-  // so kept apart from the job states); those with one.
+  // The active jobs by id with their gangs (walked once per type, so kept apart from the job
+  // states), and those of them with a share or a deficit.
   std::vector<JobId> ordered, weighted;
   std::vector<uint32_t> ordered_cards;  // kWeighted: a job with a share or a deficit
   constexpr uint32_t kWeighted = UINT32_MAX;
@@ -331,7 +331,7 @@ void GavelPolicy::run_round(SchedulingContext& ctx) {
   });
   std::vector<Entry> entries;
   std::vector<double> left = workers_;
-  std::vector<int>& assigned = assigned_;  // all -1 between rounds
+  std::vector<int>& assigned = assigned_;
   assigned.resize(jobs_.size(), -1);
   plain_mark_.resize(jobs_.size(), 0);
   std::vector<JobId> chosen, touched;

@@ -67,7 +67,7 @@ class GavelPolicy : public Policy {
   // Counters for tests and reports.
   struct Stats {
     uint64_t rounds = 0, recomputes = 0, lp_solves = 0, unsolved = 0, placement_misses = 0;
-    uint64_t warm_fallbacks = 0;  // finish-time searches whose warm verdicts a fresh solve overruled
+    uint64_t warm_fallbacks = 0;  // finish-time searches the reference answered instead (warm or grouped)
   };
   const Stats& stats() const { return stats_; }
   // The allocation row of a job (one value per chip type in types()), empty without a share.
