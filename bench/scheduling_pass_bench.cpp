@@ -134,5 +134,6 @@ static const bool kRegistered = [] {
   for (const std::string& name : builtin_policy_registry().names()) add(name, name, {});
   // Parameters that change a policy's cost by design (docs/policies.md).
   add("themis:program=grouped", "themis", {{"program", "grouped"}});
+  add("sia:solver=warm-relaxation", "sia", {{"solver", "warm-relaxation"}});
   return true;
 }();

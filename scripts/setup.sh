@@ -7,7 +7,7 @@ packages=(
   cmake g++ make
   libyaml-cpp-dev libboost-graph-dev libomp-dev
   libcli11-dev libfmt-dev nlohmann-json3-dev
-  libglpk-dev
+  libglpk-dev coinor-libclp-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3-yaml
   python3-pandas python3-matplotlib

@@ -285,11 +285,20 @@ void register_builtin_policies(PolicyRegistry& r) {
        int_param("mip_nodes", "200", 0, 1e9,
                  "branch-and-bound subproblems per round at most, then the best solution found (0: no limit); a "
                  "bound in work, not time, so runs stay deterministic"),
-       int_param("max_jobs", "1000", 1, 1e7, "jobs in the program, by arrival; later ones wait"), placement_param(),
-       gang_param()},
+       int_param("max_jobs", "1000", 1, 1e7, "jobs in the program, by arrival; later ones wait"),
+       choice_param("solver", "mip", {"mip", "warm-relaxation"},
+                    "mip (Sia's: the integer program each round, branch and bound from a rounded relaxation) or "
+                    "warm-relaxation (its LP relaxation kept warm between rounds and rounded, no branch and bound: "
+                    "many times faster with long queues, other decisions; aware only; docs/policies.md)"),
+       placement_param(), gang_param()},
       [](const ParamValues& v) {
         SiaPolicy::Options o;
         o.aware = v.get_bool("aware");
+        if (v.get_choice("solver") == "warm-relaxation") {
+          // The warm basis would break the agnostic program's ties by GLPK's pivoting order, not blindly.
+          if (!o.aware) throw std::invalid_argument("sia: solver=warm-relaxation needs aware=true");
+          o.solver = SiaPolicy::Solver::WarmRelaxation;
+        }
         o.round = SimTime::from_s(v.get_int("round"));
         o.program.p = v.get_real("p");
         if (o.program.p == 0) throw std::invalid_argument("sia: p must not be 0 (Sia's objective is G^p)");

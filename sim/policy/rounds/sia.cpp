@@ -20,11 +20,16 @@ std::vector<uint32_t> sia_gang_sizes(uint32_t per_server, uint32_t max_cards) {
   return out;
 }
 
+SiaPolicy::SiaPolicy(Options o) : o_(std::move(o)) {
+  if (o_.solver == Solver::WarmRelaxation) warm_ = std::make_unique<SiaWarmProgram>();
+}
+
 std::string SiaPolicy::name() const {
   char p[32];
   std::snprintf(p, sizeof p, "p=%g,", o_.program.p);
   return std::string("sia[") + (o_.aware ? "" : "agnostic,") + p + placement_name(o_.placement) +
-         (o_.gangs == GangPlacement::Topology ? ",topology" : "") + "]";
+         (o_.gangs == GangPlacement::Topology ? ",topology" : "") +
+         (o_.solver == Solver::WarmRelaxation ? ",warm-relaxation" : "") + "]";
 }
 
 void SiaPolicy::init_types(const SchedulingContext& ctx) {
@@ -166,9 +171,16 @@ void SiaPolicy::run_round(SchedulingContext& ctx) {
       in.realloc_factor = std::max(age - s.restarts * penalty, 0.0) / (age + penalty);
     }
   }
-  const SiaSolution sol = solve_sia_program(input, capacity, o_.program);
+  SiaSolution sol;
+  if (warm_ != nullptr) {
+    const std::vector<uint64_t> keys(ids.begin(), ids.end());
+    sol = warm_->solve(keys, input, capacity, o_.program);
+  } else {
+    sol = solve_sia_program(input, capacity, o_.program);
+  }
   ++stats_.solves;
   if (!sol.solved) ++stats_.unsolved;
+  if (sol.solved) stats_.objective += sol.objective, stats_.bound += sol.bound;
 
   std::vector<int> chosen(ids.size(), -1);  // JobState config index
   for (std::size_t j = 0; j < ids.size(); ++j) {

@@ -19,6 +19,7 @@
 // compares against): every type is believed as fast as the mean of the job's types at that gang
 // size, so the program sizes jobs but picks types blindly (types enter it in a fresh random order each round).
 #include <cstdint>
+#include <memory>
 #include <set>
 #include <vector>
 
@@ -26,11 +27,15 @@
 #include "hetsim/policy/policy.hpp"
 #include "hetsim/policy/rounds/round_clock.hpp"
 #include "hetsim/policy/rounds/sia_program.hpp"
+#include "hetsim/policy/rounds/sia_warm_program.hpp"
 
 namespace hetsim {
 
 class SiaPolicy : public Policy {
  public:
+  // Mip: Sia's program afresh each round, branch and bound (sia_program.hpp). WarmRelaxation: its
+  // relaxation kept warm across rounds and rounded (sia_warm_program.hpp; other decisions).
+  enum class Solver : uint8_t { Mip, WarmRelaxation };
   struct Options {
     SimTime round = SimTime::from_s(60);
     SiaProgramOptions program;
@@ -39,8 +44,9 @@ class SiaPolicy : public Policy {
     uint32_t max_jobs = 1000;  // jobs in the program, by arrival; later ones wait
     PlacementScore placement = PlacementScore::BestFit;
     GangPlacement gangs = GangPlacement::Pool;
+    Solver solver = Solver::Mip;
   };
-  explicit SiaPolicy(Options o) : o_(std::move(o)) {}
+  explicit SiaPolicy(Options o);
   std::string name() const override;
   bool preemptive() const override { return true; }
   void on_submit(const SchedulingContext& ctx, JobId id) override;
@@ -50,8 +56,11 @@ class SiaPolicy : public Policy {
 
   struct Stats {
     uint64_t rounds = 0, solves = 0, unsolved = 0, placement_misses = 0, resizes = 0;
+    double objective = 0, bound = 0;  // summed over the solved rounds: how far answers are from the relaxation
   };
   const Stats& stats() const { return stats_; }
+  // The warm solver's counters; nullptr under Solver::Mip.
+  const SiaWarmProgram* warm_program() const { return warm_.get(); }
 
  private:
   struct JobState {
@@ -80,6 +89,7 @@ class SiaPolicy : public Policy {
   std::set<JobId> running_;
   RoundClock clock_;
   Allocation scratch_;
+  std::unique_ptr<SiaWarmProgram> warm_;
 };
 
 // Sia's gang sizes up to `max_cards` on servers of `per_server` cards: powers of two up to a

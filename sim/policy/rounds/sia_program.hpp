@@ -13,6 +13,7 @@
 // subject to sum_c x_jc <= 1 for every job and, for every chip type k, the cards of the chosen
 // configurations on k <= capacity_k. p < 0 (Sia's default -0.5) favours the jobs with the least
 // goodput, as a fairness knob; lambda > 1 makes any allocation better than none.
+#include <cstddef>
 #include <cstdint>
 #include <span>
 #include <vector>
@@ -44,6 +45,7 @@ struct SiaSolution {
   std::vector<int> choice;  // per job: configuration index, -1: none
   bool solved = false;      // false: the solver failed; choice keeps running jobs where they are
   double objective = 0;
+  double bound = 0;           // the LP relaxation's optimum: objective <= bound
   uint64_t nodes = 0;         // branch-and-bound subproblems explored
   bool node_limited = false;  // stopped at mip_nodes with the best solution found so far
 };
@@ -53,5 +55,25 @@ std::vector<double> sia_normalized_goodputs(const SiaJobInput& job);
 
 SiaSolution solve_sia_program(std::span<const SiaJobInput> jobs, std::span<const double> capacity,
                               const SiaProgramOptions& o);
+
+// The pieces both solvers of the program share (this file's and sia_warm_program.hpp's).
+// Throws std::invalid_argument for p = 0 or lambda <= 0.
+void check_sia_options(const SiaProgramOptions& o);
+// The objective coefficient of one configuration: its normalised goodput, discounted by the
+// re-allocation factor unless it is the job's current one, to the power p, clipped, against lambda.
+double sia_column_gain(const SiaJobInput& job, std::size_t config, double normalized, const SiaProgramOptions& o);
+// The program's columns: cols[j][c] the column of job j's configuration c (-1: not in the program:
+// no goodput, an unknown type, or more cards than the type has), gains[col] its coefficient.
+struct SiaColumns {
+  std::vector<std::vector<int>> cols;
+  std::vector<double> gains;
+};
+// An integral solution from a relaxed one x: the jobs x holds whole, then every other job in order
+// of its best gain on its best configuration that still fits, then upgrades where cards are left.
+// Fills start (one value per column) and returns its objective.
+double sia_round_relaxation(std::span<const SiaJobInput> jobs, std::span<const double> capacity,
+                            const SiaColumns& columns, std::span<const double> x, std::vector<double>& start);
+// Per job the configuration x sets to 1 (> 0.5), -1: none.
+std::vector<int> sia_choices(const SiaColumns& columns, std::span<const double> x);
 
 }  // namespace hetsim
