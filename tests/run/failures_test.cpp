@@ -2,8 +2,11 @@
 // cards, and the accounting the issue asks for (every job ends once; no card allocated twice).
 #include <gtest/gtest.h>
 
+#include <map>
 #include <random>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "../support/mini_model.hpp"
 #include "../support/policy_lists.hpp"
@@ -71,8 +74,9 @@ TEST(Failures, AJobKilledRetryLimitTimesEndsFailed) {
 }
 
 TEST(Failures, RandomNodeFailuresKeepEveryJobAndCardAccountedFor) {
-  // Many short-lived failures on two pools, every policy, invariant checks on (run_policy): a card
-  // held twice, by two jobs or by a job and a down node, throws.
+  // Many short-lived failures on two pools, every policy (and the parameters that run other code of
+  // theirs), invariant checks on (run_policy): a card held twice, by two jobs or by a job and a down
+  // node, throws.
   SimulationModel m = test::mini_model(2);
   m.cluster.add_pool(0, 0, 0, 6, 8, 128000, 1 << 20, 2);
   m.cluster.add_pool(1, 0, 1, 6, 8, 128000, 1 << 20, 2);
@@ -95,28 +99,33 @@ TEST(Failures, RandomNodeFailuresKeepEveryJobAndCardAccountedFor) {
   m.failures.retry_limit = 2;
   m.checkpoint.interval_s = 300;
   m.horizon = SimTime::from_s(4 * 86400);
-  for (const std::string& policy : test::every_policy()) {
-    const auto r = test::run_policy(m, policy);
+  std::vector<std::pair<std::string, std::map<std::string, std::string>>> runs = test::code_variants();
+  for (const std::string& policy : test::every_policy())
+    runs.emplace_back(policy, std::map<std::string, std::string>{});
+  for (const auto& [policy, params] : runs) {
+    const std::string label =
+        params.empty() ? policy : policy + ":" + params.begin()->first + "=" + params.begin()->second;
+    const auto r = test::run_policy(m, policy, params);
     uint64_t ended = 0, failed = 0, kills = 0;
     for (const JobRecord& x : r.metrics->records()) {
-      ASSERT_NE(x.outcome, JobOutcome::NotArrived) << policy;
+      ASSERT_NE(x.outcome, JobOutcome::NotArrived) << label;
       ended += has_ended(x) ? 1 : 0;
       failed += x.outcome == JobOutcome::Failed ? 1 : 0;
       kills += x.failures;
       if (x.outcome == JobOutcome::Failed) {
-        EXPECT_EQ(x.failures, 2u) << policy;
+        EXPECT_EQ(x.failures, 2u) << label;
       }
       if (x.outcome == JobOutcome::Completed) {
-        EXPECT_LT(x.failures, 2u) << policy;
+        EXPECT_LT(x.failures, 2u) << label;
       }
     }
-    EXPECT_EQ(ended, m.jobs.size()) << policy;  // the horizon is far: all completed or failed
-    EXPECT_GT(r.metrics->node_failures(), 20u) << policy;
-    EXPECT_GT(kills, 0u) << policy;
+    EXPECT_EQ(ended, m.jobs.size()) << label;  // the horizon is far: all completed or failed
+    EXPECT_GT(r.metrics->node_failures(), 20u) << label;
+    EXPECT_GT(kills, 0u) << label;
     // The same run twice: the same failures, the same schedule.
-    const auto again = test::run_policy(m, policy);
+    const auto again = test::run_policy(m, policy, params);
     for (JobId id = 0; id < m.jobs.size(); ++id) {
-      ASSERT_EQ(r.metrics->records()[id].end, again.metrics->records()[id].end) << policy << " job " << id;
+      ASSERT_EQ(r.metrics->records()[id].end, again.metrics->records()[id].end) << label << " job " << id;
     }
     (void)failed;
   }

@@ -1,7 +1,9 @@
 #pragma once
 // The policies a test runs, read from the registry: a test that must hold under every policy (or
 // every policy of a kind) covers a new one without being edited.
+#include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "hetsim/policy/registry.hpp"
@@ -10,6 +12,12 @@ namespace hetsim::test {
 
 // Every registered policy, by name.
 inline std::vector<std::string> every_policy() { return builtin_policy_registry().names(); }
+
+// Parameters that switch a policy to other code of its own (another program or solver,
+// docs/policies.md): a test that must hold under every policy runs these as well.
+inline std::vector<std::pair<std::string, std::map<std::string, std::string>>> code_variants() {
+  return {{"themis", {{"program", "grouped"}}}, {"sia", {{"solver", "warm-relaxation"}}}};
+}
 
 // The policies that decide in rounds (starts and preemptions at round boundaries).
 inline std::vector<std::string> round_policies() {
