@@ -257,3 +257,30 @@ TEST(Sia, TheWarmRelaxationRunsEveryJobDeterministicallyAndNeedsTheAwareProgram)
                std::invalid_argument);
   EXPECT_THROW(builtin_policy_registry().create("sia", {{"solver", "bogus"}}), std::invalid_argument);
 }
+
+TEST(Sia, BothSolversReportTheirAnswersBelowTheRelaxationsBound) {
+  // Stats::objective and ::bound sum each round's answer and relaxation optimum: an answer above
+  // its bound would be infeasible or mis-scored. The warm relaxation counts its pivots and needs
+  // no cold start on this run.
+  std::vector<Job> jobs;
+  for (int i = 0; i < 30; ++i) jobs.push_back(elastic(static_cast<JobId>(i), 23.0 * i, 1, 8, 400 + 50 * (i % 7)));
+  const SimulationModel m = cluster_model(jobs);
+  for (const SiaPolicy::Solver solver : {SiaPolicy::Solver::Mip, SiaPolicy::Solver::WarmRelaxation}) {
+    SiaPolicy::Options o;
+    o.solver = solver;
+    SiaPolicy p(o);
+    MetricsCollector metrics(m.cluster, m.chips, m.jobs);
+    Simulation sim(m, p, metrics);
+    sim.run();
+    EXPECT_GT(p.stats().solves, 10u);
+    EXPECT_EQ(p.stats().unsolved, 0u);
+    EXPECT_GT(p.stats().objective, 0);
+    EXPECT_LE(p.stats().objective, p.stats().bound + 1e-9 * p.stats().bound);
+    EXPECT_EQ(p.warm_program() != nullptr, solver == SiaPolicy::Solver::WarmRelaxation);
+    if (p.warm_program() != nullptr) {
+      EXPECT_EQ(p.warm_program()->stats().solves, p.stats().solves);
+      EXPECT_GT(p.warm_program()->stats().iterations, 0u);
+      EXPECT_EQ(p.warm_program()->stats().cold_starts, 0u);
+    }
+  }
+}
