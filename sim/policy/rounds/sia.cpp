@@ -149,16 +149,25 @@ void SiaPolicy::run_round(SchedulingContext& ctx) {
     for (std::size_t i = K; i > 1; --i) std::swap(rank[i - 1], rank[splitmix64(seed) % i]);
   }
   const double now_s = ctx.now().seconds();
-  std::vector<SiaJobInput> input(ids.size());
-  std::vector<std::vector<std::size_t>> order(ids.size());  // input config i -> JobState config
+  // Kept between rounds (their vectors' storage reused): a round builds them for every job.
+  std::vector<SiaJobInput>& input = input_;
+  std::vector<std::vector<std::size_t>>& order = order_;  // input config i -> JobState config
+  input.resize(ids.size());
+  order.resize(ids.size());
   for (std::size_t j = 0; j < ids.size(); ++j) {
     const JobState& s = jobs_[ids[j]];
     std::vector<std::size_t>& idx = order[j];
     idx.resize(s.believed.size());
     std::iota(idx.begin(), idx.end(), std::size_t{0});
-    std::stable_sort(idx.begin(), idx.end(),
-                     [&](std::size_t a, std::size_t b) { return rank[s.believed[a].type] < rank[s.believed[b].type]; });
+    const auto by_rank = [&](std::size_t a, std::size_t b) {
+      return rank[s.believed[a].type] < rank[s.believed[b].type];
+    };
+    // Configurations are listed by type, so with the aware program's ranks they are in order
+    // already (a stable sort would leave them so, after allocating its buffer).
+    if (!std::is_sorted(idx.begin(), idx.end(), by_rank)) std::stable_sort(idx.begin(), idx.end(), by_rank);
     SiaJobInput& in = input[j];
+    in.configs.clear();
+    in.current = -1, in.realloc_factor = 1, in.weight = 1;
     for (std::size_t i : idx) {
       in.configs.push_back(s.believed[i]);
       if (static_cast<int>(i) == s.current) in.current = static_cast<int>(in.configs.size()) - 1;

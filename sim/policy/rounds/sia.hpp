@@ -90,6 +90,8 @@ class SiaPolicy : public Policy {
   RoundClock clock_;
   Allocation scratch_;
   std::unique_ptr<SiaWarmProgram> warm_;
+  std::vector<SiaJobInput> input_;               // run_round's program input, reused
+  std::vector<std::vector<std::size_t>> order_;  // run_round's config order per job, reused
 };
 
 // Sia's gang sizes up to `max_cards` on servers of `per_server` cards: powers of two up to a

@@ -5,8 +5,9 @@
 #include <ClpSimplex.hpp>
 
 #include <algorithm>
+#include <cstdint>
 #include <stdexcept>
-#include <unordered_map>
+#include <utility>
 
 namespace hetsim {
 
@@ -114,18 +115,24 @@ SiaSolution SiaWarmProgram::solve(std::span<const uint64_t> keys, std::span<cons
   if (lp_ == nullptr || capacity.size() != types_) reset(capacity.size());
 
   // Which kept entries are still in the program, and where each job of this round sits.
-  std::unordered_map<uint64_t, std::size_t> input_of;
-  input_of.reserve(keys.size() * 2);
-  for (std::size_t j = 0; j < keys.size(); ++j) {
-    if (!input_of.emplace(keys[j], j).second) throw std::invalid_argument("SiaWarmProgram::solve: a key twice");
+  // (key, job) sorted by key: one lookup per kept entry, without a node per job and round.
+  by_key_.clear();
+  for (std::size_t j = 0; j < keys.size(); ++j) by_key_.emplace_back(keys[j], j);
+  std::sort(by_key_.begin(), by_key_.end());
+  for (std::size_t i = 1; i < by_key_.size(); ++i) {
+    if (by_key_[i].first == by_key_[i - 1].first) throw std::invalid_argument("SiaWarmProgram::solve: a key twice");
   }
+  const auto input_of = [&](uint64_t key) -> std::size_t {
+    const auto it = std::lower_bound(by_key_.begin(), by_key_.end(), std::pair<uint64_t, std::size_t>{key, 0});
+    return it != by_key_.end() && it->first == key ? it->second : SIZE_MAX;
+  };
   std::vector<bool> keep(entries_.size(), false);
   std::vector<bool> placed(jobs.size(), false);
   for (std::size_t i = 0; i < entries_.size(); ++i) {
-    const auto it = input_of.find(entries_[i].key);
-    if (it == input_of.end() || jobs[it->second].configs.size() != entries_[i].configs) continue;
+    const std::size_t j = input_of(entries_[i].key);
+    if (j == SIZE_MAX || jobs[j].configs.size() != entries_[i].configs) continue;
     keep[i] = true;
-    placed[it->second] = true;
+    placed[j] = true;
   }
   drop(keep);
 
@@ -180,7 +187,7 @@ SiaSolution SiaWarmProgram::solve(std::span<const uint64_t> keys, std::span<cons
     first += entries_[i].configs;
   }
   std::vector<std::size_t> entry_of(jobs.size());
-  for (std::size_t i = 0; i < entries_.size(); ++i) entry_of[input_of.at(entries_[i].key)] = i;
+  for (std::size_t i = 0; i < entries_.size(); ++i) entry_of[input_of(entries_[i].key)] = i;
   const bool same_options = gains_for_.p == o.p && gains_for_.lambda == o.lambda && gains_for_.clip == o.clip;
   gains_for_ = o;
   for (std::size_t j = 0; j < jobs.size(); ++j) {

@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <memory>
 #include <span>
+#include <utility>
 #include <vector>
 
 #include "hetsim/policy/rounds/sia_program.hpp"
@@ -73,6 +74,7 @@ class SiaWarmProgram {
   std::vector<Entry> entries_;   // jobs in row order; their columns are contiguous, in this order
   std::vector<Column> columns_;  // in LP order
   SiaProgramOptions gains_for_;  // the options the kept gains were computed with
+  std::vector<std::pair<uint64_t, std::size_t>> by_key_;  // this round's (key, job), by key
   Stats stats_;
 };
 
