@@ -294,11 +294,7 @@ void register_builtin_policies(PolicyRegistry& r) {
       [](const ParamValues& v) {
         SiaPolicy::Options o;
         o.aware = v.get_bool("aware");
-        if (v.get_choice("solver") == "warm-relaxation") {
-          // The warm basis would break the agnostic program's ties by GLPK's pivoting order, not blindly.
-          if (!o.aware) throw std::invalid_argument("sia: solver=warm-relaxation needs aware=true");
-          o.solver = SiaPolicy::Solver::WarmRelaxation;
-        }
+        if (v.get_choice("solver") == "warm-relaxation") o.solver = SiaPolicy::Solver::WarmRelaxation;
         o.round = SimTime::from_s(v.get_int("round"));
         o.program.p = v.get_real("p");
         if (o.program.p == 0) throw std::invalid_argument("sia: p must not be 0 (Sia's objective is G^p)");

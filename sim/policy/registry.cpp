@@ -60,6 +60,14 @@ std::vector<ParamProblem> PolicyRegistry::check(const std::string& name,
   if (e == nullptr) return {ParamProblem{"", unknown_policy(name, names())}};
   std::vector<ParamProblem> problems = param_problems(e->params, params);
   for (ParamProblem& p : problems) p.message = "policy '" + name + "': " + p.message;
+  if (!problems.empty()) return problems;
+  // Rules across parameters live in the policy's factory (say sia's p = 0, or a solver its
+  // agnostic twin cannot use): building it is how check() keeps its promise that create() succeeds.
+  try {
+    (void)e->make(resolve_params(name, e->params, params));
+  } catch (const std::invalid_argument& err) {
+    problems.push_back(ParamProblem{"", err.what()});
+  }
   return problems;
 }
 

@@ -242,6 +242,8 @@ TEST(Sia, TheWarmRelaxationRunsEveryJobDeterministicallyAndNeedsTheAwareProgram)
   const SimulationModel m = cluster_model(jobs);
   const test::Ran a = test::run_policy(m, "sia", {{"solver", "warm-relaxation"}});
   const test::Ran b = test::run_policy(m, "sia", {{"solver", "warm-relaxation"}});
+  EXPECT_NE(a.policy_name.find("warm-relaxation"), std::string::npos) << a.policy_name;
+  EXPECT_EQ(test::run_policy(m, "sia").policy_name.find("warm-relaxation"), std::string::npos);
   for (int i = 0; i < 12; ++i) {
     EXPECT_EQ(rec(a, static_cast<JobId>(i)).outcome, JobOutcome::Completed);
     EXPECT_EQ(rec(a, static_cast<JobId>(i)).end, rec(b, static_cast<JobId>(i)).end);
@@ -250,18 +252,35 @@ TEST(Sia, TheWarmRelaxationRunsEveryJobDeterministicallyAndNeedsTheAwareProgram)
   // Where the program has one answer it is the reference's: two rigid jobs both on the fast node.
   const SimulationModel rigid = cluster_model({test::timed_job(0, 0, 4, 1000), test::timed_job(1, 0, 4, 1000)});
   const test::Ran w = test::run_policy(rigid, "sia", {{"solver", "warm-relaxation"}});
-  for (JobId id : {0u, 1u}) EXPECT_EQ(rec(w, id).chip_mask, 1u) << id;
+  const test::Ran mip = test::run_policy(rigid, "sia");
+  for (JobId id : {0u, 1u}) {
+    EXPECT_EQ(rec(w, id).chip_mask, 1u) << id;
+    EXPECT_EQ(rec(w, id).chip_mask, rec(mip, id).chip_mask) << id;
+    EXPECT_EQ(rec(w, id).end, rec(mip, id).end) << id;
+  }
   // The agnostic program breaks its ties by a fresh random type order each round; a kept basis
   // would break them by pivoting order instead, so the combination is refused.
   EXPECT_THROW(builtin_policy_registry().create("sia", {{"solver", "warm-relaxation"}, {"aware", "false"}}),
                std::invalid_argument);
   EXPECT_THROW(builtin_policy_registry().create("sia", {{"solver", "bogus"}}), std::invalid_argument);
+  SiaPolicy::Options blind;
+  blind.aware = false;
+  blind.solver = SiaPolicy::Solver::WarmRelaxation;
+  EXPECT_THROW(SiaPolicy{blind}, std::invalid_argument);  // built in C++ too
+  // check() reports the rules the factory enforces, so the command line answers them as bad input
+  // (exit 2, the scenario's line) instead of failing at create().
+  const PolicyRegistry reg = builtin_policy_registry();
+  const auto agnostic = reg.check("sia", {{"solver", "warm-relaxation"}, {"aware", "false"}});
+  ASSERT_EQ(agnostic.size(), 1u);
+  EXPECT_NE(agnostic[0].message.find("needs aware=true"), std::string::npos) << agnostic[0].message;
+  EXPECT_EQ(reg.check("sia", {{"p", "0"}}).size(), 1u);
+  EXPECT_TRUE(reg.check("sia", {{"solver", "warm-relaxation"}}).empty());
 }
 
 TEST(Sia, BothSolversReportTheirAnswersBelowTheRelaxationsBound) {
-  // Stats::objective and ::bound sum each round's answer and relaxation optimum: an answer above
-  // its bound would be infeasible or mis-scored. The warm relaxation counts its pivots and needs
-  // no cold start on this run.
+  // Stats::objective and ::bound sum the rounds' answers and relaxation optima (each round's is
+  // checked in sia_warm_program_test.cpp); every chosen configuration fits (no placement miss
+  // where each type is one pool). The warm relaxation counts its pivots and needs no cold start.
   std::vector<Job> jobs;
   for (int i = 0; i < 30; ++i) jobs.push_back(elastic(static_cast<JobId>(i), 23.0 * i, 1, 8, 400 + 50 * (i % 7)));
   const SimulationModel m = cluster_model(jobs);
@@ -274,6 +293,7 @@ TEST(Sia, BothSolversReportTheirAnswersBelowTheRelaxationsBound) {
     sim.run();
     EXPECT_GT(p.stats().solves, 10u);
     EXPECT_EQ(p.stats().unsolved, 0u);
+    EXPECT_EQ(p.stats().placement_misses, 0u);  // one pool per type: an answer that fits always places
     EXPECT_GT(p.stats().objective, 0);
     EXPECT_LE(p.stats().objective, p.stats().bound + 1e-9 * p.stats().bound);
     EXPECT_EQ(p.warm_program() != nullptr, solver == SiaPolicy::Solver::WarmRelaxation);

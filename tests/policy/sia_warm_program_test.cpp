@@ -4,8 +4,11 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstddef>
 #include <random>
 #include <stdexcept>
+#include <utility>
+#include <vector>
 
 #include "hetsim/policy/rounds/sia_program.hpp"
 #include "hetsim/policy/rounds/sia_warm_program.hpp"
@@ -50,10 +53,11 @@ void expect_feasible(const Program& p, const SiaSolution& s, const SiaProgramOpt
 }  // namespace
 
 TEST(SiaWarmProgram, TheKeptRelaxationHasTheFreshOptimumAsJobsComeAndGo) {
-  // 300 rounds of a program of 20 to 60 jobs on 4 types: each round some jobs leave (those with
-  // basic columns among them, so the kept basis must be mended), some arrive, running jobs move and
-  // their restart discounts drift, capacities change. The warm relaxation's optimum must be the
-  // fresh program's (GLPK from scratch) every round.
+  // 300 rounds of a program of 20 to 60 jobs on 4 types: each round some jobs leave (split and
+  // whole ones alike, so the kept basis loses basic variables), some arrive or come back, running
+  // jobs move and their restart discounts drift, a few keys change their configurations,
+  // capacities change. The warm relaxation's optimum must be the fresh program's (GLPK from
+  // scratch) every round, and the kept program must hold exactly this round's jobs.
   std::mt19937_64 rng(11);
   const std::size_t K = 4;
   Program p;
@@ -62,22 +66,36 @@ TEST(SiaWarmProgram, TheKeptRelaxationHasTheFreshOptimumAsJobsComeAndGo) {
   SiaWarmProgram warm;
   SiaProgramOptions o;
   int fractional_rounds = 0;
+  std::vector<std::pair<uint64_t, SiaJobInput>> gone;  // jobs that left, some of which come back
   for (int round = 0; round < 300; ++round) {
     Program q;
     for (std::size_t j = 0; j < p.jobs.size(); ++j) {
-      if (rng() % 8 == 0) continue;  // leaves
+      if (rng() % 8 == 0) {  // leaves
+        gone.emplace_back(p.keys[j], p.jobs[j]);
+        continue;
+      }
       SiaJobInput job = p.jobs[j];
-      if (rng() % 4 == 0) {
+      if (rng() % 4 == 0 && !job.configs.empty()) {
         job.current = rng() % 3 == 0 ? -1 : static_cast<int>(rng() % job.configs.size());
         job.realloc_factor = job.current < 0 ? 1.0 : 0.2 + 0.8 * static_cast<double>(rng() % 1000) / 1000.0;
       }
+      // Now and then the same key lists other configurations (another count, or the same count on
+      // other types): it must enter anew, not keep columns built for the old ones.
+      if (rng() % 40 == 0) job = random_job(rng, K);
       q.keys.push_back(p.keys[j]);
       q.jobs.push_back(std::move(job));
     }
     const std::size_t target = 20 + rng() % 41;
     while (q.jobs.size() < target) {
+      if (!gone.empty() && rng() % 4 == 0) {  // a key that left comes back
+        const std::size_t g = rng() % gone.size();
+        q.keys.push_back(gone[g].first);
+        q.jobs.push_back(gone[g].second);
+        gone.erase(gone.begin() + static_cast<std::ptrdiff_t>(g));
+        continue;
+      }
       q.keys.push_back(next_key++);
-      q.jobs.push_back(random_job(rng, K));
+      q.jobs.push_back(rng() % 50 == 0 ? SiaJobInput{} : random_job(rng, K));  // some list nothing
     }
     q.capacity.resize(K);
     for (double& c : q.capacity) c = static_cast<double>(rng() % 40);
@@ -90,9 +108,13 @@ TEST(SiaWarmProgram, TheKeptRelaxationHasTheFreshOptimumAsJobsComeAndGo) {
     expect_feasible(q, kept, o);
     if (kept.objective < kept.bound - 1e-9) ++fractional_rounds;
     EXPECT_EQ(warm.rows(), static_cast<int>(K + q.jobs.size()));
+    std::size_t configs = 0;
+    for (const SiaJobInput& job : q.jobs) configs += job.configs.size();
+    EXPECT_EQ(warm.columns(), static_cast<int>(configs));
     p = std::move(q);
   }
-  // The case the rounding is for did occur, and the kept basis was usable (nearly) throughout.
+  // The case the rounding is for did occur, and the kept basis was usable (nearly) throughout
+  // (Clp mends a basis the deletions left short; a cold start is a fresh solve).
   EXPECT_GT(fractional_rounds, 10);
   EXPECT_EQ(warm.stats().failures, 0u);
   EXPECT_LT(warm.stats().cold_starts, 15u);
@@ -149,6 +171,7 @@ TEST(SiaWarmProgram, JobsThatFitNowhereWaitAndBadInputIsRefused) {
   // Once type 0 has the cards, job 0 runs: its column was kept, fixed at 0, and is freed now.
   p.capacity = {8};
   EXPECT_EQ(warm.solve(p.keys, p.jobs, p.capacity, {}).choice, (std::vector<int>{0, -1}));
+  EXPECT_EQ(warm.columns(), 2);
 
   const std::vector<uint64_t> twice{3, 3};
   EXPECT_THROW(warm.solve(twice, p.jobs, p.capacity, {}), std::invalid_argument);
@@ -157,4 +180,27 @@ TEST(SiaWarmProgram, JobsThatFitNowhereWaitAndBadInputIsRefused) {
   SiaProgramOptions bad;
   bad.p = 0;
   EXPECT_THROW(warm.solve(p.keys, p.jobs, p.capacity, bad), std::invalid_argument);
+}
+
+TEST(SiaWarmProgram, ANewSetOfChipTypesStartsAfreshAndAnEmptyProgramIsAnswered) {
+  std::mt19937_64 rng(5);
+  Program p;
+  for (uint64_t k = 0; k < 30; ++k) {
+    p.keys.push_back(k);
+    p.jobs.push_back(random_job(rng, 3));
+  }
+  p.capacity = {9, 14, 6};
+  SiaWarmProgram warm;
+  const SiaProgramOptions o;
+  EXPECT_NEAR(warm.solve(p.keys, p.jobs, p.capacity, o).bound, solve_sia_program(p.jobs, p.capacity, o).bound, 1e-6);
+  p.capacity = {9, 14, 6, 11};  // a fourth type: the same keys, the program rebuilt
+  const SiaSolution four = warm.solve(p.keys, p.jobs, p.capacity, o);
+  EXPECT_NEAR(four.bound, solve_sia_program(p.jobs, p.capacity, o).bound, 1e-6);
+  EXPECT_EQ(warm.rows(), 4 + 30);
+  expect_feasible(p, four, o);
+  const SiaSolution none = warm.solve({}, {}, p.capacity, o);
+  EXPECT_TRUE(none.solved);
+  EXPECT_TRUE(none.choice.empty());
+  EXPECT_EQ(warm.rows(), 4);
+  EXPECT_EQ(warm.columns(), 0);
 }

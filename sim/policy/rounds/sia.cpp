@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <numeric>
+#include <stdexcept>
 
 #include "hetsim/core/rng.hpp"
 #include "hetsim/policy/placement/context_input.hpp"
@@ -21,7 +22,12 @@ std::vector<uint32_t> sia_gang_sizes(uint32_t per_server, uint32_t max_cards) {
 }
 
 SiaPolicy::SiaPolicy(Options o) : o_(std::move(o)) {
-  if (o_.solver == Solver::WarmRelaxation) warm_ = std::make_unique<SiaWarmProgram>();
+  if (o_.solver == Solver::WarmRelaxation) {
+    // The agnostic program lists each job's configurations in a fresh random type order every
+    // round and breaks ties by it; a kept basis would break them by its pivoting order instead.
+    if (!o_.aware) throw std::invalid_argument("sia: solver=warm-relaxation needs aware=true");
+    warm_ = std::make_unique<SiaWarmProgram>();
+  }
 }
 
 std::string SiaPolicy::name() const {

@@ -156,7 +156,7 @@ SiaSolution solve_sia_program(std::span<const SiaJobInput> jobs, std::span<const
   }
   std::vector<double> x;
   double objective = 0;
-  // The relaxation first: a vertex has at most one fractional job per chip type (the only coupling
+  // The relaxation first: a vertex has at most as many fractional jobs as chip types (the only coupling
   // rows), so it is nearly integral; when it is integral it is the optimum.
   if (lp.maximize_relaxation(x, objective) != LinearProgram::Status::Optimal) {
     for (std::size_t j = 0; j < jobs.size(); ++j) out.choice[j] = jobs[j].current;

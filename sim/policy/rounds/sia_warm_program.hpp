@@ -34,9 +34,10 @@ class SiaWarmProgram {
   SiaWarmProgram(const SiaWarmProgram&) = delete;
   SiaWarmProgram& operator=(const SiaWarmProgram&) = delete;
 
-  // keys[j]: a stable identity of job j across rounds (its JobId); a key must list the same
-  // configurations (type, cards, goodput), in the same order, every round it appears: they are
-  // read when the key enters. Same answer shape as solve_sia_program; nodes is always 0.
+  // keys[j]: a stable identity of job j across rounds (its JobId). A key whose configurations'
+  // types or gang sizes differ from those it entered with (their number, order or values) is
+  // taken as a new job; goodputs are read when a key enters and must not change under it. Same
+  // answer shape as solve_sia_program; nodes is always 0.
   SiaSolution solve(std::span<const uint64_t> keys, std::span<const SiaJobInput> jobs, std::span<const double> capacity,
                     const SiaProgramOptions& o);
 
@@ -63,9 +64,11 @@ class SiaWarmProgram {
     double gain = 0;         // its coefficient as last computed
     double obj = 0, hi = 0;  // the coefficient and upper bound the LP holds (0, 0 while unusable)
     uint32_t type = 0;       // its capacity row (types_: none)
+    uint32_t cards = 0;      // with type: the configuration the column was built for
   };
   void reset(std::size_t types);
-  // Removes the entries not kept (keep is indexed like entries_), keeping the basis square.
+  // Removes the entries not kept (keep is indexed like entries_) and guesses slacks for the
+  // basic variables they took.
   void drop(const std::vector<bool>& keep);
   int solve_lp(bool cold);  // 0: optimal
 
