@@ -131,9 +131,15 @@ static const bool kRegistered = [] {
         ->Iterations(1)
         ->Unit(benchmark::kMillisecond);
   };
-  for (const std::string& name : builtin_policy_registry().names()) add(name, name, {});
-  // Parameters that change a policy's cost by design (docs/policies.md).
-  add("themis:program=grouped", "themis", {{"program", "grouped"}});
-  add("sia:solver=warm-relaxation", "sia", {{"solver", "warm-relaxation"}});
+  const PolicyRegistry reg = builtin_policy_registry();  // entries() points into it: keep it alive
+  for (const PolicyEntry* e : reg.entries()) {
+    add(e->name, e->name, {});
+    // Parameters that run other code of the policy's, at another cost by design (docs/policies.md).
+    for (const auto& params : e->code_variants) {
+      std::string label = e->name;
+      for (const auto& [key, value] : params) label += (label == e->name ? ":" : ",") + key + "=" + value;
+      add(label, e->name, params);
+    }
+  }
   return true;
 }();

@@ -263,7 +263,8 @@ void register_builtin_policies(PolicyRegistry& r) {
         if (v.get_choice("program") == "grouped") o.finish_time_search = FinishTimeSearch::Grouped;
         return std::make_unique<GavelPolicy>(o);
       },
-      true});
+      true,
+      {{{"program", "grouped"}}}});
   r.add(PolicyEntry{
       "sia",
       "Sia: every round an integer program picks each job's chip type and (elastic jobs) gang size, maximising "
@@ -307,7 +308,8 @@ void register_builtin_policies(PolicyRegistry& r) {
         o.gangs = gangs_of(v);
         return std::make_unique<SiaPolicy>(o);
       },
-      true});
+      true,
+      {{{"solver", "warm-relaxation"}}}});
 }
 
 }  // namespace hetsim

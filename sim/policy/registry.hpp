@@ -21,6 +21,10 @@ struct PolicyEntry {
   // Starts and preemptions happen at round boundaries (gavel, themis, sia), not as soon as cards
   // allow: tests that time a start exactly take only the policies without rounds.
   bool decides_in_rounds = false;
+  // Parameter sets that switch the policy to other code of its own (another program or solver,
+  // docs/policies.md), such as themis' program=grouped: the scheduling-pass benchmark and the tests
+  // that must hold under every policy run each of them as well.
+  std::vector<std::map<std::string, std::string>> code_variants = {};
 };
 
 class PolicyRegistry {

@@ -94,3 +94,18 @@ TEST(PolicyRegistry, UnknownNamesAndBadParametersAreClearErrors) {
     for (const auto& d : e->params) EXPECT_FALSE(d.description.empty()) << e->name << "." << d.name;
   }
 }
+
+TEST(PolicyRegistry, CodeVariantsAreValidRequestsForOtherCode) {
+  // A code variant the scheduling-pass benchmark and the every-policy tests run is a valid request
+  // that builds another policy than the defaults (its name says so), not a misspelt or idle one.
+  const PolicyRegistry reg = builtin_policy_registry();
+  std::size_t variants = 0;
+  for (const auto* e : reg.entries()) {
+    for (const auto& variant : e->code_variants) {
+      EXPECT_TRUE(reg.check(e->name, variant).empty()) << e->name;
+      EXPECT_NE(reg.create(e->name, variant)->name(), reg.create(e->name, {})->name()) << e->name;
+      ++variants;
+    }
+  }
+  EXPECT_GE(variants, 2u);  // themis' grouped program and sia's warm relaxation at least
+}

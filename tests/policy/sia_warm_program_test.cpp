@@ -17,7 +17,7 @@ using namespace hetsim;
 
 namespace {
 struct Program {
-  std::vector<uint64_t> keys;
+  std::vector<JobId> keys;
   std::vector<SiaJobInput> jobs;
   std::vector<double> capacity;
 };
@@ -62,11 +62,11 @@ TEST(SiaWarmProgram, TheKeptRelaxationHasTheFreshOptimumAsJobsComeAndGo) {
   const std::size_t K = 4;
   Program p;
   p.capacity.assign(K, 0);
-  uint64_t next_key = 0;
+  JobId next_key = 0;
   SiaWarmProgram warm;
   SiaProgramOptions o;
   int fractional_rounds = 0;
-  std::vector<std::pair<uint64_t, SiaJobInput>> gone;  // jobs that left, some of which come back
+  std::vector<std::pair<JobId, SiaJobInput>> gone;  // jobs that left, some of which come back
   for (int round = 0; round < 300; ++round) {
     Program q;
     for (std::size_t j = 0; j < p.jobs.size(); ++j) {
@@ -124,7 +124,7 @@ TEST(SiaWarmProgram, AnUnchangedProgramIsAnsweredFromTheKeptBasisWithoutAPivot) 
   std::mt19937_64 rng(3);
   Program p;
   p.capacity = {12, 20, 7};
-  for (uint64_t k = 0; k < 40; ++k) {
+  for (JobId k = 0; k < 40; ++k) {
     p.keys.push_back(100 + 3 * k);
     p.jobs.push_back(random_job(rng, 3));
   }
@@ -173,9 +173,9 @@ TEST(SiaWarmProgram, JobsThatFitNowhereWaitAndBadInputIsRefused) {
   EXPECT_EQ(warm.solve(p.keys, p.jobs, p.capacity, {}).choice, (std::vector<int>{0, -1}));
   EXPECT_EQ(warm.columns(), 2);
 
-  const std::vector<uint64_t> twice{3, 3};
+  const std::vector<JobId> twice{3, 3};
   EXPECT_THROW(warm.solve(twice, p.jobs, p.capacity, {}), std::invalid_argument);
-  const std::vector<uint64_t> one{3};
+  const std::vector<JobId> one{3};
   EXPECT_THROW(warm.solve(one, p.jobs, p.capacity, {}), std::invalid_argument);
   SiaProgramOptions bad;
   bad.p = 0;
@@ -185,7 +185,7 @@ TEST(SiaWarmProgram, JobsThatFitNowhereWaitAndBadInputIsRefused) {
 TEST(SiaWarmProgram, ANewSetOfChipTypesStartsAfreshAndAnEmptyProgramIsAnswered) {
   std::mt19937_64 rng(5);
   Program p;
-  for (uint64_t k = 0; k < 30; ++k) {
+  for (JobId k = 0; k < 30; ++k) {
     p.keys.push_back(k);
     p.jobs.push_back(random_job(rng, 3));
   }

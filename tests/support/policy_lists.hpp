@@ -13,10 +13,15 @@ namespace hetsim::test {
 // Every registered policy, by name.
 inline std::vector<std::string> every_policy() { return builtin_policy_registry().names(); }
 
-// Parameters that switch a policy to other code of its own (another program or solver,
-// docs/policies.md): a test that must hold under every policy runs these as well.
+// The parameter sets the registry lists as switching a policy to other code of its own
+// (PolicyEntry::code_variants): a test that must hold under every policy runs these as well.
 inline std::vector<std::pair<std::string, std::map<std::string, std::string>>> code_variants() {
-  return {{"themis", {{"program", "grouped"}}}, {"sia", {{"solver", "warm-relaxation"}}}};
+  const PolicyRegistry reg = builtin_policy_registry();
+  std::vector<std::pair<std::string, std::map<std::string, std::string>>> out;
+  for (const PolicyEntry* e : reg.entries()) {
+    for (const auto& params : e->code_variants) out.emplace_back(e->name, params);
+  }
+  return out;
 }
 
 // The policies that decide in rounds (starts and preemptions at round boundaries).

@@ -188,8 +188,7 @@ void SiaPolicy::run_round(SchedulingContext& ctx) {
   }
   SiaSolution sol;
   if (warm_ != nullptr) {
-    const std::vector<uint64_t> keys(ids.begin(), ids.end());
-    sol = warm_->solve(keys, input, capacity, o_.program);
+    sol = warm_->solve(ids, input, capacity, o_.program);
   } else {
     sol = solve_sia_program(input, capacity, o_.program);
   }

@@ -108,7 +108,7 @@ int SiaWarmProgram::solve_lp(bool cold) {
   return lp_->status();
 }
 
-SiaSolution SiaWarmProgram::solve(std::span<const uint64_t> keys, std::span<const SiaJobInput> jobs,
+SiaSolution SiaWarmProgram::solve(std::span<const JobId> keys, std::span<const SiaJobInput> jobs,
                                   std::span<const double> capacity, const SiaProgramOptions& o) {
   check_sia_options(o);
   if (keys.size() != jobs.size()) throw std::invalid_argument("SiaWarmProgram::solve: one key per job");
@@ -123,8 +123,8 @@ SiaSolution SiaWarmProgram::solve(std::span<const uint64_t> keys, std::span<cons
   for (std::size_t i = 1; i < by_key_.size(); ++i) {
     if (by_key_[i].first == by_key_[i - 1].first) throw std::invalid_argument("SiaWarmProgram::solve: a key twice");
   }
-  const auto input_of = [&](uint64_t key) -> std::size_t {
-    const auto it = std::lower_bound(by_key_.begin(), by_key_.end(), std::pair<uint64_t, std::size_t>{key, 0});
+  const auto input_of = [&](JobId key) -> std::size_t {
+    const auto it = std::lower_bound(by_key_.begin(), by_key_.end(), std::pair<JobId, std::size_t>{key, 0});
     return it != by_key_.end() && it->first == key ? it->second : SIZE_MAX;
   };
   // The columns of a kept job hold its configurations' cards in their capacity rows, so a job

@@ -21,6 +21,7 @@
 #include <utility>
 #include <vector>
 
+#include "hetsim/model/ids.hpp"
 #include "hetsim/policy/rounds/sia_program.hpp"
 
 class ClpSimplex;
@@ -34,11 +35,11 @@ class SiaWarmProgram {
   SiaWarmProgram(const SiaWarmProgram&) = delete;
   SiaWarmProgram& operator=(const SiaWarmProgram&) = delete;
 
-  // keys[j]: a stable identity of job j across rounds (its JobId). A key whose configurations'
+  // keys[j]: job j's id, its identity across rounds. A key whose configurations'
   // types or gang sizes differ from those it entered with (their number, order or values) is
   // taken as a new job; goodputs are read when a key enters and must not change under it. Same
   // answer shape as solve_sia_program; nodes is always 0.
-  SiaSolution solve(std::span<const uint64_t> keys, std::span<const SiaJobInput> jobs, std::span<const double> capacity,
+  SiaSolution solve(std::span<const JobId> keys, std::span<const SiaJobInput> jobs, std::span<const double> capacity,
                     const SiaProgramOptions& o);
 
   struct Stats {
@@ -53,7 +54,7 @@ class SiaWarmProgram {
 
  private:
   struct Entry {
-    uint64_t key = 0;
+    JobId key = 0;
     uint32_t configs = 0;
     // What its gains were computed for (a waiting job's never change; a running job's drift).
     int current = -2;
@@ -73,11 +74,11 @@ class SiaWarmProgram {
   int solve_lp(bool cold);  // 0: optimal
 
   std::unique_ptr<ClpSimplex> lp_;
-  std::size_t types_ = 0;        // capacity rows 0..types_-1; job rows follow, in entries_ order
-  std::vector<Entry> entries_;   // jobs in row order; their columns are contiguous, in this order
-  std::vector<Column> columns_;  // in LP order
-  SiaProgramOptions gains_for_;  // the options the kept gains were computed with
-  std::vector<std::pair<uint64_t, std::size_t>> by_key_;  // this round's (key, job), by key
+  std::size_t types_ = 0;                              // capacity rows 0..types_-1; job rows follow, in entries_ order
+  std::vector<Entry> entries_;                         // jobs in row order; their columns are contiguous, in this order
+  std::vector<Column> columns_;                        // in LP order
+  SiaProgramOptions gains_for_;                        // the options the kept gains were computed with
+  std::vector<std::pair<JobId, std::size_t>> by_key_;  // this round's (key, job), by key
   Stats stats_;
 };
 
