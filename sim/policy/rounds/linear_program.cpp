@@ -47,9 +47,6 @@ void count_nodes(glp_tree* tree, void* info) {
   }
 }
 
-struct ProbDeleter {
-  void operator()(glp_prob* p) const { glp_delete_prob(p); }
-};
 }  // namespace
 
 const char* lp_status_name(LinearProgram::Status s) {
@@ -73,6 +70,7 @@ int LinearProgram::add_var(double lo, double hi, double obj) {
   lo_.push_back(lo);
   hi_.push_back(hi);
   obj_.push_back(obj);
+  kept_.reset();
   return static_cast<int>(lo_.size()) - 1;
 }
 
@@ -86,6 +84,7 @@ void LinearProgram::set_objective(int col, double obj) {
   if (col < 0 || col >= vars() || !std::isfinite(obj))
     throw std::invalid_argument("LinearProgram::set_objective: bad column or value");
   obj_[static_cast<std::size_t>(col)] = obj;
+  kept_.reset();
 }
 
 void LinearProgram::add_row(std::span<const std::pair<int, double>> terms, double lo, double hi) {
@@ -100,9 +99,11 @@ void LinearProgram::add_row(std::span<const std::pair<int, double>> terms, doubl
   start_.push_back(static_cast<int>(col_.size()));
   row_lo_.push_back(lo);
   row_hi_.push_back(hi);
+  kept_.reset();
 }
 
 void LinearProgram::clear() {
+  kept_.reset();
   lo_.clear(), hi_.clear(), obj_.clear(), integer_.clear(), mip_start_.clear();
   row_lo_.clear(), row_hi_.clear();
   start_.clear(), col_.clear(), coef_.clear();
@@ -137,60 +138,110 @@ void LinearProgram::load(glp_prob* p) const {
   }
 }
 
-LinearProgram::Status LinearProgram::solve(std::vector<double>& x, double& objective, bool relax) const {
-  glp_term_out(GLP_OFF);  // GLPK's terminal output is per thread and on by default (its scaler talks)
-  std::unique_ptr<glp_prob, ProbDeleter> p(glp_create_prob());
-  const int n = vars();
-  if (n == 0) {
-    x.clear();
-    objective = 0;
-    return Status::Optimal;
-  }
-  load(p.get());
+namespace {
+// The simplex on a loaded program, as every solve runs it.
+LinearProgram::Status run_simplex(glp_prob* p, int it_lim) {
   glp_smcp parm;
   glp_init_smcp(&parm);
   parm.msg_lev = GLP_MSG_OFF;
   // No presolver: GLPK's accepted programs that violated a row by 5e-4 (tests/policy/allocation_test.cpp,
   // finish-time fairness near its optimum); the plain simplex on a scaled program reports NOFEAS.
   parm.presolve = GLP_OFF;
-  if (it_lim_ > 0) parm.it_lim = it_lim_;
-  glp_scale_prob(p.get(), GLP_SF_AUTO);
-  const int rc = glp_simplex(p.get(), &parm);
-  if (rc == GLP_ENOPFS) return Status::Infeasible;
-  if (rc == GLP_ENODFS) return Status::Unbounded;
-  if (rc != 0) return Status::Failed;
-  const int st = glp_get_status(p.get());
-  if (st == GLP_NOFEAS) return Status::Infeasible;
-  if (st == GLP_UNBND) return Status::Unbounded;
-  if (st != GLP_OPT) return Status::Failed;
+  if (it_lim > 0) parm.it_lim = it_lim;
+  glp_scale_prob(p, GLP_SF_AUTO);
+  const int rc = glp_simplex(p, &parm);
+  if (rc == GLP_ENOPFS) return LinearProgram::Status::Infeasible;
+  if (rc == GLP_ENODFS) return LinearProgram::Status::Unbounded;
+  if (rc != 0) return LinearProgram::Status::Failed;
+  const int st = glp_get_status(p);
+  if (st == GLP_NOFEAS) return LinearProgram::Status::Infeasible;
+  if (st == GLP_UNBND) return LinearProgram::Status::Unbounded;
+  if (st != GLP_OPT) return LinearProgram::Status::Failed;
+  return LinearProgram::Status::Optimal;
+}
+}  // namespace
+
+void LinearProgram::GlpkDeleter::operator()(glp_prob* p) const { glp_delete_prob(p); }
+
+LinearProgram::Status LinearProgram::relax_into(glp_prob* p, std::vector<double>& x, double& objective) const {
+  load(p);
+  const Status status = run_simplex(p, it_lim_);
+  if (status != Status::Optimal) return status;
+  const int n = vars();
   x.resize(static_cast<std::size_t>(n));
-  if (!integer_.empty() && !relax) {
-    for (int c : integer_) glp_set_col_kind(p.get(), c + 1, GLP_IV);
-    glp_iocp iparm;
-    glp_init_iocp(&iparm);
-    iparm.msg_lev = GLP_MSG_OFF;
-    iparm.mip_gap = mip_gap_;
-    // Branch on the most fractional column: GLPK's default (Driebeck-Tomlin) evaluates a simplex
-    // tableau row per candidate at every node, which dominated the Sia program's profile.
-    iparm.br_tech = GLP_BR_MFV;
-    NodeBudget budget{mip_node_limit_, 0, false,
-                      mip_start_.size() == static_cast<std::size_t>(n) ? &mip_start_ : nullptr, false};
-    iparm.cb_func = count_nodes;
-    iparm.cb_info = &budget;
-    const int irc = glp_intopt(p.get(), &iparm);
-    mip_nodes_ = budget.nodes;
-    mip_stopped_ = budget.stopped;
-    if (irc != 0 && irc != GLP_EMIPGAP && irc != GLP_ESTOP) return Status::Failed;
-    const int ist = glp_mip_status(p.get());
-    if (ist == GLP_NOFEAS) return Status::Infeasible;
-    if (ist != GLP_OPT && ist != GLP_FEAS) return Status::Failed;
-    for (int c = 0; c < n; ++c) x[static_cast<std::size_t>(c)] = glp_mip_col_val(p.get(), c + 1);
-    objective = glp_mip_obj_val(p.get());
+  for (int c = 0; c < n; ++c) x[static_cast<std::size_t>(c)] = glp_get_col_prim(p, c + 1);
+  objective = glp_get_obj_val(p);
+  return Status::Optimal;
+}
+
+LinearProgram::Status LinearProgram::branch(glp_prob* p, std::vector<double>& x, double& objective) const {
+  const int n = vars();
+  x.resize(static_cast<std::size_t>(n));
+  for (int c : integer_) glp_set_col_kind(p, c + 1, GLP_IV);
+  glp_iocp iparm;
+  glp_init_iocp(&iparm);
+  iparm.msg_lev = GLP_MSG_OFF;
+  iparm.mip_gap = mip_gap_;
+  // Branch on the most fractional column: GLPK's default (Driebeck-Tomlin) evaluates a simplex
+  // tableau row per candidate at every node, which dominated the Sia program's profile.
+  iparm.br_tech = GLP_BR_MFV;
+  NodeBudget budget{mip_node_limit_, 0, false, mip_start_.size() == static_cast<std::size_t>(n) ? &mip_start_ : nullptr,
+                    false};
+  iparm.cb_func = count_nodes;
+  iparm.cb_info = &budget;
+  const int irc = glp_intopt(p, &iparm);
+  mip_nodes_ = budget.nodes;
+  mip_stopped_ = budget.stopped;
+  if (irc != 0 && irc != GLP_EMIPGAP && irc != GLP_ESTOP) return Status::Failed;
+  const int ist = glp_mip_status(p);
+  if (ist == GLP_NOFEAS) return Status::Infeasible;
+  if (ist != GLP_OPT && ist != GLP_FEAS) return Status::Failed;
+  for (int c = 0; c < n; ++c) x[static_cast<std::size_t>(c)] = glp_mip_col_val(p, c + 1);
+  objective = glp_mip_obj_val(p);
+  return Status::Optimal;
+}
+
+LinearProgram::Status LinearProgram::solve(std::vector<double>& x, double& objective, bool relax) const {
+  glp_term_out(GLP_OFF);  // GLPK's terminal output is per thread and on by default (its scaler talks)
+  if (vars() == 0) {
+    x.clear();
+    objective = 0;
     return Status::Optimal;
   }
-  for (int c = 0; c < n; ++c) x[static_cast<std::size_t>(c)] = glp_get_col_prim(p.get(), c + 1);
-  objective = glp_get_obj_val(p.get());
-  return Status::Optimal;
+  std::unique_ptr<glp_prob, GlpkDeleter> p(glp_create_prob());
+  const Status status = relax_into(p.get(), x, objective);
+  if (status != Status::Optimal || relax || integer_.empty()) return status;
+  return branch(p.get(), x, objective);
+}
+
+LinearProgram::Status LinearProgram::maximize_relaxation_kept(std::vector<double>& x, double& objective) {
+  glp_term_out(GLP_OFF);
+  kept_.reset();
+  if (vars() == 0) {
+    x.clear();
+    objective = 0;
+    return Status::Optimal;
+  }
+  std::unique_ptr<glp_prob, GlpkDeleter> p(glp_create_prob());
+  const Status status = relax_into(p.get(), x, objective);
+  if (status == Status::Optimal) kept_ = std::move(p);
+  return status;
+}
+
+LinearProgram::Status LinearProgram::maximize_from_kept(std::vector<double>& x, double& objective) {
+  if (kept_ == nullptr) {
+    if (vars() == 0) return maximize(x, objective);
+    throw std::logic_error("LinearProgram::maximize_from_kept: no relaxation kept");
+  }
+  std::unique_ptr<glp_prob, GlpkDeleter> p = std::move(kept_);
+  if (integer_.empty()) {
+    const int n = vars();
+    x.resize(static_cast<std::size_t>(n));
+    for (int c = 0; c < n; ++c) x[static_cast<std::size_t>(c)] = glp_get_col_prim(p.get(), c + 1);
+    objective = glp_get_obj_val(p.get());
+    return Status::Optimal;
+  }
+  return branch(p.get(), x, objective);
 }
 
 WarmSimplex::WarmSimplex(const LinearProgram& lp) {

@@ -6,6 +6,7 @@
 // deterministic too (no time limit: a time limit would make the answer depend on the machine).
 #include <cstdint>
 #include <limits>
+#include <memory>
 #include <span>
 #include <utility>
 #include <vector>
@@ -49,12 +50,25 @@ class LinearProgram {
   Status maximize(std::vector<double>& x, double& objective) const { return solve(x, objective, false); }
   // The same with every integer column relaxed to a continuous one.
   Status maximize_relaxation(std::vector<double>& x, double& objective) const { return solve(x, objective, true); }
+  // The relaxation as maximize_relaxation() gives it, with GLPK's solved problem kept, so that
+  // maximize_from_kept() then runs branch and bound from it: the answers of maximize_relaxation()
+  // followed by maximize() (whose first step is that same relaxation, solved the same way), with the
+  // relaxation solved once. Any change to the program drops what is kept; so does
+  // maximize_from_kept(), which uses it up.
+  Status maximize_relaxation_kept(std::vector<double>& x, double& objective);
+  Status maximize_from_kept(std::vector<double>& x, double& objective);
   void clear();
 
  private:
   friend class WarmSimplex;
   Status solve(std::vector<double>& x, double& objective, bool relax) const;
+  Status relax_into(glp_prob* p, std::vector<double>& x, double& objective) const;
+  Status branch(glp_prob* p, std::vector<double>& x, double& objective) const;
   void load(glp_prob* p) const;  // columns, rows and matrix into an empty GLPK problem
+  struct GlpkDeleter {
+    void operator()(glp_prob* p) const;
+  };
+  std::unique_ptr<glp_prob, GlpkDeleter> kept_;  // see maximize_relaxation_kept()
   std::vector<double> lo_, hi_, obj_;
   std::vector<int> integer_;  // integer columns
   double mip_gap_ = 0;

@@ -158,7 +158,8 @@ SiaSolution solve_sia_program(std::span<const SiaJobInput> jobs, std::span<const
   double objective = 0;
   // The relaxation first: a vertex has at most as many fractional jobs as chip types (the only coupling
   // rows), so it is nearly integral; when it is integral it is the optimum.
-  if (lp.maximize_relaxation(x, objective) != LinearProgram::Status::Optimal) {
+  // Kept in GLPK: branch and bound continues from this very relaxation rather than solving it again.
+  if (lp.maximize_relaxation_kept(x, objective) != LinearProgram::Status::Optimal) {
     for (std::size_t j = 0; j < jobs.size(); ++j) out.choice[j] = jobs[j].current;
     return out;
   }
@@ -175,7 +176,7 @@ SiaSolution solve_sia_program(std::span<const SiaJobInput> jobs, std::span<const
       objective = rounded;
     } else {
       lp.set_mip_start(start);
-      const LinearProgram::Status status = lp.maximize(x, objective);
+      const LinearProgram::Status status = lp.maximize_from_kept(x, objective);
       out.nodes = lp.mip_nodes();
       out.node_limited = lp.mip_stopped();
       if (status != LinearProgram::Status::Optimal) {  // the rounded start is feasible: keep it
