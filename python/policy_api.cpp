@@ -4,6 +4,7 @@
 #include <pybind11/numpy.h>
 #include <pybind11/stl.h>
 
+#include <cmath>
 #include <cstdint>
 #include <cstdlib>
 #include <map>
@@ -52,6 +53,12 @@ class Policy:
         """Decide for one scheduling pass: call view.start(...) and friends, or return a list of
         hetsim.Start / hetsim.Preempt / hetsim.WakeAt, applied in order when it returns."""
         raise NotImplementedError(f"{type(self).__name__}.schedule(view) is not written")
+
+    def counters(self):
+        """Figures about the policy's own work, asked once after the run and written to
+        summary.json's policy_stats in this order: a dict of name -> int (a count) or float.
+        Deterministic figures only (no wall time). The default reports none."""
+        return {}
 
 class Start:
     """Start `job`: anywhere its request allows (chip None), on chip type `chip` (an id in
@@ -348,6 +355,39 @@ class PythonPolicy final : public ViewPolicy {
   }
   std::string name() const override { return name_; }
   bool preemptive() const override { return preemptive_; }
+  std::vector<NamedCounter> counters() const override {
+    py::gil_scoped_acquire gil;
+    const auto refuse = [&](const std::string& why) {
+      return PythonPolicyError("policy '" + name_ + "': counters() " + why);
+    };
+    py::object result;
+    try {
+      result = obj_.attr("counters")();
+    } catch (py::error_already_set& e) {
+      throw PythonPolicyError("policy '" + name_ + "': counters() raised:\n" + format_python_error(e));
+    }
+    if (!py::isinstance<py::dict>(result))
+      throw refuse("must return a dict of name -> int or float, not " + py::repr(result).cast<std::string>());
+    std::vector<NamedCounter> out;
+    for (const auto& [key, value] : result.cast<py::dict>()) {
+      if (!py::isinstance<py::str>(key)) throw refuse("names are strings, not " + py::repr(key).cast<std::string>());
+      const std::string name = key.cast<std::string>();
+      // bool is an int in Python: refused, as a flag is not a figure.
+      if (py::isinstance<py::bool_>(value) || !(py::isinstance<py::int_>(value) || py::isinstance<py::float_>(value)))
+        throw refuse("'" + name + "' is " + py::repr(value).cast<std::string>() + ", not an int or a float");
+      if (py::isinstance<py::int_>(value)) {
+        // Held as a double: integers beyond 2^53 would lose their last digits.
+        const double v = value.cast<double>();
+        if (!(std::abs(v) <= 9007199254740992.0)) throw refuse("'" + name + "' is beyond 2^53");
+        out.push_back({name, v, true});
+      } else {
+        const double v = value.cast<double>();
+        if (!std::isfinite(v)) throw refuse("'" + name + "' is not finite");
+        out.push_back({name, v, false});
+      }
+    }
+    return out;
+  }
 
  protected:
   void decide(SchedulingView& view) override {

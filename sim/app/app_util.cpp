@@ -133,6 +133,7 @@ RunInfo run_info(const std::string& scenario, uint64_t seed, const std::string& 
   info.wall_s = res.wall_s;
   info.planner_calls = sim.mixing_stats().planner_calls;
   info.planner_s = sim.mixing_stats().planner_s;
+  info.policy_stats = sim.policy_counters();
   return info;
 }
 

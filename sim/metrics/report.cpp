@@ -324,6 +324,21 @@ nlohmann::ordered_json summary_json(const ReportInputs& in, const Billing& bill)
   s["staging"] = staging_json(in);
   s["failures"] = failures_json(in, s["jobs"]["failed"].get<uint64_t>(), losses);
   s["cost"] = cost_json(in, bill);
+  // Only where the policy reports any, so that the summaries of every other run keep their bytes.
+  if (!in.info->policy_stats.empty()) {
+    nlohmann::ordered_json stats = nlohmann::ordered_json::object();
+    for (const NamedCounter& counter : in.info->policy_stats) {
+      // A name twice would keep the last value silently: a bug in the policy that reports them.
+      if (stats.contains(counter.name))
+        throw std::logic_error("policy_stats: the counter '" + counter.name + "' twice");
+      if (counter.integer) {
+        stats[counter.name] = static_cast<int64_t>(std::llround(counter.value));
+      } else {
+        stats[counter.name] = r9(counter.value);
+      }
+    }
+    s["policy_stats"] = std::move(stats);
+  }
   s["engine"] = engine_json(in);
   return s;
 }

@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "hetsim/core/named_counter.hpp"
 #include "hetsim/metrics/billing.hpp"
 #include "hetsim/metrics/collector.hpp"
 #include "hetsim/metrics/job_columns.hpp"
@@ -26,8 +27,9 @@ struct RunInfo {
   double horizon_s = 0;
   uint64_t events = 0;
   double wall_s = 0;
-  uint64_t planner_calls = 0;  // mixed-training planner runs (cache misses)
-  double planner_s = 0;        // wall time inside them
+  uint64_t planner_calls = 0;              // mixed-training planner runs (cache misses)
+  double planner_s = 0;                    // wall time inside them
+  std::vector<NamedCounter> policy_stats;  // the policy's own counters (Policy::counters)
 };
 
 struct ReportInputs {

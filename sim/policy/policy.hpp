@@ -3,7 +3,9 @@
 // arrive and leave, then schedule() once per simulated instant at which something changed.
 #include <stdexcept>
 #include <string>
+#include <vector>
 
+#include "hetsim/core/named_counter.hpp"
 #include "hetsim/model/ids.hpp"
 #include "hetsim/policy/scheduling_context.hpp"
 
@@ -27,6 +29,10 @@ class Policy {
   // it is treated as a new submission with its original id (so arrival order is kept). A job
   // killed for the last time ends instead: on_end.
   virtual void on_requeue(const SchedulingContext& ctx, JobId id) { on_submit(ctx, id); }
+  // Figures about the policy's own work after the run (rounds, solves, solver iterations, the sum
+  // of its objectives): summary.json's "policy_stats", in this order. Deterministic figures only.
+  // None by default, and then summary.json has no "policy_stats".
+  virtual std::vector<NamedCounter> counters() const { return {}; }
 };
 
 // Thrown by the driver when a policy makes an invalid decision: a bug in the policy.

@@ -102,6 +102,8 @@ class Simulation final : public SchedulingContext {
   const Cluster& live_cluster() const { return cluster_; }
   // Whether the policy read true job lengths (Policy::oracle): summary.json's "policy_oracle".
   bool policy_is_oracle() const { return policy_.oracle(); }
+  // The policy's own counters (Policy::counters): summary.json's "policy_stats".
+  std::vector<NamedCounter> policy_counters() const { return policy_.counters(); }
 
   // Invariant checking (sim/run/invariants.hpp): after every decision and completion, and a full
   // recount at every metrics sample and at the end; a failure throws InvariantViolation. On by

@@ -55,6 +55,11 @@ TEST(Cli, GavelToyRunsOnMeasuredThroughputsDeterministically) {
   EXPECT_EQ(j["policy"], "gavel[max-min,first-fit]");
   EXPECT_EQ(j["jobs"]["completed"], 400);
   EXPECT_GT(j["preemption"]["preemptions"].get<int>(), 0);  // rounds move jobs between chip types
+  const auto& ps = j["policy_stats"];                       // its own counters
+  EXPECT_GT(ps["rounds"].get<int>(), 0);
+  EXPECT_GT(ps["recomputes"].get<int>(), 0);
+  EXPECT_GE(ps["lp_solves"].get<int>(), ps["recomputes"].get<int>());
+  EXPECT_EQ(ps["unsolved"].get<int>(), 0);
   fs::remove_all(a);
   fs::remove_all(b);
 }
@@ -74,12 +79,39 @@ TEST(Cli, SiaResizesElasticJobsDeterministically) {
   EXPECT_GT(j["elastic"]["jobs"].get<int>(), 0);
   EXPECT_GT(j["elastic"]["jobs_resized"].get<int>(), 0);
   EXPECT_GT(j["preemption"]["preemptions"].get<int>(), 0);
+  // Its own counters (summary.json "policy_stats"), the same twice: every round solved, the
+  // answers below the relaxations' bound, some rounds searched.
+  auto jb = nlohmann::json::parse(slurp(b / "summary.json"));
+  auto ja = j;
+  ja.erase("engine"), jb.erase("engine");
+  EXPECT_EQ(ja, jb);
+  const auto& ps = j["policy_stats"];
+  EXPECT_GT(ps["rounds"].get<int>(), 100);
+  EXPECT_EQ(ps["solves"], ps["rounds"]);
+  EXPECT_EQ(ps["unsolved"].get<int>(), 0);
+  EXPECT_GT(ps["bound_sum"].get<double>(), 0);
+  EXPECT_LE(ps["objective_sum"].get<double>(), ps["bound_sum"].get<double>() + 1e-6);
+  EXPECT_GT(ps["searches"].get<int>(), 0);
+  EXPECT_LE(ps["searches"].get<int>(), ps["rounds"].get<int>());
+  EXPECT_GE(ps["search_nodes"].get<int>(), ps["searches"].get<int>());
+  EXPECT_FALSE(ps.contains("simplex_iterations"));
+  const fs::path w = fresh_dir("sia-warm");
+  const Out ow = run(cmd + w.string() + " --policy sia:solver=warm-relaxation");
+  ASSERT_EQ(ow.code, 0) << ow.text;
+  const auto jw = nlohmann::json::parse(slurp(w / "summary.json"));
+  const auto& pw = jw["policy_stats"];
+  EXPECT_GT(pw["simplex_iterations"].get<int>(), 0);
+  EXPECT_EQ(pw["solver_failures"].get<int>(), 0);
+  EXPECT_LE(pw["objective_sum"].get<double>(), pw["bound_sum"].get<double>() + 1e-6);
+  EXPECT_FALSE(pw.contains("searches"));
+  fs::remove_all(w);
   const Out o3 =
       run("run scenarios/repro/sia-elastic.yaml --quiet --set scenario.horizon=12h --policy las --out " + c.string());
   ASSERT_EQ(o3.code, 0) << o3.text;
   const auto l = nlohmann::json::parse(slurp(c / "summary.json"));
   EXPECT_EQ(l["elastic"]["jobs"], j["elastic"]["jobs"]);
   EXPECT_EQ(l["elastic"]["jobs_resized"].get<int>(), 0);
+  EXPECT_FALSE(l.contains("policy_stats"));  // las reports none
   // p = 0 is refused with the reason.
   const Out bad = run("run scenarios/repro/sia-elastic.yaml --quiet --policy sia:p=0");
   EXPECT_NE(bad.code, 0);

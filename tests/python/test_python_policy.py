@@ -239,6 +239,38 @@ POLICIES = textwrap.dedent('''
         def schedule(self, view):
             pass
 
+    class Counts(hetsim.Policy):
+        """fifo that reports its passes and starts (summary.json policy_stats)."""
+        def __init__(self):
+            self.passes = 0
+            self.starts = 0
+        def schedule(self, view):
+            self.passes += 1
+            for j in view.waiting.id:
+                if not view.start(j):
+                    return
+                self.starts += 1
+        def counters(self):
+            return {"passes": self.passes, "starts": self.starts, "starts_per_pass": self.starts / max(self.passes, 1)}
+
+    class FlagCounter(hetsim.Policy):
+        def schedule(self, view):
+            pass
+        def counters(self):
+            return {"ok": True}
+
+    class CountersRaise(hetsim.Policy):
+        def schedule(self, view):
+            pass
+        def counters(self):
+            raise RuntimeError("no counts today")
+
+    class CountersList(hetsim.Policy):
+        def schedule(self, view):
+            pass
+        def counters(self):
+            return [1, 2]
+
     class BadPlacement(hetsim.Policy):
         placement = "anywhere"
         def schedule(self, view):
@@ -415,6 +447,9 @@ class PythonPolicyTest(unittest.TestCase):
             (self.name("YesPreemptive"), 2, "preemptive is True or False, not 'yes'"),
             (self.name("PlacementRaises"), 2, "RuntimeError: no placement today"),
             (self.name("SortsInPlace"), 1, "ValueError: sort array is read-only"),
+            (self.name("FlagCounter"), 1, "counters() 'ok' is True, not an int or a float"),
+            (self.name("CountersRaise"), 1, "RuntimeError: no counts today"),
+            (self.name("CountersList"), 1, "counters() must return a dict of name -> int or float, not [1, 2]"),
         ]
         for policy, rc, text in cases:
             with self.subTest(policy=policy):
@@ -435,6 +470,25 @@ class PythonPolicyTest(unittest.TestCase):
         self.assertFalse(hetsim.StartResult.HELD)
         self.assertFalse(hetsim.StartResult.NO_FIT)
         self.assertTrue(hetsim.StartResult.STARTED)
+
+    def test_counters_reach_the_summary(self):
+        with tempfile.TemporaryDirectory() as d:
+            run_cli("run", SMALL, "--quiet", "--policy", self.name("Counts"), "--out", d)
+            s = json.loads(Path(d, "summary.json").read_text())
+            jobs = Path(d, "jobs.csv").read_bytes()
+        stats = s["policy_stats"]
+        self.assertEqual(list(stats), ["passes", "starts", "starts_per_pass"])  # the policy's order
+        self.assertIsInstance(stats["passes"], int)
+        self.assertGreater(stats["passes"], 100)
+        self.assertEqual(stats["starts"], s["wait_s"]["count"])  # every job it started, once each
+        self.assertAlmostEqual(stats["starts_per_pass"], stats["starts"] / stats["passes"], places=8)
+        self.assertEqual(jobs, jobs_csv(SMALL, FIFO))  # counting decides nothing
+        # A policy that reports nothing leaves the summary as it was; so does the built-in fifo.
+        with tempfile.TemporaryDirectory() as d:
+            run_cli("run", SMALL, "--quiet", "--policy", FIFO, "--out", d)
+            self.assertNotIn("policy_stats", json.loads(Path(d, "summary.json").read_text()))
+        # The module's summary carries them too.
+        self.assertEqual(hetsim.run(SMALL, policy=self.name("Counts"))["summary"]["policy_stats"], stats)
 
     def test_compare_and_sweep_name_python_policies(self):
         r = run_cli("compare", SMALL, "--policy", "fifo", "--policy", FIFO, "--seeds", "1-2")

@@ -436,4 +436,13 @@ void GavelPolicy::schedule(SchedulingContext& ctx) {
   clock_.ran(ctx, o_.round);
 }
 
+std::vector<NamedCounter> GavelPolicy::counters() const {
+  return {{"rounds", static_cast<double>(stats_.rounds)},
+          {"recomputes", static_cast<double>(stats_.recomputes)},
+          {"lp_solves", static_cast<double>(stats_.lp_solves)},
+          {"unsolved", static_cast<double>(stats_.unsolved)},
+          {"warm_fallbacks", static_cast<double>(stats_.warm_fallbacks)},
+          {"placement_misses", static_cast<double>(stats_.placement_misses)}};
+}
+
 }  // namespace hetsim

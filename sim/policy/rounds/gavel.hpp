@@ -70,6 +70,7 @@ class GavelPolicy : public Policy {
     uint64_t warm_fallbacks = 0;  // finish-time searches the reference answered instead (warm or grouped)
   };
   const Stats& stats() const { return stats_; }
+  std::vector<NamedCounter> counters() const override;
   // The allocation row of a job (one value per chip type in types()), empty without a share.
   std::vector<double> allocation_of(JobId id) const;
   const std::vector<ChipId>& types() const { return types_; }

@@ -195,6 +195,8 @@ void SiaPolicy::run_round(SchedulingContext& ctx) {
   ++stats_.solves;
   if (!sol.solved) ++stats_.unsolved;
   if (sol.solved) stats_.objective += sol.objective, stats_.bound += sol.bound;
+  if (sol.nodes > 0) ++stats_.searches, stats_.nodes += sol.nodes;
+  if (sol.node_limited) ++stats_.node_limited;
 
   std::vector<int> chosen(ids.size(), -1);  // JobState config index
   for (std::size_t j = 0; j < ids.size(); ++j) {
@@ -253,6 +255,25 @@ void SiaPolicy::schedule(SchedulingContext& ctx) {
   if (!clock_.due(ctx, active_.empty(), !running_.empty())) return;
   run_round(ctx);
   clock_.ran(ctx, o_.round);
+}
+
+std::vector<NamedCounter> SiaPolicy::counters() const {
+  const auto count = [](const char* name, uint64_t v) { return NamedCounter{name, static_cast<double>(v), true}; };
+  std::vector<NamedCounter> out{count("rounds", stats_.rounds),     count("solves", stats_.solves),
+                                count("unsolved", stats_.unsolved), count("placement_misses", stats_.placement_misses),
+                                count("resizes", stats_.resizes),   {"objective_sum", stats_.objective, false},
+                                {"bound_sum", stats_.bound, false}};
+  if (warm_ == nullptr) {
+    out.push_back(count("searches", stats_.searches));
+    out.push_back(count("search_nodes", stats_.nodes));
+    out.push_back(count("searches_node_limited", stats_.node_limited));
+  } else {
+    const SiaWarmProgram::Stats& w = warm_->stats();
+    out.push_back(count("simplex_iterations", w.iterations));
+    out.push_back(count("cold_starts", w.cold_starts));
+    out.push_back(count("solver_failures", w.failures));
+  }
+  return out;
 }
 
 }  // namespace hetsim

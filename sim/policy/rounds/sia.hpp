@@ -57,8 +57,13 @@ class SiaPolicy : public Policy {
   struct Stats {
     uint64_t rounds = 0, solves = 0, unsolved = 0, placement_misses = 0, resizes = 0;
     double objective = 0, bound = 0;  // summed over the solved rounds: how far answers are from the relaxation
+    uint64_t searches = 0;            // rounds that ran branch and bound (Solver::Mip)
+    uint64_t nodes = 0;               // its subproblems, all rounds
+    uint64_t node_limited = 0;        // searches stopped at mip_nodes
   };
   const Stats& stats() const { return stats_; }
+  // Stats (and under Solver::WarmRelaxation the warm solver's) for summary.json's "policy_stats".
+  std::vector<NamedCounter> counters() const override;
   // The warm solver's counters; nullptr under Solver::Mip.
   const SiaWarmProgram* warm_program() const { return warm_.get(); }
 
