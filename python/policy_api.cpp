@@ -360,31 +360,53 @@ class PythonPolicy final : public ViewPolicy {
     const auto refuse = [&](const std::string& why) {
       return PythonPolicyError("policy '" + name_ + "': counters() " + why);
     };
-    py::object result;
-    try {
-      result = obj_.attr("counters")();
-    } catch (py::error_already_set& e) {
-      throw PythonPolicyError("policy '" + name_ + "': counters() raised:\n" + format_python_error(e));
-    }
-    if (!py::isinstance<py::dict>(result))
-      throw refuse("must return a dict of name -> int or float, not " + py::repr(result).cast<std::string>());
+    const auto shown = [](const py::handle& v) {
+      return py::repr(v).cast<std::string>() + " (" +
+             py::str(py::type::of(v).attr("__qualname__")).cast<std::string>() + ")";
+    };
     std::vector<NamedCounter> out;
-    for (const auto& [key, value] : result.cast<py::dict>()) {
-      if (!py::isinstance<py::str>(key)) throw refuse("names are strings, not " + py::repr(key).cast<std::string>());
-      const std::string name = key.cast<std::string>();
-      // bool is an int in Python: refused, as a flag is not a figure.
-      if (py::isinstance<py::bool_>(value) || !(py::isinstance<py::int_>(value) || py::isinstance<py::float_>(value)))
-        throw refuse("'" + name + "' is " + py::repr(value).cast<std::string>() + ", not an int or a float");
-      if (py::isinstance<py::int_>(value)) {
-        // Held as a double: integers beyond 2^53 would lose their last digits.
-        const double v = value.cast<double>();
-        if (!(std::abs(v) <= 9007199254740992.0)) throw refuse("'" + name + "' is beyond 2^53");
-        out.push_back({name, v, true});
-      } else {
-        const double v = value.cast<double>();
-        if (!std::isfinite(v)) throw refuse("'" + name + "' is not finite");
-        out.push_back({name, v, false});
+    try {
+      const py::object result = obj_.attr("counters")();
+      if (!py::isinstance<py::dict>(result))
+        throw refuse("must return a dict of name -> int or float, not " + shown(result));
+      // NumPy's scalars (view columns are arrays) count: numbers.Integral for counts, numbers.Real
+      // for the rest; bool is Integral in Python but a flag, not a figure.
+      const py::module_ numbers = py::module_::import("numbers");
+      const py::object integral = numbers.attr("Integral"), real = numbers.attr("Real");
+      const py::object index = py::module_::import("operator").attr("index");
+      const py::int_ limit(9007199254740992LL);  // 2^53: beyond it a double drops digits
+      // A copy of the items: values whose conversion runs Python code cannot reshape the walk.
+      const py::list items(result.attr("items")());
+      for (const py::handle item : items) {
+        const py::tuple kv = item.cast<py::tuple>();
+        const py::object key = kv[0], value = kv[1];
+        if (!py::isinstance<py::str>(key)) throw refuse("names are strings, not " + shown(key));
+        std::string name;
+        try {
+          name = key.cast<std::string>();
+        } catch (const py::cast_error&) {
+          throw refuse("a name that is not valid text: " + py::repr(key).cast<std::string>());
+        }
+        const bool flag = py::isinstance<py::bool_>(value) ||
+                          py::str(py::type::of(value).attr("__name__")).cast<std::string>() == "bool_";
+        if (!flag && py::isinstance(value, integral)) {
+          const py::object whole = index(value);
+          if (whole.attr("__gt__")(limit).cast<bool>() || whole.attr("__lt__")(-limit).cast<bool>())
+            throw refuse("'" + name + "' is beyond 2^53 in size");
+          out.push_back({name, static_cast<double>(whole.cast<long long>()), true});
+        } else if (!flag && py::isinstance(value, real)) {
+          const double v = py::float_(value).cast<double>();
+          if (!std::isfinite(v)) throw refuse("'" + name + "' is not finite");
+          out.push_back({name, v, false});
+        } else {
+          throw refuse("'" + name + "' is " + shown(value) + ", not an int or a float");
+        }
       }
+    } catch (py::error_already_set& e) {
+      if (e.matches(PyExc_KeyboardInterrupt)) throw;  // the user stopping the run, as in schedule()
+      throw PythonPolicyError("policy '" + name_ + "': counters() raised:\n" + format_python_error(e));
+    } catch (const py::cast_error& e) {  // a name that is not valid text, say
+      throw refuse(std::string("returned a value that cannot be read: ") + e.what());
     }
     return out;
   }

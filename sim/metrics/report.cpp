@@ -327,14 +327,18 @@ nlohmann::ordered_json summary_json(const ReportInputs& in, const Billing& bill)
   // Only where the policy reports any, so that the summaries of every other run keep their bytes.
   if (!in.info->policy_stats.empty()) {
     nlohmann::ordered_json stats = nlohmann::ordered_json::object();
+    // Simulation::policy_counters() refused names given twice and values that are not finite;
+    // these checks stand for callers that fill RunInfo themselves.
     for (const NamedCounter& counter : in.info->policy_stats) {
-      // A name twice would keep the last value silently: a bug in the policy that reports them.
       if (stats.contains(counter.name))
         throw std::logic_error("policy_stats: the counter '" + counter.name + "' twice");
+      if (!std::isfinite(counter.value))
+        throw std::logic_error("policy_stats: the counter '" + counter.name + "' is not finite");
       if (counter.integer) {
         stats[counter.name] = static_cast<int64_t>(std::llround(counter.value));
       } else {
-        stats[counter.name] = r9(counter.value);
+        // Beyond 1e15 the rounding changes nothing, and near 1e300 its product would overflow.
+        stats[counter.name] = std::abs(counter.value) < 1e15 ? r9(counter.value) : counter.value;
       }
     }
     s["policy_stats"] = std::move(stats);

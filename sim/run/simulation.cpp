@@ -4,6 +4,8 @@
 #include <chrono>
 #include <cmath>
 #include <limits>
+#include <string>
+#include <string_view>
 
 #include "hetsim/perf/allocation_shape.hpp"
 #include "hetsim/perf/checkpoint.hpp"
@@ -720,6 +722,27 @@ RunResult Simulation::run() {
   res.events = engine_.events_processed();
   res.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
   return res;
+}
+
+std::vector<NamedCounter> Simulation::policy_counters() const {
+  std::vector<NamedCounter> out = policy_.counters();
+  std::vector<std::string_view> names;
+  names.reserve(out.size());
+  for (const NamedCounter& c : out) {
+    const auto refuse = [&](const std::string& why) {
+      return PolicyViolation("policy '" + policy_name_ + "': counters(): " + why);
+    };
+    if (c.name.empty()) throw refuse("a counter without a name");
+    if (!std::isfinite(c.value)) throw refuse("'" + c.name + "' is not finite");
+    if (c.integer && !(std::abs(c.value) <= 9007199254740992.0 && c.value == std::round(c.value)))
+      throw refuse("'" + c.name + "' is a count but not a whole number within 2^53");
+    names.push_back(c.name);
+  }
+  std::sort(names.begin(), names.end());
+  const auto twice = std::adjacent_find(names.begin(), names.end());
+  if (twice != names.end())
+    throw PolicyViolation("policy '" + policy_name_ + "': counters(): the name '" + std::string(*twice) + "' twice");
+  return out;
 }
 
 }  // namespace hetsim

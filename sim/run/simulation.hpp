@@ -102,8 +102,10 @@ class Simulation final : public SchedulingContext {
   const Cluster& live_cluster() const { return cluster_; }
   // Whether the policy read true job lengths (Policy::oracle): summary.json's "policy_oracle".
   bool policy_is_oracle() const { return policy_.oracle(); }
-  // The policy's own counters (Policy::counters): summary.json's "policy_stats".
-  std::vector<NamedCounter> policy_counters() const { return policy_.counters(); }
+  // The policy's own counters (Policy::counters): summary.json's "policy_stats". Checked here,
+  // before any output is written: a name given twice, an empty name or a value that is not finite
+  // is a PolicyViolation.
+  std::vector<NamedCounter> policy_counters() const;
 
   // Invariant checking (sim/run/invariants.hpp): after every decision and completion, and a full
   // recount at every metrics sample and at the end; a failure throws InvariantViolation. On by

@@ -87,13 +87,13 @@ TEST(Cli, SiaResizesElasticJobsDeterministically) {
   EXPECT_EQ(ja, jb);
   const auto& ps = j["policy_stats"];
   EXPECT_GT(ps["rounds"].get<int>(), 100);
-  EXPECT_EQ(ps["solves"], ps["rounds"]);
   EXPECT_EQ(ps["unsolved"].get<int>(), 0);
   EXPECT_GT(ps["bound_sum"].get<double>(), 0);
   EXPECT_LE(ps["objective_sum"].get<double>(), ps["bound_sum"].get<double>() + 1e-6);
   EXPECT_GT(ps["searches"].get<int>(), 0);
   EXPECT_LE(ps["searches"].get<int>(), ps["rounds"].get<int>());
-  EXPECT_GE(ps["search_nodes"].get<int>(), ps["searches"].get<int>());
+  EXPECT_GE(ps["search_nodes"].get<int>(), ps["searches"].get<int>());        // the root, at least
+  EXPECT_LE(ps["search_nodes"].get<int>(), 200 * ps["searches"].get<int>());  // mip_nodes each, at most
   EXPECT_FALSE(ps.contains("simplex_iterations"));
   const fs::path w = fresh_dir("sia-warm");
   const Out ow = run(cmd + w.string() + " --policy sia:solver=warm-relaxation");
@@ -101,7 +101,8 @@ TEST(Cli, SiaResizesElasticJobsDeterministically) {
   const auto jw = nlohmann::json::parse(slurp(w / "summary.json"));
   const auto& pw = jw["policy_stats"];
   EXPECT_GT(pw["simplex_iterations"].get<int>(), 0);
-  EXPECT_EQ(pw["solver_failures"].get<int>(), 0);
+  EXPECT_EQ(pw["unsolved"].get<int>(), 0);
+  EXPECT_TRUE(pw.contains("cold_starts"));
   EXPECT_LE(pw["objective_sum"].get<double>(), pw["bound_sum"].get<double>() + 1e-6);
   EXPECT_FALSE(pw.contains("searches"));
   fs::remove_all(w);

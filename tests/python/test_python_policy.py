@@ -271,6 +271,24 @@ POLICIES = textwrap.dedent('''
         def counters(self):
             return [1, 2]
 
+    class CountersHuge(CountersList):
+        def counters(self):
+            return {"x": 10**400}
+
+    class CountersInf(CountersList):
+        def counters(self):
+            return {"x": np.float32("inf")}
+
+    class CountersBadName(CountersList):
+        def counters(self):
+            return {"\\ud800": 1}
+
+    class NumpyCounts(Counts):
+        """The same figures as NumPy scalars, as a view's columns give them."""
+        def counters(self):
+            return {"passes": np.int64(self.passes), "starts": np.uint32(self.starts),
+                    "starts_per_pass": np.float32(self.starts) / np.float32(max(self.passes, 1))}
+
     class BadPlacement(hetsim.Policy):
         placement = "anywhere"
         def schedule(self, view):
@@ -447,9 +465,12 @@ class PythonPolicyTest(unittest.TestCase):
             (self.name("YesPreemptive"), 2, "preemptive is True or False, not 'yes'"),
             (self.name("PlacementRaises"), 2, "RuntimeError: no placement today"),
             (self.name("SortsInPlace"), 1, "ValueError: sort array is read-only"),
-            (self.name("FlagCounter"), 1, "counters() 'ok' is True, not an int or a float"),
+            (self.name("FlagCounter"), 1, "counters() 'ok' is True (bool), not an int or a float"),
             (self.name("CountersRaise"), 1, "RuntimeError: no counts today"),
-            (self.name("CountersList"), 1, "counters() must return a dict of name -> int or float, not [1, 2]"),
+            (self.name("CountersList"), 1, "counters() must return a dict of name -> int or float, not [1, 2] (list)"),
+            (self.name("CountersHuge"), 1, "counters() 'x' is beyond 2^53 in size"),
+            (self.name("CountersInf"), 1, "counters() 'x' is not finite"),
+            (self.name("CountersBadName"), 1, "counters() a name that is not valid text: '\\ud800'"),
         ]
         for policy, rc, text in cases:
             with self.subTest(policy=policy):
@@ -489,6 +510,11 @@ class PythonPolicyTest(unittest.TestCase):
             self.assertNotIn("policy_stats", json.loads(Path(d, "summary.json").read_text()))
         # The module's summary carries them too.
         self.assertEqual(hetsim.run(SMALL, policy=self.name("Counts"))["summary"]["policy_stats"], stats)
+        # NumPy's scalars are counts and reals like Python's.
+        numpy_stats = hetsim.run(SMALL, policy=self.name("NumpyCounts"))["summary"]["policy_stats"]
+        self.assertEqual(numpy_stats["passes"], stats["passes"])
+        self.assertIsInstance(numpy_stats["starts"], int)
+        self.assertAlmostEqual(numpy_stats["starts_per_pass"], stats["starts_per_pass"], places=6)
 
     def test_compare_and_sweep_name_python_policies(self):
         r = run_cli("compare", SMALL, "--policy", "fifo", "--policy", FIFO, "--seeds", "1-2")

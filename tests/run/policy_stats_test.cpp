@@ -1,8 +1,9 @@
 // A policy's own counters (Policy::counters) reach summary.json's "policy_stats": in the policy's
 // order, counts as integers, reals rounded to 1e-9, just before `engine`; absent for a policy that
-// reports none (so every other summary keeps its bytes); a name twice is refused.
+// reports none (so every other summary keeps its bytes); bad counters are the policy's fault.
 #include <gtest/gtest.h>
 
+#include <limits>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -104,8 +105,43 @@ TEST(PolicyStats, APolicyWithoutCountersLeavesTheSummaryAsItWas) {
   EXPECT_FALSE(summary_after(m, policy).contains("policy_stats"));
 }
 
-TEST(PolicyStats, ACounterNamedTwiceIsRefused) {
+TEST(PolicyStats, BadCountersEndTheRunAsThePolicysFault) {
+  // Checked by Simulation::policy_counters(), which the run calls before it writes any output.
   const SimulationModel m = one_job();
-  Counting policy({{"schedule_calls", 1, true}});
-  EXPECT_THROW(summary_after(m, policy), std::logic_error);
+  const std::vector<std::pair<NamedCounter, std::string>> cases = {
+      {{"schedule_calls", 1, true}, "the name 'schedule_calls' twice"},
+      {{"", 1, true}, "a counter without a name"},
+      {{"gap", std::numeric_limits<double>::quiet_NaN(), false}, "'gap' is not finite"},
+      {{"gap", std::numeric_limits<double>::infinity(), false}, "'gap' is not finite"},
+      {{"half", 0.5, true}, "'half' is a count but not a whole number within 2^53"},
+      {{"huge", 1e17, true}, "'huge' is a count but not a whole number within 2^53"},
+  };
+  for (const auto& [counter, message] : cases) {
+    Counting policy({counter});
+    try {
+      summary_after(m, policy);
+      ADD_FAILURE() << "accepted: " << message;
+    } catch (const PolicyViolation& e) {
+      EXPECT_NE(std::string(e.what()).find("policy 'counting': counters(): " + message), std::string::npos) << e.what();
+    }
+  }
+}
+
+TEST(PolicyStats, TheReportChecksWhatItIsHandedAndKeepsHugeRealsNumbers) {
+  const SimulationModel m = one_job();
+  Silent policy;
+  MetricsCollector metrics(m.cluster, m.chips, m.jobs);
+  Simulation sim(m, policy, metrics);
+  sim.run();
+  RunInfo info;
+  const ReportInputs in{&info, &m.cluster, &m.chips, &m.jobs, &m.tenants, &metrics, &m.vouchers};
+  // Past 1e15 the 1e-9 rounding changes nothing and, near 1e300, would overflow to null.
+  info.policy_stats = {{"big", 1e300, false}, {"small", -2.5e-10, false}};
+  const nlohmann::ordered_json s = summary_json(in);
+  EXPECT_EQ(s["policy_stats"]["big"].get<double>(), 1e300);
+  EXPECT_EQ(s["policy_stats"]["small"].get<double>(), 0.0);
+  info.policy_stats = {{"x", 1, true}, {"x", 2, true}};  // a caller that filled RunInfo itself
+  EXPECT_THROW(summary_json(in), std::logic_error);
+  info.policy_stats = {{"x", std::numeric_limits<double>::infinity(), false}};
+  EXPECT_THROW(summary_json(in), std::logic_error);
 }

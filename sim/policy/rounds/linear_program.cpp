@@ -190,7 +190,8 @@ LinearProgram::Status LinearProgram::branch(glp_prob* p, std::vector<double>& x,
   iparm.cb_func = count_nodes;
   iparm.cb_info = &budget;
   const int irc = glp_intopt(p, &iparm);
-  mip_nodes_ = budget.nodes;
+  // The selection that hit the limit stopped the search before its subproblem was explored.
+  mip_nodes_ = budget.stopped ? budget.nodes - 1 : budget.nodes;
   mip_stopped_ = budget.stopped;
   if (irc != 0 && irc != GLP_EMIPGAP && irc != GLP_ESTOP) return Status::Failed;
   const int ist = glp_mip_status(p);

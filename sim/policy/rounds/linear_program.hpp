@@ -34,7 +34,8 @@ class LinearProgram {
   // An integer-feasible solution (one value per column) branch and bound starts from as its
   // incumbent, so a node limit always has an answer at least this good; empty: none.
   void set_mip_start(std::vector<double> x) { mip_start_ = std::move(x); }
-  // Subproblems the last maximize() explored, and whether it stopped at the node limit.
+  // Subproblems the last branch and bound (maximize() or maximize_from_kept()) explored, and whether
+  // it stopped at the node limit.
   uint64_t mip_nodes() const { return mip_nodes_; }
   bool mip_stopped() const { return mip_stopped_; }
   // The simplex stops after this many iterations and reports Failed (0: no limit): a guard
@@ -54,7 +55,8 @@ class LinearProgram {
   // maximize_from_kept() then runs branch and bound from it: the answers of maximize_relaxation()
   // followed by maximize() (whose first step is that same relaxation, solved the same way), with the
   // relaxation solved once. Any change to the program drops what is kept; so does
-  // maximize_from_kept(), which uses it up.
+  // maximize_from_kept(), which uses it up. Because it may hold GLPK's problem, a LinearProgram is
+  // move-only and must be solved and destroyed on one thread (GLPK's memory accounting is per thread).
   Status maximize_relaxation_kept(std::vector<double>& x, double& objective);
   Status maximize_from_kept(std::vector<double>& x, double& objective);
   void clear();
