@@ -49,14 +49,7 @@ class Silent : public Counting {
   std::vector<NamedCounter> counters() const override { return {}; }
 };
 
-SimulationModel one_job() {
-  SimulationModel m = test::mini_model();
-  m.cluster.add_pool(0, 0, 0, 1, 8, 128000, 1 << 20, 2);
-  test::finish_topology(m);
-  m.jobs = {test::timed_job(0, 0, 1, 1234)};
-  test::finalize(m);
-  return m;
-}
+SimulationModel one_job() { return test::one_job_model(); }
 
 nlohmann::ordered_json summary_after(const SimulationModel& m, Policy& policy) {
   MetricsCollector metrics(m.cluster, m.chips, m.jobs);

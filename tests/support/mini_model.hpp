@@ -87,4 +87,14 @@ inline Job timed_job(JobId id, double arrival_s, uint32_t cards, uint64_t second
   return j;
 }
 
+// One 8-card node of the "fast" chip and one timed job of 1,234 s on one card, arriving at 0.
+inline SimulationModel one_job_model() {
+  SimulationModel m = mini_model();
+  m.cluster.add_pool(0, 0, 0, 1, 8, 128000, 1 << 20, 2);
+  finish_topology(m);
+  m.jobs = {timed_job(0, 0, 1, 1234)};
+  finalize(m);
+  return m;
+}
+
 }  // namespace hetsim::test

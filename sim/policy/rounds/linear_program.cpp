@@ -139,6 +139,18 @@ void LinearProgram::load(glp_prob* p) const {
 }
 
 namespace {
+// What glp_simplex's return code `rc` and the problem's status say.
+LinearProgram::Status simplex_status(glp_prob* p, int rc) {
+  if (rc == GLP_ENOPFS) return LinearProgram::Status::Infeasible;
+  if (rc == GLP_ENODFS) return LinearProgram::Status::Unbounded;
+  if (rc != 0) return LinearProgram::Status::Failed;
+  const int st = glp_get_status(p);
+  if (st == GLP_NOFEAS) return LinearProgram::Status::Infeasible;
+  if (st == GLP_UNBND) return LinearProgram::Status::Unbounded;
+  if (st != GLP_OPT) return LinearProgram::Status::Failed;
+  return LinearProgram::Status::Optimal;
+}
+
 // The simplex on a loaded program, as every solve runs it.
 LinearProgram::Status run_simplex(glp_prob* p, int it_lim) {
   glp_smcp parm;
@@ -149,15 +161,7 @@ LinearProgram::Status run_simplex(glp_prob* p, int it_lim) {
   parm.presolve = GLP_OFF;
   if (it_lim > 0) parm.it_lim = it_lim;
   glp_scale_prob(p, GLP_SF_AUTO);
-  const int rc = glp_simplex(p, &parm);
-  if (rc == GLP_ENOPFS) return LinearProgram::Status::Infeasible;
-  if (rc == GLP_ENODFS) return LinearProgram::Status::Unbounded;
-  if (rc != 0) return LinearProgram::Status::Failed;
-  const int st = glp_get_status(p);
-  if (st == GLP_NOFEAS) return LinearProgram::Status::Infeasible;
-  if (st == GLP_UNBND) return LinearProgram::Status::Unbounded;
-  if (st != GLP_OPT) return LinearProgram::Status::Failed;
-  return LinearProgram::Status::Optimal;
+  return simplex_status(p, glp_simplex(p, &parm));
 }
 }  // namespace
 
@@ -202,29 +206,30 @@ LinearProgram::Status LinearProgram::branch(glp_prob* p, std::vector<double>& x,
   return Status::Optimal;
 }
 
-LinearProgram::Status LinearProgram::solve(std::vector<double>& x, double& objective, bool relax) const {
+LinearProgram::Status LinearProgram::relax_fresh(std::unique_ptr<glp_prob, GlpkDeleter>& p, std::vector<double>& x,
+                                                 double& objective) const {
   glp_term_out(GLP_OFF);  // GLPK's terminal output is per thread and on by default (its scaler talks)
-  if (vars() == 0) {
+  p.reset();
+  if (vars() == 0) {  // no problem to keep: GLPK aborts the process on an empty column set
     x.clear();
     objective = 0;
     return Status::Optimal;
   }
-  std::unique_ptr<glp_prob, GlpkDeleter> p(glp_create_prob());
-  const Status status = relax_into(p.get(), x, objective);
-  if (status != Status::Optimal || relax || integer_.empty()) return status;
+  p.reset(glp_create_prob());
+  return relax_into(p.get(), x, objective);
+}
+
+LinearProgram::Status LinearProgram::solve(std::vector<double>& x, double& objective, bool relax) const {
+  std::unique_ptr<glp_prob, GlpkDeleter> p;
+  const Status status = relax_fresh(p, x, objective);
+  if (status != Status::Optimal || p == nullptr || relax || integer_.empty()) return status;
   return branch(p.get(), x, objective);
 }
 
 LinearProgram::Status LinearProgram::maximize_relaxation_kept(std::vector<double>& x, double& objective) {
-  glp_term_out(GLP_OFF);
   kept_.reset();
-  if (vars() == 0) {
-    x.clear();
-    objective = 0;
-    return Status::Optimal;
-  }
-  std::unique_ptr<glp_prob, GlpkDeleter> p(glp_create_prob());
-  const Status status = relax_into(p.get(), x, objective);
+  std::unique_ptr<glp_prob, GlpkDeleter> p;
+  const Status status = relax_fresh(p, x, objective);
   if (status == Status::Optimal) kept_ = std::move(p);
   return status;
 }
@@ -271,15 +276,7 @@ LinearProgram::Status WarmSimplex::solve() {
   // so the dual simplex repairs only the rows now violated.
   parm.meth = GLP_DUALP;
   if (it_lim_ > 0) parm.it_lim = it_lim_;
-  const int rc = glp_simplex(p_, &parm);
-  if (rc == GLP_ENOPFS) return LinearProgram::Status::Infeasible;
-  if (rc == GLP_ENODFS) return LinearProgram::Status::Unbounded;
-  if (rc != 0) return LinearProgram::Status::Failed;
-  const int st = glp_get_status(p_);
-  if (st == GLP_NOFEAS) return LinearProgram::Status::Infeasible;
-  if (st == GLP_UNBND) return LinearProgram::Status::Unbounded;
-  if (st != GLP_OPT) return LinearProgram::Status::Failed;
-  return LinearProgram::Status::Optimal;
+  return simplex_status(p_, glp_simplex(p_, &parm));
 }
 
 }  // namespace hetsim

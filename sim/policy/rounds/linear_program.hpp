@@ -65,11 +65,13 @@ class LinearProgram {
   friend class WarmSimplex;
   Status solve(std::vector<double>& x, double& objective, bool relax) const;
   Status relax_into(glp_prob* p, std::vector<double>& x, double& objective) const;
-  Status branch(glp_prob* p, std::vector<double>& x, double& objective) const;
-  void load(glp_prob* p) const;  // columns, rows and matrix into an empty GLPK problem
   struct GlpkDeleter {
     void operator()(glp_prob* p) const;
   };
+  // The relaxation in a fresh GLPK problem, left in p (none for an empty program).
+  Status relax_fresh(std::unique_ptr<glp_prob, GlpkDeleter>& p, std::vector<double>& x, double& objective) const;
+  Status branch(glp_prob* p, std::vector<double>& x, double& objective) const;
+  void load(glp_prob* p) const;                  // columns, rows and matrix into an empty GLPK problem
   std::unique_ptr<glp_prob, GlpkDeleter> kept_;  // see maximize_relaxation_kept()
   std::vector<double> lo_, hi_, obj_;
   std::vector<int> integer_;  // integer columns
