@@ -370,7 +370,8 @@ class PythonPolicy final : public ViewPolicy {
       if (!py::isinstance<py::dict>(result))
         throw refuse("must return a dict of name -> int or float, not " + shown(result));
       // NumPy's scalars (view columns are arrays) count: numbers.Integral for counts, numbers.Real
-      // for the rest; bool is Integral in Python but a flag, not a figure.
+      // for the rest; bool is Integral in Python but a flag, not a figure (NumPy's bool_ is
+      // neither, so it falls to the refusal below).
       const py::module_ numbers = py::module_::import("numbers");
       const py::object integral = numbers.attr("Integral"), real = numbers.attr("Real");
       const py::object index = py::module_::import("operator").attr("index");
@@ -387,8 +388,7 @@ class PythonPolicy final : public ViewPolicy {
         } catch (const py::cast_error&) {
           throw refuse("a name that is not valid text: " + py::repr(key).cast<std::string>());
         }
-        const bool flag = py::isinstance<py::bool_>(value) ||
-                          py::str(py::type::of(value).attr("__name__")).cast<std::string>() == "bool_";
+        const bool flag = py::isinstance<py::bool_>(value);
         if (!flag && py::isinstance(value, integral)) {
           const py::object whole = index(value);
           if (whole.attr("__gt__")(limit).cast<bool>() || whole.attr("__lt__")(-limit).cast<bool>())

@@ -326,14 +326,12 @@ nlohmann::ordered_json summary_json(const ReportInputs& in, const Billing& bill)
   s["cost"] = cost_json(in, bill);
   // Only where the policy reports any, so that the summaries of every other run keep their bytes.
   if (!in.info->policy_stats.empty()) {
+    // Simulation::policy_counters() checked a policy's already; this stands for callers that fill
+    // RunInfo themselves.
+    const std::string problem = named_counters_problem(in.info->policy_stats);
+    if (!problem.empty()) throw std::logic_error("policy_stats: " + problem);
     nlohmann::ordered_json stats = nlohmann::ordered_json::object();
-    // Simulation::policy_counters() refused names given twice and values that are not finite;
-    // these checks stand for callers that fill RunInfo themselves.
     for (const NamedCounter& counter : in.info->policy_stats) {
-      if (stats.contains(counter.name))
-        throw std::logic_error("policy_stats: the counter '" + counter.name + "' twice");
-      if (!std::isfinite(counter.value))
-        throw std::logic_error("policy_stats: the counter '" + counter.name + "' is not finite");
       if (counter.integer) {
         stats[counter.name] = static_cast<int64_t>(std::llround(counter.value));
       } else {

@@ -4,8 +4,6 @@
 #include <chrono>
 #include <cmath>
 #include <limits>
-#include <string>
-#include <string_view>
 
 #include "hetsim/perf/allocation_shape.hpp"
 #include "hetsim/perf/checkpoint.hpp"
@@ -726,22 +724,8 @@ RunResult Simulation::run() {
 
 std::vector<NamedCounter> Simulation::policy_counters() const {
   std::vector<NamedCounter> out = policy_.counters();
-  std::vector<std::string_view> names;
-  names.reserve(out.size());
-  for (const NamedCounter& c : out) {
-    const auto refuse = [&](const std::string& why) {
-      return PolicyViolation("policy '" + policy_name_ + "': counters(): " + why);
-    };
-    if (c.name.empty()) throw refuse("a counter without a name");
-    if (!std::isfinite(c.value)) throw refuse("'" + c.name + "' is not finite");
-    if (c.integer && !(std::abs(c.value) <= 9007199254740992.0 && c.value == std::round(c.value)))
-      throw refuse("'" + c.name + "' is a count but not a whole number within 2^53");
-    names.push_back(c.name);
-  }
-  std::sort(names.begin(), names.end());
-  const auto twice = std::adjacent_find(names.begin(), names.end());
-  if (twice != names.end())
-    throw PolicyViolation("policy '" + policy_name_ + "': counters(): the name '" + std::string(*twice) + "' twice");
+  const std::string problem = named_counters_problem(out);
+  if (!problem.empty()) throw PolicyViolation("policy '" + policy_name_ + "': counters(): " + problem);
   return out;
 }
 

@@ -50,7 +50,7 @@ void expect_base_constraints(const AllocationProblem& p, const Allocation2D& a) 
 
 }  // namespace
 
-TEST(LinearProgram, SolvesATextbookProgram) {
+TEST(LinearProgram, SolvesATextbookProgramFreshAndFromTheKeptRelaxation) {
   // max x + y  s.t.  x + 2y <= 4,  3x + y <= 6,  x, y >= 0  ->  (1.6, 1.2), 2.8
   LinearProgram lp;
   const int x = lp.add_var(0, LinearProgram::kInf, 1), y = lp.add_var(0, LinearProgram::kInf, 1);
@@ -60,6 +60,13 @@ TEST(LinearProgram, SolvesATextbookProgram) {
   std::vector<double> sol;
   double obj = 0;
   ASSERT_EQ(lp.maximize(sol, obj), LinearProgram::Status::Optimal);
+  EXPECT_NEAR(sol[0], 1.6, 1e-9);
+  EXPECT_NEAR(sol[1], 1.2, 1e-9);
+  EXPECT_NEAR(obj, 2.8, 1e-9);
+  // With no integer column, branch and bound from the kept relaxation (linear_program_kept_test.cpp)
+  // answers the relaxation itself.
+  ASSERT_EQ(lp.maximize_relaxation_kept(sol, obj), LinearProgram::Status::Optimal);
+  ASSERT_EQ(lp.maximize_from_kept(sol, obj), LinearProgram::Status::Optimal);
   EXPECT_NEAR(sol[0], 1.6, 1e-9);
   EXPECT_NEAR(sol[1], 1.2, 1e-9);
   EXPECT_NEAR(obj, 2.8, 1e-9);

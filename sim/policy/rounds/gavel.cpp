@@ -437,12 +437,13 @@ void GavelPolicy::schedule(SchedulingContext& ctx) {
 }
 
 std::vector<NamedCounter> GavelPolicy::counters() const {
-  return {{"rounds", static_cast<double>(stats_.rounds)},
-          {"recomputes", static_cast<double>(stats_.recomputes)},
-          {"lp_solves", static_cast<double>(stats_.lp_solves)},
-          {"unsolved", static_cast<double>(stats_.unsolved)},
-          {"warm_fallbacks", static_cast<double>(stats_.warm_fallbacks)},
-          {"placement_misses", static_cast<double>(stats_.placement_misses)}};
+  using C = NamedCounter;
+  return {C::count("rounds", stats_.rounds),
+          C::count("recomputes", stats_.recomputes),
+          C::count("lp_solves", stats_.lp_solves),
+          C::count("unsolved", stats_.unsolved),
+          C::count("warm_fallbacks", stats_.warm_fallbacks),
+          C::count("placement_misses", stats_.placement_misses)};
 }
 
 }  // namespace hetsim

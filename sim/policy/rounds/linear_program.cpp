@@ -151,6 +151,13 @@ LinearProgram::Status simplex_status(glp_prob* p, int rc) {
   return LinearProgram::Status::Optimal;
 }
 
+// The solved relaxation's point and objective.
+void read_relaxation(glp_prob* p, int n, std::vector<double>& x, double& objective) {
+  x.resize(static_cast<std::size_t>(n));
+  for (int c = 0; c < n; ++c) x[static_cast<std::size_t>(c)] = glp_get_col_prim(p, c + 1);
+  objective = glp_get_obj_val(p);
+}
+
 // The simplex on a loaded program, as every solve runs it.
 LinearProgram::Status run_simplex(glp_prob* p, int it_lim) {
   glp_smcp parm;
@@ -171,10 +178,7 @@ LinearProgram::Status LinearProgram::relax_into(glp_prob* p, std::vector<double>
   load(p);
   const Status status = run_simplex(p, it_lim_);
   if (status != Status::Optimal) return status;
-  const int n = vars();
-  x.resize(static_cast<std::size_t>(n));
-  for (int c = 0; c < n; ++c) x[static_cast<std::size_t>(c)] = glp_get_col_prim(p, c + 1);
-  objective = glp_get_obj_val(p);
+  read_relaxation(p, vars(), x, objective);
   return Status::Optimal;
 }
 
@@ -240,11 +244,8 @@ LinearProgram::Status LinearProgram::maximize_from_kept(std::vector<double>& x, 
     throw std::logic_error("LinearProgram::maximize_from_kept: no relaxation kept");
   }
   std::unique_ptr<glp_prob, GlpkDeleter> p = std::move(kept_);
-  if (integer_.empty()) {
-    const int n = vars();
-    x.resize(static_cast<std::size_t>(n));
-    for (int c = 0; c < n; ++c) x[static_cast<std::size_t>(c)] = glp_get_col_prim(p.get(), c + 1);
-    objective = glp_get_obj_val(p.get());
+  if (integer_.empty()) {  // nothing to branch on: the relaxation is the answer
+    read_relaxation(p.get(), vars(), x, objective);
     return Status::Optimal;
   }
   return branch(p.get(), x, objective);

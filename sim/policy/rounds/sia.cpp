@@ -258,23 +258,23 @@ void SiaPolicy::schedule(SchedulingContext& ctx) {
 }
 
 std::vector<NamedCounter> SiaPolicy::counters() const {
-  const auto count = [](const char* name, uint64_t v) { return NamedCounter{name, static_cast<double>(v), true}; };
+  using C = NamedCounter;
   // Stats::solves is one per round and the warm solver's failures are the rounds unsolved:
   // neither is reported twice.
-  std::vector<NamedCounter> out{count("rounds", stats_.rounds),
-                                count("unsolved", stats_.unsolved),
-                                count("placement_misses", stats_.placement_misses),
-                                count("resizes", stats_.resizes),
-                                {"objective_sum", stats_.objective, false},
-                                {"bound_sum", stats_.bound, false}};
+  std::vector<NamedCounter> out{C::count("rounds", stats_.rounds),
+                                C::count("unsolved", stats_.unsolved),
+                                C::count("placement_misses", stats_.placement_misses),
+                                C::count("resizes", stats_.resizes),
+                                C::real("objective_sum", stats_.objective),
+                                C::real("bound_sum", stats_.bound)};
   if (warm_ == nullptr) {
-    out.push_back(count("searches", stats_.searches));
-    out.push_back(count("search_nodes", stats_.nodes));
-    out.push_back(count("searches_node_limited", stats_.node_limited));
+    out.push_back(C::count("searches", stats_.searches));
+    out.push_back(C::count("search_nodes", stats_.nodes));
+    out.push_back(C::count("searches_node_limited", stats_.node_limited));
   } else {
     const SiaWarmProgram::Stats& w = warm_->stats();
-    out.push_back(count("simplex_iterations", w.iterations));
-    out.push_back(count("cold_starts", w.cold_starts));
+    out.push_back(C::count("simplex_iterations", w.iterations));
+    out.push_back(C::count("cold_starts", w.cold_starts));
   }
   return out;
 }
