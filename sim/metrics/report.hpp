@@ -63,7 +63,9 @@ std::string summary_table(const nlohmann::ordered_json& summary);
 // manifest.json: the run's identity (scenario, seed, policy, device) and each file's size and
 // FNV-1a 64 hash. The manifest is removed before the first file and written after the last, so a
 // set whose manifest is present and matches its files is one run's, complete (docs/outputs.md);
-// returns the summary it wrote (callers print or read it without computing it again).
+// returns the summary it wrote (callers print or read it without computing it again). `in` is read
+// from two threads at once (the summary is built while jobs.csv is formatted): nothing it points
+// to may change until it returns.
 nlohmann::ordered_json write_run_outputs(const std::string& dir, const ReportInputs& in);
 // The files write_run_outputs writes in DIR, in writing order (callers check them before a run).
 inline constexpr const char* kRunOutputFiles[] = {"jobs.csv", "timeseries.csv", "summary.json", "manifest.json"};
