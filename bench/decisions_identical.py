@@ -20,9 +20,9 @@ import csv
 import filecmp
 import json
 import os
-import subprocess
 import sys
-import time
+
+from child_run import run_child
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # "scenario" runs the scenario's own policy block (the city's easy-backfill with best-fit placement);
@@ -46,18 +46,15 @@ def run(binary, case, policy, out_dir, extra):
     if policy != "scenario":  # "scenario": the scenario's own policy block (easy-backfill, best-fit)
         cmd += ["--policy", policy]
     cmd += case_args + extra
-    t0 = time.monotonic()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.monotonic() - t0
-    err = proc.stderr.read().decode(errors="replace")
-    if os.waitstatus_to_exitcode(status) != 0:
-        sys.exit(f"{' '.join(cmd)} failed:\n{err}")
+    run = run_child(cmd)
+    wall = run.wall_s
+    if run.returncode != 0:
+        sys.exit(f"{' '.join(cmd)} failed:\n{run.stderr}")
     with open(os.path.join(out_dir, "summary.json")) as f:
         summary = json.load(f)
     result = {
         "wall_s": wall,
-        "rss_mib": usage.ru_maxrss / 1024.0,
+        "rss_mib": run.peak_rss_mib,
         "events_per_s": summary["engine"]["events"] / max(wall, 1e-9),
         "mean_wait_s": summary["wait_s"]["mean"],
         "cmd": " ".join(cmd),

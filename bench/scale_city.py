@@ -25,12 +25,12 @@ import json
 import math
 import os
 import re
-import subprocess
 import sys
-import time
 from pathlib import Path
 
 import yaml  # Debian's python3-yaml (scripts/setup.sh)
+
+from child_run import run_child
 
 ROOT = Path(__file__).resolve().parent.parent
 BASE = ROOT / "scenarios" / "shanghai-modu.yaml"
@@ -72,19 +72,12 @@ def run_one(hetsim, scenario, run_dir):
     run_dir.mkdir(parents=True, exist_ok=True)
     cmd = [str(hetsim), "run", str(scenario), "--quiet", "--out", str(run_dir)]
     env = dict(os.environ, OMP_NUM_THREADS=os.environ.get("OMP_NUM_THREADS", "1"))
-    log = run_dir / "stderr.txt"
-    t0 = time.monotonic()
-    with open(log, "w") as err:
-        p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err, env=env)
-        # wait4 gives this child's own rusage: its peak RSS, not the maximum over all children.
-        _, status, usage = os.wait4(p.pid, 0)
-        p.returncode = os.waitstatus_to_exitcode(status)
-    wall_s = time.monotonic() - t0
-    if p.returncode != 0:
-        sys.stderr.write(log.read_text())
-        raise SystemExit(f"scale_city: {' '.join(cmd)} failed ({p.returncode})")
-    rss_kb = usage.ru_maxrss  # kilobytes on Linux
-    (run_dir / "time.txt").write_text(f"{wall_s}\n{rss_kb}\n")
+    run = run_child(cmd, env=env, stderr_path=run_dir / "stderr.txt")
+    if run.returncode != 0:
+        sys.stderr.write(run.stderr)
+        raise SystemExit(f"scale_city: {' '.join(cmd)} failed ({run.returncode})")
+    rss_kb = round(run.peak_rss_mib * 1024)  # kilobytes, as wait4 gives it on Linux
+    (run_dir / "time.txt").write_text(f"{run.wall_s}\n{rss_kb}\n")
     jobs_csv = run_dir / "jobs.csv"
     if jobs_csv.exists():
         jobs_csv.unlink()

@@ -36,7 +36,8 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
+
+from child_run import run_child
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BUSY = "scenarios/shanghai-modu-busy.yaml"
@@ -108,22 +109,10 @@ def timed(cmd, out=False):
     with tempfile.TemporaryDirectory(prefix="hetsim-targets-") as d:
         if out:
             cmd = cmd + ["--out", os.path.join(d, "out")]
-        # stderr to a file: a pipe read only after the run could fill and stall it.
-        with open(os.path.join(d, "stderr"), "w+b") as err_file:
-            t0 = time.monotonic()
-            proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err_file)
-            try:
-                _, status, usage = os.wait4(proc.pid, 0)
-            except BaseException:
-                proc.kill()
-                proc.wait()
-                raise
-            wall = time.monotonic() - t0
-            err_file.seek(0)
-            err = err_file.read().decode(errors="replace")
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise RunFailed(f"{' '.join(cmd)}\n{err.strip()}")
-    return wall, usage.ru_maxrss / 1024.0
+        run = run_child(cmd)
+    if run.returncode != 0:
+        raise RunFailed(f"{' '.join(cmd)}\n{run.stderr.strip()}")
+    return run.wall_s, run.peak_rss_mib
 
 
 def summarize(samples):

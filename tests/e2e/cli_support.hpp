@@ -8,10 +8,10 @@
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
+
+#include "../support/files.hpp"
 
 namespace hetsim::e2e {
 
@@ -46,12 +46,7 @@ inline Out run(const std::string& args, const std::string& env = "") {
 
 inline int line_count(const std::string& s) { return static_cast<int>(std::count(s.begin(), s.end(), '\n')); }
 
-inline std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using test::slurp;
 
 // A path under the temporary directory that does not exist yet (removed if it did).
 inline fs::path fresh_dir(const std::string& name) {

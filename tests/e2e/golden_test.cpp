@@ -19,15 +19,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include "../support/files.hpp"
+
 namespace fs = std::filesystem;
 
 namespace {
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using hetsim::test::slurp;
 void spill(const fs::path& p, const std::string& s) { std::ofstream(p, std::ios::binary) << s; }
 
 // First differing line, for a readable failure.

@@ -10,9 +10,8 @@
 
 #include <cmath>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
+#include "../support/files.hpp"
 #include "hetsim/metrics/atomic_file.hpp"
 #include "hetsim/metrics/stats.hpp"
 
@@ -20,12 +19,7 @@ namespace fs = std::filesystem;
 using namespace hetsim;
 
 namespace {
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using test::slurp;
 fs::path scratch(const char* name) {
   fs::path d = fs::temp_directory_path() / ("hetsim-atomic-" + std::to_string(::getpid()));
   fs::create_directories(d);

@@ -3,15 +3,14 @@
 // with every invariant checked. The page must hold the file and the line verbatim.
 #include <gtest/gtest.h>
 
-#include <fstream>
 #include <memory>
 #include <random>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "../../docs/examples/largest_first.hpp"
 #include "../support/fake_context.hpp"
+#include "../support/files.hpp"
 #include "../support/mini_model.hpp"
 #include "../support/tenant_load.hpp"
 #include "hetsim/policy/registry.hpp"
@@ -21,12 +20,7 @@ using namespace hetsim;
 
 namespace {
 
-std::string slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using test::slurp;
 
 // The registration line of the page (the one line a new policy adds to sim/policy/builtin.cpp).
 void register_example(PolicyRegistry& r) {

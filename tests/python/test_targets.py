@@ -35,7 +35,7 @@ def fake(d, name, body):
 
 
 class TargetsTest(unittest.TestCase):
-    def test_a_shortened_run_with_a_baseline_gives_times_memory_and_a_ratio_but_no_verdict(self):
+    def test_a_shortened_run_with_a_baseline_gives_times_and_a_ratio_but_no_verdict(self):
         with tempfile.TemporaryDirectory() as d:
             out = Path(d, "t.json")
             r = targets("--runs", "2", "--only", "easy-busy, fifo-busy", "--set", "scenario.horizon=3h", "--baseline",
@@ -82,6 +82,18 @@ class TargetsTest(unittest.TestCase):
             self.assertEqual(r.returncode, 0, r.stderr)
             self.assertRegex(r.stdout, r"\| fgd-openb \| 0.4 s \| [0-9.]+ s \| .* \| no \|")  # no --set
             self.assertNotIn("horizon", Path(d, "slow.calls").read_text())
+
+    def test_peak_memory_is_the_childs_own(self):
+        with tempfile.TemporaryDirectory() as d:
+            # 160 MiB written, so resident: bytes(n) of ones, not a lazily zeroed buffer.
+            big = fake(d, "big", "exec /usr/bin/python3 -c 'x = bytes([1]) * (160 << 20)'")
+            small = fake(d, "small", "exit 0")
+            out = Path(d, "m.json")
+            r = targets("--runs", "1", "--only", "fgd-openb", "--baseline", small, "--json", str(out), hetsim=big)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            row = json.loads(out.read_text())["results"][0]
+            self.assertGreaterEqual(row["peak_rss_mib"], 160)
+            self.assertLess(row["baseline"]["peak_rss_mib"], 100)
 
     def test_the_default_city_writes_its_outputs_to_a_folder_removed_after_each_run(self):
         with tempfile.TemporaryDirectory() as d:

@@ -45,12 +45,10 @@ class LengthReader : public Policy {
   bool oracle_;
 };
 
-SimulationModel one_job() { return test::one_job_model(); }
-
 }  // namespace
 
 TEST(Oracle, TheJobAPolicySeesHasNoTrueLength) {
-  const SimulationModel m = one_job();
+  const SimulationModel m = test::one_job_model();
   LengthReader honest(false);
   EXPECT_NE(test::violation_message(m, honest).find("only for policies that declare themselves oracles"),
             std::string::npos);
@@ -58,7 +56,7 @@ TEST(Oracle, TheJobAPolicySeesHasNoTrueLength) {
 }
 
 TEST(Oracle, AnOracleReadsTheTrueLengthAndItsSummarySaysSo) {
-  const SimulationModel m = one_job();
+  const SimulationModel m = test::one_job_model();
   LengthReader oracle(true);
   MetricsCollector metrics(m.cluster, m.chips, m.jobs);
   Simulation sim(m, oracle, metrics);

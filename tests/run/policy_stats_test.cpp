@@ -49,8 +49,6 @@ class Silent : public Counting {
   std::vector<NamedCounter> counters() const override { return {}; }
 };
 
-SimulationModel one_job() { return test::one_job_model(); }
-
 nlohmann::ordered_json summary_after(const SimulationModel& m, Policy& policy) {
   MetricsCollector metrics(m.cluster, m.chips, m.jobs);
   Simulation sim(m, policy, metrics);
@@ -66,7 +64,7 @@ nlohmann::ordered_json summary_after(const SimulationModel& m, Policy& policy) {
 }  // namespace
 
 TEST(PolicyStats, CountersReachTheSummaryInOrderBeforeTheEngineBlock) {
-  const SimulationModel m = one_job();
+  const SimulationModel m = test::one_job_model();
   Counting policy({{"mean_gap", 0.1234567891234, false}, {"big", 3e9, true}});
   const nlohmann::ordered_json s = summary_after(m, policy);
   ASSERT_TRUE(s.contains("policy_stats"));
@@ -93,14 +91,14 @@ TEST(PolicyStats, CountersReachTheSummaryInOrderBeforeTheEngineBlock) {
 }
 
 TEST(PolicyStats, APolicyWithoutCountersLeavesTheSummaryAsItWas) {
-  const SimulationModel m = one_job();
+  const SimulationModel m = test::one_job_model();
   Silent policy;
   EXPECT_FALSE(summary_after(m, policy).contains("policy_stats"));
 }
 
 TEST(PolicyStats, BadCountersEndTheRunAsThePolicysFault) {
   // Checked by Simulation::policy_counters(), which the run calls before it writes any output.
-  const SimulationModel m = one_job();
+  const SimulationModel m = test::one_job_model();
   const std::vector<std::pair<NamedCounter, std::string>> cases = {
       {{"schedule_calls", 1, true}, "the name 'schedule_calls' twice"},
       {{"", 1, true}, "a counter without a name"},
@@ -121,7 +119,7 @@ TEST(PolicyStats, BadCountersEndTheRunAsThePolicysFault) {
 }
 
 TEST(PolicyStats, TheReportChecksWhatItIsHandedAndKeepsHugeRealsNumbers) {
-  const SimulationModel m = one_job();
+  const SimulationModel m = test::one_job_model();
   Silent policy;
   MetricsCollector metrics(m.cluster, m.chips, m.jobs);
   Simulation sim(m, policy, metrics);

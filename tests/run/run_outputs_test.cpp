@@ -5,26 +5,19 @@
 #include <unistd.h>
 
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <stdexcept>
 #include <string>
 
+#include "../support/files.hpp"
 #include "../support/mini_model.hpp"
 #include "../support/run_helpers.hpp"
 #include "hetsim/metrics/report.hpp"
 
 using namespace hetsim;
+using test::slurp;
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 struct OutDir {
   fs::path path = fs::temp_directory_path() / ("hetsim-run-outputs-" + std::to_string(::getpid()));

@@ -1,7 +1,6 @@
 #pragma once
 // Shared helpers of the scenario parser tests: the valid fixture with one line swapped, and an
 // assertion that some diagnostic has the expected position and message.
-#include <fstream>
 #include <sstream>
 #include <string>
 #include <utility>
@@ -9,18 +8,14 @@
 
 #include <gtest/gtest.h>
 
+#include "../support/files.hpp"
 #include "hetsim/scenario/parse.hpp"
 
 namespace hetsim::test {
 
 inline std::string data_dir() { return std::string(HETSIM_SOURCE_DIR) + "/tests/scenario/data"; }
 
-inline std::string read_fixture(const std::string& name) {
-  std::ifstream in(data_dir() + "/" + name);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+inline std::string read_fixture(const std::string& name) { return test::slurp(data_dir() + "/" + name); }
 
 // valid.yaml with 1-based line `line` replaced by `text` (which may hold several lines).
 inline std::string valid_with(std::vector<std::pair<int, std::string>> edits) {
